@@ -1,0 +1,36 @@
+import js from '@eslint/js'
+import tseslint from 'typescript-eslint'
+
+const subprocess = ['execa', 'node:child_process', 'child_process'].map((name) => ({
+  name,
+  message: 'Start subprocesses only through runTool in src/core/exec.ts.',
+}))
+const terminal = ['@oclif/core', 'ora', '@inquirer/prompts'].map((name) => ({
+  name,
+  message: 'src/ domains return data and report progress by callback; only src/cli and commands/ talk to the terminal.',
+}))
+const engineLibraries = ['systeminformation', 'node-forge', 'ora', '@inquirer/prompts'].map((name) => ({
+  name,
+  message: 'Commands are thin: call the engine through src/<domain>/index.ts and render with src/cli.',
+}))
+const restrict = (paths) => ({'no-restricted-imports': ['error', {paths}]})
+
+export default tseslint.config(
+  {ignores: ['dist/', 'node_modules/', 'coverage/', 'test-artifacts/', 'fixtures/**/generated/', '.bench-tmp/']},
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_', varsIgnorePattern: '^_'}],
+      'no-control-regex': 'off',
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/cli/**', 'src/core/exec.ts'],
+    rules: {'no-console': 'error', ...restrict([...terminal, ...subprocess])},
+  },
+  {files: ['src/core/exec.ts'], rules: {'no-console': 'error', ...restrict(terminal)}},
+  {files: ['src/cli/**/*.ts'], rules: restrict(subprocess)},
+  {files: ['commands/**/*.ts'], rules: restrict([...subprocess, ...engineLibraries])},
+)

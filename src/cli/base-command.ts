@@ -1,0 +1,128 @@
+import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
+
+import {loadConfig, type LoadedConfig} from '../core/config.js'
+import {ExitCode, LlmsecError} from '../core/errors.js'
+import {noProgress, type OnProgress} from '../core/progress.js'
+import {createSpinnerProgress} from './progress.js'
+import {colorWanted, createStyle, type Style} from './style.js'
+
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
+  (typeof LlmsecCommand)['baseFlags'] & T['flags']
+>
+export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
+
+/** The JSON shape of an error under --json. */
+export interface ErrorJson {
+  error: {code: string; message: string; exit: number}
+}
+
+/** Classifies anything thrown into a code, a one-line message and an exit code. */
+export function classifyError(error: unknown): {code: string; message: string; exit: number} {
+  if (error instanceof LlmsecError) return {code: String(error.code), message: error.message, exit: error.exit}
+  if (error instanceof Errors.CLIError) {
+    const isParse = 'parse' in error || /Unexpected argument|Nonexistent flag|Missing required/.test(error.message)
+    const exit = isParse ? ExitCode.Usage : (error.oclif?.exit ?? ExitCode.Usage)
+    const message = error.message.split('\n').filter(Boolean)[0] ?? 'Invalid usage.'
+    return {code: 'USAGE', message: `${message.trim().replace(/\.?$/, '.')} See --help.`, exit}
+  }
+  const message = error instanceof Error ? error.message.split('\n')[0] : String(error)
+  return {code: 'UNEXPECTED', message: `Unexpected error: ${message}`, exit: ExitCode.Unexpected}
+}
+
+/**
+ * The base of every llmsec command: --json, --quiet, --no-color, --config, --debug,
+ * exit codes, one-line errors and progress on stderr.
+ */
+export abstract class LlmsecCommand<T extends typeof Command> extends Command {
+  static override enableJsonFlag = true
+
+  static override baseFlags = {
+    quiet: Flags.boolean({
+      char: 'q',
+      description: 'Hide progress and notes; print only results and errors.',
+      helpGroup: 'GLOBAL',
+    }),
+    'no-color': Flags.boolean({description: 'Do not colour output (NO_COLOR is honoured too).', helpGroup: 'GLOBAL'}),
+    config: Flags.string({
+      description: 'Configuration file [default: ./llmsec.yaml, then ~/.config/llmsec/config.yaml].',
+      helpGroup: 'GLOBAL',
+    }),
+    debug: Flags.boolean({description: 'Print stack traces of unexpected errors.', helpGroup: 'GLOBAL'}),
+  }
+
+  protected flags!: BaseFlags<T>
+  protected args!: BaseArgs<T>
+  /** Styling for stdout output. */
+  protected style: Style = createStyle(false)
+  private stopProgress: (() => void)[] = []
+  private loadedConfig?: LoadedConfig
+
+  public override async init(): Promise<void> {
+    await super.init()
+    const {args, flags} = await this.parse({
+      flags: this.ctor.flags,
+      baseFlags: (super.ctor as typeof LlmsecCommand).baseFlags,
+      enableJsonFlag: this.ctor.enableJsonFlag,
+      args: this.ctor.args,
+      strict: this.ctor.strict,
+    })
+    this.flags = flags as BaseFlags<T>
+    this.args = args as BaseArgs<T>
+    this.style = createStyle(!this.jsonEnabled() && colorWanted(process.stdout, Boolean(this.flags['no-color'])))
+  }
+
+  /** The configuration (from --config or the default paths), loaded once. */
+  protected async config_(): Promise<LoadedConfig> {
+    this.loadedConfig ??= await loadConfig(this.flags.config)
+    return this.loadedConfig
+  }
+
+  /** Prints human output to stdout; nothing under --json. */
+  protected render(text: string): void {
+    if (this.jsonEnabled() || text === '') return
+    process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
+  }
+
+  /** Prints a note to stderr, unless --quiet or --json. */
+  protected note(text: string): void {
+    if (this.jsonEnabled() || this.flags?.quiet) return
+    process.stderr.write(`${text}\n`)
+  }
+
+  /** A progress callback: a spinner on stderr when it is a TTY and neither --json nor --quiet. */
+  protected progress(): OnProgress {
+    if (this.jsonEnabled() || this.flags?.quiet || !process.stderr.isTTY) return noProgress
+    const spinner = createSpinnerProgress(process.stderr)
+    this.stopProgress.push(spinner.stop)
+    return spinner.onProgress
+  }
+
+  /** Sets the exit code without ending the command (results still print). */
+  protected setExitCode(code: number): void {
+    process.exitCode = code
+  }
+
+  protected override async finally(error: Error | undefined): Promise<unknown> {
+    for (const stop of this.stopProgress) stop()
+    return super.finally(error)
+  }
+
+  protected override toErrorJson(error: unknown): ErrorJson {
+    const {code, message, exit} = classifyError(error)
+    return {error: {code, message, exit}}
+  }
+
+  protected override async catch(error: Error & {exitCode?: number}): Promise<unknown> {
+    for (const stop of this.stopProgress) stop()
+    const {message, exit} = classifyError(error)
+    process.exitCode = exit
+    if (this.jsonEnabled()) {
+      this.logJson(this.toErrorJson(error))
+      return
+    }
+    const debug = this.flags?.debug || /(^|,)llmsec/.test(process.env.DEBUG ?? '')
+    process.stderr.write(`llmsec: ${message}\n`)
+    if (error instanceof LlmsecError) for (const hint of error.hints) process.stderr.write(`  hint: ${hint}\n`)
+    if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`)
+  }
+}
