@@ -1,7 +1,6 @@
-import {readFile} from 'node:fs/promises'
-
 import {noProgress, type OnProgress} from '../core/progress.js'
 import {evaluatePacket} from './evaluate.js'
+import {readEphemeralRange, readSysctl} from './host-facts.js'
 import {buildFindings, type Finding} from './findings.js'
 import {mergeInferencePorts, type InferencePort} from './inference-ports.js'
 import {evaluateConnection, unmatchedPacket} from './packet.js'
@@ -115,9 +114,6 @@ function judgeSocket(
   return {...base, exposed, verdict, reason, decisions}
 }
 
-async function readSysctl(path: string): Promise<string | null> {
-  return readFile(path, 'utf8').then((t) => t.trim(), () => null)
-}
 
 /**
  * Reads the firewall and the listening sockets and judges, for each, whether another host
@@ -130,8 +126,8 @@ export async function analyzeFirewall(options: AnalyzeOptions = {}): Promise<Fir
   onProgress({phase: 'reading listening sockets'})
   const procRoot = options.procRoot ?? '/proc'
   const scan = await listListeningSockets({procRoot})
-  const ipv6Enabled = (await readSysctl(`${procRoot}/sys/net/ipv6/conf/all/disable_ipv6`)) === '0'
-  const bindV6Only = (await readSysctl(`${procRoot}/sys/net/ipv6/bindv6only`)) === '1'
+  const ipv6Enabled = (await readSysctl(procRoot, 'net/ipv6/conf/all/disable_ipv6')) === '0'
+  const bindV6Only = (await readSysctl(procRoot, 'net/ipv6/bindv6only')) === '1'
   const inferencePorts = mergeInferencePorts(options.inferencePorts)
   const ports = new Map(inferencePorts.map((p) => [p.port, p]))
   onProgress({phase: 'evaluating', total: scan.sockets.length, unit: 'items'})

@@ -45,6 +45,8 @@ export function matchValues(field: Field, known: FieldValue, values: MatchValue[
       const allExcluded = values.every((v) => v.kind === 'str' && !v.text.endsWith('*') && known.values.includes(v.text))
       return allExcluded ? 'no' : 'maybe'
     }
+    case 'range':
+      return matchRange(known, values)
     case 'value': {
       let result: Tri = 'no'
       for (const candidate of values) {
@@ -55,6 +57,16 @@ export function matchValues(field: Field, known: FieldValue, values: MatchValue[
       return result
     }
   }
+}
+
+function matchRange(known: {low: number; high: number}, values: MatchValue[]): Tri {
+  let result: Tri = 'no'
+  for (const candidate of values) {
+    if (candidate.kind !== 'num') return 'maybe'
+    if (candidate.low <= known.low && known.high <= candidate.high) return 'yes'
+    if (candidate.low <= known.high && known.low <= candidate.high) result = 'maybe'
+  }
+  return result
 }
 
 function negate(value: Tri): Tri {

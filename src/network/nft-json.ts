@@ -162,12 +162,14 @@ function verdictAction(key: string, body: Json): Action | null | undefined {
   return undefined
 }
 
-function convertVmap(body: Json, sets: Sets): Action {
+function convertVmap(body: Json, sets: Sets, conditions: Condition[]): Action {
   if (!isObj(body)) return {kind: 'unknown', what: 'vmap'}
   const target = describeTarget(body.key)
+  // tcp dport vmap {…} only applies to tcp packets, like any tcp dport match.
+  conditions.push(...target.implied)
   const data = body.data
   const pairs = typeof data === 'string' && data.startsWith('@') ? sets[data.slice(1)] : isObj(data) ? data.set : null
-  if (!target.field || !Array.isArray(pairs) || target.implied.length > 0) return {kind: 'unknown', what: 'vmap'}
+  if (!target.field || !Array.isArray(pairs)) return {kind: 'unknown', what: 'vmap'}
   const entries: {values: MatchValue[]; action: Action}[] = []
   for (const pair of pairs) {
     const [key, verdict] = Array.isArray(pair) ? pair : isObj(pair) && Array.isArray(pair.elem) ? pair.elem : []
@@ -200,7 +202,7 @@ export function convertNftRule(raw: Obj, sets: Sets): Rule {
     const verdict = key ? verdictAction(key, body) : undefined
     if (verdict !== undefined) action = verdict
     else if (key === 'snat' || key === 'masquerade') action = {kind: 'nat'}
-    else if (key === 'vmap') action = convertVmap(body, sets)
+    else if (key === 'vmap') action = convertVmap(body, sets, conditions)
     else if (key && UNKNOWN_ACTIONS.has(key)) action = {kind: 'unknown', what: key}
     else if (key === 'xt' && isObj(body)) {
       const name = String(body.name)

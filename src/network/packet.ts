@@ -36,7 +36,8 @@ export function requestPacket(spec: PacketSpec): EvalPacket {
       ...baseFields(spec),
       saddr: value(inbound ? spec.remote : spec.local),
       daddr: value(inbound ? spec.local : spec.remote),
-      sport: {kind: 'unknown'},
+      // Our own source port comes from the ephemeral range; a remote host's could be anything.
+      sport: !inbound && spec.ephemeral ? {kind: 'range', ...spec.ephemeral} : {kind: 'unknown'},
       dport: value(spec.port),
       iif: inbound ? iface : ABSENT,
       oif: inbound ? ABSENT : iface,

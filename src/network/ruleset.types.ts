@@ -79,6 +79,8 @@ export type FieldValue =
   | {kind: 'absent'}
   /** "Any value no rule names": used to find what happens to traffic no rule is about. */
   | {kind: 'other'}
+  /** Some number in [low, high] (a local ephemeral port). */
+  | {kind: 'range'; low: number; high: number}
 
 export type Verdict = 'accept' | 'drop' | 'reject' | 'unknown'
 
@@ -93,6 +95,8 @@ export interface PacketSpec {
   local?: string
   /** The service port (destination when out, local listening port when in). */
   port?: number
+  /** The local ephemeral port range (net.ipv4.ip_local_port_range); undefined: any port. */
+  ephemeral?: {low: number; high: number}
   /** Interface names when known. */
   iif?: string
   oif?: string
