@@ -156,15 +156,20 @@ function deviceApplies(chain: Chain, packet: EvalPacket): boolean {
 export function evaluatePacket(ruleset: Ruleset, packet: EvalPacket): Decision {
   let uncertain: Decision | null = null
   let accepted: Decision | null = null
+  /** Block verdicts earlier undecided chains might have given. */
+  const earlierBlocks = new Set<string>()
   for (const {table, chain} of baseChainsFor(ruleset, packet)) {
     const walk: Walk = {table, packet, steps: 0, firstUncertain: null}
     const outcomes = chainOutcomes(walk, chain)
     const blocked = outcomes.filter((o) => o.verdict === 'drop' || o.verdict === 'reject')
     const certainDevice = deviceApplies(chain, packet)
     if (blocked.length === outcomes.length && certainDevice) {
-      // Blocked whatever the undecided matches were: a drop here ends the packet.
-      return decide(blocked[0].verdict as 'drop' | 'reject', table, blocked[0])
+      // Blocked whatever the undecided matches were. If it could be a drop or a reject, say so.
+      const kinds = new Set([...earlierBlocks, ...blocked.map((o) => o.verdict)])
+      const decision = decide(blocked[0].verdict as 'drop' | 'reject', table, blocked[0])
+      return kinds.size > 1 ? {...decision, verdict: 'drop', rule: `drop or reject: ${decision.rule}`} : decision
     }
+    for (const o of blocked) earlierBlocks.add(o.verdict)
     if (outcomes.every((o) => o.verdict === 'accept')) {
       const byRule = outcomes.find((o) => !o.rule?.startsWith('policy')) ?? outcomes[0]
       const byPolicy = (d: Decision | null) => d?.rule?.startsWith('policy') ?? true
