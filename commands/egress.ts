@@ -19,9 +19,19 @@ This sends real traffic; llmsec never runs it implicitly.`
   ]
 
   static override flags = {
-    target: Flags.string({description: 'A target to try: host:port, [IPv6]:port or dns:host[:port]. Repeatable.', multiple: true}),
-    allow: Flags.string({description: 'A target that may be reachable: host:port, host:*, host or CIDR:port. Repeatable.', multiple: true}),
-    timeout: Flags.integer({description: 'Per-target timeout in milliseconds [default: config egress.timeoutMs, else 3000].', min: 1, max: 600_000}),
+    target: Flags.string({
+      description: 'A target to try: host:port, [IPv6]:port or dns:host[:port]. Repeatable.',
+      multiple: true,
+    }),
+    allow: Flags.string({
+      description: 'A target that may be reachable: host:port, host:*, host or CIDR:port. Repeatable.',
+      multiple: true,
+    }),
+    timeout: Flags.integer({
+      description: 'Per-target timeout in milliseconds [default: config egress.timeoutMs, else 3000].',
+      min: 1,
+      max: 600_000,
+    }),
     concurrency: Flags.integer({description: 'Targets probed at once.', default: 16, min: 1, max: 256}),
   }
 
@@ -29,7 +39,8 @@ This sends real traffic; llmsec never runs it implicitly.`
     const {flags} = this
     const {config} = await this.config_()
     const {targets, defaults} = selectEgressTargets(flags.target, config.egress?.targets)
-    if (defaults) this.note(`Probing ${targets.length} built-in targets (model hubs, package indexes, public resolvers).`)
+    if (defaults)
+      this.note(`Probing ${targets.length} built-in targets (model hubs, package indexes, public resolvers).`)
     const report = await probeEgress({
       targets,
       defaults,

@@ -3,7 +3,13 @@ import {Flags} from '@oclif/core'
 import {LlmsecCommand} from '../src/cli/base-command.js'
 import {renderExplanations, renderFirewallReport} from '../src/cli/render-firewall.js'
 import {ExitCode} from '../src/core/errors.js'
-import {analyzeFirewall, explainPackets, FAILING_SEVERITIES, type Explanation, type FirewallReport} from '../src/network/index.js'
+import {
+  analyzeFirewall,
+  explainPackets,
+  FAILING_SEVERITIES,
+  type Explanation,
+  type FirewallReport,
+} from '../src/network/index.js'
 
 export default class Firewall extends LlmsecCommand<typeof Firewall> {
   static override description = `Judge the active firewall and the exposure of inference ports (static analysis, no traffic)
@@ -21,7 +27,8 @@ Exits 1 when a finding is high or critical. Without root the ruleset cannot be r
 
   static override flags = {
     explain: Flags.string({
-      description: 'Evaluate one described connection (in|out:tcp|udp:ADDRESS:PORT) and print the rule that decides it. Nothing is sent.',
+      description:
+        'Evaluate one described connection (in|out:tcp|udp:ADDRESS:PORT) and print the rule that decides it. Nothing is sent.',
       multiple: true,
     }),
   }

@@ -12,7 +12,10 @@ export function renderEgressReport(report: EgressReport, style: Style): string {
     t.latencyMs === null ? '-' : `${t.latencyMs} ms`,
     t.error ?? '',
   ])
-  const table = renderTable(rows, {head: ['target', 'address', 'result', 'allowed', 'latency', 'detail'], maxCellWidth: 48})
+  const table = renderTable(rows, {
+    head: ['target', 'address', 'result', 'allowed', 'latency', 'detail'],
+    maxCellWidth: 48,
+  })
   const summary =
     report.violations.length === 0
       ? style.green('No target outside the allowlist is reachable.')

@@ -26,7 +26,8 @@ function renderFinding(finding: Finding, style: Style): string {
 /** The human report of `llmsec firewall`. */
 export function renderFirewallReport(report: FirewallReport, style: Style): string {
   const backend = [report.backend, ...report.frontends.map((f) => `(${f})`)].join(' ')
-  const policy = (p: FirewallReport['inbound']) => `${paintVerdict(style, p.defaultPolicy)}  ${style.dim(`IPv4 ${p.ipv4.verdict}, IPv6 ${p.ipv6.verdict}`)}`
+  const policy = (p: FirewallReport['inbound']) =>
+    `${paintVerdict(style, p.defaultPolicy)}  ${style.dim(`IPv4 ${p.ipv4.verdict}, IPv6 ${p.ipv6.verdict}`)}`
   const out = [
     renderPairs([
       ['back end', backend],
@@ -45,7 +46,10 @@ export function renderFirewallReport(report: FirewallReport, style: Style): stri
       l.exposed === null ? style.magenta('unknown') : l.exposed ? style.red('yes') : 'no',
       paintVerdict(style, l.verdict),
     ])
-    out.push(renderTable(rows, {head: ['listener', 'proto', 'process', 'service', 'exposed', 'verdict'], maxCellWidth: 40}), '')
+    out.push(
+      renderTable(rows, {head: ['listener', 'proto', 'process', 'service', 'exposed', 'verdict'], maxCellWidth: 40}),
+      '',
+    )
   }
   if (report.findings.length === 0) out.push(style.green('No findings.'))
   else out.push(...report.findings.map((f) => renderFinding(f, style)))
@@ -59,7 +63,10 @@ export function renderExplanations(explanations: Explanation[], style: Style): s
       const p = e.packet
       const head = `${p.direction} ${p.protocol} ${p.remote}:${p.port}  →  ${paintVerdict(style, e.verdict)}`
       const step = (name: string, d: Explanation['request']) =>
-        [name, `${d.verdict}${d.chain ? ` in ${d.table} ${d.chain}` : ''}${d.rule ? `: ${d.rule}` : ''}`] as [string, string]
+        [name, `${d.verdict}${d.chain ? ` in ${d.table} ${d.chain}` : ''}${d.rule ? `: ${d.rule}` : ''}`] as [
+          string,
+          string,
+        ]
       return [head, renderPairs([step('first packet', e.request), step('reply', e.reply)], 4)].join('\n')
     })
     .join('\n\n')

@@ -1,6 +1,6 @@
 import {noProgress, type OnProgress} from '../core/progress.js'
 import {evaluatePacket} from './evaluate.js'
-import {readEphemeralRange, readSysctl} from './host-facts.js'
+import {readSysctl} from './host-facts.js'
 import {buildFindings, type Finding} from './findings.js'
 import {mergeInferencePorts, type InferencePort} from './inference-ports.js'
 import {evaluateConnection, unmatchedPacket} from './packet.js'
@@ -93,12 +93,26 @@ function judgeSocket(
 ): ListenerReport {
   const protocol = socket.protocol.startsWith('tcp') ? 'tcp' : 'udp'
   const service = protocol === 'tcp' ? (context.ports.get(socket.port)?.service ?? null) : null
-  const base = {address: socket.address, port: socket.port, protocol: socket.protocol, process: socket.process, pid: socket.pid, service, inference: service !== null}
+  const base = {
+    address: socket.address,
+    port: socket.port,
+    protocol: socket.protocol,
+    process: socket.process,
+    pid: socket.pid,
+    service,
+    inference: service !== null,
+  }
   if (socket.loopback) return {...base, exposed: false, verdict: null, reason: 'bound to loopback only', decisions: []}
   const local = socket.wildcard || socket.address.startsWith('::ffff:') ? undefined : socket.address
   const decisions: FamilyDecision[] = socketFamilies(socket, context.all, context.bindV6Only).map((family) => {
     if (!context.reading.readable) return {family, ...UNREADABLE}
-    const {verdict, table, chain, rule} = evaluateConnection(context.reading.ruleset, {direction: 'in', protocol, family, local, port: socket.port})
+    const {verdict, table, chain, rule} = evaluateConnection(context.reading.ruleset, {
+      direction: 'in',
+      protocol,
+      family,
+      local,
+      port: socket.port,
+    })
     return {family, verdict, table, chain, rule}
   })
   const verdict = mostOpen(decisions.map((d) => d.verdict))
@@ -113,7 +127,6 @@ function judgeSocket(
         : `bound beyond loopback but the firewall blocks it (${verdict})`
   return {...base, exposed, verdict, reason, decisions}
 }
-
 
 /**
  * Reads the firewall and the listening sockets and judges, for each, whether another host
@@ -137,8 +150,20 @@ export async function analyzeFirewall(options: AnalyzeOptions = {}): Promise<Fir
   const inbound = policyOf(reading.ruleset, reading.readable, 'in')
   const outbound = policyOf(reading.ruleset, reading.readable, 'out')
   const notes = [...reading.ruleset.notes]
-  if (scan.ownersIncomplete) notes.push('Some sockets belong to processes this user cannot see; run as root to name them.')
+  if (scan.ownersIncomplete)
+    notes.push('Some sockets belong to processes this user cannot see; run as root to name them.')
   for (const file of scan.unreadable) notes.push(`${file} could not be read.`)
-  const report = {backend: reading.backend, backends: reading.backends, frontends: reading.frontends, readable: reading.readable, sources: reading.sources, ipv6Enabled, inbound, outbound, listeners, notes}
+  const report = {
+    backend: reading.backend,
+    backends: reading.backends,
+    frontends: reading.frontends,
+    readable: reading.readable,
+    sources: reading.sources,
+    ipv6Enabled,
+    inbound,
+    outbound,
+    listeners,
+    notes,
+  }
   return {...report, findings: buildFindings(report, ports)}
 }

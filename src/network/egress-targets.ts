@@ -39,7 +39,8 @@ function splitHostPort(text: string, defaultPort?: number): {host: string; port:
   if (bracket) return {host: bracket[1], port: bracket[2]}
   const colon = text.lastIndexOf(':')
   // A bare IPv6 address has several colons and no port.
-  if (colon < 0 || addressFamily(text) === 6) return {host: text, port: defaultPort === undefined ? undefined : String(defaultPort)}
+  if (colon < 0 || addressFamily(text) === 6)
+    return {host: text, port: defaultPort === undefined ? undefined : String(defaultPort)}
   return {host: text.slice(0, colon), port: text.slice(colon + 1)}
 }
 
@@ -50,13 +51,18 @@ export function parseEgressTarget(text: string): EgressTarget {
   const {host, port} = splitHostPort(dns ? trimmed.slice(4) : trimmed, dns ? 53 : undefined)
   const fail = (why: string) => new LlmsecError(`Bad egress target "${text}": ${why}. ${FORM}`, 'USAGE')
   if (!host || !/^[A-Za-z0-9.:_%-]+$/.test(host)) throw fail('missing or invalid host')
-  if (port === undefined || !/^\d{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65_535) throw fail('missing or invalid port')
+  if (port === undefined || !/^\d{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65_535)
+    throw fail('missing or invalid port')
   return {target: trimmed, protocol: dns ? 'dns' : 'tcp', host, port: Number(port)}
 }
 
 /** Which targets to probe: flags, else the config, else the defaults (and whether defaults were used). */
-export function selectEgressTargets(flagTargets: string[] = [], configTargets: string[] = []): {targets: EgressTarget[]; defaults: boolean} {
-  const chosen = flagTargets.length > 0 ? flagTargets : configTargets.length > 0 ? configTargets : [...DEFAULT_EGRESS_TARGETS]
+export function selectEgressTargets(
+  flagTargets: string[] = [],
+  configTargets: string[] = [],
+): {targets: EgressTarget[]; defaults: boolean} {
+  const chosen =
+    flagTargets.length > 0 ? flagTargets : configTargets.length > 0 ? configTargets : [...DEFAULT_EGRESS_TARGETS]
   const targets = chosen.map(parseEgressTarget)
   return {targets, defaults: flagTargets.length === 0 && configTargets.length === 0}
 }
@@ -82,7 +88,11 @@ export function parseAllowEntry(text: string): AllowEntry {
   if (!host || (port !== undefined && port !== '*' && !/^\d{1,5}$/.test(port))) {
     throw new LlmsecError(`Bad allow entry "${text}". Write host:port, host:*, host or CIDR:port.`, 'USAGE')
   }
-  return {protocol: dns ? 'dns' : 'any', host: host.toLowerCase(), port: port === undefined || port === '*' ? '*' : Number(port)}
+  return {
+    protocol: dns ? 'dns' : 'any',
+    host: host.toLowerCase(),
+    port: port === undefined || port === '*' ? '*' : Number(port),
+  }
 }
 
 function hostMatches(entry: string, target: EgressTarget, address: string | null): boolean {

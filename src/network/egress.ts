@@ -74,8 +74,13 @@ function connectTcp(address: string, port: number, timeoutMs: number): Promise<A
       socket.destroy()
       done({address, ...attempt})
     }
-    const timer = setTimeout(() => finish({reachable: false, latencyMs: null, error: `timed out after ${timeoutMs} ms`}), timeoutMs)
-    socket.once('connect', () => finish({reachable: true, latencyMs: Math.round(performance.now() - started), error: null}))
+    const timer = setTimeout(
+      () => finish({reachable: false, latencyMs: null, error: `timed out after ${timeoutMs} ms`}),
+      timeoutMs,
+    )
+    socket.once('connect', () =>
+      finish({reachable: true, latencyMs: Math.round(performance.now() - started), error: null}),
+    )
     socket.once('error', (error) => finish({reachable: false, latencyMs: null, error: describeSocketError(error)}))
   })
 }
@@ -96,7 +101,10 @@ function queryDns(address: string, port: number, timeoutMs: number): Promise<Att
       socket.close()
       done({address, ...attempt})
     }
-    const timer = setTimeout(() => finish({reachable: false, latencyMs: null, error: `no DNS answer within ${timeoutMs} ms`}), timeoutMs)
+    const timer = setTimeout(
+      () => finish({reachable: false, latencyMs: null, error: `no DNS answer within ${timeoutMs} ms`}),
+      timeoutMs,
+    )
     socket.on('message', (message) => {
       if (message.length >= 2 && message.readUInt16BE(0) === id) {
         finish({reachable: true, latencyMs: Math.round(performance.now() - started), error: null})
@@ -112,9 +120,16 @@ async function probeOne(target: EgressTarget, timeoutMs: number): Promise<Attemp
   try {
     address = await resolve(target.host)
   } catch (error) {
-    return {address: null, reachable: false, latencyMs: null, error: `name not resolved: ${(error as NodeJS.ErrnoException).code ?? 'error'}`}
+    return {
+      address: null,
+      reachable: false,
+      latencyMs: null,
+      error: `name not resolved: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+    }
   }
-  return target.protocol === 'dns' ? queryDns(address, target.port, timeoutMs) : connectTcp(address, target.port, timeoutMs)
+  return target.protocol === 'dns'
+    ? queryDns(address, target.port, timeoutMs)
+    : connectTcp(address, target.port, timeoutMs)
 }
 
 /** Runs `work` over items with at most `limit` in flight, keeping the input order in the results. */
@@ -143,7 +158,12 @@ export async function probeEgress(options: EgressOptions): Promise<EgressReport>
   const targets = await mapLimited(options.targets, options.concurrency ?? 16, async (target) => {
     const attempt = await probeOne(target, timeoutMs)
     onProgress({phase: 'probing', done: ++done, total: options.targets.length, unit: 'items', detail: target.target})
-    return {target: target.target, protocol: target.protocol, ...attempt, allowed: isAllowed(target, allow, attempt.address)}
+    return {
+      target: target.target,
+      protocol: target.protocol,
+      ...attempt,
+      allowed: isAllowed(target, allow, attempt.address),
+    }
   })
   const violations = targets.filter((t) => t.reachable && !t.allowed).map((t) => t.target)
   return {targets, violations, defaults: options.defaults ?? false, timeoutMs}

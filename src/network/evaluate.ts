@@ -132,7 +132,12 @@ export function baseChainsFor(ruleset: Ruleset, packet: EvalPacket): BaseChain[]
 }
 
 function decide(verdict: Decision['verdict'], table: Table | null, outcome: Outcome | null): Decision {
-  return {verdict, table: table ? `${table.family} ${table.name}` : null, chain: outcome?.chain ?? null, rule: outcome?.rule ?? null}
+  return {
+    verdict,
+    table: table ? `${table.family} ${table.name}` : null,
+    chain: outcome?.chain ?? null,
+    rule: outcome?.rule ?? null,
+  }
 }
 
 function chainOutcomes(walk: Walk, chain: Chain): Outcome[] {

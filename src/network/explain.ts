@@ -19,7 +19,12 @@ export async function explainPackets(specs: string[], options: {run?: ToolRunner
   return packets.map((spec) => {
     const packet = {...spec, ephemeral}
     if (!reading.readable) {
-      const unknown = {verdict: 'unknown' as const, table: null, chain: null, rule: 'ruleset not readable (run as root)'}
+      const unknown = {
+        verdict: 'unknown' as const,
+        table: null,
+        chain: null,
+        rule: 'ruleset not readable (run as root)',
+      }
       return {packet, ...unknown, request: unknown, reply: unknown, backend: reading.backend, readable: false}
     }
     return {...evaluateConnection(reading.ruleset, packet), backend: reading.backend, readable: true}

@@ -5,7 +5,14 @@ export type {AnalyzeOptions, DirectionPolicy, FamilyDecision, FirewallReport, Li
 export {explainPackets} from './explain.js'
 export type {Explanation} from './explain.js'
 export {evaluatePacket} from './evaluate.js'
-export {combineVerdicts, evaluateConnection, parsePacketSpec, replyPacket, requestPacket, unmatchedPacket} from './packet.js'
+export {
+  combineVerdicts,
+  evaluateConnection,
+  parsePacketSpec,
+  replyPacket,
+  requestPacket,
+  unmatchedPacket,
+} from './packet.js'
 export type {ConnectionDecision} from './packet.js'
 export {parseNftJson} from './nft-json.js'
 export {detectIptablesDialect, parseIptablesSave} from './iptables-save.js'
@@ -16,7 +23,13 @@ export {FAILING_SEVERITIES, FINDING_IDS} from './findings.js'
 export type {Finding, FindingId, Severity} from './findings.js'
 export {DEFAULT_INFERENCE_PORTS, mergeInferencePorts} from './inference-ports.js'
 export type {InferencePort} from './inference-ports.js'
-export {DEFAULT_EGRESS_TARGETS, isAllowed, parseAllowEntry, parseEgressTarget, selectEgressTargets} from './egress-targets.js'
+export {
+  DEFAULT_EGRESS_TARGETS,
+  isAllowed,
+  parseAllowEntry,
+  parseEgressTarget,
+  selectEgressTargets,
+} from './egress-targets.js'
 export type {EgressTarget} from './egress-targets.js'
 export {probeEgress} from './egress.js'
 export type {EgressOptions, EgressReport, EgressResult} from './egress.js'

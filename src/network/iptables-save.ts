@@ -1,4 +1,16 @@
-import type {Action, Chain, ChainType, Condition, Field, Hook, MatchValue, Rule, Ruleset, Table, TableSource} from './ruleset.types.js'
+import type {
+  Action,
+  Chain,
+  ChainType,
+  Condition,
+  Field,
+  Hook,
+  MatchValue,
+  Rule,
+  Ruleset,
+  Table,
+  TableSource,
+} from './ruleset.types.js'
 import {rangeValue, scalarValue} from './values.js'
 
 /** Hook and priority of each built-in iptables chain, as the kernel registers them. */
@@ -17,12 +29,35 @@ const BUILTIN: Record<string, Record<string, {hook: Hook; priority: number}>> = 
     OUTPUT: {hook: 'output', priority: -100},
     POSTROUTING: {hook: 'postrouting', priority: 100},
   },
-  filter: {INPUT: {hook: 'input', priority: 0}, FORWARD: {hook: 'forward', priority: 0}, OUTPUT: {hook: 'output', priority: 0}},
-  security: {INPUT: {hook: 'input', priority: 50}, FORWARD: {hook: 'forward', priority: 50}, OUTPUT: {hook: 'output', priority: 50}},
+  filter: {
+    INPUT: {hook: 'input', priority: 0},
+    FORWARD: {hook: 'forward', priority: 0},
+    OUTPUT: {hook: 'output', priority: 0},
+  },
+  security: {
+    INPUT: {hook: 'input', priority: 50},
+    FORWARD: {hook: 'forward', priority: 50},
+    OUTPUT: {hook: 'output', priority: 50},
+  },
 }
 
 const NON_TERMINAL_TARGETS = new Set([
-  'LOG', 'NFLOG', 'ULOG', 'MARK', 'CONNMARK', 'TRACE', 'TCPMSS', 'CHECKSUM', 'DSCP', 'TOS', 'TTL', 'HL', 'CLASSIFY', 'AUDIT', 'CONNSECMARK', 'SECMARK',
+  'LOG',
+  'NFLOG',
+  'ULOG',
+  'MARK',
+  'CONNMARK',
+  'TRACE',
+  'TCPMSS',
+  'CHECKSUM',
+  'DSCP',
+  'TOS',
+  'TTL',
+  'HL',
+  'CLASSIFY',
+  'AUDIT',
+  'CONNSECMARK',
+  'SECMARK',
 ])
 const MAX_LINES = 200_000
 const MAX_LINE_LENGTH = 65_536
@@ -96,14 +131,31 @@ interface RuleState {
 }
 
 const OPTION_FIELDS: Record<string, Field> = {
-  '-s': 'saddr', '--source': 'saddr', '-d': 'daddr', '--destination': 'daddr',
-  '--dport': 'dport', '--destination-port': 'dport', '--sport': 'sport', '--source-port': 'sport',
-  '--dports': 'dport', '--destination-ports': 'dport', '--sports': 'sport', '--source-ports': 'sport',
-  '--ctstate': 'ctstate', '--state': 'ctstate',
+  '-s': 'saddr',
+  '--source': 'saddr',
+  '-d': 'daddr',
+  '--destination': 'daddr',
+  '--dport': 'dport',
+  '--destination-port': 'dport',
+  '--sport': 'sport',
+  '--source-port': 'sport',
+  '--dports': 'dport',
+  '--destination-ports': 'dport',
+  '--sports': 'sport',
+  '--source-ports': 'sport',
+  '--ctstate': 'ctstate',
+  '--state': 'ctstate',
 }
 
 /** Reads one option at words[i]; returns the index after it. */
-function readOption(words: string[], i: number, negate: boolean, state: RuleState, module: string, chains: Set<string>): number {
+function readOption(
+  words: string[],
+  i: number,
+  negate: boolean,
+  state: RuleState,
+  module: string,
+  chains: Set<string>,
+): number {
   const option = words[i]
   const arg = words[i + 1] ?? ''
   const push = (condition: Condition) => state.conditions.push(condition)
@@ -125,7 +177,11 @@ function readOption(words: string[], i: number, negate: boolean, state: RuleStat
     case '--in-interface':
     case '-o':
     case '--out-interface':
-      push({field: option.startsWith('-i') || option === '--in-interface' ? 'iif' : 'oif', negate, values: [interfaceValue(arg)]})
+      push({
+        field: option.startsWith('-i') || option === '--in-interface' ? 'iif' : 'oif',
+        negate,
+        values: [interfaceValue(arg)],
+      })
       return i + 2
     case '--src-range':
     case '--dst-range': {
@@ -159,7 +215,7 @@ function parseRule(words: string[], chains: Set<string>): RuleState {
   const state: RuleState = {conditions: [], action: null}
   let module = ''
   let negate = false
-  for (let i = 0; i < words.length; ) {
+  for (let i = 0; i < words.length;) {
     const word = words[i]
     if (word === '!') {
       negate = true
@@ -170,7 +226,8 @@ function parseRule(words: string[], chains: Set<string>): RuleState {
       module = words[i + 1] ?? ''
       if (!IGNORED_MODULES.has(module) && module !== 'icmp' && module !== 'icmp6') {
         // The module's own options are reported as they are read; a bare module is still a condition.
-        if (words[i + 2] === undefined || !words[i + 2].startsWith('--')) state.conditions.push({field: 'unknown', what: `-m ${module}`})
+        if (words[i + 2] === undefined || !words[i + 2].startsWith('--'))
+          state.conditions.push({field: 'unknown', what: `-m ${module}`})
       }
       i += 2
       continue
@@ -195,7 +252,9 @@ function declareChain(table: Table, words: string[]): void {
   if (builtin) {
     chain.hook = builtin.hook
     chain.priority = builtin.priority
-    chain.type = (table.name === 'nat' ? 'nat' : table.name === 'mangle' && name === 'OUTPUT' ? 'route' : 'filter') as ChainType
+    chain.type = (
+      table.name === 'nat' ? 'nat' : table.name === 'mangle' && name === 'OUTPUT' ? 'route' : 'filter'
+    ) as ChainType
     chain.policy = words[1] === 'DROP' ? 'drop' : 'accept'
   }
   table.chains[name] = chain
@@ -237,9 +296,16 @@ function addRule(table: Table, words: string[], number: number, notes: string[])
     return
   }
   const state = parseRule(words.slice(2), new Set(Object.keys(table.chains)))
-  const rule: Rule = {id: String(chain.rules.length + 1), text: words.join(' '), conditions: state.conditions, action: state.action}
+  const rule: Rule = {
+    id: String(chain.rules.length + 1),
+    text: words.join(' '),
+    conditions: state.conditions,
+    action: state.action,
+  }
   chain.rules.push(rule)
   if (state.conditions.some((c) => c.field === 'unknown') || state.action?.kind === 'unknown') {
-    notes.push(`${table.family === 'ip' ? 'iptables' : 'ip6tables'} ${table.name}: cannot fully interpret "${rule.text}"`)
+    notes.push(
+      `${table.family === 'ip' ? 'iptables' : 'ip6tables'} ${table.name}: cannot fully interpret "${rule.text}"`,
+    )
   }
 }

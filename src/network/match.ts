@@ -42,7 +42,9 @@ export function matchValues(field: Field, known: FieldValue, values: MatchValue[
       return 'no'
     case 'except': {
       // Known not to be any excluded value: decided only when every candidate is one of those.
-      const allExcluded = values.every((v) => v.kind === 'str' && !v.text.endsWith('*') && known.values.includes(v.text))
+      const allExcluded = values.every(
+        (v) => v.kind === 'str' && !v.text.endsWith('*') && known.values.includes(v.text),
+      )
       return allExcluded ? 'no' : 'maybe'
     }
     case 'range':

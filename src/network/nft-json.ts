@@ -1,5 +1,16 @@
 import {LlmsecError} from '../core/errors.js'
-import type {Action, Chain, Condition, Field, Hook, MatchValue, Rule, Ruleset, Table, TableFamily} from './ruleset.types.js'
+import type {
+  Action,
+  Chain,
+  Condition,
+  Field,
+  Hook,
+  MatchValue,
+  Rule,
+  Ruleset,
+  Table,
+  TableFamily,
+} from './ruleset.types.js'
 import {normaliseProtocol, rangeValue, scalarValue} from './values.js'
 
 type Json = unknown
@@ -25,7 +36,19 @@ interface Parsed {
 const FAMILIES = new Set(['ip', 'ip6', 'inet', 'arp', 'bridge', 'netdev'])
 const HOOKS = new Set(['prerouting', 'input', 'forward', 'output', 'postrouting', 'ingress', 'egress'])
 const TRANSPORT = new Set(['tcp', 'udp', 'sctp', 'dccp', 'udplite'])
-const NON_TERMINAL = new Set(['counter', 'log', 'mangle', 'set', 'map', 'ct', 'meta', 'dup', 'secmark', 'comment', 'xt-comment'])
+const NON_TERMINAL = new Set([
+  'counter',
+  'log',
+  'mangle',
+  'set',
+  'map',
+  'ct',
+  'meta',
+  'dup',
+  'secmark',
+  'comment',
+  'xt-comment',
+])
 const UNKNOWN_ACTIONS = new Set(['dnat', 'redirect', 'tproxy', 'queue', 'fwd', 'synproxy', 'notrack'])
 const XT_NON_TERMINAL = new Set(['LOG', 'NFLOG', 'MARK', 'CONNMARK', 'TRACE', 'TCPMSS', 'CHECKSUM', 'comment'])
 
@@ -148,7 +171,10 @@ function convertMatch(match: Obj, sets: Sets): {conditions: Condition[]; text: s
     const bound = single.low
     const low = op === '>' ? bound + 1 : op === '>=' ? bound : 0
     const high = op === '<' ? bound - 1 : op === '<=' ? bound : 65_535
-    return {conditions: [...target.implied, {field: target.field, negate: false, values: [{kind: 'num', low, high}]}], text}
+    return {
+      conditions: [...target.implied, {field: target.field, negate: false, values: [{kind: 'num', low, high}]}],
+      text,
+    }
   }
   return {conditions: [...target.implied, unknown], text}
 }
@@ -214,7 +240,12 @@ export function convertNftRule(raw: Obj, sets: Sets): Rule {
     else conditions.push({field: 'unknown', what: key ?? 'expression'})
   }
   const comment = typeof raw.comment === 'string' ? ` comment "${raw.comment}"` : ''
-  return {id: String(raw.handle ?? '?'), text: `${words.join(' ')}${comment} # handle ${raw.handle ?? '?'}`, conditions, action}
+  return {
+    id: String(raw.handle ?? '?'),
+    text: `${words.join(' ')}${comment} # handle ${raw.handle ?? '?'}`,
+    conditions,
+    action,
+  }
 }
 
 function addChain(parsed: Parsed, body: Obj): void {
@@ -268,8 +299,12 @@ export function parseNftJson(text: string): Ruleset {
       if (!chain) continue
       const rule = convertNftRule(raw, sets)
       chain.rules.push(rule)
-      const unclear = [...rule.conditions.filter((c) => c.field === 'unknown'), ...(rule.action?.kind === 'unknown' ? [rule.action] : [])]
-      if (unclear.length > 0) notes.push(`${table.family} ${table.name} ${chain.name}: cannot fully interpret "${rule.text}"`)
+      const unclear = [
+        ...rule.conditions.filter((c) => c.field === 'unknown'),
+        ...(rule.action?.kind === 'unknown' ? [rule.action] : []),
+      ]
+      if (unclear.length > 0)
+        notes.push(`${table.family} ${table.name} ${chain.name}: cannot fully interpret "${rule.text}"`)
     }
   }
   return {tables: [...tables.values()].map((p) => p.table), notes}

@@ -4,7 +4,8 @@ import {addressFamily, parseAddress} from './ip.js'
 import type {EvalPacket} from './match.js'
 import type {Decision, Field, FieldValue, PacketSpec, Ruleset, Verdict} from './ruleset.types.js'
 
-const value = (v: string | number | undefined): FieldValue => (v === undefined ? {kind: 'unknown'} : {kind: 'value', value: v})
+const value = (v: string | number | undefined): FieldValue =>
+  v === undefined ? {kind: 'unknown'} : {kind: 'value', value: v}
 const ABSENT: FieldValue = {kind: 'absent'}
 
 function isLoopback(address: string | undefined): boolean {
@@ -54,7 +55,16 @@ export function replyPacket(spec: PacketSpec): EvalPacket {
     family: spec.family,
     path: spec.direction === 'in' ? 'out' : 'in',
     ctNew: false,
-    fields: {...f, saddr: f.daddr, daddr: f.saddr, sport: f.dport, dport: f.sport, iif: f.oif, oif: f.iif, ctstate: value('established')},
+    fields: {
+      ...f,
+      saddr: f.daddr,
+      daddr: f.saddr,
+      sport: f.dport,
+      dport: f.sport,
+      iif: f.oif,
+      oif: f.iif,
+      ctstate: value('established'),
+    },
   }
 }
 

@@ -67,7 +67,12 @@ async function call(ctx: Context, command: string, args: string[]): Promise<Exec
   return null
 }
 
-async function readIptables(ctx: Context, command: string, family: 'ip' | 'ip6', source?: TableSource): Promise<Table[] | null> {
+async function readIptables(
+  ctx: Context,
+  command: string,
+  family: 'ip' | 'ip6',
+  source?: TableSource,
+): Promise<Table[] | null> {
   const result = await call(ctx, command, [])
   if (!result) return null
   const dialect = detectIptablesDialect(result.stdout)
@@ -150,18 +155,31 @@ export async function readFirewall(run: ToolRunner = defaultRunner): Promise<Fir
     tables = await replaceCompatTables(ctx, nft)
     readable = true
   } else if (nft === 'missing') {
-    for (const [command, family] of [['iptables-save', 'ip'], ['ip6tables-save', 'ip6']] as const) {
+    for (const [command, family] of [
+      ['iptables-save', 'ip'],
+      ['ip6tables-save', 'ip6'],
+    ] as const) {
       const read = await readIptables(ctx, command, family)
       if (read) [tables, readable] = [[...tables, ...read], true]
     }
   }
   if (!tables.some((t) => t.source === 'iptables-legacy')) {
-    for (const [command, family] of [['iptables-legacy-save', 'ip'], ['ip6tables-legacy-save', 'ip6']] as const) {
+    for (const [command, family] of [
+      ['iptables-legacy-save', 'ip'],
+      ['ip6tables-legacy-save', 'ip6'],
+    ] as const) {
       const read = await readIptables(ctx, command, family, 'iptables-legacy')
       if (read) tables.push(...read.filter(hasContent))
     }
   }
   const {backend, backends} = summarise(tables)
   const frontends = await detectFrontends(ctx, tables)
-  return {ruleset: {tables, notes: ctx.notes}, backend: readable ? backend : 'unknown', backends, frontends, sources: ctx.sources, readable}
+  return {
+    ruleset: {tables, notes: ctx.notes},
+    backend: readable ? backend : 'unknown',
+    backends,
+    frontends,
+    sources: ctx.sources,
+    readable,
+  }
 }

@@ -5,14 +5,28 @@ import type {Backend} from './read-ruleset.js'
  * Commands that close an exposed port, for the firewall in use. The first entry is always the
  * real fix (bind the service to loopback); the others add a firewall rule as a second layer.
  */
-export function remediateExposedPort(port: number, info: InferencePort, backend: Backend, frontends: string[]): string[] {
+export function remediateExposedPort(
+  port: number,
+  info: InferencePort,
+  backend: Backend,
+  frontends: string[],
+): string[] {
   const bind = `Bind ${info.service} to 127.0.0.1${info.bindHint ? ` (${info.bindHint})` : ''}`
   if (frontends.includes('ufw')) return [bind, `ufw deny in ${port}/tcp`]
   if (frontends.includes('firewalld')) {
-    return [bind, `firewall-cmd --permanent --remove-port=${port}/tcp`, `firewall-cmd --permanent --add-rich-rule='rule port port="${port}" protocol="tcp" drop'`, 'firewall-cmd --reload']
+    return [
+      bind,
+      `firewall-cmd --permanent --remove-port=${port}/tcp`,
+      `firewall-cmd --permanent --add-rich-rule='rule port port="${port}" protocol="tcp" drop'`,
+      'firewall-cmd --reload',
+    ]
   }
   if (backend === 'iptables-legacy') {
-    return [bind, `iptables -I INPUT ! -i lo -p tcp --dport ${port} -j DROP`, `ip6tables -I INPUT ! -i lo -p tcp --dport ${port} -j DROP`]
+    return [
+      bind,
+      `iptables -I INPUT ! -i lo -p tcp --dport ${port} -j DROP`,
+      `ip6tables -I INPUT ! -i lo -p tcp --dport ${port} -j DROP`,
+    ]
   }
   return [
     bind,
@@ -23,14 +37,30 @@ export function remediateExposedPort(port: number, info: InferencePort, backend:
 }
 
 /** Commands that make new connections denied by default in one direction, keeping loopback and replies. */
-export function remediateDefaultDeny(direction: 'in' | 'out', backend: Backend, frontends: string[], onlyFamily?: 6): string[] {
+export function remediateDefaultDeny(
+  direction: 'in' | 'out',
+  backend: Backend,
+  frontends: string[],
+  onlyFamily?: 6,
+): string[] {
   const hook = direction === 'in' ? 'input' : 'output'
   const iface = direction === 'in' ? 'iif' : 'oif'
-  if (frontends.includes('ufw')) return [`ufw default deny ${direction === 'in' ? 'incoming' : 'outgoing'}`, 'ufw enable']
+  if (frontends.includes('ufw'))
+    return [`ufw default deny ${direction === 'in' ? 'incoming' : 'outgoing'}`, 'ufw enable']
   if (frontends.includes('firewalld')) {
     return direction === 'in'
-      ? ['firewall-cmd --set-default-zone=drop', 'firewall-cmd --permanent --zone=drop --add-service=ssh', 'firewall-cmd --reload']
-      : ['firewall-cmd --permanent --new-policy=llmsec-egress', 'firewall-cmd --permanent --policy=llmsec-egress --add-ingress-zone=HOST', 'firewall-cmd --permanent --policy=llmsec-egress --add-egress-zone=ANY', 'firewall-cmd --permanent --policy=llmsec-egress --set-target=DROP', 'firewall-cmd --reload']
+      ? [
+          'firewall-cmd --set-default-zone=drop',
+          'firewall-cmd --permanent --zone=drop --add-service=ssh',
+          'firewall-cmd --reload',
+        ]
+      : [
+          'firewall-cmd --permanent --new-policy=llmsec-egress',
+          'firewall-cmd --permanent --policy=llmsec-egress --add-ingress-zone=HOST',
+          'firewall-cmd --permanent --policy=llmsec-egress --add-egress-zone=ANY',
+          'firewall-cmd --permanent --policy=llmsec-egress --set-target=DROP',
+          'firewall-cmd --reload',
+        ]
   }
   if (backend === 'iptables-legacy' || backend === 'iptables-nft') {
     const chain = direction === 'in' ? 'INPUT' : 'OUTPUT'
@@ -49,6 +79,8 @@ export function remediateDefaultDeny(direction: 'in' | 'out', backend: Backend, 
     `nft add chain ${table} ${hook} '{ type filter hook ${hook} priority 0; policy drop; }'`,
     `nft add rule ${table} ${hook} ${iface} lo accept`,
     `nft add rule ${table} ${hook} ct state established,related accept`,
-    direction === 'in' ? `nft add rule ${table} ${hook} tcp dport 22 accept` : `nft add rule ${table} ${hook} udp dport 53 ip daddr <your resolver> accept`,
+    direction === 'in'
+      ? `nft add rule ${table} ${hook} tcp dport 22 accept`
+      : `nft add rule ${table} ${hook} udp dport 53 ip daddr <your resolver> accept`,
   ]
 }

@@ -5,9 +5,7 @@ export type Field = 'iif' | 'oif' | 'l4proto' | 'nfproto' | 'saddr' | 'daddr' | 
 
 /** One value a condition compares against. Strings may end in `*` (interface wildcard). */
 export type MatchValue =
-  | {kind: 'addr'; range: AddressRange}
-  | {kind: 'num'; low: number; high: number}
-  | {kind: 'str'; text: string}
+  {kind: 'addr'; range: AddressRange} | {kind: 'num'; low: number; high: number} | {kind: 'str'; text: string}
 
 /**
  * A condition of a rule. `values` match when the packet field equals any of them; `negate`

@@ -56,7 +56,10 @@ export async function createWorld(): Promise<World> {
     await must('ip', ['netns', 'add', inet])
     // The veth pair is created inside the host namespace: the machine's own namespace is never touched.
     await must('ip', ['-n', host, 'link', 'add', 'vh', 'type', 'veth', 'peer', 'name', 'vi', 'netns', inet])
-    for (const [ns, dev, v4, v6] of [[host, 'vh', '198.18.0.1', 'fd18::1'], [inet, 'vi', '198.18.0.2', 'fd18::2']]) {
+    for (const [ns, dev, v4, v6] of [
+      [host, 'vh', '198.18.0.1', 'fd18::1'],
+      [inet, 'vi', '198.18.0.2', 'fd18::2'],
+    ]) {
       await must('ip', ['-n', ns, 'addr', 'add', `${v4}/24`, 'dev', dev])
       await must('ip', ['-n', ns, 'addr', 'add', `${v6}/64`, 'dev', dev, 'nodad'])
       await must('ip', ['-n', ns, 'link', 'set', dev, 'up'])
@@ -80,7 +83,12 @@ export async function loadIptables(ns: string, tool: string, dump: string): Prom
 }
 
 /** Runs the built CLI inside a namespace and returns the exit code and parsed JSON. */
-export async function cliIn<T>(ns: string, args: string[], env: Record<string, string> = {}, prefix: string[] = []): Promise<{exitCode: number | null; json: T; stderr: string}> {
+export async function cliIn<T>(
+  ns: string,
+  args: string[],
+  env: Record<string, string> = {},
+  prefix: string[] = [],
+): Promise<{exitCode: number | null; json: T; stderr: string}> {
   const result = await runTool('ip', ['netns', 'exec', ns, ...prefix, process.execPath, binPath, ...args, '--json'], {
     timeoutMs: 60_000,
     env: {NO_COLOR: '1', ...env},
@@ -125,10 +133,14 @@ export interface Listeners {
 
 /** Starts TCP servers (and DNS responders) inside a namespace; ends them by PID in stop(). */
 export async function startListeners(ns: string, specs: ListenerSpec[]): Promise<Listeners> {
-  const child: ResultPromise = execa('ip', ['netns', 'exec', ns, process.execPath, '-e', LISTENER, JSON.stringify(specs)], {
-    reject: false,
-    stdin: 'pipe',
-  })
+  const child: ResultPromise = execa(
+    'ip',
+    ['netns', 'exec', ns, process.execPath, '-e', LISTENER, JSON.stringify(specs)],
+    {
+      reject: false,
+      stdin: 'pipe',
+    },
+  )
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('listeners did not start')), 10_000)
     child.stdout?.on('data', (chunk: Buffer) => {

@@ -1,7 +1,16 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {EgressReport, Explanation, FirewallReport} from '../../../src/network/index.js'
-import {cliIn, createWorld, loadIptables, loadNft, netnsSkipReason, startListeners, type Listeners, type World} from '../../helpers/netns.js'
+import {
+  cliIn,
+  createWorld,
+  loadIptables,
+  loadNft,
+  netnsSkipReason,
+  startListeners,
+  type Listeners,
+  type World,
+} from '../../helpers/netns.js'
 
 const skip = netnsSkipReason(['ip', 'nft', 'iptables-legacy-restore', 'iptables-nft-restore'])
 if (skip) console.warn(`[skip] iptables tests: ${skip}`)
@@ -37,7 +46,12 @@ describe.skipIf(skip !== null)('iptables rulesets, legacy and nft back ends (acc
   beforeAll(async () => {
     world = await createWorld()
     for (const ns of [world.host, world.inet]) {
-      listeners.push(await startListeners(ns, [8001, 8002, 8003, 8004, 8005].map((port) => ({host: '0.0.0.0', port}))))
+      listeners.push(
+        await startListeners(
+          ns,
+          [8001, 8002, 8003, 8004, 8005].map((port) => ({host: '0.0.0.0', port})),
+        ),
+      )
     }
   })
 
@@ -46,7 +60,13 @@ describe.skipIf(skip !== null)('iptables rulesets, legacy and nft back ends (acc
     await world?.destroy()
   })
 
-  const packets = ['in:tcp:198.18.0.2:8001', 'in:tcp:198.18.0.2:8002', 'in:tcp:198.18.0.2:8004', 'in:tcp:198.18.0.2:8005', 'out:tcp:198.18.0.2:8003']
+  const packets = [
+    'in:tcp:198.18.0.2:8001',
+    'in:tcp:198.18.0.2:8002',
+    'in:tcp:198.18.0.2:8004',
+    'in:tcp:198.18.0.2:8005',
+    'out:tcp:198.18.0.2:8003',
+  ]
   const expected = ['accept', 'reject', 'accept', 'drop', 'unknown']
 
   async function checkAgainstKernel(backend: string): Promise<void> {
@@ -55,10 +75,25 @@ describe.skipIf(skip !== null)('iptables rulesets, legacy and nft back ends (acc
     expect(json[0].backend).toBe(backend)
     // The owner match cannot be judged: the outbound verdict names it instead of guessing.
     expect(json[4].rule).toContain('--uid-owner 4242')
-    const probe = await cliIn<EgressReport>(world.inet, ['egress', '--timeout', '700', ...[8001, 8002, 8004, 8005].flatMap((p) => ['--target', `${world.hostV4}:${p}`])])
-    const kernel = probe.json.targets.map((t) => (t.reachable ? 'accept' : t.error === 'connection refused' ? 'reject' : 'drop'))
+    const probe = await cliIn<EgressReport>(world.inet, [
+      'egress',
+      '--timeout',
+      '700',
+      ...[8001, 8002, 8004, 8005].flatMap((p) => ['--target', `${world.hostV4}:${p}`]),
+    ])
+    const kernel = probe.json.targets.map((t) =>
+      t.reachable ? 'accept' : t.error === 'connection refused' ? 'reject' : 'drop',
+    )
     expect(kernel).toEqual(expected.slice(0, 4))
-    const out = await cliIn<EgressReport>(world.host, ['egress', '--timeout', '700', '--target', `${world.inetV4}:8003`, '--target', `${world.inetV4}:8004`])
+    const out = await cliIn<EgressReport>(world.host, [
+      'egress',
+      '--timeout',
+      '700',
+      '--target',
+      `${world.inetV4}:8003`,
+      '--target',
+      `${world.inetV4}:8004`,
+    ])
     expect(out.json.targets.map((t) => t.reachable)).toEqual([true, false])
   }
 

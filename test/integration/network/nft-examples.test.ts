@@ -9,12 +9,22 @@ import {evaluateConnection, evaluatePacket, parseNftJson, unmatchedPacket} from 
 import {hasTool, isRoot} from '../../helpers/env.js'
 
 const EXAMPLES = '/usr/share/doc/nftables/examples'
-const reason = !isRoot ? 'needs root' : !hasTool('nft') ? 'nft is not installed' : !existsSync(EXAMPLES) ? `${EXAMPLES} is absent` : null
+const reason = !isRoot
+  ? 'needs root'
+  : !hasTool('nft')
+    ? 'nft is not installed'
+    : !existsSync(EXAMPLES)
+      ? `${EXAMPLES} is absent`
+      : null
 if (reason) console.warn(`[skip] nftables example rulesets: ${reason}`)
 
 describe.skipIf(reason !== null)("Debian's nftables example rulesets", () => {
   const ns = `llmsec-${randomBytes(4).toString('hex')}-x`
-  const files = reason ? [] : readdirSync(EXAMPLES).filter((f) => f.endsWith('.nft')).sort()
+  const files = reason
+    ? []
+    : readdirSync(EXAMPLES)
+        .filter((f) => f.endsWith('.nft'))
+        .sort()
   const parsed: string[] = []
 
   beforeAll(async () => {
@@ -40,7 +50,9 @@ describe.skipIf(reason !== null)("Debian's nftables example rulesets", () => {
           const remote = family === 4 ? '192.0.2.7' : '2001:db8::7'
           const verdict = evaluateConnection(ruleset, {direction, protocol: 'tcp', family, remote, port: 443}).verdict
           expect(['accept', 'drop', 'reject', 'unknown'], file).toContain(verdict)
-          expect(['accept', 'drop', 'reject', 'unknown'], file).toContain(evaluatePacket(ruleset, unmatchedPacket(direction, family)).verdict)
+          expect(['accept', 'drop', 'reject', 'unknown'], file).toContain(
+            evaluatePacket(ruleset, unmatchedPacket(direction, family)).verdict,
+          )
         }
       }
       parsed.push(file)
@@ -56,7 +68,13 @@ describe.skipIf(reason !== null)("Debian's nftables example rulesets", () => {
     const ruleset = parseNftJson((await runTool('ip', ['netns', 'exec', ns, 'nft', '-j', 'list', 'ruleset'])).stdout)
     expect(evaluatePacket(ruleset, unmatchedPacket('in', 4)).verdict).toBe('drop')
     expect(evaluatePacket(ruleset, unmatchedPacket('out', 6)).verdict).toBe('accept')
-    const ssh = evaluateConnection(ruleset, {direction: 'in', protocol: 'tcp', family: 4, remote: '192.0.2.7', port: 22})
+    const ssh = evaluateConnection(ruleset, {
+      direction: 'in',
+      protocol: 'tcp',
+      family: 4,
+      remote: '192.0.2.7',
+      port: 22,
+    })
     expect(ssh).toMatchObject({verdict: 'drop', chain: 'input'})
   })
 })

@@ -1,7 +1,15 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {EgressReport, Explanation} from '../../../src/network/index.js'
-import {cliIn, createWorld, loadNft, netnsSkipReason, startListeners, type Listeners, type World} from '../../helpers/netns.js'
+import {
+  cliIn,
+  createWorld,
+  loadNft,
+  netnsSkipReason,
+  startListeners,
+  type Listeners,
+  type World,
+} from '../../helpers/netns.js'
 
 const skip = netnsSkipReason()
 if (skip) console.warn(`[skip] verdict matrix: ${skip}`)
@@ -15,7 +23,12 @@ interface Case {
 }
 
 const PORTS = [8001, 8002, 8003, 8004]
-const c = (dir: 'in' | 'out', v: 4 | 6, port: number, expected: Case['expect']): Case => ({dir, v, port, expect: expected})
+const c = (dir: 'in' | 'out', v: 4 | 6, port: number, expected: Case['expect']): Case => ({
+  dir,
+  v,
+  port,
+  expect: expected,
+})
 
 const MATRIX: {name: string; ruleset: string; cases: Case[]}[] = [
   {name: 'empty ruleset', ruleset: '', cases: [c('in', 4, 8001, 'accept'), c('out', 6, 8002, 'accept')]},
@@ -29,7 +42,12 @@ const MATRIX: {name: string; ruleset: string; cases: Case[]}[] = [
     tcp dport { 8001, 8003-8004 } accept
   }
 }`,
-    cases: [c('in', 4, 8001, 'accept'), c('in', 4, 8002, 'drop'), c('in', 6, 8004, 'accept'), c('out', 4, 8002, 'accept')],
+    cases: [
+      c('in', 4, 8001, 'accept'),
+      c('in', 4, 8002, 'drop'),
+      c('in', 6, 8004, 'accept'),
+      c('out', 4, 8002, 'accept'),
+    ],
   },
   {
     name: 'reject by source prefix (IPv4 only)',
@@ -69,7 +87,12 @@ table ip late {
   chain input { type filter hook input priority 0; tcp dport @blocked drop; }
   chain output { type filter hook output priority 0; ip6 daddr fd18::2 tcp dport 8002 drop; }
 }`,
-    cases: [c('in', 4, 8001, 'drop'), c('in', 4, 8002, 'accept'), c('out', 6, 8002, 'drop'), c('out', 4, 8002, 'accept')],
+    cases: [
+      c('in', 4, 8001, 'drop'),
+      c('in', 4, 8002, 'accept'),
+      c('out', 6, 8002, 'drop'),
+      c('out', 4, 8002, 'accept'),
+    ],
   },
   {
     name: 'replies dropped: no ct state rule with input policy drop',
@@ -99,7 +122,13 @@ table ip late {
     ip6 daddr fd18::/64 tcp dport 8003 accept
   }
 }`,
-    cases: [c('out', 4, 8001, 'accept'), c('out', 4, 8003, 'drop'), c('out', 6, 8003, 'accept'), c('out', 6, 8001, 'drop'), c('in', 4, 8001, 'accept')],
+    cases: [
+      c('out', 4, 8001, 'accept'),
+      c('out', 4, 8003, 'drop'),
+      c('out', 6, 8003, 'accept'),
+      c('out', 6, 8001, 'drop'),
+      c('in', 4, 8001, 'accept'),
+    ],
   },
   {
     name: 'ct state new and an IPv6 source prefix',
@@ -109,7 +138,12 @@ table ip late {
     ip6 saddr fd18::/64 tcp dport 8001 drop
   }
 }`,
-    cases: [c('in', 4, 8002, 'drop'), c('out', 4, 8002, 'accept'), c('in', 6, 8001, 'drop'), c('in', 4, 8001, 'accept')],
+    cases: [
+      c('in', 4, 8002, 'drop'),
+      c('out', 4, 8002, 'accept'),
+      c('in', 6, 8001, 'drop'),
+      c('in', 4, 8001, 'accept'),
+    ],
   },
   {
     name: 'rules llmsec cannot decide',
@@ -149,7 +183,13 @@ describe.skipIf(skip !== null)('static verdicts against the kernel (acceptance 4
 
   beforeAll(async () => {
     world = await createWorld()
-    for (const ns of [world.host, world.inet]) listeners.push(await startListeners(ns, PORTS.map((port) => ({host: '::', port}))))
+    for (const ns of [world.host, world.inet])
+      listeners.push(
+        await startListeners(
+          ns,
+          PORTS.map((port) => ({host: '::', port})),
+        ),
+      )
   })
 
   afterAll(async () => {
@@ -164,17 +204,32 @@ describe.skipIf(skip !== null)('static verdicts against the kernel (acceptance 4
       const remote = k.v === 4 ? world.inetV4 : `[${world.inetV6}]`
       return `${k.dir}:tcp:${remote}:${k.port}`
     }
-    const explained = await cliIn<Explanation | Explanation[]>(world.host, ['firewall', ...entry.cases.flatMap((k) => ['--explain', spec(k)])])
+    const explained = await cliIn<Explanation | Explanation[]>(world.host, [
+      'firewall',
+      ...entry.cases.flatMap((k) => ['--explain', spec(k)]),
+    ])
     const statics = ([] as Explanation[]).concat(explained.json)
     expect(statics.map((s) => s.verdict)).toEqual(entry.cases.map((k) => k.expect))
 
     // The kernel: connect from the host namespace (out) or into it from the "internet" namespace (in).
-    const target = (k: Case) => (k.dir === 'out' ? (k.v === 4 ? world.inetV4 : `[${world.inetV6}]`) : k.v === 4 ? world.hostV4 : `[${world.hostV6}]`)
+    const target = (k: Case) =>
+      k.dir === 'out'
+        ? k.v === 4
+          ? world.inetV4
+          : `[${world.inetV6}]`
+        : k.v === 4
+          ? world.hostV4
+          : `[${world.hostV6}]`
     for (const dir of ['in', 'out'] as const) {
       const cases = entry.cases.map((k, i) => ({k, i})).filter(({k}) => k.dir === dir)
       if (cases.length === 0) continue
       const ns = dir === 'out' ? world.host : world.inet
-      const probe = await cliIn<EgressReport>(ns, ['egress', '--timeout', '700', ...cases.flatMap(({k}) => ['--target', `${target(k)}:${k.port}`])])
+      const probe = await cliIn<EgressReport>(ns, [
+        'egress',
+        '--timeout',
+        '700',
+        ...cases.flatMap(({k}) => ['--target', `${target(k)}:${k.port}`]),
+      ])
       cases.forEach(({k, i}, j) => {
         const kernel = kernelVerdict(probe.json.targets[j])
         if (statics[i].verdict === 'unknown') return

@@ -3,14 +3,30 @@ import {createServer, type AddressInfo, type Server} from 'node:net'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {DEFAULT_EGRESS_TARGETS, isAllowed, parseAllowEntry, parseEgressTarget, probeEgress, selectEgressTargets} from '../../../src/network/index.js'
+import {
+  DEFAULT_EGRESS_TARGETS,
+  isAllowed,
+  parseAllowEntry,
+  parseEgressTarget,
+  probeEgress,
+  selectEgressTargets,
+} from '../../../src/network/index.js'
 
 describe('egress targets', () => {
   it('parses host:port, [v6]:port and dns: targets', () => {
-    expect(parseEgressTarget('huggingface.co:443')).toEqual({target: 'huggingface.co:443', protocol: 'tcp', host: 'huggingface.co', port: 443})
+    expect(parseEgressTarget('huggingface.co:443')).toEqual({
+      target: 'huggingface.co:443',
+      protocol: 'tcp',
+      host: 'huggingface.co',
+      port: 443,
+    })
     expect(parseEgressTarget('[2001:db8::1]:8443')).toMatchObject({host: '2001:db8::1', port: 8443})
     expect(parseEgressTarget('dns:9.9.9.9')).toMatchObject({protocol: 'dns', host: '9.9.9.9', port: 53})
-    expect(parseEgressTarget('dns:[2001:db8::53]:5353')).toMatchObject({protocol: 'dns', host: '2001:db8::53', port: 5353})
+    expect(parseEgressTarget('dns:[2001:db8::53]:5353')).toMatchObject({
+      protocol: 'dns',
+      host: '2001:db8::53',
+      port: 5353,
+    })
   })
 
   it.each(['huggingface.co', 'host:0', 'host:99999', ':443', 'a b:1', 'x;rm:1'])('refuses %s', (text) => {
@@ -18,7 +34,10 @@ describe('egress targets', () => {
   })
 
   it('uses the defaults only when neither flags nor config name targets', () => {
-    expect(selectEgressTargets(['127.0.0.1:1'], ['10.0.0.1:2'])).toMatchObject({defaults: false, targets: [{host: '127.0.0.1'}]})
+    expect(selectEgressTargets(['127.0.0.1:1'], ['10.0.0.1:2'])).toMatchObject({
+      defaults: false,
+      targets: [{host: '127.0.0.1'}],
+    })
     expect(selectEgressTargets([], ['10.0.0.1:2'])).toMatchObject({defaults: false, targets: [{host: '10.0.0.1'}]})
     const fallback = selectEgressTargets()
     expect(fallback.defaults).toBe(true)
@@ -71,7 +90,9 @@ describe('probeEgress against real listeners on 127.0.0.1', () => {
   })
 
   it('reports reachable, refused and DNS answers, with allowlist and violations', async () => {
-    const targets = [`127.0.0.1:${openPort}`, `127.0.0.1:${closedPort}`, `dns:127.0.0.1:${dnsPort}`].map(parseEgressTarget)
+    const targets = [`127.0.0.1:${openPort}`, `127.0.0.1:${closedPort}`, `dns:127.0.0.1:${dnsPort}`].map(
+      parseEgressTarget,
+    )
     const report = await probeEgress({targets, allow: [`127.0.0.1:${openPort}`], timeoutMs: 2000, concurrency: 2})
     expect(report.targets.map((t) => [t.reachable, t.allowed, t.error])).toEqual([
       [true, true, null],
@@ -87,7 +108,10 @@ describe('probeEgress against real listeners on 127.0.0.1', () => {
     const silent = createSocket('udp4')
     await new Promise<void>((resolve) => silent.bind(0, '127.0.0.1', resolve))
     const started = Date.now()
-    const report = await probeEgress({targets: [parseEgressTarget(`dns:127.0.0.1:${silent.address().port}`)], timeoutMs: 300})
+    const report = await probeEgress({
+      targets: [parseEgressTarget(`dns:127.0.0.1:${silent.address().port}`)],
+      timeoutMs: 300,
+    })
     silent.close()
     expect(report.targets[0]).toMatchObject({reachable: false, error: 'no DNS answer within 300 ms'})
     expect(Date.now() - started).toBeLessThan(3000)

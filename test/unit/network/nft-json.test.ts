@@ -7,23 +7,48 @@ import {evaluateConnection, evaluatePacket, parseNftJson, unmatchedPacket} from 
 const doc = (...items: unknown[]) => JSON.stringify({nftables: [{metainfo: {json_schema_version: 1}}, ...items]})
 const table = (family = 'inet', name = 'filter') => ({table: {family, name, handle: 1}})
 const chain = (name: string, extra: object = {}) => ({chain: {family: 'inet', table: 'filter', name, ...extra}})
-const rule = (chainName: string, expr: unknown[], handle = 9) => ({rule: {family: 'inet', table: 'filter', chain: chainName, handle, expr}})
+const rule = (chainName: string, expr: unknown[], handle = 9) => ({
+  rule: {family: 'inet', table: 'filter', chain: chainName, handle, expr},
+})
 const match = (left: unknown, right: unknown, op = '==') => ({match: {op, left, right}})
 const dport = (proto = 'tcp') => ({payload: {protocol: proto, field: 'dport'}})
 const base = {type: 'filter', hook: 'input', prio: 0, policy: 'drop'}
 
-const inbound = (port: number, remote = '198.51.100.4', family: 4 | 6 = 4) => ({direction: 'in' as const, protocol: 'tcp' as const, family, remote, port})
+const inbound = (port: number, remote = '198.51.100.4', family: 4 | 6 = 4) => ({
+  direction: 'in' as const,
+  protocol: 'tcp' as const,
+  family,
+  remote,
+  port,
+})
 
 describe('parseNftJson', () => {
   it('reads tables, chains, named sets, prefixes, ranges and verdicts', () => {
     const ruleset = parseNftJson(
       doc(
         table(),
-        {set: {family: 'inet', table: 'filter', name: 'admins', type: 'ipv4_addr', flags: ['interval'], elem: [{prefix: {addr: '10.0.0.0', len: 8}}, {range: ['192.0.2.10', '192.0.2.20']}]}},
+        {
+          set: {
+            family: 'inet',
+            table: 'filter',
+            name: 'admins',
+            type: 'ipv4_addr',
+            flags: ['interval'],
+            elem: [{prefix: {addr: '10.0.0.0', len: 8}}, {range: ['192.0.2.10', '192.0.2.20']}],
+          },
+        },
         chain('input', base),
         rule('input', [match({ct: {key: 'state'}}, ['established', 'related'], 'in'), {accept: null}]),
-        rule('input', [match({payload: {protocol: 'ip', field: 'saddr'}}, '@admins'), match(dport(), 22), {accept: null}]),
-        rule('input', [match(dport(), {set: [80, {range: [8000, 8002]}]}), {counter: {packets: 0, bytes: 0}}, {accept: null}]),
+        rule('input', [
+          match({payload: {protocol: 'ip', field: 'saddr'}}, '@admins'),
+          match(dport(), 22),
+          {accept: null},
+        ]),
+        rule('input', [
+          match(dport(), {set: [80, {range: [8000, 8002]}]}),
+          {counter: {packets: 0, bytes: 0}},
+          {accept: null},
+        ]),
       ),
     )
     const verdict = (port: number, remote?: string) => evaluateConnection(ruleset, inbound(port, remote)).verdict
@@ -40,8 +65,24 @@ describe('parseNftJson', () => {
       doc(
         table('ip'),
         {chain: {family: 'ip', table: 'filter', name: 'INPUT', type: 'filter', hook: 'input', prio: 0, policy: 'drop'}},
-        {rule: {family: 'ip', table: 'filter', chain: 'INPUT', handle: 3, expr: [{xt: {type: 'match', name: 'conntrack'}}, {accept: null}]}},
-        {rule: {family: 'ip', table: 'filter', chain: 'INPUT', handle: 5, expr: [match(dport(), 8080), {xt: {type: 'target', name: 'REJECT'}}]}},
+        {
+          rule: {
+            family: 'ip',
+            table: 'filter',
+            chain: 'INPUT',
+            handle: 3,
+            expr: [{xt: {type: 'match', name: 'conntrack'}}, {accept: null}],
+          },
+        },
+        {
+          rule: {
+            family: 'ip',
+            table: 'filter',
+            chain: 'INPUT',
+            handle: 5,
+            expr: [match(dport(), 8080), {xt: {type: 'target', name: 'REJECT'}}],
+          },
+        },
       ),
     )
     expect(evaluateConnection(ruleset, inbound(22)).verdict).toBe('unknown')
@@ -82,7 +123,10 @@ describe('parseNftJson', () => {
         table(),
         chain('input', base),
         rule('input', [match({meta: {key: 'iif'}}, 'lo'), {accept: null}]),
-        rule('input', [match({payload: {protocol: 'ip', field: 'saddr'}}, {prefix: {addr: '0.0.0.0', len: 0}}), {accept: null}]),
+        rule('input', [
+          match({payload: {protocol: 'ip', field: 'saddr'}}, {prefix: {addr: '0.0.0.0', len: 0}}),
+          {accept: null},
+        ]),
       ),
     )
     expect(evaluateConnection(ruleset, inbound(80)).verdict).toBe('accept')
@@ -96,11 +140,29 @@ describe('parseNftJson', () => {
 
   it('never crashes on arbitrary JSON inside the nftables array (fuzzed)', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.jsonValue(), fc.constant(table()), fc.constant(chain('input', base)), fc.record({rule: fc.record({family: fc.constant('inet'), table: fc.constant('filter'), chain: fc.constant('input'), expr: fc.array(fc.jsonValue(), {maxLength: 5})})})), {maxLength: 20}), (items) => {
-        const ruleset = parseNftJson(JSON.stringify({nftables: items}))
-        const verdict = evaluateConnection(ruleset, inbound(443)).verdict
-        expect(['accept', 'drop', 'reject', 'unknown']).toContain(verdict)
-      }),
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.jsonValue(),
+            fc.constant(table()),
+            fc.constant(chain('input', base)),
+            fc.record({
+              rule: fc.record({
+                family: fc.constant('inet'),
+                table: fc.constant('filter'),
+                chain: fc.constant('input'),
+                expr: fc.array(fc.jsonValue(), {maxLength: 5}),
+              }),
+            }),
+          ),
+          {maxLength: 20},
+        ),
+        (items) => {
+          const ruleset = parseNftJson(JSON.stringify({nftables: items}))
+          const verdict = evaluateConnection(ruleset, inbound(443)).verdict
+          expect(['accept', 'drop', 'reject', 'unknown']).toContain(verdict)
+        },
+      ),
       {numRuns: 300},
     )
   })
