@@ -1,4 +1,4 @@
-import {parseAddress} from './ip.js'
+import {parseAddress, type AddressRange} from './ip.js'
 import type {Condition, Field, FieldValue, MatchValue} from './ruleset.types.js'
 
 /** Three-valued logic: a condition matches, does not, or cannot be decided. */
@@ -13,9 +13,22 @@ export interface EvalPacket {
   fields: Record<Field, FieldValue>
 }
 
-function valueContains(field: Field, candidate: MatchValue, value: string | number): Tri {
+/** A packet's address is compared with thousands of rules: parse it once per field value. */
+const parsedAddresses = new WeakMap<object, AddressRange | null>()
+
+function addressOf(known: {value: string | number}): AddressRange | null {
+  let parsed = parsedAddresses.get(known)
+  if (parsed === undefined) {
+    parsed = parseAddress(String(known.value))
+    parsedAddresses.set(known, parsed)
+  }
+  return parsed
+}
+
+function valueContains(field: Field, candidate: MatchValue, known: {value: string | number}): Tri {
+  const value = known.value
   if (candidate.kind === 'addr') {
-    const address = parseAddress(String(value))
+    const address = addressOf(known)
     if (!address) return 'maybe'
     if (address.family !== candidate.range.family) return 'no'
     return candidate.range.low <= address.low && address.high <= candidate.range.high ? 'yes' : 'no'
@@ -52,7 +65,7 @@ export function matchValues(field: Field, known: FieldValue, values: MatchValue[
     case 'value': {
       let result: Tri = 'no'
       for (const candidate of values) {
-        const one = valueContains(field, candidate, known.value)
+        const one = valueContains(field, candidate, known)
         if (one === 'yes') return 'yes'
         if (one === 'maybe') result = 'maybe'
       }
