@@ -26,7 +26,10 @@ async function timed(label: string, command: string, args: string[], input?: str
 }
 
 function ruleset(): string {
-  const rules = Array.from({length: RULES}, (_, i) => `    ip saddr 10.${(i >> 8) & 255}.${i & 255}.0/24 tcp dport ${1000 + (i % 5000)} accept`)
+  const rules = Array.from(
+    {length: RULES},
+    (_, i) => `    ip saddr 10.${(i >> 8) & 255}.${i & 255}.0/24 tcp dport ${1000 + (i % 5000)} accept`,
+  )
   return `flush ruleset\ntable inet filter {\n  chain input {\n    type filter hook input priority 0; policy drop;\n    ct state established,related accept\n${rules.join('\n')}\n  }\n  chain output {\n    type filter hook output priority 0; policy drop;\n    oif lo accept\n  }\n}\n`
 }
 
@@ -60,7 +63,13 @@ async function main(): Promise<void> {
     const started = performance.now()
     const count = 2000
     for (let i = 0; i < count; i++) {
-      evaluateConnection(parsed, {direction: 'in', protocol: 'tcp', family: 4, remote: `10.${i & 7}.${i & 255}.9`, port: 1000 + (i % 6000)})
+      evaluateConnection(parsed, {
+        direction: 'in',
+        protocol: 'tcp',
+        family: 4,
+        remote: `10.${i & 7}.${i & 255}.9`,
+        port: 1000 + (i % 6000),
+      })
     }
     const perSecond = count / ((performance.now() - started) / 1000)
     console.log(`evaluation: ${perSecond.toFixed(0)} connections/s on ${RULES} rules (request + reply)`)
@@ -68,8 +77,26 @@ async function main(): Promise<void> {
     await runTool('ip', ['-n', ns, 'link', 'set', 'lo', 'up'])
     await runTool('ip', ['-n', ns, 'addr', 'add', '198.18.7.1/24', 'dev', 'lo'])
     const targets = Array.from({length: TARGETS}, (_, i) => ['--target', `198.18.7.99:${20000 + i}`]).flat()
-    const llmsec = await timed(`llmsec egress (${TARGETS} dropped targets)`, 'ip', inNs(process.execPath, bin, 'egress', '--json', '--timeout', String(TIMEOUT_MS), '--concurrency', '32', ...targets))
-    const python = await timed(`peer: sequential Python connect loop`, 'ip', inNs('/usr/bin/python3', '-c', PROBE, '198.18.7.99', '20000', String(TARGETS), String(TIMEOUT_MS / 1000)))
+    const llmsec = await timed(
+      `llmsec egress (${TARGETS} dropped targets)`,
+      'ip',
+      inNs(
+        process.execPath,
+        bin,
+        'egress',
+        '--json',
+        '--timeout',
+        String(TIMEOUT_MS),
+        '--concurrency',
+        '32',
+        ...targets,
+      ),
+    )
+    const python = await timed(
+      `peer: sequential Python connect loop`,
+      'ip',
+      inNs('/usr/bin/python3', '-c', PROBE, '198.18.7.99', '20000', String(TARGETS), String(TIMEOUT_MS / 1000)),
+    )
     console.log(`ratio python loop / llmsec egress: ${(python / llmsec).toFixed(1)}x faster`)
   } finally {
     await runTool('ip', ['netns', 'del', ns])
