@@ -115,7 +115,7 @@ for (const s of specs) {
     sock.bind(s.port, s.host, ready)
   } else net.createServer((c) => c.end()).listen({port: s.port, host: s.host, ipv6Only: !!s.v6only}, ready)
 }
-setTimeout(() => process.exit(0), 300000).unref()
+setTimeout(() => process.exit(0), 1_200_000).unref()
 process.stdin.on('data', () => {})
 `
 
@@ -158,4 +158,38 @@ export async function startListeners(ns: string, specs: ListenerSpec[]): Promise
       await child
     },
   }
+}
+
+const PROBE = `
+const net = require('node:net')
+const [targets, timeout] = [JSON.parse(process.argv[1]), Number(process.argv[2])]
+Promise.all(targets.map(([host, port]) => new Promise((done) => {
+  const s = net.connect({host, port})
+  const end = (v) => { clearTimeout(t); s.destroy(); done(v) }
+  const t = setTimeout(() => end('drop'), timeout)
+  s.once('connect', () => end('accept'))
+  s.once('error', (e) => end(e.code === 'ECONNREFUSED' ? 'reject' : 'drop'))
+}))).then((r) => process.stdout.write(JSON.stringify(r)))
+`
+
+/**
+ * What the kernel does with TCP connections from inside a namespace: accept (connected),
+ * reject (refused) or drop (timed out or EPERM). A small script, so large matrices stay fast.
+ */
+export async function kernelVerdicts(
+  ns: string,
+  targets: [string, number][],
+  timeoutMs = 700,
+): Promise<('accept' | 'drop' | 'reject')[]> {
+  const result = await must('ip', [
+    'netns',
+    'exec',
+    ns,
+    process.execPath,
+    '-e',
+    PROBE,
+    JSON.stringify(targets),
+    String(timeoutMs),
+  ])
+  return JSON.parse(result.stdout) as ('accept' | 'drop' | 'reject')[]
 }
