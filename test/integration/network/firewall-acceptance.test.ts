@@ -1,3 +1,7 @@
+import {mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {EgressReport, Explanation, FirewallReport} from '../../../src/network/index.js'
@@ -42,7 +46,17 @@ describe.skipIf(skip !== null)('llmsec firewall and egress in network namespaces
 
   it('acceptance 2: with no ruleset, policies are open and a non-loopback inference port is exposed, naming its process', async () => {
     await loadNft(world.host, 'flush ruleset\n')
-    const {json, exitCode} = await cliIn<FirewallReport>(world.host, ['firewall'])
+    const dir = await mkdtemp(join(tmpdir(), 'llmsec-fw-'))
+    const config = join(dir, 'llmsec.yaml')
+    await writeFile(config, 'inferencePorts:\n  - {port: 8080, service: My LLM gateway}\n')
+    const {json, exitCode} = await cliIn<FirewallReport>(world.host, ['firewall', '--config', config]).finally(() =>
+      rm(dir, {recursive: true}),
+    )
+    expect(json.listeners.find((l) => l.port === 8080)).toMatchObject({
+      service: 'My LLM gateway',
+      inference: true,
+      exposed: true,
+    })
     expectSchema('firewall', json)
     expect(json.backend).toBe('none')
     expect(json.inbound.defaultPolicy).toBe('accept')

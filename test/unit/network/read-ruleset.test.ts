@@ -84,3 +84,61 @@ describe('readFirewall', () => {
     expect(reading.sources[0]).toMatchObject({status: 'unparsable'})
   })
 })
+
+describe('analyzeFirewall on a recorded /proc', () => {
+  it('judges a dual-stack :: listener over IPv4 and IPv6 separately and flags IPv6 left open', async () => {
+    const {mkdtemp, mkdir, writeFile, rm} = await import('node:fs/promises')
+    const {join} = await import('node:path')
+    const {tmpdir} = await import('node:os')
+    const proc = await mkdtemp(join(tmpdir(), 'llmsec-proc-'))
+    try {
+      await mkdir(join(proc, 'net'))
+      await mkdir(join(proc, 'sys/net/ipv6/conf/all'), {recursive: true})
+      await writeFile(join(proc, 'sys/net/ipv6/conf/all/disable_ipv6'), '0\n')
+      await writeFile(join(proc, 'sys/net/ipv6/bindv6only'), '0\n')
+      const header =
+        '  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n'
+      const row =
+        '   0: 00000000000000000000000000000000:2CAA 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 4242 1 0 100 0 0 10 0\n'
+      await writeFile(join(proc, 'net/tcp6'), header + row)
+      await writeFile(join(proc, 'net/tcp'), header)
+      const nftJson = JSON.stringify({
+        nftables: [
+          {table: {family: 'ip', name: 'filter'}},
+          {
+            chain: {
+              family: 'ip',
+              table: 'filter',
+              name: 'input',
+              type: 'filter',
+              hook: 'input',
+              prio: 0,
+              policy: 'drop',
+            },
+          },
+        ],
+      })
+      const report = await analyzeFirewall({
+        procRoot: proc,
+        run: fakeRunner({'nft -j list ruleset': {stdout: nftJson}}),
+      })
+      const listener = report.listeners.find((l) => l.port === 11434)!
+      expect(listener.decisions.map((d) => [d.family, d.verdict])).toEqual([
+        [6, 'accept'],
+        [4, 'drop'],
+      ])
+      expect(listener).toMatchObject({exposed: true, verdict: 'accept', protocol: 'tcp6', address: '::'})
+      expect(report.findings.map((f) => f.id)).toEqual(
+        expect.arrayContaining(['NET-IPV6-UNFILTERED', 'NET-INFERENCE-EXPOSED']),
+      )
+    } finally {
+      await rm(proc, {recursive: true, force: true})
+    }
+  })
+
+  it('detects firewalld from its nft table', async () => {
+    const nftJson = JSON.stringify({nftables: [{table: {family: 'inet', name: 'firewalld'}}]})
+    const reading = await readFirewall(fakeRunner({'nft -j list ruleset': {stdout: nftJson}}))
+    expect(reading.frontends).toEqual(['firewalld'])
+  })
+})
