@@ -8,7 +8,7 @@ export type Severity = (typeof SEVERITIES)[number]
 export type Verdict = 'clean' | 'suspicious' | 'malformed' | 'unsafe'
 
 /** What the scanner calls a file: the detected format, refined for pickle variants. */
-export type ScanFormat = ModelFormat | 'pytorch-legacy' | 'joblib' | 'directory'
+export type ScanFormat = ModelFormat | 'pytorch-legacy' | 'joblib'
 
 /** One problem found in a file (the JSON shape is documented in docs/json/scan.md). */
 export interface Finding {
