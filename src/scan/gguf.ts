@@ -19,13 +19,12 @@ const MAX_DIMS = 4
 const MAX_NAME = 64
 const INT64_MAX = (1n << 63n) - 1n
 
-class GgufError extends Error {
+/** Thrown inside the parser and caught at its entry point; not an Error, so no stack is captured (fuzzing throws a lot). */
+class GgufError {
   constructor(
     readonly code: FindingCode,
-    message: string,
-  ) {
-    super(message)
-  }
+    readonly message: string,
+  ) {}
 }
 
 interface TensorInfo {

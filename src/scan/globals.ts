@@ -79,17 +79,26 @@ export function normaliseGlobal(module: string, name: string): string {
   return `${RENAMES[module] ?? module}.${name}`
 }
 
-function moduleOf(ref: string): string {
-  return ref.split('.')[0] ?? ref
+const DANGEROUS_ROOTS = new Set(DANGEROUS_MODULES.filter((m) => !m.includes('.')))
+const DANGEROUS_DOTTED = DANGEROUS_MODULES.filter((m) => m.includes('.'))
+const cache = new Map<string, GlobalClass>()
+
+function classifyUncached(ref: string): GlobalClass {
+  if (DANGEROUS_NAMES.has(ref)) return 'dangerous'
+  const dot = ref.indexOf('.')
+  if (DANGEROUS_ROOTS.has(dot < 0 ? ref : ref.slice(0, dot))) return 'dangerous'
+  if (DANGEROUS_DOTTED.some((mod) => ref === mod || ref.startsWith(`${mod}.`))) return 'dangerous'
+  if (SAFE.has(ref) || SAFE_PATTERNS.some((pattern) => pattern.test(ref))) return 'safe'
+  return 'unknown'
 }
 
 /** Classifies a global imported by a pickle. Dangerous wins over safe; anything not on the allowlist is unknown. */
 export function classifyGlobal(ref: string): GlobalClass {
-  if (DANGEROUS_NAMES.has(ref)) return 'dangerous'
-  const root = moduleOf(ref)
-  for (const mod of DANGEROUS_MODULES) {
-    if (mod.includes('.') ? ref === mod || ref.startsWith(`${mod}.`) : root === mod) return 'dangerous'
+  let verdict = cache.get(ref)
+  if (verdict === undefined) {
+    verdict = classifyUncached(ref)
+    // Bounded: hostile pickles can import millions of distinct names.
+    if (cache.size < 10_000) cache.set(ref, verdict)
   }
-  if (SAFE.has(ref) || SAFE_PATTERNS.some((pattern) => pattern.test(ref))) return 'safe'
-  return 'unknown'
+  return verdict
 }

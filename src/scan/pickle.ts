@@ -34,13 +34,12 @@ export interface PickleWalk {
   findings: Finding[]
 }
 
-class WalkError extends Error {
+/** Thrown inside the parser and caught at its entry point; not an Error, so no stack is captured (fuzzing throws a lot). */
+class WalkError {
   constructor(
     readonly code: FindingCode,
-    message: string,
-  ) {
-    super(message)
-  }
+    readonly message: string,
+  ) {}
 }
 
 /** The state of one static walk: the stack, the mark stack and the memo, never any real object. */
@@ -95,6 +94,12 @@ class Walker {
     const at = this.marks.pop()!
     const items = this.stack.splice(at)
     return items.length > this.limits.maxItems ? items.slice(0, this.limits.maxItems) : items
+  }
+
+  byte(): number {
+    const b = this.cursor.byte()
+    if (b < 0) this.fail('PICKLE_TRUNCATED', 'pickle ends inside a 1-byte argument')
+    return b
   }
 
   take(n: number): Buffer {
@@ -153,8 +158,7 @@ class Walker {
 
 function readSized(w: Walker, op: number): PValue {
   const [width, kind] = SIZED_ARG[op]
-  const header = w.take(width)
-  const length = width === 1 ? header[0] : width === 4 ? header.readUInt32LE(0) : Number(header.readBigUInt64LE(0))
+  const length = width === 1 ? w.byte() : width === 4 ? w.take(4).readUInt32LE(0) : Number(w.take(8).readBigUInt64LE(0))
   if (kind === 'long') {
     if (length === 0) return {t: 'int', n: 0}
     if (length <= 6) return {t: 'int', n: w.take(length).readIntLE(0, length)}
@@ -185,7 +189,7 @@ function step(w: Walker, op: number): boolean {
       w.marks.push(w.stack.length)
       return true
     case OP.PROTO:
-      w.take(1)
+      w.byte()
       return true
     case OP.FRAME: {
       const opStart = w.cursor.pos - 1
@@ -274,6 +278,12 @@ function stepData(w: Walker, op: number): boolean {
 }
 
 function stepStack(w: Walker, op: number): boolean {
+  if (op === OP.BINPUT || op === OP.BINGET || op === OP.BININT1) {
+    const arg = w.byte()
+    if (op === OP.BINPUT) w.memoPut(arg, w.top())
+    else w.push(op === OP.BINGET ? w.memoGet(arg) : {t: 'int', n: arg})
+    return true
+  }
   const fixed = FIXED_ARG[op]
   if (fixed !== undefined) {
     const arg = w.take(fixed)
@@ -297,8 +307,11 @@ function stepStack(w: Walker, op: number): boolean {
   return stepContainers(w, op)
 }
 
+function keep(w: Walker, items: PValue[], more: PValue[]): void {
+  if (items.length < w.limits.maxItems) items.push(...more.slice(0, w.limits.maxItems - items.length))
+}
+
 function stepContainers(w: Walker, op: number): boolean {
-  const keep = (items: PValue[], more: PValue[]) => items.length < w.limits.maxItems && items.push(...more.slice(0, w.limits.maxItems - items.length))
   switch (op) {
     case OP.MEMOIZE:
       w.memoPut(w.memo.size, w.top())
@@ -354,7 +367,7 @@ function stepContainers(w: Walker, op: number): boolean {
     case OP.SETITEM: {
       const more = op === OP.SETITEM ? [w.pop(), w.pop()].reverse() : [w.pop()]
       const target = w.top()
-      if (target.t === 'seq' || target.t === 'dict') keep(target.items, more)
+      if (target.t === 'seq' || target.t === 'dict') keep(w, target.items, more)
       return true
     }
     case OP.APPENDS:
@@ -362,7 +375,7 @@ function stepContainers(w: Walker, op: number): boolean {
     case OP.ADDITEMS: {
       const more = w.popMark()
       const target = w.top()
-      if (target.t === 'seq' || target.t === 'dict') keep(target.items, more)
+      if (target.t === 'seq' || target.t === 'dict') keep(w, target.items, more)
       return true
     }
     default:
@@ -387,10 +400,10 @@ function walkPickleAt(source: ByteSource, start: number, limits: PickleLimits, d
     for (let ops = 0; ; ops++) {
       if (ops >= limits.maxOps) w.fail('PICKLE_LIMIT_EXCEEDED', `pickle has more than ${limits.maxOps} opcodes`)
       const opStart = cursor.pos
-      const opByte = cursor.take(1)
-      if (!opByte) w.fail('PICKLE_TRUNCATED', 'pickle ends without a STOP opcode')
+      const op = cursor.byte()
+      if (op < 0) w.fail('PICKLE_TRUNCATED', 'pickle ends without a STOP opcode')
       w.checkFrame(opStart)
-      const more = step(w, opByte[0])
+      const more = step(w, op)
       w.checkFrame(opStart)
       if (!more) {
         complete = true

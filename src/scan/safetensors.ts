@@ -18,13 +18,12 @@ interface TensorRange {
   end: bigint
 }
 
-class HeaderError extends Error {
+/** Thrown inside the parser and caught at its entry point; not an Error, so no stack is captured (fuzzing throws a lot). */
+class HeaderError {
   constructor(
     readonly code: FindingCode,
-    message: string,
-  ) {
-    super(message)
-  }
+    readonly message: string,
+  ) {}
 }
 
 const isUint = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0

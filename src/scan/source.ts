@@ -78,6 +78,17 @@ export class Cursor {
     return this.source.size - this.pos
   }
 
+  /** Returns the next byte and advances, or -1 at the end (no Buffer allocation: the walker's hot path). */
+  byte(): number {
+    const i = this.pos - this.chunkStart
+    if (i >= 0 && i < this.chunk.length) {
+      this.pos++
+      return this.chunk[i]
+    }
+    const b = this.take(1)
+    return b ? b[0] : -1
+  }
+
   /** Returns exactly n bytes and advances, or null when the source ends first. */
   take(n: number): Buffer | null {
     if (n < 0 || n > this.remaining) return null

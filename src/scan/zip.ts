@@ -40,13 +40,12 @@ const SIG_ZIP64_EOCD = 0x06064b50
 const SIG_CENTRAL = 0x02014b50
 const SIG_LOCAL = 0x04034b50
 
-class ZipError extends Error {
+/** Thrown inside the parser and caught at its entry point; not an Error, so no stack is captured (fuzzing throws a lot). */
+class ZipError {
   constructor(
     readonly code: FindingCode,
-    message: string,
-  ) {
-    super(message)
-  }
+    readonly message: string,
+  ) {}
 }
 
 function findEndRecord(source: ByteSource): {at: number; record: Buffer} {
