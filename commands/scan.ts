@@ -33,7 +33,8 @@ export default class Scan extends LlmsecCommand<typeof Scan> {
     const result = await scanPaths(argv as string[], {exclude: flags.exclude, onProgress: this.progress()})
     this.render(renderScanReport(result, this.style))
     const failOn = flags['fail-on'] as Severity
-    if (result.files.some((file) => file.findings.some((f) => atLeast(f.severity, failOn)))) this.setExitCode(ExitCode.Findings)
+    if (result.files.some((file) => file.findings.some((f) => atLeast(f.severity, failOn))))
+      this.setExitCode(ExitCode.Findings)
     return result
   }
 }

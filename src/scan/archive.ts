@@ -15,7 +15,8 @@ const PICKLE_V0_FIRST = new Set([0x28, 0x63, 0x7d, 0x5d, 0x29, 0x4b, 0x49, 0x4a,
 function zipKind(entries: ZipEntry[]): ScanFormat {
   const names = entries.map((e) => e.name)
   if (names.some((n) => n === 'data.pkl' || n.endsWith('/data.pkl'))) return 'pytorch-zip'
-  if (names.includes('config.json') && names.some((n) => n === 'metadata.json' || n.endsWith('.weights.h5'))) return 'keras'
+  if (names.includes('config.json') && names.some((n) => n === 'metadata.json' || n.endsWith('.weights.h5')))
+    return 'keras'
   if (names.length > 0 && names.every((n) => n.endsWith('.npy'))) return 'npz'
   return 'zip'
 }
@@ -33,11 +34,20 @@ function worthOpening(head: Buffer, entry: ZipEntry): boolean {
 
 const join = (prefix: string | null, name: string) => (prefix ? `${prefix}!${name}` : name)
 
-function inspectEntry(source: ByteSource, entry: ZipEntry, prefix: string | null, depth: number, kind: ScanFormat, inspect: Inspect): Finding[] {
+function inspectEntry(
+  source: ByteSource,
+  entry: ZipEntry,
+  prefix: string | null,
+  depth: number,
+  kind: ScanFormat,
+  inspect: Inspect,
+): Finding[] {
   const path = join(prefix, entry.name)
   if (entry.flags & 1) return [makeFinding('ZIP_ENCRYPTED', 'member is encrypted and cannot be inspected', path)]
   if (entry.method !== 0 && entry.method !== 8)
-    return [makeFinding('ZIP_UNSUPPORTED_METHOD', `member uses compression method ${entry.method}; not inspected`, path)]
+    return [
+      makeFinding('ZIP_UNSUPPORTED_METHOD', `member uses compression method ${entry.method}; not inspected`, path),
+    ]
   const isConfig = kind === 'keras' && entry.name === 'config.json'
   if (!isConfig && !worthOpening(readEntryHead(source, entry, 16), entry)) return []
   const opened = openEntry(source, entry)
@@ -57,11 +67,14 @@ export function scanArchive(source: ByteSource, member: string | null, depth: nu
   const kind = listing.ok ? zipKind(listing.entries) : 'zip'
   if (!listing.ok) return {format: kind, findings}
   if (depth >= MAX_ARCHIVE_DEPTH) {
-    findings.push(makeFinding('ARCHIVE_TOO_DEEP', `archive nested more than ${MAX_ARCHIVE_DEPTH} levels deep; not opened`, member))
+    findings.push(
+      makeFinding('ARCHIVE_TOO_DEEP', `archive nested more than ${MAX_ARCHIVE_DEPTH} levels deep; not opened`, member),
+    )
     return {format: kind, findings}
   }
   // Bombs and overlapping members: member data cannot be trusted, so nothing is inflated.
-  if (listing.findings.some((f) => f.code === 'ZIP_BOMB' || f.code === 'ZIP_OVERLAPPING_ENTRIES')) return {format: kind, findings}
+  if (listing.findings.some((f) => f.code === 'ZIP_BOMB' || f.code === 'ZIP_OVERLAPPING_ENTRIES'))
+    return {format: kind, findings}
   for (const entry of listing.entries) {
     if (entry.dataStart < 0 || entry.name.endsWith('/')) continue
     findings.push(...inspectEntry(source, entry, member, depth, kind, inspect))

@@ -32,17 +32,36 @@ export function checkKerasConfig(config: unknown, member: string | null): Findin
     const name = (node.config as Record<string, unknown> | undefined)?.name
     const label = `${className}${typeof name === 'string' ? ` "${name}"` : ''}`
     if (className && CODE_LAYERS.has(className)) {
-      findings.push(makeFinding('KERAS_LAMBDA_LAYER', `${label} layer at ${path} carries Python code that runs when the model is loaded`, member, [className]))
+      findings.push(
+        makeFinding(
+          'KERAS_LAMBDA_LAYER',
+          `${label} layer at ${path} carries Python code that runs when the model is loaded`,
+          member,
+          [className],
+        ),
+      )
       continue
     } else if (className === '__lambda__' || className === 'function' || node.function_type === 'lambda') {
-      findings.push(makeFinding('KERAS_CODE_LAYER', `object at ${path} serialises a Python function`, member, [className ?? 'function']))
+      findings.push(
+        makeFinding('KERAS_CODE_LAYER', `object at ${path} serialises a Python function`, member, [
+          className ?? 'function',
+        ]),
+      )
     } else if (className && typeof node.module === 'string' && !KERAS_MODULES.test(node.module)) {
       custom.add(`${node.module}.${className}`)
     }
-    for (const [key, child] of Object.entries(node)) if (typeof child === 'object' && child !== null) stack.push({value: child, path: `${path}.${key}`})
+    for (const [key, child] of Object.entries(node))
+      if (typeof child === 'object' && child !== null) stack.push({value: child, path: `${path}.${key}`})
   }
   if (custom.size > 0)
-    findings.push(makeFinding('KERAS_CUSTOM_OBJECT', `config uses custom objects that need user code: ${[...custom].join(', ')}`, member, [...custom]))
+    findings.push(
+      makeFinding(
+        'KERAS_CUSTOM_OBJECT',
+        `config uses custom objects that need user code: ${[...custom].join(', ')}`,
+        member,
+        [...custom],
+      ),
+    )
   return findings
 }
 
@@ -95,7 +114,11 @@ function findConfigs(bytes: Buffer): unknown[] {
     const parsed = parseObjectAt(bytes, start)
     if (parsed && isModelConfig(parsed.config)) found.push({config: parsed.config, start, end: parsed.end})
   }
-  for (let at = bytes.indexOf(ATTRIBUTE_NAME); at >= 0 && found.length < 16; at = bytes.indexOf(ATTRIBUTE_NAME, at + 1)) {
+  for (
+    let at = bytes.indexOf(ATTRIBUTE_NAME);
+    at >= 0 && found.length < 16;
+    at = bytes.indexOf(ATTRIBUTE_NAME, at + 1)
+  ) {
     const brace = bytes.subarray(at, at + 1024).indexOf(0x7b)
     if (brace >= 0) add(at + brace)
   }
@@ -116,6 +139,12 @@ export function checkKerasH5(source: ByteSource, member: string | null): Finding
   const configs = findConfigs(bytes)
   const findings = configs.flatMap((config) => checkKerasConfig(config, member))
   if (configs.length === 0 && bytes.includes(ATTRIBUTE_NAME))
-    findings.push(makeFinding('HDF5_CONFIG_NOT_FOUND', 'model_config attribute present but its JSON was not found in the first 16 MiB', member))
+    findings.push(
+      makeFinding(
+        'HDF5_CONFIG_NOT_FOUND',
+        'model_config attribute present but its JSON was not found in the first 16 MiB',
+        member,
+      ),
+    )
   return findings
 }

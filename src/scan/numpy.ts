@@ -26,8 +26,12 @@ export function parseNpyHeader(source: ByteSource): NpyHeader | string {
   const text = source.read(start, length).toString(major === 3 ? 'utf8' : 'latin1')
   const descr = /'descr':\s*('([^']*)'|\[.*\])/s.exec(text)
   const shape = /'shape':\s*\(([^)]*)\)/.exec(text)
-  if (!descr || !shape || !/'fortran_order':\s*(True|False)/.test(text)) return 'header dict lacks descr, fortran_order or shape'
-  const dims = shape[1].split(',').map((d) => d.trim()).filter(Boolean)
+  if (!descr || !shape || !/'fortran_order':\s*(True|False)/.test(text))
+    return 'header dict lacks descr, fortran_order or shape'
+  const dims = shape[1]
+    .split(',')
+    .map((d) => d.trim())
+    .filter(Boolean)
   if (!dims.every((d) => /^\d{1,15}L?$/.test(d))) return `shape (${shape[1]}) is not a tuple of integers`
   const descrText = descr[2] ?? descr[1]
   return {
@@ -45,6 +49,12 @@ export function checkNpy(source: ByteSource, header: NpyHeader, member: string |
   const expected = header.shape.reduce((n, d) => n * d, itemSize)
   const actual = source.size - header.dataStart
   if (expected !== actual)
-    return [makeFinding('NUMPY_SIZE_MISMATCH', `array ${header.descr}[${header.shape.join(', ')}] needs ${expected} bytes but the file holds ${actual}`, member)]
+    return [
+      makeFinding(
+        'NUMPY_SIZE_MISMATCH',
+        `array ${header.descr}[${header.shape.join(', ')}] needs ${expected} bytes but the file holds ${actual}`,
+        member,
+      ),
+    ]
   return []
 }

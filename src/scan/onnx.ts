@@ -89,23 +89,38 @@ function checkTensor(r: Reader, field: Field, findings: Finding[], member: strin
     if (key === 'location') locations.push(value)
   }
   for (const location of locations.filter(escapesModelDir))
-    findings.push(makeFinding('ONNX_EXTERNAL_DATA_ESCAPE', `tensor "${name}" reads external data from "${location}", outside the model directory`, member))
+    findings.push(
+      makeFinding(
+        'ONNX_EXTERNAL_DATA_ESCAPE',
+        `tensor "${name}" reads external data from "${location}", outside the model directory`,
+        member,
+      ),
+    )
 }
 
-function walkGraph(r: Reader, start: number, end: number, depth: number, findings: Finding[], member: string | null): void {
+function walkGraph(
+  r: Reader,
+  start: number,
+  end: number,
+  depth: number,
+  findings: Finding[],
+  member: string | null,
+): void {
   if (depth > MAX_DEPTH) throw new Error('graphs nest too deeply')
   for (const f of r.fieldsOf(start, end)) {
     if (f.wire !== 2) continue
     if (f.number === GRAPH.initializer) checkTensor(r, f, findings, member)
     else if (f.number === GRAPH.sparseInitializer) {
-      for (const s of r.fieldsOf(f.start, f.end)) if (s.number === SPARSE_VALUES && s.wire === 2) checkTensor(r, s, findings, member)
+      for (const s of r.fieldsOf(f.start, f.end))
+        if (s.number === SPARSE_VALUES && s.wire === 2) checkTensor(r, s, findings, member)
     } else if (f.number === GRAPH.node) {
       for (const a of r.fieldsOf(f.start, f.end)) {
         if (a.number !== NODE_ATTRIBUTE || a.wire !== 2) continue
         for (const v of r.fieldsOf(a.start, a.end)) {
           if (v.wire !== 2) continue
           if (v.number === ATTRIBUTE.t || v.number === ATTRIBUTE.tensors) checkTensor(r, v, findings, member)
-          if (v.number === ATTRIBUTE.g || v.number === ATTRIBUTE.graphs) walkGraph(r, v.start, v.end, depth + 1, findings, member)
+          if (v.number === ATTRIBUTE.g || v.number === ATTRIBUTE.graphs)
+            walkGraph(r, v.start, v.end, depth + 1, findings, member)
         }
       }
     }

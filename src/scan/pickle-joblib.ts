@@ -4,7 +4,24 @@ import type {Cursor} from './source.js'
 
 const WRAPPER = 'joblib.numpy_pickle.NumpyArrayWrapper'
 const CHAR_SIZES: Record<string, number> = {
-  '?': 1, b: 1, B: 1, h: 2, H: 2, i: 4, I: 4, l: 8, L: 8, q: 8, Q: 8, e: 2, f: 4, d: 8, g: 16, F: 8, D: 16, G: 32,
+  '?': 1,
+  b: 1,
+  B: 1,
+  h: 2,
+  H: 2,
+  i: 4,
+  I: 4,
+  l: 8,
+  L: 8,
+  q: 8,
+  Q: 8,
+  e: 2,
+  f: 4,
+  d: 8,
+  g: 16,
+  F: 8,
+  D: 16,
+  G: 32,
 }
 
 /** Bytes per element of a numpy dtype string ('<f4', 'i8', 'U10', '?'…); null for object or unknown dtypes. */
@@ -53,7 +70,10 @@ export function skipJoblibArray(cursor: Cursor, target: PValue, hooks: JoblibHoo
   }
   const itemSize = dtype === null ? null : dtypeItemSize(dtype)
   if (itemSize === null || shape?.t !== 'seq' || !shape.items.every((d) => d.t === 'int' && d.n >= 0)) {
-    hooks.report('JOBLIB_ARRAY_UNSIZED', `joblib array at byte ${cursor.pos} has an unknown size; the rest of the pickle was not scanned`)
+    hooks.report(
+      'JOBLIB_ARRAY_UNSIZED',
+      `joblib array at byte ${cursor.pos} has an unknown size; the rest of the pickle was not scanned`,
+    )
     cursor.skip(cursor.remaining)
     return
   }

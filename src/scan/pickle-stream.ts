@@ -15,7 +15,11 @@ const withMember = (findings: Finding[], member: string | null, index: number) =
  * (magic, protocol, sys_info, the model, storage keys) followed by raw storage bytes, and a payload
  * can sit in any of them. Stops at the first bytes that are not a pickle.
  */
-export function scanPickleStream(source: ByteSource, member: string | null, lenient: boolean): {format: ScanFormat; findings: Finding[]} {
+export function scanPickleStream(
+  source: ByteSource,
+  member: string | null,
+  lenient: boolean,
+): {format: ScanFormat; findings: Finding[]} {
   const legacy = source.read(0, TORCH_LEGACY_MAGIC.length).equals(TORCH_LEGACY_MAGIC)
   const first = walkPickle(source, 0)
   if (lenient && !first.complete && first.globals.length === 0) return {format: 'unknown', findings: []}

@@ -1,160 +1,13 @@
-import {makeFinding, type FindingCode} from './codes.js'
-import {classifyGlobal, normaliseGlobal} from './globals.js'
+import {makeFinding} from './codes.js'
+import {classifyGlobal} from './globals.js'
 import {isJoblibWrapper, skipJoblibArray} from './pickle-joblib.js'
 import {OP, SIZED_ARG, FIXED_ARG, LINE_ARG} from './pickle-opcodes.js'
 import {Cursor, type ByteSource} from './source.js'
 import type {Finding} from './types.js'
-import {type PValue, ANY, decodeString, parseLineInt, toGlobalRef} from './pickle-values.js'
+import {type PValue, ANY, decodeString, toGlobalRef} from './pickle-values.js'
+import {DEFAULT_PICKLE_LIMITS, WalkError, Walker, type PickleLimits, type PickleWalk} from './pickle-walker.js'
 
-/** Bounds that keep a hostile pickle from costing unbounded time or memory. */
-export interface PickleLimits {
-  maxOps: number
-  maxStack: number
-  maxMemo: number
-  maxMarks: number
-  /** Items kept per container (more are counted but not stored). */
-  maxItems: number
-}
-
-export const DEFAULT_PICKLE_LIMITS: PickleLimits = {
-  maxOps: 50_000_000,
-  maxStack: 1_000_000,
-  maxMemo: 1_000_000,
-  maxMarks: 100_000,
-  maxItems: 256,
-}
-
-export interface PickleWalk {
-  /** Offset just after STOP, or where the walk gave up. */
-  end: number
-  /** Whether STOP was reached. */
-  complete: boolean
-  /** Every global the pickle would import, normalised, in first-seen order. */
-  globals: string[]
-  findings: Finding[]
-}
-
-/** Thrown inside the parser and caught at its entry point; not an Error, so no stack is captured (fuzzing throws a lot). */
-class WalkError {
-  constructor(
-    readonly code: FindingCode,
-    readonly message: string,
-  ) {}
-}
-
-/** The state of one static walk: the stack, the mark stack and the memo, never any real object. */
-class Walker {
-  stack: PValue[] = []
-  marks: number[] = []
-  memo = new Map<number, PValue>()
-  globals: string[] = []
-  findings: Finding[] = []
-  frameEnd: number | null = null
-  frameReported = false
-
-  constructor(
-    readonly cursor: Cursor,
-    readonly limits: PickleLimits,
-    readonly depth: number,
-  ) {}
-
-  /** Walks a pickle embedded in this one (joblib object arrays) and merges what it imports. */
-  walkEmbedded(cursor: Cursor): void {
-    if (this.depth >= 8) this.fail('PICKLE_LIMIT_EXCEEDED', 'embedded pickles nest too deeply')
-    const inner = walkPickleAt(cursor.source, cursor.pos, this.limits, this.depth + 1)
-    for (const ref of inner.globals) if (!this.globals.includes(ref)) this.globals.push(ref)
-    this.findings.push(...inner.findings)
-    cursor.pos = inner.end
-    if (!inner.complete) this.fail('PICKLE_TRUNCATED', 'an embedded joblib pickle is incomplete')
-  }
-
-  fail(code: FindingCode, message: string): never {
-    throw new WalkError(code, `${message} at byte ${this.cursor.pos}`)
-  }
-
-  push(value: PValue): void {
-    if (this.stack.length >= this.limits.maxStack) this.fail('PICKLE_LIMIT_EXCEEDED', 'pickle stack exceeds the limit')
-    this.stack.push(value)
-  }
-
-  pop(): PValue {
-    const floor = this.marks.length > 0 ? this.marks[this.marks.length - 1] : 0
-    if (this.stack.length <= floor) this.fail('PICKLE_STACK_UNDERFLOW', 'pickle pops from an empty stack')
-    return this.stack.pop()!
-  }
-
-  top(): PValue {
-    const value = this.pop()
-    this.stack.push(value)
-    return value
-  }
-
-  popMark(): PValue[] {
-    if (this.marks.length === 0) this.fail('PICKLE_STACK_UNDERFLOW', 'pickle has no MARK to pop to')
-    const at = this.marks.pop()!
-    const items = this.stack.splice(at)
-    return items.length > this.limits.maxItems ? items.slice(0, this.limits.maxItems) : items
-  }
-
-  byte(): number {
-    const b = this.cursor.byte()
-    if (b < 0) this.fail('PICKLE_TRUNCATED', 'pickle ends inside a 1-byte argument')
-    return b
-  }
-
-  take(n: number): Buffer {
-    const bytes = this.cursor.take(n)
-    if (!bytes) this.fail('PICKLE_TRUNCATED', `pickle ends inside an argument of ${n} bytes`)
-    return bytes
-  }
-
-  skip(n: number): void {
-    if (!this.cursor.skip(n)) this.fail('PICKLE_TRUNCATED', `pickle declares ${n} bytes but ends first`)
-  }
-
-  line(): Buffer {
-    const text = this.cursor.line()
-    if (!text) this.fail('PICKLE_TRUNCATED', 'pickle ends inside a text argument')
-    return text
-  }
-
-  lineInt(text: Buffer): number {
-    const n = parseLineInt(text)
-    if (n === null) this.fail('PICKLE_BAD_ARGUMENT', 'pickle has a memo index that is not an integer')
-    return n
-  }
-
-  addGlobal(module: string, name: string): PValue {
-    const ref = normaliseGlobal(module, name)
-    if (!this.globals.includes(ref)) this.globals.push(ref)
-    return {t: 'global', ref}
-  }
-
-  memoPut(index: number, value: PValue): void {
-    if (this.memo.size >= this.limits.maxMemo && !this.memo.has(index))
-      this.fail('PICKLE_LIMIT_EXCEEDED', 'pickle memo exceeds the limit')
-    this.memo.set(index, value)
-  }
-
-  memoGet(index: number): PValue {
-    const value = this.memo.get(index)
-    if (value !== undefined) return value
-    this.findings.push(makeFinding('PICKLE_MEMO_MISSING', `memo entry ${index} is read before it is written (byte ${this.cursor.pos})`))
-    return ANY
-  }
-
-  checkFrame(opStart: number): void {
-    if (this.frameEnd === null) return
-    if (opStart >= this.frameEnd) {
-      this.frameEnd = null
-      return
-    }
-    if (this.cursor.pos > this.frameEnd && !this.frameReported) {
-      this.frameReported = true
-      this.findings.push(makeFinding('PICKLE_FRAME_MISMATCH', `an opcode at byte ${opStart} crosses the end of its FRAME`))
-    }
-  }
-}
+export {DEFAULT_PICKLE_LIMITS, type PickleLimits, type PickleWalk} from './pickle-walker.js'
 
 function readSized(w: Walker, op: number): PValue {
   const [width, kind] = SIZED_ARG[op]
@@ -196,9 +49,12 @@ function step(w: Walker, op: number): boolean {
       const length = Number(w.take(8).readBigUInt64LE(0))
       if (w.frameEnd !== null && opStart < w.frameEnd && !w.frameReported) {
         w.frameReported = true
-        w.findings.push(makeFinding('PICKLE_FRAME_MISMATCH', `a FRAME at byte ${opStart} starts before the previous frame ends`))
+        w.findings.push(
+          makeFinding('PICKLE_FRAME_MISMATCH', `a FRAME at byte ${opStart} starts before the previous frame ends`),
+        )
       }
-      if (length > w.cursor.remaining) w.fail('PICKLE_TRUNCATED', `FRAME declares ${length} bytes but the pickle ends first`)
+      if (length > w.cursor.remaining)
+        w.fail('PICKLE_TRUNCATED', `FRAME declares ${length} bytes but the pickle ends first`)
       w.frameEnd = w.cursor.pos + length
       return true
     }
@@ -217,9 +73,12 @@ function step(w: Walker, op: number): boolean {
       if (module.t === 'str' && name.t === 'str') w.push(w.addGlobal(module.s, name.s))
       else {
         w.findings.push(
-          makeFinding('PICKLE_UNRESOLVED_GLOBAL', `STACK_GLOBAL at byte ${w.cursor.pos - 1} imports a name that cannot be resolved statically`, null, [
-            toGlobalRef(module, name),
-          ]),
+          makeFinding(
+            'PICKLE_UNRESOLVED_GLOBAL',
+            `STACK_GLOBAL at byte ${w.cursor.pos - 1} imports a name that cannot be resolved statically`,
+            null,
+            [toGlobalRef(module, name)],
+          ),
         )
         w.push(ANY)
       }
@@ -267,8 +126,15 @@ function stepData(w: Walker, op: number): boolean {
     case OP.EXT1:
     case OP.EXT2:
     case OP.EXT4: {
-      const code = w.take(op === OP.EXT1 ? 1 : op === OP.EXT2 ? 2 : 4).readUIntLE(0, op === OP.EXT1 ? 1 : op === OP.EXT2 ? 2 : 4)
-      w.findings.push(makeFinding('PICKLE_EXTENSION_CODE', `EXT opcode loads copyreg extension ${code}, whose global cannot be known statically`))
+      const code = w
+        .take(op === OP.EXT1 ? 1 : op === OP.EXT2 ? 2 : 4)
+        .readUIntLE(0, op === OP.EXT1 ? 1 : op === OP.EXT2 ? 2 : 4)
+      w.findings.push(
+        makeFinding(
+          'PICKLE_EXTENSION_CODE',
+          `EXT opcode loads copyreg extension ${code}, whose global cannot be known statically`,
+        ),
+      )
       w.push(ANY)
       return true
     }
@@ -394,7 +260,7 @@ export function walkPickle(source: ByteSource, start = 0, limits: PickleLimits =
 
 function walkPickleAt(source: ByteSource, start: number, limits: PickleLimits, depth: number): PickleWalk {
   const cursor = new Cursor(source, start)
-  const w: Walker = new Walker(cursor, limits, depth)
+  const w: Walker = new Walker(cursor, limits, depth, walkPickleAt)
   let complete = false
   try {
     for (let ops = 0; ; ops++) {
@@ -425,9 +291,21 @@ function classifyFindings(globals: string[]): Finding[] {
   const findings: Finding[] = []
   if (dangerous.length > 0)
     findings.push(
-      makeFinding('PICKLE_DANGEROUS_GLOBAL', `pickle imports ${dangerous.join(', ')}: loading it can run code`, null, dangerous),
+      makeFinding(
+        'PICKLE_DANGEROUS_GLOBAL',
+        `pickle imports ${dangerous.join(', ')}: loading it can run code`,
+        null,
+        dangerous,
+      ),
     )
   if (unknown.length > 0)
-    findings.push(makeFinding('PICKLE_UNKNOWN_GLOBAL', `pickle imports globals outside the allowlist: ${unknown.join(', ')}`, null, unknown))
+    findings.push(
+      makeFinding(
+        'PICKLE_UNKNOWN_GLOBAL',
+        `pickle imports globals outside the allowlist: ${unknown.join(', ')}`,
+        null,
+        unknown,
+      ),
+    )
   return findings
 }

@@ -8,8 +8,26 @@ export const SAFETENSORS_MAX_HEADER = 100_000_000
 
 /** Bits per element of each dtype the format defines. */
 const DTYPE_BITS: Record<string, number> = {
-  BOOL: 8, U8: 8, I8: 8, F8_E5M2: 8, F8_E4M3: 8, F8_E8M0: 8, I16: 16, U16: 16, F16: 16, BF16: 16,
-  I32: 32, U32: 32, F32: 32, F64: 64, I64: 64, U64: 64, F4: 4, F6_E2M3: 6, F6_E3M2: 6, C64: 64,
+  BOOL: 8,
+  U8: 8,
+  I8: 8,
+  F8_E5M2: 8,
+  F8_E4M3: 8,
+  F8_E8M0: 8,
+  I16: 16,
+  U16: 16,
+  F16: 16,
+  BF16: 16,
+  I32: 32,
+  U32: 32,
+  F32: 32,
+  F64: 64,
+  I64: 64,
+  U64: 64,
+  F4: 4,
+  F6_E2M3: 6,
+  F6_E3M2: 6,
+  C64: 64,
 }
 
 interface TensorRange {
@@ -35,7 +53,10 @@ function checkTensor(name: string, entry: unknown): TensorRange {
   if (typeof dtype !== 'string' || !(dtype in DTYPE_BITS))
     throw new HeaderError('SAFETENSORS_UNKNOWN_DTYPE', `tensor "${name}" has unknown dtype ${JSON.stringify(dtype)}`)
   if (!Array.isArray(shape) || !shape.every(isUint))
-    throw new HeaderError('SAFETENSORS_BAD_TENSOR_ENTRY', `tensor "${name}" has a shape that is not a list of non-negative integers`)
+    throw new HeaderError(
+      'SAFETENSORS_BAD_TENSOR_ENTRY',
+      `tensor "${name}" has a shape that is not a list of non-negative integers`,
+    )
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isUint) || offsets[0] > offsets[1])
     throw new HeaderError('SAFETENSORS_BAD_TENSOR_ENTRY', `tensor "${name}" has invalid data_offsets`)
   const bits = shape.reduce((n: bigint, d: number) => n * BigInt(d), BigInt(DTYPE_BITS[dtype]))
@@ -55,11 +76,20 @@ function checkLayout(ranges: TensorRange[], dataLength: bigint): void {
   let cursor = 0n
   for (const range of ranges) {
     if (range.begin > cursor)
-      throw new HeaderError('SAFETENSORS_OFFSET_GAP', `tensor "${range.name}" starts at ${range.begin}, leaving a gap after byte ${cursor}`)
+      throw new HeaderError(
+        'SAFETENSORS_OFFSET_GAP',
+        `tensor "${range.name}" starts at ${range.begin}, leaving a gap after byte ${cursor}`,
+      )
     if (range.begin < cursor)
-      throw new HeaderError('SAFETENSORS_OFFSET_OVERLAP', `tensor "${range.name}" starts at ${range.begin}, overlapping data that ends at ${cursor}`)
+      throw new HeaderError(
+        'SAFETENSORS_OFFSET_OVERLAP',
+        `tensor "${range.name}" starts at ${range.begin}, overlapping data that ends at ${cursor}`,
+      )
     if (range.end > dataLength)
-      throw new HeaderError('SAFETENSORS_DATA_OUT_OF_BOUNDS', `tensor "${range.name}" ends at ${range.end}, past the ${dataLength} data bytes`)
+      throw new HeaderError(
+        'SAFETENSORS_DATA_OUT_OF_BOUNDS',
+        `tensor "${range.name}" ends at ${range.end}, past the ${dataLength} data bytes`,
+      )
     cursor = range.end
   }
   if (cursor < dataLength)
@@ -67,12 +97,16 @@ function checkLayout(ranges: TensorRange[], dataLength: bigint): void {
 }
 
 function parseHeader(source: ByteSource): {header: Record<string, unknown>; dataLength: bigint} {
-  if (source.size < 8) throw new HeaderError('SAFETENSORS_TRUNCATED', `file is ${source.size} bytes, too short for a header length`)
+  if (source.size < 8)
+    throw new HeaderError('SAFETENSORS_TRUNCATED', `file is ${source.size} bytes, too short for a header length`)
   const length = source.read(0, 8).readBigUInt64LE(0)
   if (length > BigInt(SAFETENSORS_MAX_HEADER))
     throw new HeaderError('SAFETENSORS_HEADER_TOO_LARGE', `header length ${length} exceeds ${SAFETENSORS_MAX_HEADER}`)
   if (8n + length > BigInt(source.size))
-    throw new HeaderError('SAFETENSORS_HEADER_OUT_OF_BOUNDS', `header length ${length} runs past the ${source.size}-byte file`)
+    throw new HeaderError(
+      'SAFETENSORS_HEADER_OUT_OF_BOUNDS',
+      `header length ${length} runs past the ${source.size}-byte file`,
+    )
   let text: string
   try {
     text = new TextDecoder('utf-8', {fatal: true}).decode(source.read(8, Number(length)))
@@ -99,7 +133,11 @@ export function checkSafetensors(source: ByteSource, member: string | null): Fin
     const ranges: TensorRange[] = []
     for (const [name, entry] of Object.entries(header)) {
       if (name === '__metadata__') {
-        const ok = typeof entry === 'object' && entry !== null && !Array.isArray(entry) && Object.values(entry).every((v) => typeof v === 'string')
+        const ok =
+          typeof entry === 'object' &&
+          entry !== null &&
+          !Array.isArray(entry) &&
+          Object.values(entry).every((v) => typeof v === 'string')
         if (!ok) throw new HeaderError('SAFETENSORS_BAD_METADATA', '__metadata__ must map strings to strings')
         continue
       }

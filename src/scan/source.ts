@@ -14,7 +14,8 @@ export interface ByteSource {
 export function bufferSource(buffer: Buffer): ByteSource {
   return {
     size: buffer.length,
-    read: (offset, length) => buffer.subarray(Math.max(0, offset), Math.max(0, Math.min(buffer.length, offset + length))),
+    read: (offset, length) =>
+      buffer.subarray(Math.max(0, offset), Math.max(0, Math.min(buffer.length, offset + length))),
   }
 }
 

@@ -1,5 +1,13 @@
 import {kindOf} from './codes.js'
-import {atLeast, compareSeverity, type FileReport, type Finding, type ScanSummary, type Severity, type Verdict} from './types.js'
+import {
+  atLeast,
+  compareSeverity,
+  type FileReport,
+  type Finding,
+  type ScanSummary,
+  type Severity,
+  type Verdict,
+} from './types.js'
 
 /** unsafe (dangerous code) > malformed (broken structure) > suspicious (medium or above) > clean. */
 export function judgeFindings(findings: Finding[]): Verdict {

@@ -74,19 +74,24 @@ function readDirectoryBounds(source: ByteSource): {count: number; offset: number
       offset = Number(zip64.readBigUInt64LE(48))
     }
   }
-  if (count > ZIP_LIMITS.maxEntries) throw new ZipError('ZIP_TOO_MANY_ENTRIES', `zip declares ${count} entries (limit ${ZIP_LIMITS.maxEntries})`)
+  if (count > ZIP_LIMITS.maxEntries)
+    throw new ZipError('ZIP_TOO_MANY_ENTRIES', `zip declares ${count} entries (limit ${ZIP_LIMITS.maxEntries})`)
   if (size > ZIP_LIMITS.maxCentralDirectory || offset + size > source.size)
-    throw new ZipError('ZIP_BAD_CENTRAL_DIRECTORY', `zip central directory (${size} bytes at ${offset}) lies outside the file`)
+    throw new ZipError(
+      'ZIP_BAD_CENTRAL_DIRECTORY',
+      `zip central directory (${size} bytes at ${offset}) lies outside the file`,
+    )
   return {count, offset, size}
 }
 
 function applyZip64Extra(entry: ZipEntry, extra: Buffer): void {
-  for (let i = 0; i + 4 <= extra.length; ) {
+  for (let i = 0; i + 4 <= extra.length;) {
     const id = extra.readUInt16LE(i)
     const length = extra.readUInt16LE(i + 2)
     if (id === 0x0001) {
       let p = i + 4
-      const next = () => (p + 8 <= i + 4 + length && p + 8 <= extra.length ? Number(extra.readBigUInt64LE((p += 8) - 8)) : -1)
+      const next = () =>
+        p + 8 <= i + 4 + length && p + 8 <= extra.length ? Number(extra.readBigUInt64LE((p += 8) - 8)) : -1
       if (entry.size === 0xffffffff) entry.size = next()
       if (entry.compressedSize === 0xffffffff) entry.compressedSize = next()
       if (entry.localOffset === 0xffffffff) entry.localOffset = next()
@@ -131,11 +136,19 @@ function checkLocal(source: ByteSource, entry: ZipEntry, directoryOffset: number
   const localName = source.read(entry.localOffset + 30, nameLength).toString('utf8')
   const dataStart = entry.localOffset + 30 + nameLength + header.readUInt16LE(28)
   if (entry.compressedSize < 0 || dataStart + entry.compressedSize > directoryOffset)
-    return makeFinding('ZIP_ENTRY_OUT_OF_BOUNDS', `member data (${entry.compressedSize} bytes at ${dataStart}) runs past the archive`, entry.name)
+    return makeFinding(
+      'ZIP_ENTRY_OUT_OF_BOUNDS',
+      `member data (${entry.compressedSize} bytes at ${dataStart}) runs past the archive`,
+      entry.name,
+    )
   // The member is still inspected: loaders disagree on which name wins, and either may hold a payload.
   entry.dataStart = dataStart
   if (localName !== entry.name)
-    return makeFinding('ZIP_NAME_MISMATCH', `local header names "${localName}" but the central directory names "${entry.name}"`, entry.name)
+    return makeFinding(
+      'ZIP_NAME_MISMATCH',
+      `local header names "${localName}" but the central directory names "${entry.name}"`,
+      entry.name,
+    )
   return null
 }
 
@@ -143,18 +156,33 @@ function checkStructure(entries: ZipEntry[]): Finding[] {
   const findings: Finding[] = []
   const seen = new Set<string>()
   for (const entry of entries) {
-    if (seen.has(entry.name)) findings.push(makeFinding('ZIP_DUPLICATE_NAME', `two members are named "${entry.name}"`, entry.name))
+    if (seen.has(entry.name))
+      findings.push(makeFinding('ZIP_DUPLICATE_NAME', `two members are named "${entry.name}"`, entry.name))
     seen.add(entry.name)
-    if (entry.method === 8 && entry.size >= ZIP_LIMITS.bombMinSize && entry.size > entry.compressedSize * ZIP_LIMITS.bombRatio)
+    if (
+      entry.method === 8 &&
+      entry.size >= ZIP_LIMITS.bombMinSize &&
+      entry.size > entry.compressedSize * ZIP_LIMITS.bombRatio
+    )
       findings.push(
-        makeFinding('ZIP_BOMB', `member inflates ${entry.compressedSize} bytes to ${entry.size} (ratio over ${ZIP_LIMITS.bombRatio})`, entry.name),
+        makeFinding(
+          'ZIP_BOMB',
+          `member inflates ${entry.compressedSize} bytes to ${entry.size} (ratio over ${ZIP_LIMITS.bombRatio})`,
+          entry.name,
+        ),
       )
   }
   const placed = entries.filter((e) => e.dataStart >= 0).sort((a, b) => a.localOffset - b.localOffset)
   for (let i = 1; i < placed.length; i++) {
     const previous = placed[i - 1]
     if (placed[i].localOffset < previous.dataStart + previous.compressedSize) {
-      findings.push(makeFinding('ZIP_OVERLAPPING_ENTRIES', `members "${previous.name}" and "${placed[i].name}" overlap (a zip bomb technique)`, placed[i].name))
+      findings.push(
+        makeFinding(
+          'ZIP_OVERLAPPING_ENTRIES',
+          `members "${previous.name}" and "${placed[i].name}" overlap (a zip bomb technique)`,
+          placed[i].name,
+        ),
+      )
       break
     }
   }
@@ -180,7 +208,10 @@ export function listZip(source: ByteSource): ZipListing {
 }
 
 function inflate(compressed: Buffer, maxOutput: number, partial: boolean): Buffer {
-  return inflateRawSync(compressed, {maxOutputLength: maxOutput, finishFlush: partial ? constants.Z_SYNC_FLUSH : constants.Z_FINISH})
+  return inflateRawSync(compressed, {
+    maxOutputLength: maxOutput,
+    finishFlush: partial ? constants.Z_SYNC_FLUSH : constants.Z_FINISH,
+  })
 }
 
 function crcOf(source: ByteSource): number {
@@ -210,14 +241,26 @@ export function readEntryHead(source: ByteSource, entry: ZipEntry, length: numbe
 export function openEntry(source: ByteSource, entry: ZipEntry): ByteSource | Finding {
   if (entry.method === 0) {
     if (entry.compressedSize !== entry.size)
-      return makeFinding('ZIP_SIZE_MISMATCH', `stored member declares ${entry.size} bytes but holds ${entry.compressedSize}`, entry.name)
+      return makeFinding(
+        'ZIP_SIZE_MISMATCH',
+        `stored member declares ${entry.size} bytes but holds ${entry.compressedSize}`,
+        entry.name,
+      )
     const window = sliceSource(source, entry.dataStart, entry.size)
     if (entry.size <= ZIP_LIMITS.maxInflate && crcOf(window) !== entry.crc)
-      return makeFinding('ZIP_CRC_MISMATCH', 'member bytes do not match the CRC-32 in the central directory', entry.name)
+      return makeFinding(
+        'ZIP_CRC_MISMATCH',
+        'member bytes do not match the CRC-32 in the central directory',
+        entry.name,
+      )
     return window
   }
   if (entry.size > ZIP_LIMITS.maxInflate || entry.compressedSize > ZIP_LIMITS.maxInflate)
-    return makeFinding('ZIP_MEMBER_TOO_LARGE', `member inflates to ${entry.size} bytes, over the ${ZIP_LIMITS.maxInflate}-byte inspection limit`, entry.name)
+    return makeFinding(
+      'ZIP_MEMBER_TOO_LARGE',
+      `member inflates to ${entry.size} bytes, over the ${ZIP_LIMITS.maxInflate}-byte inspection limit`,
+      entry.name,
+    )
   let data: Buffer
   try {
     data = inflate(source.read(entry.dataStart, entry.compressedSize), entry.size + 1, false)
@@ -228,7 +271,12 @@ export function openEntry(source: ByteSource, entry: ZipEntry): ByteSource | Fin
       : makeFinding('ZIP_CORRUPT_DATA', `member's deflate data is corrupt`, entry.name)
   }
   if (data.length !== entry.size)
-    return makeFinding('ZIP_SIZE_MISMATCH', `member inflates to ${data.length} bytes, not the declared ${entry.size}`, entry.name)
-  if (crc32(data) !== entry.crc) return makeFinding('ZIP_CRC_MISMATCH', 'member bytes do not match the CRC-32 in the central directory', entry.name)
+    return makeFinding(
+      'ZIP_SIZE_MISMATCH',
+      `member inflates to ${data.length} bytes, not the declared ${entry.size}`,
+      entry.name,
+    )
+  if (crc32(data) !== entry.crc)
+    return makeFinding('ZIP_CRC_MISMATCH', 'member bytes do not match the CRC-32 in the central directory', entry.name)
   return bufferSource(data)
 }

@@ -47,7 +47,16 @@ describe('llmsec scan', () => {
   })
 
   it('--exclude skips matching files while walking a directory', async () => {
-    const run = await runCliJson<ScanResult>(['scan', fixtures, '--exclude', '*malicious*', '--exclude', '*-lambda.*', '--exclude', '{zip-*,onnx-external-escape.onnx,pickle-os-*,pickle-eval-*}'])
+    const run = await runCliJson<ScanResult>([
+      'scan',
+      fixtures,
+      '--exclude',
+      '*malicious*',
+      '--exclude',
+      '*-lambda.*',
+      '--exclude',
+      '{zip-*,onnx-external-escape.onnx,pickle-os-*,pickle-eval-*}',
+    ])
     expect(run.json.files.map((f) => f.verdict).every((v) => v === 'clean')).toBe(true)
     expect(run.exitCode).toBe(0)
   })

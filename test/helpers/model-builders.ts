@@ -52,7 +52,9 @@ export function buildGguf(options: {
     u64(options.tensorCount ?? BigInt(tensors.length)),
     u64(options.kvCount ?? BigInt(kv.length)),
     ...kv.map((e) => Buffer.concat([ggufString(e.key), u32(e.type), e.value])),
-    ...tensors.map((t) => Buffer.concat([ggufString(t.name), u32(t.dims.length), ...t.dims.map(u64), u32(t.type), u64(t.offset)])),
+    ...tensors.map((t) =>
+      Buffer.concat([ggufString(t.name), u32(t.dims.length), ...t.dims.map(u64), u32(t.type), u64(t.offset)]),
+    ),
   ]
   const head = Buffer.concat(parts)
   const alignment = options.alignment ?? 32

@@ -3,7 +3,8 @@ export class PickleBuilder {
   private readonly parts: Buffer[] = []
 
   raw(...bytes: (number | Buffer | string)[]): this {
-    for (const b of bytes) this.parts.push(typeof b === 'number' ? Buffer.from([b]) : typeof b === 'string' ? Buffer.from(b, 'latin1') : b)
+    for (const b of bytes)
+      this.parts.push(typeof b === 'number' ? Buffer.from([b]) : typeof b === 'string' ? Buffer.from(b, 'latin1') : b)
     return this
   }
 

@@ -13,12 +13,24 @@ const ARRAY = 9
 const U32 = 4
 const f32 = (name: string, dims: bigint[], offset = 0n): GgufTensor => ({name, dims, type: 0, offset})
 const kvString = (key: string, value: string) => ({key, type: STRING, value: ggufString(value)})
-const alignment = (value: number, type = U32) => ({key: 'general.alignment', type, value: type === U32 ? ggufU32(value) : ggufU64(value)})
+const alignment = (value: number, type = U32) => ({
+  key: 'general.alignment',
+  type,
+  value: type === U32 ? ggufU32(value) : ggufU64(value),
+})
 
 describe('checkGguf', () => {
   it('accepts a valid file with strings, an array and two aligned tensors', () => {
-    const tokens = {key: 'tokenizer.ggml.tokens', type: ARRAY, value: Buffer.concat([ggufU32(STRING), ggufU64(2), ggufString('a'), ggufString('b')])}
-    const file = buildGguf({kv: [kvString('general.architecture', 'llama'), tokens], tensors: [f32('a', [4n]), f32('b', [8n], 32n)], dataLength: 64})
+    const tokens = {
+      key: 'tokenizer.ggml.tokens',
+      type: ARRAY,
+      value: Buffer.concat([ggufU32(STRING), ggufU64(2), ggufString('a'), ggufString('b')]),
+    }
+    const file = buildGguf({
+      kv: [kvString('general.architecture', 'llama'), tokens],
+      tensors: [f32('a', [4n]), f32('b', [8n], 32n)],
+      dataLength: 64,
+    })
     expect(check(file)).toEqual([])
   })
 
@@ -29,12 +41,32 @@ describe('checkGguf', () => {
     ['GGUF_COUNT_TOO_LARGE', buildGguf({tensorCount: 0xffffffffffffffffn})],
     ['GGUF_COUNT_TOO_LARGE', buildGguf({kvCount: 1n << 40n})],
     ['GGUF_LENGTH_OUT_OF_BOUNDS', buildGguf({kv: [{key: 'k', type: STRING, value: ggufU64(1n << 62n)}]})],
-    ['GGUF_LENGTH_OUT_OF_BOUNDS', buildGguf({kv: [{key: 'k', type: ARRAY, value: Buffer.concat([ggufU32(10), ggufU64(0xffffffffffffffffn)])}]})],
-    ['GGUF_LENGTH_OUT_OF_BOUNDS', buildGguf({kv: [{key: 'k', type: ARRAY, value: Buffer.concat([ggufU32(STRING), ggufU64(1n << 61n)])}]})],
+    [
+      'GGUF_LENGTH_OUT_OF_BOUNDS',
+      buildGguf({kv: [{key: 'k', type: ARRAY, value: Buffer.concat([ggufU32(10), ggufU64(0xffffffffffffffffn)])}]}),
+    ],
+    [
+      'GGUF_LENGTH_OUT_OF_BOUNDS',
+      buildGguf({kv: [{key: 'k', type: ARRAY, value: Buffer.concat([ggufU32(STRING), ggufU64(1n << 61n)])}]}),
+    ],
     ['GGUF_BAD_STRING', buildGguf({kv: [{key: '\udcff', type: U32, value: ggufU32(1)}]}).fill(0xff, 32, 33)],
     ['GGUF_INVALID_VALUE_TYPE', buildGguf({kv: [{key: 'k', type: 13, value: ggufU32(0)}]})],
-    ['GGUF_INVALID_VALUE_TYPE', buildGguf({kv: [{key: 'k', type: ARRAY, value: Buffer.concat([ggufU32(99), ggufU64(1)])}]})],
-    ['GGUF_NESTING_TOO_DEEP', buildGguf({kv: [{key: 'k', type: ARRAY, value: Buffer.concat([ggufU32(ARRAY), ggufU64(1), ggufU32(U32), ggufU64(1), ggufU32(0)])}]})],
+    [
+      'GGUF_INVALID_VALUE_TYPE',
+      buildGguf({kv: [{key: 'k', type: ARRAY, value: Buffer.concat([ggufU32(99), ggufU64(1)])}]}),
+    ],
+    [
+      'GGUF_NESTING_TOO_DEEP',
+      buildGguf({
+        kv: [
+          {
+            key: 'k',
+            type: ARRAY,
+            value: Buffer.concat([ggufU32(ARRAY), ggufU64(1), ggufU32(U32), ggufU64(1), ggufU32(0)]),
+          },
+        ],
+      }),
+    ],
     ['GGUF_DUPLICATE_KEY', buildGguf({kv: [kvString('general.name', 'a'), kvString('general.name', 'b')]})],
     ['GGUF_BAD_ALIGNMENT', buildGguf({kv: [alignment(48)]})],
     ['GGUF_BAD_ALIGNMENT', buildGguf({kv: [alignment(0)]})],

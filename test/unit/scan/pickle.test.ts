@@ -10,34 +10,78 @@ const codes = (bytes: Buffer) => walk(bytes).findings.map((f) => f.code)
 
 describe('walkPickle: resolving globals', () => {
   it('resolves GLOBAL and INST (protocol 0 text opcodes)', () => {
-    const p = new PickleBuilder().mark().unicode('ls').inst('subprocess', 'check_output').global('os', 'system').raw('0').stop().bytes()
+    const p = new PickleBuilder()
+      .mark()
+      .unicode('ls')
+      .inst('subprocess', 'check_output')
+      .global('os', 'system')
+      .raw('0')
+      .stop()
+      .bytes()
     const r = walk(p)
     expect(r.complete).toBe(true)
     expect(r.globals).toEqual(['subprocess.check_output', 'os.system'])
-    expect(r.findings[0]).toMatchObject({code: 'PICKLE_DANGEROUS_GLOBAL', severity: 'critical', globals: ['subprocess.check_output', 'os.system']})
+    expect(r.findings[0]).toMatchObject({
+      code: 'PICKLE_DANGEROUS_GLOBAL',
+      severity: 'critical',
+      globals: ['subprocess.check_output', 'os.system'],
+    })
   })
 
   it('resolves STACK_GLOBAL whose strings come back through MEMOIZE/BINGET', () => {
     const body = new PickleBuilder()
-      .unicode('builtins').memoize().unicode('eval').memoize().raw('0', '0')
-      .binget(0).binget(1).stackGlobal().unicode('1+1').tuple1().reduce().stop().bytes()
+      .unicode('builtins')
+      .memoize()
+      .unicode('eval')
+      .memoize()
+      .raw('0', '0')
+      .binget(0)
+      .binget(1)
+      .stackGlobal()
+      .unicode('1+1')
+      .tuple1()
+      .reduce()
+      .stop()
+      .bytes()
     const r = walk(PickleBuilder.framed(body))
     expect(r.globals).toEqual(['builtins.eval'])
     expect(r.findings.map((f) => f.code)).toEqual(['PICKLE_DANGEROUS_GLOBAL'])
   })
 
   it('resolves through LONG_BINPUT/LONG_BINGET and text PUT/GET', () => {
-    const long = new PickleBuilder().proto(4).unicode('posix').longBinput(70000).raw('0').unicode('system').longBinput(70001).raw('0')
-      .longBinget(70000).longBinget(70001).stackGlobal().stop().bytes()
+    const long = new PickleBuilder()
+      .proto(4)
+      .unicode('posix')
+      .longBinput(70000)
+      .raw('0')
+      .unicode('system')
+      .longBinput(70001)
+      .raw('0')
+      .longBinget(70000)
+      .longBinget(70001)
+      .stackGlobal()
+      .stop()
+      .bytes()
     expect(walk(long).globals).toEqual(['posix.system'])
-    const text = new PickleBuilder().proto(4).unicode('runpy').raw('p5\n', '0').unicode('run_path').raw('p6\n', '0').raw('g5\n', 'g6\n').stackGlobal().stop().bytes()
+    const text = new PickleBuilder()
+      .proto(4)
+      .unicode('runpy')
+      .raw('p5\n', '0')
+      .unicode('run_path')
+      .raw('p6\n', '0')
+      .raw('g5\n', 'g6\n')
+      .stackGlobal()
+      .stop()
+      .bytes()
     expect(walk(text).globals).toEqual(['runpy.run_path'])
   })
 
   it('reports a STACK_GLOBAL operand that is not a string as unresolved', () => {
     const p = new PickleBuilder().proto(4).raw('K', 1).unicode('system').stackGlobal().stop().bytes()
     const r = walk(p)
-    expect(r.findings).toEqual([expect.objectContaining({code: 'PICKLE_UNRESOLVED_GLOBAL', severity: 'high', globals: ['<int>.system']})])
+    expect(r.findings).toEqual([
+      expect.objectContaining({code: 'PICKLE_UNRESOLVED_GLOBAL', severity: 'high', globals: ['<int>.system']}),
+    ])
   })
 
   it('reports a memo read before it is written', () => {
@@ -54,7 +98,10 @@ describe('walkPickle: resolving globals', () => {
   })
 
   it('classifies unknown globals as medium and safe ones not at all', () => {
-    expect(walk(callPickle('mypkg.models', 'Net')).findings[0]).toMatchObject({code: 'PICKLE_UNKNOWN_GLOBAL', severity: 'medium'})
+    expect(walk(callPickle('mypkg.models', 'Net')).findings[0]).toMatchObject({
+      code: 'PICKLE_UNKNOWN_GLOBAL',
+      severity: 'medium',
+    })
     expect(walk(callPickle('collections', 'OrderedDict')).findings).toEqual([])
   })
 })
@@ -77,7 +124,14 @@ describe('walkPickle: malformed streams', () => {
 
   it('reports truncation, invalid opcodes and stack underflow', () => {
     expect(codes(new PickleBuilder().proto(2).raw(')').bytes())).toEqual(['PICKLE_TRUNCATED'])
-    expect(codes(new PickleBuilder().proto(2).raw('X', Buffer.from([0xff, 0xff, 0xff, 0x7f])).bytes())).toEqual(['PICKLE_TRUNCATED'])
+    expect(
+      codes(
+        new PickleBuilder()
+          .proto(2)
+          .raw('X', Buffer.from([0xff, 0xff, 0xff, 0x7f]))
+          .bytes(),
+      ),
+    ).toEqual(['PICKLE_TRUNCATED'])
     expect(codes(new PickleBuilder().proto(2).raw(0xff).bytes())).toEqual(['PICKLE_INVALID_OPCODE'])
     expect(codes(new PickleBuilder().proto(2).reduce().stop().bytes())).toEqual(['PICKLE_STACK_UNDERFLOW'])
     expect(codes(new PickleBuilder().proto(2).raw('t').stop().bytes())).toEqual(['PICKLE_STACK_UNDERFLOW'])
@@ -87,7 +141,9 @@ describe('walkPickle: malformed streams', () => {
     const deep = Buffer.concat([Buffer.from([0x80, 2]), Buffer.alloc(200_000, 0x28), Buffer.from('.')])
     expect(codes(deep)).toEqual(['PICKLE_LIMIT_EXCEEDED'])
     const wide = Buffer.concat([Buffer.from([0x80, 2]), Buffer.alloc(5000, 0x4e), Buffer.from('.')])
-    expect(walk(wide, {...DEFAULT_PICKLE_LIMITS, maxStack: 1000}).findings.map((f) => f.code)).toEqual(['PICKLE_LIMIT_EXCEEDED'])
+    expect(walk(wide, {...DEFAULT_PICKLE_LIMITS, maxStack: 1000}).findings.map((f) => f.code)).toEqual([
+      'PICKLE_LIMIT_EXCEEDED',
+    ])
   })
 
   it('skips huge byte strings without reading them into memory', () => {
@@ -101,18 +157,55 @@ describe('walkPickle: malformed streams', () => {
 
 describe('classifyGlobal', () => {
   it.each([
-    'os.system', 'posix.system', 'nt.system', 'subprocess.Popen', 'builtins.eval', 'builtins.exec', 'builtins.compile',
-    'builtins.getattr', 'builtins.__import__', 'builtins.open', 'builtins.breakpoint', 'runpy._run_code',
-    'importlib.import_module', 'marshal.loads', 'pickle.loads', '_pickle.loads', 'socket.create_connection',
-    'shutil.rmtree', 'pty.spawn', 'webbrowser.open', 'ctypes.CDLL', 'sys.modules', 'pdb.run', 'functools.partial',
-    'operator.attrgetter', 'operator.itemgetter', 'operator.methodcaller', 'types.CodeType', 'cloudpickle.cloudpickle._make_function',
-    'torch.serialization.load', 'torch.utils.collect_env.run', 'torch.load', 'numpy.testing._private.utils.runstring',
+    'os.system',
+    'posix.system',
+    'nt.system',
+    'subprocess.Popen',
+    'builtins.eval',
+    'builtins.exec',
+    'builtins.compile',
+    'builtins.getattr',
+    'builtins.__import__',
+    'builtins.open',
+    'builtins.breakpoint',
+    'runpy._run_code',
+    'importlib.import_module',
+    'marshal.loads',
+    'pickle.loads',
+    '_pickle.loads',
+    'socket.create_connection',
+    'shutil.rmtree',
+    'pty.spawn',
+    'webbrowser.open',
+    'ctypes.CDLL',
+    'sys.modules',
+    'pdb.run',
+    'functools.partial',
+    'operator.attrgetter',
+    'operator.itemgetter',
+    'operator.methodcaller',
+    'types.CodeType',
+    'cloudpickle.cloudpickle._make_function',
+    'torch.serialization.load',
+    'torch.utils.collect_env.run',
+    'torch.load',
+    'numpy.testing._private.utils.runstring',
   ])('%s is dangerous', (ref) => expect(classifyGlobal(ref)).toBe('dangerous'))
 
   it.each([
-    'torch._utils._rebuild_tensor_v2', 'torch.FloatStorage', 'torch.BFloat16Storage', 'torch.float16', 'collections.OrderedDict',
-    'numpy.core.multiarray._reconstruct', 'numpy._core.multiarray._reconstruct', 'numpy.dtype', 'numpy.ndarray', '_codecs.encode',
-    'numpy.float32', 'numpy.dtypes.Float64DType', 'torch._utils._rebuild_parameter',
+    'torch._utils._rebuild_tensor_v2',
+    'torch.FloatStorage',
+    'torch.BFloat16Storage',
+    'torch.float16',
+    'collections.OrderedDict',
+    'numpy.core.multiarray._reconstruct',
+    'numpy._core.multiarray._reconstruct',
+    'numpy.dtype',
+    'numpy.ndarray',
+    '_codecs.encode',
+    'numpy.float32',
+    'numpy.dtypes.Float64DType',
+    'torch._utils._rebuild_parameter',
   ])('%s is safe', (ref) => expect(classifyGlobal(ref)).toBe('safe'))
 
   it('treats anything else as unknown', () => {

@@ -17,7 +17,9 @@ describe('zip archives', () => {
   })
 
   it('reports a CRC mismatch on an inspected member', () => {
-    expect(codes(buildZip([{name: 'archive/data.pkl', data: callPickle('collections', 'OrderedDict'), crc: 1234}]))).toEqual(['ZIP_CRC_MISMATCH'])
+    expect(
+      codes(buildZip([{name: 'archive/data.pkl', data: callPickle('collections', 'OrderedDict'), crc: 1234}])),
+    ).toEqual(['ZIP_CRC_MISMATCH'])
   })
 
   it('reports names that differ between local and central headers, and still inspects the member', () => {
@@ -38,7 +40,10 @@ describe('zip archives', () => {
   })
 
   it('reports overlapping members (the overlapping-file bomb technique)', () => {
-    const zip = buildZip([{name: 'a.bin', data: Buffer.alloc(64)}, {name: 'b.bin', data: Buffer.alloc(64)}])
+    const zip = buildZip([
+      {name: 'a.bin', data: Buffer.alloc(64)},
+      {name: 'b.bin', data: Buffer.alloc(64)},
+    ])
     // Point b's central record at a's local header region.
     const cd = zip.readUInt32LE(zip.length - 6)
     const second = cd + 46 + 5
@@ -48,7 +53,14 @@ describe('zip archives', () => {
   })
 
   it('reports duplicate names, encrypted members and truncated archives', () => {
-    expect(codes(buildZip([{name: 'a', data: Buffer.from('x')}, {name: 'a', data: Buffer.from('y')}]))).toEqual(['ZIP_DUPLICATE_NAME'])
+    expect(
+      codes(
+        buildZip([
+          {name: 'a', data: Buffer.from('x')},
+          {name: 'a', data: Buffer.from('y')},
+        ]),
+      ),
+    ).toEqual(['ZIP_DUPLICATE_NAME'])
     expect(codes(buildZip([{name: 'a.pkl', data: evil, flags: 1}]))).toEqual(['ZIP_ENCRYPTED'])
     const zip = buildZip([{name: 'a.pkl', data: evil}])
     const report = scanBuffer(zip.subarray(0, zip.length - 10), 'cut.zip')
@@ -59,14 +71,20 @@ describe('zip archives', () => {
   it('follows nested archives to a bounded depth', () => {
     let zip = buildZip([{name: 'payload.pkl', data: evil}])
     for (let i = 0; i < 2; i++) zip = buildZip([{name: `level${i}.zip`, data: zip, deflate: true}])
-    expect(scanBuffer(zip, 'z.zip').findings[0]).toMatchObject({code: 'PICKLE_DANGEROUS_GLOBAL', member: 'level1.zip!level0.zip!payload.pkl'})
+    expect(scanBuffer(zip, 'z.zip').findings[0]).toMatchObject({
+      code: 'PICKLE_DANGEROUS_GLOBAL',
+      member: 'level1.zip!level0.zip!payload.pkl',
+    })
     for (let i = 2; i < 6; i++) zip = buildZip([{name: `level${i}.zip`, data: zip}])
     expect(codes(zip)).toEqual(['ARCHIVE_TOO_DEEP'])
   })
 
   it('does not treat tensor bytes that look like a broken pickle as findings', () => {
     const data = Buffer.concat([Buffer.from([0x80, 0x02, 0xff]), Buffer.alloc(100)])
-    const zip = buildZip([{name: 'archive/data.pkl', data: callPickle('collections', 'OrderedDict')}, {name: 'archive/data/0', data}])
+    const zip = buildZip([
+      {name: 'archive/data.pkl', data: callPickle('collections', 'OrderedDict')},
+      {name: 'archive/data/0', data},
+    ])
     expect(scanBuffer(zip, 'model.pt')).toMatchObject({format: 'pytorch-zip', verdict: 'clean', findings: []})
   })
 })
