@@ -7,16 +7,16 @@
  * Each input is also given to a picklescan-style peer (bench/peers/pickletools_scan.py, standard-library
  * pickletools) and the times are printed side by side. Inputs live in a temp dir, removed at the end.
  */
-import {closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync} from 'node:fs'
+import {copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {loadavg, tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {crc32} from 'node:zlib'
 
 import {runTool} from '../src/core/exec.js'
 import {scanFile, scanPaths} from '../src/scan/index.js'
 import {listZip, openEntry} from '../src/scan/zip.js'
 import {bufferSource} from '../src/scan/source.js'
+import {writeSparseCheckpoint} from '../test/helpers/sparse-checkpoint.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const fixtures = join(root, 'fixtures', 'scan')
@@ -32,58 +32,12 @@ function realDataPkl(): Buffer {
   return opened.read(0, opened.size)
 }
 
-function zeroCrc(size: number): number {
-  const chunk = Buffer.alloc(Math.min(size, 16 * MiB))
-  let crc = 0
-  for (let done = 0; done < size; done += chunk.length)
-    crc = crc32(chunk.subarray(0, Math.min(chunk.length, size - done)), crc)
-  return crc
-}
-
-/** Writes a stored (uncompressed) torch-style zip; storage bytes are holes in a sparse file. */
 function writeCheckpoint(path: string, storages: number, storageSize: number): void {
-  const members = [
+  const pickles = [
     {name: 'ckpt/data.pkl', data: realDataPkl()},
     {name: 'ckpt/version', data: Buffer.from('3\n')},
   ]
-  const fd = openSync(path, 'w')
-  const central: Buffer[] = []
-  let offset = 0
-  const add = (name: string, size: number, crc: number, data: Buffer | null) => {
-    const nameBytes = Buffer.from(name)
-    const local = Buffer.alloc(30)
-    local.writeUInt32LE(0x04034b50, 0)
-    local.writeUInt16LE(20, 4)
-    local.writeUInt32LE(crc, 14)
-    local.writeUInt32LE(size, 18)
-    local.writeUInt32LE(size, 22)
-    local.writeUInt16LE(nameBytes.length, 26)
-    writeSync(fd, Buffer.concat([local, nameBytes]), 0, 30 + nameBytes.length, offset)
-    if (data) writeSync(fd, data, 0, data.length, offset + 30 + nameBytes.length)
-    const entry = Buffer.alloc(46)
-    entry.writeUInt32LE(0x02014b50, 0)
-    entry.writeUInt16LE(20, 4)
-    entry.writeUInt16LE(20, 6)
-    entry.writeUInt32LE(crc, 16)
-    entry.writeUInt32LE(size, 20)
-    entry.writeUInt32LE(size, 24)
-    entry.writeUInt16LE(nameBytes.length, 28)
-    entry.writeUInt32LE(offset, 42)
-    central.push(entry, nameBytes)
-    offset += 30 + nameBytes.length + size
-  }
-  for (const m of members) add(m.name, m.data.length, crc32(m.data), m.data)
-  const crc = zeroCrc(storageSize)
-  for (let i = 0; i < storages; i++) add(`ckpt/data/${i}`, storageSize, crc, null)
-  const directory = Buffer.concat(central)
-  const end = Buffer.alloc(22)
-  end.writeUInt32LE(0x06054b50, 0)
-  end.writeUInt16LE(central.length / 2, 8)
-  end.writeUInt16LE(central.length / 2, 10)
-  end.writeUInt32LE(directory.length, 12)
-  end.writeUInt32LE(offset, 16)
-  writeSync(fd, Buffer.concat([directory, end]), 0, directory.length + 22, offset)
-  closeSync(fd)
+  writeSparseCheckpoint(path, pickles, storages, storageSize)
 }
 
 function timeInProcess(path: string, repeat: number): number {
