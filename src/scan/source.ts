@@ -40,9 +40,13 @@ export function openFileSource(path: string): FileSource {
   const fd = openSync(path, 'r')
   try {
     const size = fstatSync(fd).size
+    // The first read (format detection) is kept: for small files every later read is served from it.
+    let head: Buffer | null = null
     return {
       size,
       read(offset, length) {
+        if (head && offset >= 0 && offset + Math.min(length, size - offset) <= head.length)
+          return head.subarray(offset, offset + Math.min(length, size - offset))
         const want = Math.max(0, Math.min(length, size - offset))
         const buffer = Buffer.allocUnsafe(want)
         let done = 0
@@ -51,7 +55,9 @@ export function openFileSource(path: string): FileSource {
           if (n === 0) break
           done += n
         }
-        return buffer.subarray(0, done)
+        const out = buffer.subarray(0, done)
+        if (offset === 0 && head === null && want <= 64 * 1024) head = out
+        return out
       },
       close: () => closeSync(fd),
     }

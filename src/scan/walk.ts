@@ -1,4 +1,5 @@
-import {lstat, readdir, stat} from 'node:fs/promises'
+import type {Dirent} from 'node:fs'
+import {readdir, stat} from 'node:fs/promises'
 import {basename, join, relative, sep} from 'node:path'
 
 import {fsError} from '../core/errors.js'
@@ -41,19 +42,18 @@ export async function listFiles(root: string, exclude: RegExp[], limit = 1_000_0
   const pending = [root]
   while (pending.length > 0 && files.length < limit) {
     const dir = pending.pop()!
-    let names: string[]
+    let entries: Dirent[]
     try {
-      names = (await readdir(dir)).sort().reverse()
+      entries = (await readdir(dir, {withFileTypes: true})).sort((a, b) => (a.name < b.name ? 1 : -1))
     } catch (error) {
       throw fsError(error, dir, 'list')
     }
-    for (const name of names) {
-      const path = join(dir, name)
+    for (const entry of entries) {
+      const path = join(dir, entry.name)
       if (isExcluded(relative(root, path), exclude)) continue
-      const info = await lstat(path)
-      if (info.isDirectory()) pending.push(path)
-      else if (info.isFile()) files.push(path)
-      else if (info.isSymbolicLink() && (await stat(path).catch(() => null))?.isFile()) files.push(path)
+      if (entry.isDirectory()) pending.push(path)
+      else if (entry.isFile()) files.push(path)
+      else if (entry.isSymbolicLink() && (await stat(path).catch(() => null))?.isFile()) files.push(path)
     }
   }
   return files.sort()
