@@ -1,4 +1,4 @@
-import {scanArchive} from './archive.js'
+import {scanArchive, type ArchiveBudget} from './archive.js'
 import {makeFinding} from './codes.js'
 import {DETECT_HEAD_BYTES, detectModelFormat, type ModelFormat} from './detect.js'
 import {checkGguf} from './gguf.js'
@@ -22,6 +22,8 @@ export interface InspectOptions {
   depth?: number
   /** Inside archives, a member that is not clearly a pickle and fails to parse is data, not a finding. */
   lenient?: boolean
+  /** Shared by all archive levels of one file (created on the first). */
+  budget?: ArchiveBudget
 }
 
 /** Extensions that name a format when the content matches none (so a broken header is still judged). */
@@ -74,7 +76,7 @@ export function inspectSource(source: ByteSource, member: string | null, options
     case 'keras':
     case 'npz':
     case 'zip':
-      return scanArchive(source, member, depth, inspectSource)
+      return scanArchive(source, member, depth, inspectSource, options.budget)
     default:
       return {format, findings: []}
   }

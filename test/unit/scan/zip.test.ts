@@ -1,6 +1,9 @@
 import {describe, expect, it} from 'vitest'
 
+import {ARCHIVE_BUDGET} from '../../../src/scan/archive.js'
 import {scanBuffer} from '../../../src/scan/index.js'
+import {inspectSource} from '../../../src/scan/inspect.js'
+import {bufferSource} from '../../../src/scan/source.js'
 import {callPickle} from '../../helpers/pickle-builder.js'
 import {buildZip} from '../../helpers/model-builders.js'
 
@@ -86,5 +89,45 @@ describe('zip archives', () => {
       {name: 'archive/data/0', data},
     ])
     expect(scanBuffer(zip, 'model.pt')).toMatchObject({format: 'pytorch-zip', verdict: 'clean', findings: []})
+  })
+})
+
+describe('archive budget', () => {
+  it('stops a nested bomb whose members each look harmless (a shared inflate budget)', () => {
+    // A leaf pickle with 1 MiB of zero bytes (below the per-member bomb threshold), 8 per level, 3 levels.
+    // The budget is shared by every level, so the leaves add up however they are nested.
+    const length = Buffer.alloc(8)
+    length.writeBigUInt64LE(1024n * 1024n)
+    const leaf = Buffer.concat([
+      Buffer.from([0x80, 4, 0x8e]),
+      length,
+      Buffer.alloc(8 * 1024 * 1024),
+      Buffer.from('0N.'),
+    ])
+    let level = buildZip([0, 1, 2, 3, 4, 5, 6, 7].map((n) => ({name: `leaf${n}.pkl`, data: leaf, deflate: true})))
+    for (let i = 0; i < 2; i++)
+      level = buildZip([0, 1, 2, 3, 4, 5, 6, 7].map((n) => ({name: `l${i}-${n}.zip`, data: level, deflate: true})))
+    const started = performance.now()
+    // Start with most of the budget spent so the test stays fast; the accounting is the same.
+    const spent = {inflatedBytes: ARCHIVE_BUDGET.inflatedBytes - 5 * 1024 * 1024, members: 0}
+    const report = inspectSource(bufferSource(level), null, {name: 'nested.zip', budget: spent})
+    expect(report.findings.map((f) => f.code)).toEqual(['ZIP_BOMB'])
+    expect(report.findings[0].message).toMatch(/scan budget/)
+    expect(performance.now() - started).toBeLessThan(20_000)
+  })
+})
+
+describe('.npz members', () => {
+  it('checks numeric .npy members of a compressed .npz from their header, without inflating the array', () => {
+    const header = "{'descr': '<f8', 'fortran_order': False, 'shape': (1048576,), }".padEnd(117) + '\n'
+    const prefix = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, 118, 0])
+    const npy = Buffer.concat([prefix, Buffer.from(header), Buffer.alloc(8 * 1048576)])
+    expect(scanBuffer(buildZip([{name: 'a.npy', data: npy, deflate: true}]), 'x.npz')).toMatchObject({
+      format: 'npz',
+      verdict: 'clean',
+      findings: [],
+    })
+    const wrong = buildZip([{name: 'a.npy', data: npy.subarray(0, npy.length - 8), deflate: true}])
+    expect(codes(wrong)).toEqual(['NUMPY_SIZE_MISMATCH'])
   })
 })
