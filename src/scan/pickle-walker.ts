@@ -12,6 +12,8 @@ export interface PickleLimits {
   maxMarks: number
   /** Items kept per container (more are counted but not stored). */
   maxItems: number
+  /** Distinct globals; real checkpoints import a few dozen. */
+  maxGlobals: number
 }
 
 export const DEFAULT_PICKLE_LIMITS: PickleLimits = {
@@ -20,6 +22,7 @@ export const DEFAULT_PICKLE_LIMITS: PickleLimits = {
   maxMemo: 1_000_000,
   maxMarks: 100_000,
   maxItems: 256,
+  maxGlobals: 10_000,
 }
 
 export interface PickleWalk {
@@ -45,6 +48,8 @@ export class Walker {
   stack: PValue[] = []
   marks: number[] = []
   memo = new Map<number, PValue>()
+  private readonly seen = new Set<string>()
+  /** Every distinct global, in first-seen order (at most limits.maxGlobals). */
   globals: string[] = []
   findings: Finding[] = []
   frameEnd: number | null = null
@@ -62,7 +67,7 @@ export class Walker {
   walkEmbedded(cursor: Cursor): void {
     if (this.depth >= 8) this.fail('PICKLE_LIMIT_EXCEEDED', 'embedded pickles nest too deeply')
     const inner = this.walkNested(cursor.source, cursor.pos, this.limits, this.depth + 1)
-    for (const ref of inner.globals) if (!this.globals.includes(ref)) this.globals.push(ref)
+    for (const ref of inner.globals) this.recordGlobal(ref)
     this.findings.push(...inner.findings)
     cursor.pos = inner.end
     if (!inner.complete) this.fail('PICKLE_TRUNCATED', 'an embedded joblib pickle is incomplete')
@@ -124,9 +129,17 @@ export class Walker {
     return n
   }
 
+  recordGlobal(ref: string): void {
+    if (this.seen.has(ref)) return
+    if (this.seen.size >= this.limits.maxGlobals)
+      this.fail('PICKLE_LIMIT_EXCEEDED', `pickle imports more than ${this.limits.maxGlobals} distinct globals`)
+    this.seen.add(ref)
+    this.globals.push(ref)
+  }
+
   addGlobal(module: string, name: string): PValue {
     const ref = normaliseGlobal(module, name)
-    if (!this.globals.includes(ref)) this.globals.push(ref)
+    this.recordGlobal(ref)
     return {t: 'global', ref}
   }
 

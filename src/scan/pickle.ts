@@ -285,6 +285,9 @@ function walkPickleAt(source: ByteSource, start: number, limits: PickleLimits, d
 }
 
 /** One finding for the dangerous globals and one for the unknown ones. */
+const listed = (refs: string[]) =>
+  refs.length <= 20 ? refs.join(', ') : `${refs.slice(0, 20).join(', ')} and ${refs.length - 20} more`
+
 function classifyFindings(globals: string[]): Finding[] {
   const dangerous = globals.filter((g) => classifyGlobal(g) === 'dangerous')
   const unknown = globals.filter((g) => classifyGlobal(g) === 'unknown')
@@ -293,7 +296,7 @@ function classifyFindings(globals: string[]): Finding[] {
     findings.push(
       makeFinding(
         'PICKLE_DANGEROUS_GLOBAL',
-        `pickle imports ${dangerous.join(', ')}: loading it can run code`,
+        `pickle imports ${listed(dangerous)}: loading it can run code`,
         null,
         dangerous,
       ),
@@ -302,7 +305,7 @@ function classifyFindings(globals: string[]): Finding[] {
     findings.push(
       makeFinding(
         'PICKLE_UNKNOWN_GLOBAL',
-        `pickle imports globals outside the allowlist: ${unknown.join(', ')}`,
+        `pickle imports globals outside the allowlist: ${listed(unknown)}`,
         null,
         unknown,
       ),

@@ -213,3 +213,17 @@ describe('classifyGlobal', () => {
     expect(classifyGlobal('ospath.join')).toBe('unknown')
   })
 })
+
+describe('walkPickle: many globals', () => {
+  it('stops at the distinct-globals limit in linear time, keeping what it found', () => {
+    const parts = [Buffer.from([0x80, 2])]
+    for (let i = 0; i < 20_000; i++) parts.push(Buffer.from(`cmod${i}\nname\n0`, 'latin1'))
+    parts.push(Buffer.from('N.'))
+    const started = performance.now()
+    const r = walk(Buffer.concat(parts))
+    expect(performance.now() - started).toBeLessThan(5000)
+    expect(r.globals).toHaveLength(10_000)
+    expect(r.findings.map((f) => f.code)).toEqual(['PICKLE_UNKNOWN_GLOBAL', 'PICKLE_LIMIT_EXCEEDED'])
+    expect(r.findings[0].message).toMatch(/and 9980 more$/)
+  })
+})
