@@ -54,8 +54,10 @@ export const ARCHIVE_BUDGET = {inflatedBytes: 256 * 1024 * 1024, members: 100_00
  * A .npy member is judged from its head alone unless it holds objects (a pickle): its header gives the
  * expected data size, compared with the member's declared size, so numeric arrays are never inflated.
  */
+const isNpy = (head: Buffer) => head.toString('latin1', 0, 6) === '\x93NUMPY'
+
 function checkNpyMember(head: Buffer, entry: ZipEntry, path: string): Finding[] | null {
-  if (head.toString('latin1', 0, 6) !== '\x93NUMPY') return null
+  if (!isNpy(head)) return null
   const view: ByteSource = {size: entry.size, read: (offset, length) => head.subarray(offset, offset + length)}
   const header = parseNpyHeader(view)
   if (typeof header === 'string')
@@ -81,9 +83,10 @@ function inspectEntry(
       makeFinding('ZIP_UNSUPPORTED_METHOD', `member uses compression method ${entry.method}; not inspected`, path),
     ]
   const isConfig = kind === 'keras' && entry.name === 'config.json'
-  const head = isConfig ? Buffer.alloc(0) : readEntryHead(source, entry, 64 * 1024)
+  // 64 bytes decide; only an .npy header earns a longer read. Tensor members cost one tiny read each.
+  const head = isConfig ? Buffer.alloc(0) : readEntryHead(source, entry, 64)
   if (!isConfig && !worthOpening(head, entry)) return []
-  const npy = checkNpyMember(head, entry, path)
+  const npy = checkNpyMember(isNpy(head) ? readEntryHead(source, entry, 64 * 1024) : head, entry, path)
   if (npy) return npy
   budget.members++
   if (entry.method === 8) budget.inflatedBytes += Math.max(0, entry.size)
