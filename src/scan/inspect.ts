@@ -1,5 +1,6 @@
 import {scanArchive, type ArchiveBudget} from './archive.js'
 import {makeFinding} from './codes.js'
+import {decompressBounded, isCompressedStream} from './compressed.js'
 import {DETECT_HEAD_BYTES, detectModelFormat, type ModelFormat} from './detect.js'
 import {checkGguf} from './gguf.js'
 import {checkKerasH5} from './keras.js'
@@ -35,9 +36,12 @@ const BY_EXTENSION: [RegExp, ModelFormat][] = [
   [/\.(pkl|pickle|pt|pth|ckpt|joblib)$/i, 'pickle'],
 ]
 
-function detect(source: ByteSource, name: string | undefined): ModelFormat {
-  const format = detectModelFormat(source.read(0, DETECT_HEAD_BYTES), source.size)
-  if (format !== 'unknown' || !name) return format
+function detect(source: ByteSource, name: string | undefined): ModelFormat | 'compressed' {
+  const head = source.read(0, DETECT_HEAD_BYTES)
+  const format = detectModelFormat(head, source.size)
+  if (format !== 'unknown') return format
+  if (isCompressedStream(head)) return 'compressed'
+  if (!name) return format
   return BY_EXTENSION.find(([pattern]) => pattern.test(name))?.[1] ?? 'unknown'
 }
 
@@ -50,6 +54,13 @@ function inspectNumpy(source: ByteSource, member: string | null): Finding[] {
     makeFinding('NUMPY_OBJECT_ARRAY', 'object array: its data is a pickle, loaded only with allow_pickle=True', member),
     ...scanPickleStream(payload, member, false).findings,
   ]
+}
+
+/** A zlib/gzip file (joblib's `compress=`, .pkl.gz) whose content is a pickle is scanned as that pickle. */
+function inspectCompressed(source: ByteSource, member: string | null, options: InspectOptions): Inspection {
+  const inner = options.depth ? null : decompressBounded(source)
+  if (!inner || detect(inner, undefined) !== 'pickle') return {format: 'unknown', findings: []}
+  return scanPickleStream(inner, member, false)
 }
 
 /**
@@ -77,6 +88,8 @@ export function inspectSource(source: ByteSource, member: string | null, options
     case 'npz':
     case 'zip':
       return scanArchive(source, member, depth, inspectSource, options.budget)
+    case 'compressed':
+      return inspectCompressed(source, member, options)
     default:
       return {format, findings: []}
   }
