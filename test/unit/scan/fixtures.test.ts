@@ -63,6 +63,17 @@ describe('committed fixtures (fixtures/scan, made by generate.py)', () => {
     expect(report.findings).toContainEqual(expect.objectContaining({code, globals: expect.arrayContaining([global])}))
   })
 
+  it.each([
+    ['safetensors-overlap.safetensors', 'safetensors', 'SAFETENSORS_OFFSET_OVERLAP'],
+    ['gguf-offset-out-of-bounds.gguf', 'gguf', 'GGUF_TENSOR_OUT_OF_BOUNDS'],
+  ])('malformed %s (%s) is reported as %s', (name, format, code) => {
+    expect(scan(name)).toMatchObject({
+      format,
+      verdict: 'malformed',
+      findings: [expect.objectContaining({code, severity: 'high'})],
+    })
+  })
+
   it('finds pickles hidden in a zip under a storage-like name and a .txt name', () => {
     const report = scan('zip-misleading-name.bin')
     const members = report.findings.filter((f) => f.code === 'PICKLE_DANGEROUS_GLOBAL').map((f) => f.member)
