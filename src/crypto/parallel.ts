@@ -1,0 +1,103 @@
+import {availableParallelism} from 'node:os'
+import {fileURLToPath} from 'node:url'
+import {Worker} from 'node:worker_threads'
+
+import {
+  ChunkAuthError,
+  type ChunkJob,
+  type ChunkShared,
+  bytesDone,
+  createControl,
+  processSegments,
+  requestStop,
+  segmentCount,
+} from './chunk-range.js'
+
+/** Below this many bytes a file is processed on the calling thread: starting workers costs more. */
+export const INLINE_LIMIT = 8 * 1024 * 1024
+const SEGMENT_BYTES = 16 * 1024 * 1024
+
+export interface RunOptions {
+  /** Worker threads to use (default: available cores); 0 processes on the calling thread. */
+  workers?: number
+  /** Collect a SHA-256 per segment of the plaintext (used to verify before deleting plaintext). */
+  digests?: boolean
+  /** Called with the number of plaintext bytes done, at most every 100 ms. */
+  onBytes?: (done: number) => void
+}
+
+/** Chunks per segment for a chunk size: segments are about 16 MiB. */
+export function segmentChunksFor(chunkSize: number): number {
+  return Math.max(1, Math.floor(SEGMENT_BYTES / chunkSize))
+}
+
+/**
+ * Where the worker script is: next to this module, as .js in dist/ or as .ts under vitest/tsx,
+ * in which case the worker needs tsx loaded to run TypeScript.
+ */
+export function resolveWorkerEntry(moduleUrl: string = import.meta.url): {file: string; execArgv: string[]} {
+  const ts = moduleUrl.endsWith('.ts')
+  const file = fileURLToPath(new URL(ts ? './chunk-worker.ts' : './chunk-worker.js', moduleUrl))
+  return {file, execArgv: ts ? ['--import', 'tsx'] : []}
+}
+
+/**
+ * Runs a chunk job over the whole file with worker threads that each read and write their own
+ * fixed offsets. Resolves with the per-segment digests (when asked); rejects with ChunkAuthError
+ * when a chunk does not authenticate.
+ */
+export async function runChunkJob(job: ChunkJob, options: RunOptions = {}): Promise<Buffer | undefined> {
+  const segments = segmentCount(job)
+  const shared: ChunkShared = {
+    control: createControl(),
+    digests: options.digests ? new SharedArrayBuffer(segments * 32) : undefined,
+  }
+  const bytes = job.plaintextLength
+  const wanted = options.workers ?? (bytes < INLINE_LIMIT ? 0 : availableParallelism())
+  const workers = Math.min(wanted, segments)
+  const timer = options.onBytes ? setInterval(() => options.onBytes?.(bytesDone(shared.control)), 100) : undefined
+  try {
+    if (workers <= 0) processSegments(job, shared)
+    else await runWorkers(job, shared, workers)
+  } finally {
+    if (timer) clearInterval(timer)
+  }
+  options.onBytes?.(bytesDone(shared.control))
+  return shared.digests ? Buffer.from(shared.digests) : undefined
+}
+
+async function runWorkers(job: ChunkJob, shared: ChunkShared, count: number): Promise<void> {
+  const entry = resolveWorkerEntry()
+  const results = await Promise.all(
+    Array.from({length: count}, () => runOneWorker(entry, job, shared)),
+  )
+  const failed = results.find((r) => !r.ok)
+  if (!failed) return
+  if (failed.chunk !== undefined) throw new ChunkAuthError(failed.chunk)
+  throw new Error(failed.message ?? 'a worker thread failed')
+}
+
+interface WorkerResult {
+  ok: boolean
+  chunk?: number
+  message?: string
+}
+
+function runOneWorker(entry: {file: string; execArgv: string[]}, job: ChunkJob, shared: ChunkShared) {
+  return new Promise<WorkerResult>((resolve) => {
+    let result: WorkerResult | undefined
+    // Workers keep the default heap; their buffers are a few MiB each.
+    const worker = new Worker(entry.file, {workerData: {job, shared}, execArgv: entry.execArgv})
+    worker.on('message', (message: WorkerResult) => {
+      result = message
+    })
+    worker.on('error', (error) => {
+      requestStop(shared.control)
+      result = {ok: false, message: error.message}
+    })
+    worker.on('exit', (code) => {
+      if (!result && code !== 0) requestStop(shared.control)
+      resolve(result ?? {ok: code === 0, message: `a worker thread exited with code ${code}`})
+    })
+  })
+}
