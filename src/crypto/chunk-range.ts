@@ -15,6 +15,8 @@ export interface ChunkJob {
   plaintextLength: number
   /** Chunks per segment, the unit workers claim from the shared counter. */
   segmentChunks: number
+  /** Called after each segment; workers pass a garbage collection to bound memory. */
+  collect?: () => void
 }
 
 /** Shared state: next segment counter, stop flag, bytes done, per-segment plaintext digests. */
@@ -70,6 +72,7 @@ export function processSegments(job: ChunkJob, shared: ChunkShared): void {
       if (segment >= segments) return
       const hash = shared.digests ? createHash('sha256') : undefined
       processSegment(job, segment, {inFd, outFd, readBuffer, hash, done})
+      job.collect?.()
       if (hash && shared.digests) hash.digest().copy(Buffer.from(shared.digests, segment * 32, 32))
     }
   } finally {

@@ -109,7 +109,12 @@ export async function decryptToStream(input: string, sink: Writable, options: De
  * Decrypts the plaintext bytes [start, start + length) of `input`, reading only the chunks that
  * cover them (chunks sit at fixed offsets). Every chunk read is authenticated.
  */
-export async function decryptRange(input: string, start: number, length: number, identities: Identity[]): Promise<Buffer> {
+export async function decryptRange(
+  input: string,
+  start: number,
+  length: number,
+  identities: Identity[],
+): Promise<Buffer> {
   const opened = await openEncryptedFile(input, identities)
   const {header} = opened
   const valid = Number.isSafeInteger(start) && Number.isSafeInteger(length) && start >= 0 && length >= 0

@@ -30,7 +30,9 @@ export function prepareRecipients(recipients: Recipient[]): PreparedRecipient[] 
       'Pass --recipient <cert-or-public.pem>, --passphrase (or LLMSEC_PASSPHRASE) or --key-file <file>.',
     ])
   }
-  return recipients.map((r) => (r.kind === 'public-key' ? {kind: 'parsed', key: parsePublicKeyPem(r.pem, r.source)} : r))
+  return recipients.map((r) =>
+    r.kind === 'public-key' ? {kind: 'parsed', key: parsePublicKeyPem(r.pem, r.source)} : r,
+  )
 }
 
 /** One stanza per recipient, each wrapping `fileKey`. */
@@ -69,7 +71,12 @@ export async function encryptFile(
   const stanzas = await createStanzas(prepared, fileKey)
   const header = encodeHeader({chunkLog2, plaintextLength: info.size, salt, stanzas}, macKey)
   const chunkSize = 2 ** chunkLog2
-  const pending = await createPendingOutput(output, encryptedLength(header.length, info.size, chunkSize), header, options.force)
+  const pending = await createPendingOutput(
+    output,
+    encryptedLength(header.length, info.size, chunkSize),
+    header,
+    options.force,
+  )
   const job = {
     headerLength: header.length,
     chunkSize,
@@ -114,7 +121,10 @@ async function verifyReadBack(
     options.onProgress?.({phase: 'verifying', done, total: job.plaintextLength, unit: 'bytes', detail: output})
   let actual: Buffer | undefined
   try {
-    actual = await runChunkJob({...job, mode: 'check', input: output}, {workers: options.workers, digests: true, onBytes})
+    actual = await runChunkJob(
+      {...job, mode: 'check', input: output},
+      {workers: options.workers, digests: true, onBytes},
+    )
   } catch (error) {
     if (!(error instanceof ChunkAuthError)) throw error
   }

@@ -158,7 +158,8 @@ function decodeStanzas(bytes: Buffer, count: number, end: number): Stanza[] {
     if (at + 3 > end) throw corrupt(`recipient ${i + 1} runs past the header`)
     const type = bytes.readUInt8(at)
     const length = bytes.readUInt16BE(at + 1)
-    if (type < StanzaType.RsaOaep || type > StanzaType.KeyFile) throw corrupt(`recipient ${i + 1} has unknown type ${type}`)
+    if (type < StanzaType.RsaOaep || type > StanzaType.KeyFile)
+      throw corrupt(`recipient ${i + 1} has unknown type ${type}`)
     if (at + 3 + length > end) throw corrupt(`recipient ${i + 1} runs past the header`)
     stanzas.push({type: type as StanzaType, body: Buffer.from(bytes.subarray(at + 3, at + 3 + length))})
     at += 3 + length
@@ -168,11 +169,7 @@ function decodeStanzas(bytes: Buffer, count: number, end: number): Stanza[] {
 }
 
 function corrupt(why: string) {
-  return cryptoError(
-    `the llmsec header is corrupt or was modified: ${why}.`,
-    'HEADER_CORRUPT',
-    1,
-  )
+  return cryptoError(`the llmsec header is corrupt or was modified: ${why}.`, 'HEADER_CORRUPT', 1)
 }
 
 /** The 12-byte chunk nonce: 11-byte big-endian chunk counter, then 0x01 for the last chunk else 0x00. */

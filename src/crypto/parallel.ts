@@ -16,6 +16,11 @@ import {
 /** Below this many bytes a file is processed on the calling thread: starting workers costs more. */
 export const INLINE_LIMIT = 8 * 1024 * 1024
 const SEGMENT_BYTES = 16 * 1024 * 1024
+/**
+ * Each worker costs about 40 MB of memory (isolate, buffers, cipher outputs awaiting GC) over the
+ * ~75 MB of the CLI, so three keep a run under 200 MB on any machine; --workers raises it.
+ */
+export const DEFAULT_MAX_WORKERS = 3
 
 export interface RunOptions {
   /** Worker threads to use (default: available cores); 0 processes on the calling thread. */
@@ -53,7 +58,7 @@ export async function runChunkJob(job: ChunkJob, options: RunOptions = {}): Prom
     digests: options.digests ? new SharedArrayBuffer(segments * 32) : undefined,
   }
   const bytes = job.plaintextLength
-  const wanted = options.workers ?? (bytes < INLINE_LIMIT ? 0 : availableParallelism())
+  const wanted = options.workers ?? (bytes < INLINE_LIMIT ? 0 : Math.min(availableParallelism(), DEFAULT_MAX_WORKERS))
   const workers = Math.min(wanted, segments)
   const timer = options.onBytes ? setInterval(() => options.onBytes?.(bytesDone(shared.control)), 100) : undefined
   try {
@@ -68,9 +73,7 @@ export async function runChunkJob(job: ChunkJob, options: RunOptions = {}): Prom
 
 async function runWorkers(job: ChunkJob, shared: ChunkShared, count: number): Promise<void> {
   const entry = resolveWorkerEntry()
-  const results = await Promise.all(
-    Array.from({length: count}, () => runOneWorker(entry, job, shared)),
-  )
+  const results = await Promise.all(Array.from({length: count}, () => runOneWorker(entry, job, shared)))
   const failed = results.find((r) => !r.ok)
   if (!failed) return
   if (failed.chunk !== undefined) throw new ChunkAuthError(failed.chunk)

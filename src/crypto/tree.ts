@@ -46,7 +46,12 @@ async function destinationFor(file: string, root: string, output: string | undef
 
 function failure(file: FileResult['input'], error: unknown): FileResult {
   if (!(error instanceof LlmsecError)) throw error
-  return {input: file, bytes: 0, status: 'failed', error: {code: String(error.code), message: error.message, exit: error.exit}}
+  return {
+    input: file,
+    bytes: 0,
+    status: 'failed',
+    error: {code: String(error.code), message: error.message, exit: error.exit},
+  }
 }
 
 async function runBatch(
