@@ -165,7 +165,7 @@ function readFully(fd: number, buffer: Buffer, position: number): void {
 }
 
 function writeFully(fd: number, parts: Buffer[], position: number): void {
-  let pending = parts.filter((p) => p.length > 0)
+  const pending = parts.filter((p) => p.length > 0)
   let at = position
   while (pending.length > 0) {
     let n = writevSync(fd, pending, at)

@@ -1,3 +1,4 @@
+import {createRequire} from 'node:module'
 import {availableParallelism} from 'node:os'
 import {fileURLToPath} from 'node:url'
 import {Worker} from 'node:worker_threads'
@@ -36,14 +37,22 @@ export function segmentChunksFor(chunkSize: number): number {
   return Math.max(1, Math.floor(SEGMENT_BYTES / chunkSize))
 }
 
+/** How to start the chunk worker: a script path, or code for an eval worker. */
+export interface WorkerEntry {
+  script: string
+  eval: boolean
+}
+
 /**
- * Where the worker script is: next to this module, as .js in dist/ or as .ts under vitest/tsx,
- * in which case the worker needs tsx loaded to run TypeScript.
+ * The worker script sits next to this module: .js in dist/, .ts under vitest or tsx. Node 20
+ * does not apply `--import tsx` hooks to a worker's entry file, so a .ts worker starts as a
+ * tiny eval script that loads the TypeScript file through tsx's tsImport.
  */
-export function resolveWorkerEntry(moduleUrl: string = import.meta.url): {file: string; execArgv: string[]} {
-  const ts = moduleUrl.endsWith('.ts')
-  const file = fileURLToPath(new URL(ts ? './chunk-worker.ts' : './chunk-worker.js', moduleUrl))
-  return {file, execArgv: ts ? ['--import', 'tsx'] : []}
+export function resolveWorkerEntry(moduleUrl: string = import.meta.url): WorkerEntry {
+  if (!moduleUrl.endsWith('.ts')) return {script: fileURLToPath(new URL('./chunk-worker.js', moduleUrl)), eval: false}
+  const worker = JSON.stringify(new URL('./chunk-worker.ts', moduleUrl).href)
+  const tsx = JSON.stringify(createRequire(moduleUrl).resolve('tsx/esm/api'))
+  return {script: `require(${tsx}).tsImport(${worker}, ${worker}).catch((error) => { throw error })`, eval: true}
 }
 
 /**
@@ -86,11 +95,10 @@ interface WorkerResult {
   message?: string
 }
 
-function runOneWorker(entry: {file: string; execArgv: string[]}, job: ChunkJob, shared: ChunkShared) {
+function runOneWorker(entry: WorkerEntry, job: ChunkJob, shared: ChunkShared) {
   return new Promise<WorkerResult>((resolve) => {
     let result: WorkerResult | undefined
-    // Workers keep the default heap; their buffers are a few MiB each.
-    const worker = new Worker(entry.file, {workerData: {job, shared}, execArgv: entry.execArgv})
+    const worker = new Worker(entry.script, {workerData: {job, shared}, eval: entry.eval})
     worker.on('message', (message: WorkerResult) => {
       result = message
     })
