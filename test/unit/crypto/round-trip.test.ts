@@ -86,7 +86,9 @@ describe('recipients', () => {
     ]
     await encryptFile(input, `${input}.llmsec`, {recipients, chunkLog2: 12})
     await decryptFile(`${input}.llmsec`, `${input}.a`, {identities: [{kind: 'private-key', pem: keyPem, source: 'k'}]})
-    await decryptFile(`${input}.llmsec`, `${input}.b`, {identities: [{kind: 'passphrase', passphrase: 'correct horse'}]})
+    await decryptFile(`${input}.llmsec`, `${input}.b`, {
+      identities: [{kind: 'passphrase', passphrase: 'correct horse'}],
+    })
     expect((await readFile(`${input}.a`)).equals(plain)).toBe(true)
     expect((await readFile(`${input}.b`)).equals(plain)).toBe(true)
   })
