@@ -1,5 +1,3 @@
-import {password} from '@inquirer/prompts'
-
 import {LlmsecError} from '../core/errors.js'
 
 /** The environment variable that supplies the passphrase without a prompt (CI, scripts). */
@@ -19,6 +17,8 @@ export async function askPassphrase(confirm: boolean): Promise<string> {
       2,
     )
   }
+  // Loaded only when prompting: it is the slowest import of the command and CI never needs it.
+  const {password} = await import('@inquirer/prompts')
   const output = process.stderr
   const first = await password({message: 'Passphrase', mask: '*'}, {output})
   if (first === '') throw new LlmsecError('The passphrase is empty.', 'KEY_INVALID', 2)

@@ -24,22 +24,24 @@ import {createKeyFileStanza, createPassphraseStanza} from './secret-stanzas.js'
 /** Recipients with their PEMs parsed once, reused for every file of a directory. */
 export type PreparedRecipient = Exclude<Recipient, {kind: 'public-key'}> | {kind: 'parsed'; key: PublicKeyRecipient}
 
-export function prepareRecipients(recipients: Recipient[]): PreparedRecipient[] {
+export async function prepareRecipients(recipients: Recipient[]): Promise<PreparedRecipient[]> {
   if (recipients.length === 0) {
     throw cryptoError('no recipient given.', 'KEY_MISSING', 2, [
       'Pass --recipient <cert-or-public.pem>, --passphrase (or LLMSEC_PASSPHRASE) or --key-file <file>.',
     ])
   }
-  return recipients.map((r) =>
-    r.kind === 'public-key' ? {kind: 'parsed', key: parsePublicKeyPem(r.pem, r.source)} : r,
-  )
+  const prepared: PreparedRecipient[] = []
+  for (const r of recipients) {
+    prepared.push(r.kind === 'public-key' ? {kind: 'parsed', key: await parsePublicKeyPem(r.pem, r.source)} : r)
+  }
+  return prepared
 }
 
 /** One stanza per recipient, each wrapping `fileKey`. */
 export async function createStanzas(recipients: PreparedRecipient[], fileKey: Buffer): Promise<Stanza[]> {
   const stanzas: Stanza[] = []
   for (const r of recipients) {
-    if (r.kind === 'parsed') stanzas.push(createPublicKeyStanza(r.key, fileKey))
+    if (r.kind === 'parsed') stanzas.push(await createPublicKeyStanza(r.key, fileKey))
     else if (r.kind === 'passphrase') stanzas.push(await createPassphraseStanza(r.passphrase, fileKey, r.scrypt))
     else stanzas.push(createKeyFileStanza(r.key, fileKey))
   }
@@ -64,7 +66,7 @@ export async function encryptFile(
     throw fsError(error, input)
   })
   if (!info.isFile()) throw cryptoError(`${input} is not a regular file.`, 'INPUT_UNREADABLE', 2)
-  const prepared = options.prepared ?? prepareRecipients(options.recipients)
+  const prepared = options.prepared ?? (await prepareRecipients(options.recipients))
   const fileKey = randomBytes(FILE_KEY_LENGTH)
   const salt = randomBytes(SALT_LENGTH)
   const {payloadKey, macKey} = deriveFileKeys(fileKey, salt)

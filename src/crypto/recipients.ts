@@ -10,7 +10,7 @@ import {
   constants as cryptoConstants,
 } from 'node:crypto'
 
-import forge from 'node-forge'
+import type forge from 'node-forge'
 
 import {cryptoError} from './errors.js'
 import {type Stanza, StanzaType} from './format.js'
@@ -36,13 +36,21 @@ export function fingerprintOf(spki: Buffer): Buffer {
   return createHash('sha256').update(spki).digest()
 }
 
+type Forge = typeof forge
+
+/** node-forge, loaded on first use: EC, passphrase and key-file runs never pay for it. */
+async function loadForge(): Promise<Forge> {
+  return (await import('node-forge')).default
+}
+
 /**
  * Parses a recipient PEM: an X.509 certificate, an RSA public key (node-forge parses both),
  * or an EC/X25519 public key or certificate (node:crypto, which forge cannot read).
  */
-export function parsePublicKeyPem(pem: string, source: string): PublicKeyRecipient {
-  const rsa = parseRsaWithForge(pem)
+export async function parsePublicKeyPem(pem: string, source: string): Promise<PublicKeyRecipient> {
+  const rsa = looksLikeRsa(pem) ? parseRsaWithForge(await loadForge(), pem) : undefined
   if (rsa) {
+    const forge = await loadForge()
     if (rsa.n.bitLength() < MIN_RSA_BITS) {
       throw cryptoError(`${source}: RSA keys shorter than ${MIN_RSA_BITS} bits are refused.`, 'KEY_INVALID', 2)
     }
@@ -59,7 +67,17 @@ export function parsePublicKeyPem(pem: string, source: string): PublicKeyRecipie
   return {kind: 'ec', spki: key.export({type: 'spki', format: 'der'}), key, source}
 }
 
-function parseRsaWithForge(pem: string): forge.pki.rsa.PublicKey | undefined {
+/** Whether node:crypto sees an RSA key in the PEM (unparseable PEMs go to forge for its message). */
+function looksLikeRsa(pem: string): boolean {
+  try {
+    const key = pem.includes('BEGIN CERTIFICATE') ? new X509Certificate(pem).publicKey : createPublicKey(pem)
+    return key.asymmetricKeyType === 'rsa'
+  } catch {
+    return true
+  }
+}
+
+function parseRsaWithForge(forge: Forge, pem: string): forge.pki.rsa.PublicKey | undefined {
   try {
     if (pem.includes('BEGIN CERTIFICATE')) return forge.pki.certificateFromPem(pem).publicKey as forge.pki.rsa.PublicKey
     if (pem.includes('PUBLIC KEY')) return forge.pki.publicKeyFromPem(pem)
@@ -81,9 +99,10 @@ function assertEcKey(key: KeyObject, source: string): void {
 }
 
 /** Makes the stanza that wraps `fileKey` for a public key recipient. */
-export function createPublicKeyStanza(recipient: PublicKeyRecipient, fileKey: Buffer): Stanza {
+export async function createPublicKeyStanza(recipient: PublicKeyRecipient, fileKey: Buffer): Promise<Stanza> {
   const fingerprint = fingerprintOf(recipient.spki)
   if (recipient.kind === 'rsa' && recipient.forgeKey) {
+    const forge = await loadForge()
     const sha256 = () => forge.md.sha256.create()
     const wrapped = recipient.forgeKey.encrypt(fileKey.toString('binary'), 'RSA-OAEP', {
       md: sha256(),

@@ -81,7 +81,7 @@ async function runBatch(
  * beside it, or mirrored under `output`), keeping modes.
  */
 export async function encryptPath(path: string, options: EncryptOptions & {output?: string}): Promise<BatchResult> {
-  const prepared = prepareRecipients(options.recipients)
+  const prepared = await prepareRecipients(options.recipients)
   const directory = await isDirectory(path)
   const files = directory ? (await listFiles(path)).filter((f) => !f.endsWith(ENCRYPTED_SUFFIX)) : [path]
   return runBatch(path, files, async (file) => {
