@@ -10,6 +10,7 @@
 import {createHash, generateKeyPairSync, randomBytes} from 'node:crypto'
 import {createReadStream, existsSync} from 'node:fs'
 import {mkdtemp, open, rm, writeFile} from 'node:fs/promises'
+import {availableParallelism, loadavg} from 'node:os'
 import {join, resolve} from 'node:path'
 import {parseArgs} from 'node:util'
 
@@ -32,15 +33,22 @@ const TIMEOUT = 600_000
 
 interface Measure {
   seconds: number
+  /** user + system CPU seconds (all threads), from /usr/bin/time. */
+  cpuSeconds?: number
   rssMb?: number
 }
 
 async function timed(command: string, args: string[], env?: Record<string, string>): Promise<Measure> {
-  const [cmd, argv] = hasTime ? ['/usr/bin/time', ['-f', 'RSS_KB=%M', command, ...args]] : [command, args]
+  const [cmd, argv] = hasTime ? ['/usr/bin/time', ['-f', 'RSS_KB=%M CPU=%U+%S', command, ...args]] : [command, args]
   const result = await runTool(cmd, argv, {timeoutMs: TIMEOUT, env})
   if (result.status !== 'ok') throw new Error(`${command} ${args.join(' ')}: ${result.reason}\n${result.stderr}`)
   const rss = /RSS_KB=(\d+)/.exec(result.stderr)
-  return {seconds: result.durationMs / 1000, rssMb: rss ? Number(rss[1]) / 1024 : undefined}
+  const cpu = /CPU=([\d.]+)\+([\d.]+)/.exec(result.stderr)
+  return {
+    seconds: result.durationMs / 1000,
+    cpuSeconds: cpu ? Number(cpu[1]) + Number(cpu[2]) : undefined,
+    rssMb: rss ? Number(rss[1]) / 1024 : undefined,
+  }
 }
 
 async function makeInput(path: string): Promise<void> {
@@ -63,9 +71,9 @@ async function sha256(path: string): Promise<string> {
 }
 
 function best(list: Measure[]): Measure {
-  const seconds = Math.min(...list.map((m) => m.seconds))
+  const fastest = list.reduce((a, b) => (b.seconds < a.seconds ? b : a))
   const rss = list.map((m) => m.rssMb ?? 0)
-  return {seconds, rssMb: rss.some(Boolean) ? Math.max(...rss) : undefined}
+  return {...fastest, rssMb: rss.some(Boolean) ? Math.max(...rss) : undefined}
 }
 
 async function main(): Promise<void> {
@@ -129,10 +137,18 @@ async function main(): Promise<void> {
 function report(r: Record<string, Measure>, same: boolean): void {
   const gbps = (m: Measure) => (size / m.seconds / 1e9).toFixed(2)
   console.log(`input ${sizeMiB} MiB in ${values.dir}, best of ${runs} run(s), whole commands (incl. startup)`)
-  console.log('command            seconds   GB/s   peak RSS')
+  console.log(
+    `load average at the end: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} on ${availableParallelism()} cores`,
+  )
+  if (loadavg()[0] > availableParallelism()) console.log('warning: the machine is busy; wall times are noisy')
+  console.log('command            seconds   GB/s   CPU s   peak RSS')
   for (const [name, m] of Object.entries(r)) {
+    const cpu = m.cpuSeconds === undefined ? 'n/a' : m.cpuSeconds.toFixed(2)
+    const rss = m.rssMb ? `${m.rssMb.toFixed(0)} MB` : 'n/a'
     console.log(
-      `${name.padEnd(18)} ${m.seconds.toFixed(2).padStart(7)} ${gbps(m).padStart(6)}   ${m.rssMb ? `${m.rssMb.toFixed(0)} MB` : 'n/a'}`,
+      `${name.padEnd(18)} ${m.seconds.toFixed(2).padStart(7)} ${gbps(m).padStart(6)} ${cpu.padStart(7)}   ${rss}`,
     )
   }
   const ratio = (a: string, b: string) => (r[b].seconds / r[a].seconds).toFixed(2)
