@@ -32,7 +32,11 @@ export default class Decrypt extends LlmsecCommand<typeof Decrypt> {
       exclusive: ['output'],
     }),
     force: Flags.boolean({description: 'Replace existing output files.'}),
-    workers: Flags.integer({description: 'Worker threads [default: one per core].', min: 0, max: 64}),
+    workers: Flags.integer({
+      description: 'Worker threads, about 40 MB each [default: one per core, at most 3].',
+      min: 0,
+      max: 64,
+    }),
   }
 
   async run(): Promise<BatchResult> {

@@ -37,7 +37,11 @@ export default class Encrypt extends LlmsecCommand<typeof Encrypt> {
       description: 'Chunk size in bytes, a power of two from 64 to 16 MiB.',
       default: 1_048_576,
     }),
-    workers: Flags.integer({description: 'Worker threads [default: one per core].', min: 0, max: 64}),
+    workers: Flags.integer({
+      description: 'Worker threads, about 40 MB each [default: one per core, at most 3].',
+      min: 0,
+      max: 64,
+    }),
   }
 
   async run(): Promise<BatchResult> {

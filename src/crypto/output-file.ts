@@ -1,4 +1,4 @@
-import {constants} from 'node:fs'
+import {constants, rmSync} from 'node:fs'
 import {chmod, open, rename, rm} from 'node:fs/promises'
 import {dirname} from 'node:path'
 
@@ -9,11 +9,33 @@ import {cryptoError} from './errors.js'
 /**
  * A destination written through a temporary file in the same directory: created with its exact
  * final size (so workers can write at fixed offsets), then fsynced and renamed into place.
+ * SIGINT/SIGTERM/SIGHUP remove it; only SIGKILL or a crash can leave it behind.
  */
 export interface PendingOutput {
   temp: string
   commit(mode: number): Promise<void>
   discard(): Promise<void>
+}
+
+const liveTemps = new Set<string>()
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
+
+/** On Ctrl-C or kill, removes the temporary files of this process, then dies of the same signal. */
+function onSignal(signal: NodeJS.Signals): void {
+  for (const temp of liveTemps) rmSync(temp, {force: true})
+  liveTemps.clear()
+  for (const s of SIGNALS) process.removeListener(s, onSignal)
+  process.kill(process.pid, signal)
+}
+
+function track(temp: string): void {
+  if (liveTemps.size === 0) for (const s of SIGNALS) process.on(s, onSignal)
+  liveTemps.add(temp)
+}
+
+function untrack(temp: string): void {
+  liveTemps.delete(temp)
+  if (liveTemps.size === 0) for (const s of SIGNALS) process.removeListener(s, onSignal)
 }
 
 /** Refuses to overwrite unless forced; creates `.<name>.<random>.tmp` of `size` bytes starting with `head`. */
@@ -27,6 +49,7 @@ export async function createPendingOutput(
     throw cryptoError(`${path} already exists; pass --force to replace it.`, 'OUTPUT_EXISTS', 2)
   }
   const temp = tempPathFor(path)
+  track(temp)
   try {
     const handle = await open(temp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600)
     try {
@@ -37,6 +60,7 @@ export async function createPendingOutput(
     }
   } catch (error) {
     await rm(temp, {force: true})
+    untrack(temp)
     throw fsError(error, path, 'write')
   }
   return {
@@ -51,14 +75,17 @@ export async function createPendingOutput(
         }
         await chmod(temp, mode)
         await rename(temp, path)
+        untrack(temp)
         await syncDirectory(dirname(path))
       } catch (error) {
         await rm(temp, {force: true})
+        untrack(temp)
         throw fsError(error, path, 'write')
       }
     },
     async discard() {
       await rm(temp, {force: true})
+      untrack(temp)
     },
   }
 }

@@ -100,7 +100,7 @@ export async function readKeyFile(path: string): Promise<Buffer> {
   if (/^[0-9a-fA-F]{64}$/.test(text)) return Buffer.from(text, 'hex')
   if (/^[A-Za-z0-9+/]{43}=$/.test(text)) return Buffer.from(text, 'base64')
   throw cryptoError(
-    `${path} is not a 32-byte key (raw bytes, 64 hex digits or base64). Make one with: head -c 32 /dev/urandom > ${path}`,
+    `${path} is not a 32-byte key (raw bytes, 64 hex digits or base64); a new one: head -c 32 /dev/urandom > new.key`,
     'KEY_INVALID',
     2,
   )

@@ -58,6 +58,18 @@ describe('a 2 GiB model file through the built CLI (worker threads from dist/)',
     for (const entry of await readdir(dir)) if (entry.endsWith('.tmp')) await rm(join(dir, entry))
   }, 180_000)
 
+  it('an encrypt stopped with SIGTERM also removes its temporary file', async (context) => {
+    if (skipReason(!enoughSpace, `not enough space in ${dir}`)) return context.skip()
+    const child = spawn(process.execPath, [binPath, 'encrypt', input, '--key-file', keyFile, '--workers', '1'], {
+      stdio: 'ignore',
+    })
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)))
+    expect(await waitForTemp('model.bin.llmsec', Date.now() + 60_000)).toBe(true)
+    process.kill(child.pid!, 'SIGTERM')
+    expect(await exited).toBe('SIGTERM')
+    expect((await readdir(dir)).filter((e) => e.includes('model.bin.llmsec'))).toEqual([])
+  }, 120_000)
+
   it('round-trips byte for byte (compared by streaming SHA-256)', async (context) => {
     if (skipReason(!enoughSpace, `not enough space in ${dir}`)) return context.skip()
     const enc = await runCli(['encrypt', input, '--key-file', keyFile], {timeoutMs: 240_000})
