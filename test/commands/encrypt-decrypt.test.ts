@@ -77,6 +77,32 @@ describe('llmsec encrypt / decrypt (built CLI)', () => {
     }
   })
 
+  it('a directory with one damaged file: the others decrypt, --json lists the failure, exit 1', async () => {
+    const tree = join(dir, 'mixed')
+    await mkdir(tree)
+    await writeFile(join(tree, 'good.bin'), 'good')
+    await writeFile(join(tree, 'bad.bin'), 'bad!')
+    await runCli(['encrypt', tree, '--key-file', keyFile, '--remove-plaintext'])
+    const bytes = await readFile(join(tree, 'bad.bin.llmsec'))
+    bytes[bytes.length - 1] ^= 1
+    await writeFile(join(tree, 'bad.bin.llmsec'), bytes)
+    const out = join(dir, 'mixed-out')
+    const dec = await runCliJson<{ok: boolean; files: {status: string; error?: {code: string}}[]}>([
+      'decrypt',
+      tree,
+      '--key-file',
+      keyFile,
+      '-o',
+      out,
+    ])
+    expect(dec.exitCode).toBe(1)
+    const validate = await schemaFor('decrypt')
+    expect(validate(dec.json), JSON.stringify(validate.errors)).toBe(true)
+    expect(dec.json.ok).toBe(false)
+    expect(dec.json.files.map((f) => f.error?.code ?? f.status)).toEqual(['CHUNK_AUTH_FAILED', 'ok'])
+    expect(await readdir(out)).toEqual(['good.bin'])
+  })
+
   it('two recipients, a certificate and a passphrase: either one decrypts', async () => {
     const {certPem, keyPem} = makeRsaCertificate()
     await writeFile(join(dir, 'cert.pem'), certPem)
