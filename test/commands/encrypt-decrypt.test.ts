@@ -30,7 +30,17 @@ describe('llmsec encrypt / decrypt (built CLI)', () => {
   it('round-trips a file with a key file and validates --json against the schemas', async () => {
     const plain = randomBytes(3 * 1024 * 1024 + 5)
     await writeFile(join(dir, 'm.bin'), plain)
-    const enc = await runCliJson(['encrypt', join(dir, 'm.bin'), '--key-file', keyFile])
+    // --workers forces the worker thread (dist/src/crypto/chunk-worker.js) for a file under the inline limit.
+    const enc = await runCliJson([
+      'encrypt',
+      join(dir, 'm.bin'),
+      '--key-file',
+      keyFile,
+      '--workers',
+      '2',
+      '--chunk-size',
+      '1024',
+    ])
     expect(enc.exitCode).toBe(0)
     const validateEnc = await schemaFor('encrypt')
     expect(validateEnc(enc.json), JSON.stringify(validateEnc.errors)).toBe(true)
@@ -41,6 +51,8 @@ describe('llmsec encrypt / decrypt (built CLI)', () => {
       keyFile,
       '-o',
       join(dir, 'm.out'),
+      '--workers',
+      '2',
     ])
     expect(dec.exitCode).toBe(0)
     const validateDec = await schemaFor('decrypt')
