@@ -12,7 +12,7 @@ export const check = defineCheck<Record<string, never>>({
   async run({live, facts}) {
     const {units, running} = await facts.get('systemd')
     const enabled = units.filter((u) => UNITS.includes(u.name) && u.enabled)
-    if (enabled.length) return outcome.pass(enabled.map((u) => `${u.name} is enabled`), enabled[0].path)
+    // On a live host without systemd as PID 1, "enabled" units never start: look for the daemon.
     if (live && !running) {
       try {
         const daemon = (await facts.get('processes')).find((p) => DAEMONS.includes(p.comm))
@@ -22,6 +22,7 @@ export const check = defineCheck<Record<string, never>>({
       }
       return outcome.fail(['no time synchronisation daemon is running (chronyd, systemd-timesyncd, ntpd, openntpd)'])
     }
+    if (enabled.length) return outcome.pass(enabled.map((u) => `${u.name} is enabled`), enabled[0].path)
     return outcome.fail([`none of ${UNITS.join(', ')} is enabled`])
   },
 })
