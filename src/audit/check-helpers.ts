@@ -22,7 +22,11 @@ export function compareDebVersions(a: string, b: string): number {
     const epoch = /^(\d+):/.exec(v)
     const rest = epoch ? v.slice(epoch[0].length) : v
     const dash = rest.lastIndexOf('-')
-    return {epoch: epoch ? Number(epoch[1]) : 0, upstream: dash < 0 ? rest : rest.slice(0, dash), rev: dash < 0 ? '0' : rest.slice(dash + 1)}
+    return {
+      epoch: epoch ? Number(epoch[1]) : 0,
+      upstream: dash < 0 ? rest : rest.slice(0, dash),
+      rev: dash < 0 ? '0' : rest.slice(dash + 1),
+    }
   }
   const x = split(a)
   const y = split(b)
@@ -61,7 +65,8 @@ function compareDebPart(a: string, b: string): number {
 export function compareDotted(a: string, b: string): number {
   const x = a.split(/[.-]/).map((n) => parseInt(n, 10) || 0)
   const y = b.split(/[.-]/).map((n) => parseInt(n, 10) || 0)
-  for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0)
+  for (let i = 0; i < Math.max(x.length, y.length); i++)
+    if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0)
   return 0
 }
 
@@ -74,8 +79,21 @@ export async function servicesOf(facts: FactCache, runtimes?: string[]): Promise
 /** Parses a duration like "6month", "1y", "90d", "3600" (seconds) into days. */
 export function parseDurationDays(text: string): number | null {
   const units: Record<string, number> = {
-    s: 1 / 86_400, sec: 1 / 86_400, min: 1 / 1440, m: 1 / 1440, h: 1 / 24, hour: 1 / 24,
-    d: 1, day: 1, w: 7, week: 7, month: 30.44, months: 30.44, y: 365.25, year: 365.25, years: 365.25,
+    s: 1 / 86_400,
+    sec: 1 / 86_400,
+    min: 1 / 1440,
+    m: 1 / 1440,
+    h: 1 / 24,
+    hour: 1 / 24,
+    d: 1,
+    day: 1,
+    w: 7,
+    week: 7,
+    month: 30.44,
+    months: 30.44,
+    y: 365.25,
+    year: 365.25,
+    years: 365.25,
   }
   let days = 0
   let matched = false

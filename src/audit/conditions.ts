@@ -14,7 +14,10 @@ export async function evaluateCondition(condition: Condition, facts: FactCache):
   switch (condition) {
     case 'nvidia-gpu': {
       const gpus = await facts.get('gpus')
-      return {holds: gpus.vendor === 'nvidia', reason: `no NVIDIA GPU on this host (${gpus.note ?? 'nvidia-smi lists none'})`}
+      return {
+        holds: gpus.vendor === 'nvidia',
+        reason: `no NVIDIA GPU on this host (${gpus.note ?? 'nvidia-smi lists none'})`,
+      }
     }
     case 'inference-runtime': {
       const services = await facts.get('inference')

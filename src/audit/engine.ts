@@ -51,7 +51,8 @@ async function withTimeout<T>(work: (signal: AbortSignal) => Promise<T>, ms: num
 /** Runs one rule's check: live-only and appliesWhen skips, then run() with a timeout. */
 async function runRuleCheck(rule: ResolvedRule, facts: FactCache, timeoutMs: number): Promise<CheckOutcome> {
   const check = findCheck(rule.check.id)
-  if (!check) return {status: 'error', reason: `unknown check ${rule.check.id}`, evidence: [`unknown check ${rule.check.id}`]}
+  if (!check)
+    return {status: 'error', reason: `unknown check ${rule.check.id}`, evidence: [`unknown check ${rule.check.id}`]}
   try {
     if (check.live && !facts.env.live) return skipped(`${check.id} ${LIVE_ONLY_REASON}`)
     const conditions = [...new Set<Condition>([...(check.appliesWhen ?? []), ...rule.appliesWhen])]
@@ -91,7 +92,9 @@ function createLimiter(size: number) {
 }
 
 function toResult(rule: ResolvedRule, out: CheckOutcome, durationMs: number): RuleResult {
-  const commands = rule.remediation.commands?.length ? `\n${rule.remediation.commands.map((c) => `  ${c}`).join('\n')}` : ''
+  const commands = rule.remediation.commands?.length
+    ? `\n${rule.remediation.commands.map((c) => `  ${c}`).join('\n')}`
+    : ''
   return {
     ruleId: rule.id,
     title: rule.title,
@@ -125,7 +128,10 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     rules: options.rules?.length ? rs.rules.filter((r) => options.rules!.includes(r.id)) : rs.rules,
   }))
   if (options.rules?.length && selected.every((s) => s.rules.length === 0)) {
-    throw new LlmsecError(`no rule ${options.rules.join(', ')} in ruleset ${options.rulesets.map((r) => r.id).join(', ')}.`, 'USAGE')
+    throw new LlmsecError(
+      `no rule ${options.rules.join(', ')} in ruleset ${options.rulesets.map((r) => r.id).join(', ')}.`,
+      'USAGE',
+    )
   }
   const limit = createLimiter(options.concurrency ?? 16)
   const runs = new Map<string, Promise<{out: CheckOutcome; ms: number}>>()

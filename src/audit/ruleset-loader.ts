@@ -28,7 +28,10 @@ export function builtInRulesetDir(): string {
 /** Ids of the built-in rulesets, sorted. */
 export async function listBuiltInRulesets(): Promise<string[]> {
   const names = await readdir(builtInRulesetDir())
-  return names.filter((n) => n.endsWith('.yaml')).map((n) => n.slice(0, -5)).sort()
+  return names
+    .filter((n) => n.endsWith('.yaml'))
+    .map((n) => n.slice(0, -5))
+    .sort()
 }
 
 /** Whether a --ruleset value names a file rather than a built-in id. */
@@ -73,7 +76,12 @@ function validateControls(loaded: LoadedYaml<unknown>, pointer: string, controls
     const known = KNOWN_CONTROLS[framework]
     if (!known) continue
     ids.forEach((id, i) => {
-      if (!known.includes(id)) fail(loaded, `${pointer}/${framework}/${i}`, `${framework} control "${id}" is not a known ${framework} control id`)
+      if (!known.includes(id))
+        fail(
+          loaded,
+          `${pointer}/${framework}/${i}`,
+          `${framework} control "${id}" is not a known ${framework} control id`,
+        )
     })
   }
 }
@@ -84,7 +92,8 @@ function toRemediation(value: string | Remediation): Remediation {
 
 function mergeControls(base: Record<string, string[]>, extra: Record<string, string[]> = {}): Record<string, string[]> {
   const out: Record<string, string[]> = {...base}
-  for (const [framework, ids] of Object.entries(extra)) out[framework] = [...new Set([...(out[framework] ?? []), ...ids])]
+  for (const [framework, ids] of Object.entries(extra))
+    out[framework] = [...new Set([...(out[framework] ?? []), ...ids])]
   return out
 }
 
@@ -107,7 +116,8 @@ async function inheritRules(loaded: LoadedYaml<RulesetSpec>, chain: string[]): P
     const spec = typeof entry === 'string' ? {ruleset: entry} : entry
     const pointer = `/extends/${i}`
     const {file} = resolveRef(spec.ruleset, loaded.file)
-    if ([...chain, loaded.file].includes(file)) fail(loaded, pointer, `extends ${spec.ruleset}: circular extends (${[...chain, file].join(' → ')})`)
+    if ([...chain, loaded.file].includes(file))
+      fail(loaded, pointer, `extends ${spec.ruleset}: circular extends (${[...chain, file].join(' → ')})`)
     if (!existsSync(file)) fail(loaded, pointer, `extends ${spec.ruleset}: no such ruleset (${file})`)
     const base = await loadRulesetFile(file, [...chain, loaded.file], false)
     const inherited = new Map(base.rules.map((r) => [r.id, r]))
@@ -135,9 +145,19 @@ function ownRules(loaded: LoadedYaml<RulesetSpec>, rules: Map<string, ResolvedRu
     if (seen.has(spec.id)) fail(loaded, `${pointer}/id`, `rules[${i}].id: duplicate rule id ${spec.id}`)
     seen.add(spec.id)
     if (!findCheck(spec.check.id)) {
-      fail(loaded, `${pointer}/check/id`, `rules[${i}].check.id: unknown check "${spec.check.id}" (see llmsec rulesets show --checks)`)
+      fail(
+        loaded,
+        `${pointer}/check/id`,
+        `rules[${i}].check.id: unknown check "${spec.check.id}" (see llmsec rulesets list --checks)`,
+      )
     }
-    validateParams(loaded, `${pointer}/check/params`, spec.check.id, spec.check.params ?? {}, `rules[${i}].check.params`)
+    validateParams(
+      loaded,
+      `${pointer}/check/params`,
+      spec.check.id,
+      spec.check.params ?? {},
+      `rules[${i}].check.params`,
+    )
     validateControls(loaded, `${pointer}/controls`, spec.controls)
     rules.set(spec.id, {
       id: spec.id,
@@ -170,7 +190,8 @@ function checkFrameworkCoverage(loaded: LoadedYaml<RulesetSpec>, rules: Resolved
 }
 
 async function loadRulesetFile(file: string, chain: string[], builtIn: boolean): Promise<ResolvedRuleset> {
-  if (chain.length > MAX_EXTENDS_DEPTH) throw new LlmsecError(`${file}: extends nests deeper than ${MAX_EXTENDS_DEPTH}`, 'RULESET_INVALID')
+  if (chain.length > MAX_EXTENDS_DEPTH)
+    throw new LlmsecError(`${file}: extends nests deeper than ${MAX_EXTENDS_DEPTH}`, 'RULESET_INVALID')
   const loaded = await loadYamlFile<RulesetSpec>(file, rulesetSchema)
   const rules = await inheritRules(loaded, [...chain])
   ownRules(loaded, rules)
@@ -189,7 +210,10 @@ export async function loadRuleset(ref: string): Promise<ResolvedRuleset> {
   const {file, builtIn} = resolveRef(ref)
   if (builtIn && !existsSync(file)) {
     const known = await listBuiltInRulesets()
-    throw new LlmsecError(`unknown ruleset "${ref}"; built-in rulesets: ${known.join(', ')}. Or pass a .yaml file.`, 'INPUT_NOT_FOUND')
+    throw new LlmsecError(
+      `unknown ruleset "${ref}"; built-in rulesets: ${known.join(', ')}. Or pass a .yaml file.`,
+      'INPUT_NOT_FOUND',
+    )
   }
   return loadRulesetFile(file, [], builtIn)
 }

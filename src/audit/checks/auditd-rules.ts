@@ -9,7 +9,8 @@ interface Params {
 export const check = defineCheck<Params>({
   id: 'auditd-rules',
   title: 'auditd is installed, running and has rules',
-  description: 'Looks for the auditd binary, rules in /etc/audit, a running auditd (live host) and optionally watches on model directories.',
+  description:
+    'Looks for the auditd binary, rules in /etc/audit, a running auditd (live host) and optionally watches on model directories.',
   params: {
     type: 'object',
     additionalProperties: false,
@@ -36,6 +37,8 @@ export const check = defineCheck<Params>({
       const unwatched = dirs.filter((d) => !auditd.watches.some((w) => d.path.startsWith(w.replace(/\/$/, ''))))
       for (const d of unwatched) problems.push(`model directory ${d.path} has no audit watch (-w)`)
     }
-    return problems.length ? outcome.fail([...problems, ...evidence], auditd.rulesFiles[0]) : outcome.pass(evidence, auditd.rulesFiles[0])
+    return problems.length
+      ? outcome.fail([...problems, ...evidence], auditd.rulesFiles[0])
+      : outcome.pass(evidence, auditd.rulesFiles[0])
   },
 })

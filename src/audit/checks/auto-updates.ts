@@ -4,7 +4,8 @@ import {configLines, readDropIns} from '../facts/index.js'
 export const check = defineCheck<Record<string, never>>({
   id: 'auto-updates',
   title: 'Security updates are installed automatically',
-  description: 'Debian/Ubuntu: unattended-upgrades with APT::Periodic::Unattended-Upgrade "1"; RHEL-like: dnf-automatic timer enabled.',
+  description:
+    'Debian/Ubuntu: unattended-upgrades with APT::Periodic::Unattended-Upgrade "1"; RHEL-like: dnf-automatic timer enabled.',
   params: {type: 'object', additionalProperties: false, properties: {}},
   async run({root, facts}) {
     const {source, packages} = await facts.get('packages')
@@ -20,7 +21,11 @@ export const check = defineCheck<Record<string, never>>({
       }
       if (setting?.value !== '0' && setting !== null)
         return outcome.pass([`APT::Periodic::Unattended-Upgrade "${setting.value}" (${setting.path})`], setting.path)
-      return outcome.fail([setting ? `APT::Periodic::Unattended-Upgrade "0" (${setting.path})` : 'APT::Periodic::Unattended-Upgrade is not set'])
+      return outcome.fail([
+        setting
+          ? `APT::Periodic::Unattended-Upgrade "0" (${setting.path})`
+          : 'APT::Periodic::Unattended-Upgrade is not set',
+      ])
     }
     const {units} = await facts.get('systemd')
     const timer = units.find((u) => /^dnf-automatic(-install)?\.timer$/.test(u.name) && u.enabled)

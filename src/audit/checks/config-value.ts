@@ -11,7 +11,12 @@ interface Params {
 }
 
 /** The last value of a key in a key=value or "key value" file (the common "later wins" rule). */
-export function readConfigValue(text: string, key: string, separator: '=' | 'space', ignoreCase: boolean): string | null {
+export function readConfigValue(
+  text: string,
+  key: string,
+  separator: '=' | 'space',
+  ignoreCase: boolean,
+): string | null {
   let value: string | null = null
   const wanted = ignoreCase ? key.toLowerCase() : key
   for (const line of configLines(text)) {

@@ -16,7 +16,10 @@ export const check = defineCheck<Params>({
     type: 'object',
     additionalProperties: false,
     required: ['prefix', 'maxMode'],
-    properties: {prefix: {type: 'string', pattern: '^[a-z0-9-]+$'}, maxMode: {type: 'string', pattern: '^0?[0-7]{3,4}$'}},
+    properties: {
+      prefix: {type: 'string', pattern: '^[a-z0-9-]+$'},
+      maxMode: {type: 'string', pattern: '^0?[0-7]{3,4}$'},
+    },
   },
   async run({params}) {
     const max = parseMode(params.maxMode)

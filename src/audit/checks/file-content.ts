@@ -32,7 +32,9 @@ export const check = defineCheck<Params>({
       return missing === 'pass' ? outcome.pass([seen]) : outcome.fail([seen], params.path)
     }
     const match = new RegExp(params.pattern, 'm').exec(text)
-    const seen = match ? `${params.path}: matched "${match[0].trim().slice(0, 120)}"` : `${params.path}: no line matches /${params.pattern}/`
+    const seen = match
+      ? `${params.path}: matched "${match[0].trim().slice(0, 120)}"`
+      : `${params.path}: no line matches /${params.pattern}/`
     const ok = (params.expect ?? 'match') === 'match' ? Boolean(match) : !match
     return ok ? outcome.pass([seen], params.path) : outcome.fail([seen], params.path)
   },

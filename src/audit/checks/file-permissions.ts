@@ -11,7 +11,8 @@ interface Params {
 export const check = defineCheck<Params>({
   id: 'file-permissions',
   title: 'Files are not more permissive than a mode',
-  description: 'Fails when an existing path has permission bits beyond maxMode (or the wrong owner). `~/` means every home.',
+  description:
+    'Fails when an existing path has permission bits beyond maxMode (or the wrong owner). `~/` means every home.',
   params: {
     type: 'object',
     additionalProperties: false,
@@ -33,7 +34,8 @@ export const check = defineCheck<Params>({
       const extra = excessBits(info.mode, max)
       const wrongOwner = params.owner === 'root' && info.uid !== 0
       const seen = `${path} mode ${formatMode(info.mode)} uid ${info.uid}`
-      if (extra || wrongOwner) bad.push(`${seen} (allowed at most ${formatMode(max)}${params.owner ? ', owner root' : ''})`)
+      if (extra || wrongOwner)
+        bad.push(`${seen} (allowed at most ${formatMode(max)}${params.owner ? ', owner root' : ''})`)
       else ok.push(seen)
     }
     if (bad.length) return outcome.fail(bad, bad[0].split(' ')[0])

@@ -9,7 +9,10 @@ export const check = defineCheck<Record<string, never>>({
   async run({facts}) {
     const fw = await facts.get('firewall')
     if (fw.tool === null) return outcome.error(`cannot read the firewall: ${fw.unreadable}`)
-    if (fw.inputPolicy === null) return outcome.fail([`${fw.tool}: no input chain is loaded (${fw.ruleCount} rules): all inbound traffic is accepted`])
+    if (fw.inputPolicy === null)
+      return outcome.fail([
+        `${fw.tool}: no input chain is loaded (${fw.ruleCount} rules): all inbound traffic is accepted`,
+      ])
     const seen = `${fw.tool}: input policy ${fw.inputPolicy}, ${fw.ruleCount} rules`
     return fw.inputPolicy === 'drop' ? outcome.pass([seen]) : outcome.fail([seen])
   },

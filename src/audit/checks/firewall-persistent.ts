@@ -7,9 +7,11 @@ export const check = defineCheck<Record<string, never>>({
   params: {type: 'object', additionalProperties: false, properties: {}},
   async run({facts}) {
     const {configs} = await facts.get('firewall.config')
-    if (!configs.length) return outcome.fail(['no firewall configuration found (nftables, iptables-persistent, ufw, firewalld)'])
+    if (!configs.length)
+      return outcome.fail(['no firewall configuration found (nftables, iptables-persistent, ufw, firewalld)'])
     const lines = configs.map(
-      (c) => `${c.source} (${c.path}): ${c.enabled ? 'enabled' : 'not enabled'}, inbound default ${c.defaultDeny ? 'deny' : 'accept'}`,
+      (c) =>
+        `${c.source} (${c.path}): ${c.enabled ? 'enabled' : 'not enabled'}, inbound default ${c.defaultDeny ? 'deny' : 'accept'}`,
     )
     const good = configs.find((c) => c.enabled && c.defaultDeny)
     return good ? outcome.pass(lines, good.path) : outcome.fail(lines, configs[0].path)

@@ -8,7 +8,8 @@ interface Params {
 export const check = defineCheck<Params>({
   id: 'gpu-driver-version',
   title: 'The NVIDIA driver is at least a minimum version',
-  description: 'Compares the driver version nvidia-smi reports with a minimum (the first release with the latest security fixes).',
+  description:
+    'Compares the driver version nvidia-smi reports with a minimum (the first release with the latest security fixes).',
   appliesWhen: ['nvidia-gpu'],
   live: true,
   params: {
@@ -22,6 +23,8 @@ export const check = defineCheck<Params>({
     const version = gpus.find((g) => g.driverVersion)?.driverVersion
     if (!version) return outcome.error(`the driver version is unknown${note ? `: ${note}` : ''}`)
     const seen = `NVIDIA driver ${version} (${gpus.length} GPUs)`
-    return compareDotted(version, params.min) >= 0 ? outcome.pass([seen]) : outcome.fail([`${seen}; need ≥ ${params.min}`])
+    return compareDotted(version, params.min) >= 0
+      ? outcome.pass([seen])
+      : outcome.fail([`${seen}; need ≥ ${params.min}`])
   },
 })

@@ -8,7 +8,8 @@ interface Params {
 export const check = defineCheck<Params>({
   id: 'gpu-setting',
   title: 'An NVIDIA GPU setting (ECC, persistence, MIG) has the expected mode',
-  description: 'Reads the current mode of each GPU from nvidia-smi; GPUs that do not support the setting are listed, not failed.',
+  description:
+    'Reads the current mode of each GPU from nvidia-smi; GPUs that do not support the setting are listed, not failed.',
   appliesWhen: ['nvidia-gpu'],
   live: true,
   params: {

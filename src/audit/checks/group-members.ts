@@ -8,7 +8,8 @@ interface Params {
 export const check = defineCheck<Params>({
   id: 'group-members',
   title: 'A privileged group has only allowed members',
-  description: 'Membership of groups such as docker is root-equivalent; lists members from /etc/group and primary groups.',
+  description:
+    'Membership of groups such as docker is root-equivalent; lists members from /etc/group and primary groups.',
   params: {
     type: 'object',
     additionalProperties: false,

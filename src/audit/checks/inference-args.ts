@@ -9,7 +9,8 @@ interface Params {
 export const check = defineCheck<Params>({
   id: 'inference-args',
   title: 'Inference services are not started with dangerous flags',
-  description: 'Reads ExecStart= of inference units and the arguments of inference processes (e.g. --trust-remote-code).',
+  description:
+    'Reads ExecStart= of inference units and the arguments of inference processes (e.g. --trust-remote-code).',
   appliesWhen: ['inference-runtime'],
   params: {
     type: 'object',
@@ -17,7 +18,10 @@ export const check = defineCheck<Params>({
     required: ['forbidden'],
     properties: {
       forbidden: {type: 'array', minItems: 1, items: {type: 'string', pattern: '^-'}},
-      runtimes: {type: 'array', items: {enum: ['ollama', 'vllm', 'llama.cpp', 'tgi', 'triton', 'ray', 'localai', 'sglang']}},
+      runtimes: {
+        type: 'array',
+        items: {enum: ['ollama', 'vllm', 'llama.cpp', 'tgi', 'triton', 'ray', 'localai', 'sglang']},
+      },
     },
   },
   async run({facts, params}) {

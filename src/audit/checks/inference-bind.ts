@@ -29,7 +29,10 @@ function flagValue(args: string[], flags: string[]): string | null {
 export function bindAddress(service: InferenceService): {address: string; from: string} {
   const env = service.runtime === 'ollama' ? service.environment.OLLAMA_HOST : service.environment.ADDRESS
   if (env !== undefined && env !== '') {
-    const host = env.replace(/^https?:\/\//, '').replace(/:\d+$/, '').replace(/^\[|\]$/g, '')
+    const host = env
+      .replace(/^https?:\/\//, '')
+      .replace(/:\d+$/, '')
+      .replace(/^\[|\]$/g, '')
     return {address: host || '0.0.0.0', from: `${service.runtime === 'ollama' ? 'OLLAMA_HOST' : 'ADDRESS'}=${env}`}
   }
   const flag = flagValue(service.args, HOST_FLAGS)

@@ -24,7 +24,10 @@ export const check = defineCheck<Params>({
       variable: {type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$'},
       forbidden: {type: 'array', items: {type: 'string'}},
       required: {type: 'array', items: {type: 'string'}},
-      runtimes: {type: 'array', items: {enum: ['ollama', 'vllm', 'llama.cpp', 'tgi', 'triton', 'ray', 'localai', 'sglang']}},
+      runtimes: {
+        type: 'array',
+        items: {enum: ['ollama', 'vllm', 'llama.cpp', 'tgi', 'triton', 'ray', 'localai', 'sglang']},
+      },
       unset: {enum: ['pass', 'fail', 'warn']},
     },
   },
@@ -43,7 +46,11 @@ export const check = defineCheck<Params>({
       }
       const forbidden = params.forbidden?.includes(value) ?? false
       const missing = params.required?.length ? !params.required.includes(value) : false
-      results.push({status: forbidden || missing ? 'fail' : 'pass', line: `${where}: ${params.variable}=${value}`, location: s.location})
+      results.push({
+        status: forbidden || missing ? 'fail' : 'pass',
+        line: `${where}: ${params.variable}=${value}`,
+        location: s.location,
+      })
     }
     if (!results.length) return outcome.skip('the environment of the inference processes is not readable (run as root)')
     const worst = results.find((r) => r.status === 'fail') ?? results.find((r) => r.status === 'warn')

@@ -10,7 +10,8 @@ export const check = defineCheck<Record<string, never>>({
     const services = await facts.get('inference')
     const root = services.filter((s) => s.user === 'root' || s.user === '0')
     const other = services.filter((s) => !root.includes(s))
-    const describe = (s: (typeof services)[number]) => `${s.runtime} (${s.location}) runs as ${s.user ?? 'unknown user'}`
+    const describe = (s: (typeof services)[number]) =>
+      `${s.runtime} (${s.location}) runs as ${s.user ?? 'unknown user'}`
     if (root.length) return outcome.fail(root.map(describe), root[0].location)
     return outcome.pass(other.map(describe))
   },

@@ -17,7 +17,9 @@ export const check = defineCheck<Params>({
     properties: {ports: {type: 'array', minItems: 1, items: {type: 'integer', minimum: 1, maximum: 65535}}},
   },
   async run({facts, params}) {
-    const sockets = (await facts.get('sockets')).filter((s) => s.protocol.startsWith('tcp') && params.ports.includes(s.port))
+    const sockets = (await facts.get('sockets')).filter(
+      (s) => s.protocol.startsWith('tcp') && params.ports.includes(s.port),
+    )
     const describe = (s: (typeof sockets)[number]) =>
       `${s.address}:${s.port}/${s.protocol}${s.process ? ` (${s.process}, pid ${s.pid})` : ''}`
     const exposed = sockets.filter((s) => !isLoopback(s.address))

@@ -25,7 +25,8 @@ export function logrotateDays(text: string): number | null {
 export const check = defineCheck<Params>({
   id: 'log-retention',
   title: 'Log retention is configured within limits',
-  description: 'Reads journald MaxRetentionSec and logrotate global rotate × period; at least one must be set within [minDays, maxDays].',
+  description:
+    'Reads journald MaxRetentionSec and logrotate global rotate × period; at least one must be set within [minDays, maxDays].',
   params: {
     type: 'object',
     additionalProperties: false,
@@ -36,11 +37,17 @@ export const check = defineCheck<Params>({
     const sources: {what: string; days: number; path: string}[] = []
     const journalDays = journald.maxRetentionSec ? parseDurationDays(journald.maxRetentionSec) : null
     if (journalDays !== null)
-      sources.push({what: `journald MaxRetentionSec=${journald.maxRetentionSec}`, days: journalDays, path: journald.files.at(-1) ?? '/etc/systemd/journald.conf'})
+      sources.push({
+        what: `journald MaxRetentionSec=${journald.maxRetentionSec}`,
+        days: journalDays,
+        path: journald.files.at(-1) ?? '/etc/systemd/journald.conf',
+      })
     const logrotate = await readTextIn(root, '/etc/logrotate.conf')
     const rotateDays = logrotate === null ? null : logrotateDays(logrotate)
-    if (rotateDays !== null) sources.push({what: 'logrotate global rotate × period', days: rotateDays, path: '/etc/logrotate.conf'})
-    if (!sources.length) return outcome.fail(['no log retention configured (journald MaxRetentionSec, /etc/logrotate.conf)'])
+    if (rotateDays !== null)
+      sources.push({what: 'logrotate global rotate × period', days: rotateDays, path: '/etc/logrotate.conf'})
+    if (!sources.length)
+      return outcome.fail(['no log retention configured (journald MaxRetentionSec, /etc/logrotate.conf)'])
     const min = params.minDays ?? 0
     const max = params.maxDays ?? Infinity
     const lines = sources.map((s) => `${s.what}: ${Math.round(s.days)} days (${s.path})`)

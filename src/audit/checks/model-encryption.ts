@@ -25,10 +25,19 @@ export const check = defineCheck<Record<string, never>>({
     const {files} = await facts.get('models')
     const plain = files.filter((f) => f.format !== 'llmsec-encrypted')
     if (!plain.length) return outcome.pass([`all ${files.length} model files are llmsec-encrypted`])
-    const crypttab = configLines((await readTextIn(root, '/etc/crypttab')) ?? '').map((l) => `crypttab: ${l.split(/\s+/).slice(0, 2).join(' ')}`)
+    const crypttab = configLines((await readTextIn(root, '/etc/crypttab')) ?? '').map(
+      (l) => `crypttab: ${l.split(/\s+/).slice(0, 2).join(' ')}`,
+    )
     const devices = live ? await liveCryptDevices() : []
     const volumes = [...crypttab, ...devices.map((d) => `dm-crypt: ${d}`)]
-    if (volumes.length) return outcome.pass([`${plain.length} model files are plain, but encrypted volumes exist`, ...volumes])
-    return outcome.fail([`${plain.length} of ${files.length} model files are neither llmsec-encrypted nor on an encrypted volume`, ...plain.slice(0, 5).map((f) => f.path)], plain[0].path)
+    if (volumes.length)
+      return outcome.pass([`${plain.length} model files are plain, but encrypted volumes exist`, ...volumes])
+    return outcome.fail(
+      [
+        `${plain.length} of ${files.length} model files are neither llmsec-encrypted nor on an encrypted volume`,
+        ...plain.slice(0, 5).map((f) => f.path),
+      ],
+      plain[0].path,
+    )
   },
 })

@@ -8,7 +8,8 @@ interface Params {
 export const check = defineCheck<Params>({
   id: 'model-permissions',
   title: 'Model directories and files are not world-accessible',
-  description: 'Checks the mode of model directories and files: world-writable lets anyone swap a model; world-readable leaks it.',
+  description:
+    'Checks the mode of model directories and files: world-writable lets anyone swap a model; world-readable leaks it.',
   appliesWhen: ['model-files'],
   params: {
     type: 'object',

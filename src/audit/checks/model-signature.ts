@@ -21,7 +21,8 @@ async function signatureFor(root: string, file: string, modelRoot: string): Prom
 export const check = defineCheck<Record<string, never>>({
   id: 'model-signature',
   title: 'Model files carry a signature',
-  description: 'Looks for model.sig (llmsec sign / OpenSSF model signing) next to each model; validity is checked by `llmsec verify`.',
+  description:
+    'Looks for model.sig (llmsec sign / OpenSSF model signing) next to each model; validity is checked by `llmsec verify`.',
   appliesWhen: ['model-files'],
   params: {type: 'object', additionalProperties: false, properties: {}},
   async run({root, facts}) {
@@ -35,7 +36,10 @@ export const check = defineCheck<Record<string, never>>({
       else unsigned.push(file.path)
     }
     if (unsigned.length)
-      return outcome.fail([`${unsigned.length} of ${files.length} model files have no signature`, ...unsigned.slice(0, 10)], unsigned[0])
+      return outcome.fail(
+        [`${unsigned.length} of ${files.length} model files have no signature`, ...unsigned.slice(0, 10)],
+        unsigned[0],
+      )
     return outcome.pass([...signed].map((s) => `signature present: ${s}`))
   },
 })

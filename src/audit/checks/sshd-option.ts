@@ -9,7 +9,8 @@ interface Params {
 export const check = defineCheck<Params>({
   id: 'sshd-option',
   title: 'An sshd option has a hardened value',
-  description: 'Reads sshd_config and its Include files; the first value wins, as in sshd; unset options take their sshd default.',
+  description:
+    'Reads sshd_config and its Include files; the first value wins, as in sshd; unset options take their sshd default.',
   appliesWhen: ['ssh-server'],
   params: {
     type: 'object',
@@ -27,6 +28,8 @@ export const check = defineCheck<Params>({
     const value = set ?? params.default
     const seen = `${params.option} ${value}${set === undefined ? ' (sshd default)' : ''}`
     const ok = params.values.map((v) => v.toLowerCase()).includes(value.toLowerCase())
-    return ok ? outcome.pass([seen], sshd.path ?? undefined) : outcome.fail([`${seen}; expected ${params.values.join(' or ')}`], sshd.path ?? undefined)
+    return ok
+      ? outcome.pass([seen], sshd.path ?? undefined)
+      : outcome.fail([`${seen}; expected ${params.values.join(' or ')}`], sshd.path ?? undefined)
   },
 })

@@ -11,7 +11,8 @@ interface Params {
 /** The value a sysctl key gets at boot from sysctl.conf and sysctl.d (later files win). */
 export async function configuredSysctl(root: string, key: string): Promise<{value: string; file: string} | null> {
   const files: {path: string; text: string}[] = []
-  for (const dir of ['/usr/lib/sysctl.d', '/run/sysctl.d', '/etc/sysctl.d']) files.push(...(await readDropIns(root, dir)))
+  for (const dir of ['/usr/lib/sysctl.d', '/run/sysctl.d', '/etc/sysctl.d'])
+    files.push(...(await readDropIns(root, dir)))
   files.sort((a, b) => a.path.split('/').pop()!.localeCompare(b.path.split('/').pop()!))
   const main = await readTextIn(root, '/etc/sysctl.conf')
   if (main !== null) files.push({path: '/etc/sysctl.conf', text: main})
@@ -46,10 +47,15 @@ export const check = defineCheck<Params>({
       const value = await readFile(path, 'utf8').catch(() => null)
       if (value === null) return outcome.skip(`${params.key} does not exist in this kernel`)
       const seen = `${params.key} = ${norm(value)} (running kernel)`
-      return params.values.includes(norm(value)) ? outcome.pass([seen]) : outcome.fail([`${seen}; expected ${params.values.join(' or ')}`])
+      return params.values.includes(norm(value))
+        ? outcome.pass([seen])
+        : outcome.fail([`${seen}; expected ${params.values.join(' or ')}`])
     }
     const found = await configuredSysctl(root, params.key)
-    if (!found) return outcome.fail([`${params.key} is not set in sysctl.conf or sysctl.d; expected ${params.values.join(' or ')}`])
+    if (!found)
+      return outcome.fail([
+        `${params.key} is not set in sysctl.conf or sysctl.d; expected ${params.values.join(' or ')}`,
+      ])
     const seen = `${params.key} = ${found.value} (${found.file})`
     return params.values.includes(norm(found.value))
       ? outcome.pass([seen], found.file)

@@ -16,7 +16,11 @@ export const check = defineCheck<Params>({
     additionalProperties: false,
     required: ['units', 'state'],
     properties: {
-      units: {type: 'array', minItems: 1, items: {type: 'string', pattern: '^[\\w@.:-]+\\.(service|socket|timer|mount|target)$'}},
+      units: {
+        type: 'array',
+        minItems: 1,
+        items: {type: 'string', pattern: '^[\\w@.:-]+\\.(service|socket|timer|mount|target)$'},
+      },
       state: {enum: ['enabled', 'active', 'disabled']},
     },
   },
@@ -31,10 +35,18 @@ export const check = defineCheck<Params>({
     const found = units.filter((u) => params.units.includes(u.name))
     const enabled = found.filter((u) => u.enabled)
     if (params.state === 'disabled') {
-      if (enabled.length) return outcome.fail(enabled.map((u) => `${u.name} is enabled (${u.path})`), enabled[0].path)
+      if (enabled.length)
+        return outcome.fail(
+          enabled.map((u) => `${u.name} is enabled (${u.path})`),
+          enabled[0].path,
+        )
       return outcome.pass([`${params.units.join(', ')}: not enabled`])
     }
-    if (enabled.length) return outcome.pass(enabled.map((u) => `${u.name} is enabled (${u.path})`), enabled[0].path)
+    if (enabled.length)
+      return outcome.pass(
+        enabled.map((u) => `${u.name} is enabled (${u.path})`),
+        enabled[0].path,
+      )
     const present = found.map((u) => `${u.name} is installed but not enabled`)
     return outcome.fail(present.length ? present : [`none of ${params.units.join(', ')} is installed`])
   },

@@ -1,13 +1,22 @@
 import {defineCheck, outcome} from '../check.js'
 import {FactUnavailableError} from '../facts/index.js'
 
-const UNITS = ['chrony.service', 'chronyd.service', 'systemd-timesyncd.service', 'ntp.service', 'ntpd.service', 'ntpsec.service', 'openntpd.service']
+const UNITS = [
+  'chrony.service',
+  'chronyd.service',
+  'systemd-timesyncd.service',
+  'ntp.service',
+  'ntpd.service',
+  'ntpsec.service',
+  'openntpd.service',
+]
 const DAEMONS = ['chronyd', 'systemd-timesyn', 'ntpd', 'openntpd']
 
 export const check = defineCheck<Record<string, never>>({
   id: 'time-sync',
   title: 'Clock synchronisation is configured',
-  description: 'One of chrony, systemd-timesyncd, ntpd, ntpsec or openntpd is enabled (or running on a host without systemd).',
+  description:
+    'One of chrony, systemd-timesyncd, ntpd, ntpsec or openntpd is enabled (or running on a host without systemd).',
   params: {type: 'object', additionalProperties: false, properties: {}},
   async run({live, facts}) {
     const {units, running} = await facts.get('systemd')
@@ -22,7 +31,11 @@ export const check = defineCheck<Record<string, never>>({
       }
       return outcome.fail(['no time synchronisation daemon is running (chronyd, systemd-timesyncd, ntpd, openntpd)'])
     }
-    if (enabled.length) return outcome.pass(enabled.map((u) => `${u.name} is enabled`), enabled[0].path)
+    if (enabled.length)
+      return outcome.pass(
+        enabled.map((u) => `${u.name} is enabled`),
+        enabled[0].path,
+      )
     return outcome.fail([`none of ${UNITS.join(', ')} is enabled`])
   },
 })

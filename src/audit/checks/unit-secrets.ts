@@ -19,7 +19,11 @@ export const check = defineCheck<Record<string, never>>({
         }
       }
     }
-    if (found.length) return outcome.fail(found.map((f) => f.line), found[0].path)
+    if (found.length)
+      return outcome.fail(
+        found.map((f) => f.line),
+        found[0].path,
+      )
     return outcome.pass([`${units.length} unit files, no secret-looking Environment= values`])
   },
 })

@@ -23,7 +23,12 @@ async function includeSshd(root: string, pattern: string, options: Map<string, s
   const full = pattern.startsWith('/') ? pattern : posix.join('/etc/ssh', pattern)
   if (!full.includes('*')) return parseSshdConfig(root, full, options, depth + 1)
   const dir = posix.dirname(full)
-  const glob = new RegExp(`^${posix.basename(full).replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`)
+  const glob = new RegExp(
+    `^${posix
+      .basename(full)
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')}$`,
+  )
   for (const name of await listDirIn(root, dir))
     if (glob.test(name)) await parseSshdConfig(root, posix.join(dir, name), options, depth + 1)
 }

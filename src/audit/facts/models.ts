@@ -20,7 +20,17 @@ export const DEFAULT_MODEL_DIRS = [
 ]
 
 const MODEL_EXTENSIONS = new Set([
-  '.pt', '.pth', '.bin', '.ckpt', '.pkl', '.pickle', '.joblib', '.safetensors', '.gguf', '.onnx', '.llmsec',
+  '.pt',
+  '.pth',
+  '.bin',
+  '.ckpt',
+  '.pkl',
+  '.pickle',
+  '.joblib',
+  '.safetensors',
+  '.gguf',
+  '.onnx',
+  '.llmsec',
 ])
 const MAX_ENTRIES = 50_000
 const MAX_DEPTH = 8

@@ -80,7 +80,11 @@ export async function listDirIn(root: string, path: string): Promise<string[]> {
 }
 
 /** Reads every `*.conf`-like file of a directory in name order (drop-in directories). */
-export async function readDropIns(root: string, dir: string, suffix = '.conf'): Promise<{path: string; text: string}[]> {
+export async function readDropIns(
+  root: string,
+  dir: string,
+  suffix = '.conf',
+): Promise<{path: string; text: string}[]> {
   const out: {path: string; text: string}[] = []
   for (const name of await listDirIn(root, dir)) {
     if (!name.endsWith(suffix)) continue

@@ -33,7 +33,8 @@ export const secretsProvider: FactProvider<'secrets'> = {
       for (const file of unit?.environmentFiles ?? []) candidates.set(file, `environment file of ${unit?.name}`)
       const workdir = unit?.sections.Service?.WorkingDirectory?.at(-1)?.replace(/^-/, '')
       const dirs = [workdir, service.args[0] ? posix.dirname(service.args[0]) : undefined]
-      for (const dir of dirs) if (dir?.startsWith('/')) candidates.set(posix.join(dir, '.env'), `.env next to ${unit?.name}`)
+      for (const dir of dirs)
+        if (dir?.startsWith('/')) candidates.set(posix.join(dir, '.env'), `.env next to ${unit?.name}`)
     }
     const found: SecretFile[] = []
     for (const [path, kind] of candidates) {

@@ -19,7 +19,10 @@ export function decodeAddress(hex: string): string {
     return `::ffff:${bytes.slice(12).join('.')}`
   const groups: string[] = []
   for (let i = 0; i < 16; i += 2) groups.push(((bytes[i] << 8) | bytes[i + 1]).toString(16))
-  return groups.join(':').replace(/(^|:)0(:0)+(:|$)/, '::').replace(/:{3,}/, '::')
+  return groups
+    .join(':')
+    .replace(/(^|:)0(:0)+(:|$)/, '::')
+    .replace(/:{3,}/, '::')
 }
 
 /** Parses /proc/net/{tcp,tcp6,udp,udp6} into listening sockets (TCP LISTEN, unconnected UDP). */
@@ -30,7 +33,14 @@ export function parseProcNet(text: string, protocol: ListeningSocket['protocol']
     const f = line.trim().split(/\s+/)
     if (f.length < 10 || f[3] !== state) continue
     const [addr, port] = f[1].split(':')
-    out.push({protocol, address: decodeAddress(addr), port: parseInt(port, 16), inode: Number(f[9]), pid: null, process: null})
+    out.push({
+      protocol,
+      address: decodeAddress(addr),
+      port: parseInt(port, 16),
+      inode: Number(f[9]),
+      pid: null,
+      process: null,
+    })
   }
   return out
 }

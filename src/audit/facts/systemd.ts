@@ -123,6 +123,11 @@ export const systemdActiveProvider: FactProvider<'systemd.active'> = {
     const args = ['list-units', '--all', '--state=active', '--no-legend', '--plain', '--no-pager']
     const result = await runTool('systemctl', args, {timeoutMs: 10_000})
     if (result.status !== 'ok') throw new FactUnavailableError(result.reason ?? 'systemctl failed')
-    return new Set(result.stdout.split('\n').map((line) => line.trim().split(/\s+/)[0]).filter(Boolean))
+    return new Set(
+      result.stdout
+        .split('\n')
+        .map((line) => line.trim().split(/\s+/)[0])
+        .filter(Boolean),
+    )
   },
 }
