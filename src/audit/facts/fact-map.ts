@@ -100,7 +100,10 @@ export interface GpusFact {
   note?: string
 }
 
-export type ModelFormat = 'pickle' | 'pytorch-zip' | 'safetensors' | 'gguf' | 'onnx' | 'llmsec-encrypted' | 'other'
+import type {ModelFormat as ScanFormat} from '../../scan/index.js'
+
+/** The scan engine's formats plus llmsec's encrypted container. */
+export type ModelFormat = ScanFormat | 'llmsec-encrypted'
 export interface ModelFile {
   path: string
   format: ModelFormat
