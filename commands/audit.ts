@@ -13,6 +13,7 @@ export default class Audit extends LlmsecCommand<typeof Audit> {
     '<%= config.bin %> audit --ruleset all --json',
     '<%= config.bin %> audit --root /mnt/image --fail-under 80 --fail-on none',
     '<%= config.bin %> audit --ruleset ./my-rules.yaml --rule inference-bind-loopback',
+    '<%= config.bin %> audit --probe --rule inference-api-authenticated',
   ]
   static override flags = {
     ruleset: Flags.string({
@@ -25,6 +26,10 @@ export default class Audit extends LlmsecCommand<typeof Audit> {
     root: Flags.string({
       description:
         'Audit a mounted root filesystem or unpacked image offline; live checks (processes, sockets, firewall, GPUs) are skipped.',
+    }),
+    probe: Flags.boolean({
+      description:
+        'Also send one GET to each listening inference port on 127.0.0.1 to see whether it answers without credentials.',
     }),
     models: Flags.string({description: 'Extra model directory to inspect (repeatable).', multiple: true}),
     'fail-under': Flags.integer({
@@ -53,6 +58,7 @@ export default class Audit extends LlmsecCommand<typeof Audit> {
       rulesets,
       rules: flags.rule,
       root: flags.root,
+      probe: flags.probe,
       modelPaths: [...(config.models?.paths ?? []), ...(flags.models ?? [])],
       timeoutMs: flags.timeout,
       version: this.config.version,
