@@ -119,7 +119,10 @@ export interface ModelsFact {
   truncated: boolean
 }
 
-export type InferenceRuntime = 'ollama' | 'vllm' | 'llama.cpp' | 'tgi' | 'triton' | 'ray' | 'localai' | 'sglang'
+import type {RuntimeKind} from '../../hardware/index.js'
+
+/** Inference runtimes: the inventory engine's kinds plus SGLang. */
+export type InferenceRuntime = RuntimeKind | 'sglang'
 export interface InferenceService {
   runtime: InferenceRuntime
   source: 'unit' | 'process'
