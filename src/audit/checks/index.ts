@@ -23,6 +23,7 @@ import {check as logRetention} from './log-retention.js'
 import {check as modelEncryption} from './model-encryption.js'
 import {check as modelPermissions} from './model-permissions.js'
 import {check as modelPickle} from './model-pickle.js'
+import {check as modelScan} from './model-scan.js'
 import {check as modelSignature} from './model-signature.js'
 import {check as packageInstalled} from './package-installed.js'
 import {check as secretFiles} from './secret-files.js'
@@ -58,6 +59,7 @@ export const CHECKS = [
   modelEncryption,
   modelPermissions,
   modelPickle,
+  modelScan,
   modelSignature,
   packageInstalled,
   secretFiles,
