@@ -1,0 +1,73 @@
+import {Flags} from '@oclif/core'
+
+import {exitCodeFor, listBuiltInRulesets, loadRuleset, runAudit, type AuditResult} from '../src/audit/index.js'
+import {LlmsecCommand} from '../src/cli/base-command.js'
+import {renderAudit} from '../src/cli/render-audit.js'
+
+export default class Audit extends LlmsecCommand<typeof Audit> {
+  static override description =
+    'Score this host (or a mounted root filesystem) against compliance rulesets for LLM hosts'
+  static override examples = [
+    '<%= config.bin %> audit',
+    '<%= config.bin %> audit --ruleset hipaa --ruleset owasp-llm-top10',
+    '<%= config.bin %> audit --ruleset all --json',
+    '<%= config.bin %> audit --root /mnt/image --fail-under 80 --fail-on none',
+    '<%= config.bin %> audit --ruleset ./my-rules.yaml --rule inference-bind-loopback',
+    '<%= config.bin %> audit --probe --rule inference-api-authenticated',
+  ]
+  static override flags = {
+    ruleset: Flags.string({
+      char: 'r',
+      description:
+        'Built-in ruleset id, a ruleset file, or "all" (repeatable) [default: baseline, or rulesets in the config].',
+      multiple: true,
+    }),
+    rule: Flags.string({description: 'Run only this rule id (repeatable).', multiple: true}),
+    root: Flags.string({
+      description:
+        'Audit a mounted root filesystem or unpacked image offline; live checks (processes, sockets, firewall, GPUs) are skipped.',
+    }),
+    probe: Flags.boolean({
+      description:
+        'Also send one GET to each listening inference port on 127.0.0.1 to see whether it answers without credentials.',
+    }),
+    models: Flags.string({description: 'Extra model directory to inspect (repeatable).', multiple: true}),
+    'fail-under': Flags.integer({
+      description: 'Exit 1 when the overall score is below this (0–100).',
+      min: 0,
+      max: 100,
+    }),
+    'fail-on': Flags.string({
+      description: 'Exit 1 when a rule of this severity or worse fails; "none" never fails.',
+      options: ['critical', 'high', 'medium', 'low', 'info', 'none'],
+      default: 'high',
+    }),
+    timeout: Flags.integer({description: 'Timeout of each check in milliseconds.', default: 15_000, min: 100}),
+  }
+
+  async run(): Promise<AuditResult> {
+    const {config} = await this.config_()
+    const flags = this.flags
+    let refs = flags.ruleset?.length ? flags.ruleset : (config.rulesets ?? ['baseline'])
+    if (refs.includes('all'))
+      refs = [...new Set([...refs.filter((r) => r !== 'all'), ...(await listBuiltInRulesets())])]
+    const rulesets = []
+    for (const ref of refs) rulesets.push(await loadRuleset(ref))
+    const failOn = flags['fail-on'] as AuditResult['failOn']
+    const result = await runAudit({
+      rulesets,
+      rules: flags.rule,
+      root: flags.root,
+      probe: flags.probe,
+      modelPaths: [...(config.models?.paths ?? []), ...(flags.models ?? [])],
+      timeoutMs: flags.timeout,
+      version: this.config.version,
+      onProgress: this.progress(),
+    })
+    Object.assign(result, {failOn, failUnder: flags['fail-under'] ?? null})
+    const exit = exitCodeFor(result, {failOn, failUnder: flags['fail-under']})
+    this.render(renderAudit(result, this.style, exit))
+    if (exit) this.setExitCode(exit)
+    return result
+  }
+}

@@ -1,0 +1,59 @@
+import {defineCheck, outcome} from '../check.js'
+import {configLines, readTextIn} from '../facts/index.js'
+
+interface Params {
+  path: string
+  key: string
+  values: string[]
+  separator?: '=' | 'space'
+  default?: string
+  ignoreCase?: boolean
+}
+
+/** The last value of a key in a key=value or "key value" file (the common "later wins" rule). */
+export function readConfigValue(
+  text: string,
+  key: string,
+  separator: '=' | 'space',
+  ignoreCase: boolean,
+): string | null {
+  let value: string | null = null
+  const wanted = ignoreCase ? key.toLowerCase() : key
+  for (const line of configLines(text)) {
+    const match = separator === '=' ? /^([^=\s]+)\s*=\s*(.*)$/.exec(line) : /^(\S+)\s+(.*)$/.exec(line)
+    if (!match) continue
+    const name = ignoreCase ? match[1].toLowerCase() : match[1]
+    if (name === wanted) value = match[2].replace(/^(["'])(.*)\1$/, '$2').trim()
+  }
+  return value
+}
+
+export const check = defineCheck<Params>({
+  id: 'config-value',
+  title: 'A configuration key has an allowed value',
+  description: 'Reads key=value (or "key value") files; the last assignment wins; an unset key takes `default`.',
+  params: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['path', 'key', 'values'],
+    properties: {
+      path: {type: 'string', pattern: '^/'},
+      key: {type: 'string', minLength: 1},
+      values: {type: 'array', minItems: 1, items: {type: 'string'}},
+      separator: {enum: ['=', 'space']},
+      default: {type: 'string'},
+      ignoreCase: {type: 'boolean'},
+    },
+  },
+  async run({root, params}) {
+    const text = await readTextIn(root, params.path)
+    if (text === null) return outcome.fail([`${params.path} does not exist`], params.path)
+    const ignoreCase = params.ignoreCase ?? false
+    const set = readConfigValue(text, params.key, params.separator ?? '=', ignoreCase)
+    const value = set ?? params.default ?? null
+    const norm = (v: string) => (ignoreCase ? v.toLowerCase() : v)
+    const seen = `${params.path}: ${params.key} = ${value ?? '(not set)'}${set === null && value !== null ? ' (default)' : ''}`
+    if (value !== null && params.values.map(norm).includes(norm(value))) return outcome.pass([seen], params.path)
+    return outcome.fail([`${seen}; expected ${params.values.join(' or ')}`], params.path)
+  },
+})

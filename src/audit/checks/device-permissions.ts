@@ -1,0 +1,39 @@
+import {excessBits, parseMode} from '../check-helpers.js'
+import {defineCheck, outcome} from '../check.js'
+import {formatMode, listDirIn, statIn} from '../facts/index.js'
+
+interface Params {
+  prefix: string
+  maxMode: string
+}
+
+export const check = defineCheck<Params>({
+  id: 'device-permissions',
+  title: 'Device nodes are not world-accessible',
+  description: 'Checks /dev nodes whose name starts with a prefix (e.g. nvidia): who can read GPU memory.',
+  live: true,
+  params: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['prefix', 'maxMode'],
+    properties: {
+      prefix: {type: 'string', pattern: '^[a-z0-9-]+$'},
+      maxMode: {type: 'string', pattern: '^0?[0-7]{3,4}$'},
+    },
+  },
+  async run({params}) {
+    const max = parseMode(params.maxMode)
+    const names = (await listDirIn('/', '/dev')).filter((n) => n.startsWith(params.prefix))
+    if (!names.length) return outcome.skip(`no /dev/${params.prefix}* device nodes on this host`)
+    const bad: string[] = []
+    const ok: string[] = []
+    for (const name of names) {
+      const info = await statIn('/', `/dev/${name}`)
+      if (!info) continue
+      const seen = `/dev/${name} mode ${formatMode(info.mode)} gid ${info.gid}`
+      if (excessBits(info.mode, max)) bad.push(`${seen} (allowed at most ${formatMode(max)})`)
+      else ok.push(seen)
+    }
+    return bad.length ? outcome.fail(bad, bad[0].split(' ')[0]) : outcome.pass(ok)
+  },
+})

@@ -1,0 +1,41 @@
+import {defineCheck, outcome} from '../check.js'
+import {readTextIn} from '../facts/index.js'
+
+interface Params {
+  path: string
+  pattern: string
+  expect?: 'match' | 'no-match'
+  missing?: 'skip' | 'pass' | 'fail'
+}
+
+export const check = defineCheck<Params>({
+  id: 'file-content',
+  title: 'A file matches (or does not match) a pattern',
+  description: 'Searches a file line by line with a regular expression (multiline mode).',
+  params: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['path', 'pattern'],
+    properties: {
+      path: {type: 'string', pattern: '^/'},
+      pattern: {type: 'string', minLength: 1},
+      expect: {enum: ['match', 'no-match']},
+      missing: {enum: ['skip', 'pass', 'fail']},
+    },
+  },
+  async run({root, params}) {
+    const text = await readTextIn(root, params.path)
+    if (text === null) {
+      const missing = params.missing ?? 'skip'
+      const seen = `${params.path} does not exist`
+      if (missing === 'skip') return outcome.skip(seen)
+      return missing === 'pass' ? outcome.pass([seen]) : outcome.fail([seen], params.path)
+    }
+    const match = new RegExp(params.pattern, 'm').exec(text)
+    const seen = match
+      ? `${params.path}: matched "${match[0].trim().slice(0, 120)}"`
+      : `${params.path}: no line matches /${params.pattern}/`
+    const ok = (params.expect ?? 'match') === 'match' ? Boolean(match) : !match
+    return ok ? outcome.pass([seen], params.path) : outcome.fail([seen], params.path)
+  },
+})

@@ -1,0 +1,45 @@
+import {excessBits, parseMode} from '../check-helpers.js'
+import {defineCheck, outcome} from '../check.js'
+import {expandHome, formatMode, statIn} from '../facts/index.js'
+
+interface Params {
+  paths: string[]
+  maxMode: string
+  owner?: 'root'
+}
+
+export const check = defineCheck<Params>({
+  id: 'file-permissions',
+  title: 'Files are not more permissive than a mode',
+  description:
+    'Fails when an existing path has permission bits beyond maxMode (or the wrong owner). `~/` means every home.',
+  params: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['paths', 'maxMode'],
+    properties: {
+      paths: {type: 'array', minItems: 1, items: {type: 'string', pattern: '^(/|~/)'}},
+      maxMode: {type: 'string', pattern: '^0?[0-7]{3,4}$'},
+      owner: {enum: ['root']},
+    },
+  },
+  async run({root, params, facts}) {
+    const {homes} = await facts.get('users')
+    const max = parseMode(params.maxMode)
+    const bad: string[] = []
+    const ok: string[] = []
+    for (const path of params.paths.flatMap((p) => expandHome(p, homes))) {
+      const info = await statIn(root, path)
+      if (!info) continue
+      const extra = excessBits(info.mode, max)
+      const wrongOwner = params.owner === 'root' && info.uid !== 0
+      const seen = `${path} mode ${formatMode(info.mode)} uid ${info.uid}`
+      if (extra || wrongOwner)
+        bad.push(`${seen} (allowed at most ${formatMode(max)}${params.owner ? ', owner root' : ''})`)
+      else ok.push(seen)
+    }
+    if (bad.length) return outcome.fail(bad, bad[0].split(' ')[0])
+    if (!ok.length) return outcome.skip(`none of ${params.paths.join(', ')} exists`)
+    return outcome.pass(ok)
+  },
+})

@@ -1,0 +1,78 @@
+import type {Check} from '../check.js'
+import {check as auditdRules} from './auditd-rules.js'
+import {check as autoUpdates} from './auto-updates.js'
+import {check as configValue} from './config-value.js'
+import {check as devicePermissions} from './device-permissions.js'
+import {check as fileContent} from './file-content.js'
+import {check as fileExists} from './file-exists.js'
+import {check as filePermissions} from './file-permissions.js'
+import {check as firewallDefaultDeny} from './firewall-default-deny.js'
+import {check as firewallPersistent} from './firewall-persistent.js'
+import {check as gpuDriverVersion} from './gpu-driver-version.js'
+import {check as gpuSetting} from './gpu-setting.js'
+import {check as groupMembers} from './group-members.js'
+import {check as inferenceArgs} from './inference-args.js'
+import {check as inferenceAuthProbe} from './inference-auth-probe.js'
+import {check as inferenceBind} from './inference-bind.js'
+import {check as inferenceEnv} from './inference-env.js'
+import {check as inferenceUser} from './inference-user.js'
+import {check as journaldPersistent} from './journald-persistent.js'
+import {check as kernelModuleDisabled} from './kernel-module-disabled.js'
+import {check as listenerExposure} from './listener-exposure.js'
+import {check as logRetention} from './log-retention.js'
+import {check as modelEncryption} from './model-encryption.js'
+import {check as modelPermissions} from './model-permissions.js'
+import {check as modelPickle} from './model-pickle.js'
+import {check as modelScan} from './model-scan.js'
+import {check as modelSignature} from './model-signature.js'
+import {check as packageInstalled} from './package-installed.js'
+import {check as secretFiles} from './secret-files.js'
+import {check as sshdOption} from './sshd-option.js'
+import {check as sysctlValue} from './sysctl-value.js'
+import {check as systemdUnit} from './systemd-unit.js'
+import {check as timeSync} from './time-sync.js'
+import {check as unitSecrets} from './unit-secrets.js'
+
+/** Every check, sorted by id (a test keeps this list complete and sorted). */
+export const CHECKS = [
+  auditdRules,
+  autoUpdates,
+  configValue,
+  devicePermissions,
+  fileContent,
+  fileExists,
+  filePermissions,
+  firewallDefaultDeny,
+  firewallPersistent,
+  gpuDriverVersion,
+  gpuSetting,
+  groupMembers,
+  inferenceArgs,
+  inferenceAuthProbe,
+  inferenceBind,
+  inferenceEnv,
+  inferenceUser,
+  journaldPersistent,
+  kernelModuleDisabled,
+  listenerExposure,
+  logRetention,
+  modelEncryption,
+  modelPermissions,
+  modelPickle,
+  modelScan,
+  modelSignature,
+  packageInstalled,
+  secretFiles,
+  sshdOption,
+  sysctlValue,
+  systemdUnit,
+  timeSync,
+  unitSecrets,
+] as Check[]
+
+const BY_ID = new Map(CHECKS.map((check) => [check.id, check]))
+
+/** The check with this id, or undefined. */
+export function findCheck(id: string): Check | undefined {
+  return BY_ID.get(id)
+}

@@ -1,0 +1,61 @@
+import {servicesOf} from '../check-helpers.js'
+import {defineCheck, outcome} from '../check.js'
+
+interface Params {
+  variable: string
+  forbidden?: string[]
+  required?: string[]
+  runtimes?: string[]
+  /** Result when a service does not set the variable (default: pass with forbidden, fail with required). */
+  unset?: 'pass' | 'fail' | 'warn'
+}
+
+export const check = defineCheck<Params>({
+  id: 'inference-env',
+  title: 'An environment variable of inference services is set safely',
+  description:
+    'Reads the environment of inference units (Environment=, EnvironmentFile=) and processes; fails on a forbidden value or a missing required one.',
+  appliesWhen: ['inference-runtime'],
+  params: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['variable'],
+    properties: {
+      variable: {type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$'},
+      forbidden: {type: 'array', items: {type: 'string'}},
+      required: {type: 'array', items: {type: 'string'}},
+      runtimes: {
+        type: 'array',
+        items: {enum: ['ollama', 'vllm', 'llama.cpp', 'tgi', 'triton', 'ray', 'lm-studio', 'localai', 'sglang']},
+      },
+      unset: {enum: ['pass', 'fail', 'warn']},
+    },
+  },
+  async run({facts, params}) {
+    const services = await servicesOf(facts, params.runtimes)
+    if (!services.length) return outcome.skip(`no ${params.runtimes?.join('/') ?? 'inference'} service found`)
+    const unset = params.unset ?? (params.required?.length ? 'fail' : 'pass')
+    const results: {status: 'pass' | 'fail' | 'warn'; line: string; location: string}[] = []
+    for (const s of services) {
+      const value = s.environment[params.variable]
+      const where = `${s.runtime} (${s.location})`
+      if (s.environmentReadable === false) continue
+      if (value === undefined) {
+        results.push({status: unset, line: `${where}: ${params.variable} is not set`, location: s.location})
+        continue
+      }
+      const forbidden = params.forbidden?.includes(value) ?? false
+      const missing = params.required?.length ? !params.required.includes(value) : false
+      results.push({
+        status: forbidden || missing ? 'fail' : 'pass',
+        line: `${where}: ${params.variable}=${value}`,
+        location: s.location,
+      })
+    }
+    if (!results.length) return outcome.skip('the environment of the inference processes is not readable (run as root)')
+    const worst = results.find((r) => r.status === 'fail') ?? results.find((r) => r.status === 'warn')
+    const lines = results.map((r) => r.line)
+    if (!worst) return outcome.pass(lines)
+    return worst.status === 'fail' ? outcome.fail(lines, worst.location) : outcome.warn(lines, worst.location)
+  },
+})

@@ -1,0 +1,50 @@
+import {readFile} from 'node:fs/promises'
+
+import {defineCheck, outcome} from '../check.js'
+import {configLines, readDropIns} from '../facts/index.js'
+
+interface Params {
+  modules: string[]
+}
+
+/** Modules that modprobe.d blacklists or replaces with /bin/false or /bin/true. */
+export async function disabledModules(root: string): Promise<Map<string, string>> {
+  const disabled = new Map<string, string>()
+  for (const dir of ['/lib/modprobe.d', '/usr/lib/modprobe.d', '/etc/modprobe.d']) {
+    for (const file of await readDropIns(root, dir)) {
+      for (const line of configLines(file.text)) {
+        const match = /^(blacklist|install)\s+(\S+)\s*(.*)$/.exec(line)
+        if (!match) continue
+        const name = match[2].replaceAll('-', '_')
+        if (match[1] === 'blacklist' || /\/(false|true)\b/.test(match[3])) disabled.set(name, `${file.path}: ${line}`)
+      }
+    }
+  }
+  return disabled
+}
+
+export const check = defineCheck<Params>({
+  id: 'kernel-module-disabled',
+  title: 'Kernel modules are disabled',
+  description: 'Fails when a module is loaded (running host) or not disabled in modprobe.d.',
+  params: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['modules'],
+    properties: {modules: {type: 'array', minItems: 1, items: {type: 'string', pattern: '^[A-Za-z0-9_-]+$'}}},
+  },
+  async run({root, live, params}) {
+    const disabled = await disabledModules(root)
+    const loaded = live
+      ? new Set((await readFile('/proc/modules', 'utf8').catch(() => '')).split('\n').map((l) => l.split(' ')[0]))
+      : new Set<string>()
+    const bad: string[] = []
+    const ok: string[] = []
+    for (const module of params.modules.map((m) => m.replaceAll('-', '_'))) {
+      if (loaded.has(module)) bad.push(`${module} is loaded in the running kernel`)
+      else if (disabled.has(module)) ok.push(`${module} disabled (${disabled.get(module)})`)
+      else bad.push(`${module} is not disabled in modprobe.d`)
+    }
+    return bad.length ? outcome.fail([...bad, ...ok]) : outcome.pass(ok)
+  },
+})

@@ -1,0 +1,58 @@
+import {parseDurationDays} from '../check-helpers.js'
+import {defineCheck, outcome} from '../check.js'
+import {configLines, readTextIn} from '../facts/index.js'
+
+interface Params {
+  minDays?: number
+  maxDays?: number
+}
+
+const PERIOD_DAYS: Record<string, number> = {daily: 1, weekly: 7, monthly: 30, yearly: 365}
+
+/** Retention of logrotate's global settings: rotate count × period, in days. */
+export function logrotateDays(text: string): number | null {
+  let period: number | null = null
+  let rotate: number | null = null
+  for (const line of configLines(text)) {
+    if (line.includes('{')) break
+    const word = line.split(/\s+/)
+    if (PERIOD_DAYS[word[0]]) period = PERIOD_DAYS[word[0]]
+    if (word[0] === 'rotate') rotate = Number(word[1])
+  }
+  return period !== null && rotate !== null ? period * (rotate + 1) : null
+}
+
+export const check = defineCheck<Params>({
+  id: 'log-retention',
+  title: 'Log retention is configured within limits',
+  description:
+    'Reads journald MaxRetentionSec and logrotate global rotate × period; at least one must be set within [minDays, maxDays].',
+  params: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {minDays: {type: 'integer', minimum: 0}, maxDays: {type: 'integer', minimum: 1}},
+  },
+  async run({root, facts, params}) {
+    const journald = await facts.get('journald')
+    const sources: {what: string; days: number; path: string}[] = []
+    const journalDays = journald.maxRetentionSec ? parseDurationDays(journald.maxRetentionSec) : null
+    if (journalDays !== null)
+      sources.push({
+        what: `journald MaxRetentionSec=${journald.maxRetentionSec}`,
+        days: journalDays,
+        path: journald.files.at(-1) ?? '/etc/systemd/journald.conf',
+      })
+    const logrotate = await readTextIn(root, '/etc/logrotate.conf')
+    const rotateDays = logrotate === null ? null : logrotateDays(logrotate)
+    if (rotateDays !== null)
+      sources.push({what: 'logrotate global rotate × period', days: rotateDays, path: '/etc/logrotate.conf'})
+    if (!sources.length)
+      return outcome.fail(['no log retention configured (journald MaxRetentionSec, /etc/logrotate.conf)'])
+    const min = params.minDays ?? 0
+    const max = params.maxDays ?? Infinity
+    const lines = sources.map((s) => `${s.what}: ${Math.round(s.days)} days (${s.path})`)
+    const ok = sources.find((s) => s.days >= min && s.days <= max)
+    const want = `expected ${min}${Number.isFinite(max) ? `–${max}` : '+'} days`
+    return ok ? outcome.pass(lines, ok.path) : outcome.fail([...lines, want], sources[0].path)
+  },
+})

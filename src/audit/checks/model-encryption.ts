@@ -1,0 +1,43 @@
+import {readdir, readFile} from 'node:fs/promises'
+
+import {defineCheck, outcome} from '../check.js'
+import {configLines, readTextIn} from '../facts/index.js'
+
+/** dm-crypt devices of the running host (their dm uuid starts with CRYPT-). */
+async function liveCryptDevices(): Promise<string[]> {
+  const names = await readdir('/sys/block').catch(() => [] as string[])
+  const out: string[] = []
+  for (const name of names.filter((n) => n.startsWith('dm-'))) {
+    const uuid = await readFile(`/sys/block/${name}/dm/uuid`, 'utf8').catch(() => '')
+    if (uuid.startsWith('CRYPT-')) out.push(`/dev/${name} (${uuid.trim().split('-')[1]})`)
+  }
+  return out
+}
+
+export const check = defineCheck<Record<string, never>>({
+  id: 'model-encryption',
+  title: 'Model files are encrypted at rest',
+  description:
+    'Passes when every model file is llmsec-encrypted, or the system has encrypted block devices (crypttab, dm-crypt).',
+  appliesWhen: ['model-files'],
+  params: {type: 'object', additionalProperties: false, properties: {}},
+  async run({root, live, facts}) {
+    const {files} = await facts.get('models')
+    const plain = files.filter((f) => f.format !== 'llmsec-encrypted')
+    if (!plain.length) return outcome.pass([`all ${files.length} model files are llmsec-encrypted`])
+    const crypttab = configLines((await readTextIn(root, '/etc/crypttab')) ?? '').map(
+      (l) => `crypttab: ${l.split(/\s+/).slice(0, 2).join(' ')}`,
+    )
+    const devices = live ? await liveCryptDevices() : []
+    const volumes = [...crypttab, ...devices.map((d) => `dm-crypt: ${d}`)]
+    if (volumes.length)
+      return outcome.pass([`${plain.length} model files are plain, but encrypted volumes exist`, ...volumes])
+    return outcome.fail(
+      [
+        `${plain.length} of ${files.length} model files are neither llmsec-encrypted nor on an encrypted volume`,
+        ...plain.slice(0, 5).map((f) => f.path),
+      ],
+      plain[0].path,
+    )
+  },
+})

@@ -1,0 +1,40 @@
+import {compareDebVersions} from '../check-helpers.js'
+import {defineCheck, outcome} from '../check.js'
+
+interface Params {
+  names: string[]
+  expect?: 'present' | 'absent'
+  minVersion?: string
+}
+
+export const check = defineCheck<Params>({
+  id: 'package-installed',
+  title: 'A package is installed (in a version range) or absent',
+  description: 'Reads dpkg status; with several names, one installed package suffices for "present".',
+  appliesWhen: ['debian'],
+  params: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['names'],
+    properties: {
+      names: {type: 'array', minItems: 1, items: {type: 'string', pattern: '^[a-z0-9][a-z0-9+.-]*$'}},
+      expect: {enum: ['present', 'absent']},
+      minVersion: {type: 'string', minLength: 1},
+    },
+  },
+  async run({facts, params}) {
+    const {packages} = await facts.get('packages')
+    const installed = params.names.flatMap((n) => packages.get(n) ?? [])
+    const listed = installed.map((p) => `${p.name} ${p.version} is installed`)
+    if ((params.expect ?? 'present') === 'absent') {
+      return installed.length ? outcome.fail(listed) : outcome.pass([`${params.names.join(', ')}: not installed`])
+    }
+    if (!installed.length) return outcome.fail([`none of ${params.names.join(', ')} is installed`])
+    const min = params.minVersion
+    if (min) {
+      const ok = installed.filter((p) => compareDebVersions(p.version, min) >= 0)
+      if (!ok.length) return outcome.fail(listed.map((l) => `${l}; need ≥ ${min}`))
+    }
+    return outcome.pass(listed)
+  },
+})

@@ -1,0 +1,189 @@
+import {stat} from 'node:fs/promises'
+import {hostname} from 'node:os'
+import {resolve} from 'node:path'
+
+import {describeError, LlmsecError} from '../core/errors.js'
+import {noProgress, type OnProgress} from '../core/progress.js'
+import type {CheckContext, CheckOutcome, Condition} from './check.js'
+import {findCheck} from './checks/index.js'
+import {evaluateCondition} from './conditions.js'
+import {createFactCache, FactUnavailableError, LIVE_ONLY_REASON, type FactCache} from './facts/index.js'
+import type {ResolvedRule, ResolvedRuleset} from './ruleset.types.js'
+import {countStatuses, overallScore, scoreControlFamilies, scoreResults, SEVERITY_WEIGHTS} from './score.js'
+import type {AuditResult, RuleResult, RulesetResult} from './types.js'
+
+export interface AuditOptions {
+  /** Resolved rulesets (see loadRuleset). */
+  rulesets: ResolvedRuleset[]
+  /** Only these rule ids (all rulesets). */
+  rules?: string[]
+  /** Audit a mounted root filesystem offline ('/' or undefined: the running host). */
+  root?: string
+  probe?: boolean
+  modelPaths?: string[]
+  /** Per-check timeout (default 15 s). */
+  timeoutMs?: number
+  /** Checks running at once (default 16). */
+  concurrency?: number
+  version?: string
+  onProgress?: OnProgress
+  /** An existing fact cache (tests inject one to count gathers). */
+  facts?: FactCache
+}
+
+const DEFAULT_TIMEOUT_MS = 15_000
+
+async function withTimeout<T>(work: (signal: AbortSignal) => Promise<T>, ms: number): Promise<T> {
+  const controller = new AbortController()
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort()
+      reject(new LlmsecError(`timed out after ${ms} ms`, 'TIMEOUT', 3))
+    }, ms)
+  })
+  try {
+    return await Promise.race([work(controller.signal), timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** Runs one rule's check: live-only and appliesWhen skips, then run() with a timeout. */
+async function runRuleCheck(rule: ResolvedRule, facts: FactCache, timeoutMs: number): Promise<CheckOutcome> {
+  const check = findCheck(rule.check.id)
+  if (!check)
+    return {status: 'error', reason: `unknown check ${rule.check.id}`, evidence: [`unknown check ${rule.check.id}`]}
+  try {
+    if (check.live && !facts.env.live) return skipped(`${check.id} ${LIVE_ONLY_REASON}`)
+    const conditions = [...new Set<Condition>([...(check.appliesWhen ?? []), ...rule.appliesWhen])]
+    for (const condition of conditions) {
+      const {holds, reason} = await evaluateCondition(condition, facts)
+      if (!holds) return skipped(reason)
+    }
+    return await withTimeout((signal) => {
+      const ctx: CheckContext = {...facts.env, facts, params: rule.check.params, signal}
+      return check.run(ctx)
+    }, timeoutMs)
+  } catch (error) {
+    if (error instanceof FactUnavailableError) return skipped(error.message)
+    const reason = `check ${check.id} could not run: ${describeError(error)}`
+    return {status: 'error', reason, evidence: [reason]}
+  }
+}
+
+function skipped(reason: string): CheckOutcome {
+  return {status: 'skip', reason, evidence: [reason]}
+}
+
+/** A small concurrency limiter (checks are I/O bound; facts are shared anyway). */
+function createLimiter(size: number) {
+  let active = 0
+  const queue: (() => void)[] = []
+  return async function limit<T>(task: () => Promise<T>): Promise<T> {
+    if (active >= size) await new Promise<void>((resolve_) => queue.push(resolve_))
+    active++
+    try {
+      return await task()
+    } finally {
+      active--
+      queue.shift()?.()
+    }
+  }
+}
+
+function toResult(rule: ResolvedRule, out: CheckOutcome, durationMs: number): RuleResult {
+  const commands = rule.remediation.commands?.length
+    ? `\n${rule.remediation.commands.map((c) => `  ${c}`).join('\n')}`
+    : ''
+  return {
+    ruleId: rule.id,
+    title: rule.title,
+    status: out.status,
+    severity: rule.severity,
+    controls: rule.controls,
+    evidence: out.evidence,
+    remediation: `${rule.remediation.text.trim()}${commands}`,
+    checkId: rule.check.id,
+    ...(out.reason ? {reason: out.reason} : {}),
+    ...(out.location ? {location: out.location} : {}),
+    description: rule.description,
+    rationale: rule.rationale,
+    weight: SEVERITY_WEIGHTS[rule.severity] * rule.weight,
+    durationMs,
+  }
+}
+
+/**
+ * Audits the host (or a root filesystem) against rulesets. Identical checks (same id and
+ * parameters) run once and are shared across rulesets; every fact is gathered once.
+ */
+export async function runAudit(options: AuditOptions): Promise<AuditResult> {
+  const started = Date.now()
+  const startedAt = new Date(started).toISOString()
+  const root = options.root ? resolve(options.root) : '/'
+  if (root !== '/' && !(await stat(root).catch(() => null))?.isDirectory()) {
+    throw new LlmsecError(
+      `--root ${options.root} is not a directory; pass the mounted root filesystem.`,
+      'INPUT_NOT_FOUND',
+    )
+  }
+  const facts = options.facts ?? createFactCache({root, probe: options.probe, modelPaths: options.modelPaths})
+  const onProgress = options.onProgress ?? noProgress
+  const selected = options.rulesets.map((rs) => ({
+    rs,
+    rules: options.rules?.length ? rs.rules.filter((r) => options.rules!.includes(r.id)) : rs.rules,
+  }))
+  if (options.rules?.length && selected.every((s) => s.rules.length === 0)) {
+    throw new LlmsecError(
+      `no rule ${options.rules.join(', ')} in ruleset ${options.rulesets.map((r) => r.id).join(', ')}.`,
+      'USAGE',
+    )
+  }
+  const limit = createLimiter(options.concurrency ?? 16)
+  const runs = new Map<string, Promise<{out: CheckOutcome; ms: number}>>()
+  const total = selected.reduce((n, s) => n + s.rules.length, 0)
+  let done = 0
+  const runOnce = (rule: ResolvedRule) => {
+    const key = JSON.stringify([rule.check.id, rule.check.params, rule.appliesWhen])
+    let run = runs.get(key)
+    if (!run) {
+      run = limit(async () => {
+        const t0 = performance.now()
+        const out = await runRuleCheck(rule, facts, options.timeoutMs ?? DEFAULT_TIMEOUT_MS)
+        return {out, ms: Math.round(performance.now() - t0)}
+      })
+      runs.set(key, run)
+    }
+    return run.then((r) => {
+      onProgress({phase: 'auditing', done: ++done, total, unit: 'items', detail: rule.id})
+      return toResult(rule, r.out, r.ms)
+    })
+  }
+  const rulesets: RulesetResult[] = await Promise.all(
+    selected.map(async ({rs, rules}) => {
+      const results = await Promise.all(rules.map(runOnce))
+      return {
+        id: rs.id,
+        title: rs.title,
+        version: rs.version,
+        file: rs.file,
+        score: scoreResults(results),
+        summary: countStatuses(results),
+        controlFamilies: scoreControlFamilies(results),
+        results,
+      }
+    }),
+  )
+  return {
+    score: overallScore(rulesets.map((r) => r.score)),
+    rulesets,
+    summary: countStatuses(rulesets.flatMap((r) => r.results)),
+    host: hostname(),
+    llmsecVersion: options.version,
+    startedAt,
+    durationMs: Date.now() - started,
+    root: root === '/' ? null : root,
+    probe: options.probe ?? false,
+  }
+}

@@ -1,0 +1,63 @@
+import type {FactMap} from './fact-map.js'
+
+export type FactId = keyof FactMap
+
+/** Where facts come from: a root filesystem and whether the host itself is live. */
+export interface FactEnv {
+  root: string
+  live: boolean
+  probe: boolean
+  /** Extra model directories (from --models or the config file). */
+  modelPaths: string[]
+}
+
+/** Gathers one fact; `live` providers are unavailable under --root. */
+export interface FactProvider<K extends FactId = FactId> {
+  id: K
+  live?: boolean
+  gather(env: FactEnv, facts: FactCache): Promise<FactMap[K]>
+}
+
+/** Thrown when a fact cannot be known here; the engine turns it into a `skip` with this reason. */
+export class FactUnavailableError extends Error {
+  constructor(reason: string) {
+    super(reason)
+    this.name = 'FactUnavailableError'
+  }
+}
+
+export const LIVE_ONLY_REASON = 'needs the running host; --root audits files only'
+
+/**
+ * Every fact is gathered once, lazily, and shared by all rules: the first get() starts the
+ * provider and later calls (also concurrent ones) await the same promise.
+ */
+export class FactCache {
+  readonly env: FactEnv
+  private readonly providers: Map<string, FactProvider>
+  private readonly pending = new Map<string, Promise<unknown>>()
+  /** How often each provider ran (tests assert each fact is gathered once). */
+  readonly gatherCounts = new Map<string, number>()
+
+  constructor(env: FactEnv, providers: FactProvider[]) {
+    this.env = env
+    this.providers = new Map(providers.map((p) => [p.id, p]))
+  }
+
+  get<K extends FactId>(id: K): Promise<FactMap[K]> {
+    let promise = this.pending.get(id)
+    if (!promise) {
+      promise = this.gather(id)
+      this.pending.set(id, promise)
+    }
+    return promise as Promise<FactMap[K]>
+  }
+
+  private async gather<K extends FactId>(id: K): Promise<FactMap[K]> {
+    const provider = this.providers.get(id) as FactProvider<K> | undefined
+    if (!provider) throw new Error(`no provider for fact ${id}`)
+    if (provider.live && !this.env.live) throw new FactUnavailableError(`${id} ${LIVE_ONLY_REASON}`)
+    this.gatherCounts.set(id, (this.gatherCounts.get(id) ?? 0) + 1)
+    return provider.gather(this.env, this)
+  }
+}

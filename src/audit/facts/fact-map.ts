@@ -1,0 +1,186 @@
+/** The type of every fact, by id. Providers live next to this file, one per fact family. */
+
+export interface OsRelease {
+  id: string | null
+  idLike: string[]
+  versionId: string | null
+  prettyName: string | null
+}
+
+export interface UserEntry {
+  name: string
+  uid: number
+  gid: number
+  home: string
+  shell: string
+}
+export interface GroupEntry {
+  name: string
+  gid: number
+  members: string[]
+}
+export interface UsersFact {
+  users: UserEntry[]
+  groups: GroupEntry[]
+  /** Home directories of root and of login users (for ~ paths). */
+  homes: string[]
+}
+
+export interface PackageEntry {
+  name: string
+  version: string
+}
+export interface PackagesFact {
+  /** The package database read, or null when none was found (not Debian-like). */
+  source: 'dpkg' | null
+  packages: Map<string, PackageEntry>
+}
+
+export interface UnitFile {
+  name: string
+  path: string
+  /** section → key → values (in file order; drop-ins appended). */
+  sections: Record<string, Record<string, string[]>>
+  /** Environment= assignments, then EnvironmentFile= contents (later wins, as systemd does). */
+  environment: Record<string, string>
+  environmentFiles: string[]
+  enabled: boolean
+}
+export interface SystemdFact {
+  /** systemd is installed in the audited system. */
+  installed: boolean
+  /** systemd is PID 1 of the running host (live only). */
+  running: boolean
+  units: UnitFile[]
+}
+
+export interface ProcessEntry {
+  pid: number
+  comm: string
+  args: string[]
+  uid: number | null
+  /** null when the environment is not readable (another user's process without root). */
+  environment: Record<string, string> | null
+}
+
+export interface ListeningSocket {
+  protocol: 'tcp' | 'tcp6' | 'udp' | 'udp6'
+  address: string
+  port: number
+  inode: number
+  pid: number | null
+  process: string | null
+}
+
+export interface FirewallFact {
+  /** The firewall back end that holds the rules (nftables, iptables-nft, …), null when unreadable. */
+  tool: string | null
+  /** What happens to an unsolicited inbound packet; 'unknown' when the rules leave it undecided. */
+  inputPolicy: 'accept' | 'drop' | 'unknown' | null
+  /** The rule or policy that decides it (from the firewall engine). */
+  decidedBy?: string
+  ruleCount: number
+  /** Why the ruleset could not be read (not root, no tool). */
+  unreadable?: string
+}
+
+export interface FirewallConfigFact {
+  /** Persisted firewall configurations found and whether their input default is deny. */
+  configs: {source: string; path: string; defaultDeny: boolean; enabled: boolean}[]
+}
+
+export interface GpuEntry {
+  name: string
+  driverVersion: string | null
+  ecc: string | null
+  persistence: string | null
+  mig: string | null
+}
+export interface GpusFact {
+  vendor: 'nvidia' | null
+  gpus: GpuEntry[]
+  /** Why no GPU list is available (nvidia-smi missing, failed). */
+  note?: string
+}
+
+import type {ModelFormat as ScanFormat} from '../../scan/index.js'
+
+/** The scan engine's formats plus llmsec's encrypted container. */
+export type ModelFormat = ScanFormat | 'llmsec-encrypted'
+export interface ModelFile {
+  path: string
+  format: ModelFormat
+  size: number
+  mode: number
+  uid: number
+}
+export interface ModelsFact {
+  /** Model directories that exist. */
+  dirs: {path: string; mode: number; uid: number}[]
+  files: ModelFile[]
+  /** Set when the walk stopped at its bound. */
+  truncated: boolean
+}
+
+import type {RuntimeKind} from '../../hardware/index.js'
+
+/** Inference runtimes: the inventory engine's kinds plus SGLang. */
+export type InferenceRuntime = RuntimeKind | 'sglang'
+export interface InferenceService {
+  runtime: InferenceRuntime
+  source: 'unit' | 'process'
+  /** Unit file path or /proc/<pid>. */
+  location: string
+  user: string | null
+  environment: Record<string, string>
+  /** False when the process environment could not be read (another user's process). */
+  environmentReadable?: boolean
+  args: string[]
+}
+
+export interface SecretFile {
+  path: string
+  kind: string
+  mode: number
+  uid: number
+}
+
+export interface SshdFact {
+  /** Path of sshd_config when present. */
+  path: string | null
+  /** Lower-cased option → first value (sshd uses the first occurrence), Match blocks excluded. */
+  options: Map<string, string>
+}
+
+export interface AuditdFact {
+  rulesFiles: string[]
+  ruleCount: number
+  /** Paths watched with -w (to check that model directories are covered). */
+  watches: string[]
+}
+
+export interface JournaldFact {
+  storage: string
+  persistentDirExists: boolean
+  maxRetentionSec: string | null
+  files: string[]
+}
+
+export interface FactMap {
+  os: OsRelease
+  users: UsersFact
+  packages: PackagesFact
+  systemd: SystemdFact
+  'systemd.active': Set<string>
+  processes: ProcessEntry[]
+  sockets: ListeningSocket[]
+  firewall: FirewallFact
+  'firewall.config': FirewallConfigFact
+  gpus: GpusFact
+  models: ModelsFact
+  inference: InferenceService[]
+  secrets: SecretFile[]
+  sshd: SshdFact
+  auditd: AuditdFact
+  journald: JournaldFact
+}

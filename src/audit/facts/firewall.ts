@@ -1,0 +1,80 @@
+import {analyzeFirewall, readFirewall} from '../../network/index.js'
+import type {FactProvider} from './cache.js'
+import type {FirewallConfigFact} from './fact-map.js'
+import {readTextIn, statIn} from './rootfs.js'
+
+/** Reads `iptables-save` text (a persisted rules.v4) for the filter table's INPUT policy. */
+export function iptablesInputPolicy(text: string): 'accept' | 'drop' | null {
+  const policy = /^:INPUT\s+(\S+)/m.exec(text)?.[1]
+  if (!policy) return null
+  return policy === 'DROP' || policy === 'REJECT' ? 'drop' : 'accept'
+}
+
+/** The loaded firewall of the running host, judged by the firewall engine (src/network, issue 6). */
+export const firewallProvider: FactProvider<'firewall'> = {
+  id: 'firewall',
+  live: true,
+  async gather() {
+    const reading = await readFirewall()
+    if (!reading.readable) {
+      const why = reading.sources.map((s) => s.reason ?? `${s.command}: ${s.status}`).join('; ')
+      return {tool: null, inputPolicy: null, ruleCount: 0, unreadable: why || 'no firewall tool answered'}
+    }
+    const report = await analyzeFirewall({reading})
+    const chains = reading.ruleset.tables.flatMap((t) => Object.values(t.chains))
+    const ruleCount = chains.reduce((n, c) => n + c.rules.length, 0)
+    const verdict = report.inbound.defaultPolicy
+    const inputPolicy = verdict === 'accept' ? 'accept' : verdict === 'unknown' ? 'unknown' : 'drop'
+    const decidedBy = report.inbound.ipv4.rule ?? undefined
+    return {tool: reading.backend, inputPolicy, ruleCount, ...(decidedBy ? {decidedBy} : {})}
+  },
+}
+
+/** Whether an nftables config file has an input base chain with policy drop. */
+export function nftConfigDefaultDeny(text: string): boolean {
+  for (const block of text.split(/\bchain\s+/).slice(1)) {
+    const body = block.split('}')[0]
+    if (/hook\s+input\b/.test(body) && /policy\s+drop\b/.test(body)) return true
+  }
+  return false
+}
+
+async function unitEnabled(facts: Parameters<FactProvider['gather']>[1], names: string[]): Promise<boolean> {
+  const systemd = await facts.get('systemd')
+  if (!systemd.installed) return true
+  return systemd.units.some((u) => names.includes(u.name) && u.enabled)
+}
+
+/** Firewall configuration persisted on disk (nftables, iptables-persistent, ufw, firewalld). */
+export const firewallConfigProvider: FactProvider<'firewall.config'> = {
+  id: 'firewall.config',
+  async gather(env, facts) {
+    const configs: FirewallConfigFact['configs'] = []
+    const nft = await readTextIn(env.root, '/etc/nftables.conf')
+    if (nft !== null) {
+      const enabled = await unitEnabled(facts, ['nftables.service'])
+      configs.push({source: 'nftables', path: '/etc/nftables.conf', defaultDeny: nftConfigDefaultDeny(nft), enabled})
+    }
+    for (const path of ['/etc/iptables/rules.v4', '/etc/sysconfig/iptables']) {
+      const text = await readTextIn(env.root, path)
+      if (text === null) continue
+      const enabled = await unitEnabled(facts, ['netfilter-persistent.service', 'iptables.service'])
+      configs.push({source: 'iptables', path, defaultDeny: iptablesInputPolicy(text) === 'drop', enabled})
+    }
+    const ufw = await readTextIn(env.root, '/etc/ufw/ufw.conf')
+    if (ufw !== null) {
+      const defaults = (await readTextIn(env.root, '/etc/default/ufw')) ?? ''
+      const policy = /^DEFAULT_INPUT_POLICY="?(\w+)"?/m.exec(defaults)?.[1] ?? 'DROP'
+      const enabled = /^ENABLED=yes/m.test(ufw)
+      configs.push({source: 'ufw', path: '/etc/ufw/ufw.conf', defaultDeny: policy !== 'ACCEPT', enabled})
+    }
+    if ((await statIn(env.root, '/etc/firewalld/firewalld.conf')) !== null) {
+      const conf = (await readTextIn(env.root, '/etc/firewalld/firewalld.conf')) ?? ''
+      const zone = /^DefaultZone=(\S+)/m.exec(conf)?.[1] ?? 'public'
+      const enabled = await unitEnabled(facts, ['firewalld.service'])
+      const path = '/etc/firewalld/firewalld.conf'
+      configs.push({source: 'firewalld', path, defaultDeny: zone !== 'trusted', enabled})
+    }
+    return {configs}
+  },
+}

@@ -1,0 +1,46 @@
+import {FactCache, type FactEnv, type FactProvider} from './cache.js'
+import {firewallConfigProvider, firewallProvider} from './firewall.js'
+import {gpusProvider} from './gpus.js'
+import {osProvider, packagesProvider, usersProvider} from './host.js'
+import {inferenceProvider} from './inference.js'
+import {auditdProvider, journaldProvider, sshdProvider} from './logging.js'
+import {modelsProvider} from './models.js'
+import {processesProvider} from './processes.js'
+import {secretsProvider} from './secrets.js'
+import {socketsProvider} from './sockets.js'
+import {systemdActiveProvider, systemdProvider} from './systemd.js'
+
+export {FactCache, FactUnavailableError, LIVE_ONLY_REASON} from './cache.js'
+export type {FactEnv, FactId, FactProvider} from './cache.js'
+export type * from './fact-map.js'
+export {formatMode, readTextIn, statIn, listDirIn, readDropIns, configLines, resolveInRoot} from './rootfs.js'
+export {expandHome} from './models.js'
+
+/** Every fact provider, one per fact id. */
+export const FACT_PROVIDERS: FactProvider[] = [
+  osProvider,
+  usersProvider,
+  packagesProvider,
+  systemdProvider,
+  systemdActiveProvider,
+  processesProvider,
+  socketsProvider,
+  firewallProvider,
+  firewallConfigProvider,
+  gpusProvider,
+  modelsProvider,
+  inferenceProvider,
+  secretsProvider,
+  sshdProvider,
+  auditdProvider,
+  journaldProvider,
+] as FactProvider[]
+
+/** A fresh fact cache over the audited system. */
+export function createFactCache(env: Partial<FactEnv> = {}): FactCache {
+  const root = env.root ?? '/'
+  return new FactCache(
+    {root, live: env.live ?? root === '/', probe: env.probe ?? false, modelPaths: env.modelPaths ?? []},
+    FACT_PROVIDERS,
+  )
+}

@@ -1,0 +1,133 @@
+import {posix} from 'node:path'
+
+import {runTool} from '../../core/exec.js'
+import {FactUnavailableError, type FactProvider} from './cache.js'
+import type {UnitFile} from './fact-map.js'
+import {listDirIn, lstatIn, readTextIn, statIn} from './rootfs.js'
+
+/** Unit directories, highest precedence first (as systemd searches them). */
+const UNIT_DIRS = ['/etc/systemd/system', '/run/systemd/system', '/usr/lib/systemd/system', '/lib/systemd/system']
+const UNIT_SUFFIX = /\.(service|socket|timer)$/
+const MAX_UNITS = 5000
+
+/** Parses a unit file into section → key → values; an empty assignment resets the list. */
+export function parseUnit(text: string, into: Record<string, Record<string, string[]>> = {}) {
+  let section = ''
+  const joined = text.replace(/\\\n/g, ' ')
+  for (const raw of joined.split('\n')) {
+    const line = raw.trim()
+    if (!line || line.startsWith('#') || line.startsWith(';')) continue
+    const header = /^\[(.+)\]$/.exec(line)
+    if (header) {
+      section = header[1]
+      into[section] ??= {}
+      continue
+    }
+    const eq = line.indexOf('=')
+    if (eq < 0 || !section) continue
+    const key = line.slice(0, eq).trim()
+    const value = line.slice(eq + 1).trim()
+    const values = (into[section][key] ??= [])
+    if (value === '') values.length = 0
+    else values.push(value)
+  }
+  return into
+}
+
+/** Splits Environment= values: space-separated assignments, optionally quoted. */
+export function parseEnvironmentLine(value: string): [string, string][] {
+  const out: [string, string][] = []
+  for (const match of value.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)) {
+    const word = match[1] ?? match[2] ?? match[3]
+    const eq = word.indexOf('=')
+    if (eq > 0) out.push([word.slice(0, eq), word.slice(eq + 1)])
+  }
+  return out
+}
+
+/** Parses an env file (KEY=value lines, # comments, optional export and quotes). */
+export function parseEnvFile(text: string): [string, string][] {
+  const out: [string, string][] = []
+  for (const raw of text.split('\n')) {
+    const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(raw)
+    if (match) out.push([match[1], match[2].replace(/^(["'])(.*)\1$/, '$2')])
+  }
+  return out
+}
+
+async function enabledUnits(root: string): Promise<Set<string>> {
+  const enabled = new Set<string>()
+  for (const entry of await listDirIn(root, '/etc/systemd/system')) {
+    if (!/\.(wants|requires)$/.test(entry)) continue
+    for (const name of await listDirIn(root, posix.join('/etc/systemd/system', entry))) enabled.add(name)
+  }
+  return enabled
+}
+
+async function loadUnit(root: string, dir: string, name: string, enabled: Set<string>): Promise<UnitFile | null> {
+  const path = posix.join(dir, name)
+  const link = await lstatIn(root, path)
+  // A unit linked to /dev/null is masked: it cannot start, so it is left out.
+  if (link?.isSymbolicLink() && (await statIn(root, path))?.isCharacterDevice()) return null
+  const text = await readTextIn(root, path)
+  if (text === null) return null
+  const sections = parseUnit(text)
+  for (const dropDir of UNIT_DIRS.map((d) => posix.join(d, `${name}.d`))) {
+    for (const file of await listDirIn(root, dropDir)) {
+      if (!file.endsWith('.conf')) continue
+      parseUnit((await readTextIn(root, posix.join(dropDir, file))) ?? '', sections)
+    }
+  }
+  const service = sections.Service ?? {}
+  const environment: Record<string, string> = {}
+  for (const line of service.Environment ?? [])
+    for (const [key, value] of parseEnvironmentLine(line)) environment[key] = value
+  const environmentFiles = (service.EnvironmentFile ?? []).map((f) => f.replace(/^-/, ''))
+  for (const file of environmentFiles) {
+    for (const [key, value] of parseEnvFile((await readTextIn(root, file)) ?? '')) environment[key] = value
+  }
+  return {name, path, sections, environment, environmentFiles, enabled: enabled.has(name)}
+}
+
+/** Unit files (services, sockets, timers) of the audited system with drop-ins and environment. */
+export const systemdProvider: FactProvider<'systemd'> = {
+  id: 'systemd',
+  async gather(env) {
+    const installed =
+      (await statIn(env.root, '/lib/systemd/systemd')) !== null ||
+      (await statIn(env.root, '/usr/lib/systemd/systemd')) !== null
+    const running = env.live && (await statIn('/', '/run/systemd/system'))?.isDirectory() === true
+    const enabled = await enabledUnits(env.root)
+    const seen = new Set<string>()
+    const units: UnitFile[] = []
+    for (const dir of UNIT_DIRS) {
+      if (dir.startsWith('/run') && !env.live) continue
+      for (const name of await listDirIn(env.root, dir)) {
+        if (!UNIT_SUFFIX.test(name) || seen.has(name) || units.length >= MAX_UNITS) continue
+        seen.add(name)
+        const unit = await loadUnit(env.root, dir, name, enabled)
+        if (unit) units.push(unit)
+      }
+    }
+    return {installed, running, units}
+  },
+}
+
+/** Active units, from systemctl on the running host. */
+export const systemdActiveProvider: FactProvider<'systemd.active'> = {
+  id: 'systemd.active',
+  live: true,
+  async gather(_env, facts) {
+    const systemd = await facts.get('systemd')
+    if (!systemd.running) throw new FactUnavailableError('systemd is not running on this host (not PID 1)')
+    const args = ['list-units', '--all', '--state=active', '--no-legend', '--plain', '--no-pager']
+    const result = await runTool('systemctl', args, {timeoutMs: 10_000})
+    if (result.status !== 'ok') throw new FactUnavailableError(result.reason ?? 'systemctl failed')
+    return new Set(
+      result.stdout
+        .split('\n')
+        .map((line) => line.trim().split(/\s+/)[0])
+        .filter(Boolean),
+    )
+  },
+}

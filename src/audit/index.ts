@@ -1,0 +1,13 @@
+/** `llmsec audit`: rulesets, checks, the fact cache and the scoring engine. */
+export {runAudit, type AuditOptions} from './engine.js'
+export {loadRuleset, listBuiltInRulesets, builtInRulesetDir, isRulesetPath} from './ruleset-loader.js'
+export {CHECKS, findCheck} from './checks/index.js'
+export {rulesetSchema} from './ruleset.schema.js'
+export {KNOWN_CONTROLS, FRAMEWORK_TITLES} from './controls.js'
+export {scoreResults, controlFamily, SEVERITY_WEIGHTS} from './score.js'
+export {exitCodeFor, type ExitPolicy} from './policy.js'
+export {createFactCache} from './facts/index.js'
+export type * from './types.js'
+export type * from './ruleset.types.js'
+export type {Check, CheckContext, CheckOutcome, Condition} from './check.js'
+export {listRulesets, listChecks, type RulesetSummary, type CheckSummary} from './catalog.js'

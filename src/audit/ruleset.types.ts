@@ -1,0 +1,78 @@
+import type {Condition} from './check.js'
+import type {YamlLocation} from '../core/yaml.js'
+import type {ControlMap, Severity} from './types.js'
+
+/** Remediation of a rule: text, and commands where they are safe to copy. */
+export interface Remediation {
+  text: string
+  commands?: string[]
+}
+
+/** A rule as written in YAML. */
+export interface RuleSpec {
+  id: string
+  title: string
+  description?: string
+  rationale?: string
+  severity: Severity
+  weight?: number
+  controls?: ControlMap
+  appliesWhen?: Condition[]
+  check: {id: string; params?: Record<string, unknown>}
+  remediation: string | Remediation
+}
+
+export interface RuleOverride {
+  severity?: Severity
+  weight?: number
+  params?: Record<string, unknown>
+  controls?: ControlMap
+  appliesWhen?: Condition[]
+  remediation?: string | Remediation
+}
+
+export interface ExtendsSpec {
+  ruleset: string
+  remove?: string[]
+  overrides?: Record<string, RuleOverride>
+}
+
+/** A ruleset file as written in YAML. */
+export interface RulesetSpec {
+  apiVersion: 'llmsec.dev/v1'
+  kind: 'Ruleset'
+  id: string
+  title: string
+  version: string
+  description?: string
+  framework?: string
+  extends?: (string | ExtendsSpec)[]
+  rules?: RuleSpec[]
+}
+
+/** A rule after `extends`, overrides and removals were applied. */
+export interface ResolvedRule {
+  id: string
+  title: string
+  description: string
+  rationale: string
+  severity: Severity
+  weight: number
+  controls: ControlMap
+  appliesWhen: Condition[]
+  check: {id: string; params: Record<string, unknown>}
+  remediation: Remediation
+  /** Where the rule (or its last override) is written. */
+  source: YamlLocation
+}
+
+export interface ResolvedRuleset {
+  id: string
+  title: string
+  version: string
+  description: string
+  framework?: string
+  file: string
+  builtIn: boolean
+  rules: ResolvedRule[]
+}

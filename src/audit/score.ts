@@ -1,0 +1,84 @@
+import type {ControlFamilyScore, RuleResult, RuleStatus, Severity, StatusCounts} from './types.js'
+
+/** How much each severity counts in the score (info rules are shown but do not count). */
+export const SEVERITY_WEIGHTS: Record<Severity, number> = {critical: 10, high: 6, medium: 3, low: 1, info: 0}
+
+const CREDIT: Partial<Record<RuleStatus, number>> = {pass: 1, warn: 0.5, fail: 0}
+
+/** Rounds to one decimal. */
+function round1(value: number): number {
+  return Math.round(value * 10) / 10
+}
+
+/**
+ * Severity-weighted pass ratio, 0–100: pass counts 1, warn ½, fail 0; skip and error are not
+ * applicable and do not count. 100 when no rule applied.
+ */
+export function scoreResults(results: RuleResult[]): number {
+  let total = 0
+  let earned = 0
+  for (const result of results) {
+    const credit = CREDIT[result.status]
+    if (credit === undefined || result.waived) continue
+    const weight = result.weight ?? SEVERITY_WEIGHTS[result.severity]
+    total += weight
+    earned += weight * credit
+  }
+  return total === 0 ? 100 : round1((100 * earned) / total)
+}
+
+export function countStatuses(results: RuleResult[]): StatusCounts {
+  const counts: StatusCounts = {pass: 0, fail: 0, warn: 0, skip: 0, error: 0}
+  for (const result of results) counts[result.status]++
+  return counts
+}
+
+/** The family a control id belongs to (NIST `AU`, PCI `10`, HIPAA `164.312(b)`, GDPR `Art. 32`, ISO `A.8`). */
+export function controlFamily(framework: string, id: string): string {
+  switch (framework) {
+    case 'nist-800-53':
+      return id.split('-')[0]
+    case 'pci-dss':
+      return id.split('.')[0]
+    case 'hipaa':
+      return /^\d+\.\d+(\([a-z]\))?/.exec(id)?.[0] ?? id
+    case 'gdpr':
+    case 'eu-ai-act':
+      return /^Art\. \d+/.exec(id)?.[0] ?? id
+    case 'iso-27001':
+      return /^A\.\d+/.exec(id)?.[0] ?? id
+    case 'sox':
+      return /^[A-Z]{3}\d+$/.test(id) ? id.slice(0, 3) : id
+    case 'nist-ai-rmf':
+      return id.split(' ')[0]
+    default:
+      return id
+  }
+}
+
+/** Scores per control family: each rule counts once per family it maps to. */
+export function scoreControlFamilies(results: RuleResult[]): ControlFamilyScore[] {
+  const groups = new Map<string, {framework: string; family: string; results: RuleResult[]}>()
+  for (const result of results) {
+    for (const [framework, ids] of Object.entries(result.controls)) {
+      for (const family of new Set(ids.map((id) => controlFamily(framework, id)))) {
+        const key = `${framework}\u0000${family}`
+        const group = groups.get(key) ?? {framework, family, results: []}
+        group.results.push(result)
+        groups.set(key, group)
+      }
+    }
+  }
+  return [...groups.values()]
+    .map(({framework, family, results: rs}) => {
+      const counts = countStatuses(rs)
+      const applicable = counts.pass + counts.fail + counts.warn > 0
+      return {framework, family, score: applicable ? scoreResults(rs) : null, ...counts}
+    })
+    .sort((a, b) => a.framework.localeCompare(b.framework) || a.family.localeCompare(b.family, 'en', {numeric: true}))
+}
+
+/** Overall score: the mean of the ruleset scores. */
+export function overallScore(scores: number[]): number {
+  return scores.length ? round1(scores.reduce((a, b) => a + b, 0) / scores.length) : 100
+}

@@ -1,0 +1,98 @@
+/**
+ * The result types of `llmsec audit`. Reporters (issue 9: SARIF, JUnit, HTML, waivers) consume
+ * these, so this file is kept stable: add optional fields, never rename or remove.
+ */
+
+/** Rule severities, most severe first. */
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const
+export type Severity = (typeof SEVERITIES)[number]
+
+/** Outcome of one rule. `skip` = not applicable (with a reason); `error` = the check could not run. */
+export const RULE_STATUSES = ['pass', 'fail', 'warn', 'skip', 'error'] as const
+export type RuleStatus = (typeof RULE_STATUSES)[number]
+
+/** Framework → control ids, e.g. `{hipaa: ['164.312(b)'], 'nist-800-53': ['AU-2', 'AU-12']}`. */
+export type ControlMap = Record<string, string[]>
+
+/** The result of one rule of one ruleset. */
+export interface RuleResult {
+  ruleId: string
+  title: string
+  status: RuleStatus
+  severity: Severity
+  controls: ControlMap
+  /** What was observed (one line each); for skip/error the first line is the reason. */
+  evidence: string[]
+  /** How to fix it (text; commands only where safe to copy). */
+  remediation: string
+  /** The check that produced this result. */
+  checkId?: string
+  /** Skip or error reason, also the first evidence line. */
+  reason?: string
+  /** A file or systemd unit path the finding is about, when there is one (for SARIF/JUnit locations). */
+  location?: string
+  /** Rule description and rationale, copied from the ruleset for reports. */
+  description?: string
+  rationale?: string
+  /** Effective weight used in the score (severity weight × rule weight). */
+  weight?: number
+  durationMs?: number
+  /** Set by waivers (issue 9): the rule was waived and does not count as a failure. */
+  waived?: {reason: string; expires?: string; by?: string}
+}
+
+/** Score of one control family within one framework (e.g. nist-800-53 `AU`, pci-dss `10`). */
+export interface ControlFamilyScore {
+  framework: string
+  family: string
+  /** 0–100, or null when no rule of the family was applicable. */
+  score: number | null
+  pass: number
+  fail: number
+  warn: number
+  skip: number
+  error: number
+}
+
+export interface StatusCounts {
+  pass: number
+  fail: number
+  warn: number
+  skip: number
+  error: number
+}
+
+/** The result of one ruleset. */
+export interface RulesetResult {
+  id: string
+  /** 0–100 severity-weighted pass ratio over applicable rules (100 when none applied). */
+  score: number
+  results: RuleResult[]
+  title?: string
+  version?: string
+  /** The file the ruleset was loaded from (built-in rulesets too). */
+  file?: string
+  summary?: StatusCounts
+  controlFamilies?: ControlFamilyScore[]
+}
+
+/** The whole audit: what `llmsec audit --json` prints. */
+export interface AuditResult {
+  /** Overall score: the mean of the ruleset scores, rounded to one decimal. */
+  score: number
+  rulesets: RulesetResult[]
+  /** Counts over all results of all rulesets. */
+  summary: StatusCounts
+  host?: string
+  llmsecVersion?: string
+  /** ISO 8601 start time. */
+  startedAt?: string
+  durationMs?: number
+  /** The root filesystem audited offline with --root, or null for the live host. */
+  root?: string | null
+  /** Whether endpoints were probed (--probe). */
+  probe?: boolean
+  /** Exit policy that was applied, for reporters that show why a build failed. */
+  failOn?: Severity | 'none'
+  failUnder?: number | null
+}

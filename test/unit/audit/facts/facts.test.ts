@@ -1,0 +1,98 @@
+import {describe, expect, it} from 'vitest'
+
+import {detectFormat} from '../../../../src/audit/facts/models.js'
+import {iptablesInputPolicy, nftConfigDefaultDeny} from '../../../../src/audit/facts/firewall.js'
+import {parseDpkgStatus, parseGroup, parsePasswd} from '../../../../src/audit/facts/host.js'
+import {detectRuntime, splitExecStart} from '../../../../src/audit/facts/inference.js'
+import {parseEnviron} from '../../../../src/audit/facts/processes.js'
+import {parseEnvFile, parseEnvironmentLine, parseUnit} from '../../../../src/audit/facts/systemd.js'
+import {createTestFacts} from '../../../helpers/check-context.js'
+import {PICKLE_BYTES} from '../../../helpers/rootfs.js'
+
+describe('fact parsers', () => {
+  it('parses unit files with drop-in resets, quoted Environment= and env files', () => {
+    const sections = parseUnit('[Service]\nEnvironment=A=1\nExecStart=/bin/a \\\n  --x\n')
+    parseUnit('[Service]\nExecStart=\nExecStart=/bin/b\n', sections)
+    expect(sections.Service.ExecStart).toEqual(['/bin/b'])
+    expect(sections.Service.Environment).toEqual(['A=1'])
+    expect(parseEnvironmentLine('"A=1 2" B=3 \'C=x y\'')).toEqual([
+      ['A', '1 2'],
+      ['B', '3'],
+      ['C', 'x y'],
+    ])
+    expect(parseEnvFile('# c\nexport K="v"\nbad line\nX=1\n')).toEqual([
+      ['K', 'v'],
+      ['X', '1'],
+    ])
+    expect(splitExecStart('-/usr/bin/ollama "serve"')).toEqual(['/usr/bin/ollama', 'serve'])
+  })
+
+  it('recognises inference runtimes from command lines', () => {
+    expect(detectRuntime('/usr/local/bin/ollama serve')).toBe('ollama')
+    expect(detectRuntime('python3 -m vllm.entrypoints.openai.api_server --model m')).toBe('vllm')
+    expect(detectRuntime('/opt/llama.cpp/llama-server -m x.gguf')).toBe('llama.cpp')
+    expect(detectRuntime('text-generation-launcher --model-id m')).toBe('tgi')
+    expect(detectRuntime('/usr/bin/python3 app.py')).toBeNull()
+  })
+
+  it('reads persisted firewall configuration (iptables rules.v4, nftables.conf)', () => {
+    expect(iptablesInputPolicy('*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -i lo -j ACCEPT\nCOMMIT\n')).toBe('accept')
+    expect(iptablesInputPolicy('*filter\n:INPUT DROP [0:0]\nCOMMIT\n')).toBe('drop')
+    expect(iptablesInputPolicy('')).toBeNull()
+    expect(
+      nftConfigDefaultDeny('table inet f {\n chain input { type filter hook input priority 0; policy drop; }\n}'),
+    ).toBe(true)
+    expect(
+      nftConfigDefaultDeny('table inet f {\n chain fwd { type filter hook forward priority 0; policy drop; }\n}'),
+    ).toBe(false)
+  })
+
+  it('parses passwd, group, dpkg status and environ', () => {
+    expect(parsePasswd('a:x:1:2::/h:/bin/sh\n#c\nbad\n')).toEqual([
+      {name: 'a', uid: 1, gid: 2, home: '/h', shell: '/bin/sh'},
+    ])
+    expect(parseGroup('docker:x:9:a,b\n')).toEqual([{name: 'docker', gid: 9, members: ['a', 'b']}])
+    expect([
+      ...parseDpkgStatus(
+        'Package: a\nStatus: install ok installed\nVersion: 1\n\nPackage: b\nStatus: deinstall ok config-files\nVersion: 2\n',
+      ).keys(),
+    ]).toEqual(['a'])
+    expect(parseEnviron('A=1\0B=x=y\0')).toEqual({A: '1', B: 'x=y'})
+  })
+
+  it('detects llmsec-encrypted files, and other formats through the scan engine', () => {
+    expect(detectFormat('x.bin', Buffer.from(PICKLE_BYTES), PICKLE_BYTES.length)).toBe('pickle')
+    expect(detectFormat('x.gguf', Buffer.from('GGUF\u0003\u0000'), 6)).toBe('gguf')
+    expect(detectFormat('x.safetensors.llmsec', Buffer.from('anything'), 8)).toBe('llmsec-encrypted')
+    expect(detectFormat('x', Buffer.from('LLMSEC\u0001'), 7)).toBe('llmsec-encrypted')
+    expect(detectFormat('x.bin', Buffer.from('hello world12345'), 16)).toBe('unknown')
+  })
+})
+
+describe('fact cache', () => {
+  it('gathers each fact once, even for concurrent readers', async () => {
+    const facts = createTestFacts({root: '/', live: true})
+    await Promise.all([facts.get('users'), facts.get('users'), facts.get('inference'), facts.get('secrets')])
+    expect(facts.gatherCounts.get('users')).toBe(1)
+    expect(facts.gatherCounts.get('systemd')).toBe(1)
+  })
+
+  it('refuses live facts under --root with a reason', async () => {
+    const facts = createTestFacts({root: '/tmp', live: false})
+    await expect(facts.get('processes')).rejects.toThrow('processes needs the running host; --root audits files only')
+  })
+
+  it('finds this test process among real processes and its real listening socket', async () => {
+    const {createServer} = await import('node:net')
+    const server = createServer()
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const port = (server.address() as {port: number}).port
+    try {
+      const facts = createTestFacts({live: true})
+      const sockets = await facts.get('sockets')
+      expect(sockets.find((s) => s.port === port)).toMatchObject({address: '127.0.0.1', pid: process.pid})
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    }
+  })
+})
