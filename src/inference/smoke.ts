@@ -1,6 +1,8 @@
 import {noProgress, type OnProgress} from '../core/progress.js'
 import {loadGguf, NODE_LLAMA_CPP_VERSION, type GgufOptions} from './gguf.js'
+import {httpRequest} from './http-client.js'
 import {identifyServer} from './identify.js'
+import {authHeaders} from './openai-client.js'
 import type {EndpointTarget, SmokeCheck, SmokeReport} from './inference.types.js'
 import {checkAuthRequired, checkUnguardedRoutes} from './probes/auth.js'
 import {checkCanaryLeak, runCanaryAttacks} from './probes/canary-leak.js'
@@ -34,6 +36,7 @@ export async function smokeEndpoint(target: EndpointTarget, options: SmokeOption
   let done = 0
   const step = (detail: string) => onProgress({phase: 'smoke', done: done++, total: steps, unit: 'items', detail})
   step('identifying the server')
+  await assertReachable(target)
   const server = await identifyServer(target)
   const ctx: ProbeContext = {
     target: {...target},
@@ -71,6 +74,16 @@ export async function smokeEndpoint(target: EndpointTarget, options: SmokeOption
     checks,
     summary: summariseChecks(checks),
   }
+}
+
+/** Fails fast (exit 2) when nothing answers, instead of failing every check. */
+async function assertReachable(target: EndpointTarget): Promise<void> {
+  await httpRequest(`${target.baseUrl}/v1/models`, {
+    headers: authHeaders(target),
+    timeoutMs: target.timeoutMs,
+    insecure: target.insecure,
+    headersOnly: true,
+  })
 }
 
 const NETWORK_CHECKS = [
