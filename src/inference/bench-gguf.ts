@@ -1,6 +1,6 @@
 import {noProgress} from '../core/progress.js'
 import {optionsJson, summariseLevel, type BenchOptions, type RequestSample} from './bench.js'
-import {currentLoadAverage, loadGguf, NODE_LLAMA_CPP_VERSION, type GgufOptions} from './gguf.js'
+import {currentLoadAverage, loadGguf, NODE_LLAMA_CPP_VERSION, type GgufOptions, type GgufRunner} from './gguf.js'
 import type {BenchResult} from './inference.types.js'
 import {makePrompt} from './prompts.js'
 
@@ -13,6 +13,8 @@ export async function benchGguf(path: string, options: BenchOptions & GgufOption
   const onProgress = options.onProgress ?? noProgress
   onProgress({phase: 'loading model', detail: path})
   const runner = await loadGguf(path, {...options, contextSize: options.inputTokens + options.outputTokens + 16})
+  // In-process the tokenizer is at hand, so prompts are exactly --input-tokens long.
+  const promptOf = (seed: number) => fitPrompt(runner, makePrompt(options.inputTokens, seed), options.inputTokens)
   try {
     const samples: RequestSample[] = []
     let promptTokens = 0
@@ -22,7 +24,7 @@ export async function benchGguf(path: string, options: BenchOptions & GgufOption
     const started = performance.now()
     const deadline = started + options.durationMs
     for (let i = 0; i < options.requests && performance.now() < deadline; i++) {
-      const prompt = makePrompt(options.inputTokens, options.seed + i)
+      const prompt = promptOf(options.seed + i)
       const sent = performance.now()
       const arrivals: number[] = []
       const result = await runner.generate(prompt, {
@@ -72,4 +74,17 @@ export async function benchGguf(path: string, options: BenchOptions & GgufOption
   } finally {
     await runner.close()
   }
+}
+
+/** Trims a prompt word by word until it holds at most `tokens` tokens (small vocabularies split words). */
+function fitPrompt(runner: GgufRunner, prompt: string, tokens: number): string {
+  const words = prompt.split(' ')
+  let low = 1
+  let high = words.length
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2)
+    if (runner.countTokens(words.slice(0, mid).join(' ')) <= tokens) low = mid
+    else high = mid - 1
+  }
+  return words.slice(0, low).join(' ')
 }

@@ -37,6 +37,8 @@ export interface RecordedRequest {
   path: string
   headers: http.IncomingHttpHeaders
   body: string
+  /** For streamed answers: when each content chunk was written, in ms after the request arrived. */
+  chunkOffsetsMs?: number[]
 }
 
 export interface ScriptedServer {
@@ -84,7 +86,15 @@ function isAuthorised(options: ScriptedServerOptions, req: http.IncomingMessage,
   return req.headers.authorization === `Bearer ${options.apiKey}`
 }
 
-function streamChat(options: ScriptedServerOptions, res: http.ServerResponse, body: ChatBody, started: number) {
+function streamChat(
+  options: ScriptedServerOptions,
+  res: http.ServerResponse,
+  body: ChatBody,
+  started: number,
+  record: RecordedRequest,
+) {
+  const offsets: number[] = []
+  record.chunkOffsetsMs = offsets
   const count = Math.min(body.max_tokens ?? 16, options.outputTokens ?? 16)
   const pieces = answerPieces(options, body, count)
   res.writeHead(200, {'content-type': 'text/event-stream', 'cache-control': 'no-cache'})
@@ -107,6 +117,7 @@ function streamChat(options: ScriptedServerOptions, res: http.ServerResponse, bo
   let i = 0
   const next = () => {
     if (res.destroyed) return
+    offsets.push(performance.now() - started)
     res.write(chunk(pieces[i++]))
     if (i >= pieces.length) return finish()
     // Aim at the absolute time of the next token so timer lateness does not accumulate.
@@ -119,9 +130,10 @@ function handleChat(
   options: ScriptedServerOptions,
   state: {window: number[]},
   res: http.ServerResponse,
-  raw: string,
+  record: RecordedRequest,
   started: number,
 ) {
+  const raw = record.body
   let body: ChatBody
   try {
     body = JSON.parse(raw) as ChatBody
@@ -138,7 +150,7 @@ function handleChat(
     if (state.window.length >= options.rateLimitPerSec) return send(res, 429, {error: {message: 'rate limited'}})
     state.window.push(now)
   }
-  if (body.stream) return streamChat(options, res, body, started)
+  if (body.stream) return streamChat(options, res, body, started, record)
   const pieces = answerPieces(options, body, Math.min(body.max_tokens ?? 16, options.outputTokens ?? 16))
   const answer = {
     object: 'chat.completion',
@@ -190,9 +202,10 @@ function route(
   state: {window: number[]},
   req: http.IncomingMessage,
   res: http.ServerResponse,
-  raw: string,
+  record: RecordedRequest,
 ) {
   const started = performance.now()
+  const raw = record.body
   const path = new URL(req.url ?? '/', 'http://x').pathname
   const cors = corsHeaders(options, req)
   for (const [key, value] of Object.entries(cors)) res.setHeader(key, value)
@@ -212,7 +225,7 @@ function route(
   if (path === '/v1/models' && req.method === 'GET') {
     return send(res, 200, {object: 'list', data: [{id: 'scripted-model', object: 'model'}]})
   }
-  if (path === '/v1/chat/completions' && req.method === 'POST') return handleChat(options, state, res, raw, started)
+  if (path === '/v1/chat/completions' && req.method === 'POST') return handleChat(options, state, res, record, started)
   send(res, 404, {detail: 'Not Found'})
 }
 
@@ -224,8 +237,9 @@ export async function startScriptedServer(options: ScriptedServerOptions): Promi
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8')
-      requests.push({method: req.method ?? '', path: req.url ?? '', headers: req.headers, body})
-      route(options, state, req, res, body)
+      const record: RecordedRequest = {method: req.method ?? '', path: req.url ?? '', headers: req.headers, body}
+      requests.push(record)
+      route(options, state, req, res, record)
     })
   })
   server.keepAliveTimeout = 30_000
