@@ -75,6 +75,9 @@ async function timingAccuracy(): Promise<void> {
         `${String(concurrency).padStart(11)}  ${name.padEnd(6)}  ${fmt(configured)}     ${fmt(actual)}   ${fmt(measured)}  ${ok}  (${level.completed} requests, ${level.failed} failed)`,
       )
     }
+    console.log(
+      `             client event-loop delay p99 ${loopP99.toFixed(1)} ms, host load average ${loadavg()[0].toFixed(1)}`,
+    )
   }
   worker.postMessage('close')
 }

@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import {LlmsecCommand} from '../src/cli/base-command.js'
 import {renderSmoke} from '../src/cli/render/smoke.js'
 import {ExitCode} from '../src/core/errors.js'
-import {resolveSmokeTargets, smokeFailed, smokeTargets, type SmokeRun} from '../src/inference/index.js'
+import {runSmoke, smokeFailed, type SmokeRun} from '../src/inference/index.js'
 
 export default class Smoke extends LlmsecCommand<typeof Smoke> {
   static override description =
@@ -40,7 +40,7 @@ export default class Smoke extends LlmsecCommand<typeof Smoke> {
   async run(): Promise<SmokeRun> {
     const {config} = await this.config_()
     const flags = this.flags
-    const targets = resolveSmokeTargets({
+    const target = {
       endpoint: flags.endpoint,
       gguf: flags.gguf,
       apiKey: flags['api-key'],
@@ -49,8 +49,8 @@ export default class Smoke extends LlmsecCommand<typeof Smoke> {
       insecure: flags.insecure,
       config,
       env: process.env,
-    })
-    const result = await smokeTargets(targets, {
+    }
+    const result = await runSmoke(target, {
       onProgress: this.progress(),
       seed: flags.seed,
       burst: flags.burst,

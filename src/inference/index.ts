@@ -20,5 +20,5 @@ export {
   type RuntimeLike,
   type SmokeTargetsInput,
 } from './targets.js'
-export {smokeFailed, smokeTargets, type SmokeRun} from './run-smoke.js'
+export {runSmoke, smokeFailed, smokeTargets, type SmokeRun} from './run-smoke.js'
 export {parseList, runBench, type BenchRequest} from './run-bench.js'

@@ -1,7 +1,7 @@
 import {noProgress} from '../core/progress.js'
 import type {SmokeReport} from './inference.types.js'
 import {smokeEndpoint, smokeGguf, type SmokeOptions} from './smoke.js'
-import type {ResolvedTarget} from './targets.js'
+import {resolveSmokeTargets, type ResolvedTarget, type SmokeTargetsInput} from './targets.js'
 import type {GgufOptions} from './gguf.js'
 
 /** One target gives its report; several give {targets: [...]}. */
@@ -28,4 +28,9 @@ export async function smokeTargets(
 export function smokeFailed(run: SmokeRun): boolean {
   const reports = 'targets' in run ? run.targets : [run]
   return reports.some((r) => r.summary.fail > 0)
+}
+
+/** Resolves the targets (flags, config endpoints, discovered runtimes) and smoke-tests each. */
+export async function runSmoke(input: SmokeTargetsInput, options: SmokeOptions & GgufOptions = {}): Promise<SmokeRun> {
+  return smokeTargets(resolveSmokeTargets(input), options)
 }

@@ -25,15 +25,17 @@ function near(measured: number | null, expected: number, share = 0.5, floorMs = 
   expect(Math.abs((measured ?? 0) - expected)).toBeLessThanOrEqual(Math.max(share * expected, floorMs))
 }
 
+const streamed = (server: ScriptedServer) => server.requests.filter((r) => r.chunkOffsetsMs).length
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
   const mid = Math.floor(sorted.length / 2)
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }
 
-/** The server's real TTFT and ITL medians over the streamed requests it recorded since `from`. */
-function serverTimings(server: ScriptedServer, from: number): {ttft: number; itl: number} {
-  const offsets = server.requests.slice(from).flatMap((r) => (r.chunkOffsetsMs ? [r.chunkOffsetsMs] : []))
+/** The server's real TTFT and ITL medians over streamed requests `from` to `to` (in arrival order). */
+function serverTimings(server: ScriptedServer, from: number, to?: number): {ttft: number; itl: number} {
+  const offsets = server.requests.flatMap((r) => (r.chunkOffsetsMs ? [r.chunkOffsetsMs] : [])).slice(from, to)
   return {
     ttft: median(offsets.map((o) => o[0])),
     itl: median(offsets.flatMap((o) => o.slice(1).map((at, i) => at - o[i]))),
@@ -58,77 +60,90 @@ describe('llmsec bench', () => {
     await rm(dir, {recursive: true, force: true})
   })
 
-  it("matches the scripted server's TTFT, ITL and goodput, closed loop, and writes a valid --output", async () => {
-    const from = server.requests.length
-    const output = join(dir, 'result.json')
-    const slo = `ttft=${TTFT + 150},tpot=${ITL + 20}`
-    const run = await runCliJson<BenchResult>(
-      [
-        'bench',
-        '--endpoint',
-        server.url,
-        '--concurrency',
-        '1,8',
-        '--requests',
-        '16',
-        '--input-tokens',
-        '32',
-        '--output-tokens',
-        '64',
-        '--slo',
-        slo,
-        '--output',
-        output,
-      ],
-      {timeoutMs: 120_000},
-    )
-    expect(run.exitCode).toBe(0)
-    expect(schemaErrors('bench', run.json)).toBeNull()
-    const written = JSON.parse(await readFile(output, 'utf8')) as BenchResult
-    expect(schemaErrors('bench', written)).toBeNull()
-    expect(written.levels.map((l) => l.concurrency)).toEqual([1, 8])
-    for (const level of run.json.levels) {
-      expect(level.completed).toBe(16)
-      expect(level.failed).toBe(0)
-      expect(level.tokenCounts).toBe('usage')
-      expect(level.outputTokens).toBe(16 * TOKENS)
-      near(level.ttftMs.p50, TTFT)
-      near(level.itlMs.p50, ITL)
-      near(level.tpotMs.p50, ITL)
-      near(level.e2eMs.p50, TTFT + (TOKENS - 1) * ITL)
-      // Every request meets a generous SLO, so goodput equals throughput.
-      expect(level.goodRequests).toBe(16)
-      expect(level.goodput).toBe(level.requestsPerSec)
-    }
-    const real = serverTimings(server, from)
-    const sequential = run.json.levels[0]
-    near(sequential.ttftMs.p50, real.ttft, 0.15, 5)
-    near(sequential.itlMs.p50, real.itl, 0.15, 3)
-    near(sequential.requestsPerSec, 1000 / (TTFT + (TOKENS - 1) * ITL))
-  })
+  // Timing on a shared 2-core host is noisy: a starved run is retried before it counts as a failure.
+  it(
+    "matches the scripted server's TTFT, ITL and goodput, closed loop, and writes a valid --output",
+    {retry: 2},
+    async () => {
+      const from = streamed(server)
+      const output = join(dir, 'result.json')
+      const slo = `ttft=${TTFT + 1000},tpot=${ITL + 200}`
+      const run = await runCliJson<BenchResult>(
+        [
+          'bench',
+          '--endpoint',
+          server.url,
+          '--concurrency',
+          '1,8',
+          '--requests',
+          '16',
+          '--input-tokens',
+          '32',
+          '--output-tokens',
+          '64',
+          '--slo',
+          slo,
+          '--output',
+          output,
+        ],
+        {timeoutMs: 120_000},
+      )
+      expect(run.exitCode).toBe(0)
+      expect(schemaErrors('bench', run.json)).toBeNull()
+      const written = JSON.parse(await readFile(output, 'utf8')) as BenchResult
+      expect(schemaErrors('bench', written)).toBeNull()
+      expect(written.levels.map((l) => l.concurrency)).toEqual([1, 8])
+      for (const [index, level] of run.json.levels.entries()) {
+        expect(level.completed).toBe(16)
+        expect(level.failed).toBe(0)
+        expect(level.tokenCounts).toBe('usage')
+        expect(level.outputTokens).toBe(16 * TOKENS)
+        // Against what the server really did in this level: tighter (the client process may still wait for a core).
+        const real = serverTimings(server, from + 16 * index, from + 16 * (index + 1))
+        near(level.ttftMs.p50, real.ttft, 0.25, 15)
+        near(level.itlMs.p50, real.itl, 0.25, 5)
+        // Against its configured timings: loose (its timers run late under load).
+        near(level.ttftMs.p50, TTFT, 1, 20)
+        near(level.itlMs.p50, ITL, 1, 20)
+        near(level.tpotMs.p50, ITL, 1, 20)
+        near(level.e2eMs.p50, TTFT + (TOKENS - 1) * ITL, 1, 20)
+        // Every request meets a generous SLO, so goodput equals throughput.
+        expect(level.goodRequests).toBe(16)
+        expect(level.goodput).toBe(level.requestsPerSec)
+      }
+      const sequential = run.json.levels[0]
+      near(sequential.requestsPerSec, 1000 / (TTFT + (TOKENS - 1) * ITL), 0.5, 0)
+    },
+  )
 
-  it('counts no goodput when the SLO is tighter than the server, open loop with Poisson arrivals', async () => {
-    const run = await runCliJson<BenchResult>(
-      [
-        'bench',
-        '--endpoint',
-        server.url,
-        '--rate',
-        '20',
-        '--requests',
-        '10',
-        '--duration',
-        '20',
-        '--slo',
-        `ttft=${TTFT / 3}`,
-      ],
-      {timeoutMs: 120_000},
-    )
-    expect(schemaErrors('bench', run.json)).toBeNull()
-    const [level] = run.json.levels
-    expect(level).toMatchObject({concurrency: null, rate: 20, completed: 10, goodRequests: 0, goodput: 0})
-    near(level.ttftMs.p50, TTFT)
-  })
+  it(
+    'counts no goodput when the SLO is tighter than the server, open loop with Poisson arrivals',
+    {retry: 2},
+    async () => {
+      const from = streamed(server)
+      const run = await runCliJson<BenchResult>(
+        [
+          'bench',
+          '--endpoint',
+          server.url,
+          '--rate',
+          '20',
+          '--requests',
+          '10',
+          '--duration',
+          '20',
+          '--slo',
+          `ttft=${TTFT / 3}`,
+        ],
+        {timeoutMs: 120_000},
+      )
+      expect(schemaErrors('bench', run.json)).toBeNull()
+      const [level] = run.json.levels
+      expect(level).toMatchObject({concurrency: null, rate: 20, completed: 10, goodRequests: 0, goodput: 0})
+      near(level.ttftMs.p50, serverTimings(server, from).ttft, 0.25, 15)
+      near(level.ttftMs.p50, TTFT, 1, 20)
+    },
+  )
 
   it('is bounded by --duration', async () => {
     const started = Date.now()
