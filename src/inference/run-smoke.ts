@@ -1,7 +1,8 @@
-import {noProgress} from '../core/progress.js'
+import {noProgress, type OnProgress} from '../core/progress.js'
+import {collectInventory} from '../hardware/index.js'
 import type {SmokeReport} from './inference.types.js'
 import {smokeEndpoint, smokeGguf, type SmokeOptions} from './smoke.js'
-import {resolveSmokeTargets, type ResolvedTarget, type SmokeTargetsInput} from './targets.js'
+import {resolveSmokeTargets, type ResolvedTarget, type RuntimeLike, type SmokeTargetsInput} from './targets.js'
 import type {GgufOptions} from './gguf.js'
 
 /** One target gives its report; several give {targets: [...]}. */
@@ -30,7 +31,18 @@ export function smokeFailed(run: SmokeRun): boolean {
   return reports.some((r) => r.summary.fail > 0)
 }
 
-/** Resolves the targets (flags, config endpoints, discovered runtimes) and smoke-tests each. */
+/** The inference runtimes llmsec inventory finds on this host (no GPU or model scan). */
+export async function discoverRuntimes(onProgress: OnProgress = noProgress): Promise<RuntimeLike[]> {
+  const inventory = await collectInventory({skipModels: true, onProgress})
+  return inventory.inference?.runtimes ?? []
+}
+
+/**
+ * Resolves the targets (flags, else config endpoints and the runtimes found on this host)
+ * and smoke-tests each.
+ */
 export async function runSmoke(input: SmokeTargetsInput, options: SmokeOptions & GgufOptions = {}): Promise<SmokeRun> {
-  return smokeTargets(resolveSmokeTargets(input), options)
+  const discover = !input.endpoint && !input.gguf && input.runtimes === undefined
+  const runtimes = discover ? await discoverRuntimes(options.onProgress) : input.runtimes
+  return smokeTargets(resolveSmokeTargets({...input, runtimes}), options)
 }

@@ -24,6 +24,9 @@ export interface SmokeTargetsInput {
   runtimes?: RuntimeLike[]
 }
 
+/** Runtime kinds that serve an OpenAI-compatible HTTP API (Triton and Ray speak other protocols). */
+const HTTP_RUNTIMES = new Set(['ollama', 'vllm', 'llama.cpp', 'tgi', 'lm-studio', 'localai'])
+
 /**
  * Local URLs of the runtimes' listening TCP sockets. A wildcard bind is reached through
  * loopback, so smoke never sends traffic off this host for discovered runtimes.
@@ -31,6 +34,7 @@ export interface SmokeTargetsInput {
 export function endpointsFromRuntimes(runtimes: RuntimeLike[]): string[] {
   const urls = new Set<string>()
   for (const runtime of runtimes) {
+    if (!HTTP_RUNTIMES.has(runtime.kind)) continue
     for (const socket of runtime.listening) {
       if (!socket.protocol.startsWith('tcp')) continue
       const address = socket.address
