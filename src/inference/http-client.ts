@@ -77,8 +77,11 @@ function networkError(url: URL, error: NodeJS.ErrnoException, timeoutMs: number)
     return new LlmsecError(`${url.origin} did not answer ${url.pathname} within ${timeoutMs} ms.`, 'TIMEOUT', 2)
   }
   const why = error.code ?? error.message
+  const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(why)
   return new LlmsecError(`Cannot reach ${url.origin}${url.pathname}: ${why}.`, 'ENDPOINT_UNREACHABLE', 2, [
-    'Check the --endpoint URL and that the server is running.',
+    tls
+      ? 'The TLS certificate does not verify: fix it, or pass --insecure to test anyway (transport.tls will fail).'
+      : 'Check the --endpoint URL and that the server is running.',
   ])
 }
 

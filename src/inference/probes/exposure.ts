@@ -25,7 +25,8 @@ export async function checkTransport(ctx: ProbeContext): Promise<SmokeCheck> {
     const evidence = `plain HTTP on ${url.hostname}: prompts, answers and API keys cross the network unencrypted`
     return makeCheck('transport.tls', 'fail', 'high', evidence)
   }
-  const {res, reason} = await probeRequest(ctx, '/v1/models', {insecure: true})
+  // No credentials: the certificate is not trusted yet, so the key must not be sent.
+  const {res, reason} = await probeRequest(ctx, '/v1/models', {insecure: true, withoutAuth: true})
   if (!res || !res.tls) return makeCheck('transport.tls', 'warn', 'medium', `TLS handshake failed: ${reason}`)
   const data = {protocol: res.tls.protocol, validTo: res.tls.validTo}
   if (!res.tls.authorized) {
