@@ -203,5 +203,6 @@ describe('llmsec bench', () => {
       expect(run.json.gguf?.loadAvg).toHaveLength(3)
       expect(run.json.levels[0].completed).toBe(3)
     },
+    240_000,
   )
 })

@@ -31,11 +31,8 @@ describe('llmsec smoke', () => {
       expect(run.json.generation?.tokensGenerated).toBeGreaterThan(0)
       expect(run.json.generation?.tokensPerSec).toBeGreaterThan(0)
       expect(run.json.checks.filter((c) => c.status === 'fail')).toEqual([])
-      const text = await runCli(['smoke', '--gguf', storiesModel, '--threads', '1', '--gpu', 'cpu'], {
-        timeoutMs: 180_000,
-      })
-      expect(text.stdout).toMatch(/generated \d+ tokens at [\d.]+ tokens\/s/)
     },
+    240_000,
   )
 
   it('exits 1 with findings against an exposed Ollama and prints a table', async () => {

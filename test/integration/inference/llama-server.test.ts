@@ -23,7 +23,7 @@ describe.skipIf(skip)('smoke against an OpenAI-compatible server backed by node-
     await open?.close()
   })
 
-  it('passes with auth on, and every inference check really ran', async () => {
+  it('passes with auth on, and every inference check really ran', {timeout: 180_000}, async () => {
     const run = await runCliJson<Report>(['smoke', '--endpoint', secured.url, '--seed', '5', '--burst', '5'], {
       env: {LLMSEC_API_KEY: 'sk-llmsec-test'},
       timeoutMs: 120_000,
@@ -44,7 +44,7 @@ describe.skipIf(skip)('smoke against an OpenAI-compatible server backed by node-
     expect(run.exitCode).toBe(0)
   })
 
-  it('fails auth.required with auth off and exits 1', async () => {
+  it('fails auth.required with auth off and exits 1', {timeout: 180_000}, async () => {
     const run = await runCliJson<Report>(['smoke', '--endpoint', open.url, '--seed', '5', '--burst', '5'], {
       timeoutMs: 120_000,
     })
