@@ -91,7 +91,8 @@ export abstract class LlmsecCommand<T extends typeof Command> extends Command {
 
   /** A progress callback: a spinner on stderr when it is a TTY and neither --json nor --quiet. */
   protected progress(): OnProgress {
-    if (this.jsonEnabled() || this.flags?.quiet || !process.stderr.isTTY) return noProgress
+    // ora cannot draw on a terminal that reports no width (e.g. `script` without a size): skip it.
+    if (this.jsonEnabled() || this.flags?.quiet || !process.stderr.isTTY || !process.stderr.columns) return noProgress
     const spinner = createSpinnerProgress(process.stderr)
     this.stopProgress.push(spinner.stop)
     return spinner.onProgress

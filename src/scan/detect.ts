@@ -10,6 +10,8 @@ const ZIP_EMPTY = Buffer.from('PK\x05\x06', 'latin1')
 const HDF5 = Buffer.from('\x89HDF\r\n\x1a\n', 'latin1')
 const NUMPY = Buffer.from('\x93NUMPY', 'latin1')
 /** Opcodes a protocol 0/1 pickle commonly starts with: MARK, GLOBAL, EMPTY_DICT/LIST/TUPLE, INT, … */
+/** Openings of protocol 0/1 pickles: "(dp0\n", "(lp0\n", "}q\0(", "]q\0(", "cmodule\nname\n", "(cmodule\n…". */
+const PICKLE_V0_OPENING = /^(\((dp|lp)\d+\n|[\]}]q\x00|\(?c[A-Za-z_][\w.]*\n[A-Za-z_][\w.]*\n)/
 const PICKLE_V0_FIRST = new Set([0x28, 0x63, 0x7d, 0x5d, 0x29, 0x4b, 0x49, 0x4a, 0x4c, 0x56, 0x53, 0x58, 0x69])
 
 /** Reads the names of the zip entries whose local headers lie within `head`. */
@@ -67,8 +69,10 @@ export function detectModelFormat(head: Buffer, size: number): ModelFormat {
   if (looksLikeSafetensors(head, size)) return 'safetensors'
   if (looksLikeOnnx(head)) return 'onnx'
   if (head.length >= 2 && PICKLE_V0_FIRST.has(head[0]) && size < 1024 * 1024 * 1024) {
-    // Protocol 0/1 pickles have no header; require the STOP opcode at the end of short files.
+    // Protocol 0/1 pickles have no header; require the STOP opcode at the end of short files,
+    // or, for longer ones, an opening that Python's pickler writes (a GLOBAL line, a memoised dict/list).
     if (head.length === size && head[head.length - 1] === 0x2e) return 'pickle'
+    if (PICKLE_V0_OPENING.test(head.subarray(0, 256).toString('latin1'))) return 'pickle'
   }
   return 'unknown'
 }

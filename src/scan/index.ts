@@ -1,2 +1,8 @@
 export {detectModelFormat, DETECT_HEAD_BYTES, isPickleBased, zipEntryNames} from './detect.js'
 export type {ModelFormat} from './detect.js'
+export {CODES, type FindingCode} from './codes.js'
+export {classifyGlobal, type GlobalClass} from './globals.js'
+export {walkPickle, type PickleWalk} from './pickle.js'
+export {scanBuffer, scanFile, scanPaths, type ScanOptions} from './scan.js'
+export {atLeast, SEVERITIES} from './types.js'
+export type {FileReport, Finding, ScanFormat, ScanResult, ScanSummary, Severity, Verdict} from './types.js'

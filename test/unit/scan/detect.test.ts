@@ -1,48 +1,41 @@
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+
 import {describe, expect, it} from 'vitest'
 
-import {detectModelFormat} from '../../../src/scan/index.js'
+import {detectModelFormat, isPickleBased} from '../../../src/scan/index.js'
+import {repoRoot} from '../../helpers/cli.js'
 
-const detect = (buffer: Buffer) => detectModelFormat(buffer, buffer.length)
-
-function zipWith(names: string[]): Buffer {
-  const parts = names.map((name) => {
-    const header = Buffer.alloc(30)
-    header.write('PK\x03\x04', 0, 'latin1')
-    header.writeUInt16LE(name.length, 26)
-    return Buffer.concat([header, Buffer.from(name)])
-  })
-  return Buffer.concat(parts)
-}
+const fixture = (name: string) => readFileSync(join(repoRoot, 'fixtures', 'scan', name))
 
 describe('detectModelFormat', () => {
-  it('recognises GGUF by magic', () => expect(detect(Buffer.from('GGUF\x03\x00\x00\x00', 'latin1'))).toBe('gguf'))
-
-  it('recognises safetensors by its length-prefixed JSON header', () => {
-    const header = Buffer.from('{"__metadata__":{}}')
-    const prefix = Buffer.alloc(8)
-    prefix.writeBigUInt64LE(BigInt(header.length))
-    expect(detect(Buffer.concat([prefix, header]))).toBe('safetensors')
+  it.each([
+    ['pickle-benign-p0.pkl', 'pickle'],
+    ['pickle-benign-p1.pkl', 'pickle'],
+    ['pickle-benign-p4.pkl', 'pickle'],
+    ['torch-legacy-benign.pt', 'pickle'],
+    ['torch-zip-benign.pt', 'pytorch-zip'],
+    ['npz-benign.npz', 'npz'],
+    ['keras-benign.keras', 'keras'],
+    ['numpy-benign.npy', 'numpy'],
+    ['safetensors-benign.safetensors', 'safetensors'],
+    ['gguf-benign.gguf', 'gguf'],
+    ['keras-legacy-benign.h5', 'hdf5'],
+    ['onnx-external-benign.onnx', 'onnx'],
+  ])('detects %s as %s by content', (name, format) => {
+    const bytes = fixture(name)
+    expect(detectModelFormat(bytes, bytes.length)).toBe(format)
   })
 
-  it('recognises pickles of protocol 2-5 and short protocol 0 pickles', () => {
-    expect(detect(Buffer.from([0x80, 0x04, 0x95, 0x00, 0x2e]))).toBe('pickle')
-    expect(detect(Buffer.from("(dp0\nS'a'\np1\nI1\ns.", 'latin1'))).toBe('pickle')
+  it('detects protocol 0/1 pickles larger than the head from their opening', () => {
+    const head = Buffer.from('(dp0\nVname\np1\nVx\np2\ns', 'latin1')
+    expect(detectModelFormat(head, 10 * 1024 * 1024)).toBe('pickle')
+    expect(detectModelFormat(Buffer.from('cos\nsystem\n(S"ls"\ntR.', 'latin1'), 5_000_000)).toBe('pickle')
+    expect(detectModelFormat(Buffer.from('(just some text that is not a pickle', 'latin1'), 5_000_000)).toBe('unknown')
   })
 
-  it('tells PyTorch, Keras and npz zips apart from plain zips', () => {
-    expect(detect(zipWith(['archive/data.pkl', 'archive/data/0']))).toBe('pytorch-zip')
-    expect(detect(zipWith(['config.json', 'metadata.json', 'model.weights.h5']))).toBe('keras')
-    expect(detect(zipWith(['a.npy', 'b.npy']))).toBe('npz')
-    expect(detect(zipWith(['readme.txt']))).toBe('zip')
-  })
-
-  it('recognises NumPy and HDF5 magic', () => {
-    expect(detect(Buffer.from('\x93NUMPY\x01\x00', 'latin1'))).toBe('numpy')
-    expect(detect(Buffer.from('\x89HDF\r\n\x1a\n', 'latin1'))).toBe('hdf5')
-  })
-
-  it('says unknown for text and random bytes', () => {
-    expect(detect(Buffer.from('hello world'))).toBe('unknown')
-    expect(detect(Buffer.alloc(0))).toBe('unknown')
+  it('keeps isPickleBased for the formats that can carry code', () => {
+    expect(['pickle', 'pytorch-zip', 'npz'].every((f) => isPickleBased(f as 'pickle'))).toBe(true)
+    expect(isPickleBased('safetensors')).toBe(false)
   })
 })

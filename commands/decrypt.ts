@@ -1,0 +1,67 @@
+import {Args, Flags} from '@oclif/core'
+
+import {LlmsecCommand} from '../src/cli/base-command.js'
+import {batchExitCode, renderBatch} from '../src/cli/crypto-render.js'
+import {askPassphrase} from '../src/cli/passphrase.js'
+import {LlmsecError} from '../src/core/errors.js'
+import {type BatchResult, decryptPath, decryptToStream, loadIdentities} from '../src/crypto/index.js'
+
+export default class Decrypt extends LlmsecCommand<typeof Decrypt> {
+  static override description =
+    'Decrypt (or --check) llmsec-encrypted files; plaintext appears only once every chunk authenticated'
+  static override examples = [
+    '<%= config.bin %> decrypt model.safetensors.llmsec --identity ops-key.pem',
+    'LLMSEC_PASSPHRASE=… <%= config.bin %> decrypt ./llama-3-8b --passphrase --output /srv/models/llama-3-8b',
+    '<%= config.bin %> decrypt --check model.gguf.llmsec --key-file vault.key',
+    '<%= config.bin %> decrypt model.gguf.llmsec --key-file vault.key --output - | sha256sum',
+  ]
+  static override args = {
+    path: Args.string({description: 'Encrypted file, or a directory of .llmsec files.', required: true}),
+  }
+  static override flags = {
+    identity: Flags.string({
+      char: 'i',
+      description: 'PEM private key (RSA, EC or X25519) (repeatable).',
+      multiple: true,
+    }),
+    passphrase: Flags.boolean({description: 'Use a passphrase (prompted, or LLMSEC_PASSPHRASE).'}),
+    'key-file': Flags.string({description: 'Raw 32-byte key file (repeatable).', multiple: true}),
+    output: Flags.string({char: 'o', description: 'Output file or directory; - streams one file to stdout.'}),
+    check: Flags.boolean({
+      description: 'Verify integrity and the key without writing plaintext.',
+      exclusive: ['output'],
+    }),
+    force: Flags.boolean({description: 'Replace existing output files.'}),
+    workers: Flags.integer({
+      description: 'Worker threads, about 40 MB each [default: one per core, at most 3].',
+      min: 0,
+      max: 64,
+    }),
+  }
+
+  async run(): Promise<BatchResult> {
+    const {args, flags} = this
+    const passphrase = flags.passphrase ? await askPassphrase(false) : undefined
+    const identities = await loadIdentities({pemFiles: flags.identity, keyFiles: flags['key-file'], passphrase})
+    if (flags.output === '-') return this.streamToStdout(args.path, identities)
+    const result = await decryptPath(args.path, {
+      identities,
+      output: flags.output,
+      check: flags.check,
+      force: flags.force,
+      workers: flags.workers,
+      onProgress: this.progress(),
+    })
+    this.render(renderBatch(result, flags.check ? 'verified' : 'decrypted'))
+    this.setExitCode(batchExitCode(result))
+    return result
+  }
+
+  private async streamToStdout(path: string, identities: Awaited<ReturnType<typeof loadIdentities>>) {
+    if (this.jsonEnabled()) throw new LlmsecError('--output - cannot be combined with --json.', 'USAGE')
+    const started = performance.now()
+    const file = await decryptToStream(path, process.stdout, {identities, onProgress: this.progress()})
+    const durationMs = Math.round(performance.now() - started)
+    return {ok: true, files: [file], bytes: file.bytes, durationMs}
+  }
+}

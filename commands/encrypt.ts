@@ -1,0 +1,66 @@
+import {Args, Flags} from '@oclif/core'
+
+import {LlmsecCommand} from '../src/cli/base-command.js'
+import {batchExitCode, renderBatch} from '../src/cli/crypto-render.js'
+import {askPassphrase} from '../src/cli/passphrase.js'
+import {LlmsecError} from '../src/core/errors.js'
+import {type BatchResult, encryptPath, loadRecipients} from '../src/crypto/index.js'
+
+export default class Encrypt extends LlmsecCommand<typeof Encrypt> {
+  static override description =
+    'Encrypt a model file or directory at rest (authenticated, chunked, parallel; see docs/encrypted-format.md)'
+  static override examples = [
+    '<%= config.bin %> encrypt model.safetensors --recipient ops-cert.pem',
+    'LLMSEC_PASSPHRASE=… <%= config.bin %> encrypt ./llama-3-8b --passphrase --key-file vault.key',
+    '<%= config.bin %> encrypt model.gguf --recipient ec-pub.pem --output /srv/enc/model.gguf.llmsec --remove-plaintext',
+  ]
+  static override args = {
+    path: Args.string({description: 'File or directory to encrypt.', required: true}),
+  }
+  static override flags = {
+    recipient: Flags.string({
+      char: 'r',
+      description: 'PEM X.509 certificate, RSA public key, or EC/X25519 public key (repeatable).',
+      multiple: true,
+    }),
+    passphrase: Flags.boolean({description: 'Add a passphrase recipient (prompted, or LLMSEC_PASSPHRASE).'}),
+    'key-file': Flags.string({
+      description: 'Raw 32-byte key file, e.g. from a KMS or Vault (repeatable).',
+      multiple: true,
+    }),
+    output: Flags.string({char: 'o', description: 'Output file, or output directory for a directory.'}),
+    'remove-plaintext': Flags.boolean({
+      description: 'Delete each original after its ciphertext was read back and verified.',
+    }),
+    force: Flags.boolean({description: 'Replace existing output files.'}),
+    'chunk-size': Flags.integer({
+      description: 'Chunk size in bytes, a power of two from 64 to 16 MiB.',
+      default: 1_048_576,
+    }),
+    workers: Flags.integer({
+      description: 'Worker threads, about 40 MB each [default: one per core, at most 3].',
+      min: 0,
+      max: 64,
+    }),
+  }
+
+  async run(): Promise<BatchResult> {
+    const {args, flags} = this
+    const chunkLog2 = Math.log2(flags['chunk-size'])
+    if (!Number.isInteger(chunkLog2)) throw new LlmsecError('--chunk-size must be a power of two.', 'USAGE')
+    const passphrase = flags.passphrase ? await askPassphrase(true) : undefined
+    const recipients = await loadRecipients({pemFiles: flags.recipient, keyFiles: flags['key-file'], passphrase})
+    const result = await encryptPath(args.path, {
+      recipients,
+      output: flags.output,
+      force: flags.force,
+      removePlaintext: flags['remove-plaintext'],
+      chunkLog2,
+      workers: flags.workers,
+      onProgress: this.progress(),
+    })
+    this.render(renderBatch(result, 'encrypted'))
+    this.setExitCode(batchExitCode(result))
+    return result
+  }
+}

@@ -1,0 +1,24 @@
+import type {BatchResult} from '../crypto/index.js'
+import {formatBytes} from './table.js'
+
+/** One line per file, then a summary line. */
+export function renderBatch(result: BatchResult, verb: string): string {
+  const lines = result.files.map((f) => {
+    if (f.status === 'failed') return `failed     ${f.input}: ${f.error?.message ?? 'unknown error'}`
+    const target = f.output ? ` → ${f.output}` : ''
+    const removed = f.removedPlaintext ? ' (plaintext removed)' : ''
+    return `${verb.padEnd(10)} ${f.input}${target} (${formatBytes(f.bytes)})${removed}`
+  })
+  const failed = result.files.filter((f) => f.status === 'failed').length
+  const seconds = Math.max(result.durationMs, 1) / 1000
+  const rate = `${(result.bytes / seconds / 1e6).toFixed(0)} MB/s`
+  lines.push(
+    `${result.files.length - failed} of ${result.files.length} file(s) ${verb}, ${formatBytes(result.bytes)} in ${seconds.toFixed(2)} s (${rate})`,
+  )
+  return lines.join('\n')
+}
+
+/** The exit code of a batch: 0, else the highest exit code among failed files. */
+export function batchExitCode(result: BatchResult): number {
+  return result.files.reduce((code, f) => Math.max(code, f.error?.exit ?? 0), 0)
+}

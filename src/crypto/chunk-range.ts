@@ -1,0 +1,202 @@
+import {createCipheriv, createDecipheriv, createHash} from 'node:crypto'
+import {closeSync, openSync, readSync, writevSync} from 'node:fs'
+
+import {TAG_LENGTH, chunkNonce, countChunks} from './format.js'
+
+/** One job over a whole file, shared by every worker (it crosses the thread boundary as plain data). */
+export interface ChunkJob {
+  mode: 'encrypt' | 'decrypt' | 'check'
+  input: string
+  /** Temporary output file, already created at its final size; absent for check. */
+  output?: string
+  payloadKey: Uint8Array
+  headerLength: number
+  chunkSize: number
+  plaintextLength: number
+  /** Chunks per segment, the unit workers claim from the shared counter. */
+  segmentChunks: number
+  /** Called after each segment; workers pass a garbage collection to bound memory. */
+  collect?: () => void
+}
+
+/** Shared state: next segment counter, stop flag, bytes done, per-segment plaintext digests. */
+export interface ChunkShared {
+  control: SharedArrayBuffer
+  digests?: SharedArrayBuffer
+}
+
+/** Thrown (and sent back from workers) when a chunk fails authentication. */
+export class ChunkAuthError extends Error {
+  constructor(readonly chunk: number) {
+    super(`chunk ${chunk} failed authentication`)
+  }
+}
+
+const BATCH_BYTES = 4 * 1024 * 1024
+const NEXT = 0
+const STOP = 1
+
+/** Views over the control buffer: [next segment, stop flag] as Int32, bytes done as BigInt64. */
+export function createControl(): SharedArrayBuffer {
+  return new SharedArrayBuffer(16)
+}
+
+export function bytesDone(control: SharedArrayBuffer): number {
+  return Number(Atomics.load(new BigInt64Array(control, 8, 1), 0))
+}
+
+export function requestStop(control: SharedArrayBuffer): void {
+  Atomics.store(new Int32Array(control, 0, 2), STOP, 1)
+}
+
+export function segmentCount(job: ChunkJob): number {
+  return Math.ceil(countChunks(job.plaintextLength, job.chunkSize) / job.segmentChunks)
+}
+
+/**
+ * Claims segments from the shared counter until none is left and seals or opens their chunks,
+ * reading and writing at fixed offsets with its own file descriptors. Runs in a worker thread
+ * (or inline for small files).
+ */
+export function processSegments(job: ChunkJob, shared: ChunkShared): void {
+  const flags = new Int32Array(shared.control, 0, 2)
+  const done = new BigInt64Array(shared.control, 8, 1)
+  const inFd = openSync(job.input, 'r')
+  const outFd = job.output ? openSync(job.output, 'r+') : undefined
+  const readBuffer = Buffer.allocUnsafe(Math.max(BATCH_BYTES, job.chunkSize + TAG_LENGTH))
+  try {
+    const segments = segmentCount(job)
+    for (;;) {
+      if (Atomics.load(flags, STOP)) return
+      const segment = Atomics.add(flags, NEXT, 1)
+      if (segment >= segments) return
+      const hash = shared.digests ? createHash('sha256') : undefined
+      processSegment(job, segment, {inFd, outFd, readBuffer, hash, done})
+      job.collect?.()
+      if (hash && shared.digests) hash.digest().copy(Buffer.from(shared.digests, segment * 32, 32))
+    }
+  } finally {
+    closeSync(inFd)
+    if (outFd !== undefined) closeSync(outFd)
+  }
+}
+
+interface SegmentIo {
+  inFd: number
+  outFd?: number
+  readBuffer: Buffer
+  hash?: ReturnType<typeof createHash>
+  done: BigInt64Array
+}
+
+function processSegment(job: ChunkJob, segment: number, io: SegmentIo): void {
+  const total = countChunks(job.plaintextLength, job.chunkSize)
+  const first = segment * job.segmentChunks
+  const end = Math.min(total, first + job.segmentChunks)
+  const batch = Math.max(1, Math.floor(io.readBuffer.length / (job.chunkSize + TAG_LENGTH)))
+  for (let start = first; start < end; start += batch) {
+    const stop = Math.min(end, start + batch)
+    const plain = Math.min(job.plaintextLength, stop * job.chunkSize) - start * job.chunkSize
+    if (job.mode === 'encrypt') sealBatch(job, start, stop, plain, total, io)
+    else openBatch(job, start, stop, plain, total, io)
+    Atomics.add(io.done, 0, BigInt(plain))
+  }
+}
+
+function sealBatch(job: ChunkJob, start: number, stop: number, plain: number, total: number, io: SegmentIo): void {
+  const data = io.readBuffer.subarray(0, plain)
+  readFully(io.inFd, data, start * job.chunkSize)
+  io.hash?.update(data)
+  const parts: Buffer[] = []
+  const nonce = Buffer.alloc(12)
+  for (let i = start; i < stop; i++) {
+    const from = (i - start) * job.chunkSize
+    const cipher = createCipheriv('aes-256-gcm', job.payloadKey, chunkNonce(i, i === total - 1, nonce))
+    updateInPieces(cipher, data.subarray(from, Math.min(plain, from + job.chunkSize)), parts)
+    cipher.final()
+    parts.push(cipher.getAuthTag())
+  }
+  if (io.outFd !== undefined) writeFully(io.outFd, parts, job.headerLength + start * (job.chunkSize + TAG_LENGTH))
+}
+
+function openBatch(job: ChunkJob, start: number, stop: number, plain: number, total: number, io: SegmentIo): void {
+  const sealed = io.readBuffer.subarray(0, plain + (stop - start) * TAG_LENGTH)
+  readFully(io.inFd, sealed, job.headerLength + start * (job.chunkSize + TAG_LENGTH))
+  const parts: Buffer[] = []
+  const nonce = Buffer.alloc(12)
+  let at = 0
+  for (let i = start; i < stop; i++) {
+    const length = Math.min(job.chunkSize, job.plaintextLength - i * job.chunkSize)
+    openChunkInto(job.payloadKey, i, i === total - 1, sealed.subarray(at, at + length + TAG_LENGTH), parts, nonce)
+    at += length + TAG_LENGTH
+  }
+  for (const part of parts) io.hash?.update(part)
+  if (io.outFd !== undefined) writeFully(io.outFd, parts, start * job.chunkSize)
+}
+
+/**
+ * Cipher output is allocated per update call; 32 KiB outputs are recycled by the allocator, while
+ * 1 MiB outputs take fresh pages each time (measured: about 15% less system time with pieces).
+ */
+const PIECE = 32 * 1024
+
+function updateInPieces(cipher: {update(data: Buffer): Buffer}, data: Buffer, out: Buffer[]): void {
+  for (let at = 0; at < data.length; at += PIECE) out.push(cipher.update(data.subarray(at, at + PIECE)))
+}
+
+/** Opens one sealed chunk (ciphertext then 16-byte tag) into `out`; throws ChunkAuthError when it does not authenticate. */
+export function openChunkInto(
+  key: Uint8Array,
+  index: number,
+  last: boolean,
+  sealed: Buffer,
+  out: Buffer[],
+  nonce?: Buffer,
+): void {
+  const decipher = createDecipheriv('aes-256-gcm', key, chunkNonce(index, last, nonce))
+  decipher.setAuthTag(sealed.subarray(sealed.length - TAG_LENGTH))
+  const before = out.length
+  updateInPieces(decipher, sealed.subarray(0, sealed.length - TAG_LENGTH), out)
+  try {
+    decipher.final()
+  } catch {
+    out.length = before
+    throw new ChunkAuthError(index)
+  }
+}
+
+/** Opens one sealed chunk (ciphertext then 16-byte tag); throws ChunkAuthError when it does not authenticate. */
+export function openChunk(key: Uint8Array, index: number, last: boolean, sealed: Buffer, nonce?: Buffer): Buffer {
+  const out: Buffer[] = []
+  openChunkInto(key, index, last, sealed, out, nonce)
+  return out.length === 1 ? out[0] : Buffer.concat(out)
+}
+
+/** Seals one chunk: ciphertext followed by its tag. */
+export function sealChunk(key: Uint8Array, index: number, last: boolean, plaintext: Buffer): Buffer {
+  const cipher = createCipheriv('aes-256-gcm', key, chunkNonce(index, last))
+  const body = cipher.update(plaintext)
+  cipher.final()
+  return Buffer.concat([body, cipher.getAuthTag()])
+}
+
+function readFully(fd: number, buffer: Buffer, position: number): void {
+  let at = 0
+  while (at < buffer.length) {
+    const n = readSync(fd, buffer, at, buffer.length - at, position + at)
+    if (n === 0) throw new Error('the input file became shorter while it was being read')
+    at += n
+  }
+}
+
+function writeFully(fd: number, parts: Buffer[], position: number): void {
+  const pending = parts.filter((p) => p.length > 0)
+  let at = position
+  while (pending.length > 0) {
+    let n = writevSync(fd, pending, at)
+    at += n
+    // writev may write partially: drop what was written and retry with the rest.
+    while (pending.length > 0 && n >= pending[0].length) n -= pending.shift()!.length
+    if (n > 0) pending[0] = pending[0].subarray(n)
+  }
+}

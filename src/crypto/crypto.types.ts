@@ -1,0 +1,57 @@
+import type {OnProgress} from '../core/progress.js'
+import type {ScryptParams} from './secret-stanzas.js'
+
+/** Who can open an encrypted file: any one of these recipients decrypts it. */
+export type Recipient =
+  /** A PEM X.509 certificate, RSA public key, or EC (P-256/P-384/P-521) or X25519 public key. */
+  | {kind: 'public-key'; pem: string; source: string}
+  | {kind: 'passphrase'; passphrase: string; scrypt?: ScryptParams}
+  /** A raw 32-byte key (e.g. exported from a KMS or Vault). */
+  | {kind: 'key-file'; key: Buffer; source: string}
+
+/** What opens a file: a private key matching a public-key recipient, a passphrase or a key file. */
+export type Identity =
+  | {kind: 'private-key'; pem: string; source: string}
+  | {kind: 'passphrase'; passphrase: string}
+  | {kind: 'key-file'; key: Buffer; source: string}
+
+export interface EncryptOptions {
+  recipients: Recipient[]
+  /** log2 of the chunk size (default 20, 1 MiB). */
+  chunkLog2?: number
+  /** Replace an existing output file. */
+  force?: boolean
+  /** Delete the plaintext once the ciphertext has been read back and verified. */
+  removePlaintext?: boolean
+  /** Worker threads (default: available cores; 0 = calling thread). */
+  workers?: number
+  onProgress?: OnProgress
+}
+
+export interface DecryptOptions {
+  identities: Identity[]
+  force?: boolean
+  workers?: number
+  onProgress?: OnProgress
+}
+
+/** The result for one file. */
+export interface FileResult {
+  input: string
+  /** Destination path; absent for --check and stdout. */
+  output?: string
+  /** Plaintext bytes. */
+  bytes: number
+  status: 'ok' | 'failed'
+  /** Error code and message when status is failed. */
+  error?: {code: string; message: string; exit: number}
+  /** Whether the plaintext was deleted (encrypt --remove-plaintext). */
+  removedPlaintext?: boolean
+}
+
+export interface BatchResult {
+  ok: boolean
+  files: FileResult[]
+  bytes: number
+  durationMs: number
+}

@@ -1,0 +1,45 @@
+import {readFile} from 'node:fs/promises'
+
+import {fsError} from '../core/errors.js'
+import type {Identity, Recipient} from './crypto.types.js'
+import {readKeyFile} from './secret-stanzas.js'
+
+/** Bounded read of a PEM file: certificates and keys are a few KiB. */
+async function readPem(path: string): Promise<string> {
+  let text: Buffer
+  try {
+    text = await readFile(path)
+  } catch (error) {
+    throw fsError(error, path)
+  }
+  if (text.length > 1024 * 1024) throw fsError(new Error('larger than 1 MiB, not a PEM key'), path)
+  return text.toString('utf8')
+}
+
+export interface KeySources {
+  /** PEM files: certificates or public keys (encrypt), private keys (decrypt). */
+  pemFiles?: string[]
+  keyFiles?: string[]
+  passphrase?: string
+}
+
+/** Reads recipient files into recipients (PEMs are parsed later, once per run). */
+export async function loadRecipients(sources: KeySources): Promise<Recipient[]> {
+  const recipients: Recipient[] = []
+  for (const source of sources.pemFiles ?? []) recipients.push({kind: 'public-key', pem: await readPem(source), source})
+  for (const source of sources.keyFiles ?? [])
+    recipients.push({kind: 'key-file', key: await readKeyFile(source), source})
+  if (sources.passphrase !== undefined) recipients.push({kind: 'passphrase', passphrase: sources.passphrase})
+  return recipients
+}
+
+/** Reads identity files (private keys, key files) and the passphrase into identities. */
+export async function loadIdentities(sources: KeySources): Promise<Identity[]> {
+  const identities: Identity[] = []
+  for (const source of sources.pemFiles ?? [])
+    identities.push({kind: 'private-key', pem: await readPem(source), source})
+  for (const source of sources.keyFiles ?? [])
+    identities.push({kind: 'key-file', key: await readKeyFile(source), source})
+  if (sources.passphrase !== undefined) identities.push({kind: 'passphrase', passphrase: sources.passphrase})
+  return identities
+}

@@ -1,0 +1,117 @@
+import {open} from 'node:fs/promises'
+
+import {fsError} from '../core/errors.js'
+import type {Identity} from './crypto.types.js'
+import {cryptoError} from './errors.js'
+import {
+  FILE_KEY_LENGTH,
+  FIXED_HEADER_LENGTH,
+  type Header,
+  StanzaType,
+  decodeHeader,
+  encryptedLength,
+  hasMagic,
+  readHeaderLength,
+  verifyHeaderMac,
+} from './format.js'
+import {deriveFileKeys} from './keys.js'
+import {openPublicKeyStanza, parsePrivateKeyPem} from './recipients.js'
+import {openKeyFileStanza, openPassphraseStanza} from './secret-stanzas.js'
+
+/** An encrypted file whose header authenticated under the given key. */
+export interface OpenedFile {
+  path: string
+  header: Header
+  payloadKey: Buffer
+  fileSize: number
+  mode: number
+}
+
+const STANZA_NAMES: Record<number, string> = {
+  [StanzaType.RsaOaep]: 'RSA certificate/key',
+  [StanzaType.Ecdh]: 'EC key',
+  [StanzaType.Scrypt]: 'passphrase',
+  [StanzaType.KeyFile]: 'key file',
+}
+
+/** Reads and decodes the header of `path` (bounded to 64 KiB), without any key. */
+export async function readHeader(path: string): Promise<{header: Header; fileSize: number; mode: number}> {
+  let handle
+  try {
+    handle = await open(path, 'r')
+  } catch (error) {
+    throw fsError(error, path)
+  }
+  try {
+    const info = await handle.stat()
+    if (!info.isFile()) throw cryptoError(`${path} is not a regular file.`, 'NOT_LLMSEC', 2)
+    const fixed = Buffer.alloc(FIXED_HEADER_LENGTH)
+    const {bytesRead} = await handle.read(fixed, 0, FIXED_HEADER_LENGTH, 0)
+    if (!hasMagic(fixed.subarray(0, bytesRead))) {
+      throw cryptoError(`${path} is not an llmsec-encrypted file (no LLMSEC magic).`, 'NOT_LLMSEC', 2)
+    }
+    const length = bytesRead < FIXED_HEADER_LENGTH ? FIXED_HEADER_LENGTH : readHeaderLength(fixed)
+    const bytes = Buffer.alloc(length)
+    const read = await handle.read(bytes, 0, length, 0)
+    return {header: decodeHeader(bytes.subarray(0, read.bytesRead)), fileSize: info.size, mode: info.mode & 0o7777}
+  } finally {
+    await handle.close()
+  }
+}
+
+/** Unwraps the file key with the first identity that matches a stanza. */
+export async function unwrapWithIdentities(header: Header, identities: Identity[], path: string): Promise<Buffer> {
+  const kinds = [...new Set(header.stanzas.map((s) => STANZA_NAMES[s.type]))].join(', ')
+  if (identities.length === 0) {
+    throw cryptoError(`no key given to decrypt ${path}; it opens with: ${kinds}.`, 'KEY_MISSING', 2, [
+      'Pass --identity <private.pem>, --passphrase (or LLMSEC_PASSPHRASE) or --key-file <file>.',
+    ])
+  }
+  for (const identity of identities) {
+    const key = await tryIdentity(header, identity)
+    if (key && key.length === FILE_KEY_LENGTH) return key
+  }
+  throw cryptoError(
+    `the key does not match ${path} (wrong key or passphrase, or a modified header); it opens with: ${kinds}.`,
+    'KEY_MISMATCH',
+    1,
+  )
+}
+
+async function tryIdentity(header: Header, identity: Identity): Promise<Buffer | undefined> {
+  const privateKey = identity.kind === 'private-key' ? parsePrivateKeyPem(identity.pem, identity.source) : undefined
+  for (const stanza of header.stanzas) {
+    let key: Buffer | undefined
+    if (privateKey && (stanza.type === StanzaType.RsaOaep || stanza.type === StanzaType.Ecdh)) {
+      key = openPublicKeyStanza(stanza, privateKey)
+    } else if (identity.kind === 'passphrase' && stanza.type === StanzaType.Scrypt) {
+      key = await openPassphraseStanza(stanza, identity.passphrase)
+    } else if (identity.kind === 'key-file' && stanza.type === StanzaType.KeyFile) {
+      key = openKeyFileStanza(stanza, identity.key)
+    }
+    if (key) return key
+  }
+  return undefined
+}
+
+/**
+ * Opens an encrypted file: decodes the header, unwraps the file key, authenticates the header and
+ * checks the file size against it. Every failure is an LlmsecError (exit 1 integrity/key, 2 input).
+ */
+export async function openEncryptedFile(path: string, identities: Identity[]): Promise<OpenedFile> {
+  const {header, fileSize, mode} = await readHeader(path)
+  const fileKey = await unwrapWithIdentities(header, identities, path)
+  const {payloadKey, macKey} = deriveFileKeys(fileKey, header.salt)
+  if (!verifyHeaderMac(header, macKey)) {
+    throw cryptoError(`the header of ${path} was modified (its MAC does not verify).`, 'HEADER_TAMPERED', 1)
+  }
+  const expected = encryptedLength(header.headerLength, header.plaintextLength, header.chunkSize)
+  if (fileSize < expected) {
+    throw cryptoError(`${path} is truncated: ${fileSize} bytes, the header says ${expected}.`, 'TRUNCATED', 1)
+  }
+  if (fileSize > expected) {
+    const extra = fileSize - expected
+    throw cryptoError(`${path} has ${extra} unexpected bytes after the last chunk.`, 'TRAILING_BYTES', 1)
+  }
+  return {path, header, payloadKey, fileSize, mode}
+}

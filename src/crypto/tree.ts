@@ -1,0 +1,111 @@
+import {mkdir, readdir, stat} from 'node:fs/promises'
+import {basename, dirname, join, relative} from 'node:path'
+
+import {LlmsecError, fsError} from '../core/errors.js'
+import type {BatchResult, DecryptOptions, EncryptOptions, FileResult} from './crypto.types.js'
+import {checkFile, decryptFile} from './decrypt-file.js'
+import {cryptoError} from './errors.js'
+import {encryptFile, prepareRecipients} from './encrypt-file.js'
+
+/** The suffix of encrypted files. */
+export const ENCRYPTED_SUFFIX = '.llmsec'
+const TEMP_FILE = /^\..+\.[0-9a-f]{12}\.tmp$/
+
+/** Regular files under `dir`, sorted; symlinks are not followed and temp files are skipped. */
+export async function listFiles(dir: string): Promise<string[]> {
+  const files: string[] = []
+  const pending = [dir]
+  while (pending.length > 0) {
+    const current = pending.pop()!
+    const entries = await readdir(current, {withFileTypes: true}).catch((error) => {
+      throw fsError(error, current)
+    })
+    for (const entry of entries) {
+      const path = join(current, entry.name)
+      if (entry.isDirectory()) pending.push(path)
+      else if (entry.isFile() && !TEMP_FILE.test(entry.name)) files.push(path)
+    }
+  }
+  return files.sort()
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  const info = await stat(path).catch((error) => {
+    throw fsError(error, path)
+  })
+  return info.isDirectory()
+}
+
+async function destinationFor(file: string, root: string, output: string | undefined, name: string): Promise<string> {
+  if (!output) return join(dirname(file), name)
+  if (root === file) return (await isDirectory(output).catch(() => false)) ? join(output, name) : output
+  const target = join(output, relative(root, dirname(file)))
+  await mkdir(target, {recursive: true})
+  return join(target, name)
+}
+
+function failure(file: FileResult['input'], error: unknown): FileResult {
+  if (!(error instanceof LlmsecError)) throw error
+  return {
+    input: file,
+    bytes: 0,
+    status: 'failed',
+    error: {code: String(error.code), message: error.message, exit: error.exit},
+  }
+}
+
+async function runBatch(
+  root: string,
+  files: string[],
+  each: (file: string) => Promise<FileResult>,
+): Promise<BatchResult> {
+  const started = performance.now()
+  const single = files.length === 1 && files[0] === root
+  const results: FileResult[] = []
+  for (const file of files) {
+    try {
+      results.push(await each(file))
+    } catch (error) {
+      // A single file reports its error directly; a directory goes on with the other files.
+      if (single) throw error
+      results.push(failure(file, error))
+    }
+  }
+  const ok = results.every((r) => r.status === 'ok')
+  const bytes = results.reduce((n, r) => n + r.bytes, 0)
+  return {ok, files: results, bytes, durationMs: Math.round(performance.now() - started)}
+}
+
+/**
+ * Encrypts a file, or every regular file of a directory tree file by file (`<name>.llmsec`
+ * beside it, or mirrored under `output`), keeping modes.
+ */
+export async function encryptPath(path: string, options: EncryptOptions & {output?: string}): Promise<BatchResult> {
+  const prepared = await prepareRecipients(options.recipients)
+  const directory = await isDirectory(path)
+  const files = directory ? (await listFiles(path)).filter((f) => !f.endsWith(ENCRYPTED_SUFFIX)) : [path]
+  return runBatch(path, files, async (file) => {
+    const output = await destinationFor(file, path, options.output, basename(file) + ENCRYPTED_SUFFIX)
+    return encryptFile(file, output, {...options, prepared})
+  })
+}
+
+/** Decrypts (or with check, verifies) a file or every `.llmsec` file of a directory tree. */
+export async function decryptPath(
+  path: string,
+  options: DecryptOptions & {output?: string; check?: boolean},
+): Promise<BatchResult> {
+  const directory = await isDirectory(path)
+  const files = directory ? (await listFiles(path)).filter((f) => f.endsWith(ENCRYPTED_SUFFIX)) : [path]
+  if (directory && files.length === 0) {
+    throw cryptoError(`${path} holds no ${ENCRYPTED_SUFFIX} files.`, 'NOT_LLMSEC', 2)
+  }
+  return runBatch(path, files, async (file) => {
+    if (options.check) return checkFile(file, options)
+    const name = basename(file).endsWith(ENCRYPTED_SUFFIX)
+      ? basename(file).slice(0, -ENCRYPTED_SUFFIX.length)
+      : `${basename(file)}.decrypted`
+    if (name === '') throw new LlmsecError(`${file}: cannot derive an output name; pass --output.`, 'USAGE')
+    return decryptFile(file, await destinationFor(file, path, options.output, name), options)
+  })
+}

@@ -1,0 +1,58 @@
+import type {ModelFormat} from './detect.js'
+
+/** Finding severities, lowest first. */
+export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const
+export type Severity = (typeof SEVERITIES)[number]
+
+/** Per-file verdicts, from best to worst. */
+export type Verdict = 'clean' | 'suspicious' | 'malformed' | 'unsafe'
+
+/** What the scanner calls a file: the detected format, refined for pickle variants. */
+export type ScanFormat = ModelFormat | 'pytorch-legacy' | 'joblib'
+
+/** One problem found in a file (the JSON shape is documented in docs/json/scan.md). */
+export interface Finding {
+  severity: Severity
+  /** A stable reason code, e.g. PICKLE_DANGEROUS_GLOBAL or GGUF_MISALIGNED_OFFSET. */
+  code: string
+  message: string
+  /** The member path inside an archive (nested members joined with '!'), or null for the file itself. */
+  member: string | null
+  /** The offending imports ("module.name"), empty when none. */
+  globals: string[]
+}
+
+export interface FileReport {
+  path: string
+  format: ScanFormat
+  size: number
+  verdict: Verdict
+  findings: Finding[]
+}
+
+export interface ScanSummary {
+  files: number
+  clean: number
+  suspicious: number
+  malformed: number
+  unsafe: number
+  findings: number
+  /** The highest severity over every finding, or null when there is none. */
+  highestSeverity: Severity | null
+  durationMs: number
+}
+
+export interface ScanResult {
+  files: FileReport[]
+  summary: ScanSummary
+}
+
+/** Compares severities: negative when a < b. */
+export function compareSeverity(a: Severity, b: Severity): number {
+  return SEVERITIES.indexOf(a) - SEVERITIES.indexOf(b)
+}
+
+/** Whether a severity is at or above a threshold. */
+export function atLeast(severity: Severity, threshold: Severity): boolean {
+  return compareSeverity(severity, threshold) >= 0
+}

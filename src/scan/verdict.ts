@@ -1,0 +1,41 @@
+import {kindOf} from './codes.js'
+import {
+  atLeast,
+  compareSeverity,
+  type FileReport,
+  type Finding,
+  type ScanSummary,
+  type Severity,
+  type Verdict,
+} from './types.js'
+
+/** unsafe (dangerous code) > malformed (broken structure) > suspicious (medium or above) > clean. */
+export function judgeFindings(findings: Finding[]): Verdict {
+  const kinds = new Set(findings.map((f) => kindOf(f.code)))
+  if (kinds.has('dangerous')) return 'unsafe'
+  if (kinds.has('malformed')) return 'malformed'
+  if (findings.some((f) => atLeast(f.severity, 'medium'))) return 'suspicious'
+  return 'clean'
+}
+
+/** The highest severity among findings, or null. */
+export function highestSeverity(findings: Finding[]): Severity | null {
+  let top: Severity | null = null
+  for (const f of findings) if (top === null || compareSeverity(f.severity, top) > 0) top = f.severity
+  return top
+}
+
+export function summarise(files: FileReport[], durationMs: number): ScanSummary {
+  const all = files.flatMap((f) => f.findings)
+  const count = (verdict: Verdict) => files.filter((f) => f.verdict === verdict).length
+  return {
+    files: files.length,
+    clean: count('clean'),
+    suspicious: count('suspicious'),
+    malformed: count('malformed'),
+    unsafe: count('unsafe'),
+    findings: all.length,
+    highestSeverity: highestSeverity(all),
+    durationMs,
+  }
+}

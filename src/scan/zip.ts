@@ -1,0 +1,282 @@
+import {constants, crc32, inflateRawSync} from 'node:zlib'
+
+import {makeFinding, type FindingCode} from './codes.js'
+import {bufferSource, sliceSource, type ByteSource} from './source.js'
+import type {Finding} from './types.js'
+
+/** Bounds for hostile archives. */
+export const ZIP_LIMITS = {
+  maxEntries: 100_000,
+  maxCentralDirectory: 64 * 1024 * 1024,
+  /** The most we ever inflate into memory for one member (pickles, JSON, nested archives). */
+  maxInflate: 64 * 1024 * 1024,
+  /** A member whose declared size is this many times its compressed size is a bomb (above bombMinSize). */
+  bombRatio: 200,
+  bombMinSize: 16 * 1024 * 1024,
+}
+
+export interface ZipEntry {
+  name: string
+  method: number
+  flags: number
+  crc: number
+  compressedSize: number
+  size: number
+  localOffset: number
+  /** Where the member's bytes start (after the local header), or -1 when the local header is bad. */
+  dataStart: number
+}
+
+export interface ZipListing {
+  entries: ZipEntry[]
+  findings: Finding[]
+  /** False when the central directory could not be read at all. */
+  ok: boolean
+}
+
+const SIG_EOCD = 0x06054b50
+const SIG_ZIP64_LOCATOR = 0x07064b50
+const SIG_ZIP64_EOCD = 0x06064b50
+const SIG_CENTRAL = 0x02014b50
+const SIG_LOCAL = 0x04034b50
+
+/** Thrown inside the parser and caught at its entry point; not an Error, so no stack is captured (fuzzing throws a lot). */
+class ZipError {
+  constructor(
+    readonly code: FindingCode,
+    readonly message: string,
+  ) {}
+}
+
+function findEndRecord(source: ByteSource): {at: number; record: Buffer} {
+  const tailLength = Math.min(source.size, 22 + 65_535)
+  const tail = source.read(source.size - tailLength, tailLength)
+  for (let i = tail.length - 22; i >= 0; i--) {
+    if (tail.readUInt32LE(i) === SIG_EOCD) return {at: source.size - tailLength + i, record: tail.subarray(i, i + 22)}
+  }
+  throw new ZipError('ZIP_NO_END_RECORD', 'zip has no end-of-central-directory record (truncated or not a zip)')
+}
+
+function readDirectoryBounds(source: ByteSource): {count: number; offset: number; size: number} {
+  const {at, record} = findEndRecord(source)
+  let count = record.readUInt16LE(10)
+  let size = record.readUInt32LE(12)
+  let offset = record.readUInt32LE(16)
+  if (count === 0xffff || size === 0xffffffff || offset === 0xffffffff) {
+    const locator = source.read(at - 20, 20)
+    if (locator.length === 20 && locator.readUInt32LE(0) === SIG_ZIP64_LOCATOR) {
+      const zip64At = Number(locator.readBigUInt64LE(8))
+      const zip64 = source.read(zip64At, 56)
+      if (zip64.length < 56 || zip64.readUInt32LE(0) !== SIG_ZIP64_EOCD)
+        throw new ZipError('ZIP_BAD_CENTRAL_DIRECTORY', 'zip64 end record is missing or corrupt')
+      count = Number(zip64.readBigUInt64LE(32))
+      size = Number(zip64.readBigUInt64LE(40))
+      offset = Number(zip64.readBigUInt64LE(48))
+    }
+  }
+  if (count > ZIP_LIMITS.maxEntries)
+    throw new ZipError('ZIP_TOO_MANY_ENTRIES', `zip declares ${count} entries (limit ${ZIP_LIMITS.maxEntries})`)
+  if (size > ZIP_LIMITS.maxCentralDirectory || offset + size > source.size)
+    throw new ZipError(
+      'ZIP_BAD_CENTRAL_DIRECTORY',
+      `zip central directory (${size} bytes at ${offset}) lies outside the file`,
+    )
+  return {count, offset, size}
+}
+
+function applyZip64Extra(entry: ZipEntry, extra: Buffer): void {
+  for (let i = 0; i + 4 <= extra.length;) {
+    const id = extra.readUInt16LE(i)
+    const length = extra.readUInt16LE(i + 2)
+    if (id === 0x0001) {
+      let p = i + 4
+      const next = () =>
+        p + 8 <= i + 4 + length && p + 8 <= extra.length ? Number(extra.readBigUInt64LE((p += 8) - 8)) : -1
+      if (entry.size === 0xffffffff) entry.size = next()
+      if (entry.compressedSize === 0xffffffff) entry.compressedSize = next()
+      if (entry.localOffset === 0xffffffff) entry.localOffset = next()
+    }
+    i += 4 + length
+  }
+}
+
+function parseCentral(dir: Buffer, count: number): ZipEntry[] {
+  const entries: ZipEntry[] = []
+  let p = 0
+  for (let i = 0; i < count; i++) {
+    if (p + 46 > dir.length || dir.readUInt32LE(p) !== SIG_CENTRAL)
+      throw new ZipError('ZIP_BAD_CENTRAL_DIRECTORY', `zip central directory entry ${i} is corrupt`)
+    const nameLength = dir.readUInt16LE(p + 28)
+    const extraLength = dir.readUInt16LE(p + 30)
+    const commentLength = dir.readUInt16LE(p + 32)
+    if (p + 46 + nameLength + extraLength + commentLength > dir.length)
+      throw new ZipError('ZIP_BAD_CENTRAL_DIRECTORY', `zip central directory entry ${i} runs past the directory`)
+    const entry: ZipEntry = {
+      name: dir.toString('utf8', p + 46, p + 46 + nameLength),
+      flags: dir.readUInt16LE(p + 8),
+      method: dir.readUInt16LE(p + 10),
+      crc: dir.readUInt32LE(p + 16),
+      compressedSize: dir.readUInt32LE(p + 20),
+      size: dir.readUInt32LE(p + 24),
+      localOffset: dir.readUInt32LE(p + 42),
+      dataStart: -1,
+    }
+    applyZip64Extra(entry, dir.subarray(p + 46 + nameLength, p + 46 + nameLength + extraLength))
+    entries.push(entry)
+    p += 46 + nameLength + extraLength + commentLength
+  }
+  return entries
+}
+
+function checkLocal(source: ByteSource, entry: ZipEntry, directoryOffset: number): Finding | null {
+  const header = source.read(entry.localOffset, 30)
+  if (entry.localOffset < 0 || header.length < 30 || header.readUInt32LE(0) !== SIG_LOCAL)
+    return makeFinding('ZIP_BAD_LOCAL_HEADER', `no local header at byte ${entry.localOffset}`, entry.name)
+  const nameLength = header.readUInt16LE(26)
+  const localName = source.read(entry.localOffset + 30, nameLength).toString('utf8')
+  const dataStart = entry.localOffset + 30 + nameLength + header.readUInt16LE(28)
+  if (entry.compressedSize < 0 || dataStart + entry.compressedSize > directoryOffset)
+    return makeFinding(
+      'ZIP_ENTRY_OUT_OF_BOUNDS',
+      `member data (${entry.compressedSize} bytes at ${dataStart}) runs past the archive`,
+      entry.name,
+    )
+  // The member is still inspected: loaders disagree on which name wins, and either may hold a payload.
+  entry.dataStart = dataStart
+  if (localName !== entry.name)
+    return makeFinding(
+      'ZIP_NAME_MISMATCH',
+      `local header names "${localName}" but the central directory names "${entry.name}"`,
+      entry.name,
+    )
+  return null
+}
+
+function checkStructure(entries: ZipEntry[]): Finding[] {
+  const findings: Finding[] = []
+  const seen = new Set<string>()
+  for (const entry of entries) {
+    if (seen.has(entry.name))
+      findings.push(makeFinding('ZIP_DUPLICATE_NAME', `two members are named "${entry.name}"`, entry.name))
+    seen.add(entry.name)
+    if (
+      entry.method === 8 &&
+      entry.size >= ZIP_LIMITS.bombMinSize &&
+      entry.size > entry.compressedSize * ZIP_LIMITS.bombRatio
+    )
+      findings.push(
+        makeFinding(
+          'ZIP_BOMB',
+          `member inflates ${entry.compressedSize} bytes to ${entry.size} (ratio over ${ZIP_LIMITS.bombRatio})`,
+          entry.name,
+        ),
+      )
+  }
+  const placed = entries.filter((e) => e.dataStart >= 0).sort((a, b) => a.localOffset - b.localOffset)
+  for (let i = 1; i < placed.length; i++) {
+    const previous = placed[i - 1]
+    if (placed[i].localOffset < previous.dataStart + previous.compressedSize) {
+      findings.push(
+        makeFinding(
+          'ZIP_OVERLAPPING_ENTRIES',
+          `members "${previous.name}" and "${placed[i].name}" overlap (a zip bomb technique)`,
+          placed[i].name,
+        ),
+      )
+      break
+    }
+  }
+  return findings
+}
+
+/** Reads a zip's central directory and checks every local header against it. Never reads member data. */
+export function listZip(source: ByteSource): ZipListing {
+  try {
+    const {count, offset, size} = readDirectoryBounds(source)
+    const entries = parseCentral(source.read(offset, size), count)
+    const findings: Finding[] = []
+    for (const entry of entries) {
+      const problem = checkLocal(source, entry, offset)
+      if (problem) findings.push(problem)
+    }
+    findings.push(...checkStructure(entries))
+    return {entries, findings, ok: true}
+  } catch (error) {
+    if (!(error instanceof ZipError)) throw error
+    return {entries: [], findings: [makeFinding(error.code, error.message)], ok: false}
+  }
+}
+
+function inflate(compressed: Buffer, maxOutput: number, partial: boolean): Buffer {
+  return inflateRawSync(compressed, {
+    maxOutputLength: maxOutput,
+    finishFlush: partial ? constants.Z_SYNC_FLUSH : constants.Z_FINISH,
+  })
+}
+
+function crcOf(source: ByteSource): number {
+  let crc = 0
+  for (let offset = 0; offset < source.size; offset += 1024 * 1024) crc = crc32(source.read(offset, 1024 * 1024), crc)
+  return crc
+}
+
+/** The first bytes of a member (inflating only a small prefix), or an empty buffer when unreadable. */
+export function readEntryHead(source: ByteSource, entry: ZipEntry, length: number): Buffer {
+  if (entry.dataStart < 0) return Buffer.alloc(0)
+  if (entry.method === 0) return source.read(entry.dataStart, Math.min(length, entry.compressedSize))
+  if (entry.method !== 8) return Buffer.alloc(0)
+  try {
+    // 4 KiB of deflate output cannot exceed ~4 MiB, so this stays small whatever the member holds.
+    const prefix = source.read(entry.dataStart, Math.min(entry.compressedSize, 4096))
+    return inflate(prefix, 8 * 1024 * 1024, true).subarray(0, length)
+  } catch {
+    return Buffer.alloc(0)
+  }
+}
+
+/**
+ * A member's bytes as a source: stored members are a window on the archive (nothing is read);
+ * deflated ones are inflated up to ZIP_LIMITS.maxInflate and CRC-checked.
+ */
+export function openEntry(source: ByteSource, entry: ZipEntry): ByteSource | Finding {
+  if (entry.method === 0) {
+    if (entry.compressedSize !== entry.size)
+      return makeFinding(
+        'ZIP_SIZE_MISMATCH',
+        `stored member declares ${entry.size} bytes but holds ${entry.compressedSize}`,
+        entry.name,
+      )
+    const window = sliceSource(source, entry.dataStart, entry.size)
+    if (entry.size <= ZIP_LIMITS.maxInflate && crcOf(window) !== entry.crc)
+      return makeFinding(
+        'ZIP_CRC_MISMATCH',
+        'member bytes do not match the CRC-32 in the central directory',
+        entry.name,
+      )
+    return window
+  }
+  if (entry.size > ZIP_LIMITS.maxInflate || entry.compressedSize > ZIP_LIMITS.maxInflate)
+    return makeFinding(
+      'ZIP_MEMBER_TOO_LARGE',
+      `member inflates to ${entry.size} bytes, over the ${ZIP_LIMITS.maxInflate}-byte inspection limit`,
+      entry.name,
+    )
+  let data: Buffer
+  try {
+    data = inflate(source.read(entry.dataStart, entry.compressedSize), entry.size + 1, false)
+  } catch (error) {
+    const tooBig = (error as {code?: string}).code === 'ERR_BUFFER_TOO_LARGE'
+    return tooBig
+      ? makeFinding('ZIP_SIZE_MISMATCH', `member inflates beyond its declared ${entry.size} bytes`, entry.name)
+      : makeFinding('ZIP_CORRUPT_DATA', `member's deflate data is corrupt`, entry.name)
+  }
+  if (data.length !== entry.size)
+    return makeFinding(
+      'ZIP_SIZE_MISMATCH',
+      `member inflates to ${data.length} bytes, not the declared ${entry.size}`,
+      entry.name,
+    )
+  if (crc32(data) !== entry.crc)
+    return makeFinding('ZIP_CRC_MISMATCH', 'member bytes do not match the CRC-32 in the central directory', entry.name)
+  return bufferSource(data)
+}
