@@ -1,0 +1,87 @@
+import {resolve} from 'node:path'
+
+import {Flags} from '@oclif/core'
+
+import {LlmsecCommand} from '../src/cli/base-command.js'
+import {renderBench} from '../src/cli/render/bench.js'
+import {ExitCode} from '../src/core/errors.js'
+import {writeFileAtomic} from '../src/core/fs.js'
+import {runBench, type BenchResult} from '../src/inference/index.js'
+
+export default class Bench extends LlmsecCommand<typeof Bench> {
+  static override description =
+    'Benchmark an inference endpoint (or a local GGUF): TTFT, inter-token latency, TPOT, end-to-end latency percentiles, throughput and goodput'
+  static override examples = [
+    '<%= config.bin %> bench --endpoint http://127.0.0.1:8000 --concurrency 1,4,16 --requests 200',
+    '<%= config.bin %> bench --endpoint http://127.0.0.1:8000 --rate 2,8 --duration 60 --slo ttft=500,tpot=50',
+    '<%= config.bin %> bench --gguf ./models/stories260K.gguf --input-tokens 64 --output-tokens 64 --output result.json',
+  ]
+  static override flags = {
+    endpoint: Flags.string({description: 'Base URL of an OpenAI-compatible server; the only host contacted.'}),
+    'api-key': Flags.string({description: 'API key sent as a Bearer token.', env: 'LLMSEC_API_KEY'}),
+    model: Flags.string({description: 'Model name to request [default: the first one /v1/models lists].'}),
+    gguf: Flags.string({description: 'Benchmark a GGUF model in-process with node-llama-cpp.'}),
+    concurrency: Flags.string({
+      description: 'Closed loop: comma-separated client counts, one level each [default: 1].',
+    }),
+    rate: Flags.string({description: 'Open loop: comma-separated request rates (req/s, Poisson arrivals).'}),
+    requests: Flags.integer({
+      description: 'At most this many requests per level.',
+      min: 1,
+      max: 1_000_000,
+      default: 100,
+    }),
+    duration: Flags.integer({description: 'At most this many seconds per level.', min: 1, max: 86_400, default: 120}),
+    'input-tokens': Flags.integer({
+      description: 'Prompt length in tokens (approximate).',
+      min: 1,
+      max: 1_000_000,
+      default: 128,
+    }),
+    'output-tokens': Flags.integer({description: 'max_tokens of each request.', min: 1, max: 1_000_000, default: 128}),
+    seed: Flags.integer({description: 'Seed for prompts and arrival times.', min: 0, default: 0}),
+    slo: Flags.string({description: 'Goodput objectives in ms, e.g. ttft=500,tpot=50[,e2e=10000].'}),
+    'ignore-eos': Flags.boolean({description: 'Send ignore_eos (vLLM) so every answer has --output-tokens tokens.'}),
+    output: Flags.string({description: 'Also write the JSON result to this file (atomically).'}),
+    gpu: Flags.string({
+      description: 'With --gguf: use a GPU when usable (auto) or never (cpu).',
+      options: ['auto', 'cpu'],
+      default: 'auto',
+    }),
+    threads: Flags.integer({
+      description: 'With --gguf: CPU threads [default: half the logical cores].',
+      min: 1,
+      max: 1024,
+    }),
+    timeout: Flags.integer({description: 'Per-request timeout in seconds.', min: 1, max: 3600, default: 300}),
+    insecure: Flags.boolean({description: 'Accept an invalid TLS certificate.'}),
+  }
+
+  async run(): Promise<BenchResult> {
+    const f = this.flags
+    const result = await runBench({
+      endpoint: f.endpoint,
+      gguf: f.gguf,
+      apiKey: f['api-key'],
+      model: f.model,
+      concurrency: f.concurrency,
+      rate: f.rate,
+      requests: f.requests,
+      durationSec: f.duration,
+      inputTokens: f['input-tokens'],
+      outputTokens: f['output-tokens'],
+      seed: f.seed,
+      slo: f.slo,
+      ignoreEos: f['ignore-eos'],
+      gpu: f.gpu as 'auto' | 'cpu',
+      threads: f.threads,
+      timeoutSec: f.timeout,
+      insecure: f.insecure,
+      onProgress: this.progress(),
+    })
+    if (f.output) await writeFileAtomic(resolve(f.output), `${JSON.stringify(result, null, 2)}\n`)
+    this.render(renderBench(result, this.style))
+    if (result.levels.some((l) => l.failed > 0)) this.setExitCode(ExitCode.Findings)
+    return result
+  }
+}

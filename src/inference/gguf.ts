@@ -1,0 +1,125 @@
+import {cpus, loadavg} from 'node:os'
+
+import {LlmsecError} from '../core/errors.js'
+import {pathExists} from '../core/fs.js'
+
+type LlamaModule = typeof import('node-llama-cpp')
+type LlamaModel = Awaited<ReturnType<Awaited<ReturnType<LlamaModule['getLlama']>>['loadModel']>>
+
+export const NODE_LLAMA_CPP_VERSION = '3.21.1'
+
+/** Loads node-llama-cpp on first use only, so commands that do not run a GGUF never pay for it. */
+export async function importNodeLlamaCpp(): Promise<LlamaModule> {
+  try {
+    return await import('node-llama-cpp')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
+      throw new LlmsecError('--gguf needs node-llama-cpp, which is not installed.', 'TOOL_MISSING', 2, [
+        `Install it beside llmsec: npm install --save-exact node-llama-cpp@${NODE_LLAMA_CPP_VERSION}`,
+      ])
+    }
+    throw error
+  }
+}
+
+export interface GgufOptions {
+  /** CPU threads (default: half the logical cores, about the physical ones, as llama.cpp). */
+  threads?: number
+  /** 'auto' uses a GPU when node-llama-cpp finds a usable one; 'cpu' never does. */
+  gpu?: 'auto' | 'cpu'
+  contextSize?: number
+}
+
+export interface GenerateResult {
+  text: string
+  promptTokens: number
+  tokens: number
+  /** Time to evaluate the prompt (prompt processing). */
+  promptMs: number
+  /** Time to generate the tokens after the prompt. */
+  generateMs: number
+}
+
+/** A GGUF model loaded in-process with one context sequence; calls are serialised. */
+export interface GgufRunner {
+  modelName: string
+  threads: number
+  gpu: string | false
+  trainContextSize: number
+  generate(prompt: string, options: {maxTokens: number; onToken?: (text: string) => void}): Promise<GenerateResult>
+  countTokens(text: string): number
+  close(): Promise<void>
+}
+
+/** Loads a GGUF file with node-llama-cpp's prebuilt binaries (never builds, never downloads). */
+export async function loadGguf(path: string, options: GgufOptions = {}): Promise<GgufRunner> {
+  if (!(await pathExists(path))) throw new LlmsecError(`${path} does not exist.`, 'INPUT_NOT_FOUND')
+  const mod = await importNodeLlamaCpp()
+  const llama = await mod.getLlama({
+    gpu: options.gpu === 'cpu' ? false : 'auto',
+    build: 'never',
+    skipDownload: true,
+    progressLogs: false,
+    logLevel: mod.LlamaLogLevel.error,
+  })
+  let model: LlamaModel
+  try {
+    model = await llama.loadModel({modelPath: path})
+  } catch (error) {
+    await llama.dispose()
+    const why = error instanceof Error ? error.message.split('\n')[0] : String(error)
+    throw new LlmsecError(`${path} is not a loadable GGUF model: ${why}`, 'INPUT_MALFORMED')
+  }
+  // Oversubscribed threads make llama.cpp spin-wait: on a busy 2-core host 2 threads ran 60x slower than 1.
+  const threads = options.threads ?? Math.max(1, Math.floor(cpus().length / 2))
+  const contextSize = Math.min(options.contextSize ?? 2048, model.trainContextSize)
+  const context = await model.createContext({contextSize, threads})
+  const sequence = context.getSequence()
+  let queue: Promise<unknown> = Promise.resolve()
+
+  const generateNow = async (prompt: string, maxTokens: number, onToken?: (text: string) => void) => {
+    await sequence.clearHistory()
+    const bos = model.tokens.bos
+    const promptTokens = [...(bos === null ? [] : [bos]), ...model.tokenize(prompt, false)]
+    const limit = Math.max(0, Math.min(maxTokens, contextSize - promptTokens.length - 1))
+    const started = performance.now()
+    if (promptTokens.length > 1) await sequence.evaluateWithoutGeneratingNewTokens(promptTokens.slice(0, -1))
+    const promptMs = performance.now() - started
+    const out: (typeof promptTokens)[number][] = []
+    const generateStarted = performance.now()
+    if (limit > 0) {
+      for await (const token of sequence.evaluate(promptTokens.slice(-1), {temperature: 0})) {
+        if (model.isEogToken(token)) break
+        out.push(token)
+        onToken?.(model.detokenize([token], false, out.slice(-8, -1)))
+        if (out.length >= limit) break
+      }
+    }
+    const generateMs = performance.now() - generateStarted
+    return {text: model.detokenize(out), promptTokens: promptTokens.length, tokens: out.length, promptMs, generateMs}
+  }
+
+  return {
+    modelName: path.split('/').pop() ?? path,
+    threads,
+    gpu: llama.gpu,
+    trainContextSize: model.trainContextSize,
+    generate(prompt, {maxTokens, onToken}) {
+      const run = queue.then(() => generateNow(prompt, maxTokens, onToken))
+      queue = run.catch(() => undefined)
+      return run
+    },
+    countTokens: (text) => model.tokenize(text, false).length,
+    async close() {
+      await context.dispose()
+      await model.dispose()
+      await llama.dispose()
+    },
+  }
+}
+
+/** The 1, 5 and 15 minute load averages, rounded, recorded with in-process figures. */
+export function currentLoadAverage(): number[] {
+  return loadavg().map((v) => Math.round(v * 100) / 100)
+}

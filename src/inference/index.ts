@@ -1,0 +1,24 @@
+/** The inference domain: endpoint clients, smoke probes and the benchmark. */
+export type * from './inference.types.js'
+export {benchEndpoint, summariseLevel, type BenchOptions, type RequestSample} from './bench.js'
+export {benchGguf} from './bench-gguf.js'
+export {detectCanary, makeCanary, CANARY_ATTACKS} from './canary.js'
+export {importNodeLlamaCpp, loadGguf, NODE_LLAMA_CPP_VERSION, type GgufOptions, type GgufRunner} from './gguf.js'
+export {httpRequest, streamSse} from './http-client.js'
+export {identifyServer, identifyFromAnswer, identifyFromHeaders} from './identify.js'
+export {findVulnerabilities, knownVulnerabilities, parseVersion, compareVersions} from './known-vulnerable.js'
+export {normaliseBaseUrl, streamChat, chatCompletion, listModels} from './openai-client.js'
+export {makePrompt} from './prompts.js'
+export {createRng, poissonArrivals} from './rng.js'
+export {smokeEndpoint, smokeGguf, type SmokeOptions} from './smoke.js'
+export {SseParser, type SseEvent} from './sse-parser.js'
+export {parseSlo, percentile, summarise} from './stats.js'
+export {
+  endpointsFromRuntimes,
+  resolveSmokeTargets,
+  type ResolvedTarget,
+  type RuntimeLike,
+  type SmokeTargetsInput,
+} from './targets.js'
+export {runSmoke, smokeFailed, smokeTargets, type SmokeRun} from './run-smoke.js'
+export {parseList, runBench, type BenchRequest} from './run-bench.js'

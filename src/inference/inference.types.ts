@@ -1,0 +1,129 @@
+/** Shared types of the inference domain: targets, smoke checks and bench results. */
+
+export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip'
+export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical'
+
+/** One smoke check result. `evidence` is one human line; `data` holds numbers and lists. */
+export interface SmokeCheck {
+  id: string
+  status: CheckStatus
+  severity: Severity
+  evidence: string
+  data?: Record<string, unknown>
+}
+
+export type ServerKind = 'vllm' | 'ollama' | 'llama.cpp' | 'tgi' | 'lmstudio' | 'unknown'
+
+export interface ServerIdentity {
+  kind: ServerKind
+  version: string | null
+  /** Which route or header told us (e.g. "GET /api/version"). */
+  source: string | null
+}
+
+/** An OpenAI-compatible HTTP endpoint. */
+export interface EndpointTarget {
+  /** Base URL without a trailing slash and without /v1, e.g. http://127.0.0.1:8000. */
+  baseUrl: string
+  apiKey?: string
+  model?: string
+  /** Per-request timeout in milliseconds. */
+  timeoutMs?: number
+  /** Accept invalid TLS certificates (transport.tls still reports them). */
+  insecure?: boolean
+}
+
+/** Where the smoke test ran. */
+export interface TargetDescription {
+  kind: 'endpoint' | 'gguf'
+  /** The URL or the GGUF file path. */
+  location: string
+  model: string | null
+}
+
+export interface SmokeReport {
+  target: TargetDescription
+  server: {kind: ServerKind | 'node-llama-cpp'; version: string | null}
+  checks: SmokeCheck[]
+  summary: {pass: number; fail: number; warn: number; skip: number}
+  /** In-process generation figures (--gguf only). */
+  generation?: GenerationFigures
+}
+
+export interface GenerationFigures {
+  promptTokens: number
+  tokensGenerated: number
+  tokensPerSec: number
+  promptTokensPerSec: number
+  threads: number
+  gpu: string | false
+}
+
+/** mean and percentiles of one metric, in milliseconds; null when there were no samples. */
+export interface MetricSummary {
+  mean: number | null
+  p50: number | null
+  p90: number | null
+  p95: number | null
+  p99: number | null
+}
+
+export interface BenchLevel {
+  /** Closed loop: number of concurrent clients; open loop: null. */
+  concurrency: number | null
+  /** Open loop: requests per second (Poisson arrivals); closed loop: null. */
+  rate: number | null
+  completed: number
+  failed: number
+  durationMs: number
+  ttftMs: MetricSummary
+  itlMs: MetricSummary
+  tpotMs: MetricSummary
+  e2eMs: MetricSummary
+  inputTokens: number
+  outputTokens: number
+  outputTokensPerSec: number
+  requestsPerSec: number
+  /** Good requests (meeting every --slo) per second; null without --slo. */
+  goodput: number | null
+  goodRequests: number | null
+  /** Where token counts came from. */
+  tokenCounts: 'usage' | 'native' | 'approximate'
+  /** First few distinct failure reasons. */
+  errors: string[]
+}
+
+export interface SloSpec {
+  ttftMs?: number
+  tpotMs?: number
+  e2eMs?: number
+}
+
+export interface GgufBenchFigures {
+  model: string
+  threads: number
+  gpu: string | false
+  loadAvg: number[]
+  promptTokens: number
+  generatedTokens: number
+  repetitions: number
+  /** Prompt processing tokens/s (llama-bench "pp"). */
+  ppTokensPerSec: number
+  /** Generation tokens/s (llama-bench "tg"). */
+  tgTokensPerSec: number
+}
+
+export interface BenchResult {
+  target: TargetDescription
+  server: {kind: ServerKind | 'node-llama-cpp'; version: string | null}
+  options: {
+    inputTokens: number
+    outputTokens: number
+    requests: number
+    durationMs: number
+    seed: number
+    slo: SloSpec | null
+  }
+  levels: BenchLevel[]
+  gguf?: GgufBenchFigures
+}

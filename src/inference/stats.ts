@@ -1,0 +1,62 @@
+import type {MetricSummary, SloSpec} from './inference.types.js'
+
+/** Percentile with linear interpolation between closest ranks (numpy's default, as vLLM's benchmark). */
+export function percentile(sorted: number[], p: number): number | null {
+  if (sorted.length === 0) return null
+  const rank = (p / 100) * (sorted.length - 1)
+  const low = Math.floor(rank)
+  const high = Math.ceil(rank)
+  return sorted[low] + (sorted[high] - sorted[low]) * (rank - low)
+}
+
+const round = (value: number | null) => (value === null ? null : Math.round(value * 1000) / 1000)
+
+/** mean, p50, p90, p95, p99 of a list of samples (milliseconds, rounded to µs). */
+export function summarise(samples: number[]): MetricSummary {
+  if (samples.length === 0) return {mean: null, p50: null, p90: null, p95: null, p99: null}
+  const sorted = [...samples].sort((a, b) => a - b)
+  const mean = sorted.reduce((sum, v) => sum + v, 0) / sorted.length
+  return {
+    mean: round(mean),
+    p50: round(percentile(sorted, 50)),
+    p90: round(percentile(sorted, 90)),
+    p95: round(percentile(sorted, 95)),
+    p99: round(percentile(sorted, 99)),
+  }
+}
+
+/** Time per output token after the first: (e2e - ttft) / (tokens - 1); null for one token. */
+export function timePerOutputToken(e2eMs: number, ttftMs: number, outputTokens: number): number | null {
+  return outputTokens > 1 ? (e2eMs - ttftMs) / (outputTokens - 1) : null
+}
+
+export interface RequestTiming {
+  ttftMs: number | null
+  tpotMs: number | null
+  e2eMs: number
+}
+
+/** Whether a finished request meets every objective of an SLO (a missing value never meets one). */
+export function meetsSlo(timing: RequestTiming, slo: SloSpec): boolean {
+  if (slo.ttftMs !== undefined && (timing.ttftMs === null || timing.ttftMs > slo.ttftMs)) return false
+  // A one-token answer has no TPOT; like vLLM's benchmark, it counts as meeting a TPOT objective.
+  if (slo.tpotMs !== undefined && timing.tpotMs !== null && timing.tpotMs > slo.tpotMs) return false
+  if (slo.e2eMs !== undefined && timing.e2eMs > slo.e2eMs) return false
+  return true
+}
+
+/** Parses "ttft=200,tpot=50[,e2e=5000]" (milliseconds). Returns an error message or the SLO. */
+export function parseSlo(text: string): SloSpec | string {
+  const slo: SloSpec = {}
+  const keys = {ttft: 'ttftMs', tpot: 'tpotMs', e2e: 'e2eMs'} as const
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const match = /^(ttft|tpot|e2e)=(\d+(?:\.\d+)?)(?:ms)?$/.exec(part)
+    if (!match) return `--slo part "${part}" is not KEY=MS with KEY one of ttft, tpot, e2e`
+    slo[keys[match[1] as keyof typeof keys]] = Number(match[2])
+  }
+  if (Object.keys(slo).length === 0) return '--slo is empty; expected e.g. ttft=200,tpot=50'
+  return slo
+}

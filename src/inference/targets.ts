@@ -1,0 +1,87 @@
+import type {LlmsecConfig} from '../core/config.js'
+import {LlmsecError} from '../core/errors.js'
+import type {EndpointTarget} from './inference.types.js'
+import {normaliseBaseUrl} from './openai-client.js'
+
+export type ResolvedTarget = {kind: 'endpoint'; target: EndpointTarget} | {kind: 'gguf'; path: string}
+
+/** The part of an inventory runtime smoke needs (src/hardware's InferenceRuntime fits it). */
+export interface RuntimeLike {
+  kind: string
+  listening: {address: string; port: number; protocol: string}[]
+}
+
+export interface SmokeTargetsInput {
+  endpoint?: string
+  gguf?: string
+  apiKey?: string
+  model?: string
+  timeoutMs?: number
+  insecure?: boolean
+  config: LlmsecConfig
+  env?: Record<string, string | undefined>
+  /** Runtimes found on this host (llmsec inventory); used only with neither --endpoint nor --gguf. */
+  runtimes?: RuntimeLike[]
+}
+
+/** Runtime kinds that serve an OpenAI-compatible HTTP API (Triton and Ray speak other protocols). */
+const HTTP_RUNTIMES = new Set(['ollama', 'vllm', 'llama.cpp', 'tgi', 'lm-studio', 'localai'])
+
+/**
+ * Local URLs of the runtimes' listening TCP sockets. A wildcard bind is reached through
+ * loopback, so smoke never sends traffic off this host for discovered runtimes.
+ */
+export function endpointsFromRuntimes(runtimes: RuntimeLike[]): string[] {
+  const urls = new Set<string>()
+  for (const runtime of runtimes) {
+    if (!HTTP_RUNTIMES.has(runtime.kind)) continue
+    for (const socket of runtime.listening) {
+      if (!socket.protocol.startsWith('tcp')) continue
+      const address = socket.address
+      const host = address === '0.0.0.0' || address === '*' ? '127.0.0.1' : address === '::' ? '[::1]' : address
+      if (!/^(127\.|\[?::1\]?$|localhost$)/.test(host)) continue
+      urls.add(`http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${socket.port}`)
+    }
+  }
+  return [...urls]
+}
+
+/**
+ * Decides what smoke tests: --endpoint, else --gguf, else the config file's endpoints and
+ * the runtimes found on this host. Both flags at once, or nothing to test, is a usage error.
+ */
+export function resolveSmokeTargets(input: SmokeTargetsInput): ResolvedTarget[] {
+  const env = input.env ?? {}
+  if (input.endpoint && input.gguf) {
+    throw new LlmsecError('Give either --endpoint or --gguf, not both.', 'USAGE', 2)
+  }
+  const common = {timeoutMs: input.timeoutMs, insecure: input.insecure}
+  if (input.gguf) return [{kind: 'gguf', path: input.gguf}]
+  if (input.endpoint) {
+    const baseUrl = normaliseBaseUrl(input.endpoint)
+    return [{kind: 'endpoint', target: {baseUrl, apiKey: input.apiKey, model: input.model, ...common}}]
+  }
+  const targets: ResolvedTarget[] = []
+  const seen = new Set<string>()
+  for (const entry of input.config.endpoints ?? []) {
+    const baseUrl = normaliseBaseUrl(entry.url)
+    seen.add(baseUrl)
+    const apiKey = entry.apiKeyEnv ? env[entry.apiKeyEnv] : input.apiKey
+    targets.push({kind: 'endpoint', target: {baseUrl, apiKey, model: entry.model ?? input.model, ...common}})
+  }
+  for (const url of endpointsFromRuntimes(input.runtimes ?? [])) {
+    const baseUrl = normaliseBaseUrl(url)
+    if (seen.has(baseUrl)) continue
+    seen.add(baseUrl)
+    targets.push({kind: 'endpoint', target: {baseUrl, apiKey: input.apiKey, model: input.model, ...common}})
+  }
+  if (targets.length === 0) {
+    throw new LlmsecError(
+      'Nothing to smoke-test: no --endpoint, no --gguf, no endpoints in the config file and no running inference server found.',
+      'USAGE',
+      2,
+      ['llmsec smoke --endpoint http://127.0.0.1:8000, or list endpoints under `endpoints:` in llmsec.yaml.'],
+    )
+  }
+  return targets
+}

@@ -1,0 +1,76 @@
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {runCli, runCliJson} from '../helpers/cli.js'
+import {skipReason} from '../helpers/env.js'
+import {hasStoriesModel, storiesModel} from '../helpers/models.js'
+import {startScriptedServer, type ScriptedServer} from '../helpers/scripted-server.js'
+import {schemaErrors} from '../helpers/validate-json.js'
+
+interface Report {
+  target: {kind: string}
+  checks: {id: string; status: string}[]
+  generation?: {tokensGenerated: number; tokensPerSec: number}
+}
+
+describe('llmsec smoke', () => {
+  let server: ScriptedServer
+  beforeAll(async () => {
+    server = await startScriptedServer({kind: 'ollama', version: '0.1.30', managementExposed: true})
+  })
+  afterAll(async () => server?.close())
+
+  it.skipIf(skipReason(!hasStoriesModel, `${storiesModel} is absent`))(
+    'passes on the real GGUF in-process and reports tokens generated and tokens/s',
+    async () => {
+      const run = await runCliJson<Report>(['smoke', '--gguf', storiesModel, '--threads', '1', '--gpu', 'cpu'], {
+        timeoutMs: 180_000,
+      })
+      expect(run.exitCode).toBe(0)
+      expect(schemaErrors('smoke', run.json)).toBeNull()
+      expect(run.json.target.kind).toBe('gguf')
+      expect(run.json.generation?.tokensGenerated).toBeGreaterThan(0)
+      expect(run.json.generation?.tokensPerSec).toBeGreaterThan(0)
+      expect(run.json.checks.filter((c) => c.status === 'fail')).toEqual([])
+    },
+    240_000,
+  )
+
+  it('exits 1 with findings against an exposed Ollama and prints a table', async () => {
+    const run = await runCli(['smoke', '--endpoint', server.url, '--burst', '3'])
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toMatch(/FAIL\s+critical\s+ollama\.management-exposed/)
+    expect(run.stdout).toMatch(/CVE-2024-37032/)
+  })
+
+  it('rejects --endpoint with --gguf, a bad URL, and no target at all (exit 2, one line)', async () => {
+    const both = await runCliJson<{error: {code: string; message: string}}>([
+      'smoke',
+      '--endpoint',
+      server.url,
+      '--gguf',
+      'x.gguf',
+    ])
+    expect(both.exitCode).toBe(2)
+    expect(both.json.error.message).toMatch(/not both/)
+    const bad = await runCli(['smoke', '--endpoint', 'not a url'])
+    expect(bad.exitCode).toBe(2)
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1)
+    const none = await runCli(['smoke', '--config', '/dev/null'])
+    expect(none.exitCode).toBe(2)
+    expect(none.stderr).toMatch(/Nothing to smoke-test/)
+  })
+
+  it('says clearly when the endpoint is unreachable', async () => {
+    const closed = await startScriptedServer({kind: 'vllm'})
+    await closed.close()
+    const run = await runCli(['smoke', '--endpoint', closed.url])
+    expect(run.exitCode).toBe(2)
+    expect(run.stderr).toMatch(/Cannot reach http:\/\/127\.0\.0\.1:\d+\/v1\/models: ECONNREFUSED/)
+  })
+
+  it('refuses a GGUF that does not exist', async () => {
+    const run = await runCli(['smoke', '--gguf', '/nonexistent/model.gguf'])
+    expect(run.exitCode).toBe(2)
+    expect(run.stderr).toMatch(/does not exist/)
+  })
+})
