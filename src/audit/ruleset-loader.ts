@@ -119,7 +119,7 @@ async function inheritRules(loaded: LoadedYaml<RulesetSpec>, chain: string[]): P
     if ([...chain, loaded.file].includes(file))
       fail(loaded, pointer, `extends ${spec.ruleset}: circular extends (${[...chain, file].join(' → ')})`)
     if (!existsSync(file)) fail(loaded, pointer, `extends ${spec.ruleset}: no such ruleset (${file})`)
-    const base = await loadRulesetFile(file, [...chain, loaded.file], false)
+    const base = await loadRulesetFile(file, [...chain, loaded.file])
     const inherited = new Map(base.rules.map((r) => [r.id, r]))
     for (const [j, id] of (spec.remove ?? []).entries()) {
       if (!inherited.delete(id)) fail(loaded, `${pointer}/remove/${j}`, `remove: ${id} is not a rule of ${base.id}`)
@@ -189,7 +189,20 @@ function checkFrameworkCoverage(loaded: LoadedYaml<RulesetSpec>, rules: Resolved
   }
 }
 
-async function loadRulesetFile(file: string, chain: string[], builtIn: boolean): Promise<ResolvedRuleset> {
+/** Parsed rulesets by file: `--ruleset all` extends baseline seven times, parse it once. */
+const parsed = new Map<string, Promise<ResolvedRuleset>>()
+
+function loadRulesetFile(file: string, chain: string[]): Promise<ResolvedRuleset> {
+  // A file resolves to the same rules whichever ruleset extends it (cycles fail on first load).
+  let promise = parsed.get(file)
+  if (!promise) {
+    promise = parseRulesetFile(file, chain)
+    parsed.set(file, promise)
+  }
+  return promise
+}
+
+async function parseRulesetFile(file: string, chain: string[]): Promise<ResolvedRuleset> {
   if (chain.length > MAX_EXTENDS_DEPTH)
     throw new LlmsecError(`${file}: extends nests deeper than ${MAX_EXTENDS_DEPTH}`, 'RULESET_INVALID')
   const loaded = await loadYamlFile<RulesetSpec>(file, rulesetSchema)
@@ -198,6 +211,7 @@ async function loadRulesetFile(file: string, chain: string[], builtIn: boolean):
   const list = [...rules.values()]
   checkFrameworkCoverage(loaded, list)
   const {id, title, version, description, framework} = loaded.data
+  const builtIn = dirname(file) === builtInRulesetDir()
   return {id, title, version, description: description ?? '', framework, file, builtIn, rules: list}
 }
 
@@ -215,5 +229,5 @@ export async function loadRuleset(ref: string): Promise<ResolvedRuleset> {
       'INPUT_NOT_FOUND',
     )
   }
-  return loadRulesetFile(file, [], builtIn)
+  return loadRulesetFile(file, [])
 }

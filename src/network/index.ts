@@ -1,0 +1,2 @@
+export {isLoopbackAddress, isWildcardAddress, listListeningSockets, parseProcNet} from './sockets.js'
+export type {ListeningSocket, SocketScan} from './sockets.js'

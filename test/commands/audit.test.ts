@@ -1,0 +1,94 @@
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {Ajv} from 'ajv'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import type {AuditResult, RuleResult} from '../../src/audit/index.js'
+import {buildCarelessRoot, buildHardenedRoot, CARELESS_FAILURES} from '../helpers/audit-roots.js'
+import {repoRoot, runCli, runCliJson} from '../helpers/cli.js'
+import {removeRoot} from '../helpers/rootfs.js'
+
+const schema = JSON.parse(readFileSync(join(repoRoot, 'docs', 'json', 'audit.schema.json'), 'utf8')) as object
+const validate = new Ajv({allErrors: true, strict: false}).compile(schema)
+
+function resultsOf(json: AuditResult, ruleset = 'baseline'): Map<string, RuleResult> {
+  const rs = json.rulesets.find((r) => r.id === ruleset)
+  if (!rs) throw new Error(`no ruleset ${ruleset} in output`)
+  return new Map(rs.results.map((r) => [r.ruleId, r]))
+}
+
+describe('llmsec audit --root (end to end)', () => {
+  let careless: string
+  let hardened: string
+  beforeAll(async () => {
+    careless = await buildCarelessRoot()
+    hardened = await buildHardenedRoot()
+  })
+  afterAll(async () => {
+    await removeRoot(careless)
+    await removeRoot(hardened)
+  })
+
+  it('scores a careless LLM host ≤ 40 and fails the expected rules with control mappings', async () => {
+    const run = await runCliJson<AuditResult>(['audit', '--root', careless, '--ruleset', 'all'])
+    expect(validate(run.json), JSON.stringify(validate.errors)).toBe(true)
+    expect(run.exitCode).toBe(1)
+    expect(run.json.score).toBeLessThanOrEqual(40)
+    expect(run.json.rulesets.map((r) => r.id).sort()).toEqual([
+      'baseline',
+      'fedramp-moderate',
+      'gdpr',
+      'hipaa',
+      'owasp-llm-top10',
+      'pci-dss',
+      'sox',
+    ])
+    const baseline = resultsOf(run.json)
+    for (const id of CARELESS_FAILURES) expect(baseline.get(id)?.status, id).toBe('fail')
+    expect(baseline.get('inference-bind-loopback')?.evidence.join(' ')).toContain('0.0.0.0')
+    expect(baseline.get('inference-bind-loopback')?.location).toBe('/etc/systemd/system/ollama.service')
+    expect(baseline.get('secret-files-private')?.evidence.join(' ')).toContain('/home/alice/.cache/huggingface/token')
+    const hipaa = resultsOf(run.json, 'hipaa')
+    expect(hipaa.get('auditd-active')?.controls.hipaa).toContain('164.312(b)')
+    expect(resultsOf(run.json, 'pci-dss').get('firewall-configured')?.controls['pci-dss']).toContain('1.3.1')
+    expect(resultsOf(run.json, 'owasp-llm-top10').get('no-pickle-models')?.controls['owasp-llm']).toEqual([
+      'LLM03:2025',
+    ])
+    // Live checks cannot run against a root filesystem: skipped, with the reason.
+    const live = baseline.get('firewall-default-deny')
+    expect(live?.status).toBe('skip')
+    expect(live?.reason).toMatch(/--root/)
+  })
+
+  it('exits 1 with --fail-under 80 on the careless root even with --fail-on none', async () => {
+    const run = await runCli(['audit', '--root', careless, '--fail-under', '80', '--fail-on', 'none'])
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout.split('\n')[0]).toMatch(/^Score \d+\.\d\/100 /)
+    expect(run.stdout).toMatch(/CRITICAL \(1 failed\)[\s\S]*inference-bind-loopback/)
+    expect(run.stdout).toMatch(/fix: /)
+  })
+
+  it('scores a hardened host ≥ 90 on every built-in ruleset and exits 0', async () => {
+    const run = await runCliJson<AuditResult>(['audit', '--root', hardened, '--ruleset', 'all', '--fail-under', '90'])
+    expect(validate(run.json), JSON.stringify(validate.errors)).toBe(true)
+    for (const rs of run.json.rulesets) expect(rs.score, rs.id).toBeGreaterThanOrEqual(90)
+    expect(run.json.summary.fail).toBe(0)
+    expect(run.exitCode).toBe(0)
+  })
+})
+
+describe('llmsec audit on this machine', () => {
+  it('finishes, prints a score first and explains every skip', async () => {
+    const run = await runCli(['audit', '--fail-on', 'none'])
+    expect(run.exitCode).toBe(0)
+    expect(run.stdout.split('\n')[0]).toMatch(/^Score \d+\.\d\/100 +\(host /)
+    const json = await runCliJson<AuditResult>(['audit', '--fail-on', 'none'])
+    expect(validate(json.json), JSON.stringify(validate.errors)).toBe(true)
+    for (const result of json.json.rulesets[0].results.filter((r) => r.status === 'skip')) {
+      expect(result.reason, result.ruleId).toMatch(/\w{4,}/)
+      expect(run.stdout).toContain(result.ruleId)
+    }
+    expect(run.stdout).toMatch(/\d+ passed, \d+ failed, \d+ warnings, \d+ skipped, \d+ errors/)
+  })
+})

@@ -1,0 +1,50 @@
+import {chmod, mkdir, mkdtemp, rm, symlink, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {dirname, join} from 'node:path'
+
+/** A file to create: text, or bytes, with an optional mode; or a symlink target; or a directory. */
+export type RootEntry =
+  string | Uint8Array | {content: string | Uint8Array; mode?: number} | {link: string} | {dir: number}
+export type RootSpec = Record<string, RootEntry>
+
+/** Builds a root filesystem under a fresh temporary directory; returns its path. */
+export async function buildRoot(spec: RootSpec, prefix = 'llmsec-root-'): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), prefix))
+  await addToRoot(root, spec)
+  return root
+}
+
+export async function addToRoot(root: string, spec: RootSpec): Promise<void> {
+  for (const [path, entry] of Object.entries(spec)) {
+    const target = join(root, path)
+    if (typeof entry === 'object' && 'dir' in entry) {
+      await mkdir(target, {recursive: true})
+      await chmod(target, entry.dir)
+      continue
+    }
+    await mkdir(dirname(target), {recursive: true})
+    if (typeof entry === 'object' && 'link' in entry) {
+      await symlink(entry.link, target)
+      continue
+    }
+    const {content, mode} =
+      typeof entry === 'string' || entry instanceof Uint8Array ? {content: entry, mode: 0o644} : entry
+    await writeFile(target, content)
+    await chmod(target, mode ?? 0o644)
+  }
+}
+
+export async function removeRoot(root: string): Promise<void> {
+  await rm(root, {recursive: true, force: true})
+}
+
+/** A minimal valid pickle (protocol 4: BININT1 1, STOP), the way torch.save's legacy format starts. */
+export const PICKLE_BYTES = Uint8Array.from([0x80, 0x04, 0x4b, 0x01, 0x2e])
+
+/** A minimal valid safetensors file: 8-byte little-endian header length, JSON header, no tensors. */
+export function safetensorsBytes(): Uint8Array {
+  const header = Buffer.from('{"__metadata__":{"format":"pt"}}')
+  const length = Buffer.alloc(8)
+  length.writeBigUInt64LE(BigInt(header.length))
+  return Buffer.concat([length, header])
+}

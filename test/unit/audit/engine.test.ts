@@ -1,0 +1,101 @@
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {exitCodeFor, loadRuleset, runAudit, type AuditResult, type RuleResult} from '../../../src/audit/index.js'
+import {controlFamily, scoreControlFamilies, scoreResults} from '../../../src/audit/score.js'
+import {createTestFacts} from '../../helpers/check-context.js'
+import {buildCarelessRoot} from '../../helpers/audit-roots.js'
+import {removeRoot} from '../../helpers/rootfs.js'
+
+const result = (status: RuleResult['status'], severity: RuleResult['severity'], controls = {}): RuleResult => ({
+  ruleId: `${status}-${severity}`,
+  title: 't',
+  status,
+  severity,
+  controls,
+  evidence: [],
+  remediation: '',
+})
+
+describe('score', () => {
+  it('is a severity-weighted pass ratio; warn counts half; skip and error do not count', () => {
+    expect(scoreResults([result('pass', 'critical'), result('fail', 'low')])).toBe(90.9)
+    expect(scoreResults([result('warn', 'high')])).toBe(50)
+    expect(scoreResults([result('skip', 'high'), result('error', 'critical')])).toBe(100)
+    expect(scoreResults([result('fail', 'info'), result('pass', 'low')])).toBe(100)
+  })
+
+  it('groups controls into families per framework', () => {
+    expect(controlFamily('nist-800-53', 'SC-7(5)')).toBe('SC')
+    expect(controlFamily('pci-dss', '10.5.1')).toBe('10')
+    expect(controlFamily('hipaa', '164.312(a)(2)(iv)')).toBe('164.312(a)')
+    expect(controlFamily('gdpr', 'Art. 32(1)(b)')).toBe('Art. 32')
+    const families = scoreControlFamilies([
+      result('pass', 'high', {'nist-800-53': ['AU-2', 'AU-12']}),
+      result('fail', 'high', {'nist-800-53': ['AU-11', 'SC-7']}),
+    ])
+    expect(families.find((f) => f.family === 'AU')).toMatchObject({score: 50, pass: 1, fail: 1})
+    expect(families.find((f) => f.family === 'SC')).toMatchObject({score: 0, fail: 1})
+  })
+
+  it('applies --fail-on and --fail-under', () => {
+    const audit = (results: RuleResult[], score: number): AuditResult => ({
+      score,
+      rulesets: [{id: 'x', score, results}],
+      summary: {pass: 0, fail: 0, warn: 0, skip: 0, error: 0},
+    })
+    const medium = audit([result('fail', 'medium')], 95)
+    expect(exitCodeFor(medium, {})).toBe(0)
+    expect(exitCodeFor(medium, {failOn: 'medium'})).toBe(1)
+    expect(exitCodeFor(medium, {failOn: 'none', failUnder: 96})).toBe(1)
+    expect(exitCodeFor(audit([result('fail', 'critical')], 99), {failOn: 'none'})).toBe(0)
+  })
+})
+
+describe('runAudit', () => {
+  let root: string
+  beforeAll(async () => {
+    root = await buildCarelessRoot()
+  })
+  afterAll(() => removeRoot(root))
+
+  it('runs only --rule ids and rejects an unknown one', async () => {
+    const rulesets = [await loadRuleset('baseline')]
+    const out = await runAudit({rulesets, root, rules: ['no-pickle-models']})
+    expect(out.rulesets[0].results.map((r) => r.ruleId)).toEqual(['no-pickle-models'])
+    expect(out.rulesets[0].results[0]).toMatchObject({
+      status: 'fail',
+      location: '/srv/models/llama-ft/pytorch_model.bin',
+    })
+    await expect(runAudit({rulesets, root, rules: ['nope']})).rejects.toThrow(/no rule nope in ruleset baseline/)
+  })
+
+  it('skips live checks and unmet appliesWhen with reasons under --root', async () => {
+    const out = await runAudit({rulesets: [await loadRuleset('baseline')], root})
+    const byId = new Map(out.rulesets[0].results.map((r) => [r.ruleId, r]))
+    expect(byId.get('inference-ports-loopback')?.reason).toBe(
+      'listener-exposure needs the running host; --root audits files only',
+    )
+    expect(byId.get('gpu-ecc-enabled')?.status).toBe('skip')
+    expect(byId.get('docker-group-empty')?.reason).toBe('Docker is not installed (no docker group)')
+    expect(out.root).toBe(root)
+  })
+
+  it('shares facts across rulesets and times out a hanging check with an error', async () => {
+    const facts = createTestFacts({root, live: false})
+    const rulesets = [await loadRuleset('baseline'), await loadRuleset('hipaa')]
+    await runAudit({rulesets, root, facts})
+    for (const [id, count] of facts.gatherCounts) expect(count, id).toBe(1)
+    const hanging = createTestFacts({root, live: false})
+    // A users fact that never arrives: checks needing it must end as errors after the timeout.
+    ;(hanging as unknown as {pending: Map<string, Promise<unknown>>}).pending.set('users', new Promise(() => {}))
+    const out = await runAudit({
+      rulesets: [rulesets[0]],
+      root,
+      facts: hanging,
+      timeoutMs: 200,
+      rules: ['secret-files-private'],
+    })
+    expect(out.rulesets[0].results[0]).toMatchObject({status: 'error'})
+    expect(out.rulesets[0].results[0].reason).toMatch(/timed out after 200 ms/)
+  })
+})
