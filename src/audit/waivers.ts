@@ -34,9 +34,22 @@ function checkWaivers(loaded: LoadedYaml<WaiversFile>): LoadedWaivers {
   return {file: loaded.file, waivers}
 }
 
+/**
+ * yaml's toJS() throws a ReferenceError for an unresolved or excessive alias (`*a`), which
+ * src/core/yaml.ts does not catch yet: turn it into an input error too.
+ */
+function asInputError(error: unknown, file: string): unknown {
+  if (error instanceof LlmsecError || !(error instanceof Error)) return error
+  return new LlmsecError(`${file}: YAML error: ${error.message.split('\n')[0]}`, 'INPUT_MALFORMED')
+}
+
 /** Parses waivers YAML text (exit 2 with file:line:column when malformed). */
 export function parseWaivers(text: string, file: string): LoadedWaivers {
-  return checkWaivers(parseYaml<WaiversFile>(text, file, waiversSchema))
+  try {
+    return checkWaivers(parseYaml<WaiversFile>(text, file, waiversSchema))
+  } catch (error) {
+    throw asInputError(error, file)
+  }
 }
 
 /**
@@ -45,7 +58,12 @@ export function parseWaivers(text: string, file: string): LoadedWaivers {
  */
 export async function loadWaivers(file: string | undefined): Promise<LoadedWaivers | null> {
   if (!file && !(await pathExists(DEFAULT_WAIVERS_FILE))) return null
-  return checkWaivers(await loadYamlFile<WaiversFile>(file ?? DEFAULT_WAIVERS_FILE, waiversSchema))
+  const path = file ?? DEFAULT_WAIVERS_FILE
+  try {
+    return checkWaivers(await loadYamlFile<WaiversFile>(path, waiversSchema))
+  } catch (error) {
+    throw asInputError(error, path)
+  }
 }
 
 /** Today's date in UTC as YYYY-MM-DD. */

@@ -29,7 +29,7 @@ function findingRows(rows: Row[], withHost: boolean): string[] {
     rows.map((r) => [
       ...(withHost ? [cell(r.host)] : []),
       r.result.severity,
-      `${code(r.key)}${r.status === 'warn' ? ' (warning)' : ''}`,
+      `${code(r.key)}${r.status === 'warn' ? ' (warning)' : r.status === 'error' ? ' (check error)' : ''}`,
       cell(r.result.evidence.slice(0, 3).join('; ')),
       cell(r.result.remediation.split('\n')[0]),
     ]),

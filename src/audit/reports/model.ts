@@ -86,9 +86,12 @@ export function fleetRows(fleet: FleetReport): Row[] {
   return fleet.hosts.flatMap((h: FleetHost) => rowsOf(h.report, h.host)).sort(compareRows)
 }
 
+const XML_ENTITIES: Record<string, string> = {'<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;'}
+
+/** Escapes text for XML and HTML (text and attribute values); drops characters XML 1.0 forbids. */
 export function escapeXml(text: string): string {
   return text
-    .replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`)
+    .replace(/[<>&"']/g, (c) => XML_ENTITIES[c])
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
 }
 
