@@ -5,7 +5,7 @@ export const REPORT_CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--fg);background:var(--bg);margin:0 auto;max-width:1280px;padding:24px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid var(--line);padding-bottom:4px}
 .meta{color:var(--muted);margin:0 0 16px}
-.summary{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}
+.summary{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}.summary>div:last-child{flex:1 1 420px}
 .gauge{width:240px;height:auto}.gauge-value{font-size:34px;font-weight:700;fill:var(--fg)}.gauge-label{font-size:11px;fill:var(--muted)}
 .charts{display:flex;flex-wrap:wrap;gap:24px}.chart-box{margin:0;flex:1 1 480px}.chart-box figcaption{font-weight:600;margin-bottom:4px}
 .chart.bars{width:100%;max-width:640px;height:auto}.bar-label,.bar-value,.legend{font-size:12px;fill:var(--fg)}
