@@ -44,10 +44,20 @@ describe('llmsec audit --format / --output-dir / --waivers', () => {
   it('writes json, sarif, junit, html and markdown from one run, each valid, waivers visible in each', async () => {
     const out = join(dir, 'out')
     const formats = ['json', 'sarif', 'junit', 'html', 'markdown'].flatMap((f) => ['--format', f])
-    const run = await runCli(['audit', '--root', root, '--waivers', join(dir, 'waivers.yaml'), ...formats, '--output-dir', out])
+    const run = await runCli([
+      'audit',
+      '--root',
+      root,
+      '--waivers',
+      join(dir, 'waivers.yaml'),
+      ...formats,
+      '--output-dir',
+      out,
+    ])
     expect(run.exitCode, run.stderr).toBe(1)
     expect(run.stdout).toBe('')
-    for (const ext of ['json', 'sarif', 'junit.xml', 'html', 'md']) expect(run.stderr).toContain(join(out, `llmsec-audit.${ext}`))
+    for (const ext of ['json', 'sarif', 'junit.xml', 'html', 'md'])
+      expect(run.stderr).toContain(join(out, `llmsec-audit.${ext}`))
 
     const json = JSON.parse(await readFile(join(out, 'llmsec-audit.json'), 'utf8')) as AuditReport
     const validate = loadDocSchema('audit')
@@ -73,13 +83,21 @@ describe('llmsec audit --format / --output-dir / --waivers', () => {
 
     const junitXml = await readFile(join(out, 'llmsec-audit.junit.xml'), 'utf8')
     const junit = new XMLParser({ignoreAttributes: false, attributeNamePrefix: ''}).parse(junitXml) as {
-      testsuites: {tests: string; failures: string; testsuite: {testcase: {name: string; skipped?: {message: string}; failure?: {'#text': string}}[]}}
+      testsuites: {
+        tests: string
+        failures: string
+        testsuite: {testcase: {name: string; skipped?: {message: string}; failure?: {'#text': string}}[]}
+      }
     }
     const cases = junit.testsuites.testsuite.testcase
     expect(Number(junit.testsuites.tests)).toBe(json.rulesets[0].results.length)
     expect(Number(junit.testsuites.failures)).toBe(json.summary.fail)
-    expect(cases.find((c) => c.name.startsWith('ssh-no-root-login:'))?.skipped?.message).toMatch(/^waived until 2999-12-31/)
-    expect(cases.find((c) => c.name.startsWith('inference-bind-loopback:'))?.failure?.['#text']).toContain('waiver expired')
+    expect(cases.find((c) => c.name.startsWith('ssh-no-root-login:'))?.skipped?.message).toMatch(
+      /^waived until 2999-12-31/,
+    )
+    expect(cases.find((c) => c.name.startsWith('inference-bind-loopback:'))?.failure?.['#text']).toContain(
+      'waiver expired',
+    )
 
     const html = await readFile(join(out, 'llmsec-audit.html'), 'utf8')
     expect(html).toContain(`data-score="${json.score.toFixed(1)}"`)
@@ -95,7 +113,17 @@ describe('llmsec audit --format / --output-dir / --waivers', () => {
   })
 
   it('prints a table with waivers on stdout by default', async () => {
-    const run = await runCli(['audit', '--root', root, '--waivers', join(dir, 'waivers.yaml'), '--rule', 'ssh-no-root-login', '--rule', 'inference-bind-loopback'])
+    const run = await runCli([
+      'audit',
+      '--root',
+      root,
+      '--waivers',
+      join(dir, 'waivers.yaml'),
+      '--rule',
+      'ssh-no-root-login',
+      '--rule',
+      'inference-bind-loopback',
+    ])
     expect(run.stdout).toMatch(/WAIVED \(1, not counted in the score\)\n {2}~ baseline\.ssh-no-root-login/)
     expect(run.stdout).toContain('WAIVERS TO REVIEW (2)')
     expect(run.stdout).toContain('waiver for no-such-rule matches nothing')
@@ -103,10 +131,15 @@ describe('llmsec audit --format / --output-dir / --waivers', () => {
 
   it('exits 2 with file:line:column on a malformed waivers file, before auditing', async () => {
     const bad = join(dir, 'bad.yaml')
-    await writeFile(bad, 'waivers:\n  - rule: ssh\n    justification: because\n    approver: me\n    expires: someday\n')
+    await writeFile(
+      bad,
+      'waivers:\n  - rule: ssh\n    justification: because\n    approver: me\n    expires: someday\n',
+    )
     const run = await runCli(['audit', '--root', root, '--waivers', bad])
     expect(run.exitCode).toBe(2)
-    expect(run.stderr.trim()).toBe(`llmsec: ${bad}:5:14: waivers.0.expires: must match pattern "^\\d{4}-\\d{2}-\\d{2}$"`)
+    expect(run.stderr.trim()).toBe(
+      `llmsec: ${bad}:5:14: waivers.0.expires: must match pattern "^\\d{4}-\\d{2}-\\d{2}$"`,
+    )
   })
 
   it('refuses several formats without --output-dir (exit 2)', async () => {

@@ -32,7 +32,10 @@ describe('llmsec init', () => {
   const env = () => ({HOME: home})
 
   it('--yes writes the defaults (found models and runtimes), and the file validates', async () => {
-    const run = await runCliJson<{file: string; written: boolean; config: object}>(['init', '--yes', '--root', root], {cwd, env: env()})
+    const run = await runCliJson<{file: string; written: boolean; config: object}>(['init', '--yes', '--root', root], {
+      cwd,
+      env: env(),
+    })
     expect(run.exitCode, run.stderr).toBe(0)
     const validate = loadDocSchema('init')
     expect(validate(run.json), JSON.stringify(validate.errors)).toBe(true)
@@ -64,13 +67,22 @@ describe('llmsec init', () => {
     expect(existsSync(join(cwd, 'other.yaml'))).toBe(false)
   })
 
-  const noPty = skipReason(!existsSync(PYTHON), `${PYTHON} is missing: the interactive init test drives a pseudo-terminal with it`)
+  const noPty = skipReason(
+    !existsSync(PYTHON),
+    `${PYTHON} is missing: the interactive init test drives a pseudo-terminal with it`,
+  )
 
   async function drive(steps: {expect: string; send: string}[], args: string[]) {
     const spec = join(cwd, `spec-${Date.now()}.json`)
     await writeFile(
       spec,
-      JSON.stringify({argv: [process.execPath, binPath, 'init', ...args], cwd, env: {HOME: home, NO_COLOR: '1'}, timeout: 45, steps}),
+      JSON.stringify({
+        argv: [process.execPath, binPath, 'init', ...args],
+        cwd,
+        env: {HOME: home, NO_COLOR: '1'},
+        timeout: 45,
+        steps,
+      }),
     )
     return execa(PYTHON, [join(repoRoot, 'test', 'helpers', 'pty-drive.py'), spec], {reject: false, timeout: 60_000})
   }

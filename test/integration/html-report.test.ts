@@ -15,7 +15,10 @@ import {removeRoot} from '../helpers/rootfs.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 const ARTIFACTS = join(repoRoot, 'test-artifacts')
-const noChromium = skipReason(!existsSync(CHROMIUM), `${CHROMIUM} is not installed (apt-get install chromium): HTML report not rendered`)
+const noChromium = skipReason(
+  !existsSync(CHROMIUM),
+  `${CHROMIUM} is not installed (apt-get install chromium): HTML report not rendered`,
+)
 
 interface Opened {
   page: Page
@@ -64,7 +67,14 @@ describe.skipIf(noChromium)('HTML reports in headless Chromium', () => {
     await auditRoot(roots[1], 'hardened', 'gpu-hardened')
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     })
     await mkdir(ARTIFACTS, {recursive: true})
   }, 180_000)
@@ -105,7 +115,15 @@ describe.skipIf(noChromium)('HTML reports in headless Chromium', () => {
 
   it('llmsec report a.json b.json --format html makes a fleet report of two hosts', async () => {
     const fleetFile = join(dir, 'fleet.html')
-    const run = await runCli(['report', audits[0].jsonFile, audits[1].jsonFile, '--format', 'html', '--output', fleetFile])
+    const run = await runCli([
+      'report',
+      audits[0].jsonFile,
+      audits[1].jsonFile,
+      '--format',
+      'html',
+      '--output',
+      fleetFile,
+    ])
     expect(run.exitCode, run.stderr).toBe(0)
     const {page, errors, foreignRequests} = await open(fleetFile)
     const hosts = await page.locator('#hosts tbody tr').allTextContents()
