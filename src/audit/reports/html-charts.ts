@@ -62,7 +62,9 @@ export function familyBars(rows: Row[]): Bar[] {
     for (const [framework, ids] of Object.entries(row.result.controls))
       for (const family of new Set(ids.map((id) => controlFamily(framework, id)))) {
         const key = `${framework} ${family}`
-        groups.set(key, [...(groups.get(key) ?? []), row])
+        const group = groups.get(key)
+        if (group) group.push(row)
+        else groups.set(key, [row])
       }
   }
   return [...groups.entries()]
