@@ -16,6 +16,7 @@ export default class Audit extends LlmsecCommand<typeof Audit> {
     '<%= config.bin %> audit --ruleset all --json',
     '<%= config.bin %> audit --root /mnt/image --fail-under 80 --fail-on none',
     '<%= config.bin %> audit --ruleset ./my-rules.yaml --rule inference-bind-loopback',
+    '<%= config.bin %> audit --probe --rule inference-api-authenticated',
     '<%= config.bin %> audit --format sarif --output llmsec.sarif',
     '<%= config.bin %> audit --format json --format sarif --format junit --format html --output-dir out/',
     '<%= config.bin %> audit --waivers ./waivers.yaml --format markdown >> "$GITHUB_STEP_SUMMARY"',
@@ -31,6 +32,10 @@ export default class Audit extends LlmsecCommand<typeof Audit> {
     root: Flags.string({
       description:
         'Audit a mounted root filesystem or unpacked image offline; live checks (processes, sockets, firewall, GPUs) are skipped.',
+    }),
+    probe: Flags.boolean({
+      description:
+        'Also send one GET to each listening inference port on 127.0.0.1 to see whether it answers without credentials.',
     }),
     models: Flags.string({description: 'Extra model directory to inspect (repeatable).', multiple: true}),
     'fail-under': Flags.integer({
@@ -64,11 +69,13 @@ export default class Audit extends LlmsecCommand<typeof Audit> {
     const failOn = flags['fail-on'] as AuditReport['failOn']
     const modelPaths = [...(config.models?.paths ?? []), ...(flags.models ?? [])]
     const root = flags.root ? resolve(flags.root) : '/'
-    const facts = createFactCache({root, modelPaths})
+    // One fact cache for the audit and the report's host inventory, so nothing is gathered twice.
+    const facts = createFactCache({root, probe: flags.probe, modelPaths})
     const audit = await runAudit({
       rulesets,
       rules: flags.rule,
       root: flags.root,
+      probe: flags.probe,
       modelPaths,
       facts,
       timeoutMs: flags.timeout,

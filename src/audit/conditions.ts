@@ -7,7 +7,7 @@ export interface ConditionResult {
   reason: string
 }
 
-const RUNTIME_NAMES = 'ollama, vLLM, llama.cpp, TGI, Triton, Ray, LocalAI, SGLang'
+const RUNTIME_NAMES = 'ollama, vLLM, llama.cpp, TGI, Triton, Ray, LM Studio, LocalAI, SGLang'
 
 /** Evaluates one appliesWhen condition over the facts; a FactUnavailableError propagates (→ skip). */
 export async function evaluateCondition(condition: Condition, facts: FactCache): Promise<ConditionResult> {

@@ -1,16 +1,13 @@
-import {readFileSync} from 'node:fs'
-import {join} from 'node:path'
-
-import {Ajv} from 'ajv'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {AuditResult, RuleResult} from '../../src/audit/index.js'
 import {buildCarelessRoot, buildHardenedRoot, CARELESS_FAILURES} from '../helpers/audit-roots.js'
-import {repoRoot, runCli, runCliJson} from '../helpers/cli.js'
+import {runCli, runCliJson} from '../helpers/cli.js'
 import {removeRoot} from '../helpers/rootfs.js'
+import {loadDocSchema} from '../helpers/schema.js'
 
-const schema = JSON.parse(readFileSync(join(repoRoot, 'docs', 'json', 'audit.schema.json'), 'utf8')) as object
-const validate = new Ajv({allErrors: true, strict: false}).compile(schema)
+// docs/json/audit.schema.json, with formats (startedAt is a date-time).
+const validate = loadDocSchema('audit')
 
 function resultsOf(json: AuditResult, ruleset = 'baseline'): Map<string, RuleResult> {
   const rs = json.rulesets.find((r) => r.id === ruleset)

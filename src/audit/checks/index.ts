@@ -12,6 +12,7 @@ import {check as gpuDriverVersion} from './gpu-driver-version.js'
 import {check as gpuSetting} from './gpu-setting.js'
 import {check as groupMembers} from './group-members.js'
 import {check as inferenceArgs} from './inference-args.js'
+import {check as inferenceAuthProbe} from './inference-auth-probe.js'
 import {check as inferenceBind} from './inference-bind.js'
 import {check as inferenceEnv} from './inference-env.js'
 import {check as inferenceUser} from './inference-user.js'
@@ -46,6 +47,7 @@ export const CHECKS = [
   gpuSetting,
   groupMembers,
   inferenceArgs,
+  inferenceAuthProbe,
   inferenceBind,
   inferenceEnv,
   inferenceUser,

@@ -20,7 +20,7 @@ export const check = defineCheck<Params>({
       forbidden: {type: 'array', minItems: 1, items: {type: 'string', pattern: '^-'}},
       runtimes: {
         type: 'array',
-        items: {enum: ['ollama', 'vllm', 'llama.cpp', 'tgi', 'triton', 'ray', 'localai', 'sglang']},
+        items: {enum: ['ollama', 'vllm', 'llama.cpp', 'tgi', 'triton', 'ray', 'lm-studio', 'localai', 'sglang']},
       },
     },
   },

@@ -10,6 +10,7 @@ const DEFAULT_BIND: Record<InferenceRuntime, string> = {
   tgi: '0.0.0.0',
   triton: '0.0.0.0',
   ray: '127.0.0.1',
+  'lm-studio': '127.0.0.1',
   localai: '0.0.0.0',
   sglang: '127.0.0.1',
 }

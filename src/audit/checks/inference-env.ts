@@ -26,7 +26,7 @@ export const check = defineCheck<Params>({
       required: {type: 'array', items: {type: 'string'}},
       runtimes: {
         type: 'array',
-        items: {enum: ['ollama', 'vllm', 'llama.cpp', 'tgi', 'triton', 'ray', 'localai', 'sglang']},
+        items: {enum: ['ollama', 'vllm', 'llama.cpp', 'tgi', 'triton', 'ray', 'lm-studio', 'localai', 'sglang']},
       },
       unset: {enum: ['pass', 'fail', 'warn']},
     },

@@ -1,3 +1,4 @@
+import {isPickleBased} from '../../scan/index.js'
 import {defineCheck, outcome} from '../check.js'
 
 interface Params {
@@ -8,12 +9,12 @@ export const check = defineCheck<Params>({
   id: 'model-pickle',
   title: 'No pickle-based model files',
   description:
-    'Pickle (and PyTorch zip files holding data.pkl) can run code when loaded; detected by magic bytes, not by extension.',
+    'Pickle, PyTorch zip (data.pkl) and npz files can run code when loaded; detected by content (scan engine), not by extension.',
   appliesWhen: ['model-files'],
   params: {type: 'object', additionalProperties: false, properties: {max: {type: 'integer', minimum: 0}}},
   async run({facts, params}) {
     const {files, truncated} = await facts.get('models')
-    const pickles = files.filter((f) => f.format === 'pickle' || f.format === 'pytorch-zip')
+    const pickles = files.filter((f) => f.format !== 'llmsec-encrypted' && isPickleBased(f.format))
     const note = truncated ? ['(the model walk stopped at its entry limit)'] : []
     if (pickles.length > (params.max ?? 0)) {
       return outcome.fail([...pickles.slice(0, 20).map((f) => `${f.path}: ${f.format}`), ...note], pickles[0].path)

@@ -100,7 +100,10 @@ export interface GpusFact {
   note?: string
 }
 
-export type ModelFormat = 'pickle' | 'pytorch-zip' | 'safetensors' | 'gguf' | 'onnx' | 'llmsec-encrypted' | 'other'
+import type {ModelFormat as ScanFormat} from '../../scan/index.js'
+
+/** The scan engine's formats plus llmsec's encrypted container. */
+export type ModelFormat = ScanFormat | 'llmsec-encrypted'
 export interface ModelFile {
   path: string
   format: ModelFormat
@@ -116,7 +119,10 @@ export interface ModelsFact {
   truncated: boolean
 }
 
-export type InferenceRuntime = 'ollama' | 'vllm' | 'llama.cpp' | 'tgi' | 'triton' | 'ray' | 'localai' | 'sglang'
+import type {RuntimeKind} from '../../hardware/index.js'
+
+/** Inference runtimes: the inventory engine's kinds plus SGLang. */
+export type InferenceRuntime = RuntimeKind | 'sglang'
 export interface InferenceService {
   runtime: InferenceRuntime
   source: 'unit' | 'process'

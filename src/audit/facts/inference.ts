@@ -1,21 +1,22 @@
+import {posix} from 'node:path'
+
+import {classifyProcess} from '../../hardware/index.js'
 import type {FactProvider} from './cache.js'
 import {FactUnavailableError} from './cache.js'
 import type {InferenceRuntime, InferenceService} from './fact-map.js'
 
-const RUNTIMES: [InferenceRuntime, RegExp][] = [
-  ['ollama', /(^|\/)ollama(\s|$)/],
-  ['vllm', /(^|[\s/])vllm([\s.]|$)|vllm\.entrypoints/],
-  ['llama.cpp', /(^|\/)(llama-server|llama-cpp-server|server\s.*\.gguf)|llama_cpp\.server/],
-  ['tgi', /text-generation-(launcher|router)/],
-  ['triton', /(^|\/)tritonserver(\s|$)/],
-  ['ray', /(^|\/)(ray\s+start|serve\s+run)|ray\.serve/],
-  ['localai', /(^|\/)local-ai(\s|$)/],
-  ['sglang', /sglang\.launch_server/],
-]
+/** Runtimes the inventory engine does not know yet. */
+const EXTRA_RUNTIMES: [InferenceRuntime, RegExp][] = [['sglang', /sglang\.launch_server/]]
 
-/** Which inference runtime a command line starts, if any. */
-export function detectRuntime(commandLine: string): InferenceRuntime | null {
-  for (const [runtime, pattern] of RUNTIMES) if (pattern.test(commandLine)) return runtime
+/**
+ * Which inference runtime a command line starts, if any: the inventory engine's classifier
+ * (src/hardware), then llmsec audit's own additions.
+ */
+export function detectRuntime(commandLine: string, comm?: string): InferenceRuntime | null {
+  const argv = commandLine.split(/\s+/).filter(Boolean)
+  const kind = classifyProcess({comm: comm ?? posix.basename(argv[0] ?? ''), argv})
+  if (kind) return kind
+  for (const [runtime, pattern] of EXTRA_RUNTIMES) if (pattern.test(commandLine)) return runtime
   return null
 }
 
@@ -52,7 +53,7 @@ export const inferenceProvider: FactProvider<'inference'> = {
       throw error
     }
     for (const proc of processes) {
-      const runtime = detectRuntime(proc.args.join(' '))
+      const runtime = detectRuntime(proc.args.join(' '), proc.comm)
       if (!runtime) continue
       services.push({
         runtime,

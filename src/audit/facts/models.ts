@@ -2,6 +2,7 @@ import {constants} from 'node:fs'
 import {open} from 'node:fs/promises'
 import {extname, posix} from 'node:path'
 
+import {detectModelFormat, DETECT_HEAD_BYTES} from '../../scan/index.js'
 import type {FactProvider} from './cache.js'
 import type {ModelFile, ModelFormat, ModelsFact} from './fact-map.js'
 import {listDirIn, lstatIn, resolveInRoot} from './rootfs.js'
@@ -47,21 +48,13 @@ async function readBytes(path: string, length: number, position: number): Promis
 }
 
 /**
- * Detects a model format from the first bytes (and, for zip files, the central directory at
- * the end): pickle protocol 2–5 starts 0x80 0x02..0x05; PyTorch's zip format holds data.pkl.
+ * A model file's format: llmsec's encrypted container by its magic (or extension), else the
+ * scan engine's content-based detection (src/scan), never by extension alone.
  */
-export function detectFormat(name: string, head: Buffer, tail: Buffer): ModelFormat {
-  const ext = extname(name).toLowerCase()
-  if (head.subarray(0, 4).toString('latin1') === 'GGUF') return 'gguf'
-  if (head.subarray(0, 6).toString('latin1') === 'LLMSEC' || ext === '.llmsec') return 'llmsec-encrypted'
-  if (head.length >= 9 && head.readBigUInt64LE(0) < 100_000_000n && head[8] === 0x7b) return 'safetensors'
-  if (head[0] === 0x80 && head[1] >= 2 && head[1] <= 5) return 'pickle'
-  if (head.subarray(0, 4).toString('latin1') === 'PK\u0003\u0004' && /\.pkl/.test(tail.toString('latin1')))
-    return 'pytorch-zip'
-  if (ext === '.onnx') return 'onnx'
-  // Pickle protocols 0/1 have no magic; an extension that only pickles use is enough evidence.
-  if ((ext === '.pkl' || ext === '.pickle') && /^[(\]}cl]/.test(head.subarray(0, 1).toString('latin1'))) return 'pickle'
-  return 'other'
+export function detectFormat(name: string, head: Buffer, size: number): ModelFormat {
+  if (head.subarray(0, 6).toString('latin1') === 'LLMSEC' || extname(name).toLowerCase() === '.llmsec')
+    return 'llmsec-encrypted'
+  return detectModelFormat(head, size)
 }
 
 async function inspectFile(root: string, path: string): Promise<ModelFile | null> {
@@ -69,9 +62,8 @@ async function inspectFile(root: string, path: string): Promise<ModelFile | null
   const info = await lstatIn(root, path)
   if (!info?.isFile()) return null
   try {
-    const head = await readBytes(real, 16, 0)
-    const tail = head[0] === 0x50 ? await readBytes(real, 65_536, info.size - 65_536) : Buffer.alloc(0)
-    return {path, format: detectFormat(path, head, tail), size: info.size, mode: info.mode, uid: info.uid}
+    const head = await readBytes(real, DETECT_HEAD_BYTES, 0)
+    return {path, format: detectFormat(path, head, info.size), size: info.size, mode: info.mode, uid: info.uid}
   } catch {
     return null
   }

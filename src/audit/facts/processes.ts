@@ -1,17 +1,11 @@
-import {readdir, readFile} from 'node:fs/promises'
+import {readFile} from 'node:fs/promises'
 
+import {listProcesses} from '../../hardware/index.js'
 import type {FactProvider} from './cache.js'
 import type {ProcessEntry} from './fact-map.js'
 
-const MAX_PROCESSES = 20_000
-
-async function readOrNull(path: string): Promise<string | null> {
-  try {
-    return await readFile(path, 'utf8')
-  } catch {
-    return null
-  }
-}
+/** Largest environment read per process. */
+const MAX_ENVIRON_BYTES = 256 * 1024
 
 /** Parses a NUL-separated /proc/<pid>/environ. */
 export function parseEnviron(text: string): Record<string, string> {
@@ -23,33 +17,32 @@ export function parseEnviron(text: string): Record<string, string> {
   return env
 }
 
-async function readProcess(pid: number): Promise<ProcessEntry | null> {
-  const base = `/proc/${pid}`
-  const status = await readOrNull(`${base}/status`)
-  if (status === null) return null
-  const comm = /^Name:\s*(.*)$/m.exec(status)?.[1] ?? ''
-  const uidText = /^Uid:\s*(\d+)/m.exec(status)?.[1]
-  const cmdline = (await readOrNull(`${base}/cmdline`)) ?? ''
-  const environ = await readOrNull(`${base}/environ`)
-  return {
-    pid,
-    comm,
-    args: cmdline.split('\0').filter((a) => a !== ''),
-    uid: uidText === undefined ? null : Number(uidText),
-    environment: environ === null ? null : parseEnviron(environ),
+async function readEnviron(pid: number): Promise<Record<string, string> | null> {
+  try {
+    const buffer = await readFile(`/proc/${pid}/environ`)
+    return parseEnviron(buffer.subarray(0, MAX_ENVIRON_BYTES).toString('utf8'))
+  } catch {
+    return null
   }
 }
 
-/** Processes of the running host from /proc (arguments, uid, environment when readable). */
+/**
+ * Processes of the running host from the inventory engine (src/hardware), plus each process's
+ * environment where /proc lets us read it (the inference-service checks need OLLAMA_HOST & co).
+ */
 export const processesProvider: FactProvider<'processes'> = {
   id: 'processes',
   live: true,
   async gather() {
-    const pids = (await readdir('/proc'))
-      .filter((name) => /^\d+$/.test(name))
-      .map(Number)
-      .slice(0, MAX_PROCESSES)
-    const entries = await Promise.all(pids.map(readProcess))
-    return entries.filter((p): p is ProcessEntry => p !== null && p.pid !== process.pid)
+    const processes = (await listProcesses()).filter((p) => p.pid !== process.pid)
+    return Promise.all(
+      processes.map(async (p): Promise<ProcessEntry> => ({
+        pid: p.pid,
+        comm: p.comm,
+        args: p.argv,
+        uid: p.uid,
+        environment: await readEnviron(p.pid),
+      })),
+    )
   },
 }

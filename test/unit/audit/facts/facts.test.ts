@@ -2,31 +2,14 @@ import {describe, expect, it} from 'vitest'
 
 import {detectFormat} from '../../../../src/audit/facts/models.js'
 import {summariseIptablesSave, summariseNftJson, nftConfigDefaultDeny} from '../../../../src/audit/facts/firewall.js'
-import {parseNvidiaSmiXml} from '../../../../src/audit/facts/gpus.js'
 import {parseDpkgStatus, parseGroup, parsePasswd} from '../../../../src/audit/facts/host.js'
 import {detectRuntime, splitExecStart} from '../../../../src/audit/facts/inference.js'
 import {parseEnviron} from '../../../../src/audit/facts/processes.js'
-import {decodeAddress, parseProcNet} from '../../../../src/audit/facts/sockets.js'
 import {parseEnvFile, parseEnvironmentLine, parseUnit} from '../../../../src/audit/facts/systemd.js'
 import {createTestFacts} from '../../../helpers/check-context.js'
 import {PICKLE_BYTES} from '../../../helpers/rootfs.js'
 
 describe('fact parsers', () => {
-  it('decodes /proc/net addresses (IPv4 little-endian, IPv6 words)', () => {
-    expect(decodeAddress('0100007F')).toBe('127.0.0.1')
-    expect(decodeAddress('00000000')).toBe('0.0.0.0')
-    expect(decodeAddress('00000000000000000000000001000000')).toBe('::1')
-    expect(decodeAddress('00000000000000000000000000000000')).toBe('::')
-    expect(decodeAddress('0000000000000000FFFF00000100007F')).toBe('::ffff:127.0.0.1')
-    const text =
-      '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n' +
-      '   0: 0100007F:2CAA 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 4242 1\n' +
-      '   1: 0100007F:2CAB 0100007F:0016 01 00000000:00000000 00:00000000 00000000  1000        0 4243 1\n'
-    expect(parseProcNet(text, 'tcp')).toEqual([
-      {protocol: 'tcp', address: '127.0.0.1', port: 11434, inode: 4242, pid: null, process: null},
-    ])
-  })
-
   it('parses unit files with drop-in resets, quoted Environment= and env files', () => {
     const sections = parseUnit('[Service]\nEnvironment=A=1\nExecStart=/bin/a \\\n  --x\n')
     parseUnit('[Service]\nExecStart=\nExecStart=/bin/b\n', sections)
@@ -74,24 +57,6 @@ describe('fact parsers', () => {
     ).toBe(false)
   })
 
-  it('parses nvidia-smi -q -x output', () => {
-    const xml = `<?xml version="1.0" ?><!DOCTYPE nvidia_smi_log SYSTEM "nvsmi_device_v12.dtd">
-<nvidia_smi_log><driver_version>550.54.15</driver_version><attached_gpus>1</attached_gpus>
-<gpu id="00000000:01:00.0"><product_name>NVIDIA H100 80GB HBM3</product_name><persistence_mode>Enabled</persistence_mode>
-<mig_mode><current_mig>Disabled</current_mig><pending_mig>Disabled</pending_mig></mig_mode>
-<ecc_mode><current_ecc>Enabled</current_ecc><pending_ecc>Enabled</pending_ecc></ecc_mode></gpu></nvidia_smi_log>`
-    expect(parseNvidiaSmiXml(xml)).toEqual([
-      {
-        name: 'NVIDIA H100 80GB HBM3',
-        driverVersion: '550.54.15',
-        ecc: 'Enabled',
-        persistence: 'Enabled',
-        mig: 'Disabled',
-      },
-    ])
-    expect(parseNvidiaSmiXml('<x/>')).toEqual([])
-  })
-
   it('parses passwd, group, dpkg status and environ', () => {
     expect(parsePasswd('a:x:1:2::/h:/bin/sh\n#c\nbad\n')).toEqual([
       {name: 'a', uid: 1, gid: 2, home: '/h', shell: '/bin/sh'},
@@ -105,12 +70,12 @@ describe('fact parsers', () => {
     expect(parseEnviron('A=1\0B=x=y\0')).toEqual({A: '1', B: 'x=y'})
   })
 
-  it('detects model formats by content', () => {
-    const empty = Buffer.alloc(0)
-    expect(detectFormat('x.bin', Buffer.from(PICKLE_BYTES), empty)).toBe('pickle')
-    expect(detectFormat('x.gguf', Buffer.from('GGUF\u0003\u0000'), empty)).toBe('gguf')
-    expect(detectFormat('x.pt', Buffer.from('PK\u0003\u0004rest'), Buffer.from('archive/data.pkl'))).toBe('pytorch-zip')
-    expect(detectFormat('x.bin', Buffer.from('hello world12345'), empty)).toBe('other')
+  it('detects llmsec-encrypted files, and other formats through the scan engine', () => {
+    expect(detectFormat('x.bin', Buffer.from(PICKLE_BYTES), PICKLE_BYTES.length)).toBe('pickle')
+    expect(detectFormat('x.gguf', Buffer.from('GGUF\u0003\u0000'), 6)).toBe('gguf')
+    expect(detectFormat('x.safetensors.llmsec', Buffer.from('anything'), 8)).toBe('llmsec-encrypted')
+    expect(detectFormat('x', Buffer.from('LLMSEC\u0001'), 7)).toBe('llmsec-encrypted')
+    expect(detectFormat('x.bin', Buffer.from('hello world12345'), 16)).toBe('unknown')
   })
 })
 

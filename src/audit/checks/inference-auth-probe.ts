@@ -1,0 +1,59 @@
+import {request} from 'node:http'
+
+import {defineCheck, outcome} from '../check.js'
+
+interface Params {
+  ports: number[]
+  paths?: string[]
+}
+
+const PROBE_TIMEOUT_MS = 2_000
+
+/** GETs a path on 127.0.0.1 and returns the status code (null when nothing answers). */
+function probe(port: number, path: string, signal?: AbortSignal): Promise<number | null> {
+  return new Promise((resolve) => {
+    const req = request({host: '127.0.0.1', port, path, method: 'GET', timeout: PROBE_TIMEOUT_MS, signal}, (res) => {
+      res.resume()
+      resolve(res.statusCode ?? null)
+    })
+    req.on('timeout', () => req.destroy())
+    req.on('error', () => resolve(null))
+    req.end()
+  })
+}
+
+export const check = defineCheck<Params>({
+  id: 'inference-auth-probe',
+  title: 'Inference APIs demand authentication (probed with --probe)',
+  description:
+    'With --probe only: sends one GET per path to 127.0.0.1 on each listening inference port; an API that lists models without credentials fails. Never connects to other addresses.',
+  live: true,
+  params: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['ports'],
+    properties: {
+      ports: {type: 'array', minItems: 1, items: {type: 'integer', minimum: 1, maximum: 65535}},
+      paths: {type: 'array', minItems: 1, items: {type: 'string', pattern: '^/'}},
+    },
+  },
+  async run({probe: allowed, facts, params, signal}) {
+    if (!allowed) return outcome.skip('endpoints are probed only with --probe')
+    const listening = new Set(
+      (await facts.get('sockets')).filter((s) => s.protocol.startsWith('tcp')).map((s) => s.port),
+    )
+    const ports = params.ports.filter((p) => listening.has(p))
+    if (!ports.length) return outcome.skip(`nothing listens on ports ${params.ports.join(', ')}`)
+    const open: string[] = []
+    const closed: string[] = []
+    for (const port of ports) {
+      for (const path of params.paths ?? ['/api/tags', '/v1/models']) {
+        const status = await probe(port, path, signal)
+        const line = `GET http://127.0.0.1:${port}${path} → ${status ?? 'no HTTP answer'}`
+        if (status !== null && status >= 200 && status < 300) open.push(`${line} without credentials`)
+        else closed.push(line)
+      }
+    }
+    return open.length ? outcome.fail([...open, ...closed]) : outcome.pass(closed)
+  },
+})
