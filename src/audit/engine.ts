@@ -1,3 +1,4 @@
+import {stat} from 'node:fs/promises'
 import {hostname} from 'node:os'
 import {resolve} from 'node:path'
 
@@ -121,6 +122,12 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const started = Date.now()
   const startedAt = new Date(started).toISOString()
   const root = options.root ? resolve(options.root) : '/'
+  if (root !== '/' && !(await stat(root).catch(() => null))?.isDirectory()) {
+    throw new LlmsecError(
+      `--root ${options.root} is not a directory; pass the mounted root filesystem.`,
+      'INPUT_NOT_FOUND',
+    )
+  }
   const facts = options.facts ?? createFactCache({root, probe: options.probe, modelPaths: options.modelPaths})
   const onProgress = options.onProgress ?? noProgress
   const selected = options.rulesets.map((rs) => ({

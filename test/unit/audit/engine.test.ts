@@ -69,6 +69,13 @@ describe('runAudit', () => {
     await expect(runAudit({rulesets, root, rules: ['nope']})).rejects.toThrow(/no rule nope in ruleset baseline/)
   })
 
+  it('rejects a --root that is not a directory', async () => {
+    const rulesets = [await loadRuleset('baseline')]
+    await expect(runAudit({rulesets, root: '/nonexistent/llmsec'})).rejects.toThrow(
+      /--root \/nonexistent\/llmsec is not a directory/,
+    )
+  })
+
   it('skips live checks and unmet appliesWhen with reasons under --root', async () => {
     const out = await runAudit({rulesets: [await loadRuleset('baseline')], root})
     const byId = new Map(out.rulesets[0].results.map((r) => [r.ruleId, r]))
