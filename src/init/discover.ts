@@ -1,5 +1,7 @@
 import {createFactCache, listBuiltInRulesets} from '../audit/index.js'
-import {describeError} from '../core/errors.js'
+import {stat} from 'node:fs/promises'
+
+import {describeError, LlmsecError} from '../core/errors.js'
 
 /** What `llmsec init` found on the host (or under --root) to offer as defaults. */
 export interface Discovered {
@@ -56,6 +58,11 @@ export function endpointOf(service: InferenceService): string {
  * root and, on the live host, processes) and the built-in rulesets.
  */
 export async function discoverSetup(options: {root?: string} = {}): Promise<Discovered> {
+  if (options.root && !(await stat(options.root).catch(() => null))?.isDirectory())
+    throw new LlmsecError(
+      `--root ${options.root} is not a directory; pass the mounted root filesystem.`,
+      'INPUT_NOT_FOUND',
+    )
   const facts = createFactCache({root: options.root ?? '/'})
   const notes: string[] = []
   let modelDirs: string[] = []

@@ -65,6 +65,13 @@ describe('llmsec init', () => {
     expect(run.exitCode).toBe(2)
     expect(run.stderr).toContain('pass --yes')
     expect(existsSync(join(cwd, 'other.yaml'))).toBe(false)
+    const noRoot = await runCli(['init', '--yes', '--root', join(cwd, 'missing'), '--file', 'other.yaml'], {
+      cwd,
+      env: env(),
+    })
+    expect(noRoot.exitCode).toBe(2)
+    expect(noRoot.stderr).toContain('is not a directory')
+    expect(existsSync(join(cwd, 'other.yaml'))).toBe(false)
   })
 
   const noPty = skipReason(
