@@ -73,9 +73,12 @@ export interface ListeningSocket {
 }
 
 export interface FirewallFact {
-  tool: 'nft' | 'iptables' | null
-  /** Default verdict of the input hook, or null when no input chain exists. */
-  inputPolicy: 'accept' | 'drop' | null
+  /** The firewall back end that holds the rules (nftables, iptables-nft, …), null when unreadable. */
+  tool: string | null
+  /** What happens to an unsolicited inbound packet; 'unknown' when the rules leave it undecided. */
+  inputPolicy: 'accept' | 'drop' | 'unknown' | null
+  /** The rule or policy that decides it (from the firewall engine). */
+  decidedBy?: string
   ruleCount: number
   /** Why the ruleset could not be read (not root, no tool). */
   unreadable?: string

@@ -1,52 +1,32 @@
-import {runTool} from '../../core/exec.js'
+import {analyzeFirewall, readFirewall} from '../../network/index.js'
 import type {FactProvider} from './cache.js'
-import type {FirewallConfigFact, FirewallFact} from './fact-map.js'
+import type {FirewallConfigFact} from './fact-map.js'
 import {readTextIn, statIn} from './rootfs.js'
 
-interface NftChain {
-  hook?: string
-  type?: string
-  policy?: string
-}
-
-/** Reads `nft -j list ruleset`: a drop policy on any input base chain makes the default deny. */
-export function summariseNftJson(text: string): Pick<FirewallFact, 'inputPolicy' | 'ruleCount'> {
-  const parsed = JSON.parse(text) as {nftables?: Record<string, unknown>[]}
-  const items = parsed.nftables ?? []
-  const inputs = items.map((i) => i.chain as NftChain | undefined).filter((c) => c?.hook === 'input')
-  const ruleCount = items.filter((i) => 'rule' in i).length
-  if (inputs.length === 0) return {inputPolicy: null, ruleCount}
-  return {inputPolicy: inputs.some((c) => c?.policy === 'drop') ? 'drop' : 'accept', ruleCount}
-}
-
-/** Reads `iptables-save` output for the filter table's INPUT policy. */
-export function summariseIptablesSave(text: string): Pick<FirewallFact, 'inputPolicy' | 'ruleCount'> {
+/** Reads `iptables-save` text (a persisted rules.v4) for the filter table's INPUT policy. */
+export function iptablesInputPolicy(text: string): 'accept' | 'drop' | null {
   const policy = /^:INPUT\s+(\S+)/m.exec(text)?.[1]
-  const ruleCount = text.split('\n').filter((line) => line.startsWith('-A ')).length
-  if (!policy) return {inputPolicy: null, ruleCount}
-  return {inputPolicy: policy === 'DROP' || policy === 'REJECT' ? 'drop' : 'accept', ruleCount}
+  if (!policy) return null
+  return policy === 'DROP' || policy === 'REJECT' ? 'drop' : 'accept'
 }
 
-/**
- * The loaded firewall of the running host (own implementation until the `firewall` engine
- * of issue 6 lands on main): nft first, then iptables-save.
- */
+/** The loaded firewall of the running host, judged by the firewall engine (src/network, issue 6). */
 export const firewallProvider: FactProvider<'firewall'> = {
   id: 'firewall',
   live: true,
   async gather() {
-    const nft = await runTool('nft', ['-j', 'list', 'ruleset'], {timeoutMs: 10_000})
-    if (nft.status === 'ok') {
-      try {
-        return {tool: 'nft', ...summariseNftJson(nft.stdout)}
-      } catch {
-        // fall through to iptables
-      }
+    const reading = await readFirewall()
+    if (!reading.readable) {
+      const why = reading.sources.map((s) => s.reason ?? `${s.command}: ${s.status}`).join('; ')
+      return {tool: null, inputPolicy: null, ruleCount: 0, unreadable: why || 'no firewall tool answered'}
     }
-    const ipt = await runTool('iptables-save', ['-t', 'filter'], {timeoutMs: 10_000})
-    if (ipt.status === 'ok') return {tool: 'iptables', ...summariseIptablesSave(ipt.stdout)}
-    const why = [nft.reason, ipt.reason].filter(Boolean).join('; ')
-    return {tool: null, inputPolicy: null, ruleCount: 0, unreadable: why || 'no firewall tool answered'}
+    const report = await analyzeFirewall({reading})
+    const chains = reading.ruleset.tables.flatMap((t) => Object.values(t.chains))
+    const ruleCount = chains.reduce((n, c) => n + c.rules.length, 0)
+    const verdict = report.inbound.defaultPolicy
+    const inputPolicy = verdict === 'accept' ? 'accept' : verdict === 'unknown' ? 'unknown' : 'drop'
+    const decidedBy = report.inbound.ipv4.rule ?? undefined
+    return {tool: reading.backend, inputPolicy, ruleCount, ...(decidedBy ? {decidedBy} : {})}
   },
 }
 
@@ -79,7 +59,7 @@ export const firewallConfigProvider: FactProvider<'firewall.config'> = {
       const text = await readTextIn(env.root, path)
       if (text === null) continue
       const enabled = await unitEnabled(facts, ['netfilter-persistent.service', 'iptables.service'])
-      configs.push({source: 'iptables', path, defaultDeny: summariseIptablesSave(text).inputPolicy === 'drop', enabled})
+      configs.push({source: 'iptables', path, defaultDeny: iptablesInputPolicy(text) === 'drop', enabled})
     }
     const ufw = await readTextIn(env.root, '/etc/ufw/ufw.conf')
     if (ufw !== null) {

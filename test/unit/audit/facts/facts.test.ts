@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {detectFormat} from '../../../../src/audit/facts/models.js'
-import {summariseIptablesSave, summariseNftJson, nftConfigDefaultDeny} from '../../../../src/audit/facts/firewall.js'
+import {iptablesInputPolicy, nftConfigDefaultDeny} from '../../../../src/audit/facts/firewall.js'
 import {parseDpkgStatus, parseGroup, parsePasswd} from '../../../../src/audit/facts/host.js'
 import {detectRuntime, splitExecStart} from '../../../../src/audit/facts/inference.js'
 import {parseEnviron} from '../../../../src/audit/facts/processes.js'
@@ -35,20 +35,10 @@ describe('fact parsers', () => {
     expect(detectRuntime('/usr/bin/python3 app.py')).toBeNull()
   })
 
-  it('reads firewall summaries from nft JSON, iptables-save and nftables.conf', () => {
-    const json = JSON.stringify({
-      nftables: [
-        {metainfo: {}},
-        {chain: {family: 'inet', table: 'f', name: 'input', type: 'filter', hook: 'input', prio: 0, policy: 'drop'}},
-        {rule: {chain: 'input'}},
-      ],
-    })
-    expect(summariseNftJson(json)).toEqual({inputPolicy: 'drop', ruleCount: 1})
-    expect(summariseNftJson('{"nftables": [{"metainfo": {}}]}')).toEqual({inputPolicy: null, ruleCount: 0})
-    expect(summariseIptablesSave('*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -i lo -j ACCEPT\nCOMMIT\n')).toEqual({
-      inputPolicy: 'accept',
-      ruleCount: 1,
-    })
+  it('reads persisted firewall configuration (iptables rules.v4, nftables.conf)', () => {
+    expect(iptablesInputPolicy('*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -i lo -j ACCEPT\nCOMMIT\n')).toBe('accept')
+    expect(iptablesInputPolicy('*filter\n:INPUT DROP [0:0]\nCOMMIT\n')).toBe('drop')
+    expect(iptablesInputPolicy('')).toBeNull()
     expect(
       nftConfigDefaultDeny('table inet f {\n chain input { type filter hook input priority 0; policy drop; }\n}'),
     ).toBe(true)
