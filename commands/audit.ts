@@ -1,8 +1,11 @@
+import {resolve} from 'node:path'
+
 import {Flags} from '@oclif/core'
 
-import {exitCodeFor, listBuiltInRulesets, loadRuleset, runAudit, type AuditResult} from '../src/audit/index.js'
+import {createFactCache, exitCodeFor, listBuiltInRulesets, loadRuleset, runAudit} from '../src/audit/index.js'
+import {loadWaivers, prepareReport, type AuditReport} from '../src/audit/reports/index.js'
+import {emitReports, planOutputs, reportFlags} from '../src/cli/audit-output.js'
 import {LlmsecCommand} from '../src/cli/base-command.js'
-import {renderAudit} from '../src/cli/render-audit.js'
 
 export default class Audit extends LlmsecCommand<typeof Audit> {
   static override description =
@@ -14,6 +17,9 @@ export default class Audit extends LlmsecCommand<typeof Audit> {
     '<%= config.bin %> audit --root /mnt/image --fail-under 80 --fail-on none',
     '<%= config.bin %> audit --ruleset ./my-rules.yaml --rule inference-bind-loopback',
     '<%= config.bin %> audit --probe --rule inference-api-authenticated',
+    '<%= config.bin %> audit --format sarif --output llmsec.sarif',
+    '<%= config.bin %> audit --format json --format sarif --format junit --format html --output-dir out/',
+    '<%= config.bin %> audit --waivers ./waivers.yaml --format markdown >> "$GITHUB_STEP_SUMMARY"',
   ]
   static override flags = {
     ruleset: Flags.string({
@@ -43,30 +49,46 @@ export default class Audit extends LlmsecCommand<typeof Audit> {
       default: 'high',
     }),
     timeout: Flags.integer({description: 'Timeout of each check in milliseconds.', default: 15_000, min: 100}),
+    ...reportFlags,
+    waivers: Flags.string({
+      description:
+        'Waivers file (expiring exceptions) [default: ./.llmsec-waivers.yaml when present, or waivers in the config].',
+    }),
   }
 
-  async run(): Promise<AuditResult> {
+  async run(): Promise<AuditReport> {
     const {config} = await this.config_()
     const flags = this.flags
     let refs = flags.ruleset?.length ? flags.ruleset : (config.rulesets ?? ['baseline'])
     if (refs.includes('all'))
       refs = [...new Set([...refs.filter((r) => r !== 'all'), ...(await listBuiltInRulesets())])]
+    const plan = planOutputs(flags, this.jsonEnabled())
+    const waivers = await loadWaivers(flags.waivers ?? config.waivers)
     const rulesets = []
     for (const ref of refs) rulesets.push(await loadRuleset(ref))
-    const failOn = flags['fail-on'] as AuditResult['failOn']
-    const result = await runAudit({
+    const failOn = flags['fail-on'] as AuditReport['failOn']
+    const modelPaths = [...(config.models?.paths ?? []), ...(flags.models ?? [])]
+    const root = flags.root ? resolve(flags.root) : '/'
+    // One fact cache for the audit and the report's host inventory, so nothing is gathered twice.
+    const facts = createFactCache({root, probe: flags.probe, modelPaths})
+    const audit = await runAudit({
       rulesets,
       rules: flags.rule,
       root: flags.root,
       probe: flags.probe,
-      modelPaths: [...(config.models?.paths ?? []), ...(flags.models ?? [])],
+      modelPaths,
+      facts,
       timeoutMs: flags.timeout,
       version: this.config.version,
       onProgress: this.progress(),
     })
-    Object.assign(result, {failOn, failUnder: flags['fail-under'] ?? null})
+    Object.assign(audit, {failOn, failUnder: flags['fail-under'] ?? null})
+    // Waivers are applied (and the audit scored again) before the exit policy is judged.
+    const result = await prepareReport(audit, {waivers, facts})
     const exit = exitCodeFor(result, {failOn, failUnder: flags['fail-under']})
-    this.render(renderAudit(result, this.style, exit))
+    const {stdout, files} = await emitReports(result, plan, this.style, exit)
+    if (stdout !== null) this.render(stdout)
+    for (const file of files) this.note(`wrote ${file}`)
     if (exit) this.setExitCode(exit)
     return result
   }

@@ -1,0 +1,49 @@
+import {LlmsecError} from '../../core/errors.js'
+import {overallScore} from '../score.js'
+import type {AuditReport, FleetReport} from './report.types.js'
+
+/** Largest result file `llmsec report` reads. */
+export const MAX_RESULT_BYTES = 64 * 1024 * 1024
+
+/** Checks that parsed JSON looks like an audit result (the JSON Schema check is done by the caller's tests). */
+export function asAuditReport(data: unknown, file: string): AuditReport {
+  const value = data as Partial<AuditReport> | null
+  const fail = (what: string) =>
+    new LlmsecError(
+      `${file} is not an llmsec audit result: ${what}. Save one with llmsec audit --json > ${file}.`,
+      'INPUT_MALFORMED',
+    )
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw fail('not a JSON object')
+  if (typeof value.score !== 'number') throw fail('no numeric "score"')
+  if (!Array.isArray(value.rulesets)) throw fail('no "rulesets" list')
+  for (const [i, rs] of value.rulesets.entries()) {
+    if (!rs || typeof rs.id !== 'string' || !Array.isArray(rs.results))
+      throw fail(`rulesets[${i}] has no id or results`)
+    for (const [j, r] of rs.results.entries())
+      if (!r || typeof r.ruleId !== 'string' || typeof r.status !== 'string' || !Array.isArray(r.evidence))
+        throw fail(`rulesets[${i}].results[${j}] has no ruleId, status or evidence`)
+  }
+  return value as AuditReport
+}
+
+/** Merges several hosts' results into a fleet report; duplicate host names get a suffix. */
+export function mergeFleet(
+  inputs: {file: string; report: AuditReport}[],
+  version?: string,
+  now = new Date(),
+): FleetReport {
+  const seen = new Map<string, number>()
+  const hosts = inputs.map(({file, report}) => {
+    const base = report.host ?? file
+    const n = (seen.get(base) ?? 0) + 1
+    seen.set(base, n)
+    return {host: n === 1 ? base : `${base} (${n})`, file, report}
+  })
+  return {
+    kind: 'fleet',
+    generatedAt: now.toISOString(),
+    llmsecVersion: version,
+    hosts,
+    score: overallScore(hosts.map((h) => h.report.score)),
+  }
+}

@@ -1,0 +1,114 @@
+import {countDisplay, formatDuration, rowsOf, waiverNotices, type Row} from './model.js'
+import type {AuditReport, FleetReport} from './report.types.js'
+
+/** Escapes text for one Markdown table cell. */
+function cell(text: string): string {
+  return text
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'))
+    .replace(/\r?\n/g, '<br>')
+}
+
+function code(text: string): string {
+  return `\`${text.replace(/`/g, "'")}\``
+}
+
+function table(head: string[], rows: string[][]): string[] {
+  return [
+    `| ${head.join(' | ')} |`,
+    `| ${head.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ]
+}
+
+function findingRows(rows: Row[], withHost: boolean): string[] {
+  const head = [...(withHost ? ['host'] : []), 'severity', 'rule', 'finding', 'fix']
+  return table(
+    head,
+    rows.map((r) => [
+      ...(withHost ? [cell(r.host)] : []),
+      r.result.severity,
+      `${code(r.key)}${r.status === 'warn' ? ' (warning)' : r.status === 'error' ? ' (check error)' : ''}`,
+      cell(r.result.evidence.slice(0, 3).join('; ')),
+      cell(r.result.remediation.split('\n')[0]),
+    ]),
+  )
+}
+
+function waivedRows(rows: Row[]): string[] {
+  return table(
+    ['rule', 'approver', 'expires', 'justification'],
+    rows.map((r) => [
+      code(r.key),
+      cell(r.result.waived?.by ?? ''),
+      r.result.waived?.expires ?? '',
+      cell(r.result.waived?.reason ?? ''),
+    ]),
+  )
+}
+
+function rulesetLines(report: AuditReport): string[] {
+  return table(
+    ['ruleset', 'score', 'pass', 'fail', 'warn', 'waived', 'skip', 'error'],
+    report.rulesets.map((rs) => {
+      const c = countDisplay(rowsOf({...report, rulesets: [rs]}))
+      return [code(rs.id), rs.score.toFixed(1), c.pass, c.fail, c.warn, c.waived, c.skip, c.error].map(String)
+    }),
+  )
+}
+
+function footer(report: {llmsecVersion?: string; startedAt?: string; durationMs?: number}): string {
+  return `<sub>llmsec ${report.llmsecVersion ?? ''} · ${report.startedAt ?? ''} · ${formatDuration(report.durationMs)}</sub>`
+}
+
+/** A compact Markdown summary for CI job summaries and pull requests. */
+export function renderMarkdown(input: AuditReport | FleetReport): string {
+  if ('kind' in input && input.kind === 'fleet') return renderFleetMarkdown(input)
+  const report = input as AuditReport
+  const rows = rowsOf(report)
+  const failures = rows.filter((r) => r.status === 'fail' || r.status === 'warn' || r.status === 'error')
+  const waived = rows.filter((r) => r.status === 'waived')
+  const where = report.root ? `root ${code(report.root)}` : `host ${code(report.host ?? 'unknown')}`
+  const out = [`## llmsec audit: ${report.score.toFixed(1)}/100`, '', `Audit of ${where}.`, '', ...rulesetLines(report)]
+  if (failures.length)
+    out.push('', `### Failures and warnings (${failures.length})`, '', ...findingRows(failures, false))
+  else out.push('', 'No failures.')
+  if (waived.length) out.push('', `### Waived (${waived.length})`, '', ...waivedRows(waived))
+  const notices = waiverNotices(report)
+  if (notices.length)
+    out.push('', '### Waivers to review', '', ...notices.map((n) => `- ${n.outcome.state}: ${cell(n.text)}`))
+  const skipped = rows.filter((r) => r.status === 'skip')
+  if (skipped.length) {
+    out.push('', `<details><summary>Skipped (${skipped.length})</summary>`, '')
+    for (const r of skipped) out.push(`- ${code(r.key)}: ${cell(r.result.reason ?? r.result.evidence[0] ?? '')}`)
+    out.push('', '</details>')
+  }
+  out.push('', footer(report), '')
+  return out.join('\n')
+}
+
+function renderFleetMarkdown(fleet: FleetReport): string {
+  const out = [`## llmsec fleet audit: ${fleet.score.toFixed(1)}/100 over ${fleet.hosts.length} hosts`, '']
+  out.push(
+    ...table(
+      ['host', 'score', 'failed', 'waived', 'rulesets'],
+      fleet.hosts.map((h) => {
+        const c = countDisplay(rowsOf(h.report, h.host))
+        return [
+          cell(h.host),
+          h.report.score.toFixed(1),
+          String(c.fail),
+          String(c.waived),
+          h.report.rulesets.map((r) => r.id).join(', '),
+        ]
+      }),
+    ),
+  )
+  const failures = fleet.hosts.flatMap((h) => rowsOf(h.report, h.host)).filter((r) => r.status === 'fail')
+  if (failures.length) out.push('', `### Failures (${failures.length})`, '', ...findingRows(failures, true))
+  for (const h of fleet.hosts)
+    for (const n of waiverNotices(h.report)) out.push(`- ${cell(h.host)}: ${n.outcome.state}: ${cell(n.text)}`)
+  out.push('', `<sub>llmsec ${fleet.llmsecVersion ?? ''} · ${fleet.generatedAt}</sub>`, '')
+  return out.join('\n')
+}

@@ -1,0 +1,107 @@
+import type {RuleResult, RuleStatus, Severity} from '../types.js'
+import {SEVERITIES} from '../types.js'
+import type {WaiverOutcome} from '../waivers.types.js'
+import type {AuditReport, FleetHost, FleetReport} from './report.types.js'
+
+/** A rule status as reports show it: a waived failure or warning is `waived`. */
+export type DisplayStatus = RuleStatus | 'waived'
+export const DISPLAY_STATUSES: DisplayStatus[] = ['fail', 'warn', 'error', 'waived', 'pass', 'skip']
+
+export function displayStatus(result: RuleResult): DisplayStatus {
+  return result.waived ? 'waived' : result.status
+}
+
+/** One rule result with the ruleset (and host, in fleet reports) it belongs to. */
+export interface Row {
+  host: string
+  rulesetId: string
+  /** `ruleset.rule-id`: unique across rulesets. */
+  key: string
+  status: DisplayStatus
+  result: RuleResult
+}
+
+/** Every result of a report, most severe failures first. */
+export function rowsOf(report: AuditReport, host = report.host ?? 'unknown'): Row[] {
+  const rows = report.rulesets.flatMap((rs) =>
+    rs.results.map((result) => ({
+      host,
+      rulesetId: rs.id,
+      key: `${rs.id}.${result.ruleId}`,
+      status: displayStatus(result),
+      result,
+    })),
+  )
+  return rows.sort(compareRows)
+}
+
+export function compareRows(a: Row, b: Row): number {
+  return (
+    DISPLAY_STATUSES.indexOf(a.status) - DISPLAY_STATUSES.indexOf(b.status) ||
+    SEVERITIES.indexOf(a.result.severity) - SEVERITIES.indexOf(b.result.severity) ||
+    a.host.localeCompare(b.host) ||
+    a.key.localeCompare(b.key)
+  )
+}
+
+export type DisplayCounts = Record<DisplayStatus, number>
+
+export function countDisplay(rows: Row[]): DisplayCounts {
+  const counts: DisplayCounts = {fail: 0, warn: 0, error: 0, waived: 0, pass: 0, skip: 0}
+  for (const row of rows) counts[row.status]++
+  return counts
+}
+
+/** Counts by severity and display status (the "results by severity" chart). */
+export function countBySeverity(rows: Row[]): {severity: Severity; counts: DisplayCounts}[] {
+  return SEVERITIES.map((severity) => ({
+    severity,
+    counts: countDisplay(rows.filter((r) => r.result.severity === severity)),
+  }))
+}
+
+/** Waivers that need someone's attention: expired, or matching nothing. */
+export function waiverNotices(report: AuditReport): {outcome: WaiverOutcome; text: string}[] {
+  return (report.waivers?.outcomes ?? [])
+    .filter((o) => o.state !== 'active')
+    .map((outcome) => ({outcome, text: describeWaiver(outcome, report.waivers?.file ?? 'waivers')}))
+}
+
+export function describeWaiver(o: WaiverOutcome, file: string): string {
+  const where = `${file}${o.line ? `:${o.line}` : ''}`
+  switch (o.state) {
+    case 'expired':
+      return `waiver for ${o.rule} expired on ${o.expires}; ${o.matched.join(', ')} counts as a failure again (${where})`
+    case 'unmatched':
+      return `waiver for ${o.rule} matches nothing${o.host ? ` on host ${o.host}` : ''}${o.path ? ` at path ${o.path}` : ''} (${where})`
+    case 'unneeded':
+      return `waiver for ${o.rule} is not needed: ${o.matched.join(', ')} did not fail (${where})`
+    default:
+      return `waiver for ${o.rule} is active until ${o.expires} (${where})`
+  }
+}
+
+/** A fleet report's hosts as rows (for reporters that take one report, e.g. JUnit, SARIF). */
+export function fleetRows(fleet: FleetReport): Row[] {
+  return fleet.hosts.flatMap((h: FleetHost) => rowsOf(h.report, h.host)).sort(compareRows)
+}
+
+const XML_ENTITIES: Record<string, string> = {'<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;'}
+
+/** Escapes text for XML and HTML (text and attribute values); drops characters XML 1.0 forbids. */
+export function escapeXml(text: string): string {
+  return text
+    .replace(/[<>&"']/g, (c) => XML_ENTITIES[c])
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
+}
+
+/** Controls of a rule as `framework id, id · framework id`. */
+export function formatControls(result: RuleResult): string {
+  return Object.entries(result.controls)
+    .map(([framework, ids]) => `${framework} ${ids.join(', ')}`)
+    .join(' · ')
+}
+
+export function formatDuration(ms: number | undefined): string {
+  return ms === undefined ? '' : `${(ms / 1000).toFixed(1)} s`
+}

@@ -1,0 +1,54 @@
+import type {AuditResult} from '../types.js'
+import type {WaiverReport} from '../waivers.types.js'
+
+/** A short inventory of the audited host, for reports (gathered from the audit's own facts). */
+export interface HostInventory {
+  os: string | null
+  gpus: string[]
+  /** Why GPUs are not listed (offline root, no nvidia-smi). */
+  gpuNote?: string
+  runtimes: {runtime: string; source: string; location: string; user: string | null}[]
+  modelDirs: string[]
+  modelFiles: number
+  modelBytes: number
+}
+
+/**
+ * What reports render: the audit result plus, optionally, what became of the waivers and the host
+ * inventory. It is what `llmsec audit --json` / `--format json` print and `llmsec report` reads.
+ */
+export interface AuditReport extends AuditResult {
+  waivers?: WaiverReport
+  inventory?: HostInventory
+}
+
+/** Several hosts' reports merged (`llmsec report a.json b.json`). */
+export interface FleetReport {
+  kind: 'fleet'
+  generatedAt: string
+  llmsecVersion?: string
+  hosts: FleetHost[]
+  /** Mean of the host scores. */
+  score: number
+}
+
+export interface FleetHost {
+  /** Host name, made unique (`gpu-1`, `gpu-1 (2)`) when two results name the same host. */
+  host: string
+  /** The result file it came from. */
+  file: string
+  report: AuditReport
+}
+
+export const REPORT_FORMATS = ['table', 'json', 'sarif', 'junit', 'markdown', 'html'] as const
+export type ReportFormat = (typeof REPORT_FORMATS)[number]
+
+/** File extension per format (`llmsec-audit.<ext>` under --output-dir). */
+export const REPORT_EXTENSIONS: Record<ReportFormat, string> = {
+  table: 'txt',
+  json: 'json',
+  sarif: 'sarif',
+  junit: 'junit.xml',
+  markdown: 'md',
+  html: 'html',
+}

@@ -1,0 +1,142 @@
+import {mkdir} from 'node:fs/promises'
+import {join, resolve} from 'node:path'
+
+import {Flags} from '@oclif/core'
+
+import {
+  countDisplay,
+  REPORT_EXTENSIONS,
+  REPORT_FORMATS,
+  renderReport,
+  rowsOf,
+  waiverNotices,
+  type AuditReport,
+  type FleetReport,
+  type ReportFormat,
+} from '../audit/reports/index.js'
+import {LlmsecError} from '../core/errors.js'
+import {writeFileAtomic} from '../core/fs.js'
+import {renderAudit} from './render-audit.js'
+import {createStyle, type Style} from './style.js'
+import {renderTable} from './table.js'
+
+/** --format/--output/--output-dir, shared by `llmsec audit` and `llmsec report`. */
+export const reportFlags = {
+  format: Flags.string({
+    char: 'f',
+    description: 'Report format (repeatable; several need --output-dir): table, json, sarif, junit, markdown, html.',
+    options: [...REPORT_FORMATS],
+    multiple: true,
+  }),
+  output: Flags.string({char: 'o', description: 'Write the report (one --format) to this file instead of stdout.'}),
+  'output-dir': Flags.string({
+    description: 'Write each --format to <dir>/llmsec-audit.<ext> (created if missing), all from one run.',
+  }),
+}
+
+export interface OutputPlan {
+  formats: ReportFormat[]
+  /** Where each format goes; null = stdout. */
+  targets: (string | null)[]
+}
+
+/** Checks the format/output combination before the (slow) audit runs. */
+export function planOutputs(
+  flags: {format?: string[]; output?: string; 'output-dir'?: string},
+  json: boolean,
+): OutputPlan {
+  const formats = [...new Set((flags.format?.length ? flags.format : ['table']) as ReportFormat[])]
+  if (flags.output && flags['output-dir']) throw new LlmsecError('Use --output or --output-dir, not both.', 'USAGE')
+  if (formats.length > 1 && !flags['output-dir'])
+    throw new LlmsecError(`${formats.length} formats need --output-dir <dir> (one file each).`, 'USAGE')
+  const targets = formats.map((format) => {
+    if (flags['output-dir']) return join(resolve(flags['output-dir']), `llmsec-audit.${REPORT_EXTENSIONS[format]}`)
+    return flags.output ? resolve(flags.output) : null
+  })
+  if (json && targets.some((t, i) => t === null && formats[i] !== 'table' && flags.format?.length))
+    throw new LlmsecError(
+      '--json already prints the result on stdout; add --output <file> for the other format.',
+      'USAGE',
+    )
+  return {formats, targets}
+}
+
+function renderFleetTable(fleet: FleetReport, style: Style): string {
+  const hosts = fleet.hosts.map((h) => {
+    const c = countDisplay(rowsOf(h.report, h.host))
+    return [h.host, h.report.score.toFixed(1), String(c.fail), String(c.warn), String(c.waived), h.file]
+  })
+  const failures = fleet.hosts
+    .flatMap((h) => rowsOf(h.report, h.host))
+    .filter((r) => r.status === 'fail')
+    .map((r) => [r.host, r.result.severity, r.key, r.result.evidence[0] ?? ''])
+  const out = [
+    `${style.bold('Fleet score')} ${fleet.score.toFixed(1)}/100 over ${fleet.hosts.length} hosts`,
+    '',
+    renderTable(hosts, {head: ['host', 'score', 'failed', 'warnings', 'waived', 'file']}),
+  ]
+  if (failures.length)
+    out.push(
+      '',
+      style.bold(`FAILURES (${failures.length})`),
+      renderTable(failures, {head: ['host', 'severity', 'rule', 'evidence'], maxCellWidth: 90}),
+    )
+  for (const h of fleet.hosts) for (const n of waiverNotices(h.report)) out.push(`  ! ${h.host}: ${n.text}`)
+  return out.join('\n')
+}
+
+/** The human table: issue 8's audit renderer over the unwaived results, then waivers. */
+export function renderTableReport(input: AuditReport | FleetReport, style: Style, exitCode: number): string {
+  if ('kind' in input && input.kind === 'fleet') return renderFleetTable(input, style)
+  const report = input as AuditReport
+  const unwaived = {
+    ...report,
+    rulesets: report.rulesets.map((rs) => ({...rs, results: rs.results.filter((r) => !r.waived)})),
+  }
+  const out = [renderAudit(unwaived, style, exitCode)]
+  const waived = rowsOf(report).filter((r) => r.status === 'waived')
+  if (waived.length) {
+    out.push('', style.bold(`WAIVED (${waived.length}, not counted in the score)`))
+    for (const r of waived)
+      out.push(
+        `  ${style.cyan('~')} ${r.key}: ${r.result.waived?.reason} (${r.result.waived?.by}, until ${r.result.waived?.expires})`,
+      )
+  }
+  const notices = waiverNotices(report)
+  if (notices.length) {
+    out.push('', style.bold(`WAIVERS TO REVIEW (${notices.length})`))
+    for (const n of notices)
+      out.push(`  ${n.outcome.state === 'expired' ? style.red('!') : style.yellow('!')} ${n.text}`)
+  }
+  return out.join('\n')
+}
+
+/**
+ * Renders every planned format and writes the files (atomically); returns the text for stdout
+ * (at most one format goes there) and the files written.
+ */
+export async function emitReports(
+  input: AuditReport | FleetReport,
+  plan: OutputPlan,
+  style: Style,
+  exitCode: number,
+): Promise<{stdout: string | null; files: string[]}> {
+  let stdout: string | null = null
+  const files: string[] = []
+  for (const [i, format] of plan.formats.entries()) {
+    const target = plan.targets[i]
+    const plain = createStyle(false)
+    const text =
+      format === 'table'
+        ? `${renderTableReport(input, target ? plain : style, exitCode)}\n`
+        : renderReport(format, input)
+    if (!target) {
+      stdout = text
+      continue
+    }
+    await mkdir(resolve(target, '..'), {recursive: true})
+    await writeFileAtomic(target, text)
+    files.push(target)
+  }
+  return {stdout, files}
+}

@@ -1,0 +1,52 @@
+import {mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import type {FleetReport} from '../../src/audit/reports/index.js'
+import {runCli, runCliJson} from '../helpers/cli.js'
+import {sampleReport} from '../helpers/sample-report.js'
+import {loadDocSchema} from '../helpers/schema.js'
+
+describe('llmsec report', () => {
+  let dir: string
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'llmsec-report-'))
+    await writeFile(join(dir, 'a.json'), JSON.stringify(sampleReport('gpu-1')))
+    await writeFile(join(dir, 'b.json'), JSON.stringify(sampleReport('gpu-2')))
+    await writeFile(join(dir, 'bad.json'), '{"score": 1')
+    await writeFile(join(dir, 'other.json'), '{"score": 1, "rulesets": [{"id": "x"}]}')
+  })
+  afterAll(() => rm(dir, {recursive: true, force: true}))
+
+  it('merges several results into a fleet report (--json validates)', async () => {
+    const run = await runCliJson<FleetReport>(['report', join(dir, 'a.json'), join(dir, 'b.json')])
+    expect(run.exitCode, run.stderr).toBe(0)
+    const validate = loadDocSchema('report')
+    expect(validate(run.json), JSON.stringify(validate.errors)).toBe(true)
+    expect(run.json.hosts.map((h) => h.host)).toEqual(['gpu-1', 'gpu-2'])
+    expect(run.json.score).toBe(37.5)
+  })
+
+  it('renders one saved result in markdown on stdout', async () => {
+    const run = await runCli(['report', join(dir, 'a.json'), '--format', 'markdown'])
+    expect(run.exitCode).toBe(0)
+    expect(run.stdout).toMatch(/^## llmsec audit: 37\.5\/100/)
+  })
+
+  it('prints a fleet table of hosts and failures', async () => {
+    const run = await runCli(['report', join(dir, 'a.json'), join(dir, 'b.json')])
+    expect(run.stdout).toContain('Fleet score 37.5/100 over 2 hosts')
+    expect(run.stdout).toMatch(/gpu-2 +critical +baseline\.bind-loopback/)
+  })
+
+  it('exits 2 on a file that is not an audit result', async () => {
+    const bad = await runCli(['report', join(dir, 'bad.json')])
+    expect(bad.exitCode).toBe(2)
+    expect(bad.stderr).toMatch(/bad\.json is not JSON/)
+    const other = await runCli(['report', join(dir, 'other.json')])
+    expect(other.exitCode).toBe(2)
+    expect(other.stderr).toContain('rulesets[0] has no id or results')
+  })
+})

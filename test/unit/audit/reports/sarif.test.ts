@@ -1,0 +1,62 @@
+import {describe, expect, it} from 'vitest'
+
+import {mergeFleet, renderSarif} from '../../../../src/audit/reports/index.js'
+import {loadSarifValidator, sampleReport} from '../../../helpers/sample-report.js'
+
+interface SarifResult {
+  ruleId: string
+  level: string
+  message: {text: string}
+  locations: {physicalLocation?: {artifactLocation: {uri: string}}}[]
+  suppressions?: {kind: string; justification: string}[]
+}
+interface SarifLog {
+  version: string
+  runs: {
+    tool: {driver: {rules: {id: string; help: {text: string}; properties: Record<string, unknown>}[]}}
+    results: SarifResult[]
+    invocations: {toolConfigurationNotifications: {message: {text: string}}[]}[]
+  }[]
+}
+
+const validate = loadSarifValidator()
+
+describe('SARIF report', () => {
+  it('is valid SARIF 2.1.0 with rules, levels, locations and suppressions', () => {
+    const log = JSON.parse(renderSarif(sampleReport())) as SarifLog
+    expect(validate(log), JSON.stringify(validate.errors, null, 1)).toBe(true)
+    expect(log.version).toBe('2.1.0')
+    const [run] = log.runs
+    const rule = run.tool.driver.rules.find((r) => r.id === 'baseline.bind-loopback')
+    expect(rule?.properties['security-severity']).toBe('9.5')
+    expect(rule?.help.text).toContain('Fix bind-loopback.')
+    const bind = run.results.find((r) => r.ruleId === 'baseline.bind-loopback')
+    expect(bind?.level).toBe('error')
+    expect(bind?.locations[0].physicalLocation?.artifactLocation.uri).toBe('etc/systemd/system/ollama.service')
+    // The expired waiver leaves the failure, unsuppressed, and says so.
+    expect(bind?.suppressions).toBeUndefined()
+    expect(bind?.message.text).toContain('waiver expired on 2026-10-01')
+    const ssh = run.results.find((r) => r.ruleId === 'baseline.ssh-root')
+    expect(ssh?.suppressions?.[0].justification).toContain('break-glass console')
+    expect(run.results.find((r) => r.ruleId === 'baseline.telemetry')?.level).toBe('warning')
+    expect(run.results.some((r) => r.ruleId === 'baseline.firewall')).toBe(false)
+    const notes = run.invocations[0].toolConfigurationNotifications.map((n) => n.message.text).join('\n')
+    expect(notes).toContain('no-such-rule matches nothing')
+  })
+
+  it('writes one run per host for a fleet', () => {
+    const fleet = mergeFleet([
+      {file: 'a.json', report: sampleReport('gpu-1')},
+      {file: 'b.json', report: sampleReport('gpu-2')},
+    ])
+    const log = JSON.parse(renderSarif(fleet)) as SarifLog
+    expect(validate(log), JSON.stringify(validate.errors)).toBe(true)
+    expect(log.runs).toHaveLength(2)
+  })
+
+  it('is rejected by the schema when broken (the validator is not vacuous)', () => {
+    const log = JSON.parse(renderSarif(sampleReport())) as {runs: {results: {level: string}[]}[]}
+    log.runs[0].results[0].level = 'fatal'
+    expect(validate(log)).toBe(false)
+  })
+})

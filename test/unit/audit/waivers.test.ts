@@ -1,0 +1,179 @@
+import {mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import fc from 'fast-check'
+import {describe, expect, it} from 'vitest'
+
+import type {AuditResult, RuleResult} from '../../../src/audit/index.js'
+import {applyWaivers, loadWaivers, parseWaivers} from '../../../src/audit/reports/index.js'
+import {scoreResults} from '../../../src/audit/score.js'
+import {LlmsecError} from '../../../src/core/errors.js'
+
+const NOW = new Date('2026-11-01T12:00:00Z')
+
+function result(ruleId: string, status: RuleResult['status'], location?: string): RuleResult {
+  return {
+    ruleId,
+    title: ruleId,
+    status,
+    severity: 'high',
+    controls: {},
+    evidence: [`${ruleId} ${status}`],
+    remediation: 'fix',
+    ...(location ? {location} : {}),
+  }
+}
+
+function audit(results: RuleResult[], host = 'gpu-1'): AuditResult {
+  const score = scoreResults(results)
+  return {
+    score,
+    host,
+    summary: {pass: 0, fail: 0, warn: 0, skip: 0, error: 0},
+    rulesets: [{id: 'baseline', score, results}],
+  }
+}
+
+function waiversText(...entries: Record<string, string>[]): string {
+  const lines = ['waivers:']
+  for (const entry of entries) {
+    const fields = {
+      justification: 'reverse proxy, SEC-142',
+      approver: 'ciso@example.org',
+      expires: '2027-03-31',
+      ...entry,
+    }
+    lines.push(...Object.entries(fields).map(([k, v], i) => `${i ? '    ' : '  - '}${k}: ${v}`))
+  }
+  return `${lines.join('\n')}\n`
+}
+
+function errorOf(fn: () => unknown): LlmsecError {
+  try {
+    fn()
+  } catch (error) {
+    if (error instanceof LlmsecError) return error
+    throw error
+  }
+  throw new Error('no error thrown')
+}
+
+describe('waivers', () => {
+  const base = () =>
+    audit([result('bind', 'fail', '/etc/systemd/system/ollama.service'), result('ssh', 'fail'), result('fw', 'pass')])
+
+  it('an active waiver waives the failure and restores the score', () => {
+    const before = base()
+    expect(before.score).toBe(33.3)
+    const {audit: after, waivers} = applyWaivers(
+      before,
+      parseWaivers(waiversText({rule: 'baseline.ssh'}), 'w.yaml'),
+      NOW,
+    )
+    const ssh = after.rulesets[0].results[1]
+    expect(ssh.waived).toEqual({reason: 'reverse proxy, SEC-142', expires: '2027-03-31', by: 'ciso@example.org'})
+    expect(ssh.status).toBe('fail')
+    expect(after.score).toBe(50)
+    expect(after.summary.fail).toBe(1)
+    expect(waivers.outcomes[0]).toMatchObject({state: 'active', matched: ['baseline.ssh'], line: 2})
+    expect(before.rulesets[0].results[1].waived).toBeUndefined() // the input is not mutated
+  })
+
+  it('an expired waiver leaves the failure and says it expired', () => {
+    const {audit: after, waivers} = applyWaivers(
+      base(),
+      parseWaivers(waiversText({rule: 'ssh', expires: '2026-10-31'}), 'w.yaml'),
+      NOW,
+    )
+    const ssh = after.rulesets[0].results[1]
+    expect(ssh.waived).toBeUndefined()
+    expect(ssh.evidence.at(-1)).toBe(
+      'waiver expired on 2026-10-31 (approved by ciso@example.org: reverse proxy, SEC-142)',
+    )
+    expect(after.score).toBe(33.3)
+    expect(waivers.outcomes[0].state).toBe('expired')
+  })
+
+  it('holds through the whole expiry day (UTC)', () => {
+    const {waivers} = applyWaivers(
+      base(),
+      parseWaivers(waiversText({rule: 'ssh', expires: '2026-11-01'}), 'w.yaml'),
+      NOW,
+    )
+    expect(waivers.outcomes[0].state).toBe('active')
+  })
+
+  it('reports waivers that match nothing, or only passing rules', () => {
+    const loaded = parseWaivers(
+      waiversText(
+        {rule: 'typo'},
+        {rule: 'fw'},
+        {rule: 'ssh', host: 'db-*'},
+        {rule: 'baseline.bind', path: '/models/*'},
+      ),
+      'w.yaml',
+    )
+    const {waivers} = applyWaivers(base(), loaded, NOW)
+    expect(waivers.outcomes.map((o) => o.state)).toEqual(['unmatched', 'unneeded', 'unmatched', 'unmatched'])
+  })
+
+  it('honours host and path globs', () => {
+    const loaded = parseWaivers(
+      waiversText({rule: 'bind', host: 'gpu-*', path: '/etc/systemd/system/*.service'}),
+      'w.yaml',
+    )
+    const {audit: after} = applyWaivers(base(), loaded, NOW)
+    expect(after.rulesets[0].results[0].waived).toBeDefined()
+  })
+
+  it('rejects malformed files with file:line:column', () => {
+    expect(errorOf(() => parseWaivers('waivers:\n  - rule: [x\n', 'w.yaml')).message).toMatch(
+      /^w\.yaml:\d+:\d+: YAML syntax error/,
+    )
+    const missing = errorOf(() =>
+      parseWaivers('waivers:\n  - rule: ssh\n    justification: why not\n    approver: me\n', 'w.yaml'),
+    )
+    expect(missing.message).toMatch(/^w\.yaml:2:5: waivers\.0\.expires: missing required key/)
+    expect(missing.exit).toBe(2)
+    const badDate = errorOf(() => parseWaivers(waiversText({rule: 'ssh', expires: '2027-02-30'}), 'w.yaml'))
+    expect(badDate.message).toBe('w.yaml:4:14: waivers.0.expires: 2027-02-30 is not a calendar date')
+    expect(errorOf(() => parseWaivers(waiversText({rule: 'ssh', extra: 'x'}), 'w.yaml')).message).toMatch(
+      /^w\.yaml:6:5: waivers\.0\.extra: unknown key/,
+    )
+  })
+
+  it('loads the default file only when it exists; an explicit missing file is an error', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'llmsec-waivers-'))
+    const cwd = process.cwd()
+    try {
+      process.chdir(dir)
+      expect(await loadWaivers(undefined)).toBeNull()
+      await writeFile(join(dir, '.llmsec-waivers.yaml'), waiversText({rule: 'ssh'}))
+      expect((await loadWaivers(undefined))?.waivers).toHaveLength(1)
+      await expect(loadWaivers(join(dir, 'nope.yaml'))).rejects.toThrow(/does not exist/)
+    } finally {
+      process.chdir(cwd)
+      await rm(dir, {recursive: true, force: true})
+    }
+  })
+
+  it('never throws anything but an LlmsecError on arbitrary input (fuzz)', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({maxLength: 200}),
+          fc.jsonValue().map((v) => JSON.stringify({waivers: [v]})),
+        ),
+        (text) => {
+          try {
+            parseWaivers(text, 'fuzz.yaml')
+          } catch (error) {
+            expect(error).toBeInstanceOf(LlmsecError)
+          }
+        },
+      ),
+      {numRuns: 300},
+    )
+  })
+})
