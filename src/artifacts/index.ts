@@ -18,3 +18,4 @@ export {
 export {computeRootDigest, hashModel} from './manifest.js'
 export {keyNeedsPassphrase, signModel, type SignOptions} from './sign.js'
 export {readBundle, verifyModel, type VerifyOptions} from './verify.js'
+export {createCaFiles, generateKeyFiles, issueCertificateFiles, type KeyFilesResult} from './key-files.js'

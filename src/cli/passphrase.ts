@@ -1,0 +1,35 @@
+import {password} from '@inquirer/prompts'
+
+import {LlmsecError} from '../core/errors.js'
+
+export const PASSPHRASE_ENV = 'LLMSEC_PASSPHRASE'
+
+export interface PassphraseRequest {
+  /** What the passphrase is for, e.g. "the private key keys/private.pem". */
+  purpose: string
+  /** Ask twice (for a new key). */
+  confirm?: boolean
+}
+
+/**
+ * A passphrase from LLMSEC_PASSPHRASE, else from a hidden prompt when stdin and stderr
+ * are terminals. Without either it is a usage error, so CI never blocks on a prompt.
+ */
+export async function obtainPassphrase(request: PassphraseRequest): Promise<string> {
+  const fromEnv = process.env[PASSPHRASE_ENV]
+  if (fromEnv) return fromEnv
+  if (!process.stdin.isTTY || !process.stderr.isTTY) {
+    throw new LlmsecError(
+      `A passphrase is needed for ${request.purpose}: set ${PASSPHRASE_ENV} (no terminal to ask on).`,
+      'PASSPHRASE_REQUIRED',
+    )
+  }
+  const output = process.stderr
+  const first = await password({message: `Passphrase for ${request.purpose}:`, mask: '*'}, {output})
+  if (first.length === 0) throw new LlmsecError('The passphrase is empty.', 'PASSPHRASE_REQUIRED')
+  if (request.confirm) {
+    const again = await password({message: 'Repeat the passphrase:', mask: '*'}, {output})
+    if (again !== first) throw new LlmsecError('The passphrases differ.', 'PASSPHRASE_REQUIRED')
+  }
+  return first
+}
