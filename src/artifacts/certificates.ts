@@ -1,11 +1,12 @@
 import 'reflect-metadata'
 
-import {createPublicKey, randomBytes, webcrypto, X509Certificate, type KeyObject} from 'node:crypto'
+import {createPublicKey, randomBytes, webcrypto, type X509Certificate, type KeyObject} from 'node:crypto'
 
 import * as x509 from '@peculiar/x509'
 
 import {LlmsecError} from '../core/errors.js'
-import {readPemFile, signatureHashFor} from './keys.js'
+import {signatureHashFor} from './keys.js'
+import {KeyUsage} from './pem-certificates.js'
 
 // @peculiar/x509 builds certificates over WebCrypto; Node's own implementation is all it needs.
 x509.cryptoProvider.set(webcrypto as never)
@@ -83,7 +84,7 @@ export async function createCaCertificate(
     signingAlgorithm: webAlgorithm(publicKey),
     extensions: [
       new x509.BasicConstraintsExtension(true, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      new x509.KeyUsagesExtension(KeyUsage.keyCertSign | KeyUsage.cRLSign, true),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   })
@@ -121,7 +122,7 @@ export async function issueCertificate(
     signingAlgorithm: webAlgorithm(createPublicKey(caKey)),
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(options.keyUsage ?? x509.KeyUsageFlags.digitalSignature, true),
+      new x509.KeyUsagesExtension(options.keyUsage ?? KeyUsage.digitalSignature, true),
       ...(eku.length > 0 ? [new x509.ExtendedKeyUsageExtension(eku, false)] : []),
       await x509.SubjectKeyIdentifierExtension.create(subjectKeys.publicKey),
       await x509.AuthorityKeyIdentifierExtension.create(caCert),
@@ -130,33 +131,10 @@ export async function issueCertificate(
   return cert.toString('pem') + '\n'
 }
 
-/** KeyUsage flags, re-exported so callers need not import the X.509 library. */
-export const KeyUsage = x509.KeyUsageFlags
-
 function sameSpki(cert: x509.X509Certificate, key: KeyObject): boolean {
   const certSpki = Buffer.from(cert.publicKey.rawData)
   const keySpki = createPublicKey(key).export({type: 'spki', format: 'der'})
   return certSpki.equals(keySpki)
-}
-
-/** Splits PEM text into certificates; errors name the file. */
-export function parsePemCertificates(pem: string, file: string): X509Certificate[] {
-  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []
-  if (blocks.length === 0) throw new LlmsecError(`${file} holds no PEM certificate.`, 'CERT_MALFORMED')
-  return blocks.map((block, i) => {
-    try {
-      return new X509Certificate(block)
-    } catch (error) {
-      throw new LlmsecError(`Certificate ${i + 1} in ${file} is malformed: ${(error as Error).message}.`, 'CERT_MALFORMED')
-    }
-  })
-}
-
-/** Reads every certificate of one or more PEM files. */
-export async function loadCertificates(files: string[]): Promise<X509Certificate[]> {
-  const all: X509Certificate[] = []
-  for (const file of files) all.push(...parsePemCertificates(await readPemFile(file, 'certificate'), file))
-  return all
 }
 
 /** Validity dates, key usage and extended key usage of a certificate. */
@@ -172,7 +150,7 @@ export function describeCertificate(cert: X509Certificate): {
   return {
     notBefore: parsed.notBefore,
     notAfter: parsed.notAfter,
-    digitalSignature: Boolean(usage && usage.usages & x509.KeyUsageFlags.digitalSignature),
+    digitalSignature: Boolean(usage && usage.usages & KeyUsage.digitalSignature),
     codeSigning: Boolean(extended?.usages.map(String).includes(CODE_SIGNING_OID)),
   }
 }

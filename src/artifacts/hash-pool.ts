@@ -3,6 +3,7 @@ import {Worker} from 'node:worker_threads'
 
 import {fsError, LlmsecError} from '../core/errors.js'
 import type {HashRequest, HashResponse} from './hash-protocol.js'
+import {CHUNK_BYTES, hashRange} from './hash-range.js'
 
 export interface HashJob {
   path: string
@@ -24,6 +25,27 @@ export interface HashPoolOptions {
   concurrency?: number
   /** Called with the bytes hashed since the previous call. */
   onBytes?: (delta: number) => void
+  /**
+   * Jobs totalling at most this many bytes are hashed on the calling thread: starting
+   * workers costs more than hashing a few megabytes (default 32 MiB).
+   */
+  inlineBelowBytes?: number
+}
+
+const INLINE_BELOW_BYTES = 32 * 1024 * 1024
+
+async function hashInline(jobs: HashJob[], options: HashPoolOptions): Promise<HashJobResult[]> {
+  const buffer = Buffer.allocUnsafe(CHUNK_BYTES)
+  const results: HashJobResult[] = []
+  for (const job of jobs) {
+    try {
+      const request = {path: job.path, algorithm: options.algorithm, start: job.start ?? 0, end: job.end}
+      results.push(await hashRange(request, buffer, (delta) => options.onBytes?.(delta)))
+    } catch (error) {
+      throw fsError(error, job.path)
+    }
+  }
+  return results
 }
 
 /**
@@ -45,11 +67,13 @@ function toError(response: Extract<HashResponse, {type: 'error'}>, path: string)
 
 /**
  * Hashes files (or byte ranges of them) on worker threads, largest first, one job per
- * worker at a time. Each worker reads through one fixed buffer, so memory is bounded
+ * worker at a time (small totals are hashed inline). Each worker reads through one fixed buffer, so memory is bounded
  * by the number of workers, not by file sizes.
  */
 export async function hashJobs(jobs: HashJob[], options: HashPoolOptions): Promise<HashJobResult[]> {
   if (jobs.length === 0) return []
+  const total = jobs.reduce((sum, job) => sum + job.size, 0)
+  if (total <= (options.inlineBelowBytes ?? INLINE_BELOW_BYTES)) return hashInline(jobs, options)
   const results: HashJobResult[] = new Array(jobs.length)
   const order = jobs.map((_, i) => i).sort((a, b) => jobs[b].size - jobs[a].size)
   const count = Math.max(1, Math.min(options.concurrency ?? availableParallelism(), jobs.length))

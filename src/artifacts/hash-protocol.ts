@@ -1,14 +1,8 @@
-/** Messages between hash-pool.ts and its worker threads. */
+import type {RangeRequest} from './hash-range.js'
 
-export interface HashRequest {
+/** Messages between hash-pool.ts and its worker threads. */
+export interface HashRequest extends RangeRequest {
   id: number
-  path: string
-  /** node:crypto algorithm name, e.g. sha256 or blake2b512. */
-  algorithm: string
-  /** First byte (inclusive). */
-  start: number
-  /** Last byte (exclusive); undefined hashes to the end of the file. */
-  end?: number
 }
 
 export type HashResponse =

@@ -1,8 +1,8 @@
 /** Model artifact signing and verification in the OpenSSF Model Signing (OMS) format. */
 export type * from './artifacts.types.js'
 export {parseBundle, BUNDLE_MEDIA_TYPE, PREDICATE_TYPE, type ParsedBundle} from './bundle-parse.js'
-export {createCaCertificate, issueCertificate, KeyUsage, loadCertificates, type IssueOptions} from './certificates.js'
-export {verifyCertificateChain} from './chain.js'
+export type {IssueOptions} from './certificates.js'
+export {KeyUsage, loadCertificates, parsePemCertificates} from './pem-certificates.js'
 export {enumerateModel} from './enumerate.js'
 export {hashJobs} from './hash-pool.js'
 export {

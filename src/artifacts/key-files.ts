@@ -3,7 +3,7 @@ import {mkdir} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {writeFileAtomic} from '../core/fs.js'
-import {createCaCertificate, issueCertificate, type IssueOptions} from './certificates.js'
+import type {IssueOptions} from './certificates.js'
 import {
   ensureWritable,
   generateKeyPairPem,
@@ -49,6 +49,7 @@ export async function createCaFiles(outDir: string, options: CaOptions): Promise
   await ensureWritable([certificate, join(outDir, 'ca-private.pem'), join(outDir, 'ca-public.pem')], Boolean(options.force))
   const pair = generateKeyPairPem(options.algorithm, options.passphrase)
   const privateKey = createPrivateKey({key: pair.privatePem, passphrase: options.passphrase})
+  const {createCaCertificate} = await import('./certificates.js')
   const pem = await createCaCertificate(privateKey, options.subject, options)
   const written = await writeKeyPair(outDir, pair, {force: options.force, prefix: 'ca-'})
   await writeFileAtomic(certificate, pem)
@@ -73,6 +74,7 @@ export async function issueCertificateFiles(outDir: string, options: CertOptions
   const caPem = await readPemFile(options.caCert, 'CA certificate')
   const pair = fresh ? generateKeyPairPem(options.algorithm, options.passphrase) : undefined
   const subjectKey = pair ? createPublicKey(pair.publicPem) : await loadPublicKey(options.publicKey as string)
+  const {issueCertificate} = await import('./certificates.js')
   const pem = await issueCertificate(subjectKey, caPem, caKey, options)
   await mkdir(outDir, {recursive: true, mode: 0o700})
   const written = pair ? await writeKeyPair(outDir, pair, {force: options.force}) : undefined

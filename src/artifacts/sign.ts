@@ -6,12 +6,12 @@ import {writeFileAtomic} from '../core/fs.js'
 import type {OnProgress} from '../core/progress.js'
 import type {OmsBundle, OmsStatement, Serialization, SignResult} from './artifacts.types.js'
 import {BUNDLE_MEDIA_TYPE, PREDICATE_TYPE, STATEMENT_TYPE} from './bundle-parse.js'
-import {loadCertificates} from './certificates.js'
 import {IN_TOTO_PAYLOAD_TYPE, signPayload} from './dsse.js'
 import {enumerateModel} from './enumerate.js'
 import {isPrivateKeyEncrypted, loadPrivateKey, publicKeyHint, readPemFile, sameKey} from './keys.js'
 import {computeRootDigest, hashModel} from './manifest.js'
 import {DEFAULT_IGNORE_PATHS, mergeIgnorePaths} from './paths.js'
+import {loadCertificates} from './pem-certificates.js'
 import {ignoreMatcherFor, resolveTarget, userIgnorePaths} from './target.js'
 
 export interface SignOptions {

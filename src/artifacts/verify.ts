@@ -5,13 +5,12 @@ import {fsError, LlmsecError} from '../core/errors.js'
 import type {OnProgress} from '../core/progress.js'
 import type {Mismatch, Signer, VerifyResult} from './artifacts.types.js'
 import {parseBundle, type ParsedBundle} from './bundle-parse.js'
-import {loadCertificates} from './certificates.js'
-import {verifyCertificateChain} from './chain.js'
 import {compareManifest, fileOfResource} from './compare.js'
 import {verifyPayload} from './dsse.js'
 import {enumerateModel} from './enumerate.js'
 import {loadPublicKey, publicKeyHint} from './keys.js'
 import {hashModel} from './manifest.js'
+import {loadCertificates} from './pem-certificates.js'
 import {DEFAULT_IGNORE_PATHS, mergeIgnorePaths} from './paths.js'
 import {ignoreMatcherFor, resolveTarget, userIgnorePaths, type ModelTarget} from './target.js'
 
@@ -95,6 +94,8 @@ function bundleCertificates(parsed: ParsedBundle, sigFile: string): X509Certific
 }
 
 async function checkCertificateMethod(parsed: ParsedBundle, chainFiles: string[], sigFile: string, now: Date) {
+  // The X.509 library loads only for the certificate method, so key-method runs start fast.
+  const {verifyCertificateChain} = await import('./chain.js')
   const trusted = await loadCertificates(chainFiles)
   const [leaf, ...intermediates] = bundleCertificates(parsed, sigFile)
   const {problems, signer} = verifyCertificateChain(leaf, intermediates, trusted, now)
