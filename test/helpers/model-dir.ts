@@ -1,6 +1,9 @@
+import {existsSync} from 'node:fs'
 import {chmod, cp, mkdir, mkdtemp, open, readdir, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {join, resolve} from 'node:path'
+
+import {repoRoot, sharedDir} from './cli.js'
 
 /** A temp directory removed by the returned cleanup function. */
 export async function makeTempDir(prefix = 'llmsec-test-'): Promise<{dir: string; cleanup: () => Promise<void>}> {
@@ -59,4 +62,16 @@ export async function copyDir(from: string, to: string): Promise<string> {
     await chmod(join(entry.parentPath, entry.name), entry.isDirectory() ? 0o755 : 0o644)
   }
   return to
+}
+
+/**
+ * The OMS interop material in ../shared, or null when absent. Worktrees live one level
+ * deeper (/work/wt/<branch>), so ../../shared is tried too; LLMSEC_SHARED_DIR overrides.
+ */
+export function findOmsDir(): string | null {
+  const candidates = [process.env.LLMSEC_SHARED_DIR, sharedDir, resolve(repoRoot, '..', '..', 'shared')]
+  for (const dir of candidates) {
+    if (dir && existsSync(join(dir, 'interop', 'oms', 'spec', 'schemas', 'v1.0'))) return join(dir, 'interop', 'oms')
+  }
+  return null
 }
