@@ -59,11 +59,17 @@ function validityOf(validity: Validity): {notBefore: Date; notAfter: Date} {
   return {notBefore, notAfter: new Date(notBefore.getTime() + validity.days * DAY_MS)}
 }
 
+const RDN = /^\s*([A-Za-z][A-Za-z0-9-]*|\d+(\.\d+)+)\s*=\s*\S/
+
 function checkSubject(subject: string): string {
+  const fail = () =>
+    new LlmsecError(`Subject "${subject}" is not a distinguished name like "CN=Release signing, O=Example".`, 'USAGE')
+  // @peculiar/x509 accepts free text as a name, so check the attribute=value form first.
+  if (!subject.split(/(?<!\\)[,+]/).every((part) => RDN.test(part))) throw fail()
   try {
     new x509.Name(subject)
   } catch {
-    throw new LlmsecError(`Subject "${subject}" is not a distinguished name like "CN=Release signing, O=Example".`, 'USAGE')
+    throw fail()
   }
   return subject
 }
