@@ -37,7 +37,10 @@ export default class Verify extends LlmsecCommand<typeof Verify> {
     const certChain = flags['cert-chain'] ?? (flags.key ? undefined : config.signing?.certChain)
     const key = flags.key ?? (certChain ? undefined : config.signing?.publicKey)
     if (!key && !certChain) {
-      throw new LlmsecError('Give --key <public.pem> or --cert-chain <root.pem> (or signing.* in llmsec.yaml).', 'USAGE')
+      throw new LlmsecError(
+        'Give --key <public.pem> or --cert-chain <root.pem> (or signing.* in llmsec.yaml).',
+        'USAGE',
+      )
     }
     const result = await verifyModel(args['model-path'], {
       key,

@@ -17,8 +17,14 @@ export default class KeysCert extends LlmsecCommand<typeof KeysCert> {
     ...keyFlags,
     'ca-cert': Flags.file({description: 'CA certificate (PEM).', required: true, exists: true}),
     'ca-key': Flags.file({description: 'CA private key (PEM).', required: true, exists: true}),
-    subject: Flags.string({description: 'Distinguished name of the signer, e.g. "CN=release-bot, O=Example".', required: true}),
-    'public-key': Flags.file({description: 'Certify this public key instead of generating a new key pair.', exists: true}),
+    subject: Flags.string({
+      description: 'Distinguished name of the signer, e.g. "CN=release-bot, O=Example".',
+      required: true,
+    }),
+    'public-key': Flags.file({
+      description: 'Certify this public key instead of generating a new key pair.',
+      exists: true,
+    }),
     ...validityFlags(365),
   }
 

@@ -32,7 +32,8 @@ class Fields {
 
   object(value: unknown, path: string): Json {
     if (value === undefined) this.fail(`lacks field ${path}`)
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) this.fail(`field ${path} must be an object`)
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      this.fail(`field ${path} must be an object`)
     return value as Json
   }
 
@@ -83,7 +84,8 @@ function checkEnvelope(f: Fields, envelope: Json): Buffer {
   const payload = f.string(envelope.payload, 'dsseEnvelope.payload')
   if (!BASE64.test(payload)) f.fail('field dsseEnvelope.payload is not base64')
   const type = f.string(envelope.payloadType, 'dsseEnvelope.payloadType')
-  if (type !== IN_TOTO_PAYLOAD_TYPE) f.fail(`field dsseEnvelope.payloadType is ${type}, expected ${IN_TOTO_PAYLOAD_TYPE}`)
+  if (type !== IN_TOTO_PAYLOAD_TYPE)
+    f.fail(`field dsseEnvelope.payloadType is ${type}, expected ${IN_TOTO_PAYLOAD_TYPE}`)
   f.array(envelope.signatures, 'dsseEnvelope.signatures').forEach((sig, i) => {
     const entry = f.object(sig, `dsseEnvelope.signatures[${i}]`)
     const value = f.string(entry.sig, `dsseEnvelope.signatures[${i}].sig`)
@@ -147,7 +149,8 @@ function checkStatement(f: Fields, payload: Buffer): OmsStatement {
       'SIGNATURE_UNSUPPORTED',
     )
   }
-  if (predicateType !== PREDICATE_TYPE) f.fail(`field payload.predicateType is ${predicateType}, expected ${PREDICATE_TYPE}`)
+  if (predicateType !== PREDICATE_TYPE)
+    f.fail(`field payload.predicateType is ${predicateType}, expected ${PREDICATE_TYPE}`)
   f.array(statement.subject, 'payload.subject').forEach((subject, i) => {
     f.string(f.object(subject, `payload.subject[${i}]`).name, `payload.subject[${i}].name`)
   })

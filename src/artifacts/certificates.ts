@@ -29,7 +29,10 @@ function webAlgorithm(key: KeyObject): WebAlgorithm {
   throw new LlmsecError(`Certificates need an EC or RSA key, not ${key.asymmetricKeyType}.`, 'KEY_UNSUPPORTED')
 }
 
-async function toCryptoKeys(privateKey: KeyObject | undefined, publicKey: KeyObject): Promise<{publicKey: webcrypto.CryptoKey; privateKey: webcrypto.CryptoKey}> {
+async function toCryptoKeys(
+  privateKey: KeyObject | undefined,
+  publicKey: KeyObject,
+): Promise<{publicKey: webcrypto.CryptoKey; privateKey: webcrypto.CryptoKey}> {
   const algorithm = webAlgorithm(publicKey)
   const spki = publicKey.export({type: 'spki', format: 'der'})
   const pub = await webcrypto.subtle.importKey('spki', spki, algorithm, true, ['verify'])
@@ -75,11 +78,7 @@ function checkSubject(subject: string): string {
 }
 
 /** Creates a self-signed CA certificate (BasicConstraints CA, keyCertSign) for a key pair. */
-export async function createCaCertificate(
-  privateKey: KeyObject,
-  subject: string,
-  validity: Validity,
-): Promise<string> {
+export async function createCaCertificate(privateKey: KeyObject, subject: string, validity: Validity): Promise<string> {
   const publicKey = createPublicKey(privateKey)
   const keys = await toCryptoKeys(privateKey, publicKey)
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
@@ -113,7 +112,8 @@ export async function issueCertificate(
   options: IssueOptions,
 ): Promise<string> {
   const caCert = new x509.X509Certificate(caCertPem)
-  if (!sameSpki(caCert, caKey)) throw new LlmsecError('The CA key does not belong to the CA certificate.', 'KEY_MALFORMED')
+  if (!sameSpki(caCert, caKey))
+    throw new LlmsecError('The CA key does not belong to the CA certificate.', 'KEY_MALFORMED')
   const subjectPublic = subjectKey.type === 'private' ? createPublicKey(subjectKey) : subjectKey
   const subjectKeys = await toCryptoKeys(undefined, subjectPublic)
   const caKeys = await toCryptoKeys(caKey, createPublicKey(caKey))

@@ -24,7 +24,9 @@ function isSelfSigned(cert: X509Certificate): boolean {
 function findIssuer(cert: X509Certificate, candidates: X509Certificate[]): X509Certificate | undefined {
   return candidates.find(
     (candidate) =>
-      candidate.fingerprint256 !== cert.fingerprint256 && cert.checkIssued(candidate) && cert.verify(candidate.publicKey),
+      candidate.fingerprint256 !== cert.fingerprint256 &&
+      cert.checkIssued(candidate) &&
+      cert.verify(candidate.publicKey),
   )
 }
 

@@ -46,7 +46,10 @@ export interface CaOptions extends GenerateKeyOptions {
 /** `llmsec keys ca`: a new key pair and a self-signed CA certificate in <out>/ca-*.pem. */
 export async function createCaFiles(outDir: string, options: CaOptions): Promise<KeyFilesResult> {
   const certificate = join(outDir, 'ca-cert.pem')
-  await ensureWritable([certificate, join(outDir, 'ca-private.pem'), join(outDir, 'ca-public.pem')], Boolean(options.force))
+  await ensureWritable(
+    [certificate, join(outDir, 'ca-private.pem'), join(outDir, 'ca-public.pem')],
+    Boolean(options.force),
+  )
   const pair = generateKeyPairPem(options.algorithm, options.passphrase)
   const privateKey = createPrivateKey({key: pair.privatePem, passphrase: options.passphrase})
   const {createCaCertificate} = await import('./certificates.js')

@@ -25,7 +25,10 @@ export function parsePemCertificates(pem: string, file: string): X509Certificate
     try {
       return new X509Certificate(block)
     } catch (error) {
-      throw new LlmsecError(`Certificate ${i + 1} in ${file} is malformed: ${(error as Error).message}.`, 'CERT_MALFORMED')
+      throw new LlmsecError(
+        `Certificate ${i + 1} in ${file} is malformed: ${(error as Error).message}.`,
+        'CERT_MALFORMED',
+      )
     }
   })
 }
@@ -36,4 +39,3 @@ export async function loadCertificates(files: string[]): Promise<X509Certificate
   for (const file of files) all.push(...parsePemCertificates(await readPemFile(file, 'certificate'), file))
   return all
 }
-

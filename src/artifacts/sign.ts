@@ -55,9 +55,7 @@ export async function signModel(modelPath: string, options: SignOptions): Promis
   if (options.chain?.length && !options.cert) throw new LlmsecError('--chain needs --cert.', 'USAGE')
   const target = await resolveTarget(modelPath, options.signature)
   const key = await loadPrivateKey(options.key, options.passphrase)
-  const material = options.cert
-    ? await certificateMaterial(options, key)
-    : {publicKey: {hint: publicKeyHint(key)}}
+  const material = options.cert ? await certificateMaterial(options, key) : {publicKey: {hint: publicKeyHint(key)}}
   const ignored = userIgnorePaths(target, options.ignorePaths)
   const allowSymlinks = Boolean(options.allowSymlinks)
   const model = await enumerateModel(target.root, {allowSymlinks, isIgnored: ignoreMatcherFor(target, ignored)})

@@ -26,7 +26,12 @@ export async function resolveTarget(modelPath: string, signature?: string): Prom
   const signaturePath = resolve(signature ?? (isDirectory ? join(root, 'model.sig') : `${root}.sig`))
   const rel = relative(root, signaturePath)
   const inside = isDirectory && rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel)
-  return {root, isDirectory, signaturePath, signatureName: inside ? canonicalizeRelative(rel.split(sep).join('/')) : undefined}
+  return {
+    root,
+    isDirectory,
+    signaturePath,
+    signatureName: inside ? canonicalizeRelative(rel.split(sep).join('/')) : undefined,
+  }
 }
 
 /**

@@ -36,7 +36,10 @@ export async function readBundle(path: string): Promise<ParsedBundle> {
   let text: string
   try {
     if ((await stat(path)).size > MAX_SIGNATURE_BYTES) {
-      throw new LlmsecError(`${path} is larger than ${MAX_SIGNATURE_BYTES} bytes; not a signature.`, 'SIGNATURE_MALFORMED')
+      throw new LlmsecError(
+        `${path} is larger than ${MAX_SIGNATURE_BYTES} bytes; not a signature.`,
+        'SIGNATURE_MALFORMED',
+      )
     }
     text = await readFile(path, 'utf8')
   } catch (error) {
@@ -58,7 +61,9 @@ function bundleKeyFingerprint(parsed: ParsedBundle): string | undefined {
   if (!key?.rawBytes) return undefined
   const raw = Buffer.from(key.rawBytes, 'base64')
   try {
-    return publicKeyHint(raw.includes('-----BEGIN') ? createPublicKey(raw) : createPublicKey({key: raw, format: 'der', type: 'spki'}))
+    return publicKeyHint(
+      raw.includes('-----BEGIN') ? createPublicKey(raw) : createPublicKey({key: raw, format: 'der', type: 'spki'}),
+    )
   } catch {
     return undefined
   }
@@ -101,7 +106,11 @@ async function checkCertificateMethod(parsed: ParsedBundle, chainFiles: string[]
   const {problems, signer} = verifyCertificateChain(leaf, intermediates, trusted, now)
   const mismatches: Mismatch[] = problems.map((problem) => ({path: sigFile, ...problem}))
   if (!verifiesWithAny(parsed, leaf.publicKey)) {
-    mismatches.unshift({path: sigFile, reason: 'bad-signature', detail: 'the signature does not match the leaf certificate'})
+    mismatches.unshift({
+      path: sigFile,
+      reason: 'bad-signature',
+      detail: 'the signature does not match the leaf certificate',
+    })
   }
   return {mismatches, signer}
 }

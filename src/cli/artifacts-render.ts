@@ -5,7 +5,9 @@ import {formatBytes, renderPairs, renderTable} from './table.js'
 /** Human output of `llmsec verify`: a verdict line, the signer, and every mismatch. */
 export function renderVerify(result: VerifyResult, style: Style): string {
   const verdict = result.verified ? style.green('verified') : style.red('NOT verified')
-  const lines = [`${verdict}  ${result.model}  (${result.method} method, ${result.files} files, ${formatBytes(result.bytes)})`]
+  const lines = [
+    `${verdict}  ${result.model}  (${result.method} method, ${result.files} files, ${formatBytes(result.bytes)})`,
+  ]
   const signer = result.signer
   if (signer) {
     const pairs: [string, string][] = [['key fingerprint', signer.keyFingerprint]]

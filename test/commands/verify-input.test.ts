@@ -34,7 +34,13 @@ describe('symlinks', () => {
   it('with --allow-symlinks a link inside the model is hashed under its own name', async () => {
     const model = await makeModelDir(at('inside'))
     await symlink('weights.bin', join(model, 'alias.bin'))
-    const sign = await runCliJson<{files: number}>(['sign', model, '--key', at('keys', 'private.pem'), '--allow-symlinks'])
+    const sign = await runCliJson<{files: number}>([
+      'sign',
+      model,
+      '--key',
+      at('keys', 'private.pem'),
+      '--allow-symlinks',
+    ])
     expect(sign.exitCode, sign.stderr).toBe(0)
     expect(sign.json.files).toBe(6)
     expect((await runCli(['verify', model, '--key', at('keys', 'public.pem')])).exitCode).toBe(0)
@@ -45,7 +51,14 @@ describe('unusable input exits 2 with one line naming the problem', () => {
   it.each([
     ['not JSON', '{"mediaType": ', /model\.sig: is not JSON/],
     ['a JSON array', '[]', /field bundle must be an object/],
-    ['lacking dsseEnvelope', JSON.stringify({mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json', verificationMaterial: {publicKey: {hint: 'ab'}}}), /lacks field dsseEnvelope/],
+    [
+      'lacking dsseEnvelope',
+      JSON.stringify({
+        mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+        verificationMaterial: {publicKey: {hint: 'ab'}},
+      }),
+      /lacks field dsseEnvelope/,
+    ],
   ])('a signature file that is %s', async (_name, content, message) => {
     const model = at(`bad-${_name.replace(/\W+/g, '-')}`)
     await makeModelDir(model)
@@ -63,7 +76,12 @@ describe('unusable input exits 2 with one line naming the problem', () => {
     const bundle = JSON.parse(await readFile(at('model', 'model.sig'), 'utf8'))
     delete bundle.dsseEnvelope.signatures[0].sig
     await writeFile(join(model, 'model.sig'), JSON.stringify(bundle))
-    const run = await runCliJson<{error: {code: string; message: string}}>(['verify', model, '--key', at('keys', 'public.pem')])
+    const run = await runCliJson<{error: {code: string; message: string}}>([
+      'verify',
+      model,
+      '--key',
+      at('keys', 'public.pem'),
+    ])
     expect(run.exitCode).toBe(2)
     expect(run.json.error).toMatchObject({code: 'SIGNATURE_MALFORMED'})
     expect(run.json.error.message).toMatch(/lacks field dsseEnvelope\.signatures\[0\]\.sig/)
@@ -79,7 +97,14 @@ describe('unusable input exits 2 with one line naming the problem', () => {
     const badKey = await runCli(['verify', at('model'), '--key', at('garbage.pem')])
     expect(badKey.exitCode).toBe(2)
     expect(badKey.stderr).toMatch(/garbage\.pem is not a PEM public key/)
-    const both = await runCli(['verify', at('model'), '--key', at('keys', 'public.pem'), '--cert-chain', at('keys', 'public.pem')])
+    const both = await runCli([
+      'verify',
+      at('model'),
+      '--key',
+      at('keys', 'public.pem'),
+      '--cert-chain',
+      at('keys', 'public.pem'),
+    ])
     expect(both.exitCode).toBe(2)
     expect(both.stderr).toMatch(/either --key or --cert-chain/)
   })

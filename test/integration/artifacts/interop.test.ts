@@ -13,7 +13,10 @@ import {copyDir, findOmsDir, flipByte, makeModelDir, makeTempDir} from '../../he
 const oms = findOmsDir() ?? join(sharedDir, 'interop', 'oms')
 const reference = join(oms, 'model-transparency')
 const vectors = join(oms, 'spec', 'test-vectors', 'v1.0')
-const noShared = skipReason(findOmsDir() === null, `../shared is absent (${sharedDir}): OMS interop tests need the reference bundles`)
+const noShared = skipReason(
+  findOmsDir() === null,
+  `../shared is absent (${sharedDir}): OMS interop tests need the reference bundles`,
+)
 
 interface VerifyJson {
   verified: boolean
@@ -34,18 +37,21 @@ describe.skipIf(noShared)('bundles made by the reference model_signing tool', ()
   it.each([
     ['v1.0.1-elliptic-key', 'key', keyArgs, 'signme-1'],
     ['v1.0.1-certificate', 'certificate', certArgs, 'signme-2'],
-  ])('%s verifies (%s method, publicKey.rawBytes / x509CertificateChain) and fails after one byte changes', async (dir, method, args, victim) => {
-    const model = await copyDir(join(reference, dir), join(work.dir, dir))
-    const ok = await runCliJson<VerifyJson>(['verify', model, ...args(), '--ignore-paths', 'ignore-me'])
-    expect(ok.exitCode, ok.stdout + ok.stderr).toBe(0)
-    expect(ok.json).toMatchObject({verified: true, method, mismatches: []})
-    const unsigned = await runCliJson<VerifyJson>(['verify', model, ...args()])
-    expect(unsigned.json.mismatches).toEqual([expect.objectContaining({path: 'ignore-me', reason: 'extra'})])
-    await flipByte(join(model, victim), 0)
-    const bad = await runCliJson<VerifyJson>(['verify', model, ...args(), '--ignore-paths', 'ignore-me'])
-    expect(bad.exitCode).toBe(1)
-    expect(bad.json.mismatches).toEqual([expect.objectContaining({path: victim, reason: 'modified'})])
-  })
+  ])(
+    '%s verifies (%s method, publicKey.rawBytes / x509CertificateChain) and fails after one byte changes',
+    async (dir, method, args, victim) => {
+      const model = await copyDir(join(reference, dir), join(work.dir, dir))
+      const ok = await runCliJson<VerifyJson>(['verify', model, ...args(), '--ignore-paths', 'ignore-me'])
+      expect(ok.exitCode, ok.stdout + ok.stderr).toBe(0)
+      expect(ok.json).toMatchObject({verified: true, method, mismatches: []})
+      const unsigned = await runCliJson<VerifyJson>(['verify', model, ...args()])
+      expect(unsigned.json.mismatches).toEqual([expect.objectContaining({path: 'ignore-me', reason: 'extra'})])
+      await flipByte(join(model, victim), 0)
+      const bad = await runCliJson<VerifyJson>(['verify', model, ...args(), '--ignore-paths', 'ignore-me'])
+      expect(bad.exitCode).toBe(1)
+      expect(bad.json.mismatches).toEqual([expect.objectContaining({path: victim, reason: 'modified'})])
+    },
+  )
 
   it('the certificate bundle also verifies with the intermediate given too', async () => {
     const model = await copyDir(join(reference, 'v1.0.1-certificate'), join(work.dir, 'cert-int'))
@@ -57,13 +63,16 @@ describe.skipIf(noShared)('bundles made by the reference model_signing tool', ()
   it.each([
     ['key.bundle.json', keyArgs],
     ['certificate.bundle.json', certArgs],
-  ])('the spec vector %s (newer publicKey.hint form, ignore_paths recorded) verifies its model', async (vector, args) => {
-    // Both vectors sign the files of the elliptic-key directory; ignore-me is in their ignore_paths.
-    const model = await copyDir(join(reference, 'v1.0.1-elliptic-key'), join(work.dir, `vector-${vector}`))
-    await copyFile(join(vectors, 'valid', vector), join(model, 'model.sig'))
-    const run = await runCliJson<VerifyJson>(['verify', model, ...args()])
-    expect(run.exitCode, run.stdout).toBe(0)
-  })
+  ])(
+    'the spec vector %s (newer publicKey.hint form, ignore_paths recorded) verifies its model',
+    async (vector, args) => {
+      // Both vectors sign the files of the elliptic-key directory; ignore-me is in their ignore_paths.
+      const model = await copyDir(join(reference, 'v1.0.1-elliptic-key'), join(work.dir, `vector-${vector}`))
+      await copyFile(join(vectors, 'valid', vector), join(model, 'model.sig'))
+      const run = await runCliJson<VerifyJson>(['verify', model, ...args()])
+      expect(run.exitCode, run.stdout).toBe(0)
+    },
+  )
 })
 
 describe.skipIf(noShared)('OMS schemas and test vectors', () => {
@@ -123,7 +132,10 @@ describe.skipIf(noShared)('OMS schemas and test vectors', () => {
     ['invalid/missing-verification-material.bundle.json', /lacks field verificationMaterial/],
     ['invalid-payload/wrong-predicate.bundle.json', /payload\.predicateType is https:\/\/example\.com/],
   ])('%s is rejected with exit 2 naming the problem', async (vector, message) => {
-    const model = await copyDir(join(reference, 'v1.0.1-elliptic-key'), join(work.dir, `bad-${vector.replace('/', '-')}`))
+    const model = await copyDir(
+      join(reference, 'v1.0.1-elliptic-key'),
+      join(work.dir, `bad-${vector.replace('/', '-')}`),
+    )
     await rm(join(model, 'model.sig'))
     const run = await runCli(['verify', model, '--signature', join(vectors, vector), ...keyArgs()])
     expect(run.exitCode).toBe(2)

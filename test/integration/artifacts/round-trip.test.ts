@@ -27,7 +27,14 @@ beforeAll(async () => {
   for (const args of [
     ['keys', 'generate', '--out', keys],
     ['keys', 'ca', '--out', join(work.dir, 'pki')],
-    ['keys', 'cert', '--ca-cert', join(work.dir, 'pki', 'ca-cert.pem'), '--ca-key', join(work.dir, 'pki', 'ca-private.pem')],
+    [
+      'keys',
+      'cert',
+      '--ca-cert',
+      join(work.dir, 'pki', 'ca-cert.pem'),
+      '--ca-key',
+      join(work.dir, 'pki', 'ca-private.pem'),
+    ],
   ]) {
     const extra = args[1] === 'cert' ? ['--subject', 'CN=release-bot', '--out', join(work.dir, 'signer')] : []
     const run = await runCliJson([...args, ...extra])
@@ -72,7 +79,16 @@ describe('sign → verify round trip (nested folders, empty files, a 1 GiB file)
     const signature = join(work.dir, 'model.cert.sig')
     const signer = join(work.dir, 'signer')
     const sign = await runCliJson(
-      ['sign', model, '--key', join(signer, 'private.pem'), '--cert', join(signer, 'cert.pem'), '--signature', signature],
+      [
+        'sign',
+        model,
+        '--key',
+        join(signer, 'private.pem'),
+        '--cert',
+        join(signer, 'cert.pem'),
+        '--signature',
+        signature,
+      ],
       {timeoutMs: 120_000},
     )
     expect(sign.exitCode, sign.stderr).toBe(0)

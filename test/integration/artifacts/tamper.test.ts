@@ -56,7 +56,11 @@ describe('each tamper is detected and named (key method)', () => {
 
   it.each([
     ['one byte changed', (m: string) => flipByte(join(m, 'weights.bin'), 1000), [['weights.bin', 'modified']]],
-    ['a file added', (m: string) => writeFile(join(m, 'tokenizer', 'added.txt'), 'x'), [['tokenizer/added.txt', 'extra']]],
+    [
+      'a file added',
+      (m: string) => writeFile(join(m, 'tokenizer', 'added.txt'), 'x'),
+      [['tokenizer/added.txt', 'extra']],
+    ],
     ['a file removed', (m: string) => rm(join(m, 'config.json')), [['config.json', 'missing']]],
     [
       'a file renamed',
@@ -80,8 +84,12 @@ describe('each tamper is detected and named (key method)', () => {
   it('an added file passes with --ignore-unsigned-files, and an ignored path is left out', async () => {
     const model = await signedCopy()
     await writeFile(join(model, 'notes.txt'), 'x')
-    expect((await runCli(['verify', model, '--key', at('keys', 'public.pem'), '--ignore-unsigned-files'])).exitCode).toBe(0)
-    expect((await runCli(['verify', model, '--key', at('keys', 'public.pem'), '--ignore-paths', 'notes.txt'])).exitCode).toBe(0)
+    expect(
+      (await runCli(['verify', model, '--key', at('keys', 'public.pem'), '--ignore-unsigned-files'])).exitCode,
+    ).toBe(0)
+    expect(
+      (await runCli(['verify', model, '--key', at('keys', 'public.pem'), '--ignore-paths', 'notes.txt'])).exitCode,
+    ).toBe(0)
   })
 
   it('signed by another key', async () => {

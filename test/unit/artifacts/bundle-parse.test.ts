@@ -28,7 +28,9 @@ function bundleWith(overrides: {statement?: unknown; material?: unknown; keyid?:
 describe('parseBundle', () => {
   it('accepts the key, certificate and older forms (rawBytes, keyid null or absent)', () => {
     expect(parseBundle(bundleWith(), 'x.sig').method).toBe('key')
-    expect(parseBundle(bundleWith({material: {publicKey: {rawBytes: 'AAAA', keyDetails: 'PKIX'}}, keyid: null}), 'x').method).toBe('key')
+    expect(
+      parseBundle(bundleWith({material: {publicKey: {rawBytes: 'AAAA', keyDetails: 'PKIX'}}, keyid: null}), 'x').method,
+    ).toBe('key')
     const chain = {x509CertificateChain: {certificates: [{rawBytes: 'AAAA'}]}, tlogEntries: []}
     expect(parseBundle(bundleWith({material: chain, keyid: ''}), 'x').method).toBe('certificate')
   })
@@ -38,16 +40,50 @@ describe('parseBundle', () => {
     [{material: {x509CertificateChain: {certificates: []}}}, /certificates must have at least 1/],
     [{keyid: 5}, /keyid must be a string or null/],
     [{statement: {...statement, predicateType: 'https://model_signing/Digests/v0.1'}}, /not supported/],
-    [{statement: {...statement, predicate: {...statement.predicate, resources: [{name: '../etc/passwd', digest: 'ab', algorithm: 'sha256'}]}}}, /not a canonical relative path/],
-    [{statement: {...statement, predicate: {resources: [], serialization: statement.predicate.serialization}}}, /resources must have at least 1/],
-    [{statement: {...statement, predicate: {...statement.predicate, serialization: {method: 'shards', hash_type: 'sha256', allow_symlinks: false}}}}, /shard_size/],
-    [{statement: {...statement, predicate: {...statement.predicate, serialization: {method: 'files', hash_type: 'sha256'}}}}, /lacks field payload\.predicate\.serialization\.allow_symlinks/],
+    [
+      {
+        statement: {
+          ...statement,
+          predicate: {...statement.predicate, resources: [{name: '../etc/passwd', digest: 'ab', algorithm: 'sha256'}]},
+        },
+      },
+      /not a canonical relative path/,
+    ],
+    [
+      {statement: {...statement, predicate: {resources: [], serialization: statement.predicate.serialization}}},
+      /resources must have at least 1/,
+    ],
+    [
+      {
+        statement: {
+          ...statement,
+          predicate: {
+            ...statement.predicate,
+            serialization: {method: 'shards', hash_type: 'sha256', allow_symlinks: false},
+          },
+        },
+      },
+      /shard_size/,
+    ],
+    [
+      {
+        statement: {
+          ...statement,
+          predicate: {...statement.predicate, serialization: {method: 'files', hash_type: 'sha256'}},
+        },
+      },
+      /lacks field payload\.predicate\.serialization\.allow_symlinks/,
+    ],
   ])('rejects %j naming the field', (overrides, message) => {
     expect(() => parseBundle(bundleWith(overrides as never), 'x.sig')).toThrow(message)
   })
 
   it('throws only LlmsecError on arbitrary input (fuzz)', () => {
-    const anyJson = fc.oneof(fc.string(), fc.json().map(String), fc.jsonValue().map((v) => JSON.stringify(v)))
+    const anyJson = fc.oneof(
+      fc.string(),
+      fc.json().map(String),
+      fc.jsonValue().map((v) => JSON.stringify(v)),
+    )
     fc.assert(
       fc.property(anyJson, (text) => {
         try {

@@ -28,7 +28,12 @@ describe('hashJobs', () => {
       ...contents.map((data, i) => ({path: join(work.dir, `f${i}`), size: data.length})),
       {path: join(work.dir, 'f2'), size: 4096, start: 100, end: 4196},
     ]
-    const results = await hashJobs(jobs, {algorithm: 'sha256', concurrency: 2, inlineBelowBytes, onBytes: (d) => (reported += d)})
+    const results = await hashJobs(jobs, {
+      algorithm: 'sha256',
+      concurrency: 2,
+      inlineBelowBytes,
+      onBytes: (d) => (reported += d),
+    })
     expect(results.map((r) => r.digest)).toEqual([...contents.map(sha256), sha256(contents[2].subarray(100, 4196))])
     expect(reported).toBe(contents.reduce((sum, data) => sum + data.length, 0) + 4096)
   })
@@ -42,7 +47,12 @@ describe('hashJobs', () => {
 describe('hashModel and the root digest', () => {
   it('computes shards as path:start:end and leaves out empty files', async () => {
     const files = contents.map((data, i) => ({name: `f${i}`, path: join(work.dir, `f${i}`), size: data.length}))
-    const serialization = {method: 'shards' as const, hash_type: 'sha256', allow_symlinks: false, shard_size: 4 * 1024 * 1024}
+    const serialization = {
+      method: 'shards' as const,
+      hash_type: 'sha256',
+      allow_symlinks: false,
+      shard_size: 4 * 1024 * 1024,
+    }
     const {resources} = await hashModel(files, serialization)
     expect(resources.map((r) => r.name)).toEqual(['f1:0:5', 'f2:0:4194304', 'f2:4194304:8388608', 'f2:8388608:9437191'])
     expect(resources[0].digest).toBe(sha256(contents[1]))
@@ -50,8 +60,16 @@ describe('hashModel and the root digest', () => {
 
   it('matches the root digest in the OMS spec example', () => {
     const resources = [
-      {name: 'signme-1', digest: 'bc9a717db6064a32cbe9eae6fc40651dd6d36ef1757183f590eff2b1765d7ebc', algorithm: 'sha256'},
-      {name: 'signme-2', digest: '32dcb1f8e1ae52d5963e56a6ba06ab58b424c15ed2a6b70d2feca1d089370028', algorithm: 'sha256'},
+      {
+        name: 'signme-1',
+        digest: 'bc9a717db6064a32cbe9eae6fc40651dd6d36ef1757183f590eff2b1765d7ebc',
+        algorithm: 'sha256',
+      },
+      {
+        name: 'signme-2',
+        digest: '32dcb1f8e1ae52d5963e56a6ba06ab58b424c15ed2a6b70d2feca1d089370028',
+        algorithm: 'sha256',
+      },
     ]
     expect(computeRootDigest(resources)).toBe('92745110b1ab4368471cbe31664e10174e954b113a3df333db860317b2c6dec4')
   })

@@ -1,0 +1,18 @@
+// Child process of bench/hash.ts: hashes files with llmsec's engine from dist/ and prints
+// {ms, bytes, maxRssKb} as JSON. A separate process, so its peak RSS is llmsec's alone.
+import {statSync} from 'node:fs'
+import {join} from 'node:path'
+import {performance} from 'node:perf_hooks'
+import process from 'node:process'
+import {pathToFileURL} from 'node:url'
+
+const [distDir, ...files] = process.argv.slice(2)
+const {hashJobs} = await import(pathToFileURL(join(distDir, 'src', 'artifacts', 'hash-pool.js')).href)
+const jobs = files.map((path) => ({path, size: statSync(path).size}))
+const started = performance.now()
+const results = await hashJobs(jobs, {algorithm: 'sha256'})
+const ms = performance.now() - started
+const bytes = results.reduce((sum, r) => sum + r.bytes, 0)
+process.stdout.write(
+  JSON.stringify({ms, bytes, maxRssKb: process.resourceUsage().maxRSS, digests: results.map((r) => r.digest)}),
+)
