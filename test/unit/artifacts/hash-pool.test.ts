@@ -6,6 +6,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {hashJobs} from '../../../src/artifacts/hash-pool.js'
 import {computeRootDigest, hashModel} from '../../../src/artifacts/manifest.js'
+import type {ProgressEvent} from '../../../src/core/progress.js'
 import {makeTempDir} from '../../helpers/model-dir.js'
 
 let work: {dir: string; cleanup: () => Promise<void>}
@@ -56,6 +57,20 @@ describe('hashModel and the root digest', () => {
     const {resources} = await hashModel(files, serialization)
     expect(resources.map((r) => r.name)).toEqual(['f1:0:5', 'f2:0:4194304', 'f2:4194304:8388608', 'f2:8388608:9437191'])
     expect(resources[0].digest).toBe(sha256(contents[1]))
+  })
+
+  it('reports progress in bytes, monotonic, ending at the total', async () => {
+    const files = contents.map((data, i) => ({name: `f${i}`, path: join(work.dir, `f${i}`), size: data.length}))
+    const events: ProgressEvent[] = []
+    await hashModel(
+      files,
+      {method: 'files', hash_type: 'sha256', allow_symlinks: false},
+      {onProgress: (e) => events.push(e)},
+    )
+    const total = contents.reduce((sum, data) => sum + data.length, 0)
+    expect(events.every((e) => e.unit === 'bytes' && e.total === total && e.phase === 'hashing')).toBe(true)
+    expect(events.map((e) => e.done)).toEqual([...events.map((e) => e.done as number)].sort((a, b) => a - b))
+    expect(events.at(-1)?.done).toBe(total)
   })
 
   it('matches the root digest in the OMS spec example', () => {
