@@ -44,15 +44,19 @@ class Fields {
     return value
   }
 
-  array(value: unknown, path: string, minItems = 1): unknown[] {
+  array(value: unknown, path: string, minItems = 1, maxItems = Number.MAX_SAFE_INTEGER): unknown[] {
     if (value === undefined) this.fail(`lacks field ${path}`)
     if (!Array.isArray(value)) this.fail(`field ${path} must be an array`)
     if (value.length < minItems) this.fail(`field ${path} must have at least ${minItems} item(s)`)
+    if (value.length > maxItems) this.fail(`field ${path} has more than ${maxItems} items`)
     return value
   }
 }
 
 const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/
+/** Bounds on lists that cost a signature check or a certificate parse per item. */
+const MAX_SIGNATURES = 16
+const MAX_CERTIFICATES = 16
 
 function checkMaterial(f: Fields, material: Json): SigningMethod {
   const path = 'verificationMaterial'
@@ -65,7 +69,7 @@ function checkMaterial(f: Fields, material: Json): SigningMethod {
   }
   if (material.x509CertificateChain !== undefined) {
     const chain = f.object(material.x509CertificateChain, `${path}.x509CertificateChain`)
-    const certs = f.array(chain.certificates, `${path}.x509CertificateChain.certificates`)
+    const certs = f.array(chain.certificates, `${path}.x509CertificateChain.certificates`, 1, MAX_CERTIFICATES)
     certs.forEach((cert, i) => {
       const where = `${path}.x509CertificateChain.certificates[${i}]`
       f.string(f.object(cert, where).rawBytes, `${where}.rawBytes`)
@@ -86,7 +90,7 @@ function checkEnvelope(f: Fields, envelope: Json): Buffer {
   const type = f.string(envelope.payloadType, 'dsseEnvelope.payloadType')
   if (type !== IN_TOTO_PAYLOAD_TYPE)
     f.fail(`field dsseEnvelope.payloadType is ${type}, expected ${IN_TOTO_PAYLOAD_TYPE}`)
-  f.array(envelope.signatures, 'dsseEnvelope.signatures').forEach((sig, i) => {
+  f.array(envelope.signatures, 'dsseEnvelope.signatures', 1, MAX_SIGNATURES).forEach((sig, i) => {
     const entry = f.object(sig, `dsseEnvelope.signatures[${i}]`)
     const value = f.string(entry.sig, `dsseEnvelope.signatures[${i}].sig`)
     if (!BASE64.test(value)) f.fail(`field dsseEnvelope.signatures[${i}].sig is not base64`)
