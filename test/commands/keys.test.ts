@@ -3,9 +3,10 @@ import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {generateKeyFiles} from '../../src/artifacts/index.js'
 import {runCli, runCliJson} from '../helpers/cli.js'
 import {schemaErrors} from '../helpers/json-schema.js'
-import {makeTempDir} from '../helpers/model-dir.js'
+import {CLI_TEST_TIMEOUT_MS, makeTempDir} from '../helpers/model-dir.js'
 
 let work: {dir: string; cleanup: () => Promise<void>}
 const at = (...parts: string[]) => join(work.dir, ...parts)
@@ -15,7 +16,7 @@ beforeAll(async () => {
 })
 afterAll(async () => work?.cleanup())
 
-describe('llmsec keys generate', () => {
+describe('llmsec keys generate', {timeout: CLI_TEST_TIMEOUT_MS}, () => {
   it('writes a 0600 PKCS#8 key and a public key, and refuses to overwrite without --force', async () => {
     const run = await runCliJson(['keys', 'generate', '--out', at('k'), '--algorithm', 'ecdsa-p384'])
     expect(run.exitCode, run.stderr).toBe(0)
@@ -36,9 +37,13 @@ describe('llmsec keys generate', () => {
     const noEnv = await runCli(['keys', 'generate', '--out', at('enc2'), '--passphrase'])
     expect(noEnv.exitCode).toBe(2)
     expect(noEnv.stderr).toMatch(/set LLMSEC_PASSPHRASE/)
+  })
 
+  it('signs with an encrypted key only when given its passphrase', async () => {
+    const env = {LLMSEC_PASSPHRASE: 'correct horse'}
+    await generateKeyFiles(at('enc-sign'), {algorithm: 'ecdsa-p256', passphrase: env.LLMSEC_PASSPHRASE})
     await writeFile(at('file.bin'), 'weights')
-    const sign = ['sign', at('file.bin'), '--key', at('enc', 'private.pem')]
+    const sign = ['sign', at('file.bin'), '--key', at('enc-sign', 'private.pem')]
     const locked = await runCli(sign)
     expect(locked.exitCode).toBe(2)
     expect(locked.stderr).toMatch(/passphrase is needed/)
@@ -47,11 +52,11 @@ describe('llmsec keys generate', () => {
     expect(signed.exitCode, signed.stderr).toBe(0)
     expect(schemaErrors('sign', signed.json)).toBe('')
     expect(signed.json).toMatchObject({signatureFile: `${at('file.bin')}.sig`, files: 1})
-    expect((await runCli(['verify', at('file.bin'), '--key', at('enc', 'public.pem')])).exitCode).toBe(0)
+    expect((await runCli(['verify', at('file.bin'), '--key', at('enc-sign', 'public.pem')])).exitCode).toBe(0)
   })
 })
 
-describe('llmsec keys ca / keys cert', () => {
+describe('llmsec keys ca / keys cert', {timeout: CLI_TEST_TIMEOUT_MS}, () => {
   it('issues a CA and a code-signing certificate, and rejects a bad subject', async () => {
     const ca = await runCliJson(['keys', 'ca', '--out', at('pki'), '--subject', 'CN=Test CA, O=llmsec'])
     expect(ca.exitCode, ca.stderr).toBe(0)

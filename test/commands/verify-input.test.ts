@@ -5,7 +5,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {generateKeyFiles, signModel} from '../../src/artifacts/index.js'
 import {runCli, runCliJson} from '../helpers/cli.js'
-import {makeModelDir, makeTempDir} from '../helpers/model-dir.js'
+import {CLI_TEST_TIMEOUT_MS, makeModelDir, makeTempDir} from '../helpers/model-dir.js'
 
 let work: {dir: string; cleanup: () => Promise<void>}
 const at = (...parts: string[]) => join(work.dir, ...parts)
@@ -18,7 +18,7 @@ beforeAll(async () => {
 })
 afterAll(async () => work?.cleanup())
 
-describe('symlinks', () => {
+describe('symlinks', {timeout: CLI_TEST_TIMEOUT_MS}, () => {
   it('a symlink pointing outside the directory is refused, even with --allow-symlinks', async () => {
     const model = await makeModelDir(at('outside'))
     await writeFile(at('secret.txt'), 'not part of the model')
@@ -47,7 +47,7 @@ describe('symlinks', () => {
   })
 })
 
-describe('unusable input exits 2 with one line naming the problem', () => {
+describe('unusable input exits 2 with one line naming the problem', {timeout: CLI_TEST_TIMEOUT_MS}, () => {
   it.each([
     ['not JSON', '{"mediaType": ', /model\.sig: is not JSON/],
     ['a JSON array', '[]', /field bundle must be an object/],

@@ -75,3 +75,9 @@ export function findOmsDir(): string | null {
   }
   return null
 }
+
+/**
+ * Timeout for tests that run the built CLI several times: each run starts Node and oclif,
+ * which takes seconds when the machine is shared with other jobs.
+ */
+export const CLI_TEST_TIMEOUT_MS = 240_000

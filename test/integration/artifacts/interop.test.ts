@@ -8,7 +8,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {generateKeyFiles, parseBundle, signModel} from '../../../src/artifacts/index.js'
 import {runCli, runCliJson, sharedDir} from '../../helpers/cli.js'
 import {skipReason} from '../../helpers/env.js'
-import {copyDir, findOmsDir, flipByte, makeModelDir, makeTempDir} from '../../helpers/model-dir.js'
+import {CLI_TEST_TIMEOUT_MS, copyDir, findOmsDir, flipByte, makeModelDir, makeTempDir} from '../../helpers/model-dir.js'
 
 const oms = findOmsDir() ?? join(sharedDir, 'interop', 'oms')
 const reference = join(oms, 'model-transparency')
@@ -33,7 +33,7 @@ afterAll(async () => work?.cleanup())
 const keyArgs = () => ['--key', join(reference, 'keys', 'signing-key-pub.pem')]
 const certArgs = () => ['--cert-chain', join(reference, 'keys', 'ca-cert.pem')]
 
-describe.skipIf(noShared)('bundles made by the reference model_signing tool', () => {
+describe.skipIf(noShared)('bundles made by the reference model_signing tool', {timeout: CLI_TEST_TIMEOUT_MS}, () => {
   it.each([
     ['v1.0.1-elliptic-key', 'key', keyArgs, 'signme-1'],
     ['v1.0.1-certificate', 'certificate', certArgs, 'signme-2'],
@@ -75,7 +75,7 @@ describe.skipIf(noShared)('bundles made by the reference model_signing tool', ()
   )
 })
 
-describe.skipIf(noShared)('OMS schemas and test vectors', () => {
+describe.skipIf(noShared)('OMS schemas and test vectors', {timeout: CLI_TEST_TIMEOUT_MS}, () => {
   function loadValidators() {
     const ajv = new Ajv2020({allErrors: true, strict: false})
     const dir = join(oms, 'spec', 'schemas', 'v1.0')

@@ -5,7 +5,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {runCliJson} from '../../helpers/cli.js'
 import {schemaErrors} from '../../helpers/json-schema.js'
-import {flipByte, makeModelDir, makeSparseFile, makeTempDir} from '../../helpers/model-dir.js'
+import {CLI_TEST_TIMEOUT_MS, flipByte, makeModelDir, makeSparseFile, makeTempDir} from '../../helpers/model-dir.js'
 
 interface VerifyJson {
   verified: boolean
@@ -41,7 +41,7 @@ beforeAll(async () => {
     expect(run.exitCode, run.stdout + run.stderr).toBe(0)
     expect(schemaErrors('keys', run.json)).toBe('')
   }
-})
+}, CLI_TEST_TIMEOUT_MS)
 
 afterAll(async () => work?.cleanup())
 
@@ -60,7 +60,7 @@ async function signedNames(signature: string): Promise<string[]> {
   return statement.predicate.resources.map((resource: {name: string}) => resource.name)
 }
 
-describe('sign → verify round trip (nested folders, empty files, a 1 GiB file)', () => {
+describe('sign → verify round trip (nested folders, empty files, a 1 GiB file)', {timeout: CLI_TEST_TIMEOUT_MS}, () => {
   it('key method', async () => {
     const sign = await runCliJson(['sign', model, '--key', join(work.dir, 'keys', 'private.pem')], {timeoutMs: 120_000})
     expect(sign.exitCode, sign.stderr).toBe(0)

@@ -12,7 +12,7 @@ import {
 } from '../../../src/artifacts/index.js'
 import {runCli, runCliJson} from '../../helpers/cli.js'
 import {schemaErrors} from '../../helpers/json-schema.js'
-import {copyDir, flipByte, makeModelDir, makeTempDir} from '../../helpers/model-dir.js'
+import {CLI_TEST_TIMEOUT_MS, copyDir, flipByte, makeModelDir, makeTempDir} from '../../helpers/model-dir.js'
 
 interface VerifyJson {
   verified: boolean
@@ -48,7 +48,7 @@ async function verifyKey(model: string, key = at('keys', 'public.pem')) {
   return run
 }
 
-describe('each tamper is detected and named (key method)', () => {
+describe('each tamper is detected and named (key method)', {timeout: CLI_TEST_TIMEOUT_MS}, () => {
   it('the untouched copy verifies', async () => {
     const run = await verifyKey(await signedCopy())
     expect(run.exitCode).toBe(0)
@@ -115,7 +115,7 @@ describe('each tamper is detected and named (key method)', () => {
   })
 })
 
-describe('certificate problems are detected and named', () => {
+describe('certificate problems are detected and named', {timeout: CLI_TEST_TIMEOUT_MS}, () => {
   async function signWithCert(certDir: string): Promise<string> {
     const model = await signedCopy()
     await rm(join(model, 'model.sig'))
