@@ -1,19 +1,35 @@
 import {Flags} from '@oclif/core'
 
 import {LlmsecCommand} from '../src/cli/base-command.js'
-import {LlmsecError} from '../src/core/errors.js'
+import {renderInventory} from '../src/cli/render/inventory.js'
+import {collectInventory, type InventoryResult} from '../src/hardware/index.js'
 
 export default class Inventory extends LlmsecCommand<typeof Inventory> {
-  static override description = 'List GPUs, host facts, inference runtimes and model files on this host'
-  static override examples = ['<%= config.bin %> inventory', '<%= config.bin %> inventory --models /srv/models --json']
+  static override summary = 'List GPUs, host facts, inference runtimes and model files on this host'
+  static override description = `Reads GPUs (nvidia-smi, amd-smi or rocm-smi, else the OS's display controllers), host facts (OS, kernel, CPU, memory, virtualisation, disk and swap encryption, Secure Boot), running inference runtimes with the addresses they listen on, and model files found by content in the usual model directories.
+
+Works without root and without a GPU: a section that cannot be read says why, and the command still exits 0.`
+  static override examples = [
+    '<%= config.bin %> inventory',
+    '<%= config.bin %> inventory --models /srv/models --models /data/llm',
+    '<%= config.bin %> inventory --skip-models --json',
+  ]
   static override flags = {
-    models: Flags.string({description: 'Extra directory to search for model files.', multiple: true}),
+    models: Flags.string({
+      description: 'Another directory (or file) to search for model files; repeatable.',
+      multiple: true,
+    }),
+    'skip-models': Flags.boolean({description: 'Do not walk model directories.'}),
   }
 
-  async run(): Promise<{ok: boolean}> {
+  async run(): Promise<InventoryResult> {
     const {config} = await this.config_()
-    if (this.flags.models?.includes('boom')) throw new LlmsecError('boom is not a directory.', 'INPUT_NOT_FOUND')
-    this.render(`config ${JSON.stringify(config)}`)
-    return {ok: true}
+    const result = await collectInventory({
+      modelDirectories: [...(config.models?.paths ?? []), ...(this.flags.models ?? [])],
+      skipModels: this.flags['skip-models'],
+      onProgress: this.progress(),
+    })
+    this.render(renderInventory(result, this.style))
+    return result
   }
 }

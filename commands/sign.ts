@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {keyNeedsPassphrase, signModel, type SignResult} from '../src/artifacts/index.js'
-import {renderSign} from '../src/cli/artifacts-render.js'
+import {renderSign} from '../src/cli/render/signing.js'
 import {LlmsecCommand} from '../src/cli/base-command.js'
 import {obtainPassphrase} from '../src/cli/passphrase.js'
 import {LlmsecError} from '../src/core/errors.js'

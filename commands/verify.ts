@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {verifyModel, type VerifyResult} from '../src/artifacts/index.js'
-import {renderVerify} from '../src/cli/artifacts-render.js'
+import {renderVerify} from '../src/cli/render/signing.js'
 import {LlmsecCommand} from '../src/cli/base-command.js'
 import {ExitCode, LlmsecError} from '../src/core/errors.js'
 

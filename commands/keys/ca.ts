@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {createCaFiles, type KeyFilesResult} from '../../src/artifacts/index.js'
-import {renderKeyFiles} from '../../src/cli/artifacts-render.js'
+import {renderKeyFiles} from '../../src/cli/render/signing.js'
 import {LlmsecCommand} from '../../src/cli/base-command.js'
 import {keyFlags, parseNotBefore, validityFlags} from '../../src/cli/key-flags.js'
 import {obtainPassphrase} from '../../src/cli/passphrase.js'

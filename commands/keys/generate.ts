@@ -1,5 +1,5 @@
 import {generateKeyFiles, type KeyFilesResult} from '../../src/artifacts/index.js'
-import {renderKeyFiles} from '../../src/cli/artifacts-render.js'
+import {renderKeyFiles} from '../../src/cli/render/signing.js'
 import {LlmsecCommand} from '../../src/cli/base-command.js'
 import {keyFlags} from '../../src/cli/key-flags.js'
 import {obtainPassphrase} from '../../src/cli/passphrase.js'

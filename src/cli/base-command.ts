@@ -114,6 +114,8 @@ export abstract class LlmsecCommand<T extends typeof Command> extends Command {
 
   protected override async catch(error: Error & {exitCode?: number}): Promise<unknown> {
     for (const stop of this.stopProgress) stop()
+    // A parse failure is reported here; oclif need not also warn that arguments went unparsed.
+    this.parsed = true
     const {message, exit} = classifyError(error)
     process.exitCode = exit
     if (this.jsonEnabled()) {

@@ -5,7 +5,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {generateKeyFiles} from '../../src/artifacts/index.js'
 import {runCli, runCliJson} from '../helpers/cli.js'
-import {schemaErrors} from '../helpers/json-schema.js'
+import {assertValid, loadDocSchema} from '../helpers/schema.js'
 import {CLI_TEST_TIMEOUT_MS, makeTempDir} from '../helpers/model-dir.js'
 
 let work: {dir: string; cleanup: () => Promise<void>}
@@ -20,7 +20,7 @@ describe('llmsec keys generate', {timeout: CLI_TEST_TIMEOUT_MS}, () => {
   it('writes a 0600 PKCS#8 key and a public key, and refuses to overwrite without --force', async () => {
     const run = await runCliJson(['keys', 'generate', '--out', at('k'), '--algorithm', 'ecdsa-p384'])
     expect(run.exitCode, run.stderr).toBe(0)
-    expect(schemaErrors('keys', run.json)).toBe('')
+    assertValid(loadDocSchema('keys'), run.json)
     expect((await stat(at('k', 'private.pem'))).mode & 0o777).toBe(0o600)
     expect(await readFile(at('k', 'private.pem'), 'utf8')).toMatch(/^-----BEGIN PRIVATE KEY-----/)
     const again = await runCli(['keys', 'generate', '--out', at('k')])
@@ -50,7 +50,7 @@ describe('llmsec keys generate', {timeout: CLI_TEST_TIMEOUT_MS}, () => {
     expect((await runCli(sign, {env: {LLMSEC_PASSPHRASE: 'wrong'}})).stderr).toMatch(/wrong passphrase/)
     const signed = await runCliJson(sign, {env})
     expect(signed.exitCode, signed.stderr).toBe(0)
-    expect(schemaErrors('sign', signed.json)).toBe('')
+    assertValid(loadDocSchema('sign'), signed.json)
     expect(signed.json).toMatchObject({signatureFile: `${at('file.bin')}.sig`, files: 1})
     expect((await runCli(['verify', at('file.bin'), '--key', at('enc-sign', 'public.pem')])).exitCode).toBe(0)
   })
@@ -60,11 +60,11 @@ describe('llmsec keys ca / keys cert', {timeout: CLI_TEST_TIMEOUT_MS}, () => {
   it('issues a CA and a code-signing certificate, and rejects a bad subject', async () => {
     const ca = await runCliJson(['keys', 'ca', '--out', at('pki'), '--subject', 'CN=Test CA, O=llmsec'])
     expect(ca.exitCode, ca.stderr).toBe(0)
-    expect(schemaErrors('keys', ca.json)).toBe('')
+    assertValid(loadDocSchema('keys'), ca.json)
     const base = ['keys', 'cert', '--ca-cert', at('pki', 'ca-cert.pem'), '--ca-key', at('pki', 'ca-private.pem')]
     const cert = await runCliJson([...base, '--subject', 'CN=bot', '--out', at('bot'), '--valid-days', '7'])
     expect(cert.exitCode, cert.stderr).toBe(0)
-    expect(schemaErrors('keys', cert.json)).toBe('')
+    assertValid(loadDocSchema('keys'), cert.json)
     const {X509Certificate} = await import('node:crypto')
     const leaf = new X509Certificate(await readFile(at('bot', 'cert.pem')))
     expect(leaf.subject).toBe('CN=bot')

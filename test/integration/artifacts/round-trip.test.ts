@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {runCliJson} from '../../helpers/cli.js'
-import {schemaErrors} from '../../helpers/json-schema.js'
+import {assertValid, loadDocSchema} from '../../helpers/schema.js'
 import {CLI_TEST_TIMEOUT_MS, flipByte, makeModelDir, makeSparseFile, makeTempDir} from '../../helpers/model-dir.js'
 
 interface VerifyJson {
@@ -39,7 +39,7 @@ beforeAll(async () => {
     const extra = args[1] === 'cert' ? ['--subject', 'CN=release-bot', '--out', join(work.dir, 'signer')] : []
     const run = await runCliJson([...args, ...extra])
     expect(run.exitCode, run.stdout + run.stderr).toBe(0)
-    expect(schemaErrors('keys', run.json)).toBe('')
+    assertValid(loadDocSchema('keys'), run.json)
   }
 }, CLI_TEST_TIMEOUT_MS)
 
@@ -64,13 +64,13 @@ describe('sign → verify round trip (nested folders, empty files, a 1 GiB file)
   it('key method', async () => {
     const sign = await runCliJson(['sign', model, '--key', join(work.dir, 'keys', 'private.pem')], {timeoutMs: 120_000})
     expect(sign.exitCode, sign.stderr).toBe(0)
-    expect(schemaErrors('sign', sign.json)).toBe('')
+    assertValid(loadDocSchema('sign'), sign.json)
     expect(await signedNames(join(model, 'model.sig'))).toEqual(expectedNames)
     const verify = await runCliJson<VerifyJson>(['verify', model, '--key', join(work.dir, 'keys', 'public.pem')], {
       timeoutMs: 120_000,
     })
     expect(verify.exitCode, verify.stdout).toBe(0)
-    expect(schemaErrors('verify', verify.json)).toBe('')
+    assertValid(loadDocSchema('verify'), verify.json)
     expect(verify.json).toMatchObject({verified: true, method: 'key', files: 6, mismatches: []})
     expect(verify.json.bytes).toBeGreaterThan(GiB)
   })

@@ -1,0 +1,82 @@
+import si from 'systeminformation'
+
+import {describeError} from '../core/errors.js'
+import {runTool} from '../core/exec.js'
+import {emptyGpu, parseAmdSmiStatic, parseRocmSmi} from './amd.js'
+import type {GpuInfo, GpuSection} from './gpu.types.js'
+import {MAX_NVIDIA_XML_BYTES, parseNvidiaSmiXml} from './nvidia.js'
+
+type SourceEntry = GpuSection['sources'][number]
+
+async function fromTool(
+  tool: string,
+  args: string[],
+  parse: (text: string) => GpuInfo[],
+): Promise<{gpus: GpuInfo[]; source: SourceEntry}> {
+  const result = await runTool(tool, args, {timeoutMs: 15_000, maxBuffer: MAX_NVIDIA_XML_BYTES})
+  if (result.status === 'missing') return {gpus: [], source: {tool, status: 'missing', message: `${tool} not found`}}
+  if (result.status !== 'ok') return {gpus: [], source: {tool, status: 'error', message: result.reason}}
+  try {
+    return {gpus: parse(result.stdout), source: {tool, status: 'ok'}}
+  } catch (error) {
+    return {
+      gpus: [],
+      source: {tool, status: 'error', message: `${tool} output could not be parsed: ${describeError(error)}`},
+    }
+  }
+}
+
+/** GPUs seen by the OS (PCI display controllers), for hosts without vendor tools. */
+async function fromSystemInformation(): Promise<GpuInfo[]> {
+  const {controllers} = await si.graphics()
+  return controllers
+    .filter((c) => /nvidia|amd|advanced micro|ati|intel/i.test(c.vendor ?? ''))
+    .map((c, i) => {
+      const gpu = emptyGpu(i, 'systeminformation')
+      const vendor = c.vendor ?? ''
+      gpu.vendor = /nvidia/i.test(vendor)
+        ? 'nvidia'
+        : /amd|advanced micro|ati/i.test(vendor)
+          ? 'amd'
+          : /intel/i.test(vendor)
+            ? 'intel'
+            : 'other'
+      gpu.name = c.model || null
+      gpu.busId = c.busAddress || c.pciBus || null
+      gpu.memoryTotalBytes = c.vram ? c.vram * 1024 * 1024 : null
+      return gpu
+    })
+}
+
+/**
+ * Collects GPUs from nvidia-smi, then amd-smi or rocm-smi, and falls back to the OS's list of
+ * display controllers when no vendor tool answered. Never throws: failures are recorded in `sources`.
+ */
+export async function collectGpus(): Promise<GpuSection> {
+  const [nvidia, amd] = await Promise.all([
+    fromTool('nvidia-smi', ['-q', '-x'], parseNvidiaSmiXml),
+    fromTool('amd-smi', ['static', '--json'], parseAmdSmiStatic),
+  ])
+  const sources = [nvidia.source, amd.source]
+  const gpus = [...nvidia.gpus, ...amd.gpus]
+  if (amd.source.status !== 'ok') {
+    const rocm = await fromTool(
+      'rocm-smi',
+      ['--showproductname', '--showbus', '--showmeminfo', 'vram', '--json'],
+      parseRocmSmi,
+    )
+    sources.push(rocm.source)
+    gpus.push(...rocm.gpus)
+  }
+  if (!sources.some((s) => s.status === 'ok')) {
+    try {
+      const found = await fromSystemInformation()
+      // Vendor tools failed rather than being absent: keep the error, add what the OS sees.
+      gpus.push(...found.filter((g) => !gpus.some((known) => known.busId && known.busId === g.busId)))
+      sources.push({tool: 'systeminformation', status: 'ok'})
+    } catch (error) {
+      sources.push({tool: 'systeminformation', status: 'error', message: describeError(error)})
+    }
+  }
+  return {gpus, sources}
+}

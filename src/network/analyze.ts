@@ -1,0 +1,169 @@
+import {noProgress, type OnProgress} from '../core/progress.js'
+import {evaluatePacket} from './evaluate.js'
+import {readSysctl} from './host-facts.js'
+import {buildFindings, type Finding} from './findings.js'
+import {mergeInferencePorts, type InferencePort} from './inference-ports.js'
+import {evaluateConnection, unmatchedPacket} from './packet.js'
+import {readFirewall, type Backend, type FirewallReading, type SourceStatus, type ToolRunner} from './read-ruleset.js'
+import type {Decision, Ruleset, Verdict} from './ruleset.types.js'
+import {listListeningSockets, type ListeningSocket} from './sockets.js'
+
+/** What the firewall does with new connections no rule is specifically about. */
+export interface DirectionPolicy {
+  /** The more open of the IPv4 and IPv6 answers. */
+  defaultPolicy: Verdict
+  ipv4: Decision
+  ipv6: Decision
+}
+
+export interface FamilyDecision extends Decision {
+  family: 4 | 6
+}
+
+export interface ListenerReport {
+  address: string
+  port: number
+  protocol: ListeningSocket['protocol']
+  process: string | null
+  pid: number | null
+  /** The inference service this port belongs to by default or by configuration. */
+  service: string | null
+  inference: boolean
+  /** True: another host can connect; false: it cannot; null: cannot tell. */
+  exposed: boolean | null
+  /** The firewall's verdict on a new connection from another host; null when bound to loopback. */
+  verdict: Verdict | null
+  reason: string
+  decisions: FamilyDecision[]
+}
+
+export interface FirewallReport {
+  backend: Backend
+  backends: Backend[]
+  frontends: string[]
+  readable: boolean
+  sources: SourceStatus[]
+  ipv6Enabled: boolean
+  inbound: DirectionPolicy
+  outbound: DirectionPolicy
+  listeners: ListenerReport[]
+  findings: Finding[]
+  notes: string[]
+}
+
+export interface AnalyzeOptions {
+  inferencePorts?: {port: number; service: string}[]
+  /** Replaces the tool runner (tests feed recorded nft/iptables output through it). */
+  run?: ToolRunner
+  /** A reading already made; skips running tools. */
+  reading?: FirewallReading
+  procRoot?: string
+  onProgress?: OnProgress
+}
+
+const OPENNESS: Record<Verdict, number> = {accept: 3, unknown: 2, reject: 1, drop: 0}
+
+/** The most permissive of several verdicts: a port open over either family is open. */
+export function mostOpen(verdicts: Verdict[]): Verdict {
+  return verdicts.reduce<Verdict>((best, v) => (OPENNESS[v] > OPENNESS[best] ? v : best), 'drop')
+}
+
+const UNREADABLE: Decision = {verdict: 'unknown', table: null, chain: null, rule: 'ruleset not readable'}
+
+function policyOf(ruleset: Ruleset, readable: boolean, direction: 'in' | 'out'): DirectionPolicy {
+  if (!readable) return {defaultPolicy: 'unknown', ipv4: UNREADABLE, ipv6: UNREADABLE}
+  const ipv4 = evaluatePacket(ruleset, unmatchedPacket(direction, 4))
+  const ipv6 = evaluatePacket(ruleset, unmatchedPacket(direction, 6))
+  return {defaultPolicy: mostOpen([ipv4.verdict, ipv6.verdict]), ipv4, ipv6}
+}
+
+/** Families a socket accepts: `::` also takes IPv4 unless bindv6only or an IPv4 socket holds the port. */
+function socketFamilies(socket: ListeningSocket, all: ListeningSocket[], bindV6Only: boolean): (4 | 6)[] {
+  if (!socket.protocol.endsWith('6')) return [4]
+  if (socket.address.startsWith('::ffff:')) return [4]
+  if (socket.address !== '::' || bindV6Only) return [6]
+  const v4 = socket.protocol === 'tcp6' ? 'tcp' : 'udp'
+  const taken = all.some((s) => s.protocol === v4 && s.port === socket.port)
+  return taken ? [6] : [6, 4]
+}
+
+function judgeSocket(
+  socket: ListeningSocket,
+  context: {all: ListeningSocket[]; reading: FirewallReading; bindV6Only: boolean; ports: Map<number, InferencePort>},
+): ListenerReport {
+  const protocol = socket.protocol.startsWith('tcp') ? 'tcp' : 'udp'
+  const service = protocol === 'tcp' ? (context.ports.get(socket.port)?.service ?? null) : null
+  const base = {
+    address: socket.address,
+    port: socket.port,
+    protocol: socket.protocol,
+    process: socket.process,
+    pid: socket.pid,
+    service,
+    inference: service !== null,
+  }
+  if (socket.loopback) return {...base, exposed: false, verdict: null, reason: 'bound to loopback only', decisions: []}
+  const local = socket.wildcard || socket.address.startsWith('::ffff:') ? undefined : socket.address
+  const decisions: FamilyDecision[] = socketFamilies(socket, context.all, context.bindV6Only).map((family) => {
+    if (!context.reading.readable) return {family, ...UNREADABLE}
+    const {verdict, table, chain, rule} = evaluateConnection(context.reading.ruleset, {
+      direction: 'in',
+      protocol,
+      family,
+      local,
+      port: socket.port,
+    })
+    return {family, verdict, table, chain, rule}
+  })
+  const verdict = mostOpen(decisions.map((d) => d.verdict))
+  const exposed = verdict === 'accept' ? true : verdict === 'unknown' ? null : false
+  const reason =
+    verdict === 'accept'
+      ? 'bound beyond loopback and the firewall accepts new connections from other hosts'
+      : verdict === 'unknown'
+        ? context.reading.readable
+          ? 'bound beyond loopback; the ruleset has rules llmsec cannot decide for this port'
+          : 'bound beyond loopback; the firewall could not be read'
+        : `bound beyond loopback but the firewall blocks it (${verdict})`
+  return {...base, exposed, verdict, reason, decisions}
+}
+
+/**
+ * Reads the firewall and the listening sockets and judges, for each, whether another host
+ * could connect; adds the default inbound and outbound policies and findings. No traffic is sent.
+ */
+export async function analyzeFirewall(options: AnalyzeOptions = {}): Promise<FirewallReport> {
+  const onProgress = options.onProgress ?? noProgress
+  onProgress({phase: 'reading the firewall ruleset'})
+  const reading = options.reading ?? (await readFirewall(options.run))
+  onProgress({phase: 'reading listening sockets'})
+  const procRoot = options.procRoot ?? '/proc'
+  const scan = await listListeningSockets({procRoot})
+  const ipv6Enabled = (await readSysctl(procRoot, 'net/ipv6/conf/all/disable_ipv6')) === '0'
+  const bindV6Only = (await readSysctl(procRoot, 'net/ipv6/bindv6only')) === '1'
+  const inferencePorts = mergeInferencePorts(options.inferencePorts)
+  const ports = new Map(inferencePorts.map((p) => [p.port, p]))
+  onProgress({phase: 'evaluating', total: scan.sockets.length, unit: 'items'})
+  const listeners = scan.sockets
+    .map((socket) => judgeSocket(socket, {all: scan.sockets, reading, bindV6Only, ports}))
+    .sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol) || a.address.localeCompare(b.address))
+  const inbound = policyOf(reading.ruleset, reading.readable, 'in')
+  const outbound = policyOf(reading.ruleset, reading.readable, 'out')
+  const notes = [...reading.ruleset.notes]
+  if (scan.ownersIncomplete)
+    notes.push('Some sockets belong to processes this user cannot see; run as root to name them.')
+  for (const file of scan.unreadable) notes.push(`${file} could not be read.`)
+  const report = {
+    backend: reading.backend,
+    backends: reading.backends,
+    frontends: reading.frontends,
+    readable: reading.readable,
+    sources: reading.sources,
+    ipv6Enabled,
+    inbound,
+    outbound,
+    listeners,
+    notes,
+  }
+  return {...report, findings: buildFindings(report, ports)}
+}

@@ -1,0 +1,133 @@
+import {LlmsecError} from '../core/errors.js'
+import {evaluatePacket} from './evaluate.js'
+import {addressFamily, parseAddress} from './ip.js'
+import type {EvalPacket} from './match.js'
+import type {Decision, Field, FieldValue, PacketSpec, Ruleset, Verdict} from './ruleset.types.js'
+
+const value = (v: string | number | undefined): FieldValue =>
+  v === undefined ? {kind: 'unknown'} : {kind: 'value', value: v}
+const ABSENT: FieldValue = {kind: 'absent'}
+
+function isLoopback(address: string | undefined): boolean {
+  const range = address === undefined ? null : parseAddress(address)
+  if (!range) return false
+  return range.family === 4 ? range.low >> 24n === 127n : range.low === 1n
+}
+
+/** An interface: the given name, lo for loopback peers, else "not lo". */
+function interfaceOf(name: string | undefined, peer: string | undefined): FieldValue {
+  if (name) return value(name)
+  if (isLoopback(peer)) return value('lo')
+  return {kind: 'except', values: ['lo']}
+}
+
+function baseFields(spec: PacketSpec): Pick<Record<Field, FieldValue>, 'l4proto' | 'nfproto'> {
+  return {l4proto: value(spec.protocol), nfproto: value(spec.family === 4 ? 'ipv4' : 'ipv6')}
+}
+
+/** The first packet of the connection the spec describes (ct state new). */
+export function requestPacket(spec: PacketSpec): EvalPacket {
+  const iface = interfaceOf(spec.direction === 'in' ? spec.iif : spec.oif, spec.remote)
+  const inbound = spec.direction === 'in'
+  return {
+    family: spec.family,
+    path: spec.direction,
+    ctNew: true,
+    fields: {
+      ...baseFields(spec),
+      saddr: value(inbound ? spec.remote : spec.local),
+      daddr: value(inbound ? spec.local : spec.remote),
+      // Our own source port comes from the ephemeral range; a remote host's could be anything.
+      sport: !inbound && spec.ephemeral ? {kind: 'range', ...spec.ephemeral} : {kind: 'unknown'},
+      dport: value(spec.port),
+      iif: inbound ? iface : ABSENT,
+      oif: inbound ? ABSENT : iface,
+      ctstate: value('new'),
+    },
+  }
+}
+
+/** The answer to that first packet (ct state established), travelling the other way. */
+export function replyPacket(spec: PacketSpec): EvalPacket {
+  const request = requestPacket(spec)
+  const f = request.fields
+  return {
+    family: spec.family,
+    path: spec.direction === 'in' ? 'out' : 'in',
+    ctNew: false,
+    fields: {
+      ...f,
+      saddr: f.daddr,
+      daddr: f.saddr,
+      sport: f.dport,
+      dport: f.sport,
+      iif: f.oif,
+      oif: f.iif,
+      ctstate: value('established'),
+    },
+  }
+}
+
+/** A new connection no rule names (any address, port, interface): shows the default policy. */
+export function unmatchedPacket(direction: 'in' | 'out', family: 4 | 6): EvalPacket {
+  const other: FieldValue = {kind: 'other'}
+  const inbound = direction === 'in'
+  return {
+    family,
+    path: direction,
+    ctNew: true,
+    fields: {
+      l4proto: value('tcp'),
+      nfproto: value(family === 4 ? 'ipv4' : 'ipv6'),
+      saddr: other,
+      daddr: other,
+      sport: other,
+      dport: other,
+      iif: inbound ? other : ABSENT,
+      oif: inbound ? ABSENT : other,
+      ctstate: value('new'),
+    },
+  }
+}
+
+/** The verdict on a connection: its first packet and the reply must both pass. */
+export interface ConnectionDecision extends Decision {
+  packet: PacketSpec
+  request: Decision
+  reply: Decision
+}
+
+/** Evaluates whether a connection as described would be let through, and which rule decides. */
+export function evaluateConnection(ruleset: Ruleset, spec: PacketSpec): ConnectionDecision {
+  const request = evaluatePacket(ruleset, requestPacket(spec))
+  const reply = evaluatePacket(ruleset, replyPacket(spec))
+  const decisive = combineVerdicts(request.verdict, reply.verdict) === request.verdict ? request : reply
+  return {packet: spec, ...decisive, request, reply}
+}
+
+/** Blocked in either direction is blocked; otherwise unknown wins over accept. */
+export function combineVerdicts(a: Verdict, b: Verdict): Verdict {
+  if (a === 'drop' || a === 'reject') return a
+  if (b === 'drop' || b === 'reject') return b
+  return a === 'unknown' || b === 'unknown' ? 'unknown' : 'accept'
+}
+
+const SPEC_HELP = 'Write it as in|out:tcp|udp:ADDRESS:PORT, e.g. out:tcp:203.0.113.5:443 or in:tcp:[2001:db8::1]:11434.'
+
+/**
+ * Parses `out:tcp:203.0.113.5:443`: direction, protocol, the remote address (IPv6 in brackets)
+ * and the service port (the remote port when out, the local port when in).
+ */
+export function parsePacketSpec(text: string): PacketSpec {
+  const match = /^(in|out):(tcp|udp):(\[[^\]]+\]|[^:[\]]+):(\d{1,5})$/i.exec(text.trim())
+  const fail = (why: string) => new LlmsecError(`Cannot read packet "${text}": ${why}. ${SPEC_HELP}`, 'USAGE')
+  if (!match) throw fail('unexpected form')
+  const remote = match[3].replace(/^\[|\]$/g, '')
+  const family = addressFamily(remote)
+  if (family === null) throw fail(`${remote} is not an IP address`)
+  const port = Number(match[4])
+  if (port < 1 || port > 65_535) throw fail(`port ${port} is out of range`)
+  const direction = match[1].toLowerCase() as 'in' | 'out'
+  const protocol = match[2].toLowerCase() as 'tcp' | 'udp'
+  return {direction, protocol, family, remote, port}
+}

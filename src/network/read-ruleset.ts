@@ -1,0 +1,185 @@
+import {describeError} from '../core/errors.js'
+import {runTool, type ExecResult} from '../core/exec.js'
+import {detectIptablesDialect, parseIptablesSave} from './iptables-save.js'
+import {parseNftJson} from './nft-json.js'
+import type {Ruleset, Table, TableSource} from './ruleset.types.js'
+
+/** Which firewall implementation holds the rules. */
+export type Backend = 'nftables' | 'iptables-nft' | 'iptables-legacy' | 'none' | 'unknown'
+
+/** One tool llmsec ran to read the firewall, and how that went. */
+export interface SourceStatus {
+  command: string
+  status: ExecResult['status'] | 'unparsable'
+  reason?: string
+}
+
+export interface FirewallReading {
+  ruleset: Ruleset
+  /** The main back end; `unknown` when nothing could be read. */
+  backend: Backend
+  /** Every back end with rules loaded (nft and legacy iptables tables can coexist). */
+  backends: Backend[]
+  /** Front ends managing the rules: ufw, firewalld. */
+  frontends: string[]
+  sources: SourceStatus[]
+  /** False when no tool could read the ruleset: every verdict is then unknown. */
+  readable: boolean
+}
+
+/** Runs one program; the seam tests use to feed recorded output. */
+export type ToolRunner = (command: string, args: string[]) => Promise<ExecResult>
+
+const defaultRunner: ToolRunner = (command, args) => runTool(command, args, {timeoutMs: 15_000})
+const IPTABLES_TABLES = new Set(['filter', 'nat', 'mangle', 'raw', 'security'])
+
+/** Tables iptables-nft created: ip/ip6 tables with iptables' names whose chains are uppercase. */
+function isIptablesNftTable(table: Table): boolean {
+  if ((table.family !== 'ip' && table.family !== 'ip6') || !IPTABLES_TABLES.has(table.name)) return false
+  return Object.values(table.chains).every((c) => !c.hook || c.name === c.name.toUpperCase())
+}
+
+function hasContent(table: Table): boolean {
+  return Object.values(table.chains).some((c) => c.rules.length > 0 || c.policy === 'drop')
+}
+
+function explain(result: ExecResult): string {
+  if (/permission|not permitted/i.test(result.stderr) || /permission|not permitted/i.test(result.reason ?? '')) {
+    return `${result.command} needs root (CAP_NET_ADMIN): ${result.reason ?? 'permission denied'}`
+  }
+  return result.reason ?? `${result.command} failed`
+}
+
+interface Context {
+  run: ToolRunner
+  sources: SourceStatus[]
+  notes: string[]
+}
+
+async function call(ctx: Context, command: string, args: string[]): Promise<ExecResult | null> {
+  const result = await ctx.run(command, args)
+  const line = `${command} ${args.join(' ')}`.trim()
+  if (result.status === 'ok') {
+    ctx.sources.push({command: line, status: 'ok'})
+    return result
+  }
+  ctx.sources.push({command: line, status: result.status, reason: explain(result)})
+  return null
+}
+
+async function readIptables(
+  ctx: Context,
+  command: string,
+  family: 'ip' | 'ip6',
+  source?: TableSource,
+): Promise<Table[] | null> {
+  const result = await call(ctx, command, [])
+  if (!result) return null
+  const dialect = detectIptablesDialect(result.stdout)
+  const from: TableSource = source ?? (dialect === 'nft' ? 'iptables-nft' : 'iptables-legacy')
+  const parsed = parseIptablesSave(result.stdout, family, from)
+  ctx.notes.push(...parsed.notes)
+  return parsed.tables
+}
+
+async function readNft(ctx: Context): Promise<Table[] | null | 'missing'> {
+  const result = await ctx.run('nft', ['-j', 'list', 'ruleset'])
+  if (result.status === 'missing') {
+    ctx.sources.push({command: 'nft -j list ruleset', status: 'missing', reason: result.reason})
+    return 'missing'
+  }
+  if (result.status !== 'ok') {
+    ctx.sources.push({command: 'nft -j list ruleset', status: result.status, reason: explain(result)})
+    return null
+  }
+  try {
+    const parsed = parseNftJson(result.stdout.trim() === '' ? '{"nftables": []}' : result.stdout)
+    ctx.sources.push({command: 'nft -j list ruleset', status: 'ok'})
+    ctx.notes.push(...parsed.notes)
+    return parsed.tables
+  } catch (error) {
+    ctx.sources.push({command: 'nft -j list ruleset', status: 'unparsable', reason: describeError(error)})
+    return null
+  }
+}
+
+/** iptables-nft tables read through nft carry opaque xt expressions: re-read them with iptables-nft-save. */
+async function replaceCompatTables(ctx: Context, tables: Table[]): Promise<Table[]> {
+  const out: Table[] = []
+  const byFamily = new Map<'ip' | 'ip6', Table[] | null>()
+  for (const table of tables) {
+    if (!isIptablesNftTable(table)) {
+      out.push(table)
+      continue
+    }
+    const family = table.family as 'ip' | 'ip6'
+    if (!byFamily.has(family)) {
+      const command = family === 'ip' ? 'iptables-nft-save' : 'ip6tables-nft-save'
+      byFamily.set(family, await readIptables(ctx, command, family, 'iptables-nft'))
+    }
+    const replacement = byFamily.get(family)?.find((t) => t.name === table.name)
+    out.push(replacement ?? {...table, source: 'iptables-nft'})
+  }
+  return out
+}
+
+function summarise(tables: Table[]): {backend: Backend; backends: Backend[]} {
+  const active = tables.filter(hasContent)
+  const backends: Backend[] = []
+  if (active.some((t) => t.source === 'nftables')) backends.push('nftables')
+  if (active.some((t) => t.source === 'iptables-nft')) backends.push('iptables-nft')
+  if (active.some((t) => t.source === 'iptables-legacy')) backends.push('iptables-legacy')
+  return {backend: backends[0] ?? 'none', backends}
+}
+
+async function detectFrontends(ctx: Context, tables: Table[]): Promise<string[]> {
+  const frontends: string[] = []
+  const chainNames = tables.flatMap((t) => Object.keys(t.chains))
+  const ufw = await ctx.run('ufw', ['status'])
+  if (/Status: active/.test(ufw.stdout) || chainNames.some((n) => n.startsWith('ufw-'))) frontends.push('ufw')
+  const firewalld = await ctx.run('firewall-cmd', ['--state'])
+  if (firewalld.stdout.trim() === 'running' || tables.some((t) => t.name === 'firewalld')) frontends.push('firewalld')
+  return frontends
+}
+
+/**
+ * Reads the active firewall: nft JSON when nft is installed (iptables-nft tables re-read with
+ * iptables-nft-save), legacy iptables tables beside it, iptables-save when nft is absent.
+ */
+export async function readFirewall(run: ToolRunner = defaultRunner): Promise<FirewallReading> {
+  const ctx: Context = {run, sources: [], notes: []}
+  let tables: Table[] = []
+  let readable = false
+  const nft = await readNft(ctx)
+  if (Array.isArray(nft)) {
+    tables = await replaceCompatTables(ctx, nft)
+    readable = true
+  } else if (nft === 'missing') {
+    for (const [command, family] of [
+      ['iptables-save', 'ip'],
+      ['ip6tables-save', 'ip6'],
+    ] as const) {
+      const read = await readIptables(ctx, command, family)
+      if (read) [tables, readable] = [[...tables, ...read], true]
+    }
+  }
+  if (!tables.some((t) => t.source === 'iptables-legacy')) {
+    for (const [command, family] of [
+      ['iptables-legacy-save', 'ip'],
+      ['ip6tables-legacy-save', 'ip6'],
+    ] as const) {
+      const read = await readIptables(ctx, command, family, 'iptables-legacy')
+      if (read) tables.push(...read.filter(hasContent))
+    }
+  }
+  const {backend, backends} = summarise(tables)
+  const frontends = await detectFrontends(ctx, tables)
+  return {
+    ruleset: {tables, notes: ctx.notes},
+    backend: readable ? backend : 'unknown',
+    backends,
+    frontends,
+    sources: ctx.sources,
+    readable,
+  }
+}
