@@ -3,17 +3,19 @@
 import {parentPort} from 'node:worker_threads'
 
 import type {HashRequest, HashResponse} from './hash-protocol.js'
-import {CHUNK_BYTES, hashRange} from './hash-range.js'
+import {CHUNK_BYTES, hashRangeSync} from './hash-range.js'
 
 const buffer = Buffer.allocUnsafe(CHUNK_BYTES)
 const port = parentPort
 if (port) {
   const post = (message: HashResponse) => port.postMessage(message)
   port.on('message', (request: HashRequest) => {
-    hashRange(request, buffer, (bytes) => post({id: request.id, type: 'progress', bytes}))
-      .then((result) => post({id: request.id, type: 'done', ...result}))
-      .catch((error: NodeJS.ErrnoException) => {
-        post({id: request.id, type: 'error', code: error.code ?? 'EUNKNOWN', message: error.message})
-      })
+    try {
+      const result = hashRangeSync(request, buffer, (bytes) => post({id: request.id, type: 'progress', bytes}))
+      post({id: request.id, type: 'done', ...result})
+    } catch (error) {
+      const {code, message} = error as NodeJS.ErrnoException
+      post({id: request.id, type: 'error', code: code ?? 'EUNKNOWN', message})
+    }
   })
 }
