@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {LlmsecCommand} from '../src/cli/base-command.js'
 import {batchExitCode, renderBatch} from '../src/cli/crypto-render.js'
-import {askPassphrase} from '../src/cli/passphrase.js'
+import {obtainPassphrase} from '../src/cli/passphrase.js'
 import {LlmsecError} from '../src/core/errors.js'
 import {type BatchResult, decryptPath, decryptToStream, loadIdentities} from '../src/crypto/index.js'
 
@@ -41,7 +41,7 @@ export default class Decrypt extends LlmsecCommand<typeof Decrypt> {
 
   async run(): Promise<BatchResult> {
     const {args, flags} = this
-    const passphrase = flags.passphrase ? await askPassphrase(false) : undefined
+    const passphrase = flags.passphrase ? await obtainPassphrase({purpose: 'decryption'}) : undefined
     const identities = await loadIdentities({pemFiles: flags.identity, keyFiles: flags['key-file'], passphrase})
     if (flags.output === '-') return this.streamToStdout(args.path, identities)
     const result = await decryptPath(args.path, {

@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {LlmsecCommand} from '../src/cli/base-command.js'
 import {batchExitCode, renderBatch} from '../src/cli/crypto-render.js'
-import {askPassphrase} from '../src/cli/passphrase.js'
+import {obtainPassphrase} from '../src/cli/passphrase.js'
 import {LlmsecError} from '../src/core/errors.js'
 import {type BatchResult, encryptPath, loadRecipients} from '../src/crypto/index.js'
 
@@ -48,7 +48,7 @@ export default class Encrypt extends LlmsecCommand<typeof Encrypt> {
     const {args, flags} = this
     const chunkLog2 = Math.log2(flags['chunk-size'])
     if (!Number.isInteger(chunkLog2)) throw new LlmsecError('--chunk-size must be a power of two.', 'USAGE')
-    const passphrase = flags.passphrase ? await askPassphrase(true) : undefined
+    const passphrase = flags.passphrase ? await obtainPassphrase({purpose: 'encryption', confirm: true}) : undefined
     const recipients = await loadRecipients({pemFiles: flags.recipient, keyFiles: flags['key-file'], passphrase})
     const result = await encryptPath(args.path, {
       recipients,

@@ -1,0 +1,140 @@
+import type {Dirent} from 'node:fs'
+import {lstat, readdir, realpath, stat} from 'node:fs/promises'
+import {basename, isAbsolute, join, relative, resolve, sep} from 'node:path'
+
+import {fsError, LlmsecError} from '../core/errors.js'
+import type {ModelFile} from './artifacts.types.js'
+import {compareNames} from './paths.js'
+
+export interface EnumerateOptions {
+  /** Follow symlinks whose target is inside the model root (OMS allow_symlinks). */
+  allowSymlinks: boolean
+  /** Whether a canonical relative name is excluded (ignore paths, the signature file). */
+  isIgnored: (name: string) => boolean
+}
+
+export interface EnumeratedModel {
+  /** Absolute path of the model (directory or single file). */
+  root: string
+  /** True when the model is a single file. */
+  singleFile: boolean
+  /** Regular files, sorted by name in code point order. */
+  files: ModelFile[]
+}
+
+/** Most directory entries llmsec accepts in one model; a bound against runaway trees. */
+const MAX_FILES = 1_000_000
+
+function checkUtf8(name: string, dir: string): void {
+  // readdir decodes names as UTF-8 and turns invalid bytes into U+FFFD: such names
+  // cannot be written losslessly into the JSON manifest, so OMS says to reject them.
+  if (name.includes('\uFFFD')) {
+    throw new LlmsecError(`A file name in ${dir} is not valid UTF-8; rename it before signing.`, 'PATH_INVALID')
+  }
+}
+
+function isInside(root: string, target: string): boolean {
+  const rel = relative(root, target)
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel))
+}
+
+async function resolveLink(link: string, name: string, realRoot: string): Promise<string> {
+  let target: string
+  try {
+    target = await realpath(link)
+  } catch {
+    throw new LlmsecError(`Symlink ${name} is dangling (its target does not exist).`, 'SYMLINK_REFUSED')
+  }
+  if (!isInside(realRoot, target)) {
+    throw new LlmsecError(
+      `Symlink ${name} points outside the model directory (to ${target}); refusing to follow it.`,
+      'SYMLINK_REFUSED',
+    )
+  }
+  return target
+}
+
+interface WalkState {
+  options: EnumerateOptions
+  realRoot: string
+  files: ModelFile[]
+  /** Real paths of directories being walked, to stop symlink cycles. */
+  visited: Set<string>
+}
+
+async function listDir(dir: string): Promise<Dirent[]> {
+  try {
+    return await readdir(dir, {withFileTypes: true})
+  } catch (error) {
+    throw fsError(error, dir)
+  }
+}
+
+async function walk(dir: string, prefix: string, state: WalkState): Promise<void> {
+  for (const entry of await listDir(dir)) {
+    checkUtf8(entry.name, dir)
+    const name = prefix ? `${prefix}/${entry.name}` : entry.name
+    if (state.options.isIgnored(name)) continue
+    let path = join(dir, entry.name)
+    let isDir = entry.isDirectory()
+    let isFile = entry.isFile()
+    if (entry.isSymbolicLink()) {
+      if (!state.options.allowSymlinks) {
+        throw new LlmsecError(
+          `${name} is a symlink; llmsec does not follow symlinks unless --allow-symlinks is given.`,
+          'SYMLINK_REFUSED',
+        )
+      }
+      path = await resolveLink(path, name, state.realRoot)
+      const info = await stat(path)
+      isDir = info.isDirectory()
+      isFile = info.isFile()
+    }
+    if (isDir) {
+      const real = await realpath(path)
+      if (state.visited.has(real)) {
+        throw new LlmsecError(`Symlink cycle at ${name}: it leads back to a directory being signed.`, 'SYMLINK_REFUSED')
+      }
+      state.visited.add(real)
+      await walk(path, name, state)
+      state.visited.delete(real)
+    } else if (isFile) {
+      if (state.files.length >= MAX_FILES) {
+        throw new LlmsecError(`The model has more than ${MAX_FILES} files; refusing to sign it.`, 'PATH_INVALID')
+      }
+      state.files.push({name, path, size: (await stat(path)).size})
+    }
+    // Sockets, FIFOs and devices are not regular files: OMS counts only regular files.
+  }
+}
+
+/**
+ * Lists the regular files of a model (a directory or one file) with canonical names,
+ * applying ignore rules and the symlink policy.
+ */
+export async function enumerateModel(modelPath: string, options: EnumerateOptions): Promise<EnumeratedModel> {
+  const root = resolve(modelPath)
+  let info
+  try {
+    info = await lstat(root)
+  } catch (error) {
+    throw fsError(error, modelPath)
+  }
+  if (info.isSymbolicLink()) {
+    if (!options.allowSymlinks) {
+      throw new LlmsecError(`${modelPath} is a symlink; pass the real path or use --allow-symlinks.`, 'SYMLINK_REFUSED')
+    }
+    info = await stat(root)
+  }
+  if (info.isFile()) {
+    const name = basename(root)
+    checkUtf8(name, root)
+    return {root, singleFile: true, files: [{name, path: await realpath(root), size: info.size}]}
+  }
+  if (!info.isDirectory()) throw new LlmsecError(`${modelPath} is neither a file nor a directory.`, 'PATH_INVALID')
+  const realRoot = await realpath(root)
+  const state: WalkState = {options, realRoot, files: [], visited: new Set([realRoot])}
+  await walk(root, '', state)
+  state.files.sort((a, b) => compareNames(a.name, b.name))
+  return {root, singleFile: false, files: state.files}
+}

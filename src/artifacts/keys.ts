@@ -1,0 +1,140 @@
+import {createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject} from 'node:crypto'
+import {mkdir, readFile, stat} from 'node:fs/promises'
+import {join} from 'node:path'
+
+import {fsError, LlmsecError} from '../core/errors.js'
+import {pathExists, writeFileAtomic} from '../core/fs.js'
+
+export const KEY_ALGORITHMS = ['ecdsa-p256', 'ecdsa-p384', 'ecdsa-p521'] as const
+export type KeyAlgorithm = (typeof KEY_ALGORITHMS)[number]
+
+const CURVES: Record<KeyAlgorithm, string> = {
+  'ecdsa-p256': 'prime256v1',
+  'ecdsa-p384': 'secp384r1',
+  'ecdsa-p521': 'secp521r1',
+}
+/** ECDSA hash per curve, as the reference model_signing tool pairs them. */
+const CURVE_HASHES: Record<string, string> = {prime256v1: 'sha256', secp384r1: 'sha384', secp521r1: 'sha512'}
+/** Key and certificate files are small; a bound keeps a wrong path from filling memory. */
+const MAX_PEM_BYTES = 1024 * 1024
+
+export interface KeyPairPem {
+  privatePem: string
+  publicPem: string
+}
+
+/** Generates an EC key pair: PKCS#8 PEM (AES-256-CBC encrypted when a passphrase is given) and SPKI PEM. */
+export function generateKeyPairPem(algorithm: KeyAlgorithm, passphrase?: string): KeyPairPem {
+  const {privateKey, publicKey} = generateKeyPairSync('ec', {namedCurve: CURVES[algorithm]})
+  const privatePem = passphrase
+    ? privateKey.export({type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase})
+    : privateKey.export({type: 'pkcs8', format: 'pem'})
+  return {privatePem: String(privatePem), publicPem: String(publicKey.export({type: 'spki', format: 'pem'}))}
+}
+
+export interface WrittenKeyPair {
+  privateKey: string
+  publicKey: string
+  fingerprint: string
+}
+
+/** Refuses to replace any of `paths` unless force is set. */
+export async function ensureWritable(paths: string[], force: boolean): Promise<void> {
+  if (force) return
+  for (const path of paths) {
+    if (await pathExists(path)) {
+      throw new LlmsecError(`${path} already exists; pass --force to overwrite it.`, 'KEY_EXISTS')
+    }
+  }
+}
+
+/** Writes a key pair as <prefix>private.pem (mode 0600) and <prefix>public.pem. */
+export async function writeKeyPair(
+  outDir: string,
+  pair: KeyPairPem,
+  options: {force?: boolean; prefix?: string} = {},
+): Promise<WrittenKeyPair> {
+  const privatePath = join(outDir, `${options.prefix ?? ''}private.pem`)
+  const publicPath = join(outDir, `${options.prefix ?? ''}public.pem`)
+  await ensureWritable([privatePath, publicPath], Boolean(options.force))
+  await mkdir(outDir, {recursive: true, mode: 0o700})
+  await writeFileAtomic(privatePath, pair.privatePem, {mode: 0o600})
+  await writeFileAtomic(publicPath, pair.publicPem, {mode: 0o644})
+  return {privateKey: privatePath, publicKey: publicPath, fingerprint: publicKeyHint(createPublicKey(pair.publicPem))}
+}
+
+/** Reads a small PEM file, bounded in size. */
+export async function readPemFile(path: string, what: string): Promise<string> {
+  try {
+    if ((await stat(path)).size > MAX_PEM_BYTES) {
+      throw new LlmsecError(`${path} is too large to be a ${what}.`, 'KEY_MALFORMED')
+    }
+    return await readFile(path, 'utf8')
+  } catch (error) {
+    if (error instanceof LlmsecError) throw error
+    throw fsError(error, path)
+  }
+}
+
+/** Whether a private key PEM is passphrase-protected (PKCS#8 or legacy OpenSSL form). */
+export function isPrivateKeyEncrypted(pem: string): boolean {
+  return pem.includes('-----BEGIN ENCRYPTED PRIVATE KEY-----') || /Proc-Type:\s*4,ENCRYPTED/.test(pem)
+}
+
+/** Loads a private key; an encrypted key without a passphrase is a PASSPHRASE_REQUIRED error. */
+export async function loadPrivateKey(path: string, passphrase?: string): Promise<KeyObject> {
+  const pem = await readPemFile(path, 'private key')
+  if (!pem.includes('PRIVATE KEY-----')) {
+    throw new LlmsecError(`${path} is not a PEM private key.`, 'KEY_MALFORMED')
+  }
+  if (isPrivateKeyEncrypted(pem) && !passphrase) {
+    throw new LlmsecError(`${path} is encrypted; set LLMSEC_PASSPHRASE or run interactively.`, 'PASSPHRASE_REQUIRED')
+  }
+  try {
+    return createPrivateKey({key: pem, format: 'pem', passphrase})
+  } catch (error) {
+    if (isPrivateKeyEncrypted(pem)) {
+      throw new LlmsecError(`Cannot decrypt ${path}: wrong passphrase.`, 'PASSPHRASE_WRONG')
+    }
+    throw new LlmsecError(`${path} is not a usable private key: ${(error as Error).message}.`, 'KEY_MALFORMED')
+  }
+}
+
+/** Loads a public key from a PEM file (SPKI or PKCS#1). */
+export async function loadPublicKey(path: string): Promise<KeyObject> {
+  const pem = await readPemFile(path, 'public key')
+  if (!pem.includes('PUBLIC KEY-----')) {
+    throw new LlmsecError(`${path} is not a PEM public key (expected "BEGIN PUBLIC KEY").`, 'KEY_MALFORMED')
+  }
+  try {
+    return createPublicKey(pem)
+  } catch (error) {
+    throw new LlmsecError(`${path} is not a usable public key: ${(error as Error).message}.`, 'KEY_MALFORMED')
+  }
+}
+
+/** The OMS `publicKey.hint`: hex SHA-256 of the key's SPKI PEM (as the reference tool computes it). */
+export function publicKeyHint(key: KeyObject): string {
+  const publicKey = key.type === 'private' ? createPublicKey(key) : key
+  return createHash('sha256')
+    .update(String(publicKey.export({type: 'spki', format: 'pem'})))
+    .digest('hex')
+}
+
+/** The hash to sign with for a key: by curve for ECDSA, none (built in) for Ed25519. */
+export function signatureHashFor(key: KeyObject): string | null {
+  if (key.asymmetricKeyType === 'ec') {
+    const curve = key.asymmetricKeyDetails?.namedCurve ?? ''
+    const hash = CURVE_HASHES[curve]
+    if (!hash) throw new LlmsecError(`EC curve ${curve || 'unknown'} is not supported.`, 'KEY_UNSUPPORTED')
+    return hash
+  }
+  if (key.asymmetricKeyType === 'ed25519') return null
+  if (key.asymmetricKeyType === 'rsa') return 'sha256'
+  throw new LlmsecError(`Key type ${key.asymmetricKeyType ?? 'unknown'} is not supported.`, 'KEY_UNSUPPORTED')
+}
+
+/** Whether two keys are the same public key. */
+export function sameKey(a: KeyObject, b: KeyObject): boolean {
+  return publicKeyHint(a) === publicKeyHint(b)
+}

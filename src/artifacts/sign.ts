@@ -1,0 +1,101 @@
+import {createPublicKey, type KeyObject, type X509Certificate} from 'node:crypto'
+import {basename} from 'node:path'
+
+import {LlmsecError} from '../core/errors.js'
+import {writeFileAtomic} from '../core/fs.js'
+import type {OnProgress} from '../core/progress.js'
+import type {OmsBundle, OmsStatement, Serialization, SignResult} from './artifacts.types.js'
+import {BUNDLE_MEDIA_TYPE, PREDICATE_TYPE, STATEMENT_TYPE} from './bundle-parse.js'
+import {IN_TOTO_PAYLOAD_TYPE, signPayload} from './dsse.js'
+import {enumerateModel} from './enumerate.js'
+import {isPrivateKeyEncrypted, loadPrivateKey, publicKeyHint, readPemFile, sameKey} from './keys.js'
+import {computeRootDigest, hashModel} from './manifest.js'
+import {DEFAULT_IGNORE_PATHS, mergeIgnorePaths} from './paths.js'
+import {loadCertificates} from './pem-certificates.js'
+import {ignoreMatcherFor, resolveTarget, userIgnorePaths} from './target.js'
+
+export interface SignOptions {
+  /** PKCS#8 PEM private key. */
+  key: string
+  /** Passphrase of an encrypted private key. */
+  passphrase?: string
+  /** Signing certificate (PEM) for the certificate method; extra certificates in it join the chain. */
+  cert?: string
+  /** PEM files with the CA chain to embed after the leaf. */
+  chain?: string[]
+  /** Where to write the bundle (default <dir>/model.sig or <file>.sig). */
+  signature?: string
+  ignorePaths?: string[]
+  allowSymlinks?: boolean
+  concurrency?: number
+  onProgress?: OnProgress
+}
+
+/** Whether a private key file needs a passphrase (so the CLI can ask for one first). */
+export async function keyNeedsPassphrase(path: string): Promise<boolean> {
+  return isPrivateKeyEncrypted(await readPemFile(path, 'private key'))
+}
+
+async function certificateMaterial(options: SignOptions, key: KeyObject): Promise<OmsBundle['verificationMaterial']> {
+  const [leaf, ...rest] = await loadCertificates([options.cert as string])
+  if (!sameKey(leaf.publicKey, createPublicKey(key))) {
+    throw new LlmsecError(`${options.cert} does not certify the key in ${options.key}.`, 'CERT_MALFORMED')
+  }
+  const chain: X509Certificate[] = [leaf, ...rest, ...(await loadCertificates(options.chain ?? []))]
+  return {x509CertificateChain: {certificates: chain.map((cert) => ({rawBytes: cert.raw.toString('base64')}))}}
+}
+
+/**
+ * Signs a model (directory or file) in the OpenSSF Model Signing format: hashes every
+ * file on worker threads, builds the in-toto statement, signs it in a DSSE envelope and
+ * writes the sigstore bundle atomically.
+ */
+export async function signModel(modelPath: string, options: SignOptions): Promise<SignResult> {
+  const started = performance.now()
+  if (options.chain?.length && !options.cert) throw new LlmsecError('--chain needs --cert.', 'USAGE')
+  const target = await resolveTarget(modelPath, options.signature)
+  const key = await loadPrivateKey(options.key, options.passphrase)
+  const material = options.cert ? await certificateMaterial(options, key) : {publicKey: {hint: publicKeyHint(key)}}
+  const ignored = userIgnorePaths(target, options.ignorePaths)
+  const allowSymlinks = Boolean(options.allowSymlinks)
+  const model = await enumerateModel(target.root, {allowSymlinks, isIgnored: ignoreMatcherFor(target, ignored)})
+  if (model.files.length === 0) {
+    throw new LlmsecError(`${modelPath} has no files to sign (after ignore paths).`, 'MODEL_EMPTY')
+  }
+  const serialization: Serialization = {
+    method: 'files',
+    hash_type: 'sha256',
+    allow_symlinks: allowSymlinks,
+    ignore_paths: target.isDirectory ? mergeIgnorePaths(DEFAULT_IGNORE_PATHS, ignored) : [],
+  }
+  const {resources, bytes} = await hashModel(model.files, serialization, options)
+  const rootDigest = computeRootDigest(resources)
+  const statement: OmsStatement = {
+    _type: STATEMENT_TYPE,
+    subject: [{name: basename(target.root), digest: {sha256: rootDigest}}],
+    predicateType: PREDICATE_TYPE,
+    predicate: {resources, serialization},
+  }
+  const payload = Buffer.from(JSON.stringify(statement), 'utf8')
+  const bundle: OmsBundle = {
+    mediaType: BUNDLE_MEDIA_TYPE,
+    verificationMaterial: material,
+    dsseEnvelope: {
+      payload: payload.toString('base64'),
+      payloadType: IN_TOTO_PAYLOAD_TYPE,
+      signatures: [{sig: signPayload(IN_TOTO_PAYLOAD_TYPE, payload, key).toString('base64')}],
+    },
+  }
+  await writeFileAtomic(target.signaturePath, `${JSON.stringify(bundle, null, 2)}\n`)
+  return {
+    model: target.root,
+    signatureFile: target.signaturePath,
+    method: options.cert ? 'certificate' : 'key',
+    files: resources.length,
+    bytes,
+    rootDigest,
+    keyFingerprint: publicKeyHint(key),
+    ignorePaths: serialization.ignore_paths ?? [],
+    durationMs: Math.round(performance.now() - started),
+  }
+}

@@ -1,0 +1,34 @@
+import {Flags} from '@oclif/core'
+
+import {KEY_ALGORITHMS, type KeyAlgorithm} from '../artifacts/index.js'
+import {LlmsecError} from '../core/errors.js'
+
+/** Flags shared by `llmsec keys generate|ca|cert`. */
+export const keyFlags = {
+  out: Flags.directory({description: 'Directory to write the files to (created if missing).', required: true}),
+  algorithm: Flags.option({
+    description: 'Key algorithm.',
+    options: KEY_ALGORITHMS,
+    default: 'ecdsa-p256' as KeyAlgorithm,
+  })(),
+  passphrase: Flags.boolean({
+    description: 'Encrypt the new private key (prompted, or LLMSEC_PASSPHRASE when not interactive).',
+  }),
+  force: Flags.boolean({description: 'Overwrite existing files.'}),
+}
+
+/** Flags for certificate validity. */
+export function validityFlags(defaultDays: number) {
+  return {
+    'valid-days': Flags.integer({description: 'Validity in days.', default: defaultDays, min: 1, max: 36_500}),
+    'not-before': Flags.string({description: 'Start of validity, ISO 8601 (default: now).'}),
+  }
+}
+
+/** Parses --not-before. */
+export function parseNotBefore(value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined
+  const date = new Date(value)
+  if (Number.isNaN(date.getTime())) throw new LlmsecError(`--not-before ${value} is not an ISO 8601 date.`, 'USAGE')
+  return date
+}
