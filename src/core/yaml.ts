@@ -111,7 +111,14 @@ export function parseYaml<T>(text: string, file: string, schema?: object): Loade
     const what = syntax.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')
     throw new LlmsecError(`${file}:${line}:${col}: YAML syntax error: ${what}`, 'INPUT_MALFORMED')
   }
-  const data = doc.toJS({maxAliasCount: 100}) as T
+  let data: T
+  try {
+    data = doc.toJS({maxAliasCount: 100}) as T
+  } catch (error) {
+    // Unresolved aliases and alias bombs surface here rather than in doc.errors.
+    const why = error instanceof Error ? error.message.split('\n')[0] : String(error)
+    throw new LlmsecError(`${file}: YAML error: ${why}`, 'INPUT_MALFORMED')
+  }
   if (schema) {
     const validate = validatorFor(schema)
     if (!validate(data)) {

@@ -49,3 +49,21 @@ describe('parseYaml', () => {
     )
   })
 })
+
+describe('parseYaml hostile input', () => {
+  it('turns an unresolved alias into an input error, not a crash', () => {
+    const error = errorOf(() => parseYaml('a: *nowhere\n', 'f.yaml'))
+    expect(error.exit).toBe(2)
+    expect(error.message).toMatch(/^f\.yaml/)
+  })
+
+  it('refuses an alias bomb', () => {
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]',
+      'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]',
+      'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]',
+    ].join('\n')
+    expect(errorOf(() => parseYaml(bomb, 'f.yaml')).exit).toBe(2)
+  })
+})
