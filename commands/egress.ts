@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {LlmsecCommand} from '../src/cli/base-command.js'
-import {renderEgressReport} from '../src/cli/render-egress.js'
+import {renderEgressReport} from '../src/cli/render/egress.js'
 import {ExitCode} from '../src/core/errors.js'
 import {probeEgress, selectEgressTargets, type EgressReport} from '../src/network/index.js'
 

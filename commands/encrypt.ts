@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {LlmsecCommand} from '../src/cli/base-command.js'
-import {batchExitCode, renderBatch} from '../src/cli/crypto-render.js'
+import {batchExitCode, renderBatch} from '../src/cli/render/crypto.js'
 import {obtainPassphrase} from '../src/cli/passphrase.js'
 import {LlmsecError} from '../src/core/errors.js'
 import {type BatchResult, encryptPath, loadRecipients} from '../src/crypto/index.js'

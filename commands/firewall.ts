@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {LlmsecCommand} from '../src/cli/base-command.js'
-import {renderExplanations, renderFirewallReport} from '../src/cli/render-firewall.js'
+import {renderExplanations, renderFirewallReport} from '../src/cli/render/firewall.js'
 import {ExitCode} from '../src/core/errors.js'
 import {
   analyzeFirewall,

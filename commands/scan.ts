@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {LlmsecCommand} from '../src/cli/base-command.js'
-import {renderScanReport} from '../src/cli/scan-report.js'
+import {renderScanReport} from '../src/cli/render/scan.js'
 import {ExitCode} from '../src/core/errors.js'
 import {atLeast, scanPaths, SEVERITIES, type ScanResult, type Severity} from '../src/scan/index.js'
 

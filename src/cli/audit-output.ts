@@ -16,7 +16,7 @@ import {
 } from '../audit/reports/index.js'
 import {LlmsecError} from '../core/errors.js'
 import {writeFileAtomic} from '../core/fs.js'
-import {renderAudit} from './render-audit.js'
+import {renderAudit} from './render/audit.js'
 import {createStyle, type Style} from './style.js'
 import {renderTable} from './table.js'
 

@@ -1,6 +1,6 @@
-import type {EgressReport} from '../network/index.js'
-import type {Style} from './style.js'
-import {renderTable} from './table.js'
+import type {EgressReport} from '../../network/index.js'
+import type {Style} from '../style.js'
+import {renderTable} from '../table.js'
 
 /** The human report of `llmsec egress`. */
 export function renderEgressReport(report: EgressReport, style: Style): string {

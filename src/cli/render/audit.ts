@@ -1,5 +1,5 @@
-import type {AuditResult, RuleResult, Severity} from '../audit/index.js'
-import type {Style} from './style.js'
+import type {AuditResult, RuleResult, Severity} from '../../audit/index.js'
+import type {Style} from '../style.js'
 
 const SEVERITY_ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info']
 

@@ -1,6 +1,6 @@
-import type {Explanation, Finding, FirewallReport} from '../network/index.js'
-import type {Style} from './style.js'
-import {renderPairs, renderTable} from './table.js'
+import type {Explanation, Finding, FirewallReport} from '../../network/index.js'
+import type {Style} from '../style.js'
+import {renderPairs, renderTable} from '../table.js'
 
 function paintVerdict(style: Style, verdict: string | null): string {
   if (verdict === null) return style.dim('-')
