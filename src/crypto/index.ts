@@ -15,6 +15,7 @@ export {
   decodeHeader,
   encodeHeader,
   encryptedLength,
+  hasMagic,
 } from './format.js'
 export {INFO, deriveFileKeys} from './keys.js'
 export {readHeader, openEncryptedFile} from './open-header.js'

@@ -2,6 +2,7 @@ import {constants} from 'node:fs'
 import {open} from 'node:fs/promises'
 import {extname, posix} from 'node:path'
 
+import {hasMagic} from '../../crypto/index.js'
 import {detectModelFormat, DETECT_HEAD_BYTES} from '../../scan/index.js'
 import type {FactProvider} from './cache.js'
 import type {ModelFile, ModelFormat, ModelsFact} from './fact-map.js'
@@ -48,12 +49,11 @@ async function readBytes(path: string, length: number, position: number): Promis
 }
 
 /**
- * A model file's format: llmsec's encrypted container by its magic (or extension), else the
+ * A model file's format: llmsec's encrypted container by its magic (the crypto engine's), else the
  * scan engine's content-based detection (src/scan), never by extension alone.
  */
 export function detectFormat(name: string, head: Buffer, size: number): ModelFormat {
-  if (head.subarray(0, 6).toString('latin1') === 'LLMSEC' || extname(name).toLowerCase() === '.llmsec')
-    return 'llmsec-encrypted'
+  if (hasMagic(head)) return 'llmsec-encrypted'
   return detectModelFormat(head, size)
 }
 

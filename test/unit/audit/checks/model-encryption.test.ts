@@ -13,7 +13,7 @@ describe('model-encryption', () => {
       '/srv/models/m.safetensors': safetensorsBytes(),
       '/etc/crypttab': '# c\ndata UUID=1 none luks\n',
     })
-    encrypted = await buildRoot({'/srv/models/m.safetensors.llmsec': 'LLMSEC\u0001...'})
+    encrypted = await buildRoot({'/srv/models/m.safetensors.llmsec': 'LLMSEC\u001a\n\u0001...'})
   })
   afterAll(async () => {
     for (const root of [plain, luks, encrypted]) await removeRoot(root)

@@ -63,8 +63,10 @@ describe('fact parsers', () => {
   it('detects llmsec-encrypted files, and other formats through the scan engine', () => {
     expect(detectFormat('x.bin', Buffer.from(PICKLE_BYTES), PICKLE_BYTES.length)).toBe('pickle')
     expect(detectFormat('x.gguf', Buffer.from('GGUF\u0003\u0000'), 6)).toBe('gguf')
-    expect(detectFormat('x.safetensors.llmsec', Buffer.from('anything'), 8)).toBe('llmsec-encrypted')
-    expect(detectFormat('x', Buffer.from('LLMSEC\u0001'), 7)).toBe('llmsec-encrypted')
+    // The crypto engine's magic decides, not the extension.
+    expect(detectFormat('x.safetensors.llmsec', Buffer.from('anything'), 8)).toBe('unknown')
+    expect(detectFormat('x', Buffer.from('LLMSEC\u001a\n\u0001'), 9)).toBe('llmsec-encrypted')
+    expect(detectFormat('x', Buffer.from('LLMSEC\u0001'), 7)).toBe('unknown')
     expect(detectFormat('x.bin', Buffer.from('hello world12345'), 16)).toBe('unknown')
   })
 })
