@@ -15,7 +15,9 @@ describe('oclif.manifest.json', () => {
     const committed = await execa('git', ['show', 'HEAD:oclif.manifest.json'], {cwd: repoRoot, reject: false})
     if (committed.exitCode !== 0) return console.warn('[skip] oclif.manifest.json is not committed yet')
     const built = JSON.parse(readFileSync(join(repoRoot, 'oclif.manifest.json'), 'utf8')) as unknown
-    expect(built, 'oclif.manifest.json is stale: run `npm run build` and commit it').toEqual(JSON.parse(committed.stdout))
+    expect(built, 'oclif.manifest.json is stale: run `npm run build` and commit it').toEqual(
+      JSON.parse(committed.stdout),
+    )
   })
 
   it('lists every command file', async () => {
