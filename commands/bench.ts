@@ -3,6 +3,7 @@ import {resolve} from 'node:path'
 import {Flags} from '@oclif/core'
 
 import {LlmsecCommand} from '../src/cli/base-command.js'
+import {ggufRuntimeFlags} from '../src/cli/gguf-flags.js'
 import {renderBench} from '../src/cli/render/bench.js'
 import {ExitCode} from '../src/core/errors.js'
 import {writeFileAtomic} from '../src/core/fs.js'
@@ -43,16 +44,7 @@ export default class Bench extends LlmsecCommand<typeof Bench> {
     slo: Flags.string({description: 'Goodput objectives in ms, e.g. ttft=500,tpot=50[,e2e=10000].'}),
     'ignore-eos': Flags.boolean({description: 'Send ignore_eos (vLLM) so every answer has --output-tokens tokens.'}),
     output: Flags.string({description: 'Also write the JSON result to this file (atomically).'}),
-    gpu: Flags.string({
-      description: 'With --gguf: use a GPU when usable (auto) or never (cpu).',
-      options: ['auto', 'cpu'],
-      default: 'auto',
-    }),
-    threads: Flags.integer({
-      description: 'With --gguf: CPU threads [default: half the logical cores].',
-      min: 1,
-      max: 1024,
-    }),
+    ...ggufRuntimeFlags,
     timeout: Flags.integer({description: 'Per-request timeout in seconds.', min: 1, max: 3600, default: 300}),
     insecure: Flags.boolean({description: 'Accept an invalid TLS certificate.'}),
   }

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {LlmsecCommand} from '../src/cli/base-command.js'
+import {ggufRuntimeFlags} from '../src/cli/gguf-flags.js'
 import {renderSmoke} from '../src/cli/render/smoke.js'
 import {ExitCode} from '../src/core/errors.js'
 import {runSmoke, smokeFailed, type SmokeRun} from '../src/inference/index.js'
@@ -21,16 +22,7 @@ export default class Smoke extends LlmsecCommand<typeof Smoke> {
     gguf: Flags.string({
       description: 'Run a GGUF model in-process with node-llama-cpp instead of calling an endpoint.',
     }),
-    gpu: Flags.string({
-      description: 'With --gguf: use a GPU when usable (auto) or never (cpu).',
-      options: ['auto', 'cpu'],
-      default: 'auto',
-    }),
-    threads: Flags.integer({
-      description: 'With --gguf: CPU threads [default: half the logical cores].',
-      min: 1,
-      max: 1024,
-    }),
+    ...ggufRuntimeFlags,
     seed: Flags.integer({description: 'Seed of the canary secret [default: random].', min: 0}),
     burst: Flags.integer({description: 'Requests in the limits.rate burst.', min: 1, max: 100, default: 20}),
     timeout: Flags.integer({description: 'Per-request timeout in seconds.', min: 1, max: 600, default: 60}),

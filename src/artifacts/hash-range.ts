@@ -17,6 +17,32 @@ export interface RangeRequest {
   end?: number
 }
 
+/** Hash and progress bookkeeping shared by the async and the blocking read loops. */
+function createRangeHasher(request: RangeRequest, onBytes: (delta: number) => void) {
+  const hash = createHash(request.algorithm)
+  let position = request.start
+  let unreported = 0
+  const end = request.end ?? Number.POSITIVE_INFINITY
+  return {
+    position: () => position,
+    /** How many bytes to read next (0 when the range is done). */
+    wanted: (bufferLength: number) => Math.max(0, Math.min(bufferLength, end - position)),
+    add(chunk: Buffer) {
+      hash.update(chunk)
+      position += chunk.length
+      unreported += chunk.length
+      if (unreported >= PROGRESS_BYTES) {
+        onBytes(unreported)
+        unreported = 0
+      }
+    },
+    finish(): {digest: string; bytes: number} {
+      if (unreported > 0) onBytes(unreported)
+      return {digest: hash.digest('hex'), bytes: position - request.start}
+    },
+  }
+}
+
 /**
  * Hashes a byte range of a file through one caller-owned buffer, so memory stays
  * bounded whatever the file size. Used by the worker threads and for small inline jobs.
@@ -26,25 +52,15 @@ export async function hashRange(
   buffer: Buffer,
   onBytes: (delta: number) => void,
 ): Promise<{digest: string; bytes: number}> {
-  const hash = createHash(request.algorithm)
+  const hasher = createRangeHasher(request, onBytes)
   const handle = await open(request.path, 'r')
   try {
-    let position = request.start
-    const end = request.end ?? Number.POSITIVE_INFINITY
-    let unreported = 0
-    while (position < end) {
-      const {bytesRead} = await handle.read(buffer, 0, Math.min(buffer.length, end - position), position)
+    for (let wanted = hasher.wanted(buffer.length); wanted > 0; wanted = hasher.wanted(buffer.length)) {
+      const {bytesRead} = await handle.read(buffer, 0, wanted, hasher.position())
       if (bytesRead === 0) break
-      hash.update(buffer.subarray(0, bytesRead))
-      position += bytesRead
-      unreported += bytesRead
-      if (unreported >= PROGRESS_BYTES) {
-        onBytes(unreported)
-        unreported = 0
-      }
+      hasher.add(buffer.subarray(0, bytesRead))
     }
-    if (unreported > 0) onBytes(unreported)
-    return {digest: hash.digest('hex'), bytes: position - request.start}
+    return hasher.finish()
   } finally {
     await handle.close()
   }
@@ -59,25 +75,15 @@ export function hashRangeSync(
   buffer: Buffer,
   onBytes: (delta: number) => void,
 ): {digest: string; bytes: number} {
-  const hash = createHash(request.algorithm)
+  const hasher = createRangeHasher(request, onBytes)
   const fd = openSync(request.path, 'r')
   try {
-    let position = request.start
-    const end = request.end ?? Number.POSITIVE_INFINITY
-    let unreported = 0
-    while (position < end) {
-      const bytesRead = readSync(fd, buffer, 0, Math.min(buffer.length, end - position), position)
+    for (let wanted = hasher.wanted(buffer.length); wanted > 0; wanted = hasher.wanted(buffer.length)) {
+      const bytesRead = readSync(fd, buffer, 0, wanted, hasher.position())
       if (bytesRead === 0) break
-      hash.update(buffer.subarray(0, bytesRead))
-      position += bytesRead
-      unreported += bytesRead
-      if (unreported >= PROGRESS_BYTES) {
-        onBytes(unreported)
-        unreported = 0
-      }
+      hasher.add(buffer.subarray(0, bytesRead))
     }
-    if (unreported > 0) onBytes(unreported)
-    return {digest: hash.digest('hex'), bytes: position - request.start}
+    return hasher.finish()
   } finally {
     closeSync(fd)
   }
