@@ -22,8 +22,14 @@ export function classifyError(error: unknown): {code: string; message: string; e
   if (error instanceof Errors.CLIError) {
     const isParse = 'parse' in error || /Unexpected argument|Nonexistent flag|Missing required/.test(error.message)
     const exit = isParse ? ExitCode.Usage : (error.oclif?.exit ?? ExitCode.Usage)
-    const message = error.message.split('\n').filter(Boolean)[0] ?? 'Invalid usage.'
-    return {code: 'USAGE', message: `${message.trim().replace(/\.?$/, '.')} See --help.`, exit}
+    // oclif puts the reason on the lines after "Parsing --flag": keep it on the one line.
+    const lines = error.message
+      .split('\n')
+      .map((line) => line.trim().replace(/\s{2,}/g, ' '))
+      .filter((line) => line && !/^(See more help|Note:)/.test(line))
+      .slice(0, 2)
+    const message = lines.reduce((text, line) => (text ? `${text}${text.endsWith(':') ? ' ' : ': '}${line}` : line), '')
+    return {code: 'USAGE', message: `${(message || 'Invalid usage').replace(/\.?$/, '.')} See --help.`, exit}
   }
   const message = error instanceof Error ? error.message.split('\n')[0] : String(error)
   return {code: 'UNEXPECTED', message: `Unexpected error: ${message}`, exit: ExitCode.Unexpected}
