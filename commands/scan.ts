@@ -3,7 +3,8 @@ import {Args, Flags} from '@oclif/core'
 import {LlmsecCommand} from '../src/cli/base-command.js'
 import {renderScanReport} from '../src/cli/render/scan.js'
 import {ExitCode} from '../src/core/errors.js'
-import {atLeast, scanPaths, SEVERITIES, type ScanResult, type Severity} from '../src/scan/index.js'
+import {atLeast, SEVERITIES} from '../src/core/severity.js'
+import {scanPaths, type ScanResult, type Severity} from '../src/scan/index.js'
 
 export default class Scan extends LlmsecCommand<typeof Scan> {
   static override description =

@@ -10,12 +10,6 @@ export function excessBits(mode: number, maxMode: number): number {
   return mode & 0o7777 & ~maxMode
 }
 
-/** Loopback addresses (where a listener is reachable only from this host). */
-export function isLoopback(address: string): boolean {
-  const host = address.replace(/^\[|\]$/g, '')
-  return /^127\./.test(host) || host === '::1' || host === 'localhost' || /^::ffff:127\./.test(host)
-}
-
 /** Compares Debian package versions (epoch:upstream-revision), as dpkg --compare-versions does. */
 export function compareDebVersions(a: string, b: string): number {
   const split = (v: string) => {

@@ -1,4 +1,5 @@
-import {SEVERITIES, type AuditResult, type Severity} from './types.js'
+import {atLeast} from '../core/severity.js'
+import type {AuditResult, Severity} from './types.js'
 
 export interface ExitPolicy {
   /** Exit 1 when the overall score is below this. */
@@ -12,7 +13,6 @@ export function exitCodeFor(result: AuditResult, policy: ExitPolicy): 0 | 1 {
   if (policy.failUnder !== undefined && policy.failUnder !== null && result.score < policy.failUnder) return 1
   const failOn = policy.failOn ?? 'high'
   if (failOn === 'none') return 0
-  const worst = SEVERITIES.indexOf(failOn)
   const failed = result.rulesets.flatMap((r) => r.results).filter((r) => r.status === 'fail' && !r.waived)
-  return failed.some((r) => SEVERITIES.indexOf(r.severity) <= worst) ? 1 : 0
+  return failed.some((r) => atLeast(r.severity, failOn)) ? 1 : 0
 }

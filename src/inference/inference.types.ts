@@ -1,7 +1,10 @@
 /** Shared types of the inference domain: targets, smoke checks and bench results. */
 
+import type {Severity} from '../core/severity.js'
+
+export type {Severity} from '../core/severity.js'
+
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip'
-export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical'
 
 /** One smoke check result. `evidence` is one human line; `data` holds numbers and lists. */
 export interface SmokeCheck {

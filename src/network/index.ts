@@ -1,4 +1,4 @@
-export {isLoopbackAddress, isWildcardAddress, listListeningSockets, parseProcNet} from './sockets.js'
+export {listListeningSockets, parseProcNet} from './sockets.js'
 export type {ListeningSocket, SocketScan} from './sockets.js'
 export {analyzeFirewall, mostOpen} from './analyze.js'
 export type {AnalyzeOptions, DirectionPolicy, FamilyDecision, FirewallReport, ListenerReport} from './analyze.js'

@@ -1,4 +1,4 @@
-import {isLoopback} from '../check-helpers.js'
+import {isLoopbackAddress} from '../../core/net.js'
 import {defineCheck, outcome} from '../check.js'
 import type {InferenceRuntime, InferenceService} from '../facts/index.js'
 
@@ -55,7 +55,7 @@ export const check = defineCheck<Record<string, never>>({
     for (const service of services) {
       const {address, from} = bindAddress(service)
       const seen = `${service.runtime} (${service.location}) binds ${address} (${from})`
-      if (isLoopback(address)) ok.push(seen)
+      if (isLoopbackAddress(address)) ok.push(seen)
       else {
         bad.push(seen)
         location ??= service.location

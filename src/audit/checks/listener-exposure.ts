@@ -1,4 +1,4 @@
-import {isLoopback} from '../check-helpers.js'
+import {isLoopbackAddress} from '../../core/net.js'
 import {defineCheck, outcome} from '../check.js'
 
 interface Params {
@@ -22,7 +22,7 @@ export const check = defineCheck<Params>({
     )
     const describe = (s: (typeof sockets)[number]) =>
       `${s.address}:${s.port}/${s.protocol}${s.process ? ` (${s.process}, pid ${s.pid})` : ''}`
-    const exposed = sockets.filter((s) => !isLoopback(s.address))
+    const exposed = sockets.filter((s) => !isLoopbackAddress(s.address))
     if (exposed.length) return outcome.fail(exposed.map((s) => `${describe(s)} is reachable from the network`))
     if (!sockets.length) return outcome.pass([`nothing listens on ports ${params.ports.join(', ')}`])
     return outcome.pass(sockets.map((s) => `${describe(s)} is loopback only`))

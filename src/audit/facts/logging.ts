@@ -1,5 +1,6 @@
 import {posix} from 'node:path'
 
+import {globToRegExp} from '../../core/glob.js'
 import type {FactProvider} from './cache.js'
 import {configLines, listDirIn, readDropIns, readTextIn, statIn} from './rootfs.js'
 
@@ -21,14 +22,9 @@ export async function parseSshdConfig(root: string, path: string, options: Map<s
 
 async function includeSshd(root: string, pattern: string, options: Map<string, string>, depth: number) {
   const full = pattern.startsWith('/') ? pattern : posix.join('/etc/ssh', pattern)
-  if (!full.includes('*')) return parseSshdConfig(root, full, options, depth + 1)
+  if (!/[*?[]/.test(full)) return parseSshdConfig(root, full, options, depth + 1)
   const dir = posix.dirname(full)
-  const glob = new RegExp(
-    `^${posix
-      .basename(full)
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')}$`,
-  )
+  const glob = globToRegExp(posix.basename(full))
   for (const name of await listDirIn(root, dir))
     if (glob.test(name)) await parseSshdConfig(root, posix.join(dir, name), options, depth + 1)
 }
