@@ -2,7 +2,6 @@ import type {AuditResult, RuleResult} from '../../audit/index.js'
 import {compareSeverity, SEVERITIES} from '../../core/severity.js'
 import type {Style} from '../style.js'
 
-
 interface Merged {
   result: RuleResult
   rulesets: string[]

@@ -1,6 +1,7 @@
 import type {InventoryResult} from '../../hardware/index.js'
 import type {Style} from '../style.js'
-import {formatBytes, renderPairs, renderTable} from '../table.js'
+import {formatBytes} from '../../core/format.js'
+import {renderPairs, renderTable} from '../table.js'
 
 const yesNo = (value: boolean | null | undefined) =>
   value === null || value === undefined ? '-' : value ? 'yes' : 'no'

@@ -46,8 +46,7 @@ describe('matchesGlob', () => {
   })
 
   it('keeps unclosed or invalid brackets and braces literal instead of failing', () => {
-    for (const glob of ['{a', 'a}', '[a', '[z-a]', '[]', '[!]', '{a,b'])
-      expect(matchesGlob(glob, glob)).toBe(true)
+    for (const glob of ['{a', 'a}', '[a', '[z-a]', '[]', '[!]', '{a,b']) expect(matchesGlob(glob, glob)).toBe(true)
     expect(matchesGlob('a,b', 'a,b')).toBe(true)
   })
 

@@ -4,8 +4,7 @@ import {describe, expect, it} from 'vitest'
 import {isLoopbackAddress, isWildcardAddress, parseIpAddress} from '../../../src/core/net.js'
 
 const octet = fc.integer({min: 0, max: 255})
-const ipv4 = (first: fc.Arbitrary<number>) =>
-  fc.tuple(first, octet, octet, octet).map((parts) => parts.join('.'))
+const ipv4 = (first: fc.Arbitrary<number>) => fc.tuple(first, octet, octet, octet).map((parts) => parts.join('.'))
 const group = fc.integer({min: 0, max: 0xffff})
 
 /** Every way to write the IPv6 address with these 8 groups: full, zero-padded, upper case, compressed. */
@@ -50,8 +49,7 @@ describe('isLoopbackAddress', () => {
       fc.property(fc.array(group, {minLength: 8, maxLength: 8}), (groups) => {
         const value = groups.reduce((acc, g) => (acc << 16n) | BigInt(g), 0n)
         const mapped127 = value >> 24n === 0xffff7fn
-        for (const spelling of spellings(groups))
-          expect(isLoopbackAddress(spelling)).toBe(value === 1n || mapped127)
+        for (const spelling of spellings(groups)) expect(isLoopbackAddress(spelling)).toBe(value === 1n || mapped127)
       }),
     )
   })
@@ -96,7 +94,8 @@ describe('parseIpAddress', () => {
     expect(parseIpAddress('fe80::1%eth0')).toEqual({family: 6, value: (0xfe80n << 112n) | 1n})
     expect(parseIpAddress('[::1]')).toEqual({family: 6, value: 1n})
     expect(parseIpAddress('::ffff:1.2.3.4')).toEqual({family: 6, value: (0xffffn << 32n) | 0x01020304n})
-    for (const text of ['1.2.3', '1.2.3.256', 'example.com', '[::1', '::1]', ':::']) expect(parseIpAddress(text)).toBeNull()
+    for (const text of ['1.2.3', '1.2.3.256', 'example.com', '[::1', '::1]', ':::'])
+      expect(parseIpAddress(text)).toBeNull()
   })
 
   it('never throws on arbitrary text', () => {

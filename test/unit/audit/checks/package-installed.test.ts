@@ -1,6 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {compareDebVersions} from '../../../../src/audit/check-helpers.js'
+import {compareDebianVersions} from '../../../../src/core/version.js'
 import {runCheck} from '../../../helpers/check-context.js'
 import {buildRoot, removeRoot} from '../../../helpers/rootfs.js'
 
@@ -24,9 +24,9 @@ describe('package-installed', () => {
   })
 
   it('compares Debian versions for minVersion', async () => {
-    expect(compareDebVersions('1:3.0.9-1', '3.1')).toBeGreaterThan(0)
-    expect(compareDebVersions('2.0~rc1', '2.0')).toBeLessThan(0)
-    expect(compareDebVersions('1.10', '1.9')).toBeGreaterThan(0)
+    expect(compareDebianVersions('1:3.0.9-1', '3.1')).toBeGreaterThan(0)
+    expect(compareDebianVersions('2.0~rc1', '2.0')).toBeLessThan(0)
+    expect(compareDebianVersions('1.10', '1.9')).toBeGreaterThan(0)
     expect((await runCheck('package-installed', {names: ['auditd'], minVersion: '1:3.1'}, {root})).status).toBe('fail')
     expect((await runCheck('package-installed', {names: ['auditd'], minVersion: '1:3.0.9'}, {root})).status).toBe(
       'pass',
