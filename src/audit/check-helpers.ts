@@ -1,4 +1,4 @@
-import type {FactCache, InferenceService} from './facts/index.js'
+import type {FactCache, InferenceRuntime, InferenceService} from './facts/index.js'
 
 /** Parses an octal mode string ("0644", "644") into a number. */
 export function parseMode(text: string): number {
@@ -11,7 +11,7 @@ export function excessBits(mode: number, maxMode: number): number {
 }
 
 /** Inference services, optionally only of some runtimes. */
-export async function servicesOf(facts: FactCache, runtimes?: string[]): Promise<InferenceService[]> {
+export async function servicesOf(facts: FactCache, runtimes?: InferenceRuntime[]): Promise<InferenceService[]> {
   const services = await facts.get('inference')
   return runtimes?.length ? services.filter((s) => runtimes.includes(s.runtime)) : services
 }

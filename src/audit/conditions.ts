@@ -1,3 +1,4 @@
+import {RUNTIMES} from '../hardware/index.js'
 import type {Condition} from './check.js'
 import type {FactCache} from './facts/index.js'
 
@@ -7,7 +8,7 @@ export interface ConditionResult {
   reason: string
 }
 
-const RUNTIME_NAMES = 'ollama, vLLM, llama.cpp, TGI, Triton, Ray, LM Studio, LocalAI, SGLang'
+const RUNTIME_NAMES = RUNTIMES.map((r) => r.name).join(', ')
 
 /** Evaluates one appliesWhen condition over the facts; a FactUnavailableError propagates (→ skip). */
 export async function evaluateCondition(condition: Condition, facts: FactCache): Promise<ConditionResult> {

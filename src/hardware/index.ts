@@ -10,5 +10,15 @@ export type {ModelDirectory, ModelFile, ModelSection} from './models.js'
 export {parseNvidiaSmiXml} from './nvidia.js'
 export {listProcesses, readUserNames, redactArgv} from './processes.js'
 export type {ProcessInfo} from './processes.js'
+export {
+  boundPorts,
+  isRuntimeId,
+  listInferencePorts,
+  mainPort,
+  parseAddressSetting,
+  runtimeById,
+} from './runtime-config.js'
+export type {BoundPort, ServiceStart} from './runtime-config.js'
 export {classifyProcess, collectContainerTooling, findRuntimes} from './runtimes.js'
-export type {ContainerTooling, InferenceRuntime, RuntimeKind} from './runtimes.js'
+export type {ContainerTooling, InferenceRuntime} from './runtimes.js'
+export * from './runtimes.catalog.js'

@@ -2,55 +2,29 @@ import {createFactCache, listBuiltInRulesets} from '../audit/index.js'
 import {stat} from 'node:fs/promises'
 
 import {describeError, LlmsecError} from '../core/errors.js'
+import {isWildcardAddress} from '../core/net.js'
+import {boundPorts, mainPort, type RuntimeId, type ServiceStart} from '../hardware/index.js'
 
 /** What `llmsec init` found on the host (or under --root) to offer as defaults. */
 export interface Discovered {
   modelDirs: string[]
-  endpoints: {url: string; runtime: string; from: string}[]
+  endpoints: {url: string; runtime: RuntimeId; from: string}[]
   rulesets: string[]
   /** Why a part could not be discovered (shown as a note, never fatal). */
   notes: string[]
 }
 
 /** The parts of an audit inference-service fact that init reads. */
-export interface InferenceService {
-  runtime: string
+export interface InferenceService extends ServiceStart {
+  runtime: RuntimeId
   location: string
-  args: string[]
-  environment: Record<string, string>
 }
 
-const DEFAULT_PORTS: Record<string, number> = {
-  ollama: 11434,
-  vllm: 8000,
-  tgi: 8080,
-  'llama.cpp': 8080,
-  triton: 8000,
-  ray: 8000,
-  localai: 8080,
-  sglang: 30000,
-}
-
-function argValue(args: string[], name: string): string | undefined {
-  for (const [i, arg] of args.entries()) {
-    if (arg === name) return args[i + 1]
-    if (arg.startsWith(`${name}=`)) return arg.slice(name.length + 1)
-  }
-  return undefined
-}
-
-/** The loopback URL a service answers on (a 0.0.0.0 bind is reached through 127.0.0.1 too). */
+/** The loopback URL a service answers on (a wildcard bind is reached through 127.0.0.1 too). */
 export function endpointOf(service: InferenceService): string {
-  let host = argValue(service.args, '--host') ?? '127.0.0.1'
-  let port = argValue(service.args, '--port') ?? String(DEFAULT_PORTS[service.runtime] ?? 8000)
-  const ollamaHost = service.runtime === 'ollama' ? service.environment.OLLAMA_HOST : undefined
-  if (ollamaHost) {
-    const match = /^(?:https?:\/\/)?(\[[^\]]+\]|[^:/]*)(?::(\d+))?/.exec(ollamaHost)
-    host = match?.[1] || host
-    port = match?.[2] ?? port
-  }
-  if (host === '0.0.0.0' || host === '::' || host === '[::]' || host === '') host = '127.0.0.1'
-  return `http://${host}:${port}`
+  const bound = boundPorts(service.runtime, service)[0].address
+  const host = bound === null || isWildcardAddress(bound) ? '127.0.0.1' : bound
+  return `http://${host.includes(':') ? `[${host}]` : host}:${mainPort(service.runtime, service)}`
 }
 
 /**

@@ -21,7 +21,6 @@ export {readFirewall} from './read-ruleset.js'
 export type {Backend, FirewallReading, SourceStatus, ToolRunner} from './read-ruleset.js'
 export {FAILING_SEVERITIES, FINDING_IDS} from './findings.js'
 export type {Finding, FindingId, Severity} from './findings.js'
-export {DEFAULT_INFERENCE_PORTS, mergeInferencePorts} from './inference-ports.js'
 export type {InferencePort} from './inference-ports.js'
 export {
   DEFAULT_EGRESS_TARGETS,

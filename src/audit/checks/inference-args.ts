@@ -1,9 +1,10 @@
+import {RUNTIME_IDS, type RuntimeId} from '../../hardware/index.js'
 import {servicesOf} from '../check-helpers.js'
 import {defineCheck, outcome} from '../check.js'
 
 interface Params {
   forbidden: string[]
-  runtimes?: string[]
+  runtimes?: RuntimeId[]
 }
 
 export const check = defineCheck<Params>({
@@ -18,10 +19,7 @@ export const check = defineCheck<Params>({
     required: ['forbidden'],
     properties: {
       forbidden: {type: 'array', minItems: 1, items: {type: 'string', pattern: '^-'}},
-      runtimes: {
-        type: 'array',
-        items: {enum: ['ollama', 'vllm', 'llama.cpp', 'tgi', 'triton', 'ray', 'lm-studio', 'localai', 'sglang']},
-      },
+      runtimes: {type: 'array', items: {enum: RUNTIME_IDS}},
     },
   },
   async run({facts, params}) {

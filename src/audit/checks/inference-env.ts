@@ -1,3 +1,4 @@
+import {RUNTIME_IDS, type RuntimeId} from '../../hardware/index.js'
 import {servicesOf} from '../check-helpers.js'
 import {defineCheck, outcome} from '../check.js'
 
@@ -5,7 +6,7 @@ interface Params {
   variable: string
   forbidden?: string[]
   required?: string[]
-  runtimes?: string[]
+  runtimes?: RuntimeId[]
   /** Result when a service does not set the variable (default: pass with forbidden, fail with required). */
   unset?: 'pass' | 'fail' | 'warn'
 }
@@ -24,10 +25,7 @@ export const check = defineCheck<Params>({
       variable: {type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$'},
       forbidden: {type: 'array', items: {type: 'string'}},
       required: {type: 'array', items: {type: 'string'}},
-      runtimes: {
-        type: 'array',
-        items: {enum: ['ollama', 'vllm', 'llama.cpp', 'tgi', 'triton', 'ray', 'lm-studio', 'localai', 'sglang']},
-      },
+      runtimes: {type: 'array', items: {enum: RUNTIME_IDS}},
       unset: {enum: ['pass', 'fail', 'warn']},
     },
   },

@@ -122,10 +122,10 @@ export interface ModelsFact {
   truncated: boolean
 }
 
-import type {RuntimeKind} from '../../hardware/index.js'
+import type {RuntimeId} from '../../hardware/index.js'
 
-/** Inference runtimes: the inventory engine's kinds plus SGLang. */
-export type InferenceRuntime = RuntimeKind | 'sglang'
+/** An inference runtime or AI service: an id of the runtime catalog (src/hardware/runtimes.catalog.ts). */
+export type InferenceRuntime = RuntimeId
 export interface InferenceService {
   runtime: InferenceRuntime
   source: 'unit' | 'process'

@@ -26,7 +26,24 @@ describe('listener-exposure', () => {
     const out = await runCheck('listener-exposure', {ports: [11434]}, {facts: {sockets}})
     expect(out).toMatchObject({
       status: 'fail',
-      evidence: [':::11434/tcp6 (ollama, pid 42) is reachable from the network'],
+      evidence: [':::11434/tcp6 (ollama, pid 42; Ollama) is reachable from the network'],
     })
+  })
+
+  it('watches every default port of the runtime catalog when no ports are given', async () => {
+    const socket = (address: string, port: number) => ({
+      protocol: 'tcp' as const,
+      address,
+      port,
+      inode: 1,
+      pid: null,
+      process: null,
+    })
+    const sockets = [socket('0.0.0.0', 8265), socket('0.0.0.0', 22), socket('127.0.0.1', 6333)]
+    const out = await runCheck('listener-exposure', {}, {facts: {sockets}})
+    expect(out.status).toBe('fail')
+    expect(out.evidence).toEqual(['0.0.0.0:8265/tcp (Ray dashboard and Jobs API) is reachable from the network'])
+    const quiet = await runCheck('listener-exposure', {}, {facts: {sockets: [socket('0.0.0.0', 22)]}})
+    expect(quiet.status).toBe('pass')
   })
 })
