@@ -1,4 +1,4 @@
-import type {FactCache, InferenceRuntime, InferenceService} from './facts/index.js'
+import type {FactCache, InferenceRuntime, InferenceService, ModelDirectory, ModelsFact} from './facts/index.js'
 
 /** Parses an octal mode string ("0644", "644") into a number. */
 export function parseMode(text: string): number {
@@ -44,4 +44,23 @@ export function parseDurationDays(text: string): number | null {
     matched = true
   }
   return matched ? days : null
+}
+
+/** The model directories that exist (the walk searched them). */
+export function existingModelDirs(models: ModelsFact): (ModelDirectory & {mode: string; uid: number})[] {
+  return models.directories.filter((d): d is ModelDirectory & {mode: string; uid: number} => d.status === 'ok')
+}
+
+/**
+ * Why the model walk may have missed files: directories it could not read and its entry limit.
+ * A check that would pass reports these as an error instead: an unread directory is no clean one.
+ */
+export function modelWalkGaps(models: ModelsFact): string[] {
+  const gaps = [
+    ...models.directories.filter((d) => d.status === 'error').map((d) => `${d.path}: ${d.reason}`),
+    ...models.unreadable.map((d) => `${d.path}: ${d.reason}`),
+  ]
+  if (gaps.length) gaps.push('some model directories could not be read: run as root')
+  if (models.truncated) gaps.push('the model walk stopped at its limit (100,000 entries or 12 levels)')
+  return gaps
 }

@@ -1,4 +1,5 @@
 import {RUNTIMES} from '../hardware/index.js'
+import {modelWalkGaps} from './check-helpers.js'
 import type {Condition} from './check.js'
 import type {FactCache} from './facts/index.js'
 
@@ -40,7 +41,9 @@ export async function evaluateCondition(condition: Condition, facts: FactCache):
     }
     case 'model-files': {
       const models = await facts.get('models')
-      return {holds: models.files.length > 0, reason: 'no model files found in the model directories'}
+      // Directories that could not be read may hold models: the checks run and report it.
+      const holds = models.files.length > 0 || modelWalkGaps(models).length > 0
+      return {holds, reason: 'no model files found in the model directories'}
     }
     case 'debian': {
       const packages = await facts.get('packages')

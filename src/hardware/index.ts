@@ -5,11 +5,13 @@ export {collectHost, parseLsblk, parseSwaps} from './host.js'
 export type {BlockDevice, HostInfo, SwapArea} from './host.js'
 export {collectInventory} from './inventory.js'
 export type {InventoryOptions, InventoryResult, RuntimeSection} from './inventory.js'
-export {defaultModelDirectories, findModelFiles} from './models.js'
-export type {ModelDirectory, ModelFile, ModelSection} from './models.js'
+export {defaultModelDirectories, detectFormat, findModelFiles} from './models.js'
+export type {FindModelsOptions, ModelDirectory, ModelFile, ModelFormat, ModelSection} from './models.js'
 export {parseNvidiaSmiXml} from './nvidia.js'
-export {listProcesses, readUserNames, redactArgv} from './processes.js'
+export {listProcesses, redactArgv} from './processes.js'
 export type {ProcessInfo} from './processes.js'
+export {loginHomes, parseOsRelease, parsePasswd, readAccounts, readOsRelease} from './system-files.js'
+export type {UserEntry} from './system-files.js'
 export {
   boundPorts,
   isRuntimeId,

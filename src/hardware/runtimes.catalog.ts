@@ -49,6 +49,8 @@ export interface RuntimeDefinition {
   serverHeader?: RegExp
   /** Exposing the runtime lets a client run code on the host, not only use models. */
   codeExecution: boolean
+  /** Where the runtime keeps models by default (`~/` is every login home). */
+  modelDirs?: readonly string[]
   docs: string
 }
 
@@ -69,6 +71,7 @@ export const OLLAMA = {
   identify: [{path: '/api/version', marker: 'version', version: 'version'}],
   serverHeader: /ollama/i,
   codeExecution: false,
+  modelDirs: ['/usr/share/ollama/.ollama/models', '/var/lib/ollama', '~/.ollama/models'],
   docs: 'https://github.com/ollama/ollama/blob/main/docs/faq.mdx',
 } as const satisfies RuntimeDefinition
 
@@ -233,6 +236,7 @@ export const LM_STUDIO = {
   identify: [],
   serverHeader: /lm ?studio/i,
   codeExecution: false,
+  modelDirs: ['~/.lmstudio/models', '~/.cache/lm-studio/models'],
   docs: 'https://lmstudio.ai/docs/developer/core/server/serve-on-network',
 } as const satisfies RuntimeDefinition
 

@@ -1,13 +1,14 @@
 import {createFactCache, listBuiltInRulesets} from '../audit/index.js'
-import {stat} from 'node:fs/promises'
-
-import {describeError, LlmsecError} from '../core/errors.js'
+import {describeError} from '../core/errors.js'
+import {resolveRootOption} from '../core/root-path.js'
 import {isWildcardAddress} from '../core/net.js'
 import {boundPorts, mainPort, type RuntimeId, type ServiceStart} from '../hardware/index.js'
 
 /** What `llmsec init` found on the host (or under --root) to offer as defaults. */
 export interface Discovered {
   modelDirs: string[]
+  /** Model files found by content in those directories (the hardware engine's finder). */
+  modelFiles: {path: string; format: string; sizeBytes: number}[]
   endpoints: {url: string; runtime: RuntimeId; from: string}[]
   rulesets: string[]
   /** Why a part could not be discovered (shown as a note, never fatal). */
@@ -32,17 +33,15 @@ export function endpointOf(service: InferenceService): string {
  * root and, on the live host, processes) and the built-in rulesets.
  */
 export async function discoverSetup(options: {root?: string} = {}): Promise<Discovered> {
-  if (options.root && !(await stat(options.root).catch(() => null))?.isDirectory())
-    throw new LlmsecError(
-      `--root ${options.root} is not a directory; pass the mounted root filesystem.`,
-      'INPUT_NOT_FOUND',
-    )
-  const facts = createFactCache({root: options.root ?? '/'})
+  const facts = createFactCache({root: await resolveRootOption(options.root)})
   const notes: string[] = []
   let modelDirs: string[] = []
+  let modelFiles: Discovered['modelFiles'] = []
   let services: InferenceService[] = []
   try {
-    modelDirs = (await facts.get('models')).dirs.map((d) => d.path)
+    const models = await facts.get('models')
+    modelDirs = models.directories.filter((d) => d.status === 'ok').map((d) => d.path)
+    modelFiles = models.files.map((f) => ({path: f.path, format: f.format, sizeBytes: f.sizeBytes}))
   } catch (error) {
     notes.push(`model directories not searched: ${describeError(error)}`)
   }
@@ -56,5 +55,5 @@ export async function discoverSetup(options: {root?: string} = {}): Promise<Disc
     const url = endpointOf(service)
     if (!endpoints.has(url)) endpoints.set(url, {url, runtime: service.runtime, from: service.location})
   }
-  return {modelDirs, endpoints: [...endpoints.values()], rulesets: await listBuiltInRulesets(), notes}
+  return {modelDirs, modelFiles, endpoints: [...endpoints.values()], rulesets: await listBuiltInRulesets(), notes}
 }

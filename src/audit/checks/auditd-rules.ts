@@ -1,3 +1,4 @@
+import {existingModelDirs} from '../check-helpers.js'
 import {defineCheck, outcome} from '../check.js'
 import {FactUnavailableError, statIn} from '../facts/index.js'
 
@@ -33,8 +34,7 @@ export const check = defineCheck<Params>({
       }
     }
     if (params.watchModels) {
-      const {dirs} = await facts.get('models')
-      const unwatched = dirs.filter((d) => !auditd.watches.some((w) => d.path.startsWith(w.replace(/\/$/, ''))))
+      const unwatched = existingModelDirs(await facts.get('models')).filter((d) => !auditd.watches.some((w) => d.path.startsWith(w.replace(/\/$/, ''))))
       for (const d of unwatched) problems.push(`model directory ${d.path} has no audit watch (-w)`)
     }
     return problems.length

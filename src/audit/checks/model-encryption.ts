@@ -1,5 +1,6 @@
 import {readdir, readFile} from 'node:fs/promises'
 
+import {modelWalkGaps} from '../check-helpers.js'
 import {defineCheck, outcome} from '../check.js'
 import {configLines, readTextIn} from '../facts/index.js'
 
@@ -22,8 +23,11 @@ export const check = defineCheck<Record<string, never>>({
   appliesWhen: ['model-files'],
   params: {type: 'object', additionalProperties: false, properties: {}},
   async run({root, live, facts}) {
-    const {files} = await facts.get('models')
+    const models = await facts.get('models')
+    const {files} = models
     const plain = files.filter((f) => f.format !== 'llmsec-encrypted')
+    const gaps = modelWalkGaps(models)
+    if (!plain.length && gaps.length) return outcome.error(gaps.join('; '))
     if (!plain.length) return outcome.pass([`all ${files.length} model files are llmsec-encrypted`])
     const crypttab = configLines((await readTextIn(root, '/etc/crypttab')) ?? '').map(
       (l) => `crypttab: ${l.split(/\s+/).slice(0, 2).join(' ')}`,

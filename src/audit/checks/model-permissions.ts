@@ -1,5 +1,5 @@
+import {existingModelDirs, modelWalkGaps, parseMode} from '../check-helpers.js'
 import {defineCheck, outcome} from '../check.js'
-import {formatMode} from '../facts/index.js'
 
 interface Params {
   forbid: 'world-writable' | 'world-readable'
@@ -18,13 +18,16 @@ export const check = defineCheck<Params>({
     properties: {forbid: {enum: ['world-writable', 'world-readable']}},
   },
   async run({facts, params}) {
-    const {dirs, files} = await facts.get('models')
+    const models = await facts.get('models')
+    const dirs = existingModelDirs(models)
     const bit = params.forbid === 'world-writable' ? 0o002 : 0o004
-    const bad = [...dirs, ...files].filter((entry) => (entry.mode & bit) !== 0)
+    const bad = [...dirs, ...models.files].filter((entry) => (parseMode(entry.mode) & bit) !== 0)
     if (bad.length) {
-      const lines = bad.slice(0, 20).map((e) => `${e.path} mode ${formatMode(e.mode)} is ${params.forbid}`)
+      const lines = bad.slice(0, 20).map((e) => `${e.path} mode ${e.mode} is ${params.forbid}`)
       return outcome.fail(bad.length > 20 ? [...lines, `… and ${bad.length - 20} more`] : lines, bad[0].path)
     }
-    return outcome.pass([`${dirs.length} model directories and ${files.length} files, none ${params.forbid}`])
+    const gaps = modelWalkGaps(models)
+    if (gaps.length) return outcome.error(gaps.join('; '))
+    return outcome.pass([`${dirs.length} model directories and ${models.files.length} files, none ${params.forbid}`])
   },
 })

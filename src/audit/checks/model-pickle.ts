@@ -1,4 +1,5 @@
 import {isPickleBased} from '../../scan/index.js'
+import {modelWalkGaps} from '../check-helpers.js'
 import {defineCheck, outcome} from '../check.js'
 
 interface Params {
@@ -13,12 +14,13 @@ export const check = defineCheck<Params>({
   appliesWhen: ['model-files'],
   params: {type: 'object', additionalProperties: false, properties: {max: {type: 'integer', minimum: 0}}},
   async run({facts, params}) {
-    const {files, truncated} = await facts.get('models')
-    const pickles = files.filter((f) => f.format !== 'llmsec-encrypted' && isPickleBased(f.format))
-    const note = truncated ? ['(the model walk stopped at its entry limit)'] : []
+    const models = await facts.get('models')
+    const pickles = models.files.filter((f) => f.format !== 'llmsec-encrypted' && isPickleBased(f.format))
+    const gaps = modelWalkGaps(models)
     if (pickles.length > (params.max ?? 0)) {
-      return outcome.fail([...pickles.slice(0, 20).map((f) => `${f.path}: ${f.format}`), ...note], pickles[0].path)
+      return outcome.fail([...pickles.slice(0, 20).map((f) => `${f.path}: ${f.format}`), ...gaps], pickles[0].path)
     }
-    return outcome.pass([`${files.length} model files, none pickle-based`, ...note])
+    if (gaps.length) return outcome.error(gaps.join('; '))
+    return outcome.pass([`${models.files.length} model files, none pickle-based`])
   },
 })

@@ -1,4 +1,5 @@
 import {scanFile} from '../../scan/index.js'
+import {modelWalkGaps} from '../check-helpers.js'
 import {defineCheck, outcome} from '../check.js'
 import {resolveInRoot} from '../facts/index.js'
 
@@ -22,7 +23,8 @@ export const check = defineCheck<Params>({
     properties: {maxFiles: {type: 'integer', minimum: 1, maximum: 100_000}},
   },
   async run({root, facts, params, signal}) {
-    const {files} = await facts.get('models')
+    const models = await facts.get('models')
+    const {files} = models
     const limit = params.maxFiles ?? 500
     const bad: {line: string; path: string; verdict: string}[] = []
     let scanned = 0
@@ -43,6 +45,8 @@ export const check = defineCheck<Params>({
     const unsafe = bad.filter((b) => b.verdict === 'unsafe')
     if (unsafe.length) return outcome.fail([...bad.map((b) => b.line), ...note], unsafe[0].path)
     if (bad.length) return outcome.warn([...bad.map((b) => b.line), ...note], bad[0].path)
+    const gaps = modelWalkGaps(models)
+    if (gaps.length) return outcome.error(gaps.join('; '))
     return outcome.pass([`${scanned} model files scanned, all clean`, ...note])
   },
 })

@@ -1,5 +1,6 @@
 import {posix} from 'node:path'
 
+import {existingModelDirs, modelWalkGaps} from '../check-helpers.js'
 import {defineCheck, outcome} from '../check.js'
 import {statIn} from '../facts/index.js'
 
@@ -26,7 +27,9 @@ export const check = defineCheck<Record<string, never>>({
   appliesWhen: ['model-files'],
   params: {type: 'object', additionalProperties: false, properties: {}},
   async run({root, facts}) {
-    const {dirs, files} = await facts.get('models')
+    const models = await facts.get('models')
+    const {files} = models
+    const dirs = existingModelDirs(models)
     const unsigned: string[] = []
     const signed = new Set<string>()
     for (const file of files) {
@@ -40,6 +43,8 @@ export const check = defineCheck<Record<string, never>>({
         [`${unsigned.length} of ${files.length} model files have no signature`, ...unsigned.slice(0, 10)],
         unsigned[0],
       )
+    const gaps = modelWalkGaps(models)
+    if (gaps.length) return outcome.error(gaps.join('; '))
     return outcome.pass([...signed].map((s) => `signature present: ${s}`))
   },
 })

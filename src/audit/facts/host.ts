@@ -1,21 +1,13 @@
+import {defaultModelDirectories, findModelFiles, loginHomes, parsePasswd, readOsRelease} from '../../hardware/index.js'
 import type {FactProvider} from './cache.js'
-import type {GroupEntry, PackageEntry, UserEntry} from './fact-map.js'
+import type {GroupEntry, PackageEntry} from './fact-map.js'
 import {readTextIn} from './rootfs.js'
-
-function unquote(value: string): string {
-  return value.replace(/^(["'])(.*)\1$/, '$2')
-}
 
 /** /etc/os-release (falling back to /usr/lib/os-release). */
 export const osProvider: FactProvider<'os'> = {
   id: 'os',
   async gather(env) {
-    const text = (await readTextIn(env.root, '/etc/os-release')) ?? (await readTextIn(env.root, '/usr/lib/os-release'))
-    const fields = new Map<string, string>()
-    for (const line of (text ?? '').split('\n')) {
-      const match = /^([A-Z_]+)=(.*)$/.exec(line.trim())
-      if (match) fields.set(match[1], unquote(match[2]))
-    }
+    const fields = await readOsRelease(env.root)
     return {
       id: fields.get('ID') ?? null,
       idLike: (fields.get('ID_LIKE') ?? '').split(/\s+/).filter(Boolean),
@@ -23,16 +15,6 @@ export const osProvider: FactProvider<'os'> = {
       prettyName: fields.get('PRETTY_NAME') ?? null,
     }
   },
-}
-
-export function parsePasswd(text: string): UserEntry[] {
-  const users: UserEntry[] = []
-  for (const line of text.split('\n')) {
-    const f = line.split(':')
-    if (f.length < 7 || line.startsWith('#')) continue
-    users.push({name: f[0], uid: Number(f[2]), gid: Number(f[3]), home: f[5], shell: f[6]})
-  }
-  return users
 }
 
 export function parseGroup(text: string): GroupEntry[] {
@@ -51,17 +33,7 @@ export const usersProvider: FactProvider<'users'> = {
   async gather(env) {
     const users = parsePasswd((await readTextIn(env.root, '/etc/passwd')) ?? '')
     const groups = parseGroup((await readTextIn(env.root, '/etc/group')) ?? '')
-    const loginShell = (shell: string) => !/(nologin|false|sync|halt|shutdown)$/.test(shell)
-    const homes = new Set<string>(['/root'])
-    for (const user of users) {
-      if (
-        user.home &&
-        user.home !== '/' &&
-        (user.uid >= 1000 || loginShell(user.shell) || user.home.startsWith('/home/'))
-      )
-        homes.add(user.home)
-    }
-    return {users, groups, homes: [...homes].sort()}
+    return {users, groups, homes: loginHomes(users)}
   },
 }
 
@@ -83,5 +55,22 @@ export const packagesProvider: FactProvider<'packages'> = {
     const text = await readTextIn(env.root, '/var/lib/dpkg/status', 64 * 1024 * 1024)
     if (text === null) return {source: null, packages: new Map()}
     return {source: 'dpkg', packages: parseDpkgStatus(text)}
+  },
+}
+
+/**
+ * Model files found by content under the default model directories and the configured ones
+ * (the hardware engine's finder, the same one `llmsec inventory` uses), inside the root.
+ */
+export const modelsProvider: FactProvider<'models'> = {
+  id: 'models',
+  async gather(env, facts) {
+    const {users, homes} = await facts.get('users')
+    return findModelFiles({
+      root: env.root,
+      directories: [...defaultModelDirectories(), ...env.modelPaths],
+      homes,
+      users: new Map(users.map((u) => [u.uid, u.name])),
+    })
   },
 }

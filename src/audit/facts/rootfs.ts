@@ -1,56 +1,11 @@
-import {constants, type Stats} from 'node:fs'
-import {lstat, open, readdir, readlink, stat} from 'node:fs/promises'
-import {isAbsolute, join, normalize, posix} from 'node:path'
+import type {Stats} from 'node:fs'
+import {lstat, readdir, stat} from 'node:fs/promises'
+import {join, posix} from 'node:path'
 
-/** Largest configuration file read by a fact provider. */
-export const MAX_TEXT_BYTES = 2 * 1024 * 1024
+import {readTextInRoot as readTextIn, resolveInRoot} from '../../core/root-path.js'
 
-/**
- * Maps an absolute path on the audited system to a path on this machine. Symlinks are followed
- * inside the root (an absolute link target is re-anchored at the root), so an unpacked image
- * never makes llmsec read this machine's /etc.
- */
-export async function resolveInRoot(root: string, path: string): Promise<string> {
-  if (root === '/') return path
-  const parts = normalize(path).split('/').filter(Boolean)
-  let current = '/'
-  for (let hops = 0, i = 0; i < parts.length; i++) {
-    const candidate = posix.join(current, parts[i])
-    let target: string | undefined
-    try {
-      target = await readlink(join(root, candidate))
-    } catch {
-      // not a symlink or does not exist: keep the name
-    }
-    if (target !== undefined && hops++ < 40) {
-      const next = isAbsolute(target) ? target : posix.join(current, target)
-      parts.splice(0, i + 1, ...normalize(next).split('/').filter(Boolean))
-      current = '/'
-      i = -1
-      continue
-    }
-    current = candidate
-  }
-  return join(root, current)
-}
-
-/** Reads a text file of the audited system; null when absent or unreadable. */
-export async function readTextIn(root: string, path: string, max = MAX_TEXT_BYTES): Promise<string | null> {
-  try {
-    const handle = await open(await resolveInRoot(root, path), constants.O_RDONLY)
-    try {
-      const info = await handle.stat()
-      if (!info.isFile()) return null
-      const buffer = Buffer.alloc(Math.min(info.size, max))
-      const {bytesRead} = await handle.read(buffer, 0, buffer.length, 0)
-      return buffer.subarray(0, bytesRead).toString('utf8')
-    } finally {
-      await handle.close()
-    }
-  } catch {
-    return null
-  }
-}
+/** Paths of the audited system are resolved, and text files read, inside the root (src/core/root-path.ts). */
+export {readTextInRoot as readTextIn, resolveInRoot} from '../../core/root-path.js'
 
 /** stat() of a path of the audited system (following links inside the root); null when absent. */
 export async function statIn(root: string, path: string): Promise<Stats | null> {

@@ -102,12 +102,22 @@ describe('runtime ids', () => {
   })
 
   it('are the enums of the documented JSON schemas', () => {
-    const schema = (name: string) => readFileSync(join(repoRoot, 'docs', 'json', name), 'utf8')
-    const enums = (text: string) =>
-      [...text.matchAll(/"(?:kind|runtime)": \{"enum": (\[[^\]]*\])\}/g)].map((m) => JSON.parse(m[1]))
-    expect(enums(schema('inventory.schema.json'))).toContainEqual(RUNTIME_IDS)
-    expect(enums(schema('report.schema.json'))).toContainEqual(RUNTIME_IDS)
+    const enums = (name: string): unknown[] => {
+      const found: unknown[] = []
+      const visit = (node: unknown) => {
+        if (!node || typeof node !== 'object') return
+        for (const [key, value] of Object.entries(node)) {
+          if ((key === 'kind' || key === 'runtime') && value && typeof value === 'object' && 'enum' in value)
+            found.push(value.enum)
+          visit(value)
+        }
+      }
+      visit(JSON.parse(readFileSync(join(repoRoot, 'docs', 'json', name), 'utf8')))
+      return found
+    }
+    expect(enums('inventory.schema.json')).toContainEqual(RUNTIME_IDS)
+    expect(enums('report.schema.json')).toContainEqual(RUNTIME_IDS)
     for (const name of ['smoke.schema.json', 'bench.schema.json'])
-      expect(enums(schema(name))).toContainEqual([...RUNTIME_IDS, 'unknown', 'node-llama-cpp'])
+      expect(enums(name)).toContainEqual([...RUNTIME_IDS, 'unknown', 'node-llama-cpp'])
   })
 })

@@ -23,7 +23,7 @@ describe('init config writer', () => {
     expect(() =>
       renderConfig(
         buildConfig({
-          ...defaultAnswers({modelDirs: [], endpoints: [], rulesets: [], notes: []}),
+          ...defaultAnswers({modelDirs: [], modelFiles: [], endpoints: [], rulesets: [], notes: []}),
           endpoints: ['ftp://x'],
         }),
         'c.yaml',
@@ -34,6 +34,7 @@ describe('init config writer', () => {
   it('defaults to everything found and the baseline ruleset', () => {
     const answers = defaultAnswers({
       modelDirs: ['/srv/models'],
+      modelFiles: [],
       endpoints: [{url: 'http://127.0.0.1:8000', runtime: 'vllm', from: 'unit'}],
       rulesets: ['baseline', 'hipaa'],
       notes: [],
