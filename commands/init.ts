@@ -4,7 +4,14 @@ import {Flags} from '@oclif/core'
 
 import {pathExists} from '../src/core/fs.js'
 import {LlmsecError} from '../src/core/errors.js'
-import {buildConfig, defaultAnswers, discoverSetup, writeConfig, type InitAnswers} from '../src/init/index.js'
+import {
+  buildConfig,
+  defaultAnswers,
+  discoverSetup,
+  writeConfig,
+  type Discovered,
+  type InitAnswers,
+} from '../src/init/index.js'
 import {LlmsecCommand} from '../src/cli/base-command.js'
 import {askInitAnswers, confirmOverwrite} from '../src/cli/init-prompts.js'
 import type {LlmsecConfig} from '../src/core/config.js'
@@ -13,6 +20,8 @@ export interface InitResult {
   file: string
   written: boolean
   config: LlmsecConfig
+  /** What discovery found (absent when an existing file was kept). */
+  found?: Pick<Discovered, 'modelDirs' | 'modelFiles' | 'endpoints'>
 }
 
 export default class Init extends LlmsecCommand<typeof Init> {
@@ -53,10 +62,12 @@ export default class Init extends LlmsecCommand<typeof Init> {
     }
     const found = await discoverSetup({root: this.flags.root})
     for (const note of found.notes) this.note(note)
+    for (const file of found.modelFiles) this.note(`found model ${file.path} (${file.format})`)
     const answers: InitAnswers = interactive ? await askInitAnswers(found) : defaultAnswers(found)
     const config = buildConfig(answers)
     await writeConfig(file, config, overwrite)
     this.render(`wrote ${file}`)
-    return {file, written: true, config}
+    const {modelDirs, modelFiles, endpoints} = found
+    return {file, written: true, config, found: {modelDirs, modelFiles, endpoints}}
   }
 }
