@@ -5,7 +5,8 @@ import {renderInventory} from '../src/cli/render/inventory.js'
 import {collectInventory, type InventoryResult} from '../src/hardware/index.js'
 
 export default class Inventory extends LlmsecCommand<typeof Inventory> {
-  static override summary = 'List GPUs, host facts, inference runtimes and model files on this host (or a mounted image)'
+  static override summary =
+    'List GPUs, host facts, inference runtimes and model files on this host (or a mounted image)'
   static override description = `Reads GPUs (nvidia-smi, amd-smi or rocm-smi, else the OS's display controllers), host facts (OS, kernel, CPU, memory, virtualisation, disk and swap encryption, Secure Boot), running inference runtimes with the addresses they listen on, and model files found by content in the usual model directories.
 
 With --root, inventories a mounted root filesystem or unpacked image offline: model files (paths inside the root; links never lead out of it) and the host facts its files hold (/etc/hostname, /etc/os-release). The live sections (GPUs, processes, sockets, container tools) say they were skipped.

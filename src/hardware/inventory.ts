@@ -103,7 +103,13 @@ export async function collectInventory(options: InventoryOptions = {}): Promise<
     options.skipModels
       ? null
       : guard('models', () =>
-          findModelFiles({root, directories, homes: accounts.homes, users: accounts.names, onProgress: options.onProgress}),
+          findModelFiles({
+            root,
+            directories,
+            homes: accounts.homes,
+            users: accounts.names,
+            onProgress: options.onProgress,
+          }),
         ),
   ])
   return {

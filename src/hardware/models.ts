@@ -47,7 +47,14 @@ export interface ModelSection {
 }
 
 /** Directories any model may live in, whichever runtime uses it; `~/` is every login home. */
-const GENERIC_MODEL_DIRS = ['/srv/models', '/opt/models', '/models', '/var/lib/models', '~/models', '~/.cache/huggingface/hub']
+const GENERIC_MODEL_DIRS = [
+  '/srv/models',
+  '/opt/models',
+  '/models',
+  '/var/lib/models',
+  '~/models',
+  '~/.cache/huggingface/hub',
+]
 
 /** Where models are kept by default: the generic places, then each catalog runtime's own. */
 export function defaultModelDirectories(): string[] {
@@ -132,7 +139,8 @@ async function listDirectory(hostDir: string, path: string, walk: Walk): Promise
   try {
     return (await readdir(hostDir, {withFileTypes: true})).sort((a, b) => (a.name < b.name ? -1 : 1))
   } catch (error) {
-    if (walk.section.unreadable.length < MAX_UNREADABLE) walk.section.unreadable.push({path, reason: describeError(error)})
+    if (walk.section.unreadable.length < MAX_UNREADABLE)
+      walk.section.unreadable.push({path, reason: describeError(error)})
     return []
   }
 }

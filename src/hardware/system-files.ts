@@ -24,7 +24,11 @@ export function loginHomes(users: UserEntry[]): string[] {
   const loginShell = (shell: string) => !/(nologin|false|sync|halt|shutdown)$/.test(shell)
   const homes = new Set<string>(['/root'])
   for (const user of users) {
-    if (user.home && user.home !== '/' && (user.uid >= 1000 || loginShell(user.shell) || user.home.startsWith('/home/')))
+    if (
+      user.home &&
+      user.home !== '/' &&
+      (user.uid >= 1000 || loginShell(user.shell) || user.home.startsWith('/home/'))
+    )
       homes.add(user.home)
   }
   return [...homes].sort()

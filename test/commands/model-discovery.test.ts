@@ -77,7 +77,10 @@ describe('one model finder for inventory, audit and init', () => {
   it('inventory --root reads host facts from the image and says the live sections were skipped', async () => {
     const {json} = await runCliJson<InventoryResult>(['inventory', '--root', root], {cwd})
     expect(json.root).toBe(root)
-    expect(json.host).toMatchObject({hostname: 'image-host', os: {distro: 'Debian GNU/Linux', release: '12', codename: 'bookworm'}})
+    expect(json.host).toMatchObject({
+      hostname: 'image-host',
+      os: {distro: 'Debian GNU/Linux', release: '12', codename: 'bookworm'},
+    })
     expect(json.host!.unavailable.map((u) => u.fact)).toContain('cpu')
     expect(json.skipped.map((s) => s.section)).toEqual(['gpus', 'inference'])
     expect(json.inference).toBeNull()

@@ -34,7 +34,9 @@ export const check = defineCheck<Params>({
       }
     }
     if (params.watchModels) {
-      const unwatched = existingModelDirs(await facts.get('models')).filter((d) => !auditd.watches.some((w) => d.path.startsWith(w.replace(/\/$/, ''))))
+      const unwatched = existingModelDirs(await facts.get('models')).filter(
+        (d) => !auditd.watches.some((w) => d.path.startsWith(w.replace(/\/$/, ''))),
+      )
       for (const d of unwatched) problems.push(`model directory ${d.path} has no audit watch (-w)`)
     }
     return problems.length

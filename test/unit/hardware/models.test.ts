@@ -63,12 +63,18 @@ describe('findModelFiles in a root filesystem', () => {
       ['/srv/models/real.safetensors', 'safetensors'],
       ['/srv/models/weights.dat', 'gguf'],
     ])
-    expect(section.directories).toEqual([{path: '/srv/models', status: 'ok', uid: expect.any(Number), mode: expect.stringMatching(/^0[0-7]{3}$/)}])
+    expect(section.directories).toEqual([
+      {path: '/srv/models', status: 'ok', uid: expect.any(Number), mode: expect.stringMatching(/^0[0-7]{3}$/)},
+    ])
     expect(section.truncated).toBe(false)
   })
 
   it('follows file links inside the root once per file, and never out of it', async () => {
-    const section = await find(['/srv/models/hf/snapshots', '/srv/models/escape-absolute.pkl', '/srv/models/escape-dir'])
+    const section = await find([
+      '/srv/models/hf/snapshots',
+      '/srv/models/escape-absolute.pkl',
+      '/srv/models/escape-dir',
+    ])
     expect(section.files.map((f) => f.path)).toEqual(['/srv/models/hf/snapshots/main/again.bin'])
     const all = await find(['/srv/models'])
     expect(all.files.some((f) => f.path.includes('escape') || f.path.includes('chain'))).toBe(false)
@@ -77,12 +83,17 @@ describe('findModelFiles in a root filesystem', () => {
   it('gives up on a chain of more than 40 links instead of letting the kernel follow the rest', async () => {
     const section = await find(['/srv/models/chain/l0'])
     expect(section.files).toEqual([])
-    expect(section.directories[0]).toMatchObject({status: 'error', reason: expect.stringMatching(/too many symbolic links/)})
+    expect(section.directories[0]).toMatchObject({
+      status: 'error',
+      reason: expect.stringMatching(/too many symbolic links/),
+    })
   })
 
   it('expands ~/ over the login homes and reports missing directories', async () => {
     const section = await find(['~/.ollama/models', '/nowhere'], ['/root', '/home/alice'])
-    expect(section.files.map((f) => [f.path, f.format])).toEqual([['/home/alice/.ollama/models/blobs/sha256-1', 'gguf']])
+    expect(section.files.map((f) => [f.path, f.format])).toEqual([
+      ['/home/alice/.ollama/models/blobs/sha256-1', 'gguf'],
+    ])
     expect(section.directories.map((d) => [d.path, d.status])).toEqual([
       ['/root/.ollama/models', 'missing'],
       ['/home/alice/.ollama/models', 'ok'],
@@ -109,7 +120,9 @@ describe('findModelFiles in a root filesystem', () => {
     await chmod(locked, 0)
     try {
       const section = await find(['/srv/models'])
-      expect(section.unreadable).toEqual([{path: '/srv/models/locked', reason: expect.stringMatching(/EACCES|permission/i)}])
+      expect(section.unreadable).toEqual([
+        {path: '/srv/models/locked', reason: expect.stringMatching(/EACCES|permission/i)},
+      ])
     } finally {
       await chmod(locked, 0o755)
     }

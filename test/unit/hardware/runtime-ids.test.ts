@@ -6,6 +6,7 @@ import {describe, expect, it} from 'vitest'
 import {parseAllDocuments} from 'yaml'
 
 import {RUNTIME_IDS, RUNTIMES} from '../../../src/hardware/index.js'
+import {BEGIN, END, renderRuntimeTable} from '../../../scripts/render-runtimes-doc.js'
 import {repoRoot} from '../../helpers/cli.js'
 
 const CATALOG = 'src/hardware/runtimes.catalog.ts'
@@ -119,5 +120,11 @@ describe('runtime ids', () => {
     expect(enums('report.schema.json')).toContainEqual(RUNTIME_IDS)
     for (const name of ['smoke.schema.json', 'bench.schema.json'])
       expect(enums(name)).toContainEqual([...RUNTIME_IDS, 'unknown', 'node-llama-cpp'])
+  })
+
+  it('are listed in docs/runtimes.md exactly as the catalog has them', () => {
+    const doc = readFileSync(join(repoRoot, 'docs', 'runtimes.md'), 'utf8')
+    const table = doc.slice(doc.indexOf(BEGIN), doc.indexOf(END) + END.length)
+    expect(table, 'run: npx tsx scripts/render-runtimes-doc.ts').toBe(renderRuntimeTable())
   })
 })

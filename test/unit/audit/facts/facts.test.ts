@@ -7,7 +7,6 @@ import {detectRuntime, splitExecStart} from '../../../../src/audit/facts/inferen
 import {parseEnviron} from '../../../../src/audit/facts/processes.js'
 import {parseEnvFile, parseEnvironmentLine, parseUnit} from '../../../../src/audit/facts/systemd.js'
 import {createTestFacts} from '../../../helpers/check-context.js'
-import {PICKLE_BYTES} from '../../../helpers/rootfs.js'
 
 describe('fact parsers', () => {
   it('parses unit files with drop-in resets, quoted Environment= and env files', () => {
