@@ -50,7 +50,8 @@ export abstract class LlmsecCommand<T extends typeof Command> extends Command {
     }),
     'no-color': Flags.boolean({description: 'Do not colour output (NO_COLOR is honoured too).', helpGroup: 'GLOBAL'}),
     config: Flags.string({
-      description: 'Configuration file [default: ./llmsec.yaml, then ~/.config/llmsec/config.yaml].',
+      description:
+        'Configuration file [default: the first of ./llmsec.yaml, $XDG_CONFIG_HOME/llmsec/config.yaml, /etc/llmsec/config.yaml; see llmsec config].',
       helpGroup: 'GLOBAL',
     }),
     debug: Flags.boolean({description: 'Print stack traces of unexpected errors.', helpGroup: 'GLOBAL'}),

@@ -61,11 +61,11 @@ describe('llmsec init', () => {
   })
 
   it('refuses to prompt when stdin is not a terminal (exit 2)', async () => {
-    const run = await runCli(['init', '--file', 'other.yaml'], {cwd, env: env()})
+    const run = await runCli(['init', '--output', 'other.yaml'], {cwd, env: env()})
     expect(run.exitCode).toBe(2)
     expect(run.stderr).toContain('pass --yes')
     expect(existsSync(join(cwd, 'other.yaml'))).toBe(false)
-    const noRoot = await runCli(['init', '--yes', '--root', join(cwd, 'missing'), '--file', 'other.yaml'], {
+    const noRoot = await runCli(['init', '--yes', '--root', join(cwd, 'missing'), '--output', 'other.yaml'], {
       cwd,
       env: env(),
     })
@@ -110,7 +110,7 @@ describe('llmsec init', () => {
         {expect: 'Egress allowlist', send: 'huggingface.co\r'},
         {expect: 'expected host:port', send: '\u0015huggingface.co:443, 10.0.0.5:8443\r'},
       ],
-      ['--root', root, '--file', 'interactive.yaml'],
+      ['--root', root, '--output', 'interactive.yaml'],
     )
     expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0)
     const {config} = await loadConfig(join(cwd, 'interactive.yaml'))
@@ -126,7 +126,7 @@ describe('llmsec init', () => {
   it.skipIf(noPty)('asks before overwriting and keeps the file when told no', async () => {
     const file = join(cwd, 'keep.yaml')
     await writeFile(file, 'rulesets: [sox]\n')
-    const run = await drive([{expect: 'Overwrite it?', send: 'n\r'}], ['--root', root, '--file', 'keep.yaml'])
+    const run = await drive([{expect: 'Overwrite it?', send: 'n\r'}], ['--root', root, '--output', 'keep.yaml'])
     expect(run.exitCode, run.stdout).toBe(0)
     expect(run.stdout).toContain(`kept ${file} unchanged`)
     expect(await readFile(file, 'utf8')).toBe('rulesets: [sox]\n')

@@ -16,6 +16,7 @@ describe('loadConfig', () => {
     writeFileSync(file, 'models:\n  paths: [/srv/models]\negress:\n  allow: ["127.0.0.1:8000"]\n')
     expect(await loadConfig(file)).toEqual({
       file,
+      source: 'flag',
       config: {models: {paths: ['/srv/models']}, egress: {allow: ['127.0.0.1:8000']}},
     })
   })
