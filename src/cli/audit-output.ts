@@ -28,7 +28,8 @@ export function planOutputs(
   flags: {format?: ReportFormat[]; output?: string; 'output-dir'?: string},
   json: boolean,
 ): OutputPlan {
-  const formats: ReportFormat[] = [...new Set(flags.format?.length ? flags.format : (['table'] as const))]
+  const requested: ReportFormat[] = flags.format?.length ? flags.format : ['table']
+  const formats = [...new Set(requested)]
   if (flags.output && flags['output-dir']) throw new LlmsecError('Use --output or --output-dir, not both.', 'USAGE')
   if (formats.length > 1 && !flags['output-dir'])
     throw new LlmsecError(`${formats.length} formats need --output-dir <dir> (one file each).`, 'USAGE')
