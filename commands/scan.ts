@@ -4,7 +4,7 @@ import {LlmsecCommand} from '../src/cli/base-command.js'
 import {renderScanReport} from '../src/cli/render/scan.js'
 import {ExitCode} from '../src/core/errors.js'
 import {atLeast, SEVERITIES} from '../src/core/severity.js'
-import {scanPaths, type ScanResult, type Severity} from '../src/scan/index.js'
+import {scanPaths, type ScanResult} from '../src/scan/index.js'
 
 export default class Scan extends LlmsecCommand<typeof Scan> {
   static override description =
@@ -24,8 +24,8 @@ export default class Scan extends LlmsecCommand<typeof Scan> {
     exclude: Flags.string({description: 'Skip files and directories matching this glob (repeatable).', multiple: true}),
     'fail-on': Flags.option({
       description: 'Exit 1 when any finding has this severity or higher.',
-      options: [...SEVERITIES],
-      default: 'high' as Severity,
+      options: SEVERITIES,
+      default: 'high',
     })(),
   }
 
@@ -33,7 +33,7 @@ export default class Scan extends LlmsecCommand<typeof Scan> {
     const {argv, flags} = await this.parse(Scan)
     const result = await scanPaths(argv as string[], {exclude: flags.exclude, onProgress: this.progress()})
     this.render(renderScanReport(result, this.style))
-    const failOn = flags['fail-on'] as Severity
+    const failOn = flags['fail-on']
     if (result.files.some((file) => file.findings.some((f) => atLeast(f.severity, failOn))))
       this.setExitCode(ExitCode.Findings)
     return result
