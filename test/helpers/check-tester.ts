@@ -2,6 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import {paramsValidator, type Check, type CheckOutcome} from '../../src/audit/check.js'
 import {evaluateCheck} from '../../src/audit/run-check.js'
+import type {Unreadable} from '../../src/audit/facts/index.js'
 import type {RuleStatus} from '../../src/audit/types.js'
 import {createTestFacts, type FixedFacts} from './check-context.js'
 import {buildRoot, removeRoot, type RootSpec} from './rootfs.js'
@@ -89,4 +90,9 @@ export const checkTester = {
         })
     })
   },
+}
+
+/** What a fact records for a path it was not allowed to read. */
+export function denied(path: string): Unreadable {
+  return {path, code: 'EACCES', reason: 'permission denied (EACCES)'}
 }

@@ -1,5 +1,5 @@
 import {check} from '../../../../src/audit/checks/group-members.js'
-import {checkTester} from '../../../helpers/check-tester.js'
+import {checkTester, denied} from '../../../helpers/check-tester.js'
 
 const files = {
   '/etc/passwd': 'root:x:0:0::/root:/bin/bash\nci:x:1001:998::/home/ci:/bin/bash\n',
@@ -20,6 +20,13 @@ checkTester.run(check, {
       evidence: ['group docker has members: alice, ci'],
     },
     {name: 'the group does not exist', status: 'skip', files, params: {group: 'podman'}},
+    {
+      name: 'an unreadable /etc/group is no "does not exist"',
+      status: 'error',
+      params: {group: 'docker'},
+      facts: {users: {users: [], groups: [], homes: ['/root'], unreadable: [denied('/etc/group')]}},
+      reason: /^cannot read \/etc\/group/,
+    },
   ],
   invalidParams: [{}, {group: ''}],
 })

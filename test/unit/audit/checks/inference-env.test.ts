@@ -1,5 +1,5 @@
 import {check} from '../../../../src/audit/checks/inference-env.js'
-import {checkTester} from '../../../helpers/check-tester.js'
+import {checkTester, denied} from '../../../helpers/check-tester.js'
 
 const files = {
   '/etc/systemd/system/ollama.service':
@@ -45,6 +45,26 @@ checkTester.run(check, {
       files,
       params: {variable: 'X', required: ['1'], runtimes: ['tgi']},
       reason: 'no tgi service found',
+    },
+    {
+      // "not set" would be a guess: the unread EnvironmentFile= may set it.
+      name: 'a service whose EnvironmentFile= could not be read',
+      status: 'error',
+      params: {variable: 'OLLAMA_ORIGINS', forbidden: ['*']},
+      facts: {
+        inference: [
+          {
+            runtime: 'ollama',
+            source: 'unit',
+            location: '/etc/systemd/system/ollama.service',
+            user: 'ollama',
+            environment: {},
+            unreadable: [denied('/etc/default/ollama')],
+            args: ['/usr/bin/ollama', 'serve'],
+          },
+        ],
+      },
+      reason: /^cannot read \/etc\/default\/ollama/,
     },
   ],
   invalidParams: [{}, {variable: '1X'}, {variable: 'X', unset: 'skip'}],

@@ -1,5 +1,5 @@
 import {check} from '../../../../src/audit/checks/model-pickle.js'
-import {checkTester} from '../../../helpers/check-tester.js'
+import {checkTester, denied} from '../../../helpers/check-tester.js'
 import {PICKLE_BYTES, safetensorsBytes} from '../../../helpers/rootfs.js'
 
 const files = {
@@ -26,6 +26,37 @@ checkTester.run(check, {
       params: {max: 1},
       modelPaths: ['/opt/elsewhere'],
       evidenceCount: 2,
+    },
+    {
+      name: 'an unreadable model directory is an error, not "no model files"',
+      status: 'error',
+      facts: {models: {dirs: [], files: [], truncated: false, unreadable: [denied('/srv/models')]}},
+      reason: /^cannot read \/srv\/models/,
+    },
+    {
+      name: 'a pickle found beside an unreadable directory stays a finding',
+      status: 'fail',
+      facts: {
+        models: {
+          dirs: [],
+          files: [{path: '/srv/models/a.pt', format: 'pickle', size: 5, mode: 0o644, uid: 0}],
+          truncated: false,
+          unreadable: [denied('/home/alice/models')],
+        },
+      },
+      evidence: ['/srv/models/a.pt: pickle', 'cannot read /home/alice/models: permission denied (EACCES)'],
+    },
+    {
+      name: 'no pickle among what could be read is no pass',
+      status: 'error',
+      facts: {
+        models: {
+          dirs: [],
+          files: [{path: '/m.gguf', format: 'gguf', size: 9, mode: 0o644, uid: 0}],
+          truncated: false,
+          unreadable: [denied('/root/models')],
+        },
+      },
     },
   ],
   invalidParams: [{max: -1}],

@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import {compareDebVersions} from '../../../../src/audit/check-helpers.js'
 import {check} from '../../../../src/audit/checks/package-installed.js'
-import {checkTester} from '../../../helpers/check-tester.js'
+import {checkTester, denied} from '../../../helpers/check-tester.js'
 
 const files = {
   '/var/lib/dpkg/status': [
@@ -35,6 +35,14 @@ checkTester.run(check, {
       files: {'/etc/hostname': 'h\n'},
       params: {names: ['auditd']},
       reason: /no dpkg package database/,
+    },
+    {
+      // "absent" must not pass because the package database could not be read.
+      name: 'an unreadable dpkg database (appliesWhen debian cannot be decided)',
+      status: 'error',
+      params: {names: ['telnetd'], expect: 'absent'},
+      facts: {packages: {source: null, packages: new Map(), unreadable: [denied('/var/lib/dpkg/status')]}},
+      reason: /^cannot read \/var\/lib\/dpkg\/status: permission denied \(EACCES\)/,
     },
   ],
   invalidParams: [{names: []}, {names: ['Bad Name']}],

@@ -1,5 +1,5 @@
 import {check} from '../../../../src/audit/checks/sshd-option.js'
-import {checkTester} from '../../../helpers/check-tester.js'
+import {checkTester, denied} from '../../../helpers/check-tester.js'
 
 const files = {
   '/etc/ssh/sshd_config':
@@ -30,6 +30,26 @@ checkTester.run(check, {
       files: {'/etc/hostname': 'h\n'},
       params: {option: 'PermitRootLogin', values: ['no'], default: 'yes'},
       reason: 'no SSH server (/etc/ssh/sshd_config is absent)',
+    },
+    {
+      // sshd takes the first value: an unread Include could set it before the one that was read.
+      name: 'a compliant value with an unreadable Include',
+      status: 'error',
+      params: {option: 'PermitRootLogin', values: ['no'], default: 'yes'},
+      facts: {
+        sshd: {
+          path: '/etc/ssh/sshd_config',
+          options: new Map([['permitrootlogin', 'no']]),
+          unreadable: [denied('/etc/ssh/sshd_config.d/50-cloud.conf')],
+        },
+      },
+      reason: /^cannot read \/etc\/ssh\/sshd_config\.d\/50-cloud\.conf/,
+    },
+    {
+      name: 'an sshd_config that cannot even be found (appliesWhen ssh-server cannot be decided)',
+      status: 'error',
+      params: {option: 'PermitRootLogin', values: ['no'], default: 'yes'},
+      facts: {sshd: {path: null, options: new Map(), unreadable: [denied('/etc/ssh/sshd_config')]}},
     },
   ],
   invalidParams: [
