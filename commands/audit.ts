@@ -4,8 +4,10 @@ import {Flags} from '@oclif/core'
 
 import {createFactCache, exitCodeFor, listBuiltInRulesets, loadRuleset, runAudit} from '../src/audit/index.js'
 import {loadWaivers, prepareReport, type AuditReport} from '../src/audit/reports/index.js'
-import {emitReports, planOutputs, reportFlags} from '../src/cli/audit-output.js'
+import {emitReports, planOutputs} from '../src/cli/audit-output.js'
 import {LlmsecCommand} from '../src/cli/base-command.js'
+import {durationFlag} from '../src/cli/flags/duration.js'
+import {reportFlags} from '../src/cli/flags/report.js'
 
 export default class Audit extends LlmsecCommand<typeof Audit> {
   static override description =
@@ -23,7 +25,9 @@ export default class Audit extends LlmsecCommand<typeof Audit> {
   ]
   static override flags = {
     ruleset: Flags.string({
-      char: 'r',
+      // -r is encrypt's --recipient (as in age); audit's old -r still works for one release.
+      charAliases: ['r'],
+      deprecateAliases: true,
       description:
         'Built-in ruleset id, a ruleset file, or "all" (repeatable) [default: baseline, or rulesets in the config].',
       multiple: true,
@@ -43,12 +47,18 @@ export default class Audit extends LlmsecCommand<typeof Audit> {
       min: 0,
       max: 100,
     }),
-    'fail-on': Flags.string({
+    'fail-on': Flags.option({
       description: 'Exit 1 when a rule of this severity or worse fails; "none" never fails.',
-      options: ['critical', 'high', 'medium', 'low', 'info', 'none'],
+      options: ['critical', 'high', 'medium', 'low', 'info', 'none'] as const,
       default: 'high',
+    })(),
+    timeout: durationFlag({
+      description: 'Timeout of each check.',
+      bareUnit: 'ms',
+      min: 100,
+      max: 3_600_000,
+      default: 15_000,
     }),
-    timeout: Flags.integer({description: 'Timeout of each check in milliseconds.', default: 15_000, min: 100}),
     ...reportFlags,
     waivers: Flags.string({
       description:
@@ -66,7 +76,7 @@ export default class Audit extends LlmsecCommand<typeof Audit> {
     const waivers = await loadWaivers(flags.waivers ?? config.waivers)
     const rulesets = []
     for (const ref of refs) rulesets.push(await loadRuleset(ref))
-    const failOn = flags['fail-on'] as AuditReport['failOn']
+    const failOn = flags['fail-on']
     const modelPaths = [...(config.models?.paths ?? []), ...(flags.models ?? [])]
     const root = flags.root ? resolve(flags.root) : '/'
     // One fact cache for the audit and the report's host inventory, so nothing is gathered twice.

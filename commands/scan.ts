@@ -3,7 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {LlmsecCommand} from '../src/cli/base-command.js'
 import {renderScanReport} from '../src/cli/render/scan.js'
 import {ExitCode} from '../src/core/errors.js'
-import {atLeast, scanPaths, SEVERITIES, type ScanResult, type Severity} from '../src/scan/index.js'
+import {atLeast, scanPaths, SEVERITIES, type ScanResult} from '../src/scan/index.js'
 
 export default class Scan extends LlmsecCommand<typeof Scan> {
   static override description =
@@ -23,8 +23,8 @@ export default class Scan extends LlmsecCommand<typeof Scan> {
     exclude: Flags.string({description: 'Skip files and directories matching this glob (repeatable).', multiple: true}),
     'fail-on': Flags.option({
       description: 'Exit 1 when any finding has this severity or higher.',
-      options: [...SEVERITIES],
-      default: 'high' as Severity,
+      options: SEVERITIES,
+      default: 'high',
     })(),
   }
 
@@ -32,7 +32,7 @@ export default class Scan extends LlmsecCommand<typeof Scan> {
     const {argv, flags} = await this.parse(Scan)
     const result = await scanPaths(argv as string[], {exclude: flags.exclude, onProgress: this.progress()})
     this.render(renderScanReport(result, this.style))
-    const failOn = flags['fail-on'] as Severity
+    const failOn = flags['fail-on']
     if (result.files.some((file) => file.findings.some((f) => atLeast(f.severity, failOn))))
       this.setExitCode(ExitCode.Findings)
     return result

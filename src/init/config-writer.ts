@@ -1,7 +1,10 @@
+import {mkdir} from 'node:fs/promises'
+import {dirname} from 'node:path'
+
 import {stringify} from 'yaml'
 
 import {configSchema, type LlmsecConfig} from '../core/config.js'
-import {LlmsecError} from '../core/errors.js'
+import {fsError, LlmsecError} from '../core/errors.js'
 import {pathExists, writeFileAtomic} from '../core/fs.js'
 import {parseYaml} from '../core/yaml.js'
 import type {Discovered} from './discover.js'
@@ -50,11 +53,20 @@ export function renderConfig(config: LlmsecConfig, file: string): string {
 }
 
 /**
- * Writes llmsec.yaml atomically. An existing file is replaced only with `overwrite` (the command
- * sets it after --force or a confirmed prompt).
+ * Writes llmsec.yaml atomically, creating its directory (with `dirMode`, e.g. 0700 for a user's
+ * configuration directory as the XDG spec asks). An existing file is replaced only with
+ * `overwrite` (the command sets it after --force or a confirmed prompt).
  */
-export async function writeConfig(file: string, config: LlmsecConfig, overwrite: boolean): Promise<void> {
+export async function writeConfig(
+  file: string,
+  config: LlmsecConfig,
+  overwrite: boolean,
+  dirMode = 0o755,
+): Promise<void> {
   const text = renderConfig(config, file)
+  await mkdir(dirname(file), {recursive: true, mode: dirMode}).catch((error: unknown) => {
+    throw fsError(error, dirname(file), 'create')
+  })
   if (!overwrite && (await pathExists(file)))
     throw new LlmsecError(`${file} already exists; pass --force to overwrite it.`, 'FILE_EXISTS', 2)
   await writeFileAtomic(file, text, {exclusive: !overwrite})
