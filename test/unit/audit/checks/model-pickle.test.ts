@@ -1,4 +1,5 @@
 import {check} from '../../../../src/audit/checks/model-pickle.js'
+import type {ModelFormat, ModelsFact} from '../../../../src/audit/facts/index.js'
 import {checkTester, denied} from '../../../helpers/check-tester.js'
 import {PICKLE_BYTES, safetensorsBytes} from '../../../helpers/rootfs.js'
 
@@ -9,6 +10,14 @@ const files = {
   '/srv/models/b/weights.bin': 'GGUF\u0003\u0000\u0000\u0000',
   '/opt/elsewhere/model.pkl': PICKLE_BYTES,
 }
+
+/** A models fact: one file of each given path and format, and directories that could not be read. */
+const models = (found: [string, ModelFormat][], unreadable: string[]): ModelsFact => ({
+  dirs: [],
+  files: found.map(([path, format]) => ({path, format, size: 9, mode: 0o644, uid: 0})),
+  truncated: false,
+  unreadable: unreadable.map(denied),
+})
 
 checkTester.run(check, {
   valid: [{name: 'no more pickles than max', files, params: {max: 1}}],
@@ -30,33 +39,19 @@ checkTester.run(check, {
     {
       name: 'an unreadable model directory is an error, not "no model files"',
       status: 'error',
-      facts: {models: {dirs: [], files: [], truncated: false, unreadable: [denied('/srv/models')]}},
+      facts: {models: models([], ['/srv/models'])},
       reason: /^cannot read \/srv\/models/,
     },
     {
       name: 'a pickle found beside an unreadable directory stays a finding',
       status: 'fail',
-      facts: {
-        models: {
-          dirs: [],
-          files: [{path: '/srv/models/a.pt', format: 'pickle', size: 5, mode: 0o644, uid: 0}],
-          truncated: false,
-          unreadable: [denied('/home/alice/models')],
-        },
-      },
+      facts: {models: models([['/srv/models/a.pt', 'pickle']], ['/home/alice/models'])},
       evidence: ['/srv/models/a.pt: pickle', 'cannot read /home/alice/models: permission denied (EACCES)'],
     },
     {
       name: 'no pickle among what could be read is no pass',
       status: 'error',
-      facts: {
-        models: {
-          dirs: [],
-          files: [{path: '/m.gguf', format: 'gguf', size: 9, mode: 0o644, uid: 0}],
-          truncated: false,
-          unreadable: [denied('/root/models')],
-        },
-      },
+      facts: {models: models([['/m.gguf', 'gguf']], ['/root/models'])},
     },
   ],
   invalidParams: [{max: -1}],
