@@ -1,4 +1,11 @@
-import type {FactCache, InferenceRuntime, InferenceService, ModelDirectory, ModelsFact} from './facts/index.js'
+import type {
+  FactCache,
+  InferenceRuntime,
+  InferenceService,
+  ModelDirectory,
+  ModelsFact,
+  Unreadable,
+} from './facts/index.js'
 
 /** Parses an octal mode string ("0644", "644") into a number. */
 export function parseMode(text: string): number {
@@ -10,10 +17,25 @@ export function excessBits(mode: number, maxMode: number): number {
   return mode & 0o7777 & ~maxMode
 }
 
-/** Inference services, optionally only of some runtimes. */
-export async function servicesOf(facts: FactCache, runtimes?: InferenceRuntime[]): Promise<InferenceService[]> {
-  const services = await facts.get('inference')
-  return runtimes?.length ? services.filter((s) => runtimes.includes(s.runtime)) : services
+/**
+ * Inference services, optionally only of some runtimes, with the unit inputs that could not be read
+ * (any unreadable unit file or drop-in could define or change an inference service).
+ */
+export async function servicesOf(
+  facts: FactCache,
+  runtimes?: InferenceRuntime[],
+): Promise<{services: InferenceService[]; unreadable: Unreadable[]}> {
+  const all = await facts.get('inference')
+  const services = runtimes?.length ? all.filter((s) => runtimes.includes(s.runtime)) : all
+  return {services, unreadable: (await facts.get('systemd')).unreadable}
+}
+
+/**
+ * Splits services into those whose environment was read completely and the inputs that hide the
+ * others' (an unreadable EnvironmentFile= or /proc/<pid>/environ can set any variable).
+ */
+export function withEnvironment(services: InferenceService[]): {known: InferenceService[]; unreadable: Unreadable[]} {
+  return {known: services.filter((s) => !s.unreadable.length), unreadable: services.flatMap((s) => s.unreadable)}
 }
 
 /** Parses a duration like "6month", "1y", "90d", "3600" (seconds) into days. */
@@ -46,21 +68,7 @@ export function parseDurationDays(text: string): number | null {
   return matched ? days : null
 }
 
-/** The model directories that exist (the walk searched them). */
+/** The model directories that exist (the walk searched them), with their owner and mode. */
 export function existingModelDirs(models: ModelsFact): (ModelDirectory & {mode: string; uid: number})[] {
   return models.directories.filter((d): d is ModelDirectory & {mode: string; uid: number} => d.status === 'ok')
-}
-
-/**
- * Why the model walk may have missed files: directories it could not read and its entry limit.
- * A check that would pass reports these as an error instead: an unread directory is no clean one.
- */
-export function modelWalkGaps(models: ModelsFact): string[] {
-  const gaps = [
-    ...models.directories.filter((d) => d.status === 'error').map((d) => `${d.path}: ${d.reason}`),
-    ...models.unreadable.map((d) => `${d.path}: ${d.reason}`),
-  ]
-  if (gaps.length) gaps.push('some model directories could not be read: run as root')
-  if (models.truncated) gaps.push('the model walk stopped at its limit (100,000 entries or 12 levels)')
-  return gaps
 }

@@ -7,6 +7,29 @@ import {LlmsecError} from './errors.js'
 /** Largest text file read from an inspected system (configuration files are small). */
 export const MAX_TEXT_BYTES = 2 * 1024 * 1024
 
+/** A path of an inspected system that exists (or may exist) but could not be read. */
+export interface Unreadable {
+  path: string
+  /** The errno name (EACCES, EPERM, EIO, ELOOP…); EISDIR or EFTYPE when the path is not a regular file. */
+  code: string
+  /** What stopped the read, e.g. "permission denied (EACCES)". */
+  reason: string
+}
+
+const REASONS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EIO: 'I/O error',
+  ELOOP: 'too many symbolic links',
+  EISDIR: 'is a directory, not a file',
+  EFTYPE: 'not a regular file',
+}
+
+/** An unreadable record for `path` with errno `code`. */
+export function unreadable(path: string, code: string): Unreadable {
+  return {path, code, reason: `${REASONS[code] ?? 'cannot be read'} (${code})`}
+}
+
 /** Most symlinks followed for one path, as the kernel's ELOOP limit. */
 const MAX_LINK_HOPS = 40
 

@@ -2,9 +2,8 @@ import {constants, type Dirent, type Stats} from 'node:fs'
 import {open, readdir, stat} from 'node:fs/promises'
 import {join, posix, resolve} from 'node:path'
 
-import {describeError} from '../core/errors.js'
 import type {OnProgress} from '../core/progress.js'
-import {expandHome, resolveInRoot} from '../core/root-path.js'
+import {expandHome, resolveInRoot, unreadable, type Unreadable} from '../core/root-path.js'
 import {hasMagic} from '../crypto/index.js'
 import {DETECT_HEAD_BYTES, detectModelFormat, type ModelFormat as ScanFormat} from '../scan/index.js'
 import {RUNTIME_LIST} from './runtimes.catalog.js'
@@ -40,8 +39,11 @@ export interface ModelDirectory {
 export interface ModelSection {
   directories: ModelDirectory[]
   files: ModelFile[]
-  /** Directories inside the walk that could not be listed, with the reason (at most 1,000). */
-  unreadable: {path: string; reason: string}[]
+  /**
+   * Directories and files that could not be read (at most 1,000), a searched directory's own error
+   * included: models may hide there, so the listing is incomplete.
+   */
+  unreadable: Unreadable[]
   /** True when the walk stopped at its entry or depth limit: files may be missing. */
   truncated: boolean
 }
@@ -125,22 +127,43 @@ function modelFile(path: string, format: ModelFormat, info: Stats, walk: Walk): 
  * resolved inside the root (a symlink is followed there: Hugging Face snapshots link to blobs).
  */
 async function inspect(path: string, walk: Walk, resolved?: string): Promise<void> {
-  const hostPath = resolved ?? (await resolveInRoot(walk.root, path).catch(() => null))
-  const info = hostPath === null ? null : await stat(hostPath).catch(() => null)
-  if (!hostPath || !info?.isFile() || info.size === 0) return
+  let hostPath: string
+  let info: Stats
+  try {
+    hostPath = resolved ?? (await resolveInRoot(walk.root, path))
+    info = await stat(hostPath)
+  } catch (error) {
+    noteUnreadable(walk, path, error)
+    return
+  }
+  if (!info.isFile() || info.size === 0) return
   const key = `${info.dev}:${info.ino}`
   if (walk.seen.has(key)) return
   walk.seen.add(key)
-  const format = await readFormat(hostPath, info.size).catch(() => 'unknown' as const)
+  let format: ScanFormat | 'llmsec-encrypted'
+  try {
+    format = await readFormat(hostPath, info.size)
+  } catch (error) {
+    noteUnreadable(walk, path, error)
+    return
+  }
   if (format !== 'unknown') walk.section.files.push(modelFile(path, format, info, walk))
+}
+
+/** Records a path that could not be read; an absent one is no gap (null). */
+function noteUnreadable(walk: Walk, path: string, error: unknown): Unreadable | null {
+  const code = (error as NodeJS.ErrnoException).code ?? 'EUNKNOWN'
+  if (code === 'ENOENT' || code === 'ENOTDIR') return null
+  const entry = unreadable(path, code)
+  if (walk.section.unreadable.length < MAX_UNREADABLE) walk.section.unreadable.push(entry)
+  return entry
 }
 
 async function listDirectory(hostDir: string, path: string, walk: Walk): Promise<Dirent[]> {
   try {
     return (await readdir(hostDir, {withFileTypes: true})).sort((a, b) => (a.name < b.name ? -1 : 1))
   } catch (error) {
-    if (walk.section.unreadable.length < MAX_UNREADABLE)
-      walk.section.unreadable.push({path, reason: describeError(error)})
+    noteUnreadable(walk, path, error)
     return []
   }
 }
@@ -173,8 +196,8 @@ async function searchDirectory(path: string, walk: Walk): Promise<ModelDirectory
     else await inspect(path, walk, hostPath)
     return {path, status: 'ok', uid: info.uid, mode: octal(info.mode)}
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {path, status: 'missing'}
-    return {path, status: 'error', reason: describeError(error)}
+    const gap = noteUnreadable(walk, path, error)
+    return gap ? {path, status: 'error', reason: gap.reason} : {path, status: 'missing'}
   }
 }
 

@@ -1,13 +1,13 @@
 import {RUNTIME_IDS, type RuntimeId} from '../../hardware/index.js'
 import {servicesOf} from '../check-helpers.js'
-import {defineCheck, outcome} from '../check.js'
+import {defineCheck, guardUnreadable, outcome} from '../check.js'
 
 interface Params {
   forbidden: string[]
   runtimes?: RuntimeId[]
 }
 
-export const check = defineCheck<Params>({
+export const check = defineCheck<Params>()({
   id: 'inference-args',
   title: 'Inference services are not started with dangerous flags',
   description:
@@ -19,12 +19,20 @@ export const check = defineCheck<Params>({
     required: ['forbidden'],
     properties: {
       forbidden: {type: 'array', minItems: 1, items: {type: 'string', pattern: '^-'}},
-      runtimes: {type: 'array', items: {enum: RUNTIME_IDS}},
+      runtimes: {
+        type: 'array',
+        items: {
+          type: 'string',
+          enum: RUNTIME_IDS,
+        },
+        nullable: true,
+      },
     },
   },
   async run({facts, params}) {
-    const services = await servicesOf(facts, params.runtimes)
-    if (!services.length) return outcome.skip(`no ${params.runtimes?.join('/') ?? 'inference'} service found`)
+    const {services, unreadable} = await servicesOf(facts, params.runtimes)
+    if (!services.length)
+      return guardUnreadable(outcome.skip(`no ${params.runtimes?.join('/') ?? 'inference'} service found`), unreadable)
     const bad: string[] = []
     let location: string | undefined
     for (const s of services) {
@@ -34,7 +42,9 @@ export const check = defineCheck<Params>({
         location ??= s.location
       }
     }
-    if (bad.length) return outcome.fail(bad, location)
-    return outcome.pass([`${services.length} inference services, none started with ${params.forbidden.join(', ')}`])
+    const verdict = bad.length
+      ? outcome.fail(bad, location)
+      : outcome.pass([`${services.length} inference services, none started with ${params.forbidden.join(', ')}`])
+    return guardUnreadable(verdict, unreadable, true)
   },
 })

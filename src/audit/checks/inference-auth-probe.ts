@@ -27,7 +27,7 @@ function probe(port: number, path: string, signal?: AbortSignal): Promise<number
   })
 }
 
-export const check = defineCheck<Params>({
+export const check = defineCheck<Params>()({
   id: 'inference-auth-probe',
   title: 'Inference APIs demand authentication (probed with --probe)',
   description:
@@ -37,8 +37,8 @@ export const check = defineCheck<Params>({
     type: 'object',
     additionalProperties: false,
     properties: {
-      ports: {type: 'array', minItems: 1, items: {type: 'integer', minimum: 1, maximum: 65535}},
-      paths: {type: 'array', minItems: 1, items: {type: 'string', pattern: '^/'}},
+      ports: {type: 'array', minItems: 1, items: {type: 'integer', minimum: 1, maximum: 65535}, nullable: true},
+      paths: {type: 'array', minItems: 1, items: {type: 'string', pattern: '^/'}, nullable: true},
     },
   },
   async run({probe: allowed, facts, params, signal}) {

@@ -1,6 +1,6 @@
 import {RUNTIME_IDS, type RuntimeId} from '../../hardware/index.js'
-import {servicesOf} from '../check-helpers.js'
-import {defineCheck, outcome} from '../check.js'
+import {servicesOf, withEnvironment} from '../check-helpers.js'
+import {defineCheck, guardUnreadable, outcome} from '../check.js'
 
 interface Params {
   variable: string
@@ -11,7 +11,7 @@ interface Params {
   unset?: 'pass' | 'fail' | 'warn'
 }
 
-export const check = defineCheck<Params>({
+export const check = defineCheck<Params>()({
   id: 'inference-env',
   title: 'An environment variable of inference services is set safely',
   description:
@@ -23,21 +23,29 @@ export const check = defineCheck<Params>({
     required: ['variable'],
     properties: {
       variable: {type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$'},
-      forbidden: {type: 'array', items: {type: 'string'}},
-      required: {type: 'array', items: {type: 'string'}},
-      runtimes: {type: 'array', items: {enum: RUNTIME_IDS}},
-      unset: {enum: ['pass', 'fail', 'warn']},
+      forbidden: {type: 'array', items: {type: 'string'}, nullable: true},
+      required: {type: 'array', items: {type: 'string'}, nullable: true},
+      runtimes: {
+        type: 'array',
+        items: {
+          type: 'string',
+          enum: RUNTIME_IDS,
+        },
+        nullable: true,
+      },
+      unset: {type: 'string', enum: ['pass', 'fail', 'warn'], nullable: true},
     },
   },
   async run({facts, params}) {
-    const services = await servicesOf(facts, params.runtimes)
-    if (!services.length) return outcome.skip(`no ${params.runtimes?.join('/') ?? 'inference'} service found`)
+    const {services, unreadable} = await servicesOf(facts, params.runtimes)
+    if (!services.length)
+      return guardUnreadable(outcome.skip(`no ${params.runtimes?.join('/') ?? 'inference'} service found`), unreadable)
     const unset = params.unset ?? (params.required?.length ? 'fail' : 'pass')
     const results: {status: 'pass' | 'fail' | 'warn'; line: string; location: string}[] = []
-    for (const s of services) {
+    const {known, unreadable: hidden} = withEnvironment(services)
+    for (const s of known) {
       const value = s.environment[params.variable]
       const where = `${s.runtime} (${s.location})`
-      if (s.environmentReadable === false) continue
       if (value === undefined) {
         results.push({status: unset, line: `${where}: ${params.variable} is not set`, location: s.location})
         continue
@@ -50,10 +58,13 @@ export const check = defineCheck<Params>({
         location: s.location,
       })
     }
-    if (!results.length) return outcome.skip('the environment of the inference processes is not readable (run as root)')
     const worst = results.find((r) => r.status === 'fail') ?? results.find((r) => r.status === 'warn')
     const lines = results.map((r) => r.line)
-    if (!worst) return outcome.pass(lines)
-    return worst.status === 'fail' ? outcome.fail(lines, worst.location) : outcome.warn(lines, worst.location)
+    const verdict = !worst
+      ? outcome.pass(lines)
+      : worst.status === 'fail'
+        ? outcome.fail(lines, worst.location)
+        : outcome.warn(lines, worst.location)
+    return guardUnreadable(verdict, [...unreadable, ...hidden], true)
   },
 })

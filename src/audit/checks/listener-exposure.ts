@@ -7,7 +7,7 @@ interface Params {
   ports?: number[]
 }
 
-export const check = defineCheck<Params>({
+export const check = defineCheck<Params>()({
   id: 'listener-exposure',
   title: 'Inference ports listen on loopback only',
   description:
@@ -16,7 +16,9 @@ export const check = defineCheck<Params>({
   params: {
     type: 'object',
     additionalProperties: false,
-    properties: {ports: {type: 'array', minItems: 1, items: {type: 'integer', minimum: 1, maximum: 65535}}},
+    properties: {
+      ports: {type: 'array', minItems: 1, items: {type: 'integer', minimum: 1, maximum: 65535}, nullable: true},
+    },
   },
   async run({facts, params}) {
     const known = new Map(listInferencePorts().map((p) => [p.port, p.service]))

@@ -1,18 +1,21 @@
-import {defaultModelDirectories, findModelFiles, loginHomes, parsePasswd, readOsRelease} from '../../hardware/index.js'
+import {defaultModelDirectories, findModelFiles, loginHomes, parseOsRelease, parsePasswd} from '../../hardware/index.js'
 import type {FactProvider} from './cache.js'
 import type {GroupEntry, PackageEntry} from './fact-map.js'
-import {readTextIn} from './rootfs.js'
+import {RootReader} from './rootfs.js'
 
 /** /etc/os-release (falling back to /usr/lib/os-release). */
 export const osProvider: FactProvider<'os'> = {
   id: 'os',
   async gather(env) {
-    const fields = await readOsRelease(env.root)
+    const reader = new RootReader(env.root)
+    const text = (await reader.text('/etc/os-release')) ?? (await reader.text('/usr/lib/os-release'))
+    const fields = parseOsRelease(text ?? '')
     return {
       id: fields.get('ID') ?? null,
       idLike: (fields.get('ID_LIKE') ?? '').split(/\s+/).filter(Boolean),
       versionId: fields.get('VERSION_ID') ?? null,
       prettyName: fields.get('PRETTY_NAME') ?? null,
+      unreadable: reader.unreadable,
     }
   },
 }
@@ -31,9 +34,10 @@ export function parseGroup(text: string): GroupEntry[] {
 export const usersProvider: FactProvider<'users'> = {
   id: 'users',
   async gather(env) {
-    const users = parsePasswd((await readTextIn(env.root, '/etc/passwd')) ?? '')
-    const groups = parseGroup((await readTextIn(env.root, '/etc/group')) ?? '')
-    return {users, groups, homes: loginHomes(users)}
+    const reader = new RootReader(env.root)
+    const users = parsePasswd((await reader.text('/etc/passwd')) ?? '')
+    const groups = parseGroup((await reader.text('/etc/group')) ?? '')
+    return {users, groups, homes: loginHomes(users), unreadable: reader.unreadable}
   },
 }
 
@@ -52,25 +56,29 @@ export function parseDpkgStatus(text: string): Map<string, PackageEntry> {
 export const packagesProvider: FactProvider<'packages'> = {
   id: 'packages',
   async gather(env) {
-    const text = await readTextIn(env.root, '/var/lib/dpkg/status', 64 * 1024 * 1024)
-    if (text === null) return {source: null, packages: new Map()}
-    return {source: 'dpkg', packages: parseDpkgStatus(text)}
+    const reader = new RootReader(env.root)
+    const text = await reader.text('/var/lib/dpkg/status', 64 * 1024 * 1024)
+    const {unreadable} = reader
+    if (text === null) return {source: null, packages: new Map(), unreadable}
+    return {source: 'dpkg', packages: parseDpkgStatus(text), unreadable}
   },
 }
 
 /**
- * Model files found by content under the default model directories and the configured ones
- * (the hardware engine's finder, the same one `llmsec inventory` uses), inside the root.
+ * Model files found by content under the default model directories and the configured ones:
+ * the hardware engine's finder, the one `llmsec inventory` and `llmsec init` use, inside the root.
+ * What it could not read (and an unread /etc/passwd, which hides home directories) makes it incomplete.
  */
 export const modelsProvider: FactProvider<'models'> = {
   id: 'models',
   async gather(env, facts) {
-    const {users, homes} = await facts.get('users')
-    return findModelFiles({
+    const {users, homes, unreadable} = await facts.get('users')
+    const section = await findModelFiles({
       root: env.root,
       directories: [...defaultModelDirectories(), ...env.modelPaths],
       homes,
       users: new Map(users.map((u) => [u.uid, u.name])),
     })
+    return {...section, unreadable: [...unreadable, ...section.unreadable]}
   },
 }

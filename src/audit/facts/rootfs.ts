@@ -1,53 +1,155 @@
-import type {Stats} from 'node:fs'
-import {lstat, readdir, stat} from 'node:fs/promises'
+import {constants, type Stats} from 'node:fs'
+import {lstat, open, readdir, stat} from 'node:fs/promises'
 import {join, posix} from 'node:path'
 
-import {readTextInRoot as readTextIn, resolveInRoot} from '../../core/root-path.js'
+import {MAX_TEXT_BYTES, resolveInRoot, unreadable, type Unreadable} from '../../core/root-path.js'
 
-/** Paths of the audited system are resolved, and text files read, inside the root (src/core/root-path.ts). */
-export {readTextInRoot as readTextIn, resolveInRoot} from '../../core/root-path.js'
+/** Paths of the audited system resolve inside the root; unreadable inputs are recorded (src/core/root-path.ts). */
+export {MAX_TEXT_BYTES, resolveInRoot, unreadable, type Unreadable} from '../../core/root-path.js'
 
-/** stat() of a path of the audited system (following links inside the root); null when absent. */
-export async function statIn(root: string, path: string): Promise<Stats | null> {
+const READ_CHUNK_BYTES = 64 * 1024
+
+/**
+ * One read of a path of the audited system. `absent` is only ENOENT/ENOTDIR: a permission or I/O
+ * error is `unreadable`, because "cannot read" must never be reported as "does not exist".
+ */
+export type FileRead<T> =
+  {state: 'absent'; path: string} | ({state: 'unreadable'} & Unreadable) | {state: 'present'; path: string; value: T}
+
+/** The unreadable record of a read (without its state tag). */
+export function whyUnreadable({path, code, reason}: Unreadable): Unreadable {
+  return {path, code, reason}
+}
+
+/** Classifies a failed read: ENOENT/ENOTDIR is absent, anything else (with its errno) unreadable. */
+export function classifyReadError(path: string, error: unknown): FileRead<never> {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code ?? 'EUNKNOWN'
+  if (code === 'ENOENT' || code === 'ENOTDIR') return {state: 'absent', path}
+  return {state: 'unreadable', ...unreadable(path, code)}
+}
+
+async function attempt<T>(path: string, work: () => Promise<T>): Promise<FileRead<T>> {
   try {
-    return await stat(await resolveInRoot(root, path))
-  } catch {
-    return null
+    return {state: 'present', path, value: await work()}
+  } catch (error) {
+    return classifyReadError(path, error)
   }
 }
 
-/** lstat() of a path of the audited system; null when absent. */
-export async function lstatIn(root: string, path: string): Promise<Stats | null> {
-  try {
-    return await lstat(join(root, path))
-  } catch {
-    return null
+/** The value of a present read, else null (absent and unreadable alike: use only after recording why). */
+export function valueOf<T>(read: FileRead<T>): T | null {
+  return read.state === 'present' ? read.value : null
+}
+
+/** /dev/null (major 1, minor 3): systemd masks a file by linking it there, and reads it as empty. */
+const isDevNull = (info: Stats) => info.isCharacterDevice() && info.rdev === 0x103
+
+/** Thrown for a path that exists but is no regular file; `code` classifies it as unreadable. */
+class NotAFile extends Error {
+  constructor(readonly code: 'EISDIR' | 'EFTYPE') {
+    super(code)
   }
 }
 
-/** Entry names of a directory of the audited system, sorted; [] when absent. */
-export async function listDirIn(root: string, path: string): Promise<string[]> {
-  try {
-    return (await readdir(await resolveInRoot(root, path))).sort()
-  } catch {
-    return []
-  }
+/**
+ * Reads a text file of the audited system (at most `max` bytes). The file is opened without
+ * blocking, so a FIFO planted in an image cannot hang the audit; /proc files (size 0) are read
+ * to their end.
+ */
+export async function readTextIn(root: string, path: string, max = MAX_TEXT_BYTES): Promise<FileRead<string>> {
+  return attempt(path, async () => {
+    const handle = await open(await resolveInRoot(root, path), constants.O_RDONLY | constants.O_NONBLOCK)
+    try {
+      const info = await handle.stat()
+      if (isDevNull(info)) return ''
+      if (!info.isFile()) throw new NotAFile(info.isDirectory() ? 'EISDIR' : 'EFTYPE')
+      const chunks: Buffer[] = []
+      for (let total = 0; total < max;) {
+        const buffer = Buffer.alloc(Math.min(max - total, Math.max(info.size, READ_CHUNK_BYTES)))
+        const {bytesRead} = await handle.read(buffer, 0, buffer.length, null)
+        if (bytesRead === 0) break
+        chunks.push(buffer.subarray(0, bytesRead))
+        total += bytesRead
+      }
+      return Buffer.concat(chunks).toString('utf8')
+    } finally {
+      await handle.close()
+    }
+  })
 }
 
-/** Reads every `*.conf`-like file of a directory in name order (drop-in directories). */
-export async function readDropIns(
-  root: string,
-  dir: string,
-  suffix = '.conf',
-): Promise<{path: string; text: string}[]> {
-  const out: {path: string; text: string}[] = []
-  for (const name of await listDirIn(root, dir)) {
-    if (!name.endsWith(suffix)) continue
-    const path = posix.join(dir, name)
-    const text = await readTextIn(root, path)
-    if (text !== null) out.push({path, text})
+/** stat() of a path of the audited system, following links inside the root. */
+export async function statIn(root: string, path: string): Promise<FileRead<Stats>> {
+  return attempt(path, async () => stat(await resolveInRoot(root, path)))
+}
+
+/**
+ * lstat() of a path of the audited system (the link itself, not its target). The parent is
+ * resolved inside the root, so a linked parent directory never leads out of it.
+ */
+export async function lstatIn(root: string, path: string): Promise<FileRead<Stats>> {
+  return attempt(path, async () => lstat(join(await resolveInRoot(root, posix.dirname(path)), posix.basename(path))))
+}
+
+/** Entry names of a directory of the audited system, sorted. */
+export async function listDirIn(root: string, path: string): Promise<FileRead<string[]>> {
+  return attempt(path, async () => (await readdir(await resolveInRoot(root, path))).sort())
+}
+
+/** A configuration file and its text. */
+export interface TextFile {
+  path: string
+  text: string
+}
+
+/**
+ * Reads paths of the audited system for one fact and remembers the ones that could not be read,
+ * so the fact can say it is incomplete. Its methods return null / [] for absent and unreadable
+ * paths alike; callers that must tell them apart use readTextIn & co directly.
+ */
+export class RootReader {
+  readonly unreadable: Unreadable[] = []
+
+  constructor(readonly root: string) {}
+
+  /** Records a read's unreadable outcome and returns its value (null unless present). */
+  keep<T>(read: FileRead<T>): T | null {
+    if (read.state === 'unreadable') this.note(whyUnreadable(read))
+    return valueOf(read)
   }
-  return out
+
+  /** Records inputs another fact could not read (facts built on other facts inherit their gaps). */
+  note(...entries: Unreadable[]): void {
+    for (const entry of entries) if (!this.unreadable.some((u) => u.path === entry.path)) this.unreadable.push(entry)
+  }
+
+  async text(path: string, max?: number): Promise<string | null> {
+    return this.keep(await readTextIn(this.root, path, max))
+  }
+
+  async stat(path: string): Promise<Stats | null> {
+    return this.keep(await statIn(this.root, path))
+  }
+
+  async lstat(path: string): Promise<Stats | null> {
+    return this.keep(await lstatIn(this.root, path))
+  }
+
+  async list(path: string): Promise<string[]> {
+    return this.keep(await listDirIn(this.root, path)) ?? []
+  }
+
+  /** Reads every `*.conf`-like file of a directory in name order (drop-in directories). */
+  async dropIns(dir: string, suffix = '.conf'): Promise<TextFile[]> {
+    const out: TextFile[] = []
+    for (const name of await this.list(dir)) {
+      if (!name.endsWith(suffix)) continue
+      const path = posix.join(dir, name)
+      const text = await this.text(path)
+      if (text !== null) out.push({path, text})
+    }
+    return out
+  }
 }
 
 /** Formats a file mode as four octal digits (0644). */

@@ -1,9 +1,9 @@
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 
+import {check} from '../../../../src/audit/checks/inference-bind.js'
 import type {InferenceService} from '../../../../src/audit/facts/index.js'
 import {boundPorts} from '../../../../src/hardware/index.js'
-import {runCheck} from '../../../helpers/check-context.js'
-import {buildRoot, removeRoot} from '../../../helpers/rootfs.js'
+import {checkTester} from '../../../helpers/check-tester.js'
 
 const service = (over: Partial<InferenceService>): InferenceService => ({
   runtime: 'ollama',
@@ -11,31 +11,20 @@ const service = (over: Partial<InferenceService>): InferenceService => ({
   location: '/u',
   user: 'x',
   environment: {},
+  unreadable: [],
   args: [],
   ...over,
 })
+const files = {
+  '/etc/systemd/system/ollama.service':
+    '[Service]\nExecStart=/usr/bin/ollama serve\nEnvironment=OLLAMA_HOST=0.0.0.0:11434\n',
+  '/etc/systemd/system/ollama.service.d/override.conf': '[Service]\nEnvironment=OLLAMA_ORIGINS=*\n',
+}
 
-describe('inference-bind', () => {
-  let root: string
-  beforeAll(async () => {
-    root = await buildRoot({
-      '/etc/systemd/system/ollama.service':
-        '[Service]\nExecStart=/usr/bin/ollama serve\nEnvironment=OLLAMA_HOST=0.0.0.0:11434\n',
-      '/etc/systemd/system/ollama.service.d/override.conf': '[Service]\nEnvironment=OLLAMA_ORIGINS=*\n',
-    })
-  })
-  afterAll(() => removeRoot(root))
-
-  it('fails for OLLAMA_HOST=0.0.0.0 in a unit file', async () => {
-    const out = await runCheck('inference-bind', {}, {root})
-    expect(out.status).toBe('fail')
-    expect(out.evidence[0]).toBe(
-      'ollama (/etc/systemd/system/ollama.service) binds 0.0.0.0 (OLLAMA_HOST=0.0.0.0:11434)',
-    )
-  })
+describe('boundPorts', () => {
+  const bind = (over: Partial<InferenceService>) => boundPorts(over.runtime ?? 'ollama', service(over))
 
   it('knows runtime defaults, bind flags and bind variables from the catalog', () => {
-    const bind = (over: Partial<InferenceService>) => boundPorts(over.runtime ?? 'ollama', service(over))
     expect(bind({})).toMatchObject([{port: 11434, address: '127.0.0.1', from: 'ollama default'}])
     expect(bind({runtime: 'vllm'})[0].address).toBe('0.0.0.0')
     expect(bind({runtime: 'vllm', args: ['vllm', 'serve', '--host=127.0.0.1']})[0].address).toBe('127.0.0.1')
@@ -46,16 +35,13 @@ describe('inference-bind', () => {
   })
 
   it('judges every port of a multi-port runtime on its own flag', () => {
-    const triton = boundPorts(
-      'triton',
-      service({runtime: 'triton', args: ['tritonserver', '--http-address=127.0.0.1']}),
-    )
+    const triton = bind({runtime: 'triton', args: ['tritonserver', '--http-address=127.0.0.1']})
     expect(triton.map((p) => [p.port, p.address])).toEqual([
       [8000, '127.0.0.1'],
       [8001, '0.0.0.0'],
       [8002, '0.0.0.0'],
     ])
-    const ray = boundPorts('ray', service({runtime: 'ray', args: ['ray', 'start', '--head']}))
+    const ray = bind({runtime: 'ray', args: ['ray', 'start', '--head']})
     expect(ray.filter((p) => p.codeExecution).map((p) => [p.port, p.address])).toEqual([
       [6379, '0.0.0.0'],
       [8265, '127.0.0.1'],
@@ -63,26 +49,78 @@ describe('inference-bind', () => {
     ])
   })
 
-  it('fails a Triton that binds its gRPC port beyond loopback although HTTP is loopback', async () => {
-    const inference = [service({runtime: 'triton', args: ['tritonserver', '--http-address', '127.0.0.1']})]
-    const out = await runCheck('inference-bind', {}, {root, facts: {inference}})
-    expect(out.status).toBe('fail')
-    expect(out.evidence).toContain('triton (/u) binds 0.0.0.0 for port 8001 (gRPC API) (triton default)')
+  it('leaves an address unknown when the variable that sets it cannot be read, unless a flag decides', () => {
+    expect(bind({environmentReadable: false} as Partial<InferenceService>)[0].address).toBeNull()
+    const flagged = bind({runtime: 'vllm', args: ['vllm', 'serve', '--host', '0.0.0.0']})
+    expect(flagged[0].address).toBe('0.0.0.0')
   })
+})
 
-  it('reports an error, never a pass, when the environment that sets the bind cannot be read', async () => {
-    const inference = [service({source: 'process', environmentReadable: false})]
-    const out = await runCheck('inference-bind', {}, {root, facts: {inference}})
-    expect(out.status).toBe('error')
-    expect(out.evidence[0]).toMatch(/OLLAMA_HOST not readable/)
-    const flagged = [
-      service({runtime: 'vllm', environmentReadable: false, args: ['vllm', 'serve', '--host', '0.0.0.0']}),
-    ]
-    expect((await runCheck('inference-bind', {}, {root, facts: {inference: flagged}})).status).toBe('fail')
-  })
-
-  it('passes when every service binds loopback', async () => {
-    const inference = [service({args: ['llama-server', '--host', '127.0.0.1'], runtime: 'llama.cpp'})]
-    expect((await runCheck('inference-bind', {}, {root, facts: {inference}})).status).toBe('pass')
-  })
+checkTester.run(check, {
+  valid: [
+    {
+      name: 'every service binds loopback',
+      files,
+      facts: {inference: [service({args: ['llama-server', '--host', '127.0.0.1'], runtime: 'llama.cpp'})]},
+    },
+  ],
+  invalid: [
+    {
+      name: 'OLLAMA_HOST=0.0.0.0 in a unit file',
+      status: 'fail',
+      files,
+      evidence: ['ollama (/etc/systemd/system/ollama.service) binds 0.0.0.0 (OLLAMA_HOST=0.0.0.0:11434)'],
+    },
+    {
+      name: 'a Triton whose gRPC port binds beyond loopback although HTTP is loopback',
+      status: 'fail',
+      files,
+      facts: {inference: [service({runtime: 'triton', args: ['tritonserver', '--http-address', '127.0.0.1']})]},
+      includes: ['triton (/u) binds 0.0.0.0 for port 8001 (gRPC API) (triton default)'],
+    },
+    {
+      // A flag decides the bind even when the environment could not be read.
+      name: 'a process with an unread environment started with --host 0.0.0.0',
+      status: 'fail',
+      files,
+      facts: {
+        inference: [
+          service({
+            runtime: 'vllm',
+            args: ['vllm', 'serve', '--host', '0.0.0.0'],
+            unreadable: [{path: '/proc/43/environ', code: 'EACCES', reason: 'permission denied (EACCES)'}],
+          }),
+        ],
+      },
+      evidence: ['vllm (/u) binds 0.0.0.0 (--host 0.0.0.0)'],
+    },
+    {
+      // The environment decides Ollama's address: unread, the runtime default must not pass.
+      name: 'a process whose environment could not be read',
+      status: 'error',
+      files,
+      facts: {
+        inference: [
+          service({
+            source: 'process',
+            location: '/proc/42',
+            unreadable: [{path: '/proc/42/environ', code: 'EACCES', reason: 'permission denied (EACCES)'}],
+          }),
+        ],
+      },
+      reason: /^cannot read \/proc\/42\/environ: permission denied \(EACCES\)/,
+    },
+    {
+      name: 'an unreadable service beside one bound to 0.0.0.0: the finding stands',
+      status: 'fail',
+      files,
+      facts: {
+        inference: [
+          service({environment: {OLLAMA_HOST: '0.0.0.0'}}),
+          service({location: '/proc/42', unreadable: [{path: '/proc/42/environ', code: 'EACCES', reason: 'x'}]}),
+        ],
+      },
+      evidence: ['ollama (/u) binds 0.0.0.0 (OLLAMA_HOST=0.0.0.0)', 'cannot read /proc/42/environ: x'],
+    },
+  ],
 })
