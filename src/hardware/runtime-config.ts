@@ -26,7 +26,7 @@ export interface BoundPort {
 export interface ServiceStart {
   args: string[]
   environment: Record<string, string>
-  /** False when the process environment could not be read (another user's process). */
+  /** False when the environment could not be read completely (another user's process, an unread EnvironmentFile=). */
   environmentReadable?: boolean
 }
 
@@ -69,10 +69,11 @@ function boundPort(runtime: RuntimeDefinition, index: number, start: ServiceStar
   const flag = flagValue(start.args, port.bindFlags ?? runtime.bind.flags)
   if (flag) return {...base, address: parseAddressSetting(flag.value).host, from: `${flag.flag} ${flag.value}`}
   const envNames = port.bindFlags ? [] : runtime.bind.env
-  const env = envValue(start.environment, envNames)
-  if (env) return {...base, address: parseAddressSetting(env.value).host, from: `${env.name}=${env.value}`}
+  // A partly read environment decides nothing: an unread EnvironmentFile= may set the variable last.
   if (envNames.length > 0 && start.environmentReadable === false)
     return {...base, address: null, from: `${envNames.join(' or ')} not readable (run as root)`}
+  const env = envValue(start.environment, envNames)
+  if (env) return {...base, address: parseAddressSetting(env.value).host, from: `${env.name}=${env.value}`}
   return {...base, address: port.defaultBind, from: `${runtime.id} default`}
 }
 

@@ -79,6 +79,21 @@ checkTester.run(check, {
       includes: ['triton (/u) binds 0.0.0.0 for port 8001 (gRPC API) (triton default)'],
     },
     {
+      // Environment= says loopback, but the unread EnvironmentFile= is applied after it and may not.
+      name: 'a loopback OLLAMA_HOST beside an unread EnvironmentFile',
+      status: 'error',
+      files,
+      facts: {
+        inference: [
+          service({
+            environment: {OLLAMA_HOST: '127.0.0.1:11434'},
+            unreadable: [{path: '/etc/ollama/env', code: 'EACCES', reason: 'permission denied (EACCES)'}],
+          }),
+        ],
+      },
+      reason: /^cannot read \/etc\/ollama\/env/,
+    },
+    {
       // A flag decides the bind even when the environment could not be read.
       name: 'a process with an unread environment started with --host 0.0.0.0',
       status: 'fail',
