@@ -5,9 +5,8 @@ import {Flags} from '@oclif/core'
 import {LlmsecCommand} from '../src/cli/base-command.js'
 import {ggufRuntimeFlags} from '../src/cli/gguf-flags.js'
 import {renderBench} from '../src/cli/render/bench.js'
-import {ExitCode} from '../src/core/errors.js'
 import {writeFileAtomic} from '../src/core/fs.js'
-import {runBench, type BenchResult} from '../src/inference/index.js'
+import {exitCodeFor, runBench, type BenchResult} from '../src/inference/index.js'
 
 export default class Bench extends LlmsecCommand<typeof Bench> {
   static override description =
@@ -73,7 +72,7 @@ export default class Bench extends LlmsecCommand<typeof Bench> {
     })
     if (f.output) await writeFileAtomic(resolve(f.output), `${JSON.stringify(result, null, 2)}\n`)
     this.render(renderBench(result, this.style))
-    if (result.levels.some((l) => l.failed > 0)) this.setExitCode(ExitCode.Findings)
+    this.setExitCode(exitCodeFor(result))
     return result
   }
 }

@@ -1,10 +1,10 @@
 import {Args, Flags} from '@oclif/core'
 
 import {keyNeedsPassphrase, signModel, type SignResult} from '../src/artifacts/index.js'
-import {renderSign} from '../src/cli/render/signing.js'
 import {LlmsecCommand} from '../src/cli/base-command.js'
 import {obtainPassphrase} from '../src/cli/passphrase.js'
-import {LlmsecError} from '../src/core/errors.js'
+import {renderSign} from '../src/cli/render/signing.js'
+import {usageError} from '../src/core/errors.js'
 
 export default class Sign extends LlmsecCommand<typeof Sign> {
   static override description =
@@ -31,7 +31,7 @@ export default class Sign extends LlmsecCommand<typeof Sign> {
     const {args, flags} = this
     const {config} = await this.config_()
     const key = flags.key ?? config.signing?.privateKey
-    if (!key) throw new LlmsecError('Give the private key with --key (or signing.privateKey in llmsec.yaml).', 'USAGE')
+    if (!key) throw usageError('Give the private key with --key (or signing.privateKey in llmsec.yaml).')
     const passphrase = (await keyNeedsPassphrase(key))
       ? await obtainPassphrase({purpose: `the private key ${key}`})
       : undefined

@@ -3,8 +3,7 @@ import {Flags} from '@oclif/core'
 import {LlmsecCommand} from '../src/cli/base-command.js'
 import {ggufRuntimeFlags} from '../src/cli/gguf-flags.js'
 import {renderSmoke} from '../src/cli/render/smoke.js'
-import {ExitCode} from '../src/core/errors.js'
-import {runSmoke, smokeFailed, type SmokeRun} from '../src/inference/index.js'
+import {exitCodeFor, runSmoke, type SmokeRun} from '../src/inference/index.js'
 
 export default class Smoke extends LlmsecCommand<typeof Smoke> {
   static override description =
@@ -50,7 +49,7 @@ export default class Smoke extends LlmsecCommand<typeof Smoke> {
       threads: flags.threads,
     })
     this.render(renderSmoke(result, this.style))
-    if (smokeFailed(result)) this.setExitCode(ExitCode.Findings)
+    this.setExitCode(exitCodeFor(result))
     return result
   }
 }

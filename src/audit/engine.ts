@@ -2,7 +2,7 @@ import {stat} from 'node:fs/promises'
 import {hostname} from 'node:os'
 import {resolve} from 'node:path'
 
-import {describeError, LlmsecError} from '../core/errors.js'
+import {coreError, describeError, usageError} from '../core/errors.js'
 import {noProgress, type OnProgress} from '../core/progress.js'
 import type {CheckContext, CheckOutcome, Condition} from './check.js'
 import {findCheck} from './checks/index.js'
@@ -39,7 +39,7 @@ async function withTimeout<T>(work: (signal: AbortSignal) => Promise<T>, ms: num
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       controller.abort()
-      reject(new LlmsecError(`timed out after ${ms} ms`, 'TIMEOUT', 3))
+      reject(coreError('TIMEOUT', `timed out after ${ms} ms`))
     }, ms)
   })
   try {
@@ -123,10 +123,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const startedAt = new Date(started).toISOString()
   const root = options.root ? resolve(options.root) : '/'
   if (root !== '/' && !(await stat(root).catch(() => null))?.isDirectory()) {
-    throw new LlmsecError(
-      `--root ${options.root} is not a directory; pass the mounted root filesystem.`,
-      'INPUT_NOT_FOUND',
-    )
+    throw coreError('INPUT_NOT_FOUND', `--root ${options.root} is not a directory; pass the mounted root filesystem.`)
   }
   const facts = options.facts ?? createFactCache({root, probe: options.probe, modelPaths: options.modelPaths})
   const onProgress = options.onProgress ?? noProgress
@@ -135,10 +132,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     rules: options.rules?.length ? rs.rules.filter((r) => options.rules!.includes(r.id)) : rs.rules,
   }))
   if (options.rules?.length && selected.every((s) => s.rules.length === 0)) {
-    throw new LlmsecError(
-      `no rule ${options.rules.join(', ')} in ruleset ${options.rulesets.map((r) => r.id).join(', ')}.`,
-      'USAGE',
-    )
+    throw usageError(`no rule ${options.rules.join(', ')} in ruleset ${options.rulesets.map((r) => r.id).join(', ')}.`)
   }
   const limit = createLimiter(options.concurrency ?? 16)
   const runs = new Map<string, Promise<{out: CheckOutcome; ms: number}>>()

@@ -1,11 +1,13 @@
 /** `llmsec audit`: rulesets, checks, the fact cache and the scoring engine. */
 export {runAudit, type AuditOptions} from './engine.js'
+export {AUDIT_ERRORS, auditError, type AuditErrorCode} from './errors.js'
 export {loadRuleset, listBuiltInRulesets, builtInRulesetDir, isRulesetPath} from './ruleset-loader.js'
 export {CHECKS, findCheck} from './checks/index.js'
 export {rulesetSchema} from './ruleset.schema.js'
 export {KNOWN_CONTROLS, FRAMEWORK_TITLES} from './controls.js'
 export {scoreResults, controlFamily, SEVERITY_WEIGHTS} from './score.js'
 export {exitCodeFor, type ExitPolicy} from './policy.js'
+export {runAuditReport, type AuditReportOptions} from './audit-report.js'
 export {createFactCache} from './facts/index.js'
 export type * from './types.js'
 export type * from './ruleset.types.js'

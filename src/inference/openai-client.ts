@@ -1,4 +1,4 @@
-import {LlmsecError} from '../core/errors.js'
+import {usageError} from '../core/errors.js'
 import {httpRequest, streamSse, type HttpResponse} from './http-client.js'
 import type {EndpointTarget} from './inference.types.js'
 
@@ -53,10 +53,10 @@ export function normaliseBaseUrl(url: string): string {
   try {
     parsed = new URL(url)
   } catch {
-    throw new LlmsecError(`${url} is not a URL; expected e.g. http://127.0.0.1:8000.`, 'USAGE', 2)
+    throw usageError(`${url} is not a URL; expected e.g. http://127.0.0.1:8000.`)
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new LlmsecError(`${url} must start with http:// or https://.`, 'USAGE', 2)
+    throw usageError(`${url} must start with http:// or https://.`)
   }
   return parsed.href.replace(/\/+$/, '').replace(/\/v1$/, '')
 }

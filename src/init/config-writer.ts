@@ -1,8 +1,7 @@
 import {stringify} from 'yaml'
 
 import {configSchema, type LlmsecConfig} from '../core/config.js'
-import {LlmsecError} from '../core/errors.js'
-import {pathExists, writeFileAtomic} from '../core/fs.js'
+import {refuseExisting, writeFileAtomic} from '../core/fs.js'
 import {parseYaml} from '../core/yaml.js'
 import type {Discovered} from './discover.js'
 
@@ -55,7 +54,6 @@ export function renderConfig(config: LlmsecConfig, file: string): string {
  */
 export async function writeConfig(file: string, config: LlmsecConfig, overwrite: boolean): Promise<void> {
   const text = renderConfig(config, file)
-  if (!overwrite && (await pathExists(file)))
-    throw new LlmsecError(`${file} already exists; pass --force to overwrite it.`, 'FILE_EXISTS', 2)
+  await refuseExisting([file], overwrite)
   await writeFileAtomic(file, text, {exclusive: !overwrite})
 }
