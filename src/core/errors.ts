@@ -118,7 +118,12 @@ export type FsAction = 'read' | 'list' | 'write' | 'create-directory'
 /** The nearest existing ancestor of `path` (or `path` itself) that is not a directory. */
 function blockingFile(path: string): string | null {
   for (let at = path; ; at = dirname(at)) {
-    const info = statSync(at, {throwIfNoEntry: false})
+    let info
+    try {
+      info = statSync(at)
+    } catch {
+      // ENOENT or ENOTDIR: the culprit is further up.
+    }
     if (info) return info.isDirectory() ? null : at
     if (dirname(at) === at) return null
   }

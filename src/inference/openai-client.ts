@@ -79,6 +79,19 @@ function bodyOf(target: EndpointTarget, request: ChatRequest, stream: boolean): 
   })
 }
 
+/**
+ * One HEAD-like GET of /v1/models: throws ENDPOINT_UNREACHABLE (or TIMEOUT) when nothing answers,
+ * so a dead endpoint is an input error (exit 2) and not a run of failed requests.
+ */
+export async function assertReachable(target: EndpointTarget): Promise<void> {
+  await httpRequest(`${target.baseUrl}/v1/models`, {
+    headers: authHeaders(target),
+    timeoutMs: target.timeoutMs,
+    insecure: target.insecure,
+    headersOnly: true,
+  })
+}
+
 /** Parses JSON without throwing; non-JSON gives undefined. */
 export function tryParseJson(text: string): unknown {
   try {
