@@ -130,7 +130,7 @@ export async function emitReports(
       stdout = text
       continue
     }
-    await ensureDirectory(dirname(target))
+    await ensureDirectory(dirname(target), undefined, target)
     await writeFileAtomic(target, text)
     files.push(target)
   }

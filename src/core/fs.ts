@@ -50,12 +50,15 @@ export async function refuseExisting(paths: string[], force = false): Promise<vo
   for (const path of paths) if (await pathExists(path)) throw outputExistsError(path)
 }
 
-/** Creates a directory for outputs (and its parents); a failure is one OUTPUT_UNWRITABLE line naming it. */
-export async function ensureDirectory(dir: string, mode?: number): Promise<void> {
+/**
+ * Creates a directory for outputs (and its parents). A failure is one OUTPUT_UNWRITABLE line
+ * naming `forPath`: the output that needed the directory (default: the directory itself).
+ */
+export async function ensureDirectory(dir: string, mode?: number, forPath = dir): Promise<void> {
   try {
     await mkdir(dir, {recursive: true, mode})
   } catch (error) {
-    throw fsError(error, dir, 'create-directory')
+    throw fsError(error, forPath, 'create-directory')
   }
 }
 

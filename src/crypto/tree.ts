@@ -41,7 +41,7 @@ async function destinationFor(file: string, root: string, output: string | undef
   if (!output) return join(dirname(file), name)
   if (root === file) return (await isDirectory(output).catch(() => false)) ? join(output, name) : output
   const target = join(output, relative(root, dirname(file)))
-  await ensureDirectory(target)
+  await ensureDirectory(target, undefined, join(target, name))
   return join(target, name)
 }
 
