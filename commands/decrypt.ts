@@ -1,10 +1,10 @@
 import {Args, Flags} from '@oclif/core'
 
 import {LlmsecCommand} from '../src/cli/base-command.js'
-import {obtainPassphrase} from '../src/cli/passphrase.js'
 import {renderBatch} from '../src/cli/render/crypto.js'
+import {obtainPassphrase} from '../src/cli/passphrase.js'
 import {usageError} from '../src/core/errors.js'
-import {type BatchResult, exitCodeFor, decryptPath, decryptToStream, loadIdentities} from '../src/crypto/index.js'
+import {type BatchResult, decryptPath, decryptToStream, exitCodeFor, loadIdentities} from '../src/crypto/index.js'
 
 export default class Decrypt extends LlmsecCommand<typeof Decrypt> {
   static override description =

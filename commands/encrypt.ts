@@ -1,10 +1,10 @@
 import {Args, Flags} from '@oclif/core'
 
 import {LlmsecCommand} from '../src/cli/base-command.js'
-import {obtainPassphrase} from '../src/cli/passphrase.js'
 import {renderBatch} from '../src/cli/render/crypto.js'
+import {obtainPassphrase} from '../src/cli/passphrase.js'
 import {usageError} from '../src/core/errors.js'
-import {type BatchResult, exitCodeFor, encryptPath, loadRecipients} from '../src/crypto/index.js'
+import {type BatchResult, encryptPath, exitCodeFor, loadRecipients} from '../src/crypto/index.js'
 
 export default class Encrypt extends LlmsecCommand<typeof Encrypt> {
   static override description =

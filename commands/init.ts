@@ -2,12 +2,12 @@ import {resolve} from 'node:path'
 
 import {Flags} from '@oclif/core'
 
+import {pathExists} from '../src/core/fs.js'
+import {outputExistsError, usageError} from '../src/core/errors.js'
+import {buildConfig, defaultAnswers, discoverSetup, writeConfig, type InitAnswers} from '../src/init/index.js'
 import {LlmsecCommand} from '../src/cli/base-command.js'
 import {askInitAnswers, confirmOverwrite} from '../src/cli/init-prompts.js'
 import type {LlmsecConfig} from '../src/core/config.js'
-import {outputExistsError, usageError} from '../src/core/errors.js'
-import {pathExists} from '../src/core/fs.js'
-import {buildConfig, defaultAnswers, discoverSetup, writeConfig, type InitAnswers} from '../src/init/index.js'
 
 export interface InitResult {
   file: string

@@ -1,9 +1,9 @@
 import {Args, Flags} from '@oclif/core'
 
 import {keyNeedsPassphrase, signModel, type SignResult} from '../src/artifacts/index.js'
+import {renderSign} from '../src/cli/render/signing.js'
 import {LlmsecCommand} from '../src/cli/base-command.js'
 import {obtainPassphrase} from '../src/cli/passphrase.js'
-import {renderSign} from '../src/cli/render/signing.js'
 import {usageError} from '../src/core/errors.js'
 
 export default class Sign extends LlmsecCommand<typeof Sign> {

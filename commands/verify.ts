@@ -1,8 +1,8 @@
 import {Args, Flags} from '@oclif/core'
 
 import {exitCodeFor, verifyModel, type VerifyResult} from '../src/artifacts/index.js'
-import {LlmsecCommand} from '../src/cli/base-command.js'
 import {renderVerify} from '../src/cli/render/signing.js'
+import {LlmsecCommand} from '../src/cli/base-command.js'
 import {usageError} from '../src/core/errors.js'
 
 export default class Verify extends LlmsecCommand<typeof Verify> {
