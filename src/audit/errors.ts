@@ -1,12 +1,10 @@
-import {errorConstructor, ExitCode, type ErrorCodes} from '../core/errors.js'
+import {errorConstructor, usageCode, type ErrorCodes} from '../core/errors.js'
 
 /** Codes of the audit domain; waivers, reports and YAML syntax use the core INPUT_* codes. */
 export const AUDIT_ERRORS = {
-  RULESET_INVALID: {
-    exit: ExitCode.Usage,
-    meaning:
-      'A ruleset breaks the ruleset schema or its references: unknown check, bad parameters, unknown control, extends cycle.',
-  },
+  RULESET_INVALID: usageCode(
+    'A ruleset breaks the ruleset schema or its references: unknown check, bad parameters, unknown control, extends cycle.',
+  ),
 } as const satisfies ErrorCodes<string>
 
 export type AuditErrorCode = keyof typeof AUDIT_ERRORS

@@ -56,11 +56,6 @@ export class LlmsecError<Code extends string = string> extends Error {
     this.exit = spec.exit
     this.hints = hints
   }
-
-  /** The same error (code, exit, hints) with another message, e.g. prefixed with its file. */
-  withMessage(message: string): LlmsecError<Code> {
-    return new LlmsecError(this.code, this, message, this.hints)
-  }
 }
 
 /** The typed constructor of a domain's errors: `const cryptoError = errorConstructor(CRYPTO_ERRORS)`. */
@@ -69,31 +64,35 @@ export function errorConstructor<Code extends string>(codes: ErrorCodes<Code>) {
     new LlmsecError(code, codes[code], message, hints)
 }
 
-const usage = (meaning: string): ErrorCodeSpec => ({exit: ExitCode.Usage, meaning})
+/** A code that exits 2: a usage or input error. */
+export const usageCode = (meaning: string): ErrorCodeSpec => ({exit: ExitCode.Usage, meaning})
+
+/** A code that exits 1: the input was read and judged, and it fails (integrity, a wrong key). */
+export const findingCode = (meaning: string): ErrorCodeSpec => ({exit: ExitCode.Findings, meaning})
 
 /** Codes every domain may use: inputs, outputs, keys and passphrases, tools, time, bugs. */
 export const CORE_ERRORS = {
-  USAGE: usage('A flag or argument is missing, conflicts with another or has a bad value.'),
-  INPUT_NOT_FOUND: usage('A file, directory or ruleset that was named does not exist.'),
-  INPUT_UNREADABLE: usage(
+  USAGE: usageCode('A flag or argument is missing, conflicts with another or has a bad value.'),
+  INPUT_NOT_FOUND: usageCode('A file, directory or ruleset that was named does not exist.'),
+  INPUT_UNREADABLE: usageCode(
     'An input exists but cannot be read: permission denied, a directory where a file is expected, or an I/O error.',
   ),
-  INPUT_MALFORMED: usage(
+  INPUT_MALFORMED: usageCode(
     'An input was read but is not what it should be: bad YAML or JSON, a schema violation, over a size limit.',
   ),
-  OUTPUT_EXISTS: usage('An output file already exists; pass --force to overwrite it.'),
-  OUTPUT_UNWRITABLE: usage(
+  OUTPUT_EXISTS: usageCode('An output file already exists; pass --force to overwrite it.'),
+  OUTPUT_UNWRITABLE: usageCode(
     'An output file or directory cannot be written: permission denied, a parent that is not a directory, a read-only or full filesystem.',
   ),
-  KEY_MALFORMED: usage('A key file is not a usable key (not PEM, damaged, too large, not 32 bytes).'),
-  KEY_UNSUPPORTED: usage('A key of a type, curve or size llmsec does not accept for this use.'),
-  PASSPHRASE_REQUIRED: usage(
+  KEY_MALFORMED: usageCode('A key file is not a usable key (not PEM, damaged, too large, not 32 bytes).'),
+  KEY_UNSUPPORTED: usageCode('A key of a type, curve or size llmsec does not accept for this use.'),
+  PASSPHRASE_REQUIRED: usageCode(
     'A passphrase is needed but none was given (no terminal to ask on), or it was empty or not confirmed.',
   ),
-  PASSPHRASE_WRONG: usage('The passphrase does not decrypt the private key.'),
-  TOOL_MISSING: usage('A program or optional package llmsec needs for this is not installed.'),
-  TIMEOUT: usage('An endpoint or a check did not answer within its timeout.'),
-  CANCELLED: usage('A prompt was cancelled; nothing was written.'),
+  PASSPHRASE_WRONG: usageCode('The passphrase does not decrypt the private key.'),
+  TOOL_MISSING: usageCode('A program or optional package llmsec needs for this is not installed.'),
+  TIMEOUT: usageCode('An endpoint or a check did not answer within its timeout.'),
+  CANCELLED: usageCode('A prompt was cancelled; nothing was written.'),
   UNEXPECTED: {exit: ExitCode.Unexpected, meaning: 'A bug in llmsec: run again with --debug and report it.'},
 } as const satisfies ErrorCodes<string>
 
