@@ -3,7 +3,7 @@ import {errorConstructor, usageCode, type ErrorCodes} from '../core/errors.js'
 /** Codes of the audit domain; waivers, reports and YAML syntax use the core INPUT_* codes. */
 export const AUDIT_ERRORS = {
   RULESET_INVALID: usageCode(
-    'A ruleset breaks the ruleset schema or its references: unknown check, bad parameters, unknown control, extends cycle.',
+    'The references of a ruleset do not hold: an unknown check or control, parameters a check refuses, an extends cycle. (Bad YAML or keys are INPUT_MALFORMED.)',
   ),
 } as const satisfies ErrorCodes<string>
 

@@ -1,5 +1,6 @@
-import {ExitCode} from '../core/errors.js'
+import {ExitCode, worstExitCode} from '../core/errors.js'
 import {SEVERITIES, type AuditResult, type Severity} from './types.js'
+import type {RulesetValidation} from './validate.js'
 
 export interface ExitPolicy {
   /** Exit 1 when the overall score is below this. */
@@ -8,8 +9,14 @@ export interface ExitPolicy {
   failOn?: Severity | 'none'
 }
 
-/** Findings (1) when the audit breaks the policy, else Ok; waived results never count. */
-export function exitCodeFor(result: AuditResult, policy: ExitPolicy): ExitCode {
+/**
+ * An audit: Findings (1) when it breaks the policy, else Ok; waived results never count.
+ * A ruleset validation: the worst exit of its invalid files (2), else Ok.
+ */
+export function exitCodeFor(result: AuditResult, policy: ExitPolicy): ExitCode
+export function exitCodeFor(result: RulesetValidation): ExitCode
+export function exitCodeFor(result: AuditResult | RulesetValidation, policy: ExitPolicy = {}): ExitCode {
+  if ('invalid' in result) return worstExitCode(result.invalid.map((f) => f.exit))
   if (policy.failUnder !== undefined && policy.failUnder !== null && result.score < policy.failUnder)
     return ExitCode.Findings
   const failOn = policy.failOn ?? 'high'

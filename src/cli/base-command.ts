@@ -128,6 +128,13 @@ export abstract class LlmsecCommand<T extends typeof Command> extends Command {
     return super.finally(error)
   }
 
+  /** Prints an error as one line on stderr (with its hints), even under --quiet; nothing under --json. */
+  protected printError(message: string, hints: readonly string[] = []): void {
+    if (this.jsonEnabled()) return
+    process.stderr.write(`llmsec: ${message}\n`)
+    for (const hint of hints) process.stderr.write(`  hint: ${hint}\n`)
+  }
+
   protected override toErrorJson(error: unknown): ErrorJson {
     const {code, message, exit} = classifyError(error)
     return {error: {code, message, exit}}
@@ -144,8 +151,7 @@ export abstract class LlmsecCommand<T extends typeof Command> extends Command {
       return
     }
     const debug = this.flags?.debug || /(^|,)llmsec/.test(process.env.DEBUG ?? '')
-    process.stderr.write(`llmsec: ${message}\n`)
-    if (error instanceof LlmsecError) for (const hint of error.hints) process.stderr.write(`  hint: ${hint}\n`)
+    this.printError(message, error instanceof LlmsecError ? error.hints : [])
     if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`)
   }
 }
