@@ -86,7 +86,7 @@ async function main(): Promise<void> {
         'egress',
         '--json',
         '--timeout',
-        String(TIMEOUT_MS),
+        `${TIMEOUT_MS}ms`,
         '--concurrency',
         '32',
         ...targets,

@@ -86,7 +86,7 @@ async function main(): Promise<void> {
       best.rss = Math.max(best.rss, one.maxRssKb, four.maxRssKb)
     }
     const keyDir = join(dir, 'keys')
-    await runTool(process.execPath, [join(repo, 'bin', 'run.js'), 'keys', 'generate', '--out', keyDir], {
+    await runTool(process.execPath, [join(repo, 'bin', 'run.js'), 'keys', 'generate', '--output', keyDir], {
       timeoutMs: 60_000,
     })
     const signRss = await peakRssOfSign(model, join(keyDir, 'private.pem'))

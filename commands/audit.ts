@@ -1,9 +1,11 @@
 import {Flags} from '@oclif/core'
 
-import {exitCodeFor, listBuiltInRulesets, loadRuleset, runAuditReport, type ExitPolicy} from '../src/audit/index.js'
+import {exitCodeFor, listBuiltInRulesets, loadRuleset, runAuditReport} from '../src/audit/index.js'
 import {loadWaivers, type AuditReport} from '../src/audit/reports/index.js'
-import {emitReports, planOutputs, reportFlags} from '../src/cli/audit-output.js'
+import {emitReports, planOutputs} from '../src/cli/audit-output.js'
 import {LlmsecCommand} from '../src/cli/base-command.js'
+import {durationFlag} from '../src/cli/flags/duration.js'
+import {reportFlags} from '../src/cli/flags/report.js'
 
 export default class Audit extends LlmsecCommand<typeof Audit> {
   static override description =
@@ -21,7 +23,9 @@ export default class Audit extends LlmsecCommand<typeof Audit> {
   ]
   static override flags = {
     ruleset: Flags.string({
-      char: 'r',
+      // -r is encrypt's --recipient (as in age); audit's old -r still works for one release.
+      charAliases: ['r'],
+      deprecateAliases: true,
       description:
         'Built-in ruleset id, a ruleset file, or "all" (repeatable) [default: baseline, or rulesets in the config].',
       multiple: true,
@@ -41,12 +45,18 @@ export default class Audit extends LlmsecCommand<typeof Audit> {
       min: 0,
       max: 100,
     }),
-    'fail-on': Flags.string({
+    'fail-on': Flags.option({
       description: 'Exit 1 when a rule of this severity or worse fails; "none" never fails.',
-      options: ['critical', 'high', 'medium', 'low', 'info', 'none'],
+      options: ['critical', 'high', 'medium', 'low', 'info', 'none'] as const,
       default: 'high',
+    })(),
+    timeout: durationFlag({
+      description: 'Timeout of each check.',
+      bareUnit: 'ms',
+      min: 100,
+      max: 3_600_000,
+      default: 15_000,
     }),
-    timeout: Flags.integer({description: 'Timeout of each check in milliseconds.', default: 15_000, min: 100}),
     ...reportFlags,
     waivers: Flags.string({
       description:
@@ -64,7 +74,7 @@ export default class Audit extends LlmsecCommand<typeof Audit> {
     const waivers = await loadWaivers(flags.waivers ?? config.waivers)
     const rulesets = []
     for (const ref of refs) rulesets.push(await loadRuleset(ref))
-    const policy = {failOn: flags['fail-on'] as ExitPolicy['failOn'], failUnder: flags['fail-under']}
+    const policy = {failOn: flags['fail-on'], failUnder: flags['fail-under']}
     const report = await runAuditReport({
       rulesets,
       rules: flags.rule,

@@ -3,7 +3,9 @@ import {resolve} from 'node:path'
 import {Flags} from '@oclif/core'
 
 import {LlmsecCommand} from '../src/cli/base-command.js'
-import {ggufRuntimeFlags} from '../src/cli/gguf-flags.js'
+import {durationFlag} from '../src/cli/flags/duration.js'
+import {endpointFlags, ggufFlags} from '../src/cli/flags/endpoint.js'
+import {outputFlag} from '../src/cli/flags/output.js'
 import {renderBench} from '../src/cli/render/bench.js'
 import {writeFileAtomic} from '../src/core/fs.js'
 import {exitCodeFor, runBench, type BenchResult} from '../src/inference/index.js'
@@ -13,14 +15,12 @@ export default class Bench extends LlmsecCommand<typeof Bench> {
     'Benchmark an inference endpoint (or a local GGUF): TTFT, inter-token latency, TPOT, end-to-end latency percentiles, throughput and goodput'
   static override examples = [
     '<%= config.bin %> bench --endpoint http://127.0.0.1:8000 --concurrency 1,4,16 --requests 200',
-    '<%= config.bin %> bench --endpoint http://127.0.0.1:8000 --rate 2,8 --duration 60 --slo ttft=500,tpot=50',
+    '<%= config.bin %> bench --endpoint http://127.0.0.1:8000 --rate 2,8 --duration 60s --slo ttft=500,tpot=50',
     '<%= config.bin %> bench --gguf ./models/stories260K.gguf --input-tokens 64 --output-tokens 64 --output result.json',
   ]
   static override flags = {
-    endpoint: Flags.string({description: 'Base URL of an OpenAI-compatible server; the only host contacted.'}),
-    'api-key': Flags.string({description: 'API key sent as a Bearer token.', env: 'LLMSEC_API_KEY'}),
-    model: Flags.string({description: 'Model name to request [default: the first one /v1/models lists].'}),
-    gguf: Flags.string({description: 'Benchmark a GGUF model in-process with node-llama-cpp.'}),
+    ...endpointFlags,
+    ...ggufFlags,
     concurrency: Flags.string({
       description: 'Closed loop: comma-separated client counts, one level each [default: 1].',
     }),
@@ -31,7 +31,13 @@ export default class Bench extends LlmsecCommand<typeof Bench> {
       max: 1_000_000,
       default: 100,
     }),
-    duration: Flags.integer({description: 'At most this many seconds per level.', min: 1, max: 86_400, default: 120}),
+    duration: durationFlag({
+      description: 'At most this long per level.',
+      bareUnit: 's',
+      min: 1000,
+      max: 86_400_000,
+      default: 120_000,
+    }),
     'input-tokens': Flags.integer({
       description: 'Prompt length in tokens (approximate).',
       min: 1,
@@ -42,10 +48,14 @@ export default class Bench extends LlmsecCommand<typeof Bench> {
     seed: Flags.integer({description: 'Seed for prompts and arrival times.', min: 0, default: 0}),
     slo: Flags.string({description: 'Goodput objectives in ms, e.g. ttft=500,tpot=50[,e2e=10000].'}),
     'ignore-eos': Flags.boolean({description: 'Send ignore_eos (vLLM) so every answer has --output-tokens tokens.'}),
-    output: Flags.string({description: 'Also write the JSON result to this file (atomically).'}),
-    ...ggufRuntimeFlags,
-    timeout: Flags.integer({description: 'Per-request timeout in seconds.', min: 1, max: 3600, default: 300}),
-    insecure: Flags.boolean({description: 'Accept an invalid TLS certificate.'}),
+    output: outputFlag('Also write the JSON result to this file (atomically).'),
+    timeout: durationFlag({
+      description: 'Per-request timeout.',
+      bareUnit: 's',
+      min: 1000,
+      max: 3_600_000,
+      default: 300_000,
+    }),
   }
 
   async run(): Promise<BenchResult> {
@@ -58,15 +68,15 @@ export default class Bench extends LlmsecCommand<typeof Bench> {
       concurrency: f.concurrency,
       rate: f.rate,
       requests: f.requests,
-      durationSec: f.duration,
+      durationMs: f.duration,
       inputTokens: f['input-tokens'],
       outputTokens: f['output-tokens'],
       seed: f.seed,
       slo: f.slo,
       ignoreEos: f['ignore-eos'],
-      gpu: f.gpu as 'auto' | 'cpu',
+      gpu: f.gpu,
       threads: f.threads,
-      timeoutSec: f.timeout,
+      timeoutMs: f.timeout,
       insecure: f.insecure,
       onProgress: this.progress(),
     })

@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {LlmsecCommand} from '../src/cli/base-command.js'
+import {cryptoFlags} from '../src/cli/flags/crypto.js'
 import {renderBatch} from '../src/cli/render/crypto.js'
 import {obtainPassphrase} from '../src/cli/passphrase.js'
 import {usageError} from '../src/core/errors.js'
@@ -25,17 +26,10 @@ export default class Decrypt extends LlmsecCommand<typeof Decrypt> {
       multiple: true,
     }),
     passphrase: Flags.boolean({description: 'Use a passphrase (prompted, or LLMSEC_PASSPHRASE).'}),
-    'key-file': Flags.string({description: 'Raw 32-byte key file (repeatable).', multiple: true}),
-    output: Flags.string({char: 'o', description: 'Output file or directory; - streams one file to stdout.'}),
+    ...cryptoFlags('Output file or directory; - streams one file to stdout.'),
     check: Flags.boolean({
       description: 'Verify integrity and the key without writing plaintext.',
       exclusive: ['output'],
-    }),
-    force: Flags.boolean({description: 'Replace existing output files.'}),
-    workers: Flags.integer({
-      description: 'Worker threads, about 40 MB each [default: one per core, at most 3].',
-      min: 0,
-      max: 64,
     }),
   }
 

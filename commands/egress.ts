@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {LlmsecCommand} from '../src/cli/base-command.js'
+import {durationFlag} from '../src/cli/flags/duration.js'
 import {renderEgressReport} from '../src/cli/render/egress.js'
 import {exitCodeFor, probeEgress, selectEgressTargets, type EgressReport} from '../src/network/index.js'
 
@@ -14,7 +15,7 @@ This sends real traffic; llmsec never runs it implicitly.`
   static override examples = [
     '<%= config.bin %> egress',
     '<%= config.bin %> egress --target huggingface.co:443 --target dns:8.8.8.8:53 --json',
-    '<%= config.bin %> egress --target 10.0.0.5:443 --allow 10.0.0.0/8:443 --timeout 1500',
+    '<%= config.bin %> egress --target 10.0.0.5:443 --allow 10.0.0.0/8:443 --timeout 1500ms',
   ]
 
   static override flags = {
@@ -26,8 +27,9 @@ This sends real traffic; llmsec never runs it implicitly.`
       description: 'A target that may be reachable: host:port, host:*, host or CIDR:port. Repeatable.',
       multiple: true,
     }),
-    timeout: Flags.integer({
-      description: 'Per-target timeout in milliseconds [default: config egress.timeoutMs, else 3000].',
+    timeout: durationFlag({
+      description: 'Per-target timeout [default: config egress.timeoutMs, else 3s].',
+      bareUnit: 'ms',
       min: 1,
       max: 600_000,
     }),

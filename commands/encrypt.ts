@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {LlmsecCommand} from '../src/cli/base-command.js'
+import {cryptoFlags} from '../src/cli/flags/crypto.js'
 import {renderBatch} from '../src/cli/render/crypto.js'
 import {obtainPassphrase} from '../src/cli/passphrase.js'
 import {usageError} from '../src/core/errors.js'
@@ -24,23 +25,13 @@ export default class Encrypt extends LlmsecCommand<typeof Encrypt> {
       multiple: true,
     }),
     passphrase: Flags.boolean({description: 'Add a passphrase recipient (prompted, or LLMSEC_PASSPHRASE).'}),
-    'key-file': Flags.string({
-      description: 'Raw 32-byte key file, e.g. from a KMS or Vault (repeatable).',
-      multiple: true,
-    }),
-    output: Flags.string({char: 'o', description: 'Output file, or output directory for a directory.'}),
+    ...cryptoFlags('Output file, or output directory for a directory.'),
     'remove-plaintext': Flags.boolean({
       description: 'Delete each original after its ciphertext was read back and verified.',
     }),
-    force: Flags.boolean({description: 'Replace existing output files.'}),
     'chunk-size': Flags.integer({
       description: 'Chunk size in bytes, a power of two from 64 to 16 MiB.',
       default: 1_048_576,
-    }),
-    workers: Flags.integer({
-      description: 'Worker threads, about 40 MB each [default: one per core, at most 3].',
-      min: 0,
-      max: 64,
     }),
   }
 

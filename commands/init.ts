@@ -6,13 +6,17 @@ import {pathExists} from '../src/core/fs.js'
 import {outputExistsError, usageError} from '../src/core/errors.js'
 import {buildConfig, defaultAnswers, discoverSetup, writeConfig, type InitAnswers} from '../src/init/index.js'
 import {LlmsecCommand} from '../src/cli/base-command.js'
+import {describeReadFrom, readFromHere, type ReadFrom} from '../src/cli/config-source.js'
+import {outputFlag} from '../src/cli/flags/output.js'
 import {askInitAnswers, confirmOverwrite} from '../src/cli/init-prompts.js'
-import type {LlmsecConfig} from '../src/core/config.js'
+import {CONFIG_LOCATIONS, configSearchPaths, type LlmsecConfig} from '../src/core/config.js'
 
 export interface InitResult {
   file: string
   written: boolean
   config: LlmsecConfig
+  /** Which configuration llmsec reads from the current directory, now that the file is written. */
+  readFrom: ReadFrom
 }
 
 export default class Init extends LlmsecCommand<typeof Init> {
@@ -21,8 +25,9 @@ export default class Init extends LlmsecCommand<typeof Init> {
   static override examples = [
     '<%= config.bin %> init',
     '<%= config.bin %> init --yes',
-    '<%= config.bin %> init --yes --force --file /etc/llmsec/llmsec.yaml',
-    '<%= config.bin %> init --root /mnt/image --yes --file /mnt/image/etc/llmsec.yaml',
+    '<%= config.bin %> init --yes --location user',
+    'sudo <%= config.bin %> init --yes --force --location system',
+    '<%= config.bin %> init --root /mnt/image --yes --output /mnt/image/etc/llmsec/config.yaml',
   ]
   static override flags = {
     yes: Flags.boolean({
@@ -30,12 +35,22 @@ export default class Init extends LlmsecCommand<typeof Init> {
       description: 'Write the defaults (everything found, the baseline ruleset) without prompting.',
     }),
     force: Flags.boolean({description: 'Overwrite an existing file without asking.'}),
-    file: Flags.string({description: 'File to write.', default: 'llmsec.yaml'}),
+    location: Flags.option({
+      description:
+        'Write to this place of the configuration search order: project (./llmsec.yaml), user ($XDG_CONFIG_HOME/llmsec/config.yaml) or system (/etc/llmsec/config.yaml).',
+      options: CONFIG_LOCATIONS,
+      default: 'project',
+      exclusive: ['output'],
+    })(),
+    output: outputFlag('Write to this file instead (llmsec reads it only with --config).', 'file'),
     root: Flags.string({description: 'Discover model directories and runtimes in a mounted root filesystem.'}),
   }
 
   async run(): Promise<InitResult> {
-    const file = resolve(this.flags.file)
+    const {location} = this.flags
+    const file = this.flags.output
+      ? resolve(this.flags.output)
+      : configSearchPaths().find((c) => c.location === location)!.file
     const interactive = !this.flags.yes
     if (interactive && (!process.stdin.isTTY || this.jsonEnabled()))
       throw usageError('llmsec init asks questions, but stdin is not a terminal (or --json is set); pass --yes.')
@@ -44,7 +59,7 @@ export default class Init extends LlmsecCommand<typeof Init> {
       if (!interactive) throw outputExistsError(file)
       if (!(await confirmOverwrite(file))) {
         this.note(`kept ${file} unchanged`)
-        return {file, written: false, config: {}}
+        return this.finish(file, false, {})
       }
       overwrite = true
     }
@@ -52,8 +67,14 @@ export default class Init extends LlmsecCommand<typeof Init> {
     for (const note of found.notes) this.note(note)
     const answers: InitAnswers = interactive ? await askInitAnswers(found) : defaultAnswers(found)
     const config = buildConfig(answers)
-    await writeConfig(file, config, overwrite)
+    await writeConfig(file, config, overwrite, location === 'user' && !this.flags.output ? 0o700 : 0o755)
     this.render(`wrote ${file}`)
-    return {file, written: true, config}
+    return this.finish(file, true, config)
+  }
+
+  private async finish(file: string, written: boolean, config: LlmsecConfig): Promise<InitResult> {
+    const readFrom = await readFromHere(file)
+    this.note(describeReadFrom(readFrom, file))
+    return {file, written, config, readFrom}
   }
 }

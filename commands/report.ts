@@ -7,8 +7,9 @@ import {
   type AuditReport,
   type FleetReport,
 } from '../src/audit/reports/index.js'
-import {emitReports, planOutputs, reportFlags} from '../src/cli/audit-output.js'
+import {emitReports, planOutputs} from '../src/cli/audit-output.js'
 import {LlmsecCommand} from '../src/cli/base-command.js'
+import {reportFlags} from '../src/cli/flags/report.js'
 
 export default class Report extends LlmsecCommand<typeof Report> {
   static override description =

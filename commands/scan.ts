@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {LlmsecCommand} from '../src/cli/base-command.js'
 import {renderScanReport} from '../src/cli/render/scan.js'
-import {exitCodeFor, scanPaths, SEVERITIES, type ScanResult, type Severity} from '../src/scan/index.js'
+import {exitCodeFor, scanPaths, SEVERITIES, type ScanResult} from '../src/scan/index.js'
 
 export default class Scan extends LlmsecCommand<typeof Scan> {
   static override description =
@@ -22,8 +22,8 @@ export default class Scan extends LlmsecCommand<typeof Scan> {
     exclude: Flags.string({description: 'Skip files and directories matching this glob (repeatable).', multiple: true}),
     'fail-on': Flags.option({
       description: 'Exit 1 when any finding has this severity or higher.',
-      options: [...SEVERITIES],
-      default: 'high' as Severity,
+      options: SEVERITIES,
+      default: 'high',
     })(),
   }
 
@@ -31,7 +31,7 @@ export default class Scan extends LlmsecCommand<typeof Scan> {
     const {argv, flags} = await this.parse(Scan)
     const result = await scanPaths(argv as string[], {exclude: flags.exclude, onProgress: this.progress()})
     this.render(renderScanReport(result, this.style))
-    this.setExitCode(exitCodeFor(result, {failOn: flags['fail-on'] as Severity}))
+    this.setExitCode(exitCodeFor(result, {failOn: flags['fail-on']}))
     return result
   }
 }

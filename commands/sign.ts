@@ -3,6 +3,8 @@ import {Args, Flags} from '@oclif/core'
 import {keyNeedsPassphrase, signModel, type SignResult} from '../src/artifacts/index.js'
 import {renderSign} from '../src/cli/render/signing.js'
 import {LlmsecCommand} from '../src/cli/base-command.js'
+import {outputFlag} from '../src/cli/flags/output.js'
+import {modelPathFlags} from '../src/cli/flags/signing.js'
 import {obtainPassphrase} from '../src/cli/passphrase.js'
 import {usageError} from '../src/core/errors.js'
 
@@ -12,7 +14,7 @@ export default class Sign extends LlmsecCommand<typeof Sign> {
   static override examples = [
     '<%= config.bin %> sign ./llama-3-8b --key keys/private.pem',
     '<%= config.bin %> sign ./llama-3-8b --key signer/private.pem --cert signer/cert.pem --chain pki/ca-cert.pem',
-    '<%= config.bin %> sign ./model.gguf --key keys/private.pem --signature release/model.gguf.sig',
+    '<%= config.bin %> sign ./model.gguf --key keys/private.pem --output release/model.gguf.sig',
     '<%= config.bin %> sign ./llama-3-8b --key keys/private.pem --ignore-paths cache logs',
   ]
   static override args = {
@@ -22,8 +24,8 @@ export default class Sign extends LlmsecCommand<typeof Sign> {
     key: Flags.file({description: 'Private key (PEM) [default: signing.privateKey from llmsec.yaml].'}),
     cert: Flags.file({description: 'Signing certificate (PEM): use the certificate method.'}),
     chain: Flags.file({description: 'CA certificates (PEM) to embed after the leaf.', multiple: true}),
-    signature: Flags.file({description: 'Where to write the signature [default: <dir>/model.sig or <file>.sig].'}),
-    'ignore-paths': Flags.string({description: 'Paths (relative to the model) to leave out.', multiple: true}),
+    output: outputFlag('Where to write the signature [default: <dir>/model.sig or <file>.sig].', 'signature'),
+    ...modelPathFlags,
     'allow-symlinks': Flags.boolean({description: 'Hash symlink targets inside the model under the link name.'}),
   }
 
@@ -40,7 +42,7 @@ export default class Sign extends LlmsecCommand<typeof Sign> {
       passphrase,
       cert: flags.cert ?? (flags.key ? undefined : config.signing?.certificate),
       chain: flags.chain,
-      signature: flags.signature,
+      signature: flags.output,
       ignorePaths: flags['ignore-paths'],
       allowSymlinks: flags['allow-symlinks'],
       onProgress: this.progress(),

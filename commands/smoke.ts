@@ -1,7 +1,8 @@
 import {Flags} from '@oclif/core'
 
 import {LlmsecCommand} from '../src/cli/base-command.js'
-import {ggufRuntimeFlags} from '../src/cli/gguf-flags.js'
+import {durationFlag} from '../src/cli/flags/duration.js'
+import {endpointFlags, ggufFlags} from '../src/cli/flags/endpoint.js'
 import {renderSmoke} from '../src/cli/render/smoke.js'
 import {exitCodeFor, runSmoke, type SmokeRun} from '../src/inference/index.js'
 
@@ -15,17 +16,17 @@ export default class Smoke extends LlmsecCommand<typeof Smoke> {
     '<%= config.bin %> smoke   # endpoints from llmsec.yaml',
   ]
   static override flags = {
-    endpoint: Flags.string({description: 'Base URL of an OpenAI-compatible server (e.g. http://127.0.0.1:8000).'}),
-    'api-key': Flags.string({description: 'API key sent as a Bearer token.', env: 'LLMSEC_API_KEY'}),
-    model: Flags.string({description: 'Model name to request [default: the first one /v1/models lists].'}),
-    gguf: Flags.string({
-      description: 'Run a GGUF model in-process with node-llama-cpp instead of calling an endpoint.',
-    }),
-    ...ggufRuntimeFlags,
+    ...endpointFlags,
+    ...ggufFlags,
     seed: Flags.integer({description: 'Seed of the canary secret [default: random].', min: 0}),
     burst: Flags.integer({description: 'Requests in the limits.rate burst.', min: 1, max: 100, default: 20}),
-    timeout: Flags.integer({description: 'Per-request timeout in seconds.', min: 1, max: 600, default: 60}),
-    insecure: Flags.boolean({description: 'Accept an invalid TLS certificate (transport.tls still reports it).'}),
+    timeout: durationFlag({
+      description: 'Per-request timeout.',
+      bareUnit: 's',
+      min: 1000,
+      max: 600_000,
+      default: 60_000,
+    }),
   }
 
   async run(): Promise<SmokeRun> {
@@ -36,7 +37,7 @@ export default class Smoke extends LlmsecCommand<typeof Smoke> {
       gguf: flags.gguf,
       apiKey: flags['api-key'],
       model: flags.model,
-      timeoutMs: flags.timeout * 1000,
+      timeoutMs: flags.timeout,
       insecure: flags.insecure,
       config,
       env: process.env,
@@ -45,7 +46,7 @@ export default class Smoke extends LlmsecCommand<typeof Smoke> {
       onProgress: this.progress(),
       seed: flags.seed,
       burst: flags.burst,
-      gpu: flags.gpu as 'auto' | 'cpu',
+      gpu: flags.gpu,
       threads: flags.threads,
     })
     this.render(renderSmoke(result, this.style))

@@ -3,6 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {exitCodeFor, verifyModel, type VerifyResult} from '../src/artifacts/index.js'
 import {renderVerify} from '../src/cli/render/signing.js'
 import {LlmsecCommand} from '../src/cli/base-command.js'
+import {modelPathFlags} from '../src/cli/flags/signing.js'
 import {usageError} from '../src/core/errors.js'
 
 export default class Verify extends LlmsecCommand<typeof Verify> {
@@ -24,7 +25,7 @@ export default class Verify extends LlmsecCommand<typeof Verify> {
       description: 'Trusted root CA (and intermediates as needed), PEM, for the certificate method.',
       multiple: true,
     }),
-    'ignore-paths': Flags.string({description: 'Paths (relative to the model) to leave out.', multiple: true}),
+    ...modelPathFlags,
     'ignore-unsigned-files': Flags.boolean({description: 'Do not fail on files that the signature does not list.'}),
   }
 

@@ -3,15 +3,15 @@ import {Flags} from '@oclif/core'
 import {issueCertificateFiles, keyNeedsPassphrase, type KeyFilesResult} from '../../src/artifacts/index.js'
 import {renderKeyFiles} from '../../src/cli/render/signing.js'
 import {LlmsecCommand} from '../../src/cli/base-command.js'
-import {keyFlags, parseNotBefore, validityFlags} from '../../src/cli/key-flags.js'
+import {keyFlags, parseNotBefore, validityFlags} from '../../src/cli/flags/signing.js'
 import {obtainPassphrase} from '../../src/cli/passphrase.js'
 
 export default class KeysCert extends LlmsecCommand<typeof KeysCert> {
   static override description =
     'Issue a signing certificate (KeyUsage digitalSignature, ExtendedKeyUsage codeSigning) from a CA made with "keys ca"'
   static override examples = [
-    '<%= config.bin %> keys cert --ca-cert pki/ca-cert.pem --ca-key pki/ca-private.pem --subject "CN=release-bot" --out ./signer',
-    '<%= config.bin %> keys cert --ca-cert pki/ca-cert.pem --ca-key pki/ca-private.pem --subject "CN=ci" --public-key ci/public.pem --out ./ci --valid-days 90',
+    '<%= config.bin %> keys cert --ca-cert pki/ca-cert.pem --ca-key pki/ca-private.pem --subject "CN=release-bot" --output ./signer',
+    '<%= config.bin %> keys cert --ca-cert pki/ca-cert.pem --ca-key pki/ca-private.pem --subject "CN=ci" --public-key ci/public.pem --output ./ci --valid-days 90',
   ]
   static override flags = {
     ...keyFlags,
@@ -37,7 +37,7 @@ export default class KeysCert extends LlmsecCommand<typeof KeysCert> {
       flags.passphrase && !flags['public-key']
         ? await obtainPassphrase({purpose: 'the new private key', confirm: true})
         : undefined
-    const result = await issueCertificateFiles(flags.out, {
+    const result = await issueCertificateFiles(flags.output, {
       algorithm: flags.algorithm,
       passphrase,
       force: flags.force,

@@ -1,11 +1,8 @@
 import {dirname, join, resolve} from 'node:path'
 
-import {Flags} from '@oclif/core'
-
 import {
   countDisplay,
   REPORT_EXTENSIONS,
-  REPORT_FORMATS,
   renderReport,
   rowsOf,
   waiverNotices,
@@ -19,20 +16,6 @@ import {renderAudit} from './render/audit.js'
 import {createStyle, type Style} from './style.js'
 import {renderTable} from './table.js'
 
-/** --format/--output/--output-dir, shared by `llmsec audit` and `llmsec report`. */
-export const reportFlags = {
-  format: Flags.string({
-    char: 'f',
-    description: 'Report format (repeatable; several need --output-dir): table, json, sarif, junit, markdown, html.',
-    options: [...REPORT_FORMATS],
-    multiple: true,
-  }),
-  output: Flags.string({char: 'o', description: 'Write the report (one --format) to this file instead of stdout.'}),
-  'output-dir': Flags.string({
-    description: 'Write each --format to <dir>/llmsec-audit.<ext> (created if missing), all from one run.',
-  }),
-}
-
 export interface OutputPlan {
   formats: ReportFormat[]
   /** Where each format goes; null = stdout. */
@@ -41,10 +24,11 @@ export interface OutputPlan {
 
 /** Checks the format/output combination before the (slow) audit runs. */
 export function planOutputs(
-  flags: {format?: string[]; output?: string; 'output-dir'?: string},
+  flags: {format?: ReportFormat[]; output?: string; 'output-dir'?: string},
   json: boolean,
 ): OutputPlan {
-  const formats = [...new Set((flags.format?.length ? flags.format : ['table']) as ReportFormat[])]
+  const requested: ReportFormat[] = flags.format?.length ? flags.format : ['table']
+  const formats = [...new Set(requested)]
   if (flags.output && flags['output-dir']) throw usageError('Use --output or --output-dir, not both.')
   if (formats.length > 1 && !flags['output-dir'])
     throw usageError(`${formats.length} formats need --output-dir <dir> (one file each).`)

@@ -64,7 +64,8 @@ export abstract class LlmsecCommand<T extends typeof Command> extends Command {
     }),
     'no-color': Flags.boolean({description: 'Do not colour output (NO_COLOR is honoured too).', helpGroup: 'GLOBAL'}),
     config: Flags.string({
-      description: 'Configuration file [default: ./llmsec.yaml, then ~/.config/llmsec/config.yaml].',
+      description:
+        'Configuration file [default: the first of ./llmsec.yaml, $XDG_CONFIG_HOME/llmsec/config.yaml, /etc/llmsec/config.yaml; see llmsec config].',
       helpGroup: 'GLOBAL',
     }),
     debug: Flags.boolean({description: 'Print stack traces of unexpected errors.', helpGroup: 'GLOBAL'}),
@@ -79,6 +80,8 @@ export abstract class LlmsecCommand<T extends typeof Command> extends Command {
 
   public override async init(): Promise<void> {
     await super.init()
+    // Flag parsers get a copy of the command as their context; bound, its warn still sees --json.
+    this.warn = this.warn.bind(this)
     const {args, flags} = await this.parse({
       flags: this.ctor.flags,
       baseFlags: (super.ctor as typeof LlmsecCommand).baseFlags,
@@ -107,6 +110,16 @@ export abstract class LlmsecCommand<T extends typeof Command> extends Command {
   protected note(text: string): void {
     if (this.jsonEnabled() || this.flags?.quiet) return
     process.stderr.write(`${text}\n`)
+  }
+
+  /**
+   * Warnings (deprecated flags, unit-less durations) as one line on stderr, even with --quiet:
+   * oclif's own format wraps them over several lines.
+   */
+  public override warn(input: string | Error): string | Error {
+    if (!this.jsonEnabled())
+      process.stderr.write(`llmsec: warning: ${input instanceof Error ? input.message : input}\n`)
+    return input
   }
 
   /** A progress callback: a spinner on stderr when it is a TTY and neither --json nor --quiet. */

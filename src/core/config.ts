@@ -1,7 +1,8 @@
+import {stat} from 'node:fs/promises'
 import {homedir} from 'node:os'
-import {join, resolve} from 'node:path'
+import {isAbsolute, join, resolve} from 'node:path'
 
-import {pathExists} from './fs.js'
+import {fsError} from './errors.js'
 import {loadYamlFile} from './yaml.js'
 
 /** The llmsec.yaml configuration file (documented in docs/config.md). */
@@ -76,27 +77,81 @@ export const configSchema = {
   },
 } as const
 
+/** Where a configuration file sits in the search order. */
+export const CONFIG_LOCATIONS = ['project', 'user', 'system'] as const
+export type ConfigLocation = (typeof CONFIG_LOCATIONS)[number]
+
+export interface ConfigCandidate {
+  location: ConfigLocation
+  file: string
+}
+
 export interface LoadedConfig {
   config: LlmsecConfig
   /** The file it came from, or null when no config file exists. */
   file: string | null
+  /** How that file was chosen: --config, a place in the search order, or none at all. */
+  source: 'flag' | ConfigLocation | 'none'
 }
 
-/** Default search order: ./llmsec.yaml, then ~/.config/llmsec/config.yaml. */
-export function defaultConfigPaths(cwd = process.cwd(), home = homedir()): string[] {
-  return [join(cwd, 'llmsec.yaml'), join(home, '.config', 'llmsec', 'config.yaml')]
+export interface ConfigSearchOptions {
+  cwd?: string
+  home?: string
+  /** XDG_CONFIG_HOME and LLMSEC_SYSCONFDIR are read from here (default: process.env). */
+  env?: NodeJS.ProcessEnv
+}
+
+/** An environment directory is used only when absolute, as the XDG Base Directory spec requires. */
+function absoluteDir(value: string | undefined): string | undefined {
+  return value && isAbsolute(value) ? value : undefined
 }
 
 /**
- * Loads the configuration. An explicit path must exist; otherwise the first default path
- * that exists is used, and no file at all means an empty configuration.
+ * The configuration search order, first match wins: ./llmsec.yaml, then
+ * $XDG_CONFIG_HOME/llmsec/config.yaml (~/.config when unset, empty or relative), then
+ * /etc/llmsec/config.yaml ($LLMSEC_SYSCONFDIR replaces /etc, for images and tests).
  */
-export async function loadConfig(explicit?: string): Promise<LoadedConfig> {
-  const candidates = explicit ? [resolve(explicit)] : defaultConfigPaths()
-  for (const file of candidates) {
-    if (!explicit && !(await pathExists(file))) continue
-    const {data} = await loadYamlFile<LlmsecConfig | null>(file, configSchema)
-    return {config: data ?? {}, file}
+export function configSearchPaths(options: ConfigSearchOptions = {}): ConfigCandidate[] {
+  const env = options.env ?? process.env
+  const configHome = absoluteDir(env.XDG_CONFIG_HOME) ?? join(options.home ?? homedir(), '.config')
+  const sysconfdir = absoluteDir(env.LLMSEC_SYSCONFDIR) ?? '/etc'
+  return [
+    {location: 'project', file: join(options.cwd ?? process.cwd(), 'llmsec.yaml')},
+    {location: 'user', file: join(configHome, 'llmsec', 'config.yaml')},
+    {location: 'system', file: join(sysconfdir, 'llmsec', 'config.yaml')},
+  ]
+}
+
+/**
+ * Whether a candidate exists. Only "no such file" means absent: a file that cannot be looked at
+ * (permissions, I/O) stops the search, so a configuration is never skipped without a word.
+ */
+export async function configFileExists(file: string): Promise<boolean> {
+  try {
+    await stat(file)
+    return true
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'ENOTDIR') return false
+    throw fsError(error, file)
   }
-  return {config: {}, file: null}
+}
+
+/** The first existing file of the search order, or null. */
+export async function findConfigFile(options: ConfigSearchOptions = {}): Promise<ConfigCandidate | null> {
+  for (const candidate of configSearchPaths(options)) if (await configFileExists(candidate.file)) return candidate
+  return null
+}
+
+/**
+ * Loads the configuration. An explicit path must exist; otherwise the first file of the search
+ * order is used, and no file at all means an empty configuration.
+ */
+export async function loadConfig(explicit?: string, options: ConfigSearchOptions = {}): Promise<LoadedConfig> {
+  const found = explicit
+    ? {file: resolve(options.cwd ?? process.cwd(), explicit), source: 'flag' as const}
+    : await findConfigFile(options).then((c) => c && {file: c.file, source: c.location})
+  if (!found) return {config: {}, file: null, source: 'none'}
+  const {data} = await loadYamlFile<LlmsecConfig | null>(found.file, configSchema)
+  return {config: data ?? {}, ...found}
 }

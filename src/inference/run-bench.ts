@@ -16,7 +16,7 @@ export interface BenchRequest {
   /** "2,5.5" requests per second */
   rate?: string
   requests: number
-  durationSec: number
+  durationMs: number
   inputTokens: number
   outputTokens: number
   seed: number
@@ -25,7 +25,7 @@ export interface BenchRequest {
   ignoreEos?: boolean
   gpu?: 'auto' | 'cpu'
   threads?: number
-  timeoutSec?: number
+  timeoutMs?: number
   insecure?: boolean
   onProgress?: OnProgress
 }
@@ -64,7 +64,7 @@ export async function runBench(request: BenchRequest): Promise<BenchResult> {
     concurrency: request.concurrency ? parseList(request.concurrency, '--concurrency', true, 4096) : [1],
     rate: request.rate ? parseList(request.rate, '--rate', false, 100_000) : undefined,
     requests: request.requests,
-    durationMs: request.durationSec * 1000,
+    durationMs: request.durationMs,
     inputTokens: request.inputTokens,
     outputTokens: request.outputTokens,
     seed: request.seed,
@@ -82,7 +82,7 @@ export async function runBench(request: BenchRequest): Promise<BenchResult> {
     baseUrl: normaliseBaseUrl(request.endpoint ?? ''),
     apiKey: request.apiKey,
     model: request.model,
-    timeoutMs: (request.timeoutSec ?? 300) * 1000,
+    timeoutMs: request.timeoutMs ?? 300_000,
     insecure: request.insecure,
   }
   return benchEndpoint(target, options)

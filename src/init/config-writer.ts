@@ -1,7 +1,9 @@
+import {dirname} from 'node:path'
+
 import {stringify} from 'yaml'
 
 import {configSchema, type LlmsecConfig} from '../core/config.js'
-import {refuseExisting, writeFileAtomic} from '../core/fs.js'
+import {ensureDirectory, refuseExisting, writeFileAtomic} from '../core/fs.js'
 import {parseYaml} from '../core/yaml.js'
 import type {Discovered} from './discover.js'
 
@@ -49,11 +51,18 @@ export function renderConfig(config: LlmsecConfig, file: string): string {
 }
 
 /**
- * Writes llmsec.yaml atomically. An existing file is replaced only with `overwrite` (the command
- * sets it after --force or a confirmed prompt).
+ * Writes llmsec.yaml atomically, creating its directory (with `dirMode`, e.g. 0700 for a user's
+ * configuration directory as the XDG spec asks). An existing file is replaced only with
+ * `overwrite` (the command sets it after --force or a confirmed prompt).
  */
-export async function writeConfig(file: string, config: LlmsecConfig, overwrite: boolean): Promise<void> {
+export async function writeConfig(
+  file: string,
+  config: LlmsecConfig,
+  overwrite: boolean,
+  dirMode = 0o755,
+): Promise<void> {
   const text = renderConfig(config, file)
+  await ensureDirectory(dirname(file), dirMode, file)
   await refuseExisting([file], overwrite)
   await writeFileAtomic(file, text, {exclusive: !overwrite})
 }

@@ -132,7 +132,7 @@ describe('llmsec bench', () => {
           '--requests',
           '10',
           '--duration',
-          '20',
+          '20s',
           '--slo',
           `ttft=${TTFT / 3}`,
         ],
@@ -155,7 +155,7 @@ describe('llmsec bench', () => {
       '--requests',
       '100000',
       '--duration',
-      '1',
+      '1s',
     ])
     expect(run.json.levels[0].completed).toBeLessThan(20)
     expect(Date.now() - started).toBeLessThan(30_000)

@@ -1,5 +1,5 @@
 import {existsSync} from 'node:fs'
-import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
+import {mkdir, mkdtemp, readFile, rm, stat, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -29,7 +29,7 @@ describe('llmsec init', () => {
     await rm(home, {recursive: true, force: true})
     await rm(cwd, {recursive: true, force: true})
   })
-  const env = () => ({HOME: home})
+  const env = () => ({HOME: home, XDG_CONFIG_HOME: join(home, 'xdg'), LLMSEC_SYSCONFDIR: join(home, 'etc')})
 
   it('--yes writes the defaults (found models and runtimes), and the file validates', async () => {
     const run = await runCliJson<{file: string; written: boolean; config: object}>(['init', '--yes', '--root', root], {
@@ -61,17 +61,81 @@ describe('llmsec init', () => {
   })
 
   it('refuses to prompt when stdin is not a terminal (exit 2)', async () => {
-    const run = await runCli(['init', '--file', 'other.yaml'], {cwd, env: env()})
+    const run = await runCli(['init', '--output', 'other.yaml'], {cwd, env: env()})
     expect(run.exitCode).toBe(2)
     expect(run.stderr).toContain('pass --yes')
     expect(existsSync(join(cwd, 'other.yaml'))).toBe(false)
-    const noRoot = await runCli(['init', '--yes', '--root', join(cwd, 'missing'), '--file', 'other.yaml'], {
+    const noRoot = await runCli(['init', '--yes', '--root', join(cwd, 'missing'), '--output', 'other.yaml'], {
       cwd,
       env: env(),
     })
     expect(noRoot.exitCode).toBe(2)
     expect(noRoot.stderr).toContain('is not a directory')
     expect(existsSync(join(cwd, 'other.yaml'))).toBe(false)
+  })
+
+  interface InitJson {
+    file: string
+    written: boolean
+    readFrom: {file: string | null; isWritten: boolean; searched: boolean}
+  }
+
+  it('--location writes the user or system file and says which file llmsec will read here', async () => {
+    const here = await mkdtemp(join(tmpdir(), 'llmsec-cwd-'))
+    try {
+      const userFile = join(home, 'xdg', 'llmsec', 'config.yaml')
+      const user = await runCliJson<InitJson>(['init', '--yes', '--location', 'user', '--root', root], {
+        cwd: here,
+        env: env(),
+      })
+      expect(user.exitCode, user.stderr).toBe(0)
+      expect(loadDocSchema('init')(user.json)).toBe(true)
+      expect(user.json).toMatchObject({file: userFile, readFrom: {file: userFile, isWritten: true, searched: true}})
+      expect((await stat(join(home, 'xdg', 'llmsec'))).mode & 0o777).toBe(0o700)
+      const said = await runCli(['init', '--yes', '--force', '--location', 'user', '--root', root], {
+        cwd: here,
+        env: env(),
+      })
+      expect(said.stderr).toContain(`llmsec run from ${here} reads ${userFile}.`)
+
+      // The system file is written, but the user file comes first and is what llmsec reads.
+      const systemFile = join(home, 'etc', 'llmsec', 'config.yaml')
+      const system = await runCli(['init', '--yes', '--location', 'system', '--root', root], {cwd: here, env: env()})
+      expect(system.exitCode, system.stderr).toBe(0)
+      expect(system.stdout).toContain(`wrote ${systemFile}`)
+      expect(system.stderr).toContain(`warning: ${userFile} comes earlier in the search order`)
+      expect((await loadConfig(systemFile)).config.rulesets).toEqual(['baseline'])
+
+      const outside = await runCliJson<InitJson>(['init', '--yes', '--output', 'elsewhere.yaml', '--root', root], {
+        cwd: here,
+        env: env(),
+      })
+      expect(outside.json.readFrom).toEqual({file: userFile, isWritten: false, searched: false})
+      const both = await runCli(['init', '--yes', '--location', 'user', '--output', 'x.yaml'], {cwd: here, env: env()})
+      expect(both.exitCode).toBe(2)
+      expect(both.stderr).toMatch(
+        /--output=x.yaml cannot also be provided when using --location|cannot also be provided/,
+      )
+    } finally {
+      await rm(here, {recursive: true, force: true})
+      await rm(join(home, 'xdg'), {recursive: true, force: true})
+      await rm(join(home, 'etc'), {recursive: true, force: true})
+    }
+  })
+
+  it('still takes --file for one release, with a deprecation note', async () => {
+    const here = await mkdtemp(join(tmpdir(), 'llmsec-cwd-'))
+    try {
+      await mkdir(join(here, 'conf'))
+      const run = await runCli(['init', '--yes', '--file', 'conf/old.yaml', '--root', root], {cwd: here, env: env()})
+      expect(run.exitCode, run.stderr).toBe(0)
+      expect(run.stderr).toContain(
+        'llmsec: warning: The "--file" flag has been deprecated. Use "--output | -o" instead.',
+      )
+      expect((await loadConfig(join(here, 'conf', 'old.yaml'))).config.rulesets).toEqual(['baseline'])
+    } finally {
+      await rm(here, {recursive: true, force: true})
+    }
   })
 
   const noPty = skipReason(
@@ -110,7 +174,7 @@ describe('llmsec init', () => {
         {expect: 'Egress allowlist', send: 'huggingface.co\r'},
         {expect: 'expected host:port', send: '\u0015huggingface.co:443, 10.0.0.5:8443\r'},
       ],
-      ['--root', root, '--file', 'interactive.yaml'],
+      ['--root', root, '--output', 'interactive.yaml'],
     )
     expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0)
     const {config} = await loadConfig(join(cwd, 'interactive.yaml'))
@@ -126,7 +190,7 @@ describe('llmsec init', () => {
   it.skipIf(noPty)('asks before overwriting and keeps the file when told no', async () => {
     const file = join(cwd, 'keep.yaml')
     await writeFile(file, 'rulesets: [sox]\n')
-    const run = await drive([{expect: 'Overwrite it?', send: 'n\r'}], ['--root', root, '--file', 'keep.yaml'])
+    const run = await drive([{expect: 'Overwrite it?', send: 'n\r'}], ['--root', root, '--output', 'keep.yaml'])
     expect(run.exitCode, run.stdout).toBe(0)
     expect(run.stdout).toContain(`kept ${file} unchanged`)
     expect(await readFile(file, 'utf8')).toBe('rulesets: [sox]\n')

@@ -68,7 +68,7 @@ describe('llmsec egress (command)', () => {
       '--target',
       `127.0.0.1:${port}`,
       '--timeout',
-      '2000',
+      '2000ms',
     ])
     expectSchema('egress', violated.json)
     expect(violated.exitCode).toBe(1)

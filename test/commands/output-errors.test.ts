@@ -10,10 +10,16 @@ import {skipReason} from '../helpers/env.js'
 import {CLI_TEST_TIMEOUT_MS, makeTempDir} from '../helpers/model-dir.js'
 import {startScriptedServer, type ScriptedServer} from '../helpers/scripted-server.js'
 
-/** Exit 2 with exactly one line on stderr that names `path`; never "Unexpected error". */
+/**
+ * Exit 2 with exactly one error line on stderr that names `path`; never "Unexpected error".
+ * A deprecation warning for an old flag name is not an error line.
+ */
 function expectOneLineNaming(run: CliRun, path: string): void {
   expect(run.exitCode, run.stderr).toBe(2)
-  const lines = run.stderr.trim().split('\n')
+  const lines = run.stderr
+    .trim()
+    .split('\n')
+    .filter((line) => !line.startsWith('llmsec: warning: '))
   expect(lines, run.stderr).toHaveLength(1)
   expect(lines[0]).toContain(path)
   expect(lines[0]).not.toMatch(/Unexpected/)
@@ -38,8 +44,8 @@ beforeAll(async () => {
   await writeFile(at('plain.txt'), 'plaintext', {mode: 0o644})
   await writeFile(at('vault.key'), randomBytes(32), {mode: 0o644})
   const setup = [
-    ['keys', 'generate', '--out', at('signer')],
-    ['keys', 'ca', '--out', at('pki')],
+    ['keys', 'generate', '--output', at('signer')],
+    ['keys', 'ca', '--output', at('pki')],
     ['encrypt', at('plain.txt'), '--key-file', at('vault.key'), '--output', at('plain.txt.llmsec')],
   ]
   for (const args of setup) expect((await runCli(args)).exitCode, args.join(' ')).toBe(0)
@@ -62,19 +68,19 @@ describe('an output that cannot be written is exit 2 with one line naming it', {
       () => at('blocker'),
     ],
     ['report --output', () => ['report', at('saved.json'), '--output', under('r.md')], () => under('r.md')],
-    ['keys generate --out', () => ['keys', 'generate', '--out', under('k')], () => under('k')],
-    ['keys ca --out', () => ['keys', 'ca', '--out', under('pki')], () => under('pki')],
+    ['keys generate --output', () => ['keys', 'generate', '--output', under('k')], () => under('k')],
+    ['keys ca --output', () => ['keys', 'ca', '--output', under('pki')], () => under('pki')],
     [
-      'keys cert --out',
+      'keys cert --output',
       () => [
         ...['keys', 'cert', '--ca-cert', at('pki', 'ca-cert.pem'), '--ca-key', at('pki', 'ca-private.pem')],
-        ...['--subject', 'CN=release-bot', '--out', under('s')],
+        ...['--subject', 'CN=release-bot', '--output', under('s')],
       ],
       () => under('s'),
     ],
     [
-      'sign --signature',
-      () => ['sign', at('model'), '--key', at('signer', 'private.pem'), '--signature', under('m.sig')],
+      'sign --output',
+      () => ['sign', at('model'), '--key', at('signer', 'private.pem'), '--output', under('m.sig')],
       () => under('m.sig'),
     ],
     [
@@ -88,8 +94,8 @@ describe('an output that cannot be written is exit 2 with one line naming it', {
       () => under('p.txt'),
     ],
     [
-      'init --file',
-      () => ['init', '--yes', '--root', at('root'), '--file', under('llmsec.yaml')],
+      'init --output',
+      () => ['init', '--yes', '--root', at('root'), '--output', under('llmsec.yaml')],
       () => under('llmsec.yaml'),
     ],
     [
@@ -110,8 +116,12 @@ describe('an output that cannot be written is exit 2 with one line naming it', {
     const dir = await runCli([...quickAudit(), '--output-dir', '/etc/passwd'])
     expectOneLineNaming(dir, '/etc/passwd')
     expect(dir.stderr).toBe('llmsec: Cannot write /etc/passwd/llmsec-audit.txt: /etc/passwd is not a directory.')
-    const keys = await runCli(['keys', 'generate', '--out', '/etc/passwd/k'])
-    expectOneLineNaming(keys, '/etc/passwd/k')
+    // --out is the old name of --output, kept as a hidden alias (a deprecation warning, then the error).
+    for (const flag of ['--out', '--output']) {
+      const keys = await runCli(['keys', 'generate', flag, '/etc/passwd/k'])
+      expectOneLineNaming(keys, '/etc/passwd/k')
+      expect(keys.stderr).toMatch(/^llmsec: Cannot write \/etc\/passwd\/k: \/etc\/passwd is not a directory\.$/m)
+    }
   })
 
   it('says OUTPUT_UNWRITABLE under --json and leaves no temp files behind', async () => {
@@ -134,15 +144,15 @@ describe('an output the user may not write is exit 2 with one line naming it', {
       () => ['report', at('saved.json'), '--output', at('locked', 'r.html')],
       () => at('locked', 'r.html'),
     ],
-    ['keys generate --out', () => ['keys', 'generate', '--out', at('locked', 'k')], () => at('locked', 'k')],
+    ['keys generate --output', () => ['keys', 'generate', '--output', at('locked', 'k')], () => at('locked', 'k')],
     [
       'encrypt --output',
       () => ['encrypt', at('plain.txt'), '--key-file', at('vault.key'), '--output', at('locked', 'p.llmsec')],
       () => at('locked', 'p.llmsec'),
     ],
     [
-      'init --file',
-      () => ['init', '--yes', '--root', at('root'), '--file', at('locked', 'llmsec.yaml')],
+      'init --output',
+      () => ['init', '--yes', '--root', at('root'), '--output', at('locked', 'llmsec.yaml')],
       () => at('locked', 'llmsec.yaml'),
     ],
   ]

@@ -25,8 +25,8 @@ beforeAll(async () => {
   await makeSparseFile(join(model, 'tokenizer', 'big.bin'), GiB)
   const keys = join(work.dir, 'keys')
   for (const args of [
-    ['keys', 'generate', '--out', keys],
-    ['keys', 'ca', '--out', join(work.dir, 'pki')],
+    ['keys', 'generate', '--output', keys],
+    ['keys', 'ca', '--output', join(work.dir, 'pki')],
     [
       'keys',
       'cert',
@@ -36,7 +36,7 @@ beforeAll(async () => {
       join(work.dir, 'pki', 'ca-private.pem'),
     ],
   ]) {
-    const extra = args[1] === 'cert' ? ['--subject', 'CN=release-bot', '--out', join(work.dir, 'signer')] : []
+    const extra = args[1] === 'cert' ? ['--subject', 'CN=release-bot', '--output', join(work.dir, 'signer')] : []
     const run = await runCliJson([...args, ...extra])
     expect(run.exitCode, run.stdout + run.stderr).toBe(0)
     assertValid(loadDocSchema('keys'), run.json)
@@ -79,16 +79,7 @@ describe('sign → verify round trip (nested folders, empty files, a 1 GiB file)
     const signature = join(work.dir, 'model.cert.sig')
     const signer = join(work.dir, 'signer')
     const sign = await runCliJson(
-      [
-        'sign',
-        model,
-        '--key',
-        join(signer, 'private.pem'),
-        '--cert',
-        join(signer, 'cert.pem'),
-        '--signature',
-        signature,
-      ],
+      ['sign', model, '--key', join(signer, 'private.pem'), '--cert', join(signer, 'cert.pem'), '--output', signature],
       {timeoutMs: 120_000},
     )
     expect(sign.exitCode, sign.stderr).toBe(0)

@@ -54,7 +54,7 @@ describe.skipIf(skipReason(process.platform !== 'linux', 'runtime discovery read
 
     it('finds the listening llama-server and smoke-tests it through loopback', async () => {
       const run = await runCliJson<Report | {targets: Report[]}>(
-        ['smoke', '--config', join(dir, 'empty.yaml'), '--burst', '2', '--timeout', '10'],
+        ['smoke', '--config', join(dir, 'empty.yaml'), '--burst', '2', '--timeout', '10s'],
         {timeoutMs: 120_000},
       )
       const reports = 'targets' in run.json ? run.json.targets : [run.json]

@@ -93,7 +93,7 @@ table inet filter {
       '--target',
       `${world.hostV4}:8000`,
       '--timeout',
-      '800',
+      '800ms',
     ])
     expect(probe.json.targets.map((t) => t.reachable)).toEqual([true, false, false])
   })
@@ -122,7 +122,7 @@ table inet filter {
       '--allow',
       target(8001),
       '--timeout',
-      '800',
+      '800ms',
     ])
     expect(egress.exitCode).toBe(0)
     expectSchema('egress', egress.json)
@@ -154,7 +154,7 @@ table inet filter {
       '--target',
       `[${world.inetV6}]:8002`,
       '--timeout',
-      '800',
+      '800ms',
     ])
     expect(egress.exitCode).toBe(1)
     expect(egress.json.violations).toEqual([`${world.inetV4}:8001`, `[${world.inetV6}]:8002`])

@@ -78,7 +78,7 @@ describe.skipIf(skip !== null)('iptables rulesets, legacy and nft back ends (acc
     const probe = await cliIn<EgressReport>(world.inet, [
       'egress',
       '--timeout',
-      '700',
+      '700ms',
       ...[8001, 8002, 8004, 8005].flatMap((p) => ['--target', `${world.hostV4}:${p}`]),
     ])
     const kernel = probe.json.targets.map((t) =>
@@ -88,7 +88,7 @@ describe.skipIf(skip !== null)('iptables rulesets, legacy and nft back ends (acc
     const out = await cliIn<EgressReport>(world.host, [
       'egress',
       '--timeout',
-      '700',
+      '700ms',
       '--target',
       `${world.inetV4}:8003`,
       '--target',

@@ -1,10 +1,10 @@
-import {mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {afterAll, describe, expect, it} from 'vitest'
 
-import {loadConfig} from '../../../src/core/config.js'
+import {configSearchPaths, loadConfig} from '../../../src/core/config.js'
 import {writeFileAtomic} from '../../../src/core/fs.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'llmsec-config-'))
@@ -16,6 +16,7 @@ describe('loadConfig', () => {
     writeFileSync(file, 'models:\n  paths: [/srv/models]\negress:\n  allow: ["127.0.0.1:8000"]\n')
     expect(await loadConfig(file)).toEqual({
       file,
+      source: 'flag',
       config: {models: {paths: ['/srv/models']}, egress: {allow: ['127.0.0.1:8000']}},
     })
   })
@@ -40,6 +41,86 @@ describe('loadConfig', () => {
 
   it('says when an explicit file does not exist', async () => {
     await expect(loadConfig(join(dir, 'missing.yaml'))).rejects.toThrow(/missing\.yaml does not exist/)
+  })
+})
+
+describe('the configuration search order', () => {
+  /** A fresh working directory, home, XDG_CONFIG_HOME and system directory, each empty. */
+  function places() {
+    const base = mkdtempSync(join(dir, 'search-'))
+    const at = (...parts: string[]) => join(base, ...parts)
+    for (const d of ['cwd', 'home', 'xdg', 'etc']) mkdirSync(at(d))
+    const options = {cwd: at('cwd'), home: at('home'), env: {XDG_CONFIG_HOME: at('xdg'), LLMSEC_SYSCONFDIR: at('etc')}}
+    const put = (file: string, ruleset: string) => {
+      mkdirSync(join(file, '..'), {recursive: true})
+      writeFileSync(file, `rulesets: [${ruleset}]\n`)
+    }
+    return {at, options, put}
+  }
+
+  it('is ./llmsec.yaml, then $XDG_CONFIG_HOME/llmsec/config.yaml, then /etc/llmsec/config.yaml', () => {
+    expect(configSearchPaths({cwd: '/w', home: '/h', env: {XDG_CONFIG_HOME: '/x'}})).toEqual([
+      {location: 'project', file: '/w/llmsec.yaml'},
+      {location: 'user', file: '/x/llmsec/config.yaml'},
+      {location: 'system', file: '/etc/llmsec/config.yaml'},
+    ])
+  })
+
+  it.each([
+    ['unset', {}],
+    ['empty', {XDG_CONFIG_HOME: ''}],
+    ['relative', {XDG_CONFIG_HOME: 'conf'}],
+  ])('uses ~/.config when XDG_CONFIG_HOME is %s', (_, env) => {
+    expect(configSearchPaths({cwd: '/w', home: '/h', env})[1].file).toBe('/h/.config/llmsec/config.yaml')
+  })
+
+  it('moves the system directory only to an absolute LLMSEC_SYSCONFDIR', () => {
+    expect(configSearchPaths({env: {LLMSEC_SYSCONFDIR: '/img/etc'}})[2].file).toBe('/img/etc/llmsec/config.yaml')
+    expect(configSearchPaths({env: {LLMSEC_SYSCONFDIR: 'etc'}})[2].file).toBe('/etc/llmsec/config.yaml')
+  })
+
+  it('takes the first file that exists, and --config over all of them', async () => {
+    const {at, options, put} = places()
+    expect(await loadConfig(undefined, options)).toEqual({config: {}, file: null, source: 'none'})
+    put(at('etc', 'llmsec', 'config.yaml'), 'sox')
+    expect(await loadConfig(undefined, options)).toMatchObject({config: {rulesets: ['sox']}, source: 'system'})
+    put(at('xdg', 'llmsec', 'config.yaml'), 'gdpr')
+    put(at('home', '.config', 'llmsec', 'config.yaml'), 'pci-dss')
+    expect(await loadConfig(undefined, options)).toMatchObject({
+      config: {rulesets: ['gdpr']},
+      source: 'user',
+      file: at('xdg', 'llmsec', 'config.yaml'),
+    })
+    put(at('cwd', 'llmsec.yaml'), 'hipaa')
+    expect(await loadConfig(undefined, options)).toMatchObject({config: {rulesets: ['hipaa']}, source: 'project'})
+    put(at('other.yaml'), 'fedramp-moderate')
+    expect(await loadConfig(at('other.yaml'), options)).toMatchObject({
+      config: {rulesets: ['fedramp-moderate']},
+      source: 'flag',
+    })
+  })
+
+  it('reads ~/.config when XDG_CONFIG_HOME is not set', async () => {
+    const {at, options, put} = places()
+    put(at('home', '.config', 'llmsec', 'config.yaml'), 'pci-dss')
+    const withoutXdg = {...options, env: {LLMSEC_SYSCONFDIR: options.env.LLMSEC_SYSCONFDIR}}
+    expect(await loadConfig(undefined, withoutXdg)).toMatchObject({config: {rulesets: ['pci-dss']}, source: 'user'})
+    expect(await loadConfig(undefined, options)).toMatchObject({source: 'none'})
+  })
+
+  it('stops at a file it cannot look at instead of skipping to the next one', async () => {
+    const {at, options, put} = places()
+    put(at('etc', 'llmsec', 'config.yaml'), 'sox')
+    symlinkSync('llmsec.yaml', at('cwd', 'llmsec.yaml'))
+    await expect(loadConfig(undefined, options)).rejects.toThrow(at('cwd', 'llmsec.yaml'))
+  })
+
+  it('fails on an invalid file rather than falling back to a later one', async () => {
+    const {at, options, put} = places()
+    put(at('etc', 'llmsec', 'config.yaml'), 'sox')
+    mkdirSync(at('xdg', 'llmsec'))
+    writeFileSync(at('xdg', 'llmsec', 'config.yaml'), 'rulesetz: [x]\n')
+    await expect(loadConfig(undefined, options)).rejects.toThrow(/rulesetz: unknown key/)
   })
 })
 

@@ -1,16 +1,18 @@
 import {Flags} from '@oclif/core'
 
-import {KEY_ALGORITHMS, type KeyAlgorithm} from '../artifacts/index.js'
-import {usageError} from '../core/errors.js'
+import {KEY_ALGORITHMS} from '../../artifacts/index.js'
+import {usageError} from '../../core/errors.js'
+import {renamedFrom} from './output.js'
 
 /** Flags shared by `llmsec keys generate|ca|cert`. */
 export const keyFlags = {
-  out: Flags.directory({description: 'Directory to write the files to (created if missing).', required: true}),
-  algorithm: Flags.option({
-    description: 'Key algorithm.',
-    options: KEY_ALGORITHMS,
-    default: 'ecdsa-p256' as KeyAlgorithm,
-  })(),
+  output: Flags.directory({
+    char: 'o',
+    description: 'Directory to write the files to (created if missing).',
+    required: true,
+    ...renamedFrom('out'),
+  }),
+  algorithm: Flags.option({description: 'Key algorithm.', options: KEY_ALGORITHMS, default: 'ecdsa-p256'})(),
   passphrase: Flags.boolean({
     description: 'Encrypt the new private key (prompted, or LLMSEC_PASSPHRASE when not interactive).',
   }),
@@ -31,4 +33,9 @@ export function parseNotBefore(value: string | undefined): Date | undefined {
   const date = new Date(value)
   if (Number.isNaN(date.getTime())) throw usageError(`--not-before ${value} is not an ISO 8601 date.`)
   return date
+}
+
+/** Flags `sign` and `verify` share: which files of the model the signature covers. */
+export const modelPathFlags = {
+  'ignore-paths': Flags.string({description: 'Paths (relative to the model) to leave out.', multiple: true}),
 }

@@ -1,0 +1,20 @@
+import {Flags} from '@oclif/core'
+
+import {outputFlag} from './output.js'
+
+/** Flags `encrypt` and `decrypt` share: key files, where the output goes, and the worker pool. */
+export function cryptoFlags(output: string) {
+  return {
+    'key-file': Flags.string({
+      description: 'Raw 32-byte key file, e.g. from a KMS or Vault (repeatable).',
+      multiple: true,
+    }),
+    output: outputFlag(output),
+    force: Flags.boolean({description: 'Replace existing output files.'}),
+    workers: Flags.integer({
+      description: 'Worker threads, about 40 MB each [default: one per core, at most 3].',
+      min: 0,
+      max: 64,
+    }),
+  }
+}
