@@ -1,3 +1,4 @@
+import {paramsSchema} from './check.js'
 import {CHECKS} from './checks/index.js'
 import {listBuiltInRulesets, loadRuleset} from './ruleset-loader.js'
 
@@ -44,6 +45,6 @@ export function listChecks(): CheckSummary[] {
     description: c.description,
     live: c.live ?? false,
     appliesWhen: c.appliesWhen ?? [],
-    params: c.params,
+    params: paramsSchema(c),
   }))
 }

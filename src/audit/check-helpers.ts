@@ -1,4 +1,4 @@
-import type {FactCache, InferenceService} from './facts/index.js'
+import type {FactCache, InferenceService, Unreadable} from './facts/index.js'
 
 /** Parses an octal mode string ("0644", "644") into a number. */
 export function parseMode(text: string): number {
@@ -70,10 +70,25 @@ export function compareDotted(a: string, b: string): number {
   return 0
 }
 
-/** Inference services, optionally only of some runtimes. */
-export async function servicesOf(facts: FactCache, runtimes?: string[]): Promise<InferenceService[]> {
-  const services = await facts.get('inference')
-  return runtimes?.length ? services.filter((s) => runtimes.includes(s.runtime)) : services
+/**
+ * Inference services, optionally only of some runtimes, with the unit inputs that could not be read
+ * (any unreadable unit file or drop-in could define or change an inference service).
+ */
+export async function servicesOf(
+  facts: FactCache,
+  runtimes?: string[],
+): Promise<{services: InferenceService[]; unreadable: Unreadable[]}> {
+  const all = await facts.get('inference')
+  const services = runtimes?.length ? all.filter((s) => runtimes.includes(s.runtime)) : all
+  return {services, unreadable: (await facts.get('systemd')).unreadable}
+}
+
+/**
+ * Splits services into those whose environment was read completely and the inputs that hide the
+ * others' (an unreadable EnvironmentFile= or /proc/<pid>/environ can set any variable).
+ */
+export function withEnvironment(services: InferenceService[]): {known: InferenceService[]; unreadable: Unreadable[]} {
+  return {known: services.filter((s) => !s.unreadable.length), unreadable: services.flatMap((s) => s.unreadable)}
 }
 
 /** Parses a duration like "6month", "1y", "90d", "3600" (seconds) into days. */

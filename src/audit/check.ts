@@ -1,4 +1,6 @@
-import type {FactCache} from './facts/cache.js'
+import {Ajv, type JSONSchemaType, type ValidateFunction} from 'ajv'
+
+import type {FactCache, Unreadable} from './facts/index.js'
 import type {RuleStatus} from './types.js'
 
 /** Conditions a rule or check can require before it applies (see conditions.ts). */
@@ -43,13 +45,101 @@ export interface Check<P = Record<string, unknown>> {
   id: string
   title: string
   description: string
-  /** JSON Schema of the `check.params` object in a ruleset. */
-  params: object
+  /**
+   * JSON Schema of the `check.params` object in a ruleset, typed against P by ajv. ajv's type
+   * wants `nullable: true` on optional properties; that marker is for TypeScript only and is
+   * dropped before validating (see paramsSchema), so null stays an invalid value.
+   */
+  params: JSONSchemaType<P>
   /** Conditions that must hold, else the rule is skipped with the reason. */
   appliesWhen?: Condition[]
   /** Needs the running host (processes, sockets, firewall, GPUs): skipped under --root. */
   live?: boolean
   run(ctx: CheckContext<P>): Promise<CheckOutcome>
+}
+
+/** The params of a check that takes none. */
+export type NoParams = Record<string, never>
+
+/** The params schema of a check that takes none: an empty object, nothing else. */
+export const NO_PARAMS: JSONSchemaType<NoParams> = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {},
+  required: [],
+}
+
+type RequiredKeys<P> = string extends keyof P ? never : {[K in keyof P]-?: undefined extends P[K] ? never : K}[keyof P]
+type SchemaDrift<P, S> = S extends {properties?: infer Props; required?: infer Required}
+  ? {
+      notRequired: Exclude<RequiredKeys<P>, Required extends readonly (infer K)[] ? K : never>
+      notInParams: Exclude<keyof Props, keyof P>
+    }
+  : never
+/** S when it declares exactly P's properties and requires exactly P's required ones; else a type error naming the drift. */
+type NoDrift<P, S> =
+  SchemaDrift<P, S> extends {notRequired: never; notInParams: never} ? S : {paramsSchemaDrift: SchemaDrift<P, S>}
+
+/**
+ * Declares a check whose params schema cannot drift from its params type: ajv's JSONSchemaType
+ * rejects a property of the wrong type (or an optional one without `nullable`), and this rejects a
+ * required param missing from `required` and a schema property the type does not have.
+ * Usage: `defineCheck<Params>()({id, …, params: {…}, run})`.
+ */
+export function defineCheck<P>() {
+  return <const S extends JSONSchemaType<P>>(check: Omit<Check<P>, 'params'> & {params: NoDrift<P, S>}): Check<P> =>
+    check as unknown as Check<P>
+}
+
+const ajv = new Ajv({allErrors: false, strict: false})
+const schemas = new WeakMap<object, {schema: object; validate: ValidateFunction}>()
+
+function withoutNullable(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNullable)
+  if (value === null || typeof value !== 'object') return value
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => key !== 'nullable')
+      .map(([key, inner]) => [key, withoutNullable(inner)]),
+  )
+}
+
+function compiled(check: {params: object}) {
+  let entry = schemas.get(check.params)
+  if (!entry) {
+    const schema = withoutNullable(check.params) as object
+    entry = {schema, validate: ajv.compile(schema)}
+    schemas.set(check.params, entry)
+  }
+  return entry
+}
+
+/** The JSON Schema of a check's params as rulesets see it (published by `rulesets list --checks`). */
+export function paramsSchema(check: {params: object}): object {
+  return compiled(check).schema
+}
+
+/** The compiled validator of a check's params (the ruleset loader and the check tester use it). */
+export function paramsValidator(check: {params: object}): ValidateFunction {
+  return compiled(check).validate
+}
+
+const PERMISSION_CODES = new Set(['EACCES', 'EPERM'])
+const MAX_UNREADABLE_LINES = 10
+
+function unreadableLine(u: Unreadable): string {
+  return `cannot read ${u.path}: ${u.reason}`
+}
+
+/** The error for inputs that could not be read: names the first path; hints at root when permissions stopped it. */
+function unreadableOutcome(unreadable: Unreadable[]): CheckOutcome {
+  const more = unreadable.length > 1 ? ` and ${unreadable.length - 1} more inputs` : ''
+  const denied = unreadable.some((u) => PERMISSION_CODES.has(u.code)) && process.getuid?.() !== 0
+  const reason = `${unreadableLine(unreadable[0])}${more}${denied ? '; run llmsec as root' : ''}`
+  const lines = unreadable.slice(1, MAX_UNREADABLE_LINES).map(unreadableLine)
+  const rest =
+    unreadable.length > MAX_UNREADABLE_LINES ? [`… and ${unreadable.length - MAX_UNREADABLE_LINES} more`] : []
+  return {status: 'error', reason, evidence: [reason, ...lines, ...rest]}
 }
 
 /** Helpers to build outcomes tersely. */
@@ -59,9 +149,19 @@ export const outcome = {
   warn: (evidence: string[], location?: string): CheckOutcome => ({status: 'warn', evidence, location}),
   skip: (reason: string): CheckOutcome => ({status: 'skip', reason, evidence: [reason]}),
   error: (reason: string): CheckOutcome => ({status: 'error', reason, evidence: [reason]}),
+  /** An error naming inputs that could not be read (never "does not exist", never a pass or skip). */
+  unreadable: unreadableOutcome,
 }
 
-/** Declares a check with typed params (identity function for inference). */
-export function defineCheck<P>(check: Check<P>): Check<P> {
-  return check
+/**
+ * A verdict reached over inputs of which some could not be read. Unread inputs never let a check
+ * pass, warn or skip: the outcome becomes an `error` naming them. With `findingsStand` (the check
+ * judges items one by one, so a bad item it did read is bad whatever the unread ones hold) a
+ * `fail` stays a fail, with the unread inputs listed after its evidence.
+ */
+export function guardUnreadable(out: CheckOutcome, unreadable: Unreadable[], findingsStand = false): CheckOutcome {
+  if (!unreadable.length || out.status === 'error') return out
+  if (out.status === 'fail' && findingsStand)
+    return {...out, evidence: [...out.evidence, ...unreadable.map(unreadableLine)]}
+  return unreadableOutcome(unreadable)
 }

@@ -1,10 +1,12 @@
 import type {Condition} from './check.js'
-import type {FactCache} from './facts/index.js'
+import type {FactCache, Unreadable} from './facts/index.js'
 
 export interface ConditionResult {
   holds: boolean
   /** Why the condition does not hold (the skip reason). */
   reason: string
+  /** Inputs of the facts behind the condition that could not be read: "does not hold" is then unknown. */
+  unreadable?: Unreadable[]
 }
 
 const RUNTIME_NAMES = 'ollama, vLLM, llama.cpp, TGI, Triton, Ray, LM Studio, LocalAI, SGLang'
@@ -21,29 +23,40 @@ export async function evaluateCondition(condition: Condition, facts: FactCache):
     }
     case 'inference-runtime': {
       const services = await facts.get('inference')
+      const {unreadable} = await facts.get('systemd')
       const where = facts.env.live ? 'no systemd unit or process' : 'no systemd unit'
-      return {holds: services.length > 0, reason: `no inference runtime found (${where} of ${RUNTIME_NAMES})`}
+      return {
+        holds: services.length > 0,
+        reason: `no inference runtime found (${where} of ${RUNTIME_NAMES})`,
+        unreadable,
+      }
     }
     case 'systemd': {
       const systemd = await facts.get('systemd')
       if (facts.env.live) return {holds: systemd.running, reason: 'systemd is not running on this host (not PID 1)'}
-      return {holds: systemd.installed, reason: 'systemd is not installed under the root'}
+      const {unreadable} = systemd
+      return {holds: systemd.installed, reason: 'systemd is not installed under the root', unreadable}
     }
     case 'ssh-server': {
       const sshd = await facts.get('sshd')
-      return {holds: sshd.path !== null, reason: 'no SSH server (/etc/ssh/sshd_config is absent)'}
+      const {unreadable} = sshd
+      return {holds: sshd.path !== null, reason: 'no SSH server (/etc/ssh/sshd_config is absent)', unreadable}
     }
     case 'docker': {
-      const {groups} = await facts.get('users')
-      return {holds: groups.some((g) => g.name === 'docker'), reason: 'Docker is not installed (no docker group)'}
+      const {groups, unreadable} = await facts.get('users')
+      const holds = groups.some((g) => g.name === 'docker')
+      return {holds, reason: 'Docker is not installed (no docker group)', unreadable}
     }
     case 'model-files': {
       const models = await facts.get('models')
-      return {holds: models.files.length > 0, reason: 'no model files found in the model directories'}
+      const {unreadable} = models
+      return {holds: models.files.length > 0, reason: 'no model files found in the model directories', unreadable}
     }
     case 'debian': {
       const packages = await facts.get('packages')
-      return {holds: packages.source === 'dpkg', reason: 'no dpkg package database (only Debian-like systems are read)'}
+      const {unreadable} = packages
+      const reason = 'no dpkg package database (only Debian-like systems are read)'
+      return {holds: packages.source === 'dpkg', reason, unreadable}
     }
   }
 }

@@ -2,12 +2,12 @@ import {stat} from 'node:fs/promises'
 import {hostname} from 'node:os'
 import {resolve} from 'node:path'
 
-import {coreError, describeError, usageError} from '../core/errors.js'
+import {coreError, usageError} from '../core/errors.js'
 import {noProgress, type OnProgress} from '../core/progress.js'
-import type {CheckContext, CheckOutcome, Condition} from './check.js'
+import {outcome, type CheckOutcome} from './check.js'
 import {findCheck} from './checks/index.js'
-import {evaluateCondition} from './conditions.js'
-import {createFactCache, FactUnavailableError, LIVE_ONLY_REASON, type FactCache} from './facts/index.js'
+import {createFactCache, type FactCache} from './facts/index.js'
+import {evaluateCheck} from './run-check.js'
 import type {ResolvedRule, ResolvedRuleset} from './ruleset.types.js'
 import {countStatuses, overallScore, scoreControlFamilies, scoreResults, SEVERITY_WEIGHTS} from './score.js'
 import type {AuditResult, RuleResult, RulesetResult} from './types.js'
@@ -33,47 +33,11 @@ export interface AuditOptions {
 
 const DEFAULT_TIMEOUT_MS = 15_000
 
-async function withTimeout<T>(work: (signal: AbortSignal) => Promise<T>, ms: number): Promise<T> {
-  const controller = new AbortController()
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort()
-      reject(coreError('TIMEOUT', `timed out after ${ms} ms`))
-    }, ms)
-  })
-  try {
-    return await Promise.race([work(controller.signal), timeout])
-  } finally {
-    clearTimeout(timer)
-  }
-}
-
-/** Runs one rule's check: live-only and appliesWhen skips, then run() with a timeout. */
+/** Runs one rule's check (see evaluateCheck); an unknown check id is an error. */
 async function runRuleCheck(rule: ResolvedRule, facts: FactCache, timeoutMs: number): Promise<CheckOutcome> {
   const check = findCheck(rule.check.id)
-  if (!check)
-    return {status: 'error', reason: `unknown check ${rule.check.id}`, evidence: [`unknown check ${rule.check.id}`]}
-  try {
-    if (check.live && !facts.env.live) return skipped(`${check.id} ${LIVE_ONLY_REASON}`)
-    const conditions = [...new Set<Condition>([...(check.appliesWhen ?? []), ...rule.appliesWhen])]
-    for (const condition of conditions) {
-      const {holds, reason} = await evaluateCondition(condition, facts)
-      if (!holds) return skipped(reason)
-    }
-    return await withTimeout((signal) => {
-      const ctx: CheckContext = {...facts.env, facts, params: rule.check.params, signal}
-      return check.run(ctx)
-    }, timeoutMs)
-  } catch (error) {
-    if (error instanceof FactUnavailableError) return skipped(error.message)
-    const reason = `check ${check.id} could not run: ${describeError(error)}`
-    return {status: 'error', reason, evidence: [reason]}
-  }
-}
-
-function skipped(reason: string): CheckOutcome {
-  return {status: 'skip', reason, evidence: [reason]}
+  if (!check) return outcome.error(`unknown check ${rule.check.id}`)
+  return evaluateCheck(check, facts, {params: rule.check.params, appliesWhen: rule.appliesWhen, timeoutMs})
 }
 
 /** A small concurrency limiter (checks are I/O bound; facts are shared anyway). */

@@ -3,10 +3,11 @@ import {readdir} from 'node:fs/promises'
 import {dirname, isAbsolute, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
-import {Ajv, type ErrorObject} from 'ajv'
+import type {ErrorObject} from 'ajv'
 
 import {coreError} from '../core/errors.js'
 import {formatLocation, loadYamlFile, locate, type LoadedYaml} from '../core/yaml.js'
+import {paramsValidator} from './check.js'
 import {findCheck} from './checks/index.js'
 import {KNOWN_CONTROLS} from './controls.js'
 import {auditError} from './errors.js'
@@ -14,7 +15,6 @@ import {rulesetSchema} from './ruleset.schema.js'
 import type {Remediation, ResolvedRule, ResolvedRuleset, RuleOverride, RulesetSpec} from './ruleset.types.js'
 
 const MAX_EXTENDS_DEPTH = 8
-const ajv = new Ajv({allErrors: false, strict: false})
 
 /** The directory of built-in rulesets (rulesets/ at the package root, from src/ or dist/src/). */
 export function builtInRulesetDir(): string {
@@ -63,7 +63,7 @@ function describeParamError(error: ErrorObject): string {
 function validateParams(loaded: LoadedYaml<unknown>, pointer: string, checkId: string, params: unknown, label: string) {
   const check = findCheck(checkId)
   if (!check) return
-  const validate = ajv.compile(check.params)
+  const validate = paramsValidator(check)
   if (validate(params)) return
   const error = validate.errors![0]
   const extra = (error.params as {additionalProperty?: string}).additionalProperty

@@ -1,12 +1,12 @@
-import {defineCheck, outcome} from '../check.js'
-import {FactUnavailableError, statIn} from '../facts/index.js'
+import {defineCheck, guardUnreadable, outcome} from '../check.js'
+import {FactUnavailableError, RootReader} from '../facts/index.js'
 
 interface Params {
   minRules?: number
   watchModels?: boolean
 }
 
-export const check = defineCheck<Params>({
+export const check = defineCheck<Params>()({
   id: 'auditd-rules',
   title: 'auditd is installed, running and has rules',
   description:
@@ -14,12 +14,18 @@ export const check = defineCheck<Params>({
   params: {
     type: 'object',
     additionalProperties: false,
-    properties: {minRules: {type: 'integer', minimum: 1}, watchModels: {type: 'boolean'}},
+    properties: {
+      minRules: {type: 'integer', minimum: 1, nullable: true},
+      watchModels: {type: 'boolean', nullable: true},
+    },
   },
   async run({root, live, facts, params}) {
-    const installed = (await statIn(root, '/sbin/auditd')) ?? (await statIn(root, '/usr/sbin/auditd'))
-    if (!installed) return outcome.fail(['auditd is not installed (no /sbin/auditd)'])
+    const reader = new RootReader(root)
+    const installed = (await reader.stat('/sbin/auditd')) ?? (await reader.stat('/usr/sbin/auditd'))
+    if (!installed)
+      return guardUnreadable(outcome.fail(['auditd is not installed (no /sbin/auditd)']), reader.unreadable)
     const auditd = await facts.get('auditd')
+    reader.note(...auditd.unreadable)
     const evidence = [`${auditd.ruleCount} audit rules in ${auditd.rulesFiles.join(', ') || 'no rules file'}`]
     const problems: string[] = []
     if (auditd.ruleCount < (params.minRules ?? 1)) problems.push(`fewer than ${params.minRules ?? 1} audit rules`)
@@ -33,12 +39,14 @@ export const check = defineCheck<Params>({
       }
     }
     if (params.watchModels) {
-      const {dirs} = await facts.get('models')
+      const {dirs, unreadable} = await facts.get('models')
+      reader.note(...unreadable)
       const unwatched = dirs.filter((d) => !auditd.watches.some((w) => d.path.startsWith(w.replace(/\/$/, ''))))
       for (const d of unwatched) problems.push(`model directory ${d.path} has no audit watch (-w)`)
     }
-    return problems.length
+    const verdict = problems.length
       ? outcome.fail([...problems, ...evidence], auditd.rulesFiles[0])
       : outcome.pass(evidence, auditd.rulesFiles[0])
+    return guardUnreadable(verdict, reader.unreadable)
   },
 })

@@ -1,5 +1,5 @@
 import {defineCheck, outcome} from '../check.js'
-import {configLines, readTextIn} from '../facts/index.js'
+import {configLines, readTextIn, whyUnreadable} from '../facts/index.js'
 
 interface Params {
   path: string
@@ -28,7 +28,7 @@ export function readConfigValue(
   return value
 }
 
-export const check = defineCheck<Params>({
+export const check = defineCheck<Params>()({
   id: 'config-value',
   title: 'A configuration key has an allowed value',
   description: 'Reads key=value (or "key value") files; the last assignment wins; an unset key takes `default`.',
@@ -40,14 +40,16 @@ export const check = defineCheck<Params>({
       path: {type: 'string', pattern: '^/'},
       key: {type: 'string', minLength: 1},
       values: {type: 'array', minItems: 1, items: {type: 'string'}},
-      separator: {enum: ['=', 'space']},
-      default: {type: 'string'},
-      ignoreCase: {type: 'boolean'},
+      separator: {type: 'string', enum: ['=', 'space'], nullable: true},
+      default: {type: 'string', nullable: true},
+      ignoreCase: {type: 'boolean', nullable: true},
     },
   },
   async run({root, params}) {
-    const text = await readTextIn(root, params.path)
-    if (text === null) return outcome.fail([`${params.path} does not exist`], params.path)
+    const read = await readTextIn(root, params.path)
+    if (read.state === 'unreadable') return outcome.unreadable([whyUnreadable(read)])
+    if (read.state === 'absent') return outcome.fail([`${params.path} does not exist`], params.path)
+    const text = read.value
     const ignoreCase = params.ignoreCase ?? false
     const set = readConfigValue(text, params.key, params.separator ?? '=', ignoreCase)
     const value = set ?? params.default ?? null

@@ -1,13 +1,13 @@
 import {excessBits, parseMode} from '../check-helpers.js'
-import {defineCheck, outcome} from '../check.js'
-import {formatMode, listDirIn, statIn} from '../facts/index.js'
+import {defineCheck, guardUnreadable, outcome} from '../check.js'
+import {formatMode, RootReader} from '../facts/index.js'
 
 interface Params {
   prefix: string
   maxMode: string
 }
 
-export const check = defineCheck<Params>({
+export const check = defineCheck<Params>()({
   id: 'device-permissions',
   title: 'Device nodes are not world-accessible',
   description: 'Checks /dev nodes whose name starts with a prefix (e.g. nvidia): who can read GPU memory.',
@@ -23,17 +23,20 @@ export const check = defineCheck<Params>({
   },
   async run({params}) {
     const max = parseMode(params.maxMode)
-    const names = (await listDirIn('/', '/dev')).filter((n) => n.startsWith(params.prefix))
-    if (!names.length) return outcome.skip(`no /dev/${params.prefix}* device nodes on this host`)
+    const reader = new RootReader('/')
+    const names = (await reader.list('/dev')).filter((n) => n.startsWith(params.prefix))
+    if (!names.length)
+      return guardUnreadable(outcome.skip(`no /dev/${params.prefix}* device nodes on this host`), reader.unreadable)
     const bad: string[] = []
     const ok: string[] = []
     for (const name of names) {
-      const info = await statIn('/', `/dev/${name}`)
+      const info = await reader.stat(`/dev/${name}`)
       if (!info) continue
       const seen = `/dev/${name} mode ${formatMode(info.mode)} gid ${info.gid}`
       if (excessBits(info.mode, max)) bad.push(`${seen} (allowed at most ${formatMode(max)})`)
       else ok.push(seen)
     }
-    return bad.length ? outcome.fail(bad, bad[0].split(' ')[0]) : outcome.pass(ok)
+    const verdict = bad.length ? outcome.fail(bad, bad[0].split(' ')[0]) : outcome.pass(ok)
+    return guardUnreadable(verdict, reader.unreadable, true)
   },
 })

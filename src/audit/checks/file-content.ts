@@ -1,5 +1,5 @@
 import {defineCheck, outcome} from '../check.js'
-import {readTextIn} from '../facts/index.js'
+import {readTextIn, whyUnreadable} from '../facts/index.js'
 
 interface Params {
   path: string
@@ -8,7 +8,7 @@ interface Params {
   missing?: 'skip' | 'pass' | 'fail'
 }
 
-export const check = defineCheck<Params>({
+export const check = defineCheck<Params>()({
   id: 'file-content',
   title: 'A file matches (or does not match) a pattern',
   description: 'Searches a file line by line with a regular expression (multiline mode).',
@@ -19,19 +19,20 @@ export const check = defineCheck<Params>({
     properties: {
       path: {type: 'string', pattern: '^/'},
       pattern: {type: 'string', minLength: 1},
-      expect: {enum: ['match', 'no-match']},
-      missing: {enum: ['skip', 'pass', 'fail']},
+      expect: {type: 'string', enum: ['match', 'no-match'], nullable: true},
+      missing: {type: 'string', enum: ['skip', 'pass', 'fail'], nullable: true},
     },
   },
   async run({root, params}) {
-    const text = await readTextIn(root, params.path)
-    if (text === null) {
+    const read = await readTextIn(root, params.path)
+    if (read.state === 'unreadable') return outcome.unreadable([whyUnreadable(read)])
+    if (read.state === 'absent') {
       const missing = params.missing ?? 'skip'
       const seen = `${params.path} does not exist`
       if (missing === 'skip') return outcome.skip(seen)
       return missing === 'pass' ? outcome.pass([seen]) : outcome.fail([seen], params.path)
     }
-    const match = new RegExp(params.pattern, 'm').exec(text)
+    const match = new RegExp(params.pattern, 'm').exec(read.value)
     const seen = match
       ? `${params.path}: matched "${match[0].trim().slice(0, 120)}"`
       : `${params.path}: no line matches /${params.pattern}/`

@@ -1,12 +1,12 @@
 import {defineCheck, outcome} from '../check.js'
-import {statIn} from '../facts/index.js'
+import {statIn, whyUnreadable} from '../facts/index.js'
 
 interface Params {
   path: string
   expect?: 'present' | 'absent'
 }
 
-export const check = defineCheck<Params>({
+export const check = defineCheck<Params>()({
   id: 'file-exists',
   title: 'A file is present (or absent)',
   description: 'Checks that a path exists, or that it does not, under the audited root.',
@@ -14,10 +14,15 @@ export const check = defineCheck<Params>({
     type: 'object',
     additionalProperties: false,
     required: ['path'],
-    properties: {path: {type: 'string', pattern: '^/'}, expect: {enum: ['present', 'absent']}},
+    properties: {
+      path: {type: 'string', pattern: '^/'},
+      expect: {type: 'string', enum: ['present', 'absent'], nullable: true},
+    },
   },
   async run({root, params}) {
-    const exists = (await statIn(root, params.path)) !== null
+    const read = await statIn(root, params.path)
+    if (read.state === 'unreadable') return outcome.unreadable([whyUnreadable(read)])
+    const exists = read.state === 'present'
     const want = params.expect ?? 'present'
     const seen = `${params.path} ${exists ? 'exists' : 'does not exist'}`
     return (want === 'present') === exists ? outcome.pass([seen], params.path) : outcome.fail([seen], params.path)

@@ -1,6 +1,6 @@
 import {excessBits, parseMode} from '../check-helpers.js'
-import {defineCheck, outcome} from '../check.js'
-import {expandHome, formatMode, statIn} from '../facts/index.js'
+import {defineCheck, guardUnreadable, outcome} from '../check.js'
+import {expandHome, formatMode, RootReader} from '../facts/index.js'
 
 interface Params {
   paths: string[]
@@ -8,7 +8,7 @@ interface Params {
   owner?: 'root'
 }
 
-export const check = defineCheck<Params>({
+export const check = defineCheck<Params>()({
   id: 'file-permissions',
   title: 'Files are not more permissive than a mode',
   description:
@@ -20,16 +20,18 @@ export const check = defineCheck<Params>({
     properties: {
       paths: {type: 'array', minItems: 1, items: {type: 'string', pattern: '^(/|~/)'}},
       maxMode: {type: 'string', pattern: '^0?[0-7]{3,4}$'},
-      owner: {enum: ['root']},
+      owner: {type: 'string', enum: ['root'], nullable: true},
     },
   },
   async run({root, params, facts}) {
-    const {homes} = await facts.get('users')
+    const reader = new RootReader(root)
+    const {homes, unreadable} = await facts.get('users')
+    reader.note(...unreadable)
     const max = parseMode(params.maxMode)
     const bad: string[] = []
     const ok: string[] = []
     for (const path of params.paths.flatMap((p) => expandHome(p, homes))) {
-      const info = await statIn(root, path)
+      const info = await reader.stat(path)
       if (!info) continue
       const extra = excessBits(info.mode, max)
       const wrongOwner = params.owner === 'root' && info.uid !== 0
@@ -38,8 +40,11 @@ export const check = defineCheck<Params>({
         bad.push(`${seen} (allowed at most ${formatMode(max)}${params.owner ? ', owner root' : ''})`)
       else ok.push(seen)
     }
-    if (bad.length) return outcome.fail(bad, bad[0].split(' ')[0])
-    if (!ok.length) return outcome.skip(`none of ${params.paths.join(', ')} exists`)
-    return outcome.pass(ok)
+    const verdict = bad.length
+      ? outcome.fail(bad, bad[0].split(' ')[0])
+      : ok.length
+        ? outcome.pass(ok)
+        : outcome.skip(`none of ${params.paths.join(', ')} exists`)
+    return guardUnreadable(verdict, reader.unreadable, true)
   },
 })

@@ -1,12 +1,12 @@
-import {defineCheck, outcome} from '../check.js'
+import {defineCheck, NO_PARAMS, outcome, type NoParams} from '../check.js'
 
-export const check = defineCheck<Record<string, never>>({
+export const check = defineCheck<NoParams>()({
   id: 'firewall-default-deny',
   title: 'The loaded firewall denies inbound traffic by default',
   description:
     'Judges the running ruleset with the firewall engine (nft, iptables-nft, legacy iptables): an unsolicited inbound packet must be dropped or rejected.',
   live: true,
-  params: {type: 'object', additionalProperties: false, properties: {}},
+  params: NO_PARAMS,
   async run({facts}) {
     const fw = await facts.get('firewall')
     if (fw.tool === null) return outcome.error(`cannot read the firewall: ${fw.unreadable}`)

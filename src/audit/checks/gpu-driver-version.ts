@@ -5,7 +5,7 @@ interface Params {
   min: string
 }
 
-export const check = defineCheck<Params>({
+export const check = defineCheck<Params>()({
   id: 'gpu-driver-version',
   title: 'The NVIDIA driver is at least a minimum version',
   description:

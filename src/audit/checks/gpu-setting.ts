@@ -5,7 +5,7 @@ interface Params {
   expect: 'Enabled' | 'Disabled'
 }
 
-export const check = defineCheck<Params>({
+export const check = defineCheck<Params>()({
   id: 'gpu-setting',
   title: 'An NVIDIA GPU setting (ECC, persistence, MIG) has the expected mode',
   description:
@@ -16,7 +16,10 @@ export const check = defineCheck<Params>({
     type: 'object',
     additionalProperties: false,
     required: ['setting', 'expect'],
-    properties: {setting: {enum: ['ecc', 'persistence', 'mig']}, expect: {enum: ['Enabled', 'Disabled']}},
+    properties: {
+      setting: {type: 'string', enum: ['ecc', 'persistence', 'mig']},
+      expect: {type: 'string', enum: ['Enabled', 'Disabled']},
+    },
   },
   async run({facts, params}) {
     const {gpus} = await facts.get('gpus')

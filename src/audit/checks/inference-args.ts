@@ -1,12 +1,12 @@
 import {servicesOf} from '../check-helpers.js'
-import {defineCheck, outcome} from '../check.js'
+import {defineCheck, guardUnreadable, outcome} from '../check.js'
 
 interface Params {
   forbidden: string[]
   runtimes?: string[]
 }
 
-export const check = defineCheck<Params>({
+export const check = defineCheck<Params>()({
   id: 'inference-args',
   title: 'Inference services are not started with dangerous flags',
   description:
@@ -20,13 +20,18 @@ export const check = defineCheck<Params>({
       forbidden: {type: 'array', minItems: 1, items: {type: 'string', pattern: '^-'}},
       runtimes: {
         type: 'array',
-        items: {enum: ['ollama', 'vllm', 'llama.cpp', 'tgi', 'triton', 'ray', 'lm-studio', 'localai', 'sglang']},
+        items: {
+          type: 'string',
+          enum: ['ollama', 'vllm', 'llama.cpp', 'tgi', 'triton', 'ray', 'lm-studio', 'localai', 'sglang'],
+        },
+        nullable: true,
       },
     },
   },
   async run({facts, params}) {
-    const services = await servicesOf(facts, params.runtimes)
-    if (!services.length) return outcome.skip(`no ${params.runtimes?.join('/') ?? 'inference'} service found`)
+    const {services, unreadable} = await servicesOf(facts, params.runtimes)
+    if (!services.length)
+      return guardUnreadable(outcome.skip(`no ${params.runtimes?.join('/') ?? 'inference'} service found`), unreadable)
     const bad: string[] = []
     let location: string | undefined
     for (const s of services) {
@@ -36,7 +41,9 @@ export const check = defineCheck<Params>({
         location ??= s.location
       }
     }
-    if (bad.length) return outcome.fail(bad, location)
-    return outcome.pass([`${services.length} inference services, none started with ${params.forbidden.join(', ')}`])
+    const verdict = bad.length
+      ? outcome.fail(bad, location)
+      : outcome.pass([`${services.length} inference services, none started with ${params.forbidden.join(', ')}`])
+    return guardUnreadable(verdict, unreadable, true)
   },
 })

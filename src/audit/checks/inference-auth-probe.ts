@@ -22,7 +22,7 @@ function probe(port: number, path: string, signal?: AbortSignal): Promise<number
   })
 }
 
-export const check = defineCheck<Params>({
+export const check = defineCheck<Params>()({
   id: 'inference-auth-probe',
   title: 'Inference APIs demand authentication (probed with --probe)',
   description:
@@ -34,7 +34,7 @@ export const check = defineCheck<Params>({
     required: ['ports'],
     properties: {
       ports: {type: 'array', minItems: 1, items: {type: 'integer', minimum: 1, maximum: 65535}},
-      paths: {type: 'array', minItems: 1, items: {type: 'string', pattern: '^/'}},
+      paths: {type: 'array', minItems: 1, items: {type: 'string', pattern: '^/'}, nullable: true},
     },
   },
   async run({probe: allowed, facts, params, signal}) {

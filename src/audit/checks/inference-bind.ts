@@ -1,5 +1,5 @@
-import {isLoopback} from '../check-helpers.js'
-import {defineCheck, outcome} from '../check.js'
+import {isLoopback, servicesOf, withEnvironment} from '../check-helpers.js'
+import {defineCheck, guardUnreadable, NO_PARAMS, outcome, type NoParams} from '../check.js'
 import type {InferenceRuntime, InferenceService} from '../facts/index.js'
 
 /** Default bind address of each runtime when none is given (from each project's docs). */
@@ -41,18 +41,19 @@ export function bindAddress(service: InferenceService): {address: string; from: 
   return {address: DEFAULT_BIND[service.runtime], from: `${service.runtime} default`}
 }
 
-export const check = defineCheck<Record<string, never>>({
+export const check = defineCheck<NoParams>()({
   id: 'inference-bind',
   title: 'Inference services bind to loopback',
   description: 'Reads the bind address from unit files and process arguments/environment (no connection is made).',
   appliesWhen: ['inference-runtime'],
-  params: {type: 'object', additionalProperties: false, properties: {}},
+  params: NO_PARAMS,
   async run({facts}) {
-    const services = await facts.get('inference')
+    const {services, unreadable} = await servicesOf(facts)
+    const {known, unreadable: hidden} = withEnvironment(services)
     const bad: string[] = []
     const ok: string[] = []
     let location: string | undefined
-    for (const service of services) {
+    for (const service of known) {
       const {address, from} = bindAddress(service)
       const seen = `${service.runtime} (${service.location}) binds ${address} (${from})`
       if (isLoopback(address)) ok.push(seen)
@@ -61,6 +62,7 @@ export const check = defineCheck<Record<string, never>>({
         location ??= service.location
       }
     }
-    return bad.length ? outcome.fail(bad, location) : outcome.pass(ok)
+    const verdict = bad.length ? outcome.fail(bad, location) : outcome.pass(ok)
+    return guardUnreadable(verdict, [...unreadable, ...hidden], true)
   },
 })

@@ -1,5 +1,5 @@
-import {servicesOf} from '../check-helpers.js'
-import {defineCheck, outcome} from '../check.js'
+import {servicesOf, withEnvironment} from '../check-helpers.js'
+import {defineCheck, guardUnreadable, outcome} from '../check.js'
 
 interface Params {
   variable: string
@@ -10,7 +10,7 @@ interface Params {
   unset?: 'pass' | 'fail' | 'warn'
 }
 
-export const check = defineCheck<Params>({
+export const check = defineCheck<Params>()({
   id: 'inference-env',
   title: 'An environment variable of inference services is set safely',
   description:
@@ -22,24 +22,29 @@ export const check = defineCheck<Params>({
     required: ['variable'],
     properties: {
       variable: {type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$'},
-      forbidden: {type: 'array', items: {type: 'string'}},
-      required: {type: 'array', items: {type: 'string'}},
+      forbidden: {type: 'array', items: {type: 'string'}, nullable: true},
+      required: {type: 'array', items: {type: 'string'}, nullable: true},
       runtimes: {
         type: 'array',
-        items: {enum: ['ollama', 'vllm', 'llama.cpp', 'tgi', 'triton', 'ray', 'lm-studio', 'localai', 'sglang']},
+        items: {
+          type: 'string',
+          enum: ['ollama', 'vllm', 'llama.cpp', 'tgi', 'triton', 'ray', 'lm-studio', 'localai', 'sglang'],
+        },
+        nullable: true,
       },
-      unset: {enum: ['pass', 'fail', 'warn']},
+      unset: {type: 'string', enum: ['pass', 'fail', 'warn'], nullable: true},
     },
   },
   async run({facts, params}) {
-    const services = await servicesOf(facts, params.runtimes)
-    if (!services.length) return outcome.skip(`no ${params.runtimes?.join('/') ?? 'inference'} service found`)
+    const {services, unreadable} = await servicesOf(facts, params.runtimes)
+    if (!services.length)
+      return guardUnreadable(outcome.skip(`no ${params.runtimes?.join('/') ?? 'inference'} service found`), unreadable)
     const unset = params.unset ?? (params.required?.length ? 'fail' : 'pass')
     const results: {status: 'pass' | 'fail' | 'warn'; line: string; location: string}[] = []
-    for (const s of services) {
+    const {known, unreadable: hidden} = withEnvironment(services)
+    for (const s of known) {
       const value = s.environment[params.variable]
       const where = `${s.runtime} (${s.location})`
-      if (s.environmentReadable === false) continue
       if (value === undefined) {
         results.push({status: unset, line: `${where}: ${params.variable} is not set`, location: s.location})
         continue
@@ -52,10 +57,13 @@ export const check = defineCheck<Params>({
         location: s.location,
       })
     }
-    if (!results.length) return outcome.skip('the environment of the inference processes is not readable (run as root)')
     const worst = results.find((r) => r.status === 'fail') ?? results.find((r) => r.status === 'warn')
     const lines = results.map((r) => r.line)
-    if (!worst) return outcome.pass(lines)
-    return worst.status === 'fail' ? outcome.fail(lines, worst.location) : outcome.warn(lines, worst.location)
+    const verdict = !worst
+      ? outcome.pass(lines)
+      : worst.status === 'fail'
+        ? outcome.fail(lines, worst.location)
+        : outcome.warn(lines, worst.location)
+    return guardUnreadable(verdict, [...unreadable, ...hidden], true)
   },
 })

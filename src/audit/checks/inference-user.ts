@@ -1,18 +1,19 @@
-import {defineCheck, outcome} from '../check.js'
+import {servicesOf} from '../check-helpers.js'
+import {defineCheck, guardUnreadable, NO_PARAMS, outcome, type NoParams} from '../check.js'
 
-export const check = defineCheck<Record<string, never>>({
+export const check = defineCheck<NoParams>()({
   id: 'inference-user',
   title: 'Inference services do not run as root',
   description: 'Reads User= of inference units and, on the running host, the uid of inference processes.',
   appliesWhen: ['inference-runtime'],
-  params: {type: 'object', additionalProperties: false, properties: {}},
+  params: NO_PARAMS,
   async run({facts}) {
-    const services = await facts.get('inference')
+    const {services, unreadable} = await servicesOf(facts)
     const root = services.filter((s) => s.user === 'root' || s.user === '0')
     const other = services.filter((s) => !root.includes(s))
     const describe = (s: (typeof services)[number]) =>
       `${s.runtime} (${s.location}) runs as ${s.user ?? 'unknown user'}`
-    if (root.length) return outcome.fail(root.map(describe), root[0].location)
-    return outcome.pass(other.map(describe))
+    const verdict = root.length ? outcome.fail(root.map(describe), root[0].location) : outcome.pass(other.map(describe))
+    return guardUnreadable(verdict, unreadable, true)
   },
 })

@@ -1,17 +1,15 @@
-import {readFile} from 'node:fs/promises'
-
-import {defineCheck, outcome} from '../check.js'
-import {configLines, readDropIns} from '../facts/index.js'
+import {defineCheck, guardUnreadable, outcome} from '../check.js'
+import {configLines, readTextIn, RootReader} from '../facts/index.js'
 
 interface Params {
   modules: string[]
 }
 
 /** Modules that modprobe.d blacklists or replaces with /bin/false or /bin/true. */
-export async function disabledModules(root: string): Promise<Map<string, string>> {
+export async function disabledModules(reader: RootReader): Promise<Map<string, string>> {
   const disabled = new Map<string, string>()
   for (const dir of ['/lib/modprobe.d', '/usr/lib/modprobe.d', '/etc/modprobe.d']) {
-    for (const file of await readDropIns(root, dir)) {
+    for (const file of await reader.dropIns(dir)) {
       for (const line of configLines(file.text)) {
         const match = /^(blacklist|install)\s+(\S+)\s*(.*)$/.exec(line)
         if (!match) continue
@@ -23,7 +21,7 @@ export async function disabledModules(root: string): Promise<Map<string, string>
   return disabled
 }
 
-export const check = defineCheck<Params>({
+export const check = defineCheck<Params>()({
   id: 'kernel-module-disabled',
   title: 'Kernel modules are disabled',
   description: 'Fails when a module is loaded (running host) or not disabled in modprobe.d.',
@@ -34,10 +32,11 @@ export const check = defineCheck<Params>({
     properties: {modules: {type: 'array', minItems: 1, items: {type: 'string', pattern: '^[A-Za-z0-9_-]+$'}}},
   },
   async run({root, live, params}) {
-    const disabled = await disabledModules(root)
-    const loaded = live
-      ? new Set((await readFile('/proc/modules', 'utf8').catch(() => '')).split('\n').map((l) => l.split(' ')[0]))
-      : new Set<string>()
+    const reader = new RootReader(root)
+    const disabled = await disabledModules(reader)
+    // /proc is the running kernel's, whatever the root.
+    const modules = live ? (reader.keep(await readTextIn('/', '/proc/modules')) ?? '') : ''
+    const loaded = new Set(modules.split('\n').map((l) => l.split(' ')[0]))
     const bad: string[] = []
     const ok: string[] = []
     for (const module of params.modules.map((m) => m.replaceAll('-', '_'))) {
@@ -45,6 +44,6 @@ export const check = defineCheck<Params>({
       else if (disabled.has(module)) ok.push(`${module} disabled (${disabled.get(module)})`)
       else bad.push(`${module} is not disabled in modprobe.d`)
     }
-    return bad.length ? outcome.fail([...bad, ...ok]) : outcome.pass(ok)
+    return guardUnreadable(bad.length ? outcome.fail([...bad, ...ok]) : outcome.pass(ok), reader.unreadable)
   },
 })

@@ -5,7 +5,7 @@ interface Params {
   ports: number[]
 }
 
-export const check = defineCheck<Params>({
+export const check = defineCheck<Params>()({
   id: 'listener-exposure',
   title: 'Inference ports listen on loopback only',
   description: 'Reads listening sockets of the running host; a listed port bound to a non-loopback address fails.',

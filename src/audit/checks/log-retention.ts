@@ -1,6 +1,6 @@
 import {parseDurationDays} from '../check-helpers.js'
-import {defineCheck, outcome} from '../check.js'
-import {configLines, readTextIn} from '../facts/index.js'
+import {defineCheck, guardUnreadable, outcome} from '../check.js'
+import {configLines, RootReader} from '../facts/index.js'
 
 interface Params {
   minDays?: number
@@ -22,7 +22,7 @@ export function logrotateDays(text: string): number | null {
   return period !== null && rotate !== null ? period * (rotate + 1) : null
 }
 
-export const check = defineCheck<Params>({
+export const check = defineCheck<Params>()({
   id: 'log-retention',
   title: 'Log retention is configured within limits',
   description:
@@ -30,10 +30,15 @@ export const check = defineCheck<Params>({
   params: {
     type: 'object',
     additionalProperties: false,
-    properties: {minDays: {type: 'integer', minimum: 0}, maxDays: {type: 'integer', minimum: 1}},
+    properties: {
+      minDays: {type: 'integer', minimum: 0, nullable: true},
+      maxDays: {type: 'integer', minimum: 1, nullable: true},
+    },
   },
   async run({root, facts, params}) {
+    const reader = new RootReader(root)
     const journald = await facts.get('journald')
+    reader.note(...journald.unreadable)
     const sources: {what: string; days: number; path: string}[] = []
     const journalDays = journald.maxRetentionSec ? parseDurationDays(journald.maxRetentionSec) : null
     if (journalDays !== null)
@@ -42,17 +47,20 @@ export const check = defineCheck<Params>({
         days: journalDays,
         path: journald.files.at(-1) ?? '/etc/systemd/journald.conf',
       })
-    const logrotate = await readTextIn(root, '/etc/logrotate.conf')
+    const logrotate = await reader.text('/etc/logrotate.conf')
     const rotateDays = logrotate === null ? null : logrotateDays(logrotate)
     if (rotateDays !== null)
       sources.push({what: 'logrotate global rotate × period', days: rotateDays, path: '/etc/logrotate.conf'})
-    if (!sources.length)
-      return outcome.fail(['no log retention configured (journald MaxRetentionSec, /etc/logrotate.conf)'])
+    if (!sources.length) {
+      const none = outcome.fail(['no log retention configured (journald MaxRetentionSec, /etc/logrotate.conf)'])
+      return guardUnreadable(none, reader.unreadable)
+    }
     const min = params.minDays ?? 0
     const max = params.maxDays ?? Infinity
     const lines = sources.map((s) => `${s.what}: ${Math.round(s.days)} days (${s.path})`)
     const ok = sources.find((s) => s.days >= min && s.days <= max)
     const want = `expected ${min}${Number.isFinite(max) ? `–${max}` : '+'} days`
-    return ok ? outcome.pass(lines, ok.path) : outcome.fail([...lines, want], sources[0].path)
+    const verdict = ok ? outcome.pass(lines, ok.path) : outcome.fail([...lines, want], sources[0].path)
+    return guardUnreadable(verdict, reader.unreadable)
   },
 })

@@ -1,7 +1,7 @@
 import {readdir, readFile} from 'node:fs/promises'
 
-import {defineCheck, outcome} from '../check.js'
-import {configLines, readTextIn} from '../facts/index.js'
+import {defineCheck, guardUnreadable, NO_PARAMS, outcome, type NoParams} from '../check.js'
+import {configLines, RootReader} from '../facts/index.js'
 
 /** dm-crypt devices of the running host (their dm uuid starts with CRYPT-). */
 async function liveCryptDevices(): Promise<string[]> {
@@ -14,30 +14,34 @@ async function liveCryptDevices(): Promise<string[]> {
   return out
 }
 
-export const check = defineCheck<Record<string, never>>({
+export const check = defineCheck<NoParams>()({
   id: 'model-encryption',
   title: 'Model files are encrypted at rest',
   description:
     'Passes when every model file is llmsec-encrypted, or the system has encrypted block devices (crypttab, dm-crypt).',
   appliesWhen: ['model-files'],
-  params: {type: 'object', additionalProperties: false, properties: {}},
+  params: NO_PARAMS,
   async run({root, live, facts}) {
-    const {files} = await facts.get('models')
+    const reader = new RootReader(root)
+    const {files, unreadable} = await facts.get('models')
+    reader.note(...unreadable)
     const plain = files.filter((f) => f.format !== 'llmsec-encrypted')
-    if (!plain.length) return outcome.pass([`all ${files.length} model files are llmsec-encrypted`])
-    const crypttab = configLines((await readTextIn(root, '/etc/crypttab')) ?? '').map(
+    if (!plain.length)
+      return guardUnreadable(outcome.pass([`all ${files.length} model files are llmsec-encrypted`]), reader.unreadable)
+    const crypttab = configLines((await reader.text('/etc/crypttab')) ?? '').map(
       (l) => `crypttab: ${l.split(/\s+/).slice(0, 2).join(' ')}`,
     )
     const devices = live ? await liveCryptDevices() : []
     const volumes = [...crypttab, ...devices.map((d) => `dm-crypt: ${d}`)]
-    if (volumes.length)
-      return outcome.pass([`${plain.length} model files are plain, but encrypted volumes exist`, ...volumes])
-    return outcome.fail(
-      [
-        `${plain.length} of ${files.length} model files are neither llmsec-encrypted nor on an encrypted volume`,
-        ...plain.slice(0, 5).map((f) => f.path),
-      ],
-      plain[0].path,
-    )
+    const verdict = volumes.length
+      ? outcome.pass([`${plain.length} model files are plain, but encrypted volumes exist`, ...volumes])
+      : outcome.fail(
+          [
+            `${plain.length} of ${files.length} model files are neither llmsec-encrypted nor on an encrypted volume`,
+            ...plain.slice(0, 5).map((f) => f.path),
+          ],
+          plain[0].path,
+        )
+    return guardUnreadable(verdict, reader.unreadable)
   },
 })

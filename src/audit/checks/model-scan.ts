@@ -1,5 +1,5 @@
 import {scanFile} from '../../scan/index.js'
-import {defineCheck, outcome} from '../check.js'
+import {defineCheck, guardUnreadable, outcome} from '../check.js'
 import {resolveInRoot} from '../facts/index.js'
 
 interface Params {
@@ -10,7 +10,7 @@ interface Params {
  * Scans model files with the `scan` engine (pickle opcodes and imports, GGUF/safetensors
  * structure): unsafe fails, suspicious or malformed warns.
  */
-export const check = defineCheck<Params>({
+export const check = defineCheck<Params>()({
   id: 'model-scan',
   title: 'Model files pass the llmsec scanner',
   description:
@@ -19,10 +19,10 @@ export const check = defineCheck<Params>({
   params: {
     type: 'object',
     additionalProperties: false,
-    properties: {maxFiles: {type: 'integer', minimum: 1, maximum: 100_000}},
+    properties: {maxFiles: {type: 'integer', minimum: 1, maximum: 100_000, nullable: true}},
   },
   async run({root, facts, params, signal}) {
-    const {files} = await facts.get('models')
+    const {files, unreadable} = await facts.get('models')
     const limit = params.maxFiles ?? 500
     const bad: {line: string; path: string; verdict: string}[] = []
     let scanned = 0
@@ -41,8 +41,12 @@ export const check = defineCheck<Params>({
     }
     const note = files.length > limit ? [`scanned the first ${limit} of ${files.length} model files`] : []
     const unsafe = bad.filter((b) => b.verdict === 'unsafe')
-    if (unsafe.length) return outcome.fail([...bad.map((b) => b.line), ...note], unsafe[0].path)
-    if (bad.length) return outcome.warn([...bad.map((b) => b.line), ...note], bad[0].path)
-    return outcome.pass([`${scanned} model files scanned, all clean`, ...note])
+    const lines = [...bad.map((b) => b.line), ...note]
+    const verdict = unsafe.length
+      ? outcome.fail(lines, unsafe[0].path)
+      : bad.length
+        ? outcome.warn(lines, bad[0].path)
+        : outcome.pass([`${scanned} model files scanned, all clean`, ...note])
+    return guardUnreadable(verdict, unreadable, true)
   },
 })

@@ -1,45 +1,50 @@
 import {posix} from 'node:path'
 
-import {defineCheck, outcome} from '../check.js'
-import {statIn} from '../facts/index.js'
+import {defineCheck, guardUnreadable, NO_PARAMS, outcome, type NoParams} from '../check.js'
+import {RootReader} from '../facts/index.js'
 
 /**
- * Whether a model file is covered by a signature: `<file>.sig`, or `model.sig` in its directory
- * or an ancestor up to the model root (the layout `llmsec sign` writes). Only presence is checked
- * here; `llmsec verify` checks validity.
+ * The signature covering a model file: `<file>.sig`, or `model.sig` in its directory or an
+ * ancestor up to the model root (the layout `llmsec sign` writes); null when there is none, and
+ * 'unknown' when a place it could be could not be read. Only presence is checked here;
+ * `llmsec verify` checks validity.
  */
-async function signatureFor(root: string, file: string, modelRoot: string): Promise<string | null> {
-  if (await statIn(root, `${file}.sig`)) return `${file}.sig`
+async function signatureFor(reader: RootReader, file: string, modelRoot: string): Promise<string | null | 'unknown'> {
+  const unreadableBefore = reader.unreadable.length
+  if (await reader.stat(`${file}.sig`)) return `${file}.sig`
   for (let dir = posix.dirname(file); dir.startsWith(modelRoot); dir = posix.dirname(dir)) {
     const sig = posix.join(dir, 'model.sig')
-    if (await statIn(root, sig)) return sig
+    if (await reader.stat(sig)) return sig
     if (dir === modelRoot || dir === '/') break
   }
-  return null
+  return reader.unreadable.length > unreadableBefore ? 'unknown' : null
 }
 
-export const check = defineCheck<Record<string, never>>({
+export const check = defineCheck<NoParams>()({
   id: 'model-signature',
   title: 'Model files carry a signature',
   description:
     'Looks for model.sig (llmsec sign / OpenSSF model signing) next to each model; validity is checked by `llmsec verify`.',
   appliesWhen: ['model-files'],
-  params: {type: 'object', additionalProperties: false, properties: {}},
+  params: NO_PARAMS,
   async run({root, facts}) {
-    const {dirs, files} = await facts.get('models')
+    const reader = new RootReader(root)
+    const {dirs, files, unreadable} = await facts.get('models')
+    reader.note(...unreadable)
     const unsigned: string[] = []
     const signed = new Set<string>()
     for (const file of files) {
       const modelRoot = dirs.find((d) => file.path.startsWith(`${d.path}/`))?.path ?? '/'
-      const sig = await signatureFor(root, file.path, modelRoot)
-      if (sig) signed.add(sig)
-      else unsigned.push(file.path)
+      const sig = await signatureFor(reader, file.path, modelRoot)
+      if (sig === null) unsigned.push(file.path)
+      else if (sig !== 'unknown') signed.add(sig)
     }
-    if (unsigned.length)
-      return outcome.fail(
-        [`${unsigned.length} of ${files.length} model files have no signature`, ...unsigned.slice(0, 10)],
-        unsigned[0],
-      )
-    return outcome.pass([...signed].map((s) => `signature present: ${s}`))
+    const verdict = unsigned.length
+      ? outcome.fail(
+          [`${unsigned.length} of ${files.length} model files have no signature`, ...unsigned.slice(0, 10)],
+          unsigned[0],
+        )
+      : outcome.pass([...signed].map((s) => `signature present: ${s}`))
+    return guardUnreadable(verdict, reader.unreadable, true)
   },
 })

@@ -1,5 +1,6 @@
 import {compareDebVersions} from '../check-helpers.js'
-import {defineCheck, outcome} from '../check.js'
+import {defineCheck, guardUnreadable, outcome, type CheckOutcome} from '../check.js'
+import type {PackagesFact} from '../facts/index.js'
 
 interface Params {
   names: string[]
@@ -7,7 +8,22 @@ interface Params {
   minVersion?: string
 }
 
-export const check = defineCheck<Params>({
+function judgePackages(packages: PackagesFact['packages'], params: Params): CheckOutcome {
+  const installed = params.names.flatMap((n) => packages.get(n) ?? [])
+  const listed = installed.map((p) => `${p.name} ${p.version} is installed`)
+  if ((params.expect ?? 'present') === 'absent') {
+    return installed.length ? outcome.fail(listed) : outcome.pass([`${params.names.join(', ')}: not installed`])
+  }
+  if (!installed.length) return outcome.fail([`none of ${params.names.join(', ')} is installed`])
+  const min = params.minVersion
+  if (min) {
+    const ok = installed.filter((p) => compareDebVersions(p.version, min) >= 0)
+    if (!ok.length) return outcome.fail(listed.map((l) => `${l}; need ≥ ${min}`))
+  }
+  return outcome.pass(listed)
+}
+
+export const check = defineCheck<Params>()({
   id: 'package-installed',
   title: 'A package is installed (in a version range) or absent',
   description: 'Reads dpkg status; with several names, one installed package suffices for "present".',
@@ -18,23 +34,12 @@ export const check = defineCheck<Params>({
     required: ['names'],
     properties: {
       names: {type: 'array', minItems: 1, items: {type: 'string', pattern: '^[a-z0-9][a-z0-9+.-]*$'}},
-      expect: {enum: ['present', 'absent']},
-      minVersion: {type: 'string', minLength: 1},
+      expect: {type: 'string', enum: ['present', 'absent'], nullable: true},
+      minVersion: {type: 'string', minLength: 1, nullable: true},
     },
   },
   async run({facts, params}) {
-    const {packages} = await facts.get('packages')
-    const installed = params.names.flatMap((n) => packages.get(n) ?? [])
-    const listed = installed.map((p) => `${p.name} ${p.version} is installed`)
-    if ((params.expect ?? 'present') === 'absent') {
-      return installed.length ? outcome.fail(listed) : outcome.pass([`${params.names.join(', ')}: not installed`])
-    }
-    if (!installed.length) return outcome.fail([`none of ${params.names.join(', ')} is installed`])
-    const min = params.minVersion
-    if (min) {
-      const ok = installed.filter((p) => compareDebVersions(p.version, min) >= 0)
-      if (!ok.length) return outcome.fail(listed.map((l) => `${l}; need ≥ ${min}`))
-    }
-    return outcome.pass(listed)
+    const {packages, unreadable} = await facts.get('packages')
+    return guardUnreadable(judgePackages(packages, params), unreadable)
   },
 })

@@ -1,12 +1,12 @@
 import {excessBits, parseMode} from '../check-helpers.js'
-import {defineCheck, outcome} from '../check.js'
+import {defineCheck, guardUnreadable, outcome} from '../check.js'
 import {formatMode} from '../facts/index.js'
 
 interface Params {
   maxMode?: string
 }
 
-export const check = defineCheck<Params>({
+export const check = defineCheck<Params>()({
   id: 'secret-files',
   title: 'Token and key files are readable only by their owner',
   description:
@@ -14,19 +14,19 @@ export const check = defineCheck<Params>({
   params: {
     type: 'object',
     additionalProperties: false,
-    properties: {maxMode: {type: 'string', pattern: '^0?[0-7]{3,4}$'}},
+    properties: {maxMode: {type: 'string', pattern: '^0?[0-7]{3,4}$', nullable: true}},
   },
   async run({facts, params}) {
-    const secrets = await facts.get('secrets')
-    if (!secrets.length) return outcome.pass(['no token, key or service environment files found'])
+    const {files, unreadable} = await facts.get('secrets')
     const max = parseMode(params.maxMode ?? '0600')
-    const bad = secrets.filter((s) => excessBits(s.mode, max))
-    const describe = (s: (typeof secrets)[number]) => `${s.path} (${s.kind}) mode ${formatMode(s.mode)}`
-    if (bad.length)
-      return outcome.fail(
-        bad.map((s) => `${describe(s)}: allowed at most ${formatMode(max)}`),
-        bad[0].path,
-      )
-    return outcome.pass(secrets.map(describe))
+    const bad = files.filter((s) => excessBits(s.mode, max))
+    const describe = (s: (typeof files)[number]) => `${s.path} (${s.kind}) mode ${formatMode(s.mode)}`
+    const verdict = bad.length
+      ? outcome.fail(
+          bad.map((s) => `${describe(s)}: allowed at most ${formatMode(max)}`),
+          bad[0].path,
+        )
+      : outcome.pass(files.length ? files.map(describe) : ['no token, key or service environment files found'])
+    return guardUnreadable(verdict, unreadable, true)
   },
 })

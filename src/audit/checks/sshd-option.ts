@@ -1,4 +1,4 @@
-import {defineCheck, outcome} from '../check.js'
+import {defineCheck, guardUnreadable, outcome} from '../check.js'
 
 interface Params {
   option: string
@@ -6,7 +6,7 @@ interface Params {
   default: string
 }
 
-export const check = defineCheck<Params>({
+export const check = defineCheck<Params>()({
   id: 'sshd-option',
   title: 'An sshd option has a hardened value',
   description:
@@ -28,8 +28,9 @@ export const check = defineCheck<Params>({
     const value = set ?? params.default
     const seen = `${params.option} ${value}${set === undefined ? ' (sshd default)' : ''}`
     const ok = params.values.map((v) => v.toLowerCase()).includes(value.toLowerCase())
-    return ok
+    const verdict = ok
       ? outcome.pass([seen], sshd.path ?? undefined)
       : outcome.fail([`${seen}; expected ${params.values.join(' or ')}`], sshd.path ?? undefined)
+    return guardUnreadable(verdict, sshd.unreadable)
   },
 })

@@ -1,7 +1,5 @@
-import {readFile} from 'node:fs/promises'
-
-import {defineCheck, outcome} from '../check.js'
-import {configLines, readDropIns, readTextIn} from '../facts/index.js'
+import {defineCheck, guardUnreadable, outcome, type CheckOutcome} from '../check.js'
+import {configLines, readTextIn, RootReader, whyUnreadable, type TextFile} from '../facts/index.js'
 
 interface Params {
   key: string
@@ -9,12 +7,11 @@ interface Params {
 }
 
 /** The value a sysctl key gets at boot from sysctl.conf and sysctl.d (later files win). */
-export async function configuredSysctl(root: string, key: string): Promise<{value: string; file: string} | null> {
-  const files: {path: string; text: string}[] = []
-  for (const dir of ['/usr/lib/sysctl.d', '/run/sysctl.d', '/etc/sysctl.d'])
-    files.push(...(await readDropIns(root, dir)))
+export async function configuredSysctl(reader: RootReader, key: string): Promise<{value: string; file: string} | null> {
+  const files: TextFile[] = []
+  for (const dir of ['/usr/lib/sysctl.d', '/run/sysctl.d', '/etc/sysctl.d']) files.push(...(await reader.dropIns(dir)))
   files.sort((a, b) => a.path.split('/').pop()!.localeCompare(b.path.split('/').pop()!))
-  const main = await readTextIn(root, '/etc/sysctl.conf')
+  const main = await reader.text('/etc/sysctl.conf')
   if (main !== null) files.push({path: '/etc/sysctl.conf', text: main})
   const wanted = key.replaceAll('/', '.')
   let found: {value: string; file: string} | null = null
@@ -27,7 +24,20 @@ export async function configuredSysctl(root: string, key: string): Promise<{valu
   return found
 }
 
-export const check = defineCheck<Params>({
+const normalize = (value: string) => value.trim().split(/\s+/).join(' ')
+
+/** The running kernel's value, from /proc/sys. */
+async function runningValue(params: Params): Promise<CheckOutcome> {
+  const read = await readTextIn('/', `/proc/sys/${params.key.replaceAll('.', '/')}`)
+  if (read.state === 'absent') return outcome.skip(`${params.key} does not exist in this kernel`)
+  if (read.state === 'unreadable') return outcome.unreadable([whyUnreadable(read)])
+  const seen = `${params.key} = ${normalize(read.value)} (running kernel)`
+  return params.values.includes(normalize(read.value))
+    ? outcome.pass([seen])
+    : outcome.fail([`${seen}; expected ${params.values.join(' or ')}`])
+}
+
+export const check = defineCheck<Params>()({
   id: 'sysctl-value',
   title: 'A kernel parameter has an allowed value',
   description: 'Reads /proc/sys on the running host, or sysctl.conf and sysctl.d under --root.',
@@ -41,24 +51,18 @@ export const check = defineCheck<Params>({
     },
   },
   async run({root, live, params}) {
-    const norm = (v: string) => v.trim().split(/\s+/).join(' ')
-    if (live) {
-      const path = `/proc/sys/${params.key.replaceAll('.', '/')}`
-      const value = await readFile(path, 'utf8').catch(() => null)
-      if (value === null) return outcome.skip(`${params.key} does not exist in this kernel`)
-      const seen = `${params.key} = ${norm(value)} (running kernel)`
-      return params.values.includes(norm(value))
-        ? outcome.pass([seen])
-        : outcome.fail([`${seen}; expected ${params.values.join(' or ')}`])
+    if (live) return runningValue(params)
+    const reader = new RootReader(root)
+    const found = await configuredSysctl(reader, params.key)
+    const expected = `expected ${params.values.join(' or ')}`
+    if (!found) {
+      const unset = outcome.fail([`${params.key} is not set in sysctl.conf or sysctl.d; ${expected}`])
+      return guardUnreadable(unset, reader.unreadable)
     }
-    const found = await configuredSysctl(root, params.key)
-    if (!found)
-      return outcome.fail([
-        `${params.key} is not set in sysctl.conf or sysctl.d; expected ${params.values.join(' or ')}`,
-      ])
     const seen = `${params.key} = ${found.value} (${found.file})`
-    return params.values.includes(norm(found.value))
+    const verdict = params.values.includes(normalize(found.value))
       ? outcome.pass([seen], found.file)
-      : outcome.fail([`${seen}; expected ${params.values.join(' or ')}`], found.file)
+      : outcome.fail([`${seen}; ${expected}`], found.file)
+    return guardUnreadable(verdict, reader.unreadable)
   },
 })

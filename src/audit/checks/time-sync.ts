@@ -1,4 +1,4 @@
-import {defineCheck, outcome} from '../check.js'
+import {defineCheck, guardUnreadable, NO_PARAMS, outcome, type NoParams} from '../check.js'
 import {FactUnavailableError} from '../facts/index.js'
 
 const UNITS = [
@@ -12,14 +12,14 @@ const UNITS = [
 ]
 const DAEMONS = ['chronyd', 'systemd-timesyn', 'ntpd', 'openntpd']
 
-export const check = defineCheck<Record<string, never>>({
+export const check = defineCheck<NoParams>()({
   id: 'time-sync',
   title: 'Clock synchronisation is configured',
   description:
     'One of chrony, systemd-timesyncd, ntpd, ntpsec or openntpd is enabled (or running on a host without systemd).',
-  params: {type: 'object', additionalProperties: false, properties: {}},
+  params: NO_PARAMS,
   async run({live, facts}) {
-    const {units, running} = await facts.get('systemd')
+    const {units, running, unreadable} = await facts.get('systemd')
     const enabled = units.filter((u) => UNITS.includes(u.name) && u.enabled)
     // On a live host without systemd as PID 1, "enabled" units never start: look for the daemon.
     if (live && !running) {
@@ -31,11 +31,12 @@ export const check = defineCheck<Record<string, never>>({
       }
       return outcome.fail(['no time synchronisation daemon is running (chronyd, systemd-timesyncd, ntpd, openntpd)'])
     }
-    if (enabled.length)
-      return outcome.pass(
-        enabled.map((u) => `${u.name} is enabled`),
-        enabled[0].path,
-      )
-    return outcome.fail([`none of ${UNITS.join(', ')} is enabled`])
+    const verdict = enabled.length
+      ? outcome.pass(
+          enabled.map((u) => `${u.name} is enabled`),
+          enabled[0].path,
+        )
+      : outcome.fail([`none of ${UNITS.join(', ')} is enabled`])
+    return guardUnreadable(verdict, unreadable)
   },
 })

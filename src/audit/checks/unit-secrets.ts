@@ -1,15 +1,15 @@
-import {defineCheck, outcome} from '../check.js'
+import {defineCheck, guardUnreadable, NO_PARAMS, outcome, type NoParams} from '../check.js'
 
 const SECRET_NAME = /(TOKEN|API_?KEY|SECRET|PASSWORD|PASSWD|CREDENTIALS?)$/i
 
-export const check = defineCheck<Record<string, never>>({
+export const check = defineCheck<NoParams>()({
   id: 'unit-secrets',
   title: 'No plaintext secrets in systemd unit files',
   description:
     'Environment= lines of unit files are world-readable (systemctl show prints them to any user); secrets belong in LoadCredential= or a 0600 EnvironmentFile.',
-  params: {type: 'object', additionalProperties: false, properties: {}},
+  params: NO_PARAMS,
   async run({facts}) {
-    const {units} = await facts.get('systemd')
+    const {units, unreadable} = await facts.get('systemd')
     const found: {line: string; path: string}[] = []
     for (const unit of units) {
       for (const line of unit.sections.Service?.Environment ?? []) {
@@ -19,11 +19,12 @@ export const check = defineCheck<Record<string, never>>({
         }
       }
     }
-    if (found.length)
-      return outcome.fail(
-        found.map((f) => f.line),
-        found[0].path,
-      )
-    return outcome.pass([`${units.length} unit files, no secret-looking Environment= values`])
+    const verdict = found.length
+      ? outcome.fail(
+          found.map((f) => f.line),
+          found[0].path,
+        )
+      : outcome.pass([`${units.length} unit files, no secret-looking Environment= values`])
+    return guardUnreadable(verdict, unreadable, true)
   },
 })

@@ -1,6 +1,16 @@
-/** The type of every fact, by id. Providers live next to this file, one per fact family. */
+/**
+ * The type of every fact, by id. Providers live next to this file, one per fact family. A fact read
+ * from files lists in `unreadable` the inputs it could not read (permission, I/O): it is then
+ * incomplete, and checks must not pass on it.
+ */
+import type {Unreadable} from './rootfs.js'
 
-export interface OsRelease {
+/** Inputs a fact could not read. */
+export interface Incomplete {
+  unreadable: Unreadable[]
+}
+
+export interface OsRelease extends Incomplete {
   id: string | null
   idLike: string[]
   versionId: string | null
@@ -19,7 +29,7 @@ export interface GroupEntry {
   gid: number
   members: string[]
 }
-export interface UsersFact {
+export interface UsersFact extends Incomplete {
   users: UserEntry[]
   groups: GroupEntry[]
   /** Home directories of root and of login users (for ~ paths). */
@@ -30,7 +40,7 @@ export interface PackageEntry {
   name: string
   version: string
 }
-export interface PackagesFact {
+export interface PackagesFact extends Incomplete {
   /** The package database read, or null when none was found (not Debian-like). */
   source: 'dpkg' | null
   packages: Map<string, PackageEntry>
@@ -45,8 +55,14 @@ export interface UnitFile {
   environment: Record<string, string>
   environmentFiles: string[]
   enabled: boolean
+  /** EnvironmentFile= files that exist but could not be read: `environment` is incomplete. */
+  unreadable: Unreadable[]
 }
-export interface SystemdFact {
+/**
+ * `unreadable`: unit directories, .wants/.requires directories, unit files and drop-ins that could
+ * not be read, so a unit may be missing, or its settings or enablement wrong.
+ */
+export interface SystemdFact extends Incomplete {
   /** systemd is installed in the audited system. */
   installed: boolean
   /** systemd is PID 1 of the running host (live only). */
@@ -59,8 +75,10 @@ export interface ProcessEntry {
   comm: string
   args: string[]
   uid: number | null
-  /** null when the environment is not readable (another user's process without root). */
+  /** null when the environment was not read (the process is gone, or see `unreadable`). */
   environment: Record<string, string> | null
+  /** Why /proc/<pid>/environ could not be read (another user's process without root). */
+  unreadable?: Unreadable
 }
 
 export interface ListeningSocket {
@@ -84,7 +102,7 @@ export interface FirewallFact {
   unreadable?: string
 }
 
-export interface FirewallConfigFact {
+export interface FirewallConfigFact extends Incomplete {
   /** Persisted firewall configurations found and whether their input default is deny. */
   configs: {source: string; path: string; defaultDeny: boolean; enabled: boolean}[]
 }
@@ -114,7 +132,7 @@ export interface ModelFile {
   mode: number
   uid: number
 }
-export interface ModelsFact {
+export interface ModelsFact extends Incomplete {
   /** Model directories that exist. */
   dirs: {path: string; mode: number; uid: number}[]
   files: ModelFile[]
@@ -133,8 +151,8 @@ export interface InferenceService {
   location: string
   user: string | null
   environment: Record<string, string>
-  /** False when the process environment could not be read (another user's process). */
-  environmentReadable?: boolean
+  /** Inputs of this service that could not be read (its EnvironmentFile=, /proc/<pid>/environ). */
+  unreadable: Unreadable[]
   args: string[]
 }
 
@@ -144,22 +162,25 @@ export interface SecretFile {
   mode: number
   uid: number
 }
+export interface SecretsFact extends Incomplete {
+  files: SecretFile[]
+}
 
-export interface SshdFact {
+export interface SshdFact extends Incomplete {
   /** Path of sshd_config when present. */
   path: string | null
   /** Lower-cased option → first value (sshd uses the first occurrence), Match blocks excluded. */
   options: Map<string, string>
 }
 
-export interface AuditdFact {
+export interface AuditdFact extends Incomplete {
   rulesFiles: string[]
   ruleCount: number
   /** Paths watched with -w (to check that model directories are covered). */
   watches: string[]
 }
 
-export interface JournaldFact {
+export interface JournaldFact extends Incomplete {
   storage: string
   persistentDirExists: boolean
   maxRetentionSec: string | null
@@ -179,7 +200,7 @@ export interface FactMap {
   gpus: GpusFact
   models: ModelsFact
   inference: InferenceService[]
-  secrets: SecretFile[]
+  secrets: SecretsFact
   sshd: SshdFact
   auditd: AuditdFact
   journald: JournaldFact

@@ -1,7 +1,7 @@
 import {analyzeFirewall, readFirewall} from '../../network/index.js'
 import type {FactProvider} from './cache.js'
 import type {FirewallConfigFact} from './fact-map.js'
-import {readTextIn, statIn} from './rootfs.js'
+import {RootReader} from './rootfs.js'
 
 /** Reads `iptables-save` text (a persisted rules.v4) for the filter table's INPUT policy. */
 export function iptablesInputPolicy(text: string): 'accept' | 'drop' | null {
@@ -49,32 +49,34 @@ async function unitEnabled(facts: Parameters<FactProvider['gather']>[1], names: 
 export const firewallConfigProvider: FactProvider<'firewall.config'> = {
   id: 'firewall.config',
   async gather(env, facts) {
+    const reader = new RootReader(env.root)
     const configs: FirewallConfigFact['configs'] = []
-    const nft = await readTextIn(env.root, '/etc/nftables.conf')
+    const nft = await reader.text('/etc/nftables.conf')
     if (nft !== null) {
       const enabled = await unitEnabled(facts, ['nftables.service'])
       configs.push({source: 'nftables', path: '/etc/nftables.conf', defaultDeny: nftConfigDefaultDeny(nft), enabled})
     }
     for (const path of ['/etc/iptables/rules.v4', '/etc/sysconfig/iptables']) {
-      const text = await readTextIn(env.root, path)
+      const text = await reader.text(path)
       if (text === null) continue
       const enabled = await unitEnabled(facts, ['netfilter-persistent.service', 'iptables.service'])
       configs.push({source: 'iptables', path, defaultDeny: iptablesInputPolicy(text) === 'drop', enabled})
     }
-    const ufw = await readTextIn(env.root, '/etc/ufw/ufw.conf')
+    const ufw = await reader.text('/etc/ufw/ufw.conf')
     if (ufw !== null) {
-      const defaults = (await readTextIn(env.root, '/etc/default/ufw')) ?? ''
+      const defaults = (await reader.text('/etc/default/ufw')) ?? ''
       const policy = /^DEFAULT_INPUT_POLICY="?(\w+)"?/m.exec(defaults)?.[1] ?? 'DROP'
       const enabled = /^ENABLED=yes/m.test(ufw)
       configs.push({source: 'ufw', path: '/etc/ufw/ufw.conf', defaultDeny: policy !== 'ACCEPT', enabled})
     }
-    if ((await statIn(env.root, '/etc/firewalld/firewalld.conf')) !== null) {
-      const conf = (await readTextIn(env.root, '/etc/firewalld/firewalld.conf')) ?? ''
+    if ((await reader.stat('/etc/firewalld/firewalld.conf')) !== null) {
+      const conf = (await reader.text('/etc/firewalld/firewalld.conf')) ?? ''
       const zone = /^DefaultZone=(\S+)/m.exec(conf)?.[1] ?? 'public'
       const enabled = await unitEnabled(facts, ['firewalld.service'])
       const path = '/etc/firewalld/firewalld.conf'
       configs.push({source: 'firewalld', path, defaultDeny: zone !== 'trusted', enabled})
     }
-    return {configs}
+    if (configs.length) reader.note(...(await facts.get('systemd')).unreadable)
+    return {configs, unreadable: reader.unreadable}
   },
 }

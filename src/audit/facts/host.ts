@@ -1,6 +1,6 @@
 import type {FactProvider} from './cache.js'
 import type {GroupEntry, PackageEntry, UserEntry} from './fact-map.js'
-import {readTextIn} from './rootfs.js'
+import {RootReader} from './rootfs.js'
 
 function unquote(value: string): string {
   return value.replace(/^(["'])(.*)\1$/, '$2')
@@ -10,7 +10,8 @@ function unquote(value: string): string {
 export const osProvider: FactProvider<'os'> = {
   id: 'os',
   async gather(env) {
-    const text = (await readTextIn(env.root, '/etc/os-release')) ?? (await readTextIn(env.root, '/usr/lib/os-release'))
+    const reader = new RootReader(env.root)
+    const text = (await reader.text('/etc/os-release')) ?? (await reader.text('/usr/lib/os-release'))
     const fields = new Map<string, string>()
     for (const line of (text ?? '').split('\n')) {
       const match = /^([A-Z_]+)=(.*)$/.exec(line.trim())
@@ -21,6 +22,7 @@ export const osProvider: FactProvider<'os'> = {
       idLike: (fields.get('ID_LIKE') ?? '').split(/\s+/).filter(Boolean),
       versionId: fields.get('VERSION_ID') ?? null,
       prettyName: fields.get('PRETTY_NAME') ?? null,
+      unreadable: reader.unreadable,
     }
   },
 }
@@ -49,8 +51,9 @@ export function parseGroup(text: string): GroupEntry[] {
 export const usersProvider: FactProvider<'users'> = {
   id: 'users',
   async gather(env) {
-    const users = parsePasswd((await readTextIn(env.root, '/etc/passwd')) ?? '')
-    const groups = parseGroup((await readTextIn(env.root, '/etc/group')) ?? '')
+    const reader = new RootReader(env.root)
+    const users = parsePasswd((await reader.text('/etc/passwd')) ?? '')
+    const groups = parseGroup((await reader.text('/etc/group')) ?? '')
     const loginShell = (shell: string) => !/(nologin|false|sync|halt|shutdown)$/.test(shell)
     const homes = new Set<string>(['/root'])
     for (const user of users) {
@@ -61,7 +64,7 @@ export const usersProvider: FactProvider<'users'> = {
       )
         homes.add(user.home)
     }
-    return {users, groups, homes: [...homes].sort()}
+    return {users, groups, homes: [...homes].sort(), unreadable: reader.unreadable}
   },
 }
 
@@ -80,8 +83,10 @@ export function parseDpkgStatus(text: string): Map<string, PackageEntry> {
 export const packagesProvider: FactProvider<'packages'> = {
   id: 'packages',
   async gather(env) {
-    const text = await readTextIn(env.root, '/var/lib/dpkg/status', 64 * 1024 * 1024)
-    if (text === null) return {source: null, packages: new Map()}
-    return {source: 'dpkg', packages: parseDpkgStatus(text)}
+    const reader = new RootReader(env.root)
+    const text = await reader.text('/var/lib/dpkg/status', 64 * 1024 * 1024)
+    const {unreadable} = reader
+    if (text === null) return {source: null, packages: new Map(), unreadable}
+    return {source: 'dpkg', packages: parseDpkgStatus(text), unreadable}
   },
 }

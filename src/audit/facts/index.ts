@@ -13,7 +13,18 @@ import {systemdActiveProvider, systemdProvider} from './systemd.js'
 export {FactCache, FactUnavailableError, LIVE_ONLY_REASON} from './cache.js'
 export type {FactEnv, FactId, FactProvider} from './cache.js'
 export type * from './fact-map.js'
-export {formatMode, readTextIn, statIn, listDirIn, readDropIns, configLines, resolveInRoot} from './rootfs.js'
+export {
+  configLines,
+  formatMode,
+  listDirIn,
+  lstatIn,
+  readTextIn,
+  resolveInRoot,
+  RootReader,
+  statIn,
+  whyUnreadable,
+} from './rootfs.js'
+export type {FileRead, TextFile, Unreadable} from './rootfs.js'
 export {expandHome} from './models.js'
 
 /** Every fact provider, one per fact id. */

@@ -42,7 +42,8 @@ export const inferenceProvider: FactProvider<'inference'> = {
       const runtime = detectRuntime(args.join(' '))
       if (!runtime) continue
       const user = unit.sections.Service?.User?.at(-1) ?? (unit.sections.Service?.DynamicUser ? 'dynamic' : 'root')
-      services.push({runtime, source: 'unit', location: unit.path, user, environment: unit.environment, args})
+      const {environment, unreadable} = unit
+      services.push({runtime, source: 'unit', location: unit.path, user, environment, unreadable, args})
     }
     if (!env.live) return services
     let processes
@@ -61,7 +62,7 @@ export const inferenceProvider: FactProvider<'inference'> = {
         location: `/proc/${proc.pid}`,
         user: proc.uid === null ? null : proc.uid === 0 ? 'root' : String(proc.uid),
         environment: proc.environment ?? {},
-        environmentReadable: proc.environment !== null,
+        unreadable: proc.unreadable ? [proc.unreadable] : [],
         args: proc.args,
       })
     }

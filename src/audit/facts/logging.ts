@@ -1,27 +1,27 @@
 import {posix} from 'node:path'
 
 import type {FactProvider} from './cache.js'
-import {configLines, listDirIn, readDropIns, readTextIn, statIn} from './rootfs.js'
+import {configLines, RootReader, type TextFile} from './rootfs.js'
 
 /** sshd_config with Include expansion; the first value of an option wins, as in sshd. */
-export async function parseSshdConfig(root: string, path: string, options: Map<string, string>, depth = 0) {
-  const text = await readTextIn(root, path)
+export async function parseSshdConfig(reader: RootReader, path: string, options: Map<string, string>, depth = 0) {
+  const text = await reader.text(path)
   if (text === null || depth > 4) return
   for (const line of configLines(text)) {
     const [rawKey, ...rest] = line.split(/\s+|=/).filter(Boolean)
     const key = rawKey.toLowerCase()
     if (key === 'match') break
     if (key === 'include') {
-      for (const pattern of rest) await includeSshd(root, pattern, options, depth)
+      for (const pattern of rest) await includeSshd(reader, pattern, options, depth)
       continue
     }
     if (!options.has(key)) options.set(key, rest.join(' '))
   }
 }
 
-async function includeSshd(root: string, pattern: string, options: Map<string, string>, depth: number) {
+async function includeSshd(reader: RootReader, pattern: string, options: Map<string, string>, depth: number) {
   const full = pattern.startsWith('/') ? pattern : posix.join('/etc/ssh', pattern)
-  if (!full.includes('*')) return parseSshdConfig(root, full, options, depth + 1)
+  if (!full.includes('*')) return parseSshdConfig(reader, full, options, depth + 1)
   const dir = posix.dirname(full)
   const glob = new RegExp(
     `^${posix
@@ -29,18 +29,19 @@ async function includeSshd(root: string, pattern: string, options: Map<string, s
       .replace(/[.+^${}()|[\]\\]/g, '\\$&')
       .replace(/\*/g, '.*')}$`,
   )
-  for (const name of await listDirIn(root, dir))
-    if (glob.test(name)) await parseSshdConfig(root, posix.join(dir, name), options, depth + 1)
+  for (const name of await reader.list(dir))
+    if (glob.test(name)) await parseSshdConfig(reader, posix.join(dir, name), options, depth + 1)
 }
 
 export const sshdProvider: FactProvider<'sshd'> = {
   id: 'sshd',
   async gather(env) {
     const path = '/etc/ssh/sshd_config'
+    const reader = new RootReader(env.root)
     const options = new Map<string, string>()
-    if ((await statIn(env.root, path)) === null) return {path: null, options}
-    await parseSshdConfig(env.root, path, options)
-    return {path, options}
+    if ((await reader.stat(path)) === null) return {path: null, options, unreadable: reader.unreadable}
+    await parseSshdConfig(reader, path, options)
+    return {path, options, unreadable: reader.unreadable}
   },
 }
 
@@ -48,12 +49,14 @@ export const sshdProvider: FactProvider<'sshd'> = {
 export const auditdProvider: FactProvider<'auditd'> = {
   id: 'auditd',
   async gather(env) {
-    const files = await readDropIns(env.root, '/etc/audit/rules.d', '.rules')
-    const main = await readTextIn(env.root, '/etc/audit/audit.rules')
+    const reader = new RootReader(env.root)
+    const files = await reader.dropIns('/etc/audit/rules.d', '.rules')
+    const main = await reader.text('/etc/audit/audit.rules')
     if (main !== null) files.push({path: '/etc/audit/audit.rules', text: main})
     const rules = files.flatMap((f) => configLines(f.text).filter((l) => /^-[aAwe]\s/.test(l)))
     const watches = rules.flatMap((l) => /^-w\s+(\S+)/.exec(l)?.[1] ?? [])
-    return {rulesFiles: files.map((f) => f.path), ruleCount: rules.filter((l) => !l.startsWith('-e')).length, watches}
+    const ruleCount = rules.filter((l) => !l.startsWith('-e')).length
+    return {rulesFiles: files.map((f) => f.path), ruleCount, watches, unreadable: reader.unreadable}
   },
 }
 
@@ -61,11 +64,12 @@ export const auditdProvider: FactProvider<'auditd'> = {
 export const journaldProvider: FactProvider<'journald'> = {
   id: 'journald',
   async gather(env) {
-    const files: {path: string; text: string}[] = []
-    const main = await readTextIn(env.root, '/etc/systemd/journald.conf')
+    const reader = new RootReader(env.root)
+    const files: TextFile[] = []
+    const main = await reader.text('/etc/systemd/journald.conf')
     if (main !== null) files.push({path: '/etc/systemd/journald.conf', text: main})
     for (const dir of ['/usr/lib/systemd/journald.conf.d', '/etc/systemd/journald.conf.d'])
-      files.push(...(await readDropIns(env.root, dir)))
+      files.push(...(await reader.dropIns(dir)))
     const values = new Map<string, string>()
     for (const file of files) {
       for (const line of configLines(file.text)) {
@@ -75,9 +79,10 @@ export const journaldProvider: FactProvider<'journald'> = {
     }
     return {
       storage: values.get('Storage') ?? 'auto',
-      persistentDirExists: (await statIn(env.root, '/var/log/journal'))?.isDirectory() === true,
+      persistentDirExists: (await reader.stat('/var/log/journal'))?.isDirectory() === true,
       maxRetentionSec: values.get('MaxRetentionSec') ?? null,
       files: files.map((f) => f.path),
+      unreadable: reader.unreadable,
     }
   },
 }

@@ -6,7 +6,7 @@ import {hasMagic} from '../../crypto/index.js'
 import {detectModelFormat, DETECT_HEAD_BYTES} from '../../scan/index.js'
 import type {FactProvider} from './cache.js'
 import type {ModelFile, ModelFormat, ModelsFact} from './fact-map.js'
-import {listDirIn, lstatIn, resolveInRoot} from './rootfs.js'
+import {classifyReadError, resolveInRoot, RootReader} from './rootfs.js'
 
 /** Where runtimes keep models by default; `~` is every home directory. */
 export const DEFAULT_MODEL_DIRS = [
@@ -57,29 +57,30 @@ export function detectFormat(name: string, head: Buffer, size: number): ModelFor
   return detectModelFormat(head, size)
 }
 
-async function inspectFile(root: string, path: string): Promise<ModelFile | null> {
-  const real = await resolveInRoot(root, path)
-  const info = await lstatIn(root, path)
+async function inspectFile(reader: RootReader, path: string): Promise<ModelFile | null> {
+  const real = await resolveInRoot(reader.root, path)
+  const info = await reader.lstat(path)
   if (!info?.isFile()) return null
   try {
     const head = await readBytes(real, DETECT_HEAD_BYTES, 0)
     return {path, format: detectFormat(path, head, info.size), size: info.size, mode: info.mode, uid: info.uid}
-  } catch {
+  } catch (error) {
+    reader.keep(classifyReadError(path, error))
     return null
   }
 }
 
-async function walk(root: string, dir: string, depth: number, out: ModelsFact, budget: {left: number}) {
-  for (const name of await listDirIn(root, dir)) {
+async function walk(reader: RootReader, dir: string, depth: number, out: ModelsFact, budget: {left: number}) {
+  for (const name of await reader.list(dir)) {
     if (budget.left-- <= 0) {
       out.truncated = true
       return
     }
     const path = posix.join(dir, name)
-    const info = await lstatIn(root, path)
-    if (info?.isDirectory() && depth < MAX_DEPTH) await walk(root, path, depth + 1, out, budget)
+    const info = await reader.lstat(path)
+    if (info?.isDirectory() && depth < MAX_DEPTH) await walk(reader, path, depth + 1, out, budget)
     else if (info?.isFile() && (MODEL_EXTENSIONS.has(extname(name).toLowerCase()) || /^sha256[-:]/.test(name))) {
-      const file = await inspectFile(root, path)
+      const file = await inspectFile(reader, path)
       if (file) out.files.push(file)
     }
   }
@@ -94,15 +95,17 @@ export function expandHome(path: string, homes: string[]): string[] {
 export const modelsProvider: FactProvider<'models'> = {
   id: 'models',
   async gather(env, facts) {
-    const {homes} = await facts.get('users')
+    const reader = new RootReader(env.root)
+    const {homes, unreadable} = await facts.get('users')
+    reader.note(...unreadable)
     const dirs = [...new Set([...DEFAULT_MODEL_DIRS, ...env.modelPaths].flatMap((d) => expandHome(d, homes)))]
-    const out: ModelsFact = {dirs: [], files: [], truncated: false}
+    const out: ModelsFact = {dirs: [], files: [], truncated: false, unreadable: reader.unreadable}
     const budget = {left: MAX_ENTRIES}
     for (const dir of dirs) {
-      const info = await lstatIn(env.root, dir)
+      const info = await reader.lstat(dir)
       if (!info?.isDirectory()) continue
       out.dirs.push({path: dir, mode: info.mode, uid: info.uid})
-      await walk(env.root, dir, 0, out, budget)
+      await walk(reader, dir, 0, out, budget)
     }
     return out
   },

@@ -1,8 +1,7 @@
-import {readFile} from 'node:fs/promises'
-
 import {listProcesses} from '../../hardware/index.js'
 import type {FactProvider} from './cache.js'
 import type {ProcessEntry} from './fact-map.js'
+import {readTextIn, whyUnreadable} from './rootfs.js'
 
 /** Largest environment read per process. */
 const MAX_ENVIRON_BYTES = 256 * 1024
@@ -17,13 +16,12 @@ export function parseEnviron(text: string): Record<string, string> {
   return env
 }
 
-async function readEnviron(pid: number): Promise<Record<string, string> | null> {
-  try {
-    const buffer = await readFile(`/proc/${pid}/environ`)
-    return parseEnviron(buffer.subarray(0, MAX_ENVIRON_BYTES).toString('utf8'))
-  } catch {
-    return null
-  }
+/** A process's environment; unreadable for another user's process without root, null once it exited. */
+async function readEnviron(pid: number): Promise<Pick<ProcessEntry, 'environment' | 'unreadable'>> {
+  const read = await readTextIn('/', `/proc/${pid}/environ`, MAX_ENVIRON_BYTES)
+  if (read.state === 'present') return {environment: parseEnviron(read.value)}
+  if (read.state === 'absent') return {environment: null}
+  return {environment: null, unreadable: whyUnreadable(read)}
 }
 
 /**
@@ -41,7 +39,7 @@ export const processesProvider: FactProvider<'processes'> = {
         comm: p.comm,
         args: p.argv,
         uid: p.uid,
-        environment: await readEnviron(p.pid),
+        ...(await readEnviron(p.pid)),
       })),
     )
   },

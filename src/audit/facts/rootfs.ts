@@ -4,6 +4,62 @@ import {isAbsolute, join, normalize, posix} from 'node:path'
 
 /** Largest configuration file read by a fact provider. */
 export const MAX_TEXT_BYTES = 2 * 1024 * 1024
+const READ_CHUNK_BYTES = 64 * 1024
+
+/** A path of the audited system that exists (or may exist) but could not be read. */
+export interface Unreadable {
+  path: string
+  /** The errno name (EACCES, EPERM, EIO, ELOOP…); EISDIR or EFTYPE when the path is not a regular file. */
+  code: string
+  /** What stopped the read, e.g. "permission denied (EACCES)". */
+  reason: string
+}
+
+/**
+ * One read of a path of the audited system. `absent` is only ENOENT/ENOTDIR: a permission or I/O
+ * error is `unreadable`, because "cannot read" must never be reported as "does not exist".
+ */
+export type FileRead<T> =
+  {state: 'absent'; path: string} | ({state: 'unreadable'} & Unreadable) | {state: 'present'; path: string; value: T}
+
+const REASONS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EIO: 'I/O error',
+  ELOOP: 'too many symbolic links',
+  EISDIR: 'is a directory, not a file',
+  EFTYPE: 'not a regular file',
+}
+
+/** An unreadable record for `path` with errno `code`. */
+export function unreadable(path: string, code: string): Unreadable {
+  return {path, code, reason: `${REASONS[code] ?? 'cannot be read'} (${code})`}
+}
+
+/** The unreadable record of a read (without its state tag). */
+export function whyUnreadable({path, code, reason}: Unreadable): Unreadable {
+  return {path, code, reason}
+}
+
+/** Classifies a failed read: ENOENT/ENOTDIR is absent, anything else (with its errno) unreadable. */
+export function classifyReadError(path: string, error: unknown): FileRead<never> {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code ?? 'EUNKNOWN'
+  if (code === 'ENOENT' || code === 'ENOTDIR') return {state: 'absent', path}
+  return {state: 'unreadable', ...unreadable(path, code)}
+}
+
+async function attempt<T>(path: string, work: () => Promise<T>): Promise<FileRead<T>> {
+  try {
+    return {state: 'present', path, value: await work()}
+  } catch (error) {
+    return classifyReadError(path, error)
+  }
+}
+
+/** The value of a present read, else null (absent and unreadable alike: use only after recording why). */
+export function valueOf<T>(read: FileRead<T>): T | null {
+  return read.state === 'present' ? read.value : null
+}
 
 /**
  * Maps an absolute path on the audited system to a path on this machine. Symlinks are followed
@@ -20,7 +76,7 @@ export async function resolveInRoot(root: string, path: string): Promise<string>
     try {
       target = await readlink(join(root, candidate))
     } catch {
-      // not a symlink or does not exist: keep the name
+      // not a symlink, absent or unreadable: keep the name; the read itself reports which
     }
     if (target !== undefined && hops++ < 40) {
       const next = isAbsolute(target) ? target : posix.join(current, target)
@@ -34,65 +90,112 @@ export async function resolveInRoot(root: string, path: string): Promise<string>
   return join(root, current)
 }
 
-/** Reads a text file of the audited system; null when absent or unreadable. */
-export async function readTextIn(root: string, path: string, max = MAX_TEXT_BYTES): Promise<string | null> {
-  try {
-    const handle = await open(await resolveInRoot(root, path), constants.O_RDONLY)
+/** /dev/null (major 1, minor 3): systemd masks a file by linking it there, and reads it as empty. */
+const isDevNull = (info: Stats) => info.isCharacterDevice() && info.rdev === 0x103
+
+/** Thrown for a path that exists but is no regular file; `code` classifies it as unreadable. */
+class NotAFile extends Error {
+  constructor(readonly code: 'EISDIR' | 'EFTYPE') {
+    super(code)
+  }
+}
+
+/**
+ * Reads a text file of the audited system (at most `max` bytes). The file is opened without
+ * blocking, so a FIFO planted in an image cannot hang the audit; /proc files (size 0) are read
+ * to their end.
+ */
+export async function readTextIn(root: string, path: string, max = MAX_TEXT_BYTES): Promise<FileRead<string>> {
+  return attempt(path, async () => {
+    const handle = await open(await resolveInRoot(root, path), constants.O_RDONLY | constants.O_NONBLOCK)
     try {
       const info = await handle.stat()
-      if (!info.isFile()) return null
-      const buffer = Buffer.alloc(Math.min(info.size, max))
-      const {bytesRead} = await handle.read(buffer, 0, buffer.length, 0)
-      return buffer.subarray(0, bytesRead).toString('utf8')
+      if (isDevNull(info)) return ''
+      if (!info.isFile()) throw new NotAFile(info.isDirectory() ? 'EISDIR' : 'EFTYPE')
+      const chunks: Buffer[] = []
+      for (let total = 0; total < max;) {
+        const buffer = Buffer.alloc(Math.min(max - total, Math.max(info.size, READ_CHUNK_BYTES)))
+        const {bytesRead} = await handle.read(buffer, 0, buffer.length, null)
+        if (bytesRead === 0) break
+        chunks.push(buffer.subarray(0, bytesRead))
+        total += bytesRead
+      }
+      return Buffer.concat(chunks).toString('utf8')
     } finally {
       await handle.close()
     }
-  } catch {
-    return null
-  }
+  })
 }
 
-/** stat() of a path of the audited system (following links inside the root); null when absent. */
-export async function statIn(root: string, path: string): Promise<Stats | null> {
-  try {
-    return await stat(await resolveInRoot(root, path))
-  } catch {
-    return null
-  }
+/** stat() of a path of the audited system, following links inside the root. */
+export async function statIn(root: string, path: string): Promise<FileRead<Stats>> {
+  return attempt(path, async () => stat(await resolveInRoot(root, path)))
 }
 
-/** lstat() of a path of the audited system; null when absent. */
-export async function lstatIn(root: string, path: string): Promise<Stats | null> {
-  try {
-    return await lstat(join(root, path))
-  } catch {
-    return null
-  }
+/** lstat() of a path of the audited system (the link itself, not its target). */
+export async function lstatIn(root: string, path: string): Promise<FileRead<Stats>> {
+  return attempt(path, () => lstat(join(root, path)))
 }
 
-/** Entry names of a directory of the audited system, sorted; [] when absent. */
-export async function listDirIn(root: string, path: string): Promise<string[]> {
-  try {
-    return (await readdir(await resolveInRoot(root, path))).sort()
-  } catch {
-    return []
-  }
+/** Entry names of a directory of the audited system, sorted. */
+export async function listDirIn(root: string, path: string): Promise<FileRead<string[]>> {
+  return attempt(path, async () => (await readdir(await resolveInRoot(root, path))).sort())
 }
 
-/** Reads every `*.conf`-like file of a directory in name order (drop-in directories). */
-export async function readDropIns(
-  root: string,
-  dir: string,
-  suffix = '.conf',
-): Promise<{path: string; text: string}[]> {
-  const out: {path: string; text: string}[] = []
-  for (const name of await listDirIn(root, dir)) {
-    if (!name.endsWith(suffix)) continue
-    const path = posix.join(dir, name)
-    const text = await readTextIn(root, path)
-    if (text !== null) out.push({path, text})
+/** A configuration file and its text. */
+export interface TextFile {
+  path: string
+  text: string
+}
+
+/**
+ * Reads paths of the audited system for one fact and remembers the ones that could not be read,
+ * so the fact can say it is incomplete. Its methods return null / [] for absent and unreadable
+ * paths alike; callers that must tell them apart use readTextIn & co directly.
+ */
+export class RootReader {
+  readonly unreadable: Unreadable[] = []
+
+  constructor(readonly root: string) {}
+
+  /** Records a read's unreadable outcome and returns its value (null unless present). */
+  keep<T>(read: FileRead<T>): T | null {
+    if (read.state === 'unreadable') this.note(whyUnreadable(read))
+    return valueOf(read)
   }
-  return out
+
+  /** Records inputs another fact could not read (facts built on other facts inherit their gaps). */
+  note(...entries: Unreadable[]): void {
+    for (const entry of entries) if (!this.unreadable.some((u) => u.path === entry.path)) this.unreadable.push(entry)
+  }
+
+  async text(path: string, max?: number): Promise<string | null> {
+    return this.keep(await readTextIn(this.root, path, max))
+  }
+
+  async stat(path: string): Promise<Stats | null> {
+    return this.keep(await statIn(this.root, path))
+  }
+
+  async lstat(path: string): Promise<Stats | null> {
+    return this.keep(await lstatIn(this.root, path))
+  }
+
+  async list(path: string): Promise<string[]> {
+    return this.keep(await listDirIn(this.root, path)) ?? []
+  }
+
+  /** Reads every `*.conf`-like file of a directory in name order (drop-in directories). */
+  async dropIns(dir: string, suffix = '.conf'): Promise<TextFile[]> {
+    const out: TextFile[] = []
+    for (const name of await this.list(dir)) {
+      if (!name.endsWith(suffix)) continue
+      const path = posix.join(dir, name)
+      const text = await this.text(path)
+      if (text !== null) out.push({path, text})
+    }
+    return out
+  }
 }
 
 /** Formats a file mode as four octal digits (0644). */

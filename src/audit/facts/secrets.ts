@@ -3,7 +3,7 @@ import {posix} from 'node:path'
 import type {FactProvider} from './cache.js'
 import type {SecretFile} from './fact-map.js'
 import {expandHome} from './models.js'
-import {statIn} from './rootfs.js'
+import {RootReader} from './rootfs.js'
 
 /** Token and key files that runtimes and hubs write into home directories. */
 export const HOME_SECRET_FILES: [string, string][] = [
@@ -22,11 +22,14 @@ export const HOME_SECRET_FILES: [string, string][] = [
 export const secretsProvider: FactProvider<'secrets'> = {
   id: 'secrets',
   async gather(env, facts) {
-    const {homes} = await facts.get('users')
+    const reader = new RootReader(env.root)
+    const {homes, unreadable: users} = await facts.get('users')
+    reader.note(...users)
     const candidates = new Map<string, string>()
     for (const [pattern, kind] of HOME_SECRET_FILES)
       for (const path of expandHome(pattern, homes)) candidates.set(path, kind)
-    const {units} = await facts.get('systemd')
+    const {units, unreadable: systemd} = await facts.get('systemd')
+    reader.note(...systemd)
     const services = await facts.get('inference')
     for (const service of services.filter((s) => s.source === 'unit')) {
       const unit = units.find((u) => u.path === service.location)
@@ -36,11 +39,11 @@ export const secretsProvider: FactProvider<'secrets'> = {
       for (const dir of dirs)
         if (dir?.startsWith('/')) candidates.set(posix.join(dir, '.env'), `.env next to ${unit?.name}`)
     }
-    const found: SecretFile[] = []
+    const files: SecretFile[] = []
     for (const [path, kind] of candidates) {
-      const info = await statIn(env.root, path)
-      if (info?.isFile()) found.push({path, kind, mode: info.mode, uid: info.uid})
+      const info = await reader.stat(path)
+      if (info?.isFile()) files.push({path, kind, mode: info.mode, uid: info.uid})
     }
-    return found.sort((a, b) => a.path.localeCompare(b.path))
+    return {files: files.sort((a, b) => a.path.localeCompare(b.path)), unreadable: reader.unreadable}
   },
 }

@@ -3,7 +3,7 @@ import {posix} from 'node:path'
 import {runTool} from '../../core/exec.js'
 import {FactUnavailableError, type FactProvider} from './cache.js'
 import type {UnitFile} from './fact-map.js'
-import {listDirIn, lstatIn, readTextIn, statIn} from './rootfs.js'
+import {RootReader} from './rootfs.js'
 
 /** Unit directories, highest precedence first (as systemd searches them). */
 const UNIT_DIRS = ['/etc/systemd/system', '/run/systemd/system', '/usr/lib/systemd/system', '/lib/systemd/system']
@@ -55,61 +55,64 @@ export function parseEnvFile(text: string): [string, string][] {
   return out
 }
 
-async function enabledUnits(root: string): Promise<Set<string>> {
+async function enabledUnits(reader: RootReader): Promise<Set<string>> {
   const enabled = new Set<string>()
-  for (const entry of await listDirIn(root, '/etc/systemd/system')) {
+  for (const entry of await reader.list('/etc/systemd/system')) {
     if (!/\.(wants|requires)$/.test(entry)) continue
-    for (const name of await listDirIn(root, posix.join('/etc/systemd/system', entry))) enabled.add(name)
+    for (const name of await reader.list(posix.join('/etc/systemd/system', entry))) enabled.add(name)
   }
   return enabled
 }
 
-async function loadUnit(root: string, dir: string, name: string, enabled: Set<string>): Promise<UnitFile | null> {
-  const path = posix.join(dir, name)
-  const link = await lstatIn(root, path)
-  // A unit linked to /dev/null is masked: it cannot start, so it is left out.
-  if (link?.isSymbolicLink() && (await statIn(root, path))?.isCharacterDevice()) return null
-  const text = await readTextIn(root, path)
-  if (text === null) return null
-  const sections = parseUnit(text)
-  for (const dropDir of UNIT_DIRS.map((d) => posix.join(d, `${name}.d`))) {
-    for (const file of await listDirIn(root, dropDir)) {
-      if (!file.endsWith('.conf')) continue
-      parseUnit((await readTextIn(root, posix.join(dropDir, file))) ?? '', sections)
-    }
-  }
-  const service = sections.Service ?? {}
+/** A unit's environment: Environment= lines, then EnvironmentFile= contents (recorded when unreadable). */
+async function unitEnvironment(root: string, service: Record<string, string[]>) {
   const environment: Record<string, string> = {}
   for (const line of service.Environment ?? [])
     for (const [key, value] of parseEnvironmentLine(line)) environment[key] = value
   const environmentFiles = (service.EnvironmentFile ?? []).map((f) => f.replace(/^-/, ''))
+  const files = new RootReader(root)
   for (const file of environmentFiles) {
-    for (const [key, value] of parseEnvFile((await readTextIn(root, file)) ?? '')) environment[key] = value
+    for (const [key, value] of parseEnvFile((await files.text(file)) ?? '')) environment[key] = value
   }
-  return {name, path, sections, environment, environmentFiles, enabled: enabled.has(name)}
+  return {environment, environmentFiles, unreadable: files.unreadable}
+}
+
+async function loadUnit(reader: RootReader, dir: string, name: string, enabled: Set<string>): Promise<UnitFile | null> {
+  const path = posix.join(dir, name)
+  const link = await reader.lstat(path)
+  // A unit linked to /dev/null is masked: it cannot start, so it is left out.
+  if (link?.isSymbolicLink() && (await reader.stat(path))?.isCharacterDevice()) return null
+  const text = await reader.text(path)
+  if (text === null) return null
+  const sections = parseUnit(text)
+  for (const dropDir of UNIT_DIRS.map((d) => posix.join(d, `${name}.d`))) {
+    for (const file of await reader.dropIns(dropDir)) parseUnit(file.text, sections)
+  }
+  const env = await unitEnvironment(reader.root, sections.Service ?? {})
+  return {name, path, sections, ...env, enabled: enabled.has(name)}
 }
 
 /** Unit files (services, sockets, timers) of the audited system with drop-ins and environment. */
 export const systemdProvider: FactProvider<'systemd'> = {
   id: 'systemd',
   async gather(env) {
+    const reader = new RootReader(env.root)
     const installed =
-      (await statIn(env.root, '/lib/systemd/systemd')) !== null ||
-      (await statIn(env.root, '/usr/lib/systemd/systemd')) !== null
-    const running = env.live && (await statIn('/', '/run/systemd/system'))?.isDirectory() === true
-    const enabled = await enabledUnits(env.root)
+      (await reader.stat('/lib/systemd/systemd')) !== null || (await reader.stat('/usr/lib/systemd/systemd')) !== null
+    const running = env.live && (await new RootReader('/').stat('/run/systemd/system'))?.isDirectory() === true
+    const enabled = await enabledUnits(reader)
     const seen = new Set<string>()
     const units: UnitFile[] = []
     for (const dir of UNIT_DIRS) {
       if (dir.startsWith('/run') && !env.live) continue
-      for (const name of await listDirIn(env.root, dir)) {
+      for (const name of await reader.list(dir)) {
         if (!UNIT_SUFFIX.test(name) || seen.has(name) || units.length >= MAX_UNITS) continue
         seen.add(name)
-        const unit = await loadUnit(env.root, dir, name, enabled)
+        const unit = await loadUnit(reader, dir, name, enabled)
         if (unit) units.push(unit)
       }
     }
-    return {installed, running, units}
+    return {installed, running, units, unreadable: reader.unreadable}
   },
 }
 

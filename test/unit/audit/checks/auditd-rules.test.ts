@@ -1,39 +1,47 @@
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {check} from '../../../../src/audit/checks/auditd-rules.js'
+import {checkTester} from '../../../helpers/check-tester.js'
+import {safetensorsBytes} from '../../../helpers/rootfs.js'
 
-import {runCheck} from '../../../helpers/check-context.js'
-import {buildRoot, removeRoot, safetensorsBytes} from '../../../helpers/rootfs.js'
+const files = {
+  '/sbin/auditd': '',
+  '/etc/audit/rules.d/a.rules':
+    '# comment\n-D\n-w /etc/passwd -p wa -k ids\n-a always,exit -F arch=b64 -S execve\n-e 2\n',
+  '/srv/models/m.safetensors': safetensorsBytes(),
+  '/opt/models/n.safetensors': safetensorsBytes(),
+}
 
-describe('auditd-rules', () => {
-  let root: string
-  let bare: string
-  beforeAll(async () => {
-    root = await buildRoot({
-      '/sbin/auditd': '',
-      '/etc/audit/rules.d/a.rules':
-        '# comment\n-D\n-w /etc/passwd -p wa -k ids\n-a always,exit -F arch=b64 -S execve\n-e 2\n',
-      '/srv/models/m.safetensors': safetensorsBytes(),
-      '/opt/models/n.safetensors': safetensorsBytes(),
-    })
-    bare = await buildRoot({'/etc/hostname': 'x'})
-  })
-  afterAll(async () => {
-    await removeRoot(root)
-    await removeRoot(bare)
-  })
-
-  it('counts rules and fails without the binary', async () => {
-    const out = await runCheck('auditd-rules', {minRules: 2}, {root})
-    expect(out).toMatchObject({status: 'pass', evidence: ['2 audit rules in /etc/audit/rules.d/a.rules']})
-    expect((await runCheck('auditd-rules', {minRules: 3}, {root})).status).toBe('fail')
-    expect((await runCheck('auditd-rules', {}, {root: bare})).evidence).toEqual([
-      'auditd is not installed (no /sbin/auditd)',
-    ])
-  })
-
-  it('requires watches on every model directory with watchModels', async () => {
-    const out = await runCheck('auditd-rules', {watchModels: true}, {root})
-    expect(out.status).toBe('fail')
-    expect(out.evidence).toContain('model directory /srv/models has no audit watch (-w)')
-    expect(out.evidence).toContain('model directory /opt/models has no audit watch (-w)')
-  })
+checkTester.run(check, {
+  valid: [
+    {
+      name: 'counts -w and -a rules, not -D or -e',
+      files,
+      params: {minRules: 2},
+      evidence: ['2 audit rules in /etc/audit/rules.d/a.rules'],
+    },
+    {
+      name: 'model directories covered by a watch',
+      files: {...files, '/etc/audit/rules.d/m.rules': '-w /srv/models -p wa\n-w /opt/models/ -p wa\n'},
+      params: {watchModels: true},
+    },
+  ],
+  invalid: [
+    {name: 'fewer rules than minRules', status: 'fail', files, params: {minRules: 3}},
+    {
+      name: 'no auditd binary',
+      status: 'fail',
+      files: {'/etc/hostname': 'x'},
+      evidence: ['auditd is not installed (no /sbin/auditd)'],
+    },
+    {
+      name: 'a model directory without a watch',
+      status: 'fail',
+      files,
+      params: {watchModels: true},
+      includes: [
+        'model directory /srv/models has no audit watch (-w)',
+        'model directory /opt/models has no audit watch (-w)',
+      ],
+    },
+  ],
+  invalidParams: [{minRules: 0}, {watchModels: 'yes'}],
 })

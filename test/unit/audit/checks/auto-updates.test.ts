@@ -1,47 +1,45 @@
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-
-import {runCheck} from '../../../helpers/check-context.js'
-import {buildRoot, removeRoot} from '../../../helpers/rootfs.js'
+import {check} from '../../../../src/audit/checks/auto-updates.js'
+import {checkTester} from '../../../helpers/check-tester.js'
 
 const dpkg = 'Package: unattended-upgrades\nStatus: install ok installed\nVersion: 2.9\n'
 
-describe('auto-updates', () => {
-  let on: string
-  let off: string
-  beforeAll(async () => {
-    on = await buildRoot({
-      '/var/lib/dpkg/status': dpkg,
-      '/etc/apt/apt.conf.d/20auto-upgrades': '// c\nAPT::Periodic::Unattended-Upgrade "1";\n',
-    })
-    off = await buildRoot({
-      '/var/lib/dpkg/status': dpkg,
-      '/etc/apt/apt.conf.d/20auto-upgrades': 'APT::Periodic::Unattended-Upgrade "1";\n',
-      '/etc/apt/apt.conf.d/99-off': 'APT::Periodic::Unattended-Upgrade "0";\n',
-    })
-  })
-  afterAll(async () => {
-    await removeRoot(on)
-    await removeRoot(off)
-  })
-
-  it('passes with unattended-upgrades enabled, later apt.conf.d files winning', async () => {
-    expect((await runCheck('auto-updates', {}, {root: on})).status).toBe('pass')
-    const out = await runCheck('auto-updates', {}, {root: off})
-    expect(out).toMatchObject({
-      status: 'fail',
-      evidence: ['APT::Periodic::Unattended-Upgrade "0" (/etc/apt/apt.conf.d/99-off)'],
-    })
-  })
-
-  it('looks for dnf-automatic on systems without dpkg', async () => {
-    const rhel = await buildRoot({
-      '/usr/lib/systemd/system/dnf-automatic.timer': '[Timer]\nOnCalendar=daily\n',
-      '/etc/systemd/system/timers.target.wants/dnf-automatic.timer': {
-        link: '/usr/lib/systemd/system/dnf-automatic.timer',
+checkTester.run(check, {
+  valid: [
+    {
+      name: 'unattended-upgrades enabled in apt.conf.d',
+      files: {
+        '/var/lib/dpkg/status': dpkg,
+        '/etc/apt/apt.conf.d/20auto-upgrades': '// c\nAPT::Periodic::Unattended-Upgrade "1";\n',
       },
-    })
-    const out = await runCheck('auto-updates', {}, {root: rhel})
-    await removeRoot(rhel)
-    expect(out).toMatchObject({status: 'pass', evidence: ['dnf-automatic.timer is enabled']})
-  })
+    },
+    {
+      name: 'an enabled dnf-automatic timer on a system without dpkg',
+      files: {
+        '/usr/lib/systemd/system/dnf-automatic.timer': '[Timer]\nOnCalendar=daily\n',
+        '/etc/systemd/system/timers.target.wants/dnf-automatic.timer': {
+          link: '/usr/lib/systemd/system/dnf-automatic.timer',
+        },
+      },
+      evidence: ['dnf-automatic.timer is enabled'],
+    },
+  ],
+  invalid: [
+    {
+      name: 'a later apt.conf.d file turns it off',
+      status: 'fail',
+      files: {
+        '/var/lib/dpkg/status': dpkg,
+        '/etc/apt/apt.conf.d/20auto-upgrades': 'APT::Periodic::Unattended-Upgrade "1";\n',
+        '/etc/apt/apt.conf.d/99-off': 'APT::Periodic::Unattended-Upgrade "0";\n',
+      },
+      evidence: ['APT::Periodic::Unattended-Upgrade "0" (/etc/apt/apt.conf.d/99-off)'],
+    },
+    {
+      name: 'unattended-upgrades not installed',
+      status: 'fail',
+      files: {'/var/lib/dpkg/status': 'Package: vim\nStatus: install ok installed\nVersion: 9\n'},
+      evidence: ['unattended-upgrades is not installed'],
+    },
+  ],
+  invalidParams: [{enabled: true}],
 })

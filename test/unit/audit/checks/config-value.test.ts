@@ -1,36 +1,49 @@
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 
-import {readConfigValue} from '../../../../src/audit/checks/config-value.js'
-import {runCheck} from '../../../helpers/check-context.js'
-import {buildRoot, removeRoot} from '../../../helpers/rootfs.js'
+import {check, readConfigValue} from '../../../../src/audit/checks/config-value.js'
+import {checkTester} from '../../../helpers/check-tester.js'
 
-describe('config-value', () => {
-  let root: string
-  beforeAll(async () => {
-    root = await buildRoot({'/etc/login.defs': '# UMASK 077\nUMASK 022\nUMASK\t027\n', '/etc/a.conf': 'Key = "yes"\n'})
-  })
-  afterAll(() => removeRoot(root))
+const files = {'/etc/login.defs': '# UMASK 077\nUMASK 022\nUMASK\t027\n', '/etc/a.conf': 'Key = "yes"\n'}
+const umask = {path: '/etc/login.defs', key: 'UMASK', values: ['027', '077'], separator: 'space' as const}
 
-  it('reads the last assignment, ignoring comments', async () => {
+describe('readConfigValue', () => {
+  it('reads the last assignment, ignoring comments', () => {
     expect(readConfigValue('# UMASK 077\nUMASK 022\nUMASK 027\n', 'UMASK', 'space', false)).toBe('027')
-    const params = {path: '/etc/login.defs', key: 'UMASK', values: ['027', '077'], separator: 'space'}
-    expect((await runCheck('config-value', params, {root})).status).toBe('pass')
-    expect((await runCheck('config-value', {...params, values: ['077']}, {root})).status).toBe('fail')
   })
+})
 
-  it('uses the default when unset, unquotes values and can ignore case', async () => {
-    const unset = await runCheck(
-      'config-value',
-      {path: '/etc/a.conf', key: 'Other', values: ['no'], default: 'yes'},
-      {root},
-    )
-    expect(unset.status).toBe('fail')
-    expect(unset.evidence[0]).toMatch(/\(default\)/)
-    const quoted = await runCheck(
-      'config-value',
-      {path: '/etc/a.conf', key: 'key', values: ['YES'], ignoreCase: true},
-      {root},
-    )
-    expect(quoted.status).toBe('pass')
-  })
+checkTester.run(check, {
+  valid: [
+    {name: 'the last assignment wins, comments ignored', files, params: umask},
+    {
+      name: 'values are unquoted and case can be ignored',
+      files,
+      params: {path: '/etc/a.conf', key: 'key', values: ['YES'], ignoreCase: true},
+    },
+  ],
+  invalid: [
+    {name: 'a value not allowed', status: 'fail', files, params: {...umask, values: ['077']}},
+    {
+      name: 'an unset key takes the default',
+      status: 'fail',
+      files,
+      params: {path: '/etc/a.conf', key: 'Other', values: ['no'], default: 'yes'},
+      evidence: [/\(default\)/],
+    },
+    {
+      name: 'a missing file',
+      status: 'fail',
+      files,
+      params: {path: '/etc/nope.conf', key: 'K', values: ['1']},
+      evidence: ['/etc/nope.conf does not exist'],
+      location: '/etc/nope.conf',
+    },
+  ],
+  invalidParams: [
+    {path: 'etc/x', key: 'K', values: ['1']},
+    {path: '/x', key: 'K', values: []},
+    {path: '/x', key: 'K'},
+    // Optional means absent, not null (the schema's nullable markers are for TypeScript only).
+    {path: '/x', key: 'K', values: ['1'], default: null},
+  ],
 })

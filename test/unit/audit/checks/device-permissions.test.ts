@@ -1,19 +1,35 @@
 import {existsSync} from 'node:fs'
 
-import {describe, expect, it} from 'vitest'
+import {check} from '../../../../src/audit/checks/device-permissions.js'
+import {checkTester} from '../../../helpers/check-tester.js'
 
-import {runCheck} from '../../../helpers/check-context.js'
-
-describe('device-permissions', () => {
-  it('fails for a real device node that is world-writable beyond maxMode (/dev/null is 0666)', async () => {
-    const out = await runCheck('device-permissions', {prefix: 'null', maxMode: '0660'})
-    expect(out.status).toBe('fail')
-    expect(out.evidence[0]).toMatch(/^\/dev\/null mode 0666/)
-    expect((await runCheck('device-permissions', {prefix: 'null', maxMode: '0666'})).status).toBe('pass')
-  })
-
-  it.skipIf(existsSync('/dev/nvidia0'))('skips with a reason when no node has the prefix', async () => {
-    const out = await runCheck('device-permissions', {prefix: 'nvidia', maxMode: '0660'})
-    expect(out).toMatchObject({status: 'skip', reason: 'no /dev/nvidia* device nodes on this host'})
-  })
+// Real device nodes of this host: /dev/null is 0666.
+checkTester.run(check, {
+  valid: [{name: '/dev/null within 0666', params: {prefix: 'null', maxMode: '0666'}}],
+  invalid: [
+    {
+      name: '/dev/null beyond 0660',
+      status: 'fail',
+      params: {prefix: 'null', maxMode: '0660'},
+      evidence: [/^\/dev\/null mode 0666/],
+    },
+    ...(existsSync('/dev/nvidia0')
+      ? []
+      : [
+          {
+            name: 'no node has the prefix',
+            status: 'skip' as const,
+            params: {prefix: 'nvidia', maxMode: '0660'},
+            reason: 'no /dev/nvidia* device nodes on this host',
+          },
+        ]),
+    {
+      name: 'under --root (device nodes are the running host’s)',
+      status: 'skip',
+      files: {'/dev/null': ''},
+      params: {prefix: 'null', maxMode: '0660'},
+      reason: /needs the running host/,
+    },
+  ],
+  invalidParams: [{prefix: 'null'}, {prefix: '../x', maxMode: '0660'}, {prefix: 'null', maxMode: '0999'}],
 })

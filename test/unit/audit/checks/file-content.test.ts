@@ -1,26 +1,30 @@
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {check} from '../../../../src/audit/checks/file-content.js'
+import {checkTester} from '../../../helpers/check-tester.js'
 
-import {runCheck} from '../../../helpers/check-context.js'
-import {buildRoot, removeRoot} from '../../../helpers/rootfs.js'
+const files = {'/etc/pam.d/common-auth': 'auth required pam_faillock.so preauth\n'}
+const faillock = {path: '/etc/pam.d/common-auth', pattern: 'pam_(faillock|tally2)\\.so'}
 
-describe('file-content', () => {
-  let root: string
-  beforeAll(async () => {
-    root = await buildRoot({'/etc/pam.d/common-auth': 'auth required pam_faillock.so preauth\n'})
-  })
-  afterAll(() => removeRoot(root))
-
-  it('passes on a match and fails with expect: no-match', async () => {
-    const params = {path: '/etc/pam.d/common-auth', pattern: 'pam_(faillock|tally2)\\.so'}
-    const out = await runCheck('file-content', params, {root})
-    expect(out.status).toBe('pass')
-    expect(out.evidence[0]).toContain('pam_faillock.so')
-    expect((await runCheck('file-content', {...params, expect: 'no-match'}, {root})).status).toBe('fail')
-    expect((await runCheck('file-content', {...params, pattern: 'pam_tally2'}, {root})).status).toBe('fail')
-  })
-
-  it('treats a missing file as configured (skip by default)', async () => {
-    expect((await runCheck('file-content', {path: '/x', pattern: 'a'}, {root})).status).toBe('skip')
-    expect((await runCheck('file-content', {path: '/x', pattern: 'a', missing: 'fail'}, {root})).status).toBe('fail')
-  })
+checkTester.run(check, {
+  valid: [
+    {name: 'a line matches', files, params: faillock, includes: [/pam_faillock\.so/]},
+    {name: 'a missing file with missing: pass', files, params: {path: '/x', pattern: 'a', missing: 'pass'}},
+  ],
+  invalid: [
+    {name: 'a match with expect: no-match', status: 'fail', files, params: {...faillock, expect: 'no-match'}},
+    {name: 'no line matches', status: 'fail', files, params: {...faillock, pattern: 'pam_tally2'}},
+    {
+      name: 'a missing file is skipped by default',
+      status: 'skip',
+      files,
+      params: {path: '/x', pattern: 'a'},
+      reason: '/x does not exist',
+    },
+    {
+      name: 'a missing file with missing: fail',
+      status: 'fail',
+      files,
+      params: {path: '/x', pattern: 'a', missing: 'fail'},
+    },
+  ],
+  invalidParams: [{path: '/x'}, {path: '/x', pattern: ''}, {path: '/x', pattern: 'a', missing: 'warn'}],
 })

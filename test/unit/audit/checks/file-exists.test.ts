@@ -1,25 +1,29 @@
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {check} from '../../../../src/audit/checks/file-exists.js'
+import {checkTester} from '../../../helpers/check-tester.js'
 
-import {runCheck} from '../../../helpers/check-context.js'
-import {buildRoot, removeRoot} from '../../../helpers/rootfs.js'
+const files = {'/var/lib/aide/aide.db': 'db', '/etc/link': {link: '/var/lib/aide/aide.db'}}
 
-describe('file-exists', () => {
-  let root: string
-  beforeAll(async () => {
-    root = await buildRoot({'/var/lib/aide/aide.db': 'db', '/etc/link': {link: '/var/lib/aide/aide.db'}})
-  })
-  afterAll(() => removeRoot(root))
-
-  it('passes when the file exists under the root, following links inside the root', async () => {
-    expect((await runCheck('file-exists', {path: '/var/lib/aide/aide.db'}, {root})).status).toBe('pass')
-    expect((await runCheck('file-exists', {path: '/etc/link'}, {root})).status).toBe('pass')
-  })
-
-  it('fails when it is missing, and inverts with expect: absent', async () => {
-    expect((await runCheck('file-exists', {path: '/nope'}, {root})).status).toBe('fail')
-    expect((await runCheck('file-exists', {path: '/nope', expect: 'absent'}, {root})).status).toBe('pass')
-    expect((await runCheck('file-exists', {path: '/var/lib/aide/aide.db', expect: 'absent'}, {root})).status).toBe(
-      'fail',
-    )
-  })
+checkTester.run(check, {
+  valid: [
+    {name: 'the file exists under the root', files, params: {path: '/var/lib/aide/aide.db'}},
+    {name: 'a link followed inside the root', files, params: {path: '/etc/link'}},
+    {name: 'absent with expect: absent', files, params: {path: '/nope', expect: 'absent'}},
+  ],
+  invalid: [
+    {name: 'missing', status: 'fail', files, params: {path: '/nope'}, evidence: ['/nope does not exist']},
+    {
+      name: 'present with expect: absent',
+      status: 'fail',
+      files,
+      params: {path: '/var/lib/aide/aide.db', expect: 'absent'},
+    },
+    {
+      // An absolute link target is re-anchored at the root: never this machine's /etc/passwd.
+      name: 'a link out of the root',
+      status: 'fail',
+      files: {'/etc/out': {link: '/etc/passwd'}},
+      params: {path: '/etc/out'},
+    },
+  ],
+  invalidParams: [{}, {path: 'relative'}, {path: '/x', expect: 'maybe'}],
 })

@@ -1,23 +1,26 @@
-import {describe, expect, it} from 'vitest'
+import {check} from '../../../../src/audit/checks/firewall-default-deny.js'
+import type {FirewallFact} from '../../../../src/audit/facts/index.js'
+import {checkTester} from '../../../helpers/check-tester.js'
 
-import {runCheck} from '../../../helpers/check-context.js'
+// The loaded firewall is machine state: its fact is a fixed value here (the engine is tested on real nftables).
+const drop: FirewallFact = {tool: 'nftables', inputPolicy: 'drop', ruleCount: 3, decidedBy: 'policy drop'}
 
-describe('firewall-default-deny', () => {
-  it('passes for a drop input policy and fails for accept or no input chain', async () => {
-    const drop = {tool: 'nftables', inputPolicy: 'drop' as const, ruleCount: 3, decidedBy: 'policy drop'}
-    expect((await runCheck('firewall-default-deny', {}, {facts: {firewall: drop}})).status).toBe('pass')
-    const accept = {...drop, inputPolicy: 'accept' as const}
-    expect((await runCheck('firewall-default-deny', {}, {facts: {firewall: accept}})).status).toBe('fail')
-    const none = {...drop, inputPolicy: 'accept' as const, ruleCount: 0}
-    const out = await runCheck('firewall-default-deny', {}, {facts: {firewall: none}})
-    expect(out.evidence[0]).toMatch(/no inbound filtering is loaded/)
-    const unknown = {...drop, inputPolicy: 'unknown' as const}
-    expect((await runCheck('firewall-default-deny', {}, {facts: {firewall: unknown}})).status).toBe('warn')
-  })
-
-  it('reports an error when the ruleset cannot be read', async () => {
-    const firewall = {tool: null, inputPolicy: null, ruleCount: 0, unreadable: 'nft is not installed'}
-    const out = await runCheck('firewall-default-deny', {}, {facts: {firewall}})
-    expect(out).toMatchObject({status: 'error', reason: 'cannot read the firewall: nft is not installed'})
-  })
+checkTester.run(check, {
+  valid: [{name: 'a drop input policy', facts: {firewall: drop}}],
+  invalid: [
+    {name: 'an accept input policy', status: 'fail', facts: {firewall: {...drop, inputPolicy: 'accept'}}},
+    {
+      name: 'no input chain at all',
+      status: 'fail',
+      facts: {firewall: {...drop, inputPolicy: 'accept', ruleCount: 0}},
+      evidence: [/no inbound filtering is loaded/],
+    },
+    {name: 'rules that leave it undecided', status: 'warn', facts: {firewall: {...drop, inputPolicy: 'unknown'}}},
+    {
+      name: 'a ruleset that cannot be read',
+      status: 'error',
+      facts: {firewall: {tool: null, inputPolicy: null, ruleCount: 0, unreadable: 'nft is not installed'}},
+      reason: 'cannot read the firewall: nft is not installed',
+    },
+  ],
 })

@@ -1,35 +1,29 @@
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {check} from '../../../../src/audit/checks/firewall-persistent.js'
+import {checkTester} from '../../../helpers/check-tester.js'
 
-import {runCheck} from '../../../helpers/check-context.js'
-import {buildRoot, removeRoot} from '../../../helpers/rootfs.js'
-
-describe('firewall-persistent', () => {
-  let nft: string
-  let ufw: string
-  let empty: string
-  beforeAll(async () => {
-    nft = await buildRoot({
-      '/lib/systemd/systemd': '',
-      '/etc/nftables.conf':
-        'table inet f {\n chain input {\n  type filter hook input priority 0; policy accept;\n }\n}\n',
-    })
-    ufw = await buildRoot({'/etc/ufw/ufw.conf': 'ENABLED=yes\n', '/etc/default/ufw': 'DEFAULT_INPUT_POLICY="DROP"\n'})
-    empty = await buildRoot({'/etc/hostname': 'h\n'})
-  })
-  afterAll(async () => {
-    for (const root of [nft, ufw, empty]) await removeRoot(root)
-  })
-
-  it('fails for an accept policy that is not enabled', async () => {
-    const out = await runCheck('firewall-persistent', {}, {root: nft})
-    expect(out).toMatchObject({
+checkTester.run(check, {
+  valid: [
+    {
+      name: 'an enabled ufw with DROP',
+      files: {'/etc/ufw/ufw.conf': 'ENABLED=yes\n', '/etc/default/ufw': 'DEFAULT_INPUT_POLICY="DROP"\n'},
+    },
+  ],
+  invalid: [
+    {
+      name: 'an accept policy that is not enabled',
       status: 'fail',
+      files: {
+        '/lib/systemd/systemd': '',
+        '/etc/nftables.conf':
+          'table inet f {\n chain input {\n  type filter hook input priority 0; policy accept;\n }\n}\n',
+      },
       evidence: ['nftables (/etc/nftables.conf): not enabled, inbound default accept'],
-    })
-  })
-
-  it('passes for an enabled ufw with DROP and fails with nothing configured', async () => {
-    expect((await runCheck('firewall-persistent', {}, {root: ufw})).status).toBe('pass')
-    expect((await runCheck('firewall-persistent', {}, {root: empty})).evidence[0]).toMatch(/no firewall configuration/)
-  })
+    },
+    {
+      name: 'nothing configured',
+      status: 'fail',
+      files: {'/etc/hostname': 'h\n'},
+      evidence: [/no firewall configuration/],
+    },
+  ],
 })

@@ -1,7 +1,6 @@
-import {describe, expect, it} from 'vitest'
-
+import {check} from '../../../../src/audit/checks/gpu-setting.js'
 import type {GpusFact} from '../../../../src/audit/facts/index.js'
-import {runCheck} from '../../../helpers/check-context.js'
+import {checkTester} from '../../../helpers/check-tester.js'
 
 const gpus: GpusFact = {
   vendor: 'nvidia',
@@ -11,20 +10,31 @@ const gpus: GpusFact = {
   ],
 }
 
-describe('gpu-setting', () => {
-  it('checks GPUs that support the setting and lists the others', async () => {
-    const ecc = await runCheck('gpu-setting', {setting: 'ecc', expect: 'Enabled'}, {facts: {gpus}})
-    expect(ecc.status).toBe('pass')
-    expect(ecc.evidence).toEqual(['GPU 0 NVIDIA H100: ecc Enabled', 'GPU 1 NVIDIA RTX 4090: ecc not supported'])
-    expect((await runCheck('gpu-setting', {setting: 'persistence', expect: 'Enabled'}, {facts: {gpus}})).status).toBe(
-      'fail',
-    )
-  })
-
-  it('skips when no GPU supports it', async () => {
-    const one = {vendor: 'nvidia' as const, gpus: [gpus.gpus[1]]}
-    expect((await runCheck('gpu-setting', {setting: 'mig', expect: 'Disabled'}, {facts: {gpus: one}})).status).toBe(
-      'skip',
-    )
-  })
+checkTester.run(check, {
+  valid: [
+    {
+      name: 'GPUs that support the setting comply; the others are listed',
+      params: {setting: 'ecc', expect: 'Enabled'},
+      facts: {gpus},
+      evidence: ['GPU 0 NVIDIA H100: ecc Enabled', 'GPU 1 NVIDIA RTX 4090: ecc not supported'],
+    },
+  ],
+  invalid: [
+    {
+      name: 'one GPU in the wrong mode',
+      status: 'fail',
+      params: {setting: 'persistence', expect: 'Enabled'},
+      facts: {gpus},
+    },
+    {
+      name: 'no GPU supports the setting',
+      status: 'skip',
+      params: {setting: 'mig', expect: 'Disabled'},
+      facts: {gpus: {vendor: 'nvidia', gpus: [gpus.gpus[1]]}},
+    },
+  ],
+  invalidParams: [
+    {setting: 'clock', expect: 'Enabled'},
+    {setting: 'ecc', expect: 'on'},
+  ],
 })

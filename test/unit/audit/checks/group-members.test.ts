@@ -1,26 +1,32 @@
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {check} from '../../../../src/audit/checks/group-members.js'
+import {checkTester, denied} from '../../../helpers/check-tester.js'
 
-import {runCheck} from '../../../helpers/check-context.js'
-import {buildRoot, removeRoot} from '../../../helpers/rootfs.js'
+const files = {
+  '/etc/passwd': 'root:x:0:0::/root:/bin/bash\nci:x:1001:998::/home/ci:/bin/bash\n',
+  '/etc/group': 'docker:x:998:alice\nvideo:x:44:\n',
+}
 
-describe('group-members', () => {
-  let root: string
-  beforeAll(async () => {
-    root = await buildRoot({
-      '/etc/passwd': 'root:x:0:0::/root:/bin/bash\nci:x:1001:998::/home/ci:/bin/bash\n',
-      '/etc/group': 'docker:x:998:alice\nvideo:x:44:\n',
-    })
-  })
-  afterAll(() => removeRoot(root))
-
-  it('counts listed members and users whose primary group it is', async () => {
-    const out = await runCheck('group-members', {group: 'docker', allowed: []}, {root})
-    expect(out).toMatchObject({status: 'fail', evidence: ['group docker has members: alice, ci']})
-    expect((await runCheck('group-members', {group: 'docker', allowed: ['alice', 'ci']}, {root})).status).toBe('pass')
-  })
-
-  it('skips when the group does not exist', async () => {
-    expect((await runCheck('group-members', {group: 'podman'}, {root})).status).toBe('skip')
-    expect((await runCheck('group-members', {group: 'video'}, {root})).status).toBe('pass')
-  })
+checkTester.run(check, {
+  valid: [
+    {name: 'listed and primary-group members all allowed', files, params: {group: 'docker', allowed: ['alice', 'ci']}},
+    {name: 'a group without members', files, params: {group: 'video'}},
+  ],
+  invalid: [
+    {
+      name: 'members listed in /etc/group and users whose primary group it is',
+      status: 'fail',
+      files,
+      params: {group: 'docker', allowed: []},
+      evidence: ['group docker has members: alice, ci'],
+    },
+    {name: 'the group does not exist', status: 'skip', files, params: {group: 'podman'}},
+    {
+      name: 'an unreadable /etc/group is no "does not exist"',
+      status: 'error',
+      params: {group: 'docker'},
+      facts: {users: {users: [], groups: [], homes: ['/root'], unreadable: [denied('/etc/group')]}},
+      reason: /^cannot read \/etc\/group/,
+    },
+  ],
+  invalidParams: [{}, {group: ''}],
 })

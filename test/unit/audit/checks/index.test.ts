@@ -1,9 +1,10 @@
-import {readdirSync} from 'node:fs'
+import {readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {Ajv} from 'ajv'
 import {describe, expect, it} from 'vitest'
 
+import {paramsSchema} from '../../../../src/audit/check.js'
 import {CHECKS} from '../../../../src/audit/checks/index.js'
 import {listBuiltInRulesets, loadRuleset} from '../../../../src/audit/index.js'
 import {repoRoot} from '../../../helpers/cli.js'
@@ -36,8 +37,31 @@ describe('check registry', () => {
     for (const check of CHECKS) {
       expect(check.title.length, check.id).toBeGreaterThan(5)
       expect(check.description.length, check.id).toBeGreaterThan(10)
-      const validate = ajv.compile(check.params)
+      const validate = ajv.compile(paramsSchema(check))
       expect(validate({__nope: 1}), `${check.id} accepts unknown params`).toBe(false)
+    }
+  })
+
+  it('documents every check in docs/rulesets.md: what it checks, each param, when it applies', () => {
+    const docs = readFileSync(join(repoRoot, 'docs', 'rulesets.md'), 'utf8')
+    const sections = new Map(
+      docs
+        .split(/^### /m)
+        .slice(1)
+        .map((section) => [section.split('\n')[0].trim(), section]),
+    )
+    for (const check of CHECKS) {
+      const section = sections.get(`\`${check.id}\``)
+      expect(section, `docs/rulesets.md has no "### \`${check.id}\`" entry`).toBeDefined()
+      const names = Object.keys((paramsSchema(check) as {properties?: object}).properties ?? {})
+      for (const name of names) expect(section, `${check.id} entry: param ${name}`).toContain(`\`${name}\``)
+      if (!names.length) expect(section, `${check.id} entry`).toMatch(/Params: none/)
+      for (const condition of check.appliesWhen ?? [])
+        expect(section, `${check.id} entry: appliesWhen ${condition}`).toMatch(
+          new RegExp(`Applies:[^]*\`${condition}\``),
+        )
+      if (check.live) expect(section, `${check.id} entry`).toMatch(/Applies:[^]*on the running host only/)
+      else expect(section, `${check.id} entry`).toMatch(/Applies: /)
     }
   })
 })

@@ -1,25 +1,35 @@
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {check} from '../../../../src/audit/checks/inference-args.js'
+import {checkTester} from '../../../helpers/check-tester.js'
 
-import {runCheck} from '../../../helpers/check-context.js'
-import {buildRoot, removeRoot} from '../../../helpers/rootfs.js'
+const files = {
+  '/etc/systemd/system/vllm.service':
+    '[Service]\nExecStart=/opt/venv/bin/vllm serve Qwen/Qwen2 \\\n  --trust-remote-code --port 8000\n',
+}
 
-describe('inference-args', () => {
-  let root: string
-  beforeAll(async () => {
-    root = await buildRoot({
-      '/etc/systemd/system/vllm.service':
-        '[Service]\nExecStart=/opt/venv/bin/vllm serve Qwen/Qwen2 \\\n  --trust-remote-code --port 8000\n',
-    })
-  })
-  afterAll(() => removeRoot(root))
-
-  it('finds a forbidden flag in ExecStart= (with line continuation)', async () => {
-    const out = await runCheck('inference-args', {forbidden: ['--trust-remote-code']}, {root})
-    expect(out.status).toBe('fail')
-    expect(out.evidence[0]).toBe('vllm (/etc/systemd/system/vllm.service) is started with --trust-remote-code')
-  })
-
-  it('passes without the flag', async () => {
-    expect((await runCheck('inference-args', {forbidden: ['--enable-debug']}, {root})).status).toBe('pass')
-  })
+checkTester.run(check, {
+  valid: [{name: 'without the flag', files, params: {forbidden: ['--enable-debug']}}],
+  invalid: [
+    {
+      name: 'a forbidden flag in ExecStart= (with line continuation)',
+      status: 'fail',
+      files,
+      params: {forbidden: ['--trust-remote-code']},
+      evidence: ['vllm (/etc/systemd/system/vllm.service) is started with --trust-remote-code'],
+    },
+    {
+      name: 'no service of the runtimes',
+      status: 'skip',
+      files,
+      params: {forbidden: ['--x'], runtimes: ['tgi']},
+      reason: 'no tgi service found',
+    },
+    {
+      name: 'no inference runtime at all (appliesWhen inference-runtime)',
+      status: 'skip',
+      files: {'/etc/hostname': 'h\n'},
+      params: {forbidden: ['--x']},
+      reason: /^no inference runtime found/,
+    },
+  ],
+  invalidParams: [{forbidden: []}, {forbidden: ['trust-remote-code']}, {forbidden: ['--x'], runtimes: ['nope']}],
 })

@@ -1,11 +1,11 @@
 import {createServer, type Server} from 'node:http'
 
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {afterAll} from 'vitest'
 
-import type {FactCache} from '../../../../src/audit/facts/index.js'
-import {findCheck} from '../../../../src/audit/checks/index.js'
-import {createTestFacts} from '../../../helpers/check-context.js'
+import {check} from '../../../../src/audit/checks/inference-auth-probe.js'
+import {checkTester} from '../../../helpers/check-tester.js'
 
+/** A real HTTP API on 127.0.0.1 answering every request with `status`. */
 async function listen(status: number): Promise<{server: Server; port: number}> {
   const server = createServer((_req, res) => {
     res.statusCode = status
@@ -15,39 +15,36 @@ async function listen(status: number): Promise<{server: Server; port: number}> {
   return {server, port: (server.address() as {port: number}).port}
 }
 
-async function run(params: object, probe: boolean) {
-  const facts: FactCache = createTestFacts({live: true})
-  Object.assign(facts.env, {probe})
-  return findCheck('inference-auth-probe')!.run({...facts.env, facts, params: params as Record<string, unknown>})
-}
+const open = await listen(200)
+const closed = await listen(401)
+afterAll(async () => {
+  for (const {server} of [open, closed]) await new Promise<void>((resolve) => server.close(() => resolve()))
+})
 
-describe('inference-auth-probe', () => {
-  let open: {server: Server; port: number}
-  let closed: {server: Server; port: number}
-  beforeAll(async () => {
-    open = await listen(200)
-    closed = await listen(401)
-  })
-  afterAll(async () => {
-    for (const {server} of [open, closed]) await new Promise<void>((resolve) => server.close(() => resolve()))
-  })
-
-  it('skips without --probe', async () => {
-    expect(await run({ports: [open.port]}, false)).toMatchObject({
+checkTester.run(check, {
+  valid: [
+    {
+      name: 'an API that demands credentials',
+      probe: true,
+      params: {ports: [closed.port], paths: ['/api/tags']},
+      evidence: [`GET http://127.0.0.1:${closed.port}/api/tags → 401`],
+    },
+  ],
+  invalid: [
+    {
+      name: 'without --probe',
       status: 'skip',
+      params: {ports: [open.port]},
       reason: 'endpoints are probed only with --probe',
-    })
-  })
-
-  it('fails for a real local API that answers without credentials', async () => {
-    const out = await run({ports: [open.port], paths: ['/v1/models']}, true)
-    expect(out.status).toBe('fail')
-    expect(out.evidence).toEqual([`GET http://127.0.0.1:${open.port}/v1/models → 200 without credentials`])
-  })
-
-  it('passes for an API that demands credentials, and skips ports nothing listens on', async () => {
-    const out = await run({ports: [closed.port], paths: ['/api/tags']}, true)
-    expect(out).toMatchObject({status: 'pass', evidence: [`GET http://127.0.0.1:${closed.port}/api/tags → 401`]})
-    expect((await run({ports: [1]}, true)).status).toBe('skip')
-  })
+    },
+    {
+      name: 'a real local API that answers without credentials',
+      status: 'fail',
+      probe: true,
+      params: {ports: [open.port], paths: ['/v1/models']},
+      evidence: [`GET http://127.0.0.1:${open.port}/v1/models → 200 without credentials`],
+    },
+    {name: 'a port nothing listens on', status: 'skip', probe: true, params: {ports: [1]}},
+  ],
+  invalidParams: [{ports: []}, {ports: [70000]}, {ports: [80], paths: ['v1/models']}],
 })

@@ -1,9 +1,8 @@
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 
-import {bindAddress} from '../../../../src/audit/checks/inference-bind.js'
+import {bindAddress, check} from '../../../../src/audit/checks/inference-bind.js'
 import type {InferenceService} from '../../../../src/audit/facts/index.js'
-import {runCheck} from '../../../helpers/check-context.js'
-import {buildRoot, removeRoot} from '../../../helpers/rootfs.js'
+import {checkTester} from '../../../helpers/check-tester.js'
 
 const service = (over: Partial<InferenceService>): InferenceService => ({
   runtime: 'ollama',
@@ -11,29 +10,17 @@ const service = (over: Partial<InferenceService>): InferenceService => ({
   location: '/u',
   user: 'x',
   environment: {},
+  unreadable: [],
   args: [],
   ...over,
 })
+const files = {
+  '/etc/systemd/system/ollama.service':
+    '[Service]\nExecStart=/usr/bin/ollama serve\nEnvironment=OLLAMA_HOST=0.0.0.0:11434\n',
+  '/etc/systemd/system/ollama.service.d/override.conf': '[Service]\nEnvironment=OLLAMA_ORIGINS=*\n',
+}
 
-describe('inference-bind', () => {
-  let root: string
-  beforeAll(async () => {
-    root = await buildRoot({
-      '/etc/systemd/system/ollama.service':
-        '[Service]\nExecStart=/usr/bin/ollama serve\nEnvironment=OLLAMA_HOST=0.0.0.0:11434\n',
-      '/etc/systemd/system/ollama.service.d/override.conf': '[Service]\nEnvironment=OLLAMA_ORIGINS=*\n',
-    })
-  })
-  afterAll(() => removeRoot(root))
-
-  it('fails for OLLAMA_HOST=0.0.0.0 in a unit file', async () => {
-    const out = await runCheck('inference-bind', {}, {root})
-    expect(out.status).toBe('fail')
-    expect(out.evidence[0]).toBe(
-      'ollama (/etc/systemd/system/ollama.service) binds 0.0.0.0 (OLLAMA_HOST=0.0.0.0:11434)',
-    )
-  })
-
+describe('bindAddress', () => {
   it('knows runtime defaults and --host flags', () => {
     expect(bindAddress(service({}))).toEqual({address: '127.0.0.1', from: 'ollama default'})
     expect(bindAddress(service({runtime: 'vllm'})).address).toBe('0.0.0.0')
@@ -42,9 +29,50 @@ describe('inference-bind', () => {
     )
     expect(bindAddress(service({environment: {OLLAMA_HOST: 'http://[::1]:11434'}})).address).toBe('::1')
   })
+})
 
-  it('passes when every service binds loopback', async () => {
-    const inference = [service({args: ['llama-server', '--host', '127.0.0.1'], runtime: 'llama.cpp'})]
-    expect((await runCheck('inference-bind', {}, {root, facts: {inference}})).status).toBe('pass')
-  })
+checkTester.run(check, {
+  valid: [
+    {
+      name: 'every service binds loopback',
+      files,
+      facts: {inference: [service({args: ['llama-server', '--host', '127.0.0.1'], runtime: 'llama.cpp'})]},
+    },
+  ],
+  invalid: [
+    {
+      name: 'OLLAMA_HOST=0.0.0.0 in a unit file',
+      status: 'fail',
+      files,
+      evidence: ['ollama (/etc/systemd/system/ollama.service) binds 0.0.0.0 (OLLAMA_HOST=0.0.0.0:11434)'],
+    },
+    {
+      // The environment decides Ollama's address: unread, the runtime default must not pass.
+      name: 'a process whose environment could not be read',
+      status: 'error',
+      files,
+      facts: {
+        inference: [
+          service({
+            source: 'process',
+            location: '/proc/42',
+            unreadable: [{path: '/proc/42/environ', code: 'EACCES', reason: 'permission denied (EACCES)'}],
+          }),
+        ],
+      },
+      reason: /^cannot read \/proc\/42\/environ: permission denied \(EACCES\)/,
+    },
+    {
+      name: 'an unreadable service beside one bound to 0.0.0.0: the finding stands',
+      status: 'fail',
+      files,
+      facts: {
+        inference: [
+          service({environment: {OLLAMA_HOST: '0.0.0.0'}}),
+          service({location: '/proc/42', unreadable: [{path: '/proc/42/environ', code: 'EACCES', reason: 'x'}]}),
+        ],
+      },
+      evidence: ['ollama (/u) binds 0.0.0.0 (OLLAMA_HOST=0.0.0.0)', 'cannot read /proc/42/environ: x'],
+    },
+  ],
 })

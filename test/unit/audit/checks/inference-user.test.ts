@@ -1,39 +1,44 @@
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {check} from '../../../../src/audit/checks/inference-user.js'
+import {checkTester} from '../../../helpers/check-tester.js'
 
-import {runCheck} from '../../../helpers/check-context.js'
-import {buildRoot, removeRoot} from '../../../helpers/rootfs.js'
+const files = {
+  '/etc/systemd/system/ollama.service': '[Service]\nExecStart=/usr/local/bin/ollama serve\nUser=ollama\n',
+  '/etc/systemd/system/vllm.service':
+    '[Service]\nExecStart=/opt/venv/bin/python -m vllm.entrypoints.openai.api_server\n',
+}
 
-describe('inference-user', () => {
-  let root: string
-  beforeAll(async () => {
-    root = await buildRoot({
-      '/etc/systemd/system/ollama.service': '[Service]\nExecStart=/usr/local/bin/ollama serve\nUser=ollama\n',
-      '/etc/systemd/system/vllm.service':
-        '[Service]\nExecStart=/opt/venv/bin/python -m vllm.entrypoints.openai.api_server\n',
-    })
-  })
-  afterAll(() => removeRoot(root))
-
-  it('fails for a unit without User= (root) and names the unit', async () => {
-    const out = await runCheck('inference-user', {}, {root})
-    expect(out.status).toBe('fail')
-    expect(out.evidence).toEqual(['vllm (/etc/systemd/system/vllm.service) runs as root'])
-    expect(out.location).toBe('/etc/systemd/system/vllm.service')
-  })
-
-  it('passes when every service has an unprivileged user', async () => {
-    const facts = {
-      inference: [
-        {
-          runtime: 'ollama' as const,
-          source: 'unit' as const,
-          location: '/x',
-          user: 'ollama',
-          environment: {},
-          args: [],
-        },
-      ],
-    }
-    expect((await runCheck('inference-user', {}, {root, facts})).status).toBe('pass')
-  })
+checkTester.run(check, {
+  valid: [
+    {
+      name: 'every service has an unprivileged user',
+      files,
+      facts: {
+        inference: [
+          {
+            runtime: 'ollama',
+            source: 'unit',
+            location: '/x',
+            user: 'ollama',
+            environment: {},
+            unreadable: [],
+            args: [],
+          },
+        ],
+      },
+    },
+    {
+      name: 'User= set in a unit',
+      files: {'/etc/systemd/system/ollama.service': files['/etc/systemd/system/ollama.service']},
+      evidence: ['ollama (/etc/systemd/system/ollama.service) runs as ollama'],
+    },
+  ],
+  invalid: [
+    {
+      name: 'a unit without User= runs as root, named',
+      status: 'fail',
+      files,
+      evidence: ['vllm (/etc/systemd/system/vllm.service) runs as root'],
+      location: '/etc/systemd/system/vllm.service',
+    },
+  ],
 })

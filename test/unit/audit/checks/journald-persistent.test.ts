@@ -1,33 +1,32 @@
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {check} from '../../../../src/audit/checks/journald-persistent.js'
+import {checkTester} from '../../../helpers/check-tester.js'
 
-import {runCheck} from '../../../helpers/check-context.js'
-import {buildRoot, removeRoot} from '../../../helpers/rootfs.js'
+// appliesWhen systemd: under --root, systemd must be installed.
+const systemd = {'/lib/systemd/systemd': ''}
 
-describe('journald-persistent', () => {
-  let auto: string
-  let dropIn: string
-  beforeAll(async () => {
-    auto = await buildRoot({
-      '/etc/systemd/journald.conf': '[Journal]\n#Storage=auto\n',
-      '/var/log/journal': {dir: 0o755},
-    })
-    dropIn = await buildRoot({
-      '/etc/systemd/journald.conf': '[Journal]\nStorage=persistent\n',
-      '/etc/systemd/journald.conf.d/volatile.conf': '[Journal]\nStorage=volatile\n',
-    })
-  })
-  afterAll(async () => {
-    await removeRoot(auto)
-    await removeRoot(dropIn)
-  })
-
-  it('treats Storage=auto with /var/log/journal as persistent', async () => {
-    expect((await runCheck('journald-persistent', {}, {root: auto})).status).toBe('pass')
-  })
-
-  it('lets a drop-in override the main file', async () => {
-    const out = await runCheck('journald-persistent', {}, {root: dropIn})
-    expect(out.status).toBe('fail')
-    expect(out.evidence[0]).toMatch(/^Storage=volatile \(\/etc\/systemd\/journald\.conf\.d\/volatile\.conf\)/)
-  })
+checkTester.run(check, {
+  valid: [
+    {
+      name: 'Storage=auto with /var/log/journal',
+      files: {...systemd, '/etc/systemd/journald.conf': '[Journal]\n#Storage=auto\n', '/var/log/journal': {dir: 0o755}},
+    },
+  ],
+  invalid: [
+    {
+      name: 'a drop-in overrides the main file',
+      status: 'fail',
+      files: {
+        ...systemd,
+        '/etc/systemd/journald.conf': '[Journal]\nStorage=persistent\n',
+        '/etc/systemd/journald.conf.d/volatile.conf': '[Journal]\nStorage=volatile\n',
+      },
+      evidence: [/^Storage=volatile \(\/etc\/systemd\/journald\.conf\.d\/volatile\.conf\)/],
+    },
+    {
+      name: 'without systemd',
+      status: 'skip',
+      files: {'/etc/systemd/journald.conf': '[Journal]\nStorage=persistent\n'},
+      reason: 'systemd is not installed under the root',
+    },
+  ],
 })

@@ -1,24 +1,25 @@
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {check} from '../../../../src/audit/checks/kernel-module-disabled.js'
+import {checkTester} from '../../../helpers/check-tester.js'
 
-import {runCheck} from '../../../helpers/check-context.js'
-import {buildRoot, removeRoot} from '../../../helpers/rootfs.js'
+const files = {'/etc/modprobe.d/x.conf': 'install usb-storage /bin/false\nblacklist firewire_core\n'}
 
-describe('kernel-module-disabled', () => {
-  let root: string
-  beforeAll(async () => {
-    root = await buildRoot({'/etc/modprobe.d/x.conf': 'install usb-storage /bin/false\nblacklist firewire_core\n'})
-  })
-  afterAll(() => removeRoot(root))
-
-  it('accepts install /bin/false and blacklist, normalising - and _', async () => {
-    const out = await runCheck('kernel-module-disabled', {modules: ['usb_storage', 'firewire-core']}, {root})
-    expect(out.status).toBe('pass')
-    expect(out.evidence).toHaveLength(2)
-  })
-
-  it('fails for a module that is not disabled', async () => {
-    const out = await runCheck('kernel-module-disabled', {modules: ['usb-storage', 'cramfs']}, {root})
-    expect(out.status).toBe('fail')
-    expect(out.evidence[0]).toBe('cramfs is not disabled in modprobe.d')
-  })
+checkTester.run(check, {
+  valid: [
+    {
+      name: 'install /bin/false and blacklist, - and _ alike',
+      files,
+      params: {modules: ['usb_storage', 'firewire-core']},
+      evidenceCount: 2,
+    },
+  ],
+  invalid: [
+    {
+      name: 'a module that is not disabled',
+      status: 'fail',
+      files,
+      params: {modules: ['usb-storage', 'cramfs']},
+      evidence: ['cramfs is not disabled in modprobe.d', /^usb_storage disabled/],
+    },
+  ],
+  invalidParams: [{modules: []}, {modules: ['a b']}],
 })

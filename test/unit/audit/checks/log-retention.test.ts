@@ -1,17 +1,12 @@
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 
 import {parseDurationDays} from '../../../../src/audit/check-helpers.js'
-import {logrotateDays} from '../../../../src/audit/checks/log-retention.js'
-import {runCheck} from '../../../helpers/check-context.js'
-import {buildRoot, removeRoot} from '../../../helpers/rootfs.js'
+import {check, logrotateDays} from '../../../../src/audit/checks/log-retention.js'
+import {checkTester} from '../../../helpers/check-tester.js'
 
-describe('log-retention', () => {
-  let root: string
-  beforeAll(async () => {
-    root = await buildRoot({'/etc/logrotate.conf': 'weekly\nrotate 4\n/var/log/x {\n  rotate 99\n}\n'})
-  })
-  afterAll(() => removeRoot(root))
+const files = {'/etc/logrotate.conf': 'weekly\nrotate 4\n/var/log/x {\n  rotate 99\n}\n'}
 
+describe('retention arithmetic', () => {
   it('computes retention from logrotate globals and journald durations', () => {
     expect(logrotateDays('weekly\nrotate 4\n/var/log/x {\n rotate 99\n}')).toBe(35)
     expect(logrotateDays('rotate 4\n')).toBeNull()
@@ -20,15 +15,25 @@ describe('log-retention', () => {
     expect(parseDurationDays('2w 1d')).toBe(15)
     expect(parseDurationDays('forever')).toBeNull()
   })
+})
 
-  it('checks the range', async () => {
-    expect((await runCheck('log-retention', {minDays: 30}, {root})).status).toBe('pass')
-    const out = await runCheck('log-retention', {minDays: 365}, {root})
-    expect(out.status).toBe('fail')
-    expect(out.evidence).toEqual([
-      'logrotate global rotate × period: 35 days (/etc/logrotate.conf)',
-      'expected 365+ days',
-    ])
-    expect((await runCheck('log-retention', {minDays: 1, maxDays: 30}, {root})).status).toBe('fail')
-  })
+checkTester.run(check, {
+  valid: [{name: 'logrotate globals within minDays', files, params: {minDays: 30}}],
+  invalid: [
+    {
+      name: 'below minDays',
+      status: 'fail',
+      files,
+      params: {minDays: 365},
+      evidence: ['logrotate global rotate × period: 35 days (/etc/logrotate.conf)', 'expected 365+ days'],
+    },
+    {name: 'above maxDays', status: 'fail', files, params: {minDays: 1, maxDays: 30}},
+    {
+      name: 'nothing configured',
+      status: 'fail',
+      files: {'/etc/hostname': 'h\n'},
+      evidence: ['no log retention configured (journald MaxRetentionSec, /etc/logrotate.conf)'],
+    },
+  ],
+  invalidParams: [{minDays: -1}, {maxDays: 0}],
 })

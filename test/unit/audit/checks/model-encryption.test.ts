@@ -1,34 +1,27 @@
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {check} from '../../../../src/audit/checks/model-encryption.js'
+import {checkTester} from '../../../helpers/check-tester.js'
+import {safetensorsBytes} from '../../../helpers/rootfs.js'
 
-import {runCheck} from '../../../helpers/check-context.js'
-import {buildRoot, removeRoot, safetensorsBytes} from '../../../helpers/rootfs.js'
+const plain = {'/srv/models/m.safetensors': safetensorsBytes()}
 
-describe('model-encryption', () => {
-  let plain: string
-  let luks: string
-  let encrypted: string
-  beforeAll(async () => {
-    plain = await buildRoot({'/srv/models/m.safetensors': safetensorsBytes()})
-    luks = await buildRoot({
-      '/srv/models/m.safetensors': safetensorsBytes(),
-      '/etc/crypttab': '# c\ndata UUID=1 none luks\n',
-    })
-    encrypted = await buildRoot({'/srv/models/m.safetensors.llmsec': 'LLMSEC\u001a\n\u0001...'})
-  })
-  afterAll(async () => {
-    for (const root of [plain, luks, encrypted]) await removeRoot(root)
-  })
-
-  it('fails for plain files without encrypted volumes', async () => {
-    const out = await runCheck('model-encryption', {}, {root: plain})
-    expect(out.status).toBe('fail')
-    expect(out.evidence[0]).toBe('1 of 1 model files are neither llmsec-encrypted nor on an encrypted volume')
-  })
-
-  it('passes with a crypttab volume or llmsec-encrypted files', async () => {
-    const out = await runCheck('model-encryption', {}, {root: luks})
-    expect(out.status).toBe('pass')
-    expect(out.evidence).toContain('crypttab: data UUID=1')
-    expect((await runCheck('model-encryption', {}, {root: encrypted})).status).toBe('pass')
-  })
+checkTester.run(check, {
+  valid: [
+    {
+      name: 'plain files on a crypttab volume',
+      files: {...plain, '/etc/crypttab': '# c\ndata UUID=1 none luks\n'},
+      includes: ['crypttab: data UUID=1'],
+    },
+    {name: 'llmsec-encrypted files', files: {'/srv/models/m.safetensors.llmsec': 'LLMSEC\u001a\n\u0001...'}},
+  ],
+  invalid: [
+    {
+      name: 'plain files without encrypted volumes',
+      status: 'fail',
+      files: plain,
+      evidence: [
+        '1 of 1 model files are neither llmsec-encrypted nor on an encrypted volume',
+        '/srv/models/m.safetensors',
+      ],
+    },
+  ],
 })

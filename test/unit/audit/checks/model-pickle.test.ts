@@ -1,31 +1,58 @@
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {check} from '../../../../src/audit/checks/model-pickle.js'
+import type {ModelFormat, ModelsFact} from '../../../../src/audit/facts/index.js'
+import {checkTester, denied} from '../../../helpers/check-tester.js'
+import {PICKLE_BYTES, safetensorsBytes} from '../../../helpers/rootfs.js'
 
-import {runCheck} from '../../../helpers/check-context.js'
-import {buildRoot, PICKLE_BYTES, removeRoot, safetensorsBytes} from '../../../helpers/rootfs.js'
+const files = {
+  '/srv/models/a/pytorch_model.bin': PICKLE_BYTES,
+  '/srv/models/a/model.safetensors': safetensorsBytes(),
+  // A .bin that is not a pickle: detection is by content, not by extension.
+  '/srv/models/b/weights.bin': 'GGUF\u0003\u0000\u0000\u0000',
+  '/opt/elsewhere/model.pkl': PICKLE_BYTES,
+}
 
-describe('model-pickle', () => {
-  let root: string
-  beforeAll(async () => {
-    root = await buildRoot({
-      '/srv/models/a/pytorch_model.bin': PICKLE_BYTES,
-      '/srv/models/a/model.safetensors': safetensorsBytes(),
-      // A .bin that is not a pickle: detection is by content, not by extension.
-      '/srv/models/b/weights.bin': 'GGUF\u0003\u0000\u0000\u0000',
-      '/opt/elsewhere/model.pkl': PICKLE_BYTES,
-    })
-  })
-  afterAll(() => removeRoot(root))
+/** A models fact: one file of each given path and format, and directories that could not be read. */
+const models = (found: [string, ModelFormat][], unreadable: string[]): ModelsFact => ({
+  dirs: [],
+  files: found.map(([path, format]) => ({path, format, size: 9, mode: 0o644, uid: 0})),
+  truncated: false,
+  unreadable: unreadable.map(denied),
+})
 
-  it('finds pickle files by magic bytes in the model directories', async () => {
-    const out = await runCheck('model-pickle', {}, {root})
-    expect(out.status).toBe('fail')
-    expect(out.evidence).toEqual(['/srv/models/a/pytorch_model.bin: pickle'])
-  })
-
-  it('includes extra model paths and honours max', async () => {
-    const out = await runCheck('model-pickle', {max: 1}, {root, modelPaths: ['/opt/elsewhere']})
-    expect(out.status).toBe('fail')
-    expect(out.evidence).toHaveLength(2)
-    expect((await runCheck('model-pickle', {max: 1}, {root})).status).toBe('pass')
-  })
+checkTester.run(check, {
+  valid: [{name: 'no more pickles than max', files, params: {max: 1}}],
+  invalid: [
+    {
+      name: 'pickle files found by magic bytes in the model directories',
+      status: 'fail',
+      files,
+      evidence: ['/srv/models/a/pytorch_model.bin: pickle'],
+    },
+    {
+      name: 'extra model paths are searched too',
+      status: 'fail',
+      files,
+      params: {max: 1},
+      modelPaths: ['/opt/elsewhere'],
+      evidenceCount: 2,
+    },
+    {
+      name: 'an unreadable model directory is an error, not "no model files"',
+      status: 'error',
+      facts: {models: models([], ['/srv/models'])},
+      reason: /^cannot read \/srv\/models/,
+    },
+    {
+      name: 'a pickle found beside an unreadable directory stays a finding',
+      status: 'fail',
+      facts: {models: models([['/srv/models/a.pt', 'pickle']], ['/home/alice/models'])},
+      evidence: ['/srv/models/a.pt: pickle', 'cannot read /home/alice/models: permission denied (EACCES)'],
+    },
+    {
+      name: 'no pickle among what could be read is no pass',
+      status: 'error',
+      facts: {models: models([['/m.gguf', 'gguf']], ['/root/models'])},
+    },
+  ],
+  invalidParams: [{max: -1}],
 })

@@ -1,35 +1,49 @@
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 
 import {compareDebVersions} from '../../../../src/audit/check-helpers.js'
-import {runCheck} from '../../../helpers/check-context.js'
-import {buildRoot, removeRoot} from '../../../helpers/rootfs.js'
+import {check} from '../../../../src/audit/checks/package-installed.js'
+import {checkTester, denied} from '../../../helpers/check-tester.js'
 
-describe('package-installed', () => {
-  let root: string
-  beforeAll(async () => {
-    root = await buildRoot({
-      '/var/lib/dpkg/status': [
-        'Package: auditd\nStatus: install ok installed\nVersion: 1:3.0.9-1\n',
-        'Package: telnetd\nStatus: deinstall ok config-files\nVersion: 0.17-44\n',
-        '',
-      ].join('\n'),
-    })
-  })
-  afterAll(() => removeRoot(root))
+const files = {
+  '/var/lib/dpkg/status': [
+    'Package: auditd\nStatus: install ok installed\nVersion: 1:3.0.9-1\n',
+    'Package: telnetd\nStatus: deinstall ok config-files\nVersion: 0.17-44\n',
+    '',
+  ].join('\n'),
+}
 
-  it('reads installed packages from dpkg status (config-files only is not installed)', async () => {
-    expect((await runCheck('package-installed', {names: ['auditd']}, {root})).status).toBe('pass')
-    expect((await runCheck('package-installed', {names: ['telnetd'], expect: 'absent'}, {root})).status).toBe('pass')
-    expect((await runCheck('package-installed', {names: ['chrony']}, {root})).status).toBe('fail')
-  })
-
-  it('compares Debian versions for minVersion', async () => {
+describe('compareDebVersions', () => {
+  it('compares epochs, ~ and numeric parts as dpkg does', () => {
     expect(compareDebVersions('1:3.0.9-1', '3.1')).toBeGreaterThan(0)
     expect(compareDebVersions('2.0~rc1', '2.0')).toBeLessThan(0)
     expect(compareDebVersions('1.10', '1.9')).toBeGreaterThan(0)
-    expect((await runCheck('package-installed', {names: ['auditd'], minVersion: '1:3.1'}, {root})).status).toBe('fail')
-    expect((await runCheck('package-installed', {names: ['auditd'], minVersion: '1:3.0.9'}, {root})).status).toBe(
-      'pass',
-    )
   })
+})
+
+checkTester.run(check, {
+  valid: [
+    {name: 'an installed package', files, params: {names: ['auditd']}},
+    {name: 'config-files only is not installed', files, params: {names: ['telnetd'], expect: 'absent'}},
+    {name: 'at least minVersion', files, params: {names: ['auditd'], minVersion: '1:3.0.9'}},
+  ],
+  invalid: [
+    {name: 'a missing package', status: 'fail', files, params: {names: ['chrony']}},
+    {name: 'older than minVersion', status: 'fail', files, params: {names: ['auditd'], minVersion: '1:3.1'}},
+    {
+      name: 'no dpkg database (appliesWhen debian)',
+      status: 'skip',
+      files: {'/etc/hostname': 'h\n'},
+      params: {names: ['auditd']},
+      reason: /no dpkg package database/,
+    },
+    {
+      // "absent" must not pass because the package database could not be read.
+      name: 'an unreadable dpkg database (appliesWhen debian cannot be decided)',
+      status: 'error',
+      params: {names: ['telnetd'], expect: 'absent'},
+      facts: {packages: {source: null, packages: new Map(), unreadable: [denied('/var/lib/dpkg/status')]}},
+      reason: /^cannot read \/var\/lib\/dpkg\/status: permission denied \(EACCES\)/,
+    },
+  ],
+  invalidParams: [{names: []}, {names: ['Bad Name']}],
 })

@@ -1,34 +1,59 @@
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {check} from '../../../../src/audit/checks/sshd-option.js'
+import {checkTester, denied} from '../../../helpers/check-tester.js'
 
-import {runCheck} from '../../../helpers/check-context.js'
-import {buildRoot, removeRoot} from '../../../helpers/rootfs.js'
+const files = {
+  '/etc/ssh/sshd_config':
+    'Include /etc/ssh/sshd_config.d/*.conf\nPermitRootLogin yes\nMatch User bob\n  PasswordAuthentication yes\n',
+  '/etc/ssh/sshd_config.d/10-hard.conf': 'PermitRootLogin no\n',
+}
 
-describe('sshd-option', () => {
-  let root: string
-  beforeAll(async () => {
-    root = await buildRoot({
-      '/etc/ssh/sshd_config':
-        'Include /etc/ssh/sshd_config.d/*.conf\nPermitRootLogin yes\nMatch User bob\n  PasswordAuthentication yes\n',
-      '/etc/ssh/sshd_config.d/10-hard.conf': 'PermitRootLogin no\n',
-    })
-  })
-  afterAll(() => removeRoot(root))
-
-  it('takes the first value (Include first), as sshd does', async () => {
-    const params = {option: 'PermitRootLogin', values: ['no'], default: 'prohibit-password'}
-    expect(await runCheck('sshd-option', params, {root})).toMatchObject({
-      status: 'pass',
+checkTester.run(check, {
+  valid: [
+    {
+      name: 'the first value wins (Include first), as in sshd',
+      files,
+      params: {option: 'PermitRootLogin', values: ['no'], default: 'prohibit-password'},
       evidence: ['PermitRootLogin no'],
-    })
-  })
-
-  it('uses the sshd default when unset and ignores Match blocks', async () => {
-    const out = await runCheck(
-      'sshd-option',
-      {option: 'PasswordAuthentication', values: ['no'], default: 'yes'},
-      {root},
-    )
-    expect(out.status).toBe('fail')
-    expect(out.evidence[0]).toBe('PasswordAuthentication yes (sshd default); expected no')
-  })
+    },
+  ],
+  invalid: [
+    {
+      name: 'unset takes the sshd default; Match blocks are ignored',
+      status: 'fail',
+      files,
+      params: {option: 'PasswordAuthentication', values: ['no'], default: 'yes'},
+      evidence: ['PasswordAuthentication yes (sshd default); expected no'],
+    },
+    {
+      name: 'no SSH server (appliesWhen ssh-server)',
+      status: 'skip',
+      files: {'/etc/hostname': 'h\n'},
+      params: {option: 'PermitRootLogin', values: ['no'], default: 'yes'},
+      reason: 'no SSH server (/etc/ssh/sshd_config is absent)',
+    },
+    {
+      // sshd takes the first value: an unread Include could set it before the one that was read.
+      name: 'a compliant value with an unreadable Include',
+      status: 'error',
+      params: {option: 'PermitRootLogin', values: ['no'], default: 'yes'},
+      facts: {
+        sshd: {
+          path: '/etc/ssh/sshd_config',
+          options: new Map([['permitrootlogin', 'no']]),
+          unreadable: [denied('/etc/ssh/sshd_config.d/50-cloud.conf')],
+        },
+      },
+      reason: /^cannot read \/etc\/ssh\/sshd_config\.d\/50-cloud\.conf/,
+    },
+    {
+      name: 'an sshd_config that cannot even be found (appliesWhen ssh-server cannot be decided)',
+      status: 'error',
+      params: {option: 'PermitRootLogin', values: ['no'], default: 'yes'},
+      facts: {sshd: {path: null, options: new Map(), unreadable: [denied('/etc/ssh/sshd_config')]}},
+    },
+  ],
+  invalidParams: [
+    {option: 'PermitRootLogin', values: ['no']},
+    {option: 'Permit-Root', values: ['no'], default: 'x'},
+  ],
 })

@@ -1,37 +1,54 @@
 import {readFileSync} from 'node:fs'
 
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 
-import {configuredSysctl} from '../../../../src/audit/checks/sysctl-value.js'
-import {runCheck} from '../../../helpers/check-context.js'
+import {check, configuredSysctl} from '../../../../src/audit/checks/sysctl-value.js'
+import {RootReader} from '../../../../src/audit/facts/index.js'
+import {checkTester} from '../../../helpers/check-tester.js'
 import {buildRoot, removeRoot} from '../../../helpers/rootfs.js'
 
-describe('sysctl-value', () => {
-  let root: string
-  beforeAll(async () => {
-    root = await buildRoot({
-      '/usr/lib/sysctl.d/50-default.conf': 'kernel.kptr_restrict = 0\n',
-      '/etc/sysctl.d/60-llmsec.conf': 'kernel.kptr_restrict = 2\nkernel/unprivileged_bpf_disabled=1\n',
-    })
-  })
-  afterAll(() => removeRoot(root))
+const files = {
+  '/usr/lib/sysctl.d/50-default.conf': 'kernel.kptr_restrict = 0\n',
+  '/etc/sysctl.d/60-llmsec.conf': 'kernel.kptr_restrict = 2\nkernel/unprivileged_bpf_disabled=1\n',
+}
+const ostype = readFileSync('/proc/sys/kernel/ostype', 'utf8').trim()
 
-  it('reads sysctl.d under --root, later files winning, slash or dot keys', async () => {
-    expect(await configuredSysctl(root, 'kernel.kptr_restrict')).toEqual({
-      value: '2',
-      file: '/etc/sysctl.d/60-llmsec.conf',
-    })
-    const bpf = await runCheck('sysctl-value', {key: 'kernel.unprivileged_bpf_disabled', values: ['1', '2']}, {root})
-    expect(bpf.status).toBe('pass')
-    const missing = await runCheck('sysctl-value', {key: 'fs.suid_dumpable', values: ['0']}, {root})
-    expect(missing.status).toBe('fail')
-    expect(missing.evidence[0]).toMatch(/not set/)
+describe('configuredSysctl', () => {
+  it('reads sysctl.d under --root, later files winning', async () => {
+    const root = await buildRoot(files)
+    try {
+      expect(await configuredSysctl(new RootReader(root), 'kernel.kptr_restrict')).toEqual({
+        value: '2',
+        file: '/etc/sysctl.d/60-llmsec.conf',
+      })
+    } finally {
+      await removeRoot(root)
+    }
   })
+})
 
-  it('reads the running kernel on the live host', async () => {
-    const actual = readFileSync('/proc/sys/kernel/ostype', 'utf8').trim()
-    expect((await runCheck('sysctl-value', {key: 'kernel.ostype', values: [actual]})).status).toBe('pass')
-    expect((await runCheck('sysctl-value', {key: 'kernel.ostype', values: ['Plan9']})).status).toBe('fail')
-    expect((await runCheck('sysctl-value', {key: 'kernel.no_such_key', values: ['1']})).status).toBe('skip')
-  })
+checkTester.run(check, {
+  valid: [
+    {
+      name: 'a slash key in sysctl.d under --root',
+      files,
+      params: {key: 'kernel.unprivileged_bpf_disabled', values: ['1', '2']},
+    },
+    {name: 'the running kernel on the live host', params: {key: 'kernel.ostype', values: [ostype]}},
+  ],
+  invalid: [
+    {
+      name: 'not set under --root',
+      status: 'fail',
+      files,
+      params: {key: 'fs.suid_dumpable', values: ['0']},
+      evidence: [/not set/],
+    },
+    {name: 'another value in the running kernel', status: 'fail', params: {key: 'kernel.ostype', values: ['Plan9']}},
+    {name: 'a key this kernel does not have', status: 'skip', params: {key: 'kernel.no_such_key', values: ['1']}},
+  ],
+  invalidParams: [
+    {key: 'kernel', values: ['1']},
+    {key: 'kernel.x', values: []},
+  ],
 })
