@@ -2,8 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {LlmsecCommand} from '../src/cli/base-command.js'
 import {renderScanReport} from '../src/cli/render/scan.js'
-import {ExitCode} from '../src/core/errors.js'
-import {atLeast, scanPaths, SEVERITIES, type ScanResult} from '../src/scan/index.js'
+import {exitCodeFor, scanPaths, SEVERITIES, type ScanResult} from '../src/scan/index.js'
 
 export default class Scan extends LlmsecCommand<typeof Scan> {
   static override description =
@@ -32,9 +31,7 @@ export default class Scan extends LlmsecCommand<typeof Scan> {
     const {argv, flags} = await this.parse(Scan)
     const result = await scanPaths(argv as string[], {exclude: flags.exclude, onProgress: this.progress()})
     this.render(renderScanReport(result, this.style))
-    const failOn = flags['fail-on']
-    if (result.files.some((file) => file.findings.some((f) => atLeast(f.severity, failOn))))
-      this.setExitCode(ExitCode.Findings)
+    this.setExitCode(exitCodeFor(result, {failOn: flags['fail-on']}))
     return result
   }
 }

@@ -2,7 +2,7 @@ import {stat} from 'node:fs/promises'
 import {hostname} from 'node:os'
 import {resolve} from 'node:path'
 
-import {LlmsecError} from '../core/errors.js'
+import {coreError, usageError} from '../core/errors.js'
 import {noProgress, type OnProgress} from '../core/progress.js'
 import {outcome, type CheckOutcome} from './check.js'
 import {findCheck} from './checks/index.js'
@@ -87,10 +87,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const startedAt = new Date(started).toISOString()
   const root = options.root ? resolve(options.root) : '/'
   if (root !== '/' && !(await stat(root).catch(() => null))?.isDirectory()) {
-    throw new LlmsecError(
-      `--root ${options.root} is not a directory; pass the mounted root filesystem.`,
-      'INPUT_NOT_FOUND',
-    )
+    throw coreError('INPUT_NOT_FOUND', `--root ${options.root} is not a directory; pass the mounted root filesystem.`)
   }
   const facts = options.facts ?? createFactCache({root, probe: options.probe, modelPaths: options.modelPaths})
   const onProgress = options.onProgress ?? noProgress
@@ -99,10 +96,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     rules: options.rules?.length ? rs.rules.filter((r) => options.rules!.includes(r.id)) : rs.rules,
   }))
   if (options.rules?.length && selected.every((s) => s.rules.length === 0)) {
-    throw new LlmsecError(
-      `no rule ${options.rules.join(', ')} in ruleset ${options.rulesets.map((r) => r.id).join(', ')}.`,
-      'USAGE',
-    )
+    throw usageError(`no rule ${options.rules.join(', ')} in ruleset ${options.rulesets.map((r) => r.id).join(', ')}.`)
   }
   const limit = createLimiter(options.concurrency ?? 16)
   const runs = new Map<string, Promise<{out: CheckOutcome; ms: number}>>()

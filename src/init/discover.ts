@@ -1,7 +1,6 @@
 import {createFactCache, listBuiltInRulesets} from '../audit/index.js'
 import {stat} from 'node:fs/promises'
-
-import {describeError, LlmsecError} from '../core/errors.js'
+import {coreError, describeError} from '../core/errors.js'
 
 /** What `llmsec init` found on the host (or under --root) to offer as defaults. */
 export interface Discovered {
@@ -59,10 +58,7 @@ export function endpointOf(service: InferenceService): string {
  */
 export async function discoverSetup(options: {root?: string} = {}): Promise<Discovered> {
   if (options.root && !(await stat(options.root).catch(() => null))?.isDirectory())
-    throw new LlmsecError(
-      `--root ${options.root} is not a directory; pass the mounted root filesystem.`,
-      'INPUT_NOT_FOUND',
-    )
+    throw coreError('INPUT_NOT_FOUND', `--root ${options.root} is not a directory; pass the mounted root filesystem.`)
   const facts = createFactCache({root: options.root ?? '/'})
   const notes: string[] = []
   let modelDirs: string[] = []
