@@ -15,6 +15,31 @@ const engineLibraries = ['systeminformation', 'node-forge', 'ora', '@inquirer/pr
 }))
 const restrict = (paths) => ({'no-restricted-imports': ['error', {paths}]})
 
+// Exit codes are spelled ExitCode.* and errors come from a domain's table of codes (src/core/errors.ts).
+const exitAndErrorSyntax = [
+  {
+    selector: "NewExpression[callee.name='LlmsecError']",
+    message:
+      "Build errors with a domain's constructor (coreError, usageError, cryptoError, …) so every code is declared.",
+  },
+  {
+    selector: 'TSAsExpression[typeAnnotation.typeName.name=/^(ExitCode|[A-Za-z]*ErrorCode)$/]',
+    message: 'Do not cast to an exit or error code: use ExitCode.* and the codes a domain declares.',
+  },
+  {
+    selector: "AssignmentExpression[left.property.name='exitCode'][right.type='Literal']",
+    message: 'Use ExitCode.* (0 ok, 1 findings, 2 usage, 3 unexpected, 4 incomplete), not a bare number.',
+  },
+  {
+    selector: "CallExpression[callee.property.name=/^(exit|setExitCode)$/][arguments.0.type='Literal']",
+    message: 'Use ExitCode.* (0 ok, 1 findings, 2 usage, 3 unexpected, 4 incomplete), not a bare number.',
+  },
+  {
+    selector: "Property[key.name='exit'][value.type='Literal']",
+    message: 'Use ExitCode.* (0 ok, 1 findings, 2 usage, 3 unexpected, 4 incomplete), not a bare number.',
+  },
+]
+
 export default tseslint.config(
   {ignores: ['dist/', 'node_modules/', 'coverage/', 'test-artifacts/', 'fixtures/**/generated/', '.bench-tmp/']},
   js.configs.recommended,
@@ -33,4 +58,9 @@ export default tseslint.config(
   {files: ['src/core/exec.ts'], rules: {'no-console': 'error', ...restrict(terminal)}},
   {files: ['src/cli/**/*.ts'], rules: restrict(subprocess)},
   {files: ['commands/**/*.ts'], rules: restrict([...subprocess, ...engineLibraries])},
+  {
+    files: ['src/**/*.ts', 'commands/**/*.ts'],
+    ignores: ['src/core/errors.ts'],
+    rules: {'no-restricted-syntax': ['error', ...exitAndErrorSyntax]},
+  },
 )

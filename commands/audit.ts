@@ -1,9 +1,7 @@
-import {resolve} from 'node:path'
-
 import {Flags} from '@oclif/core'
 
-import {createFactCache, exitCodeFor, listBuiltInRulesets, loadRuleset, runAudit} from '../src/audit/index.js'
-import {loadWaivers, prepareReport, type AuditReport} from '../src/audit/reports/index.js'
+import {exitCodeFor, listBuiltInRulesets, loadRuleset, runAuditReport} from '../src/audit/index.js'
+import {loadWaivers, type AuditReport} from '../src/audit/reports/index.js'
 import {emitReports, planOutputs} from '../src/cli/audit-output.js'
 import {LlmsecCommand} from '../src/cli/base-command.js'
 import {durationFlag} from '../src/cli/flags/duration.js'
@@ -76,30 +74,24 @@ export default class Audit extends LlmsecCommand<typeof Audit> {
     const waivers = await loadWaivers(flags.waivers ?? config.waivers)
     const rulesets = []
     for (const ref of refs) rulesets.push(await loadRuleset(ref))
-    const failOn = flags['fail-on']
-    const modelPaths = [...(config.models?.paths ?? []), ...(flags.models ?? [])]
-    const root = flags.root ? resolve(flags.root) : '/'
-    // One fact cache for the audit and the report's host inventory, so nothing is gathered twice.
-    const facts = createFactCache({root, probe: flags.probe, modelPaths})
-    const audit = await runAudit({
+    const policy = {failOn: flags['fail-on'], failUnder: flags['fail-under']}
+    const report = await runAuditReport({
       rulesets,
       rules: flags.rule,
       root: flags.root,
       probe: flags.probe,
-      modelPaths,
-      facts,
+      modelPaths: [...(config.models?.paths ?? []), ...(flags.models ?? [])],
       timeoutMs: flags.timeout,
       version: this.config.version,
+      waivers,
+      policy,
       onProgress: this.progress(),
     })
-    Object.assign(audit, {failOn, failUnder: flags['fail-under'] ?? null})
-    // Waivers are applied (and the audit scored again) before the exit policy is judged.
-    const result = await prepareReport(audit, {waivers, facts})
-    const exit = exitCodeFor(result, {failOn, failUnder: flags['fail-under']})
-    const {stdout, files} = await emitReports(result, plan, this.style, exit)
+    const exit = exitCodeFor(report, policy)
+    const {stdout, files} = await emitReports(report, plan, this.style, exit)
     if (stdout !== null) this.render(stdout)
     for (const file of files) this.note(`wrote ${file}`)
-    if (exit) this.setExitCode(exit)
-    return result
+    this.setExitCode(exit)
+    return report
   }
 }

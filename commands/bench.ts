@@ -7,9 +7,8 @@ import {durationFlag} from '../src/cli/flags/duration.js'
 import {endpointFlags, ggufFlags} from '../src/cli/flags/endpoint.js'
 import {outputFlag} from '../src/cli/flags/output.js'
 import {renderBench} from '../src/cli/render/bench.js'
-import {ExitCode} from '../src/core/errors.js'
 import {writeFileAtomic} from '../src/core/fs.js'
-import {runBench, type BenchResult} from '../src/inference/index.js'
+import {exitCodeFor, runBench, type BenchResult} from '../src/inference/index.js'
 
 export default class Bench extends LlmsecCommand<typeof Bench> {
   static override description =
@@ -83,7 +82,7 @@ export default class Bench extends LlmsecCommand<typeof Bench> {
     })
     if (f.output) await writeFileAtomic(resolve(f.output), `${JSON.stringify(result, null, 2)}\n`)
     this.render(renderBench(result, this.style))
-    if (result.levels.some((l) => l.failed > 0)) this.setExitCode(ExitCode.Findings)
+    this.setExitCode(exitCodeFor(result))
     return result
   }
 }

@@ -2,10 +2,10 @@ import {Args, Flags} from '@oclif/core'
 
 import {LlmsecCommand} from '../src/cli/base-command.js'
 import {cryptoFlags} from '../src/cli/flags/crypto.js'
-import {batchExitCode, renderBatch} from '../src/cli/render/crypto.js'
+import {renderBatch} from '../src/cli/render/crypto.js'
 import {obtainPassphrase} from '../src/cli/passphrase.js'
-import {LlmsecError} from '../src/core/errors.js'
-import {type BatchResult, decryptPath, decryptToStream, loadIdentities} from '../src/crypto/index.js'
+import {usageError} from '../src/core/errors.js'
+import {type BatchResult, decryptPath, decryptToStream, exitCodeFor, loadIdentities} from '../src/crypto/index.js'
 
 export default class Decrypt extends LlmsecCommand<typeof Decrypt> {
   static override description =
@@ -47,12 +47,12 @@ export default class Decrypt extends LlmsecCommand<typeof Decrypt> {
       onProgress: this.progress(),
     })
     this.render(renderBatch(result, flags.check ? 'verified' : 'decrypted'))
-    this.setExitCode(batchExitCode(result))
+    this.setExitCode(exitCodeFor(result))
     return result
   }
 
   private async streamToStdout(path: string, identities: Awaited<ReturnType<typeof loadIdentities>>) {
-    if (this.jsonEnabled()) throw new LlmsecError('--output - cannot be combined with --json.', 'USAGE')
+    if (this.jsonEnabled()) throw usageError('--output - cannot be combined with --json.')
     const started = performance.now()
     const file = await decryptToStream(path, process.stdout, {identities, onProgress: this.progress()})
     const durationMs = Math.round(performance.now() - started)

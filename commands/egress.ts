@@ -3,8 +3,7 @@ import {Flags} from '@oclif/core'
 import {LlmsecCommand} from '../src/cli/base-command.js'
 import {durationFlag} from '../src/cli/flags/duration.js'
 import {renderEgressReport} from '../src/cli/render/egress.js'
-import {ExitCode} from '../src/core/errors.js'
-import {probeEgress, selectEgressTargets, type EgressReport} from '../src/network/index.js'
+import {exitCodeFor, probeEgress, selectEgressTargets, type EgressReport} from '../src/network/index.js'
 
 export default class Egress extends LlmsecCommand<typeof Egress> {
   static override description = `Probe outbound traffic: try to reach each target and report which are reachable
@@ -52,7 +51,7 @@ This sends real traffic; llmsec never runs it implicitly.`
       onProgress: this.progress(),
     })
     this.render(renderEgressReport(report, this.style))
-    if (report.violations.length > 0) this.setExitCode(ExitCode.Findings)
+    this.setExitCode(exitCodeFor(report))
     return report
   }
 }

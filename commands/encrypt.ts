@@ -2,10 +2,10 @@ import {Args, Flags} from '@oclif/core'
 
 import {LlmsecCommand} from '../src/cli/base-command.js'
 import {cryptoFlags} from '../src/cli/flags/crypto.js'
-import {batchExitCode, renderBatch} from '../src/cli/render/crypto.js'
+import {renderBatch} from '../src/cli/render/crypto.js'
 import {obtainPassphrase} from '../src/cli/passphrase.js'
-import {LlmsecError} from '../src/core/errors.js'
-import {type BatchResult, encryptPath, loadRecipients} from '../src/crypto/index.js'
+import {usageError} from '../src/core/errors.js'
+import {type BatchResult, encryptPath, exitCodeFor, loadRecipients} from '../src/crypto/index.js'
 
 export default class Encrypt extends LlmsecCommand<typeof Encrypt> {
   static override description =
@@ -38,7 +38,7 @@ export default class Encrypt extends LlmsecCommand<typeof Encrypt> {
   async run(): Promise<BatchResult> {
     const {args, flags} = this
     const chunkLog2 = Math.log2(flags['chunk-size'])
-    if (!Number.isInteger(chunkLog2)) throw new LlmsecError('--chunk-size must be a power of two.', 'USAGE')
+    if (!Number.isInteger(chunkLog2)) throw usageError('--chunk-size must be a power of two.')
     const passphrase = flags.passphrase ? await obtainPassphrase({purpose: 'encryption', confirm: true}) : undefined
     const recipients = await loadRecipients({pemFiles: flags.recipient, keyFiles: flags['key-file'], passphrase})
     const result = await encryptPath(args.path, {
@@ -51,7 +51,7 @@ export default class Encrypt extends LlmsecCommand<typeof Encrypt> {
       onProgress: this.progress(),
     })
     this.render(renderBatch(result, 'encrypted'))
-    this.setExitCode(batchExitCode(result))
+    this.setExitCode(exitCodeFor(result))
     return result
   }
 }

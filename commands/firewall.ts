@@ -2,12 +2,11 @@ import {Flags} from '@oclif/core'
 
 import {LlmsecCommand} from '../src/cli/base-command.js'
 import {renderExplanations, renderFirewallReport} from '../src/cli/render/firewall.js'
-import {ExitCode} from '../src/core/errors.js'
 import {listInferencePorts, RUNTIMES} from '../src/hardware/index.js'
 import {
   analyzeFirewall,
   explainPackets,
-  FAILING_SEVERITIES,
+  exitCodeFor,
   type Explanation,
   type FirewallReport,
 } from '../src/network/index.js'
@@ -52,7 +51,7 @@ Exits 1 when a finding is high or critical. Without root the ruleset cannot be r
       this.note(`could not read: ${source.command}: ${source.reason}`)
     }
     for (const note of report.notes.slice(0, 20)) this.note(`note: ${note}`)
-    if (report.findings.some((f) => FAILING_SEVERITIES.includes(f.severity))) this.setExitCode(ExitCode.Findings)
+    this.setExitCode(exitCodeFor(report))
     return report
   }
 }

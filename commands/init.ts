@@ -3,7 +3,7 @@ import {resolve} from 'node:path'
 import {Flags} from '@oclif/core'
 
 import {pathExists} from '../src/core/fs.js'
-import {LlmsecError} from '../src/core/errors.js'
+import {outputExistsError, usageError} from '../src/core/errors.js'
 import {
   buildConfig,
   defaultAnswers,
@@ -62,13 +62,10 @@ export default class Init extends LlmsecCommand<typeof Init> {
       : configSearchPaths().find((c) => c.location === location)!.file
     const interactive = !this.flags.yes
     if (interactive && (!process.stdin.isTTY || this.jsonEnabled()))
-      throw new LlmsecError(
-        'llmsec init asks questions, but stdin is not a terminal (or --json is set); pass --yes.',
-        'USAGE',
-      )
+      throw usageError('llmsec init asks questions, but stdin is not a terminal (or --json is set); pass --yes.')
     let overwrite = this.flags.force
     if (!overwrite && (await pathExists(file))) {
-      if (!interactive) throw new LlmsecError(`${file} already exists; pass --force to overwrite it.`, 'FILE_EXISTS')
+      if (!interactive) throw outputExistsError(file)
       if (!(await confirmOverwrite(file))) {
         this.note(`kept ${file} unchanged`)
         return this.finish(file, false, {})

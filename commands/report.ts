@@ -1,6 +1,12 @@
 import {Args} from '@oclif/core'
 
-import {combineResults, readAuditResults, type AuditReport, type FleetReport} from '../src/audit/reports/index.js'
+import {
+  combineResults,
+  readAuditResults,
+  recordedExitCode,
+  type AuditReport,
+  type FleetReport,
+} from '../src/audit/reports/index.js'
 import {emitReports, planOutputs} from '../src/cli/audit-output.js'
 import {LlmsecCommand} from '../src/cli/base-command.js'
 import {reportFlags} from '../src/cli/flags/report.js'
@@ -27,7 +33,7 @@ export default class Report extends LlmsecCommand<typeof Report> {
     const files = argv.map(String)
     const plan = planOutputs(this.flags, this.jsonEnabled())
     const input = combineResults(await readAuditResults(files), this.config.version)
-    const {stdout, files: written} = await emitReports(input, plan, this.style, 0)
+    const {stdout, files: written} = await emitReports(input, plan, this.style, recordedExitCode(input))
     if (stdout !== null) this.render(stdout)
     for (const file of written) this.note(`wrote ${file}`)
     return input

@@ -2,9 +2,8 @@ import {Args, Flags} from '@oclif/core'
 
 import {LlmsecCommand} from '../src/cli/base-command.js'
 import {renderScanReport} from '../src/cli/render/scan.js'
-import {ExitCode} from '../src/core/errors.js'
-import {atLeast, SEVERITIES} from '../src/core/severity.js'
-import {scanPaths, type ScanResult} from '../src/scan/index.js'
+import {SEVERITIES} from '../src/core/severity.js'
+import {exitCodeFor, scanPaths, type ScanResult} from '../src/scan/index.js'
 
 export default class Scan extends LlmsecCommand<typeof Scan> {
   static override description =
@@ -33,9 +32,7 @@ export default class Scan extends LlmsecCommand<typeof Scan> {
     const {argv, flags} = await this.parse(Scan)
     const result = await scanPaths(argv as string[], {exclude: flags.exclude, onProgress: this.progress()})
     this.render(renderScanReport(result, this.style))
-    const failOn = flags['fail-on']
-    if (result.files.some((file) => file.findings.some((f) => atLeast(f.severity, failOn))))
-      this.setExitCode(ExitCode.Findings)
+    this.setExitCode(exitCodeFor(result, {failOn: flags['fail-on']}))
     return result
   }
 }

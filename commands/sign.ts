@@ -6,7 +6,7 @@ import {LlmsecCommand} from '../src/cli/base-command.js'
 import {outputFlag} from '../src/cli/flags/output.js'
 import {modelPathFlags} from '../src/cli/flags/signing.js'
 import {obtainPassphrase} from '../src/cli/passphrase.js'
-import {LlmsecError} from '../src/core/errors.js'
+import {usageError} from '../src/core/errors.js'
 
 export default class Sign extends LlmsecCommand<typeof Sign> {
   static override description =
@@ -33,7 +33,7 @@ export default class Sign extends LlmsecCommand<typeof Sign> {
     const {args, flags} = this
     const {config} = await this.config_()
     const key = flags.key ?? config.signing?.privateKey
-    if (!key) throw new LlmsecError('Give the private key with --key (or signing.privateKey in llmsec.yaml).', 'USAGE')
+    if (!key) throw usageError('Give the private key with --key (or signing.privateKey in llmsec.yaml).')
     const passphrase = (await keyNeedsPassphrase(key))
       ? await obtainPassphrase({purpose: `the private key ${key}`})
       : undefined

@@ -4,8 +4,7 @@ import {LlmsecCommand} from '../src/cli/base-command.js'
 import {durationFlag} from '../src/cli/flags/duration.js'
 import {endpointFlags, ggufFlags} from '../src/cli/flags/endpoint.js'
 import {renderSmoke} from '../src/cli/render/smoke.js'
-import {ExitCode} from '../src/core/errors.js'
-import {runSmoke, smokeFailed, type SmokeRun} from '../src/inference/index.js'
+import {exitCodeFor, runSmoke, type SmokeRun} from '../src/inference/index.js'
 
 export default class Smoke extends LlmsecCommand<typeof Smoke> {
   static override description =
@@ -51,7 +50,7 @@ export default class Smoke extends LlmsecCommand<typeof Smoke> {
       threads: flags.threads,
     })
     this.render(renderSmoke(result, this.style))
-    if (smokeFailed(result)) this.setExitCode(ExitCode.Findings)
+    this.setExitCode(exitCodeFor(result))
     return result
   }
 }

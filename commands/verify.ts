@@ -1,10 +1,10 @@
 import {Args, Flags} from '@oclif/core'
 
-import {verifyModel, type VerifyResult} from '../src/artifacts/index.js'
+import {exitCodeFor, verifyModel, type VerifyResult} from '../src/artifacts/index.js'
 import {renderVerify} from '../src/cli/render/signing.js'
 import {LlmsecCommand} from '../src/cli/base-command.js'
 import {modelPathFlags} from '../src/cli/flags/signing.js'
-import {ExitCode, LlmsecError} from '../src/core/errors.js'
+import {usageError} from '../src/core/errors.js'
 
 export default class Verify extends LlmsecCommand<typeof Verify> {
   static override description =
@@ -33,15 +33,12 @@ export default class Verify extends LlmsecCommand<typeof Verify> {
     const {args, flags} = this
     const {config} = await this.config_()
     if (flags.key && flags['cert-chain']) {
-      throw new LlmsecError('Give either --key or --cert-chain, not both.', 'USAGE')
+      throw usageError('Give either --key or --cert-chain, not both.')
     }
     const certChain = flags['cert-chain'] ?? (flags.key ? undefined : config.signing?.certChain)
     const key = flags.key ?? (certChain ? undefined : config.signing?.publicKey)
     if (!key && !certChain) {
-      throw new LlmsecError(
-        'Give --key <public.pem> or --cert-chain <root.pem> (or signing.* in llmsec.yaml).',
-        'USAGE',
-      )
+      throw usageError('Give --key <public.pem> or --cert-chain <root.pem> (or signing.* in llmsec.yaml).')
     }
     const result = await verifyModel(args['model-path'], {
       key,
@@ -52,7 +49,7 @@ export default class Verify extends LlmsecCommand<typeof Verify> {
       onProgress: this.progress(),
     })
     this.render(renderVerify(result, this.style))
-    if (!result.verified) this.setExitCode(ExitCode.Findings)
+    this.setExitCode(exitCodeFor(result))
     return result
   }
 }

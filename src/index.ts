@@ -14,7 +14,8 @@ export * as inference from './inference/index.js'
 export * as init from './init/index.js'
 export * as network from './network/index.js'
 export * as scan from './scan/index.js'
-export {ExitCode, LlmsecError, type ErrorCode} from './core/errors.js'
+export {ExitCode, LlmsecError} from './core/errors.js'
+export {ERROR_CODES, type LlmsecErrorCode} from './cli/error-codes.js'
 export {
   configSearchPaths,
   loadConfig,

@@ -1,12 +1,7 @@
 import {Args} from '@oclif/core'
 
-import {loadRuleset} from '../../src/audit/index.js'
+import {exitCodeFor, validateRulesets, type RulesetValidation} from '../../src/audit/index.js'
 import {LlmsecCommand} from '../../src/cli/base-command.js'
-
-export interface ValidateResult {
-  valid: true
-  rulesets: {file: string; id: string; rules: number}[]
-}
 
 export default class RulesetsValidate extends LlmsecCommand<typeof RulesetsValidate> {
   static override description =
@@ -20,14 +15,12 @@ export default class RulesetsValidate extends LlmsecCommand<typeof RulesetsValid
     file: Args.string({description: 'Ruleset file(s) to validate.', required: true}),
   }
 
-  async run(): Promise<ValidateResult> {
+  async run(): Promise<RulesetValidation> {
     const {argv} = await this.parse(RulesetsValidate)
-    const rulesets: ValidateResult['rulesets'] = []
-    for (const file of argv as string[]) {
-      const ruleset = await loadRuleset(file.includes('/') || /\.ya?ml$/.test(file) ? file : `./${file}`)
-      rulesets.push({file: ruleset.file, id: ruleset.id, rules: ruleset.rules.length})
-      this.render(`${this.style.green('ok')} ${ruleset.file}: ${ruleset.id}, ${ruleset.rules.length} rules`)
-    }
-    return {valid: true, rulesets}
+    const result = await validateRulesets(argv as string[])
+    for (const r of result.rulesets) this.render(`${this.style.green('ok')} ${r.file}: ${r.id}, ${r.rules} rules`)
+    for (const bad of result.invalid) this.printError(bad.message)
+    this.setExitCode(exitCodeFor(result))
+    return result
   }
 }

@@ -1,19 +1,5 @@
 /** Types shared by the artifacts domain (OMS manifests, bundles, keys and verification). */
 
-/** Error codes of the artifacts domain (see LlmsecError). */
-export type ArtifactsErrorCode =
-  | 'SIGNATURE_MALFORMED'
-  | 'SIGNATURE_UNSUPPORTED'
-  | 'KEY_MALFORMED'
-  | 'KEY_UNSUPPORTED'
-  | 'KEY_EXISTS'
-  | 'PASSPHRASE_REQUIRED'
-  | 'PASSPHRASE_WRONG'
-  | 'CERT_MALFORMED'
-  | 'SYMLINK_REFUSED'
-  | 'MODEL_EMPTY'
-  | 'PATH_INVALID'
-
 /** Hash algorithms of the OMS algorithm registry that llmsec can compute. */
 export type HashType = 'sha256' | 'blake2b'
 

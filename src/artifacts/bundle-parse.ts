@@ -1,6 +1,6 @@
-import {LlmsecError} from '../core/errors.js'
 import type {OmsBundle, OmsStatement} from './artifacts.types.js'
 import {IN_TOTO_PAYLOAD_TYPE} from './dsse.js'
+import {artifactsError} from './errors.js'
 
 export const BUNDLE_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json'
 export const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1'
@@ -27,7 +27,7 @@ class Fields {
   ) {}
 
   fail(message: string): never {
-    throw new LlmsecError(`${this.file}: ${message}. ${this.hint}`, 'SIGNATURE_MALFORMED')
+    throw artifactsError('SIGNATURE_MALFORMED', `${this.file}: ${message}. ${this.hint}`)
   }
 
   object(value: unknown, path: string): Json {
@@ -148,9 +148,9 @@ function checkStatement(f: Fields, payload: Buffer): OmsStatement {
   if (type !== STATEMENT_TYPE) f.fail(`field payload._type is ${type}, expected ${STATEMENT_TYPE}`)
   const predicateType = f.string(statement.predicateType, 'payload.predicateType')
   if (predicateType === LEGACY_PREDICATE_TYPE) {
-    throw new LlmsecError(
-      `${predicateType} (model_signing 0.2) signatures are not supported; re-sign with llmsec sign.`,
+    throw artifactsError(
       'SIGNATURE_UNSUPPORTED',
+      `${predicateType} (model_signing 0.2) signatures are not supported; re-sign with llmsec sign.`,
     )
   }
   if (predicateType !== PREDICATE_TYPE)

@@ -4,7 +4,8 @@ import {createPublicKey, randomBytes, webcrypto, type X509Certificate, type KeyO
 
 import * as x509 from '@peculiar/x509'
 
-import {LlmsecError} from '../core/errors.js'
+import {coreError, usageError} from '../core/errors.js'
+import {artifactsError} from './errors.js'
 import {signatureHashFor} from './keys.js'
 import {KeyUsage} from './pem-certificates.js'
 
@@ -26,7 +27,7 @@ function webAlgorithm(key: KeyObject): WebAlgorithm {
     return {name: 'ECDSA', namedCurve, hash}
   }
   if (key.asymmetricKeyType === 'rsa') return {name: 'RSASSA-PKCS1-v1_5', hash} as never
-  throw new LlmsecError(`Certificates need an EC or RSA key, not ${key.asymmetricKeyType}.`, 'KEY_UNSUPPORTED')
+  throw coreError('KEY_UNSUPPORTED', `Certificates need an EC or RSA key, not ${key.asymmetricKeyType}.`)
 }
 
 async function toCryptoKeys(
@@ -56,7 +57,7 @@ export interface Validity {
 
 function validityOf(validity: Validity): {notBefore: Date; notAfter: Date} {
   if (!Number.isFinite(validity.days) || validity.days <= 0 || validity.days > 36_500) {
-    throw new LlmsecError(`Validity of ${validity.days} days is out of range (1 to 36500).`, 'USAGE')
+    throw usageError(`Validity of ${validity.days} days is out of range (1 to 36500).`)
   }
   const notBefore = validity.notBefore ?? new Date()
   return {notBefore, notAfter: new Date(notBefore.getTime() + validity.days * DAY_MS)}
@@ -66,7 +67,7 @@ const RDN = /^\s*([A-Za-z][A-Za-z0-9-]*|\d+(\.\d+)+)\s*=\s*\S/
 
 function checkSubject(subject: string): string {
   const fail = () =>
-    new LlmsecError(`Subject "${subject}" is not a distinguished name like "CN=Release signing, O=Example".`, 'USAGE')
+    usageError(`Subject "${subject}" is not a distinguished name like "CN=Release signing, O=Example".`)
   // @peculiar/x509 accepts free text as a name, so check the attribute=value form first.
   if (!subject.split(/(?<!\\)[,+]/).every((part) => RDN.test(part))) throw fail()
   try {
@@ -113,7 +114,7 @@ export async function issueCertificate(
 ): Promise<string> {
   const caCert = new x509.X509Certificate(caCertPem)
   if (!sameSpki(caCert, caKey))
-    throw new LlmsecError('The CA key does not belong to the CA certificate.', 'KEY_MALFORMED')
+    throw artifactsError('CERT_KEY_MISMATCH', 'The CA key does not belong to the CA certificate.')
   const subjectPublic = subjectKey.type === 'private' ? createPublicKey(subjectKey) : subjectKey
   const subjectKeys = await toCryptoKeys(undefined, subjectPublic)
   const caKeys = await toCryptoKeys(caKey, createPublicKey(caKey))

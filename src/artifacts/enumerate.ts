@@ -2,8 +2,9 @@ import type {Dirent} from 'node:fs'
 import {lstat, readdir, realpath, stat} from 'node:fs/promises'
 import {basename, isAbsolute, join, relative, resolve, sep} from 'node:path'
 
-import {fsError, LlmsecError} from '../core/errors.js'
+import {fsError} from '../core/errors.js'
 import type {ModelFile} from './artifacts.types.js'
+import {artifactsError} from './errors.js'
 import {compareNames} from './paths.js'
 
 export interface EnumerateOptions {
@@ -29,7 +30,7 @@ function checkUtf8(name: string, dir: string): void {
   // readdir decodes names as UTF-8 and turns invalid bytes into U+FFFD: such names
   // cannot be written losslessly into the JSON manifest, so OMS says to reject them.
   if (name.includes('\uFFFD')) {
-    throw new LlmsecError(`A file name in ${dir} is not valid UTF-8; rename it before signing.`, 'PATH_INVALID')
+    throw artifactsError('PATH_INVALID', `A file name in ${dir} is not valid UTF-8; rename it before signing.`)
   }
 }
 
@@ -43,12 +44,12 @@ async function resolveLink(link: string, name: string, realRoot: string): Promis
   try {
     target = await realpath(link)
   } catch {
-    throw new LlmsecError(`Symlink ${name} is dangling (its target does not exist).`, 'SYMLINK_REFUSED')
+    throw artifactsError('SYMLINK_REFUSED', `Symlink ${name} is dangling (its target does not exist).`)
   }
   if (!isInside(realRoot, target)) {
-    throw new LlmsecError(
-      `Symlink ${name} points outside the model directory (to ${target}); refusing to follow it.`,
+    throw artifactsError(
       'SYMLINK_REFUSED',
+      `Symlink ${name} points outside the model directory (to ${target}); refusing to follow it.`,
     )
   }
   return target
@@ -80,9 +81,9 @@ async function walk(dir: string, prefix: string, state: WalkState): Promise<void
     let isFile = entry.isFile()
     if (entry.isSymbolicLink()) {
       if (!state.options.allowSymlinks) {
-        throw new LlmsecError(
-          `${name} is a symlink; llmsec does not follow symlinks unless --allow-symlinks is given.`,
+        throw artifactsError(
           'SYMLINK_REFUSED',
+          `${name} is a symlink; llmsec does not follow symlinks unless --allow-symlinks is given.`,
         )
       }
       path = await resolveLink(path, name, state.realRoot)
@@ -93,14 +94,14 @@ async function walk(dir: string, prefix: string, state: WalkState): Promise<void
     if (isDir) {
       const real = await realpath(path)
       if (state.visited.has(real)) {
-        throw new LlmsecError(`Symlink cycle at ${name}: it leads back to a directory being signed.`, 'SYMLINK_REFUSED')
+        throw artifactsError('SYMLINK_REFUSED', `Symlink cycle at ${name}: it leads back to a directory being signed.`)
       }
       state.visited.add(real)
       await walk(path, name, state)
       state.visited.delete(real)
     } else if (isFile) {
       if (state.files.length >= MAX_FILES) {
-        throw new LlmsecError(`The model has more than ${MAX_FILES} files; refusing to sign it.`, 'PATH_INVALID')
+        throw artifactsError('PATH_INVALID', `The model has more than ${MAX_FILES} files; refusing to sign it.`)
       }
       state.files.push({name, path, size: (await stat(path)).size})
     }
@@ -122,7 +123,7 @@ export async function enumerateModel(modelPath: string, options: EnumerateOption
   }
   if (info.isSymbolicLink()) {
     if (!options.allowSymlinks) {
-      throw new LlmsecError(`${modelPath} is a symlink; pass the real path or use --allow-symlinks.`, 'SYMLINK_REFUSED')
+      throw artifactsError('SYMLINK_REFUSED', `${modelPath} is a symlink; pass the real path or use --allow-symlinks.`)
     }
     info = await stat(root)
   }
@@ -131,7 +132,7 @@ export async function enumerateModel(modelPath: string, options: EnumerateOption
     checkUtf8(name, root)
     return {root, singleFile: true, files: [{name, path: await realpath(root), size: info.size}]}
   }
-  if (!info.isDirectory()) throw new LlmsecError(`${modelPath} is neither a file nor a directory.`, 'PATH_INVALID')
+  if (!info.isDirectory()) throw artifactsError('PATH_INVALID', `${modelPath} is neither a file nor a directory.`)
   const realRoot = await realpath(root)
   const state: WalkState = {options, realRoot, files: [], visited: new Set([realRoot])}
   await walk(root, '', state)

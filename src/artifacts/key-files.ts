@@ -1,11 +1,9 @@
 import {createPrivateKey, createPublicKey} from 'node:crypto'
-import {mkdir} from 'node:fs/promises'
 import {join} from 'node:path'
 
-import {writeFileAtomic} from '../core/fs.js'
+import {ensureDirectory, refuseExisting, writeFileAtomic} from '../core/fs.js'
 import type {IssueOptions} from './certificates.js'
 import {
-  ensureWritable,
   generateKeyPairPem,
   loadPrivateKey,
   loadPublicKey,
@@ -46,10 +44,7 @@ export interface CaOptions extends GenerateKeyOptions {
 /** `llmsec keys ca`: a new key pair and a self-signed CA certificate in <out>/ca-*.pem. */
 export async function createCaFiles(outDir: string, options: CaOptions): Promise<KeyFilesResult> {
   const certificate = join(outDir, 'ca-cert.pem')
-  await ensureWritable(
-    [certificate, join(outDir, 'ca-private.pem'), join(outDir, 'ca-public.pem')],
-    Boolean(options.force),
-  )
+  await refuseExisting([certificate, join(outDir, 'ca-private.pem'), join(outDir, 'ca-public.pem')], options.force)
   const pair = generateKeyPairPem(options.algorithm, options.passphrase)
   const privateKey = createPrivateKey({key: pair.privatePem, passphrase: options.passphrase})
   const {createCaCertificate} = await import('./certificates.js')
@@ -72,14 +67,14 @@ export async function issueCertificateFiles(outDir: string, options: CertOptions
   const certificate = join(outDir, 'cert.pem')
   const fresh = options.publicKey === undefined
   const planned = fresh ? [certificate, join(outDir, 'private.pem'), join(outDir, 'public.pem')] : [certificate]
-  await ensureWritable(planned, Boolean(options.force))
+  await refuseExisting(planned, options.force)
   const caKey = await loadPrivateKey(options.caKey, options.caPassphrase)
   const caPem = await readPemFile(options.caCert, 'CA certificate')
   const pair = fresh ? generateKeyPairPem(options.algorithm, options.passphrase) : undefined
   const subjectKey = pair ? createPublicKey(pair.publicPem) : await loadPublicKey(options.publicKey as string)
   const {issueCertificate} = await import('./certificates.js')
   const pem = await issueCertificate(subjectKey, caPem, caKey, options)
-  await mkdir(outDir, {recursive: true, mode: 0o700})
+  await ensureDirectory(outDir, 0o700)
   const written = pair ? await writeKeyPair(outDir, pair, {force: options.force}) : undefined
   await writeFileAtomic(certificate, pem)
   return {

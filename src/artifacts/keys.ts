@@ -1,9 +1,9 @@
 import {createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject} from 'node:crypto'
-import {mkdir, readFile, stat} from 'node:fs/promises'
+import {readFile, stat} from 'node:fs/promises'
 import {join} from 'node:path'
 
-import {fsError, LlmsecError} from '../core/errors.js'
-import {pathExists, writeFileAtomic} from '../core/fs.js'
+import {coreError, fsError} from '../core/errors.js'
+import {ensureDirectory, refuseExisting, writeFileAtomic} from '../core/fs.js'
 
 export const KEY_ALGORITHMS = ['ecdsa-p256', 'ecdsa-p384', 'ecdsa-p521'] as const
 export type KeyAlgorithm = (typeof KEY_ALGORITHMS)[number]
@@ -38,16 +38,6 @@ export interface WrittenKeyPair {
   fingerprint: string
 }
 
-/** Refuses to replace any of `paths` unless force is set. */
-export async function ensureWritable(paths: string[], force: boolean): Promise<void> {
-  if (force) return
-  for (const path of paths) {
-    if (await pathExists(path)) {
-      throw new LlmsecError(`${path} already exists; pass --force to overwrite it.`, 'KEY_EXISTS')
-    }
-  }
-}
-
 /** Writes a key pair as <prefix>private.pem (mode 0600) and <prefix>public.pem. */
 export async function writeKeyPair(
   outDir: string,
@@ -56,8 +46,8 @@ export async function writeKeyPair(
 ): Promise<WrittenKeyPair> {
   const privatePath = join(outDir, `${options.prefix ?? ''}private.pem`)
   const publicPath = join(outDir, `${options.prefix ?? ''}public.pem`)
-  await ensureWritable([privatePath, publicPath], Boolean(options.force))
-  await mkdir(outDir, {recursive: true, mode: 0o700})
+  await refuseExisting([privatePath, publicPath], options.force)
+  await ensureDirectory(outDir, 0o700)
   await writeFileAtomic(privatePath, pair.privatePem, {mode: 0o600})
   await writeFileAtomic(publicPath, pair.publicPem, {mode: 0o644})
   return {privateKey: privatePath, publicKey: publicPath, fingerprint: publicKeyHint(createPublicKey(pair.publicPem))}
@@ -67,11 +57,10 @@ export async function writeKeyPair(
 export async function readPemFile(path: string, what: string): Promise<string> {
   try {
     if ((await stat(path)).size > MAX_PEM_BYTES) {
-      throw new LlmsecError(`${path} is too large to be a ${what}.`, 'KEY_MALFORMED')
+      throw coreError('KEY_MALFORMED', `${path} is too large to be a ${what}.`)
     }
     return await readFile(path, 'utf8')
   } catch (error) {
-    if (error instanceof LlmsecError) throw error
     throw fsError(error, path)
   }
 }
@@ -85,18 +74,18 @@ export function isPrivateKeyEncrypted(pem: string): boolean {
 export async function loadPrivateKey(path: string, passphrase?: string): Promise<KeyObject> {
   const pem = await readPemFile(path, 'private key')
   if (!pem.includes('PRIVATE KEY-----')) {
-    throw new LlmsecError(`${path} is not a PEM private key.`, 'KEY_MALFORMED')
+    throw coreError('KEY_MALFORMED', `${path} is not a PEM private key.`)
   }
   if (isPrivateKeyEncrypted(pem) && !passphrase) {
-    throw new LlmsecError(`${path} is encrypted; set LLMSEC_PASSPHRASE or run interactively.`, 'PASSPHRASE_REQUIRED')
+    throw coreError('PASSPHRASE_REQUIRED', `${path} is encrypted; set LLMSEC_PASSPHRASE or run interactively.`)
   }
   try {
     return createPrivateKey({key: pem, format: 'pem', passphrase})
   } catch (error) {
     if (isPrivateKeyEncrypted(pem)) {
-      throw new LlmsecError(`Cannot decrypt ${path}: wrong passphrase.`, 'PASSPHRASE_WRONG')
+      throw coreError('PASSPHRASE_WRONG', `Cannot decrypt ${path}: wrong passphrase.`)
     }
-    throw new LlmsecError(`${path} is not a usable private key: ${(error as Error).message}.`, 'KEY_MALFORMED')
+    throw coreError('KEY_MALFORMED', `${path} is not a usable private key: ${(error as Error).message}.`)
   }
 }
 
@@ -104,12 +93,12 @@ export async function loadPrivateKey(path: string, passphrase?: string): Promise
 export async function loadPublicKey(path: string): Promise<KeyObject> {
   const pem = await readPemFile(path, 'public key')
   if (!pem.includes('PUBLIC KEY-----')) {
-    throw new LlmsecError(`${path} is not a PEM public key (expected "BEGIN PUBLIC KEY").`, 'KEY_MALFORMED')
+    throw coreError('KEY_MALFORMED', `${path} is not a PEM public key (expected "BEGIN PUBLIC KEY").`)
   }
   try {
     return createPublicKey(pem)
   } catch (error) {
-    throw new LlmsecError(`${path} is not a usable public key: ${(error as Error).message}.`, 'KEY_MALFORMED')
+    throw coreError('KEY_MALFORMED', `${path} is not a usable public key: ${(error as Error).message}.`)
   }
 }
 
@@ -126,12 +115,12 @@ export function signatureHashFor(key: KeyObject): string | null {
   if (key.asymmetricKeyType === 'ec') {
     const curve = key.asymmetricKeyDetails?.namedCurve ?? ''
     const hash = CURVE_HASHES[curve]
-    if (!hash) throw new LlmsecError(`EC curve ${curve || 'unknown'} is not supported.`, 'KEY_UNSUPPORTED')
+    if (!hash) throw coreError('KEY_UNSUPPORTED', `EC curve ${curve || 'unknown'} is not supported.`)
     return hash
   }
   if (key.asymmetricKeyType === 'ed25519') return null
   if (key.asymmetricKeyType === 'rsa') return 'sha256'
-  throw new LlmsecError(`Key type ${key.asymmetricKeyType ?? 'unknown'} is not supported.`, 'KEY_UNSUPPORTED')
+  throw coreError('KEY_UNSUPPORTED', `Key type ${key.asymmetricKeyType ?? 'unknown'} is not supported.`)
 }
 
 /** Whether two keys are the same public key. */

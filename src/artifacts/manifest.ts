@@ -1,8 +1,8 @@
 import {createHash} from 'node:crypto'
 
-import {LlmsecError} from '../core/errors.js'
 import {noProgress, type OnProgress} from '../core/progress.js'
 import type {ModelFile, ResourceDescriptor, Serialization} from './artifacts.types.js'
+import {artifactsError} from './errors.js'
 import {hashJobs, type HashJob} from './hash-pool.js'
 import {compareNames} from './paths.js'
 
@@ -13,9 +13,9 @@ const NODE_ALGORITHMS: Record<string, string> = {sha256: 'sha256', blake2b: 'bla
 export function nodeHashAlgorithm(hashType: string): string {
   const algorithm = NODE_ALGORITHMS[hashType]
   if (!algorithm) {
-    throw new LlmsecError(
-      `Hash type ${hashType} is not supported by llmsec (supported: ${Object.keys(NODE_ALGORITHMS).join(', ')}).`,
+    throw artifactsError(
       'SIGNATURE_UNSUPPORTED',
+      `Hash type ${hashType} is not supported by llmsec (supported: ${Object.keys(NODE_ALGORITHMS).join(', ')}).`,
     )
   }
   return algorithm
@@ -33,7 +33,7 @@ function planJobs(files: ModelFile[], serialization: Serialization): {name: stri
   }
   const shard = serialization.shard_size ?? 0
   if (!Number.isSafeInteger(shard) || shard <= 0) {
-    throw new LlmsecError('The signature uses shards but has no valid shard_size.', 'SIGNATURE_MALFORMED')
+    throw artifactsError('SIGNATURE_MALFORMED', 'The signature uses shards but has no valid shard_size.')
   }
   const planned: {name: string; job: HashJob}[] = []
   for (const file of files) {

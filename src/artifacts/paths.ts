@@ -1,6 +1,5 @@
 import {isAbsolute, relative, resolve, sep} from 'node:path'
-
-import {LlmsecError} from '../core/errors.js'
+import {artifactsError} from './errors.js'
 
 /** Paths OMS always excludes, matched as top-level components of the model root. */
 export const DEFAULT_IGNORE_PATHS = ['.git', '.gitattributes', '.github', '.gitignore'] as const
@@ -28,7 +27,7 @@ export function normalizeIgnorePath(entry: string, root: string): string {
   if (isAbsolute(entry)) {
     rel = relative(resolve(root), resolve(entry))
     if (rel.startsWith('..') || isAbsolute(rel)) {
-      throw new LlmsecError(`--ignore-paths ${entry} is outside the model directory ${root}.`, 'PATH_INVALID')
+      throw artifactsError('PATH_INVALID', `--ignore-paths ${entry} is outside the model directory ${root}.`)
     }
     rel = rel.split(sep).join('/')
   }
@@ -37,12 +36,12 @@ export function normalizeIgnorePath(entry: string, root: string): string {
 
 /** Rejects ignore paths that OMS forbids: globs, parent traversal, empty entries. */
 export function checkIgnorePath(path: string, original = path): string {
-  if (path === '') throw new LlmsecError(`Ignore path "${original}" names the model root itself.`, 'PATH_INVALID')
+  if (path === '') throw artifactsError('PATH_INVALID', `Ignore path "${original}" names the model root itself.`)
   if (/[*?[]/.test(path)) {
-    throw new LlmsecError(`Ignore path "${original}" contains a glob character; give exact paths.`, 'PATH_INVALID')
+    throw artifactsError('PATH_INVALID', `Ignore path "${original}" contains a glob character; give exact paths.`)
   }
   if (path.split('/').includes('..') || path.startsWith('/')) {
-    throw new LlmsecError(`Ignore path "${original}" leaves the model directory.`, 'PATH_INVALID')
+    throw artifactsError('PATH_INVALID', `Ignore path "${original}" leaves the model directory.`)
   }
   return path
 }

@@ -1,6 +1,6 @@
 import {X509Certificate} from 'node:crypto'
 
-import {LlmsecError} from '../core/errors.js'
+import {artifactsError} from './errors.js'
 import {readPemFile} from './keys.js'
 
 /**
@@ -20,14 +20,14 @@ export const KeyUsage = {
 /** Splits PEM text into certificates; errors name the file. */
 export function parsePemCertificates(pem: string, file: string): X509Certificate[] {
   const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []
-  if (blocks.length === 0) throw new LlmsecError(`${file} holds no PEM certificate.`, 'CERT_MALFORMED')
+  if (blocks.length === 0) throw artifactsError('CERT_MALFORMED', `${file} holds no PEM certificate.`)
   return blocks.map((block, i) => {
     try {
       return new X509Certificate(block)
     } catch (error) {
-      throw new LlmsecError(
-        `Certificate ${i + 1} in ${file} is malformed: ${(error as Error).message}.`,
+      throw artifactsError(
         'CERT_MALFORMED',
+        `Certificate ${i + 1} in ${file} is malformed: ${(error as Error).message}.`,
       )
     }
   })

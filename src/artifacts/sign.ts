@@ -1,13 +1,14 @@
 import {createPublicKey, type KeyObject, type X509Certificate} from 'node:crypto'
 import {basename} from 'node:path'
 
-import {LlmsecError} from '../core/errors.js'
+import {usageError} from '../core/errors.js'
 import {writeFileAtomic} from '../core/fs.js'
 import type {OnProgress} from '../core/progress.js'
 import type {OmsBundle, OmsStatement, Serialization, SignResult} from './artifacts.types.js'
 import {BUNDLE_MEDIA_TYPE, PREDICATE_TYPE, STATEMENT_TYPE} from './bundle-parse.js'
 import {IN_TOTO_PAYLOAD_TYPE, signPayload} from './dsse.js'
 import {enumerateModel} from './enumerate.js'
+import {artifactsError} from './errors.js'
 import {isPrivateKeyEncrypted, loadPrivateKey, publicKeyHint, readPemFile, sameKey} from './keys.js'
 import {computeRootDigest, hashModel} from './manifest.js'
 import {DEFAULT_IGNORE_PATHS, mergeIgnorePaths} from './paths.js'
@@ -39,7 +40,7 @@ export async function keyNeedsPassphrase(path: string): Promise<boolean> {
 async function certificateMaterial(options: SignOptions, key: KeyObject): Promise<OmsBundle['verificationMaterial']> {
   const [leaf, ...rest] = await loadCertificates([options.cert as string])
   if (!sameKey(leaf.publicKey, createPublicKey(key))) {
-    throw new LlmsecError(`${options.cert} does not certify the key in ${options.key}.`, 'CERT_MALFORMED')
+    throw artifactsError('CERT_KEY_MISMATCH', `${options.cert} does not certify the key in ${options.key}.`)
   }
   const chain: X509Certificate[] = [leaf, ...rest, ...(await loadCertificates(options.chain ?? []))]
   return {x509CertificateChain: {certificates: chain.map((cert) => ({rawBytes: cert.raw.toString('base64')}))}}
@@ -52,7 +53,7 @@ async function certificateMaterial(options: SignOptions, key: KeyObject): Promis
  */
 export async function signModel(modelPath: string, options: SignOptions): Promise<SignResult> {
   const started = performance.now()
-  if (options.chain?.length && !options.cert) throw new LlmsecError('--chain needs --cert.', 'USAGE')
+  if (options.chain?.length && !options.cert) throw usageError('--chain needs --cert.')
   const target = await resolveTarget(modelPath, options.signature)
   const key = await loadPrivateKey(options.key, options.passphrase)
   const material = options.cert ? await certificateMaterial(options, key) : {publicKey: {hint: publicKeyHint(key)}}
@@ -60,7 +61,7 @@ export async function signModel(modelPath: string, options: SignOptions): Promis
   const allowSymlinks = Boolean(options.allowSymlinks)
   const model = await enumerateModel(target.root, {allowSymlinks, isIgnored: ignoreMatcherFor(target, ignored)})
   if (model.files.length === 0) {
-    throw new LlmsecError(`${modelPath} has no files to sign (after ignore paths).`, 'MODEL_EMPTY')
+    throw artifactsError('MODEL_EMPTY', `${modelPath} has no files to sign (after ignore paths).`)
   }
   const serialization: Serialization = {
     method: 'files',

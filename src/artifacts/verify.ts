@@ -1,17 +1,18 @@
 import {createPublicKey, X509Certificate, type KeyObject} from 'node:crypto'
 import {readFile, stat} from 'node:fs/promises'
 
-import {fsError, LlmsecError} from '../core/errors.js'
+import {fsError, usageError} from '../core/errors.js'
 import type {OnProgress} from '../core/progress.js'
 import type {Mismatch, Signer, VerifyResult} from './artifacts.types.js'
 import {parseBundle, type ParsedBundle} from './bundle-parse.js'
 import {compareManifest, fileOfResource} from './compare.js'
 import {verifyPayload} from './dsse.js'
 import {enumerateModel} from './enumerate.js'
+import {artifactsError} from './errors.js'
 import {loadPublicKey, publicKeyHint} from './keys.js'
 import {hashModel} from './manifest.js'
-import {loadCertificates} from './pem-certificates.js'
 import {DEFAULT_IGNORE_PATHS, mergeIgnorePaths} from './paths.js'
+import {loadCertificates} from './pem-certificates.js'
 import {ignoreMatcherFor, resolveTarget, userIgnorePaths, type ModelTarget} from './target.js'
 
 export interface VerifyOptions {
@@ -36,14 +37,13 @@ export async function readBundle(path: string): Promise<ParsedBundle> {
   let text: string
   try {
     if ((await stat(path)).size > MAX_SIGNATURE_BYTES) {
-      throw new LlmsecError(
-        `${path} is larger than ${MAX_SIGNATURE_BYTES} bytes; not a signature.`,
+      throw artifactsError(
         'SIGNATURE_MALFORMED',
+        `${path} is larger than ${MAX_SIGNATURE_BYTES} bytes; not a signature.`,
       )
     }
     text = await readFile(path, 'utf8')
   } catch (error) {
-    if (error instanceof LlmsecError) throw error
     throw fsError(error, path)
   }
   return parseBundle(text, path)
@@ -90,9 +90,9 @@ function bundleCertificates(parsed: ParsedBundle, sigFile: string): X509Certific
     try {
       return new X509Certificate(Buffer.from(entry.rawBytes, 'base64'))
     } catch {
-      throw new LlmsecError(
-        `${sigFile}: field verificationMaterial.x509CertificateChain.certificates[${i}].rawBytes is not a DER certificate. Re-create it with llmsec sign.`,
+      throw artifactsError(
         'SIGNATURE_MALFORMED',
+        `${sigFile}: field verificationMaterial.x509CertificateChain.certificates[${i}].rawBytes is not a DER certificate. Re-create it with llmsec sign.`,
       )
     }
   })
@@ -118,17 +118,17 @@ async function checkCertificateMethod(parsed: ParsedBundle, chainFiles: string[]
 async function checkSignature(parsed: ParsedBundle, options: VerifyOptions, target: ModelTarget) {
   const sigFile = target.signaturePath
   if (parsed.method === 'sigstore') {
-    throw new LlmsecError(
-      `${sigFile} was made with sigstore keyless signing, which llmsec does not verify (it needs Fulcio and Rekor); use model_signing or cosign.`,
+    throw artifactsError(
       'SIGNATURE_UNSUPPORTED',
+      `${sigFile} was made with sigstore keyless signing, which llmsec does not verify (it needs Fulcio and Rekor); use model_signing or cosign.`,
     )
   }
   if (parsed.method === 'key') {
-    if (!options.key) throw new LlmsecError(`${sigFile} was signed with a key: pass --key <public.pem>.`, 'USAGE')
+    if (!options.key) throw usageError(`${sigFile} was signed with a key: pass --key <public.pem>.`)
     return checkKeyMethod(parsed, options.key, sigFile)
   }
   if (!options.certChain?.length) {
-    throw new LlmsecError(`${sigFile} was signed with a certificate: pass --cert-chain <root.pem>.`, 'USAGE')
+    throw usageError(`${sigFile} was signed with a certificate: pass --cert-chain <root.pem>.`)
   }
   return checkCertificateMethod(parsed, options.certChain, sigFile, options.now ?? new Date())
 }

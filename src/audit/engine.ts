@@ -1,6 +1,6 @@
 import {hostname} from 'node:os'
 
-import {LlmsecError} from '../core/errors.js'
+import {usageError} from '../core/errors.js'
 import {noProgress, type OnProgress} from '../core/progress.js'
 import {resolveRootOption} from '../core/root-path.js'
 import {outcome, type CheckOutcome} from './check.js'
@@ -92,10 +92,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     rules: options.rules?.length ? rs.rules.filter((r) => options.rules!.includes(r.id)) : rs.rules,
   }))
   if (options.rules?.length && selected.every((s) => s.rules.length === 0)) {
-    throw new LlmsecError(
-      `no rule ${options.rules.join(', ')} in ruleset ${options.rulesets.map((r) => r.id).join(', ')}.`,
-      'USAGE',
-    )
+    throw usageError(`no rule ${options.rules.join(', ')} in ruleset ${options.rulesets.map((r) => r.id).join(', ')}.`)
   }
   const limit = createLimiter(options.concurrency ?? 16)
   const runs = new Map<string, Promise<{out: CheckOutcome; ms: number}>>()

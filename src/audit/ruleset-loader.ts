@@ -5,11 +5,12 @@ import {fileURLToPath} from 'node:url'
 
 import type {ErrorObject} from 'ajv'
 
-import {LlmsecError} from '../core/errors.js'
+import {coreError} from '../core/errors.js'
 import {formatLocation, loadYamlFile, locate, type LoadedYaml} from '../core/yaml.js'
 import {paramsValidator} from './check.js'
 import {findCheck} from './checks/index.js'
 import {KNOWN_CONTROLS} from './controls.js'
+import {auditError} from './errors.js'
 import {rulesetSchema} from './ruleset.schema.js'
 import type {Remediation, ResolvedRule, ResolvedRuleset, RuleOverride, RulesetSpec} from './ruleset.types.js'
 
@@ -22,7 +23,7 @@ export function builtInRulesetDir(): string {
     if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'rulesets'))) return join(dir, 'rulesets')
     dir = dirname(dir)
   }
-  throw new LlmsecError('the built-in rulesets/ directory is missing from this installation.', 'UNEXPECTED', 3)
+  throw coreError('UNEXPECTED', 'the built-in rulesets/ directory is missing from this installation.')
 }
 
 /** Ids of the built-in rulesets, sorted. */
@@ -46,7 +47,7 @@ function resolveRef(ref: string, from?: string): {file: string; builtIn: boolean
 }
 
 function fail(loaded: LoadedYaml<unknown>, pointer: string, message: string, atKey = false): never {
-  throw new LlmsecError(`${formatLocation(locate(loaded, pointer, atKey))}: ${message}`, 'RULESET_INVALID')
+  throw auditError('RULESET_INVALID', `${formatLocation(locate(loaded, pointer, atKey))}: ${message}`)
 }
 
 function describeParamError(error: ErrorObject): string {
@@ -182,9 +183,9 @@ function checkFrameworkCoverage(loaded: LoadedYaml<RulesetSpec>, rules: Resolved
   for (const rule of rules) {
     if (rule.controls[framework]?.length) continue
     const where = formatLocation(rule.source)
-    throw new LlmsecError(
-      `${where}: rule ${rule.id} maps to no ${framework} control; add one in an override or remove the rule (framework: ${framework})`,
+    throw auditError(
       'RULESET_INVALID',
+      `${where}: rule ${rule.id} maps to no ${framework} control; add one in an override or remove the rule (framework: ${framework})`,
     )
   }
 }
@@ -204,7 +205,7 @@ function loadRulesetFile(file: string, chain: string[]): Promise<ResolvedRuleset
 
 async function parseRulesetFile(file: string, chain: string[]): Promise<ResolvedRuleset> {
   if (chain.length > MAX_EXTENDS_DEPTH)
-    throw new LlmsecError(`${file}: extends nests deeper than ${MAX_EXTENDS_DEPTH}`, 'RULESET_INVALID')
+    throw auditError('RULESET_INVALID', `${file}: extends nests deeper than ${MAX_EXTENDS_DEPTH}`)
   const loaded = await loadYamlFile<RulesetSpec>(file, rulesetSchema)
   const rules = await inheritRules(loaded, [...chain])
   ownRules(loaded, rules)
@@ -224,9 +225,9 @@ export async function loadRuleset(ref: string): Promise<ResolvedRuleset> {
   const {file, builtIn} = resolveRef(ref)
   if (builtIn && !existsSync(file)) {
     const known = await listBuiltInRulesets()
-    throw new LlmsecError(
-      `unknown ruleset "${ref}"; built-in rulesets: ${known.join(', ')}. Or pass a .yaml file.`,
+    throw coreError(
       'INPUT_NOT_FOUND',
+      `unknown ruleset "${ref}"; built-in rulesets: ${known.join(', ')}. Or pass a .yaml file.`,
     )
   }
   return loadRulesetFile(file, [])

@@ -1,4 +1,4 @@
-import {describeError, LlmsecError} from '../core/errors.js'
+import {coreError, describeError} from '../core/errors.js'
 import {outcome, type Check, type CheckContext, type CheckOutcome, type Condition} from './check.js'
 import {evaluateCondition} from './conditions.js'
 import {FactUnavailableError, LIVE_ONLY_REASON, type FactCache} from './facts/index.js'
@@ -17,7 +17,7 @@ async function withTimeout<T>(work: (signal: AbortSignal) => Promise<T>, ms: num
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       controller.abort()
-      reject(new LlmsecError(`timed out after ${ms} ms`, 'TIMEOUT', 3))
+      reject(coreError('TIMEOUT', `timed out after ${ms} ms`))
     }, ms)
   })
   try {

@@ -1,4 +1,4 @@
-import {LlmsecError} from '../core/errors.js'
+import {coreError, LlmsecError} from '../core/errors.js'
 import {pathExists} from '../core/fs.js'
 import {formatLocation, loadYamlFile, locate, parseYaml, type LoadedYaml} from '../core/yaml.js'
 import {matchesGlob} from '../core/glob.js'
@@ -24,10 +24,7 @@ function checkWaivers(loaded: LoadedYaml<WaiversFile>): LoadedWaivers {
   const waivers = loaded.data.waivers.map((waiver, i) => {
     if (!isRealDate(waiver.expires)) {
       const where = formatLocation(locate(loaded, `/waivers/${i}/expires`))
-      throw new LlmsecError(
-        `${where}: waivers.${i}.expires: ${waiver.expires} is not a calendar date`,
-        'INPUT_MALFORMED',
-      )
+      throw coreError('INPUT_MALFORMED', `${where}: waivers.${i}.expires: ${waiver.expires} is not a calendar date`)
     }
     return {...waiver, line: locate(loaded, `/waivers/${i}`).line}
   })
@@ -40,7 +37,7 @@ function checkWaivers(loaded: LoadedYaml<WaiversFile>): LoadedWaivers {
  */
 function asInputError(error: unknown, file: string): unknown {
   if (error instanceof LlmsecError || !(error instanceof Error)) return error
-  return new LlmsecError(`${file}: YAML error: ${error.message.split('\n')[0]}`, 'INPUT_MALFORMED')
+  return coreError('INPUT_MALFORMED', `${file}: YAML error: ${error.message.split('\n')[0]}`)
 }
 
 /** Parses waivers YAML text (exit 2 with file:line:column when malformed). */

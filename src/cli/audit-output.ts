@@ -1,5 +1,4 @@
-import {mkdir} from 'node:fs/promises'
-import {join, resolve} from 'node:path'
+import {dirname, join, resolve} from 'node:path'
 
 import {
   countDisplay,
@@ -11,8 +10,8 @@ import {
   type FleetReport,
   type ReportFormat,
 } from '../audit/reports/index.js'
-import {LlmsecError} from '../core/errors.js'
-import {writeFileAtomic} from '../core/fs.js'
+import {usageError} from '../core/errors.js'
+import {ensureDirectory, writeFileAtomic} from '../core/fs.js'
 import {renderAudit} from './render/audit.js'
 import {createStyle, type Style} from './style.js'
 import {renderTable} from './table.js'
@@ -30,18 +29,15 @@ export function planOutputs(
 ): OutputPlan {
   const requested: ReportFormat[] = flags.format?.length ? flags.format : ['table']
   const formats = [...new Set(requested)]
-  if (flags.output && flags['output-dir']) throw new LlmsecError('Use --output or --output-dir, not both.', 'USAGE')
+  if (flags.output && flags['output-dir']) throw usageError('Use --output or --output-dir, not both.')
   if (formats.length > 1 && !flags['output-dir'])
-    throw new LlmsecError(`${formats.length} formats need --output-dir <dir> (one file each).`, 'USAGE')
+    throw usageError(`${formats.length} formats need --output-dir <dir> (one file each).`)
   const targets = formats.map((format) => {
     if (flags['output-dir']) return join(resolve(flags['output-dir']), `llmsec-audit.${REPORT_EXTENSIONS[format]}`)
     return flags.output ? resolve(flags.output) : null
   })
   if (json && targets.some((t, i) => t === null && formats[i] !== 'table' && flags.format?.length))
-    throw new LlmsecError(
-      '--json already prints the result on stdout; add --output <file> for the other format.',
-      'USAGE',
-    )
+    throw usageError('--json already prints the result on stdout; add --output <file> for the other format.')
   return {formats, targets}
 }
 
@@ -118,7 +114,7 @@ export async function emitReports(
       stdout = text
       continue
     }
-    await mkdir(resolve(target, '..'), {recursive: true})
+    await ensureDirectory(dirname(target), undefined, target)
     await writeFileAtomic(target, text)
     files.push(target)
   }

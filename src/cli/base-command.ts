@@ -3,6 +3,7 @@ import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
 import {loadConfig, type LoadedConfig} from '../core/config.js'
 import {ExitCode, LlmsecError} from '../core/errors.js'
 import {noProgress, type OnProgress} from '../core/progress.js'
+import {isErrorCode, type LlmsecErrorCode} from './error-codes.js'
 import {createSpinnerProgress} from './progress.js'
 import {colorWanted, createStyle, type Style} from './style.js'
 
@@ -11,17 +12,26 @@ export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
 >
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
 
-/** The JSON shape of an error under --json. */
-export interface ErrorJson {
-  error: {code: string; message: string; exit: number}
+/** What the base command prints for a failure: under --json `{"error": …}`, else one line on stderr. */
+export interface ClassifiedError {
+  code: LlmsecErrorCode
+  message: string
+  exit: ExitCode
 }
 
-/** Classifies anything thrown into a code, a one-line message and an exit code. */
-export function classifyError(error: unknown): {code: string; message: string; exit: number} {
-  if (error instanceof LlmsecError) return {code: String(error.code), message: error.message, exit: error.exit}
+/** The JSON shape of an error under --json. */
+export interface ErrorJson {
+  error: ClassifiedError
+}
+
+/**
+ * Classifies anything thrown into a declared code, a one-line message and an exit code. An
+ * LlmsecError with an undeclared code is treated as a bug (3), as is anything else.
+ */
+export function classifyError(error: unknown): ClassifiedError {
+  if (error instanceof LlmsecError && isErrorCode(error.code))
+    return {code: error.code, message: error.message, exit: error.exit}
   if (error instanceof Errors.CLIError) {
-    const isParse = 'parse' in error || /Unexpected argument|Nonexistent flag|Missing required/.test(error.message)
-    const exit = isParse ? ExitCode.Usage : (error.oclif?.exit ?? ExitCode.Usage)
     // oclif puts the reason on the lines after "Parsing --flag": keep it on the one line.
     const lines = error.message
       .split('\n')
@@ -29,7 +39,11 @@ export function classifyError(error: unknown): {code: string; message: string; e
       .filter((line) => line && !/^(See more help|Note:)/.test(line))
       .slice(0, 2)
     const message = lines.reduce((text, line) => (text ? `${text}${text.endsWith(':') ? ' ' : ': '}${line}` : line), '')
-    return {code: 'USAGE', message: `${(message || 'Invalid usage').replace(/\.?$/, '.')} See --help.`, exit}
+    return {
+      code: 'USAGE',
+      message: `${(message || 'Invalid usage').replace(/\.?$/, '.')} See --help.`,
+      exit: ExitCode.Usage,
+    }
   }
   const message = error instanceof Error ? error.message.split('\n')[0] : String(error)
   return {code: 'UNEXPECTED', message: `Unexpected error: ${message}`, exit: ExitCode.Unexpected}
@@ -118,13 +132,20 @@ export abstract class LlmsecCommand<T extends typeof Command> extends Command {
   }
 
   /** Sets the exit code without ending the command (results still print). */
-  protected setExitCode(code: number): void {
+  protected setExitCode(code: ExitCode): void {
     process.exitCode = code
   }
 
   protected override async finally(error: Error | undefined): Promise<unknown> {
     for (const stop of this.stopProgress) stop()
     return super.finally(error)
+  }
+
+  /** Prints an error as one line on stderr (with its hints), even under --quiet; nothing under --json. */
+  protected printError(message: string, hints: readonly string[] = []): void {
+    if (this.jsonEnabled()) return
+    process.stderr.write(`llmsec: ${message}\n`)
+    for (const hint of hints) process.stderr.write(`  hint: ${hint}\n`)
   }
 
   protected override toErrorJson(error: unknown): ErrorJson {
@@ -143,8 +164,7 @@ export abstract class LlmsecCommand<T extends typeof Command> extends Command {
       return
     }
     const debug = this.flags?.debug || /(^|,)llmsec/.test(process.env.DEBUG ?? '')
-    process.stderr.write(`llmsec: ${message}\n`)
-    if (error instanceof LlmsecError) for (const hint of error.hints) process.stderr.write(`  hint: ${hint}\n`)
+    this.printError(message, error instanceof LlmsecError ? error.hints : [])
     if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`)
   }
 }

@@ -2,7 +2,7 @@ import {existsSync} from 'node:fs'
 
 import {checkbox, confirm, input} from '@inquirer/prompts'
 
-import {LlmsecError} from '../core/errors.js'
+import {coreError} from '../core/errors.js'
 import type {Discovered, InitAnswers} from '../init/index.js'
 
 function splitList(text: string): string[] {
@@ -40,7 +40,7 @@ async function cancellable<T>(work: () => Promise<T>): Promise<T> {
     return await work()
   } catch (error) {
     if (error instanceof Error && error.name === 'ExitPromptError')
-      throw new LlmsecError('llmsec init was cancelled; nothing was written.', 'CANCELLED')
+      throw coreError('CANCELLED', 'llmsec init was cancelled; nothing was written.')
     throw error
   }
 }

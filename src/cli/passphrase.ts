@@ -1,4 +1,4 @@
-import {LlmsecError} from '../core/errors.js'
+import {coreError} from '../core/errors.js'
 
 /** The environment variable that supplies the passphrase without a prompt (CI, scripts). */
 export const PASSPHRASE_ENV = 'LLMSEC_PASSPHRASE'
@@ -18,19 +18,19 @@ export async function obtainPassphrase(request: PassphraseRequest): Promise<stri
   const fromEnv = process.env[PASSPHRASE_ENV]
   if (fromEnv) return fromEnv
   if (!process.stdin.isTTY || !process.stderr.isTTY) {
-    throw new LlmsecError(
-      `A passphrase is needed for ${request.purpose}: set ${PASSPHRASE_ENV} (no terminal to ask on).`,
+    throw coreError(
       'PASSPHRASE_REQUIRED',
+      `A passphrase is needed for ${request.purpose}: set ${PASSPHRASE_ENV} (no terminal to ask on).`,
     )
   }
   // Loaded only when prompting: it is a slow import and CI never needs it.
   const {password} = await import('@inquirer/prompts')
   const output = process.stderr
   const first = await password({message: `Passphrase for ${request.purpose}:`, mask: '*'}, {output})
-  if (first.length === 0) throw new LlmsecError('The passphrase is empty.', 'PASSPHRASE_REQUIRED')
+  if (first.length === 0) throw coreError('PASSPHRASE_REQUIRED', 'The passphrase is empty.')
   if (request.confirm) {
     const again = await password({message: 'Repeat the passphrase:', mask: '*'}, {output})
-    if (again !== first) throw new LlmsecError('The passphrases differ.', 'PASSPHRASE_REQUIRED')
+    if (again !== first) throw coreError('PASSPHRASE_REQUIRED', 'The passphrases differ.')
   }
   return first
 }

@@ -133,7 +133,7 @@ export async function configFileExists(file: string): Promise<boolean> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'ENOENT' || code === 'ENOTDIR') return false
-    throw fsError(error, file, 'look for the configuration')
+    throw fsError(error, file)
   }
 }
 

@@ -1,7 +1,5 @@
 import {execa} from 'execa'
 
-import {LlmsecError} from './errors.js'
-
 /** How a subprocess ended. `missing` (not installed) is a normal result, not an exception. */
 export type ExecStatus = 'ok' | 'failed' | 'missing' | 'timeout' | 'denied'
 
@@ -82,16 +80,4 @@ export async function runTool(command: string, args: string[] = [], options: Exe
     return {...base, stdout, stderr, exitCode, status: 'failed', durationMs, reason}
   }
   return {...base, stdout, stderr, exitCode, status: 'ok', durationMs}
-}
-
-/** Like runTool, but throws an LlmsecError unless the program ran and exited 0. */
-export async function runToolOrThrow(
-  command: string,
-  args: string[] = [],
-  options: ExecOptions = {},
-): Promise<ExecResult> {
-  const result = await runTool(command, args, options)
-  if (result.status === 'ok') return result
-  const code = result.status === 'missing' ? 'TOOL_MISSING' : result.status === 'timeout' ? 'TIMEOUT' : 'TOOL_FAILED'
-  throw new LlmsecError(result.reason ?? `${command} failed`, code, 3)
 }

@@ -1,9 +1,8 @@
 import {randomBytes} from 'node:crypto'
 import {constants} from 'node:fs'
-import {open, rename, rm, stat} from 'node:fs/promises'
-import {basename, dirname, join} from 'node:path'
-
-import {fsError} from './errors.js'
+import {mkdir, open, rename, rm, stat} from 'node:fs/promises'
+import {basename, dirname, extname, join, resolve} from 'node:path'
+import {fsError, outputExistsError} from './errors.js'
 
 /** A temporary path in the same directory as `path`, so that rename() is atomic. */
 export function tempPathFor(path: string): string {
@@ -26,9 +25,7 @@ export async function writeFileAtomic(
   data: string | Uint8Array,
   options: AtomicWriteOptions = {},
 ): Promise<void> {
-  if (options.exclusive && (await pathExists(path))) {
-    throw fsError(Object.assign(new Error('file exists'), {code: 'EEXIST'}), path, 'write')
-  }
+  if (options.exclusive) await refuseExisting([path])
   const temp = tempPathFor(path)
   try {
     const handle = await open(temp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, options.mode ?? 0o644)
@@ -41,8 +38,27 @@ export async function writeFileAtomic(
     await rename(temp, path)
     await syncDirectory(dirname(path))
   } catch (error) {
-    await rm(temp, {force: true})
+    // The temp file may not exist (or its directory be unreadable): cleaning up must not hide the cause.
+    await rm(temp, {force: true}).catch(() => undefined)
     throw fsError(error, path, 'write')
+  }
+}
+
+/** Refuses (OUTPUT_EXISTS) when one of `paths` exists, unless `force` says to replace it. */
+export async function refuseExisting(paths: string[], force = false): Promise<void> {
+  if (force) return
+  for (const path of paths) if (await pathExists(path)) throw outputExistsError(path)
+}
+
+/**
+ * Creates a directory for outputs (and its parents). A failure is one OUTPUT_UNWRITABLE line
+ * naming `forPath`: the output that needed the directory (default: the directory itself).
+ */
+export async function ensureDirectory(dir: string, mode?: number, forPath = dir): Promise<void> {
+  try {
+    await mkdir(dir, {recursive: true, mode})
+  } catch (error) {
+    throw fsError(error, forPath, 'create-directory')
   }
 }
 
@@ -79,4 +95,14 @@ export async function readHead(path: string, length: number): Promise<Buffer> {
   } finally {
     await handle.close()
   }
+}
+
+/**
+ * A file name for a hint to write to that is not `input`: a hint must never suggest
+ * overwriting the file the user just passed (`llmsec report package.json`).
+ */
+export function suggestedOutput(name: string, input: string): string {
+  if (resolve(name) !== resolve(input)) return name
+  const ext = extname(name)
+  return `${name.slice(0, name.length - ext.length)}-new${ext}`
 }

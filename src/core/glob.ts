@@ -1,4 +1,4 @@
-import {LlmsecError} from './errors.js'
+import {usageError} from './errors.js'
 
 /** Longest glob accepted (waiver patterns, --exclude patterns and sshd Include lines are short). */
 export const MAX_GLOB_LENGTH = 1024
@@ -43,7 +43,7 @@ function isValidRegExp(source: string): boolean {
  */
 export function globToRegExp(glob: string): RegExp {
   if (glob.length > MAX_GLOB_LENGTH)
-    throw new LlmsecError(`A glob is longer than ${MAX_GLOB_LENGTH} characters: ${glob.slice(0, 40)}…`, 'USAGE')
+    throw usageError(`A glob is longer than ${MAX_GLOB_LENGTH} characters: ${glob.slice(0, 40)}…`)
   const closers: number[] = []
   let source = ''
   for (let i = 0; i < glob.length; i++) {

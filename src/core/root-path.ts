@@ -2,7 +2,7 @@ import {constants} from 'node:fs'
 import {open, readlink, stat} from 'node:fs/promises'
 import {isAbsolute, join, posix, resolve} from 'node:path'
 
-import {LlmsecError} from './errors.js'
+import {coreError} from './errors.js'
 
 /** Largest text file read from an inspected system (configuration files are small). */
 export const MAX_TEXT_BYTES = 2 * 1024 * 1024
@@ -98,6 +98,6 @@ export async function resolveRootOption(root: string | undefined): Promise<strin
   if (!root) return '/'
   const absolute = resolve(root)
   if (!(await stat(absolute).catch(() => null))?.isDirectory())
-    throw new LlmsecError(`--root ${root} is not a directory; pass the mounted root filesystem.`, 'INPUT_NOT_FOUND')
+    throw coreError('INPUT_NOT_FOUND', `--root ${root} is not a directory; pass the mounted root filesystem.`)
   return absolute
 }

@@ -2,8 +2,7 @@ import {readFile} from 'node:fs/promises'
 
 import {Ajv, type ErrorObject, type ValidateFunction} from 'ajv'
 import {isMap, isSeq, LineCounter, parseDocument, type Document, type Node} from 'yaml'
-
-import {fsError, LlmsecError} from './errors.js'
+import {coreError, fsError} from './errors.js'
 
 /** Largest YAML document llmsec reads (config, rulesets, waivers are small). */
 const MAX_YAML_BYTES = 4 * 1024 * 1024
@@ -109,7 +108,7 @@ export function parseYaml<T>(text: string, file: string, schema?: object): Loade
   if (syntax) {
     const {line, col} = lineCounter.linePos(syntax.pos[0])
     const what = syntax.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')
-    throw new LlmsecError(`${file}:${line}:${col}: YAML syntax error: ${what}`, 'INPUT_MALFORMED')
+    throw coreError('INPUT_MALFORMED', `${file}:${line}:${col}: YAML syntax error: ${what}`)
   }
   let data: T
   try {
@@ -117,7 +116,7 @@ export function parseYaml<T>(text: string, file: string, schema?: object): Loade
   } catch (error) {
     // Unresolved aliases and alias bombs surface here rather than in doc.errors.
     const why = error instanceof Error ? error.message.split('\n')[0] : String(error)
-    throw new LlmsecError(`${file}: YAML error: ${why}`, 'INPUT_MALFORMED')
+    throw coreError('INPUT_MALFORMED', `${file}: YAML error: ${why}`)
   }
   if (schema) {
     const validate = validatorFor(schema)
@@ -127,9 +126,9 @@ export function parseYaml<T>(text: string, file: string, schema?: object): Loade
         const extra = (error.params as {additionalProperty?: string}).additionalProperty
         const pointer = extra ? `${error.instancePath}/${extra}` : error.instancePath
         const where = formatLocation(locate(loaded, pointer, Boolean(extra)))
-        throw new LlmsecError(
-          `${where}: ${keyName(error.instancePath, error)}: ${describeSchemaError(error)}`,
+        throw coreError(
           'INPUT_MALFORMED',
+          `${where}: ${keyName(error.instancePath, error)}: ${describeSchemaError(error)}`,
         )
       }
     }
@@ -143,11 +142,10 @@ export async function loadYamlFile<T>(file: string, schema?: object): Promise<Lo
   try {
     const buffer = await readFile(file)
     if (buffer.length > MAX_YAML_BYTES) {
-      throw new LlmsecError(`${file} is larger than ${MAX_YAML_BYTES} bytes; refusing to parse it.`, 'INPUT_MALFORMED')
+      throw coreError('INPUT_MALFORMED', `${file} is larger than ${MAX_YAML_BYTES} bytes; refusing to parse it.`)
     }
     text = buffer.toString('utf8')
   } catch (error) {
-    if (error instanceof LlmsecError) throw error
     throw fsError(error, file)
   }
   return parseYaml<T>(text, file, schema)

@@ -1,3 +1,4 @@
+import type {ExitCode} from '../core/errors.js'
 import type {OnProgress} from '../core/progress.js'
 import type {ScryptParams} from './secret-stanzas.js'
 
@@ -44,7 +45,7 @@ export interface FileResult {
   bytes: number
   status: 'ok' | 'failed'
   /** Error code and message when status is failed. */
-  error?: {code: string; message: string; exit: number}
+  error?: {code: string; message: string; exit: ExitCode}
   /** Whether the plaintext was deleted (encrypt --remove-plaintext). */
   removedPlaintext?: boolean
 }

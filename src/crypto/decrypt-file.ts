@@ -12,11 +12,11 @@ import {runChunkJob, segmentChunksFor} from './parallel.js'
 /** Largest range decryptRange returns in one buffer. */
 export const MAX_RANGE_LENGTH = 256 * 1024 * 1024
 
-function authFailure(path: string, chunk: number, total: number, what: string) {
+function authFailure(path: string, chunk: number, total: number, what: string, hints: string[] = []) {
   return cryptoError(
-    `${path}: chunk ${chunk + 1} of ${total} failed authentication (modified, reordered, truncated or from another file); ${what}.`,
     'CHUNK_AUTH_FAILED',
-    1,
+    `${path}: chunk ${chunk + 1} of ${total} failed authentication (modified, reordered, truncated or from another file); ${what}.`,
+    hints,
   )
 }
 
@@ -91,9 +91,9 @@ export async function decryptToStream(input: string, sink: Writable, options: De
       try {
         plain = openChunk(opened.payloadKey, i, i === total - 1, sealed)
       } catch {
-        const error = authFailure(input, i, total, 'stopped')
-        error.hints.push(`${written} bytes had already been written to the output before the failure; discard them.`)
-        throw error
+        throw authFailure(input, i, total, 'stopped', [
+          `${written} bytes had already been written to the output before the failure; discard them.`,
+        ])
       }
       if (!sink.write(plain)) await new Promise((resolve) => sink.once('drain', resolve))
       written += plain.length
@@ -120,9 +120,8 @@ export async function decryptRange(
   const valid = Number.isSafeInteger(start) && Number.isSafeInteger(length) && start >= 0 && length >= 0
   if (!valid || start + length > header.plaintextLength || length > MAX_RANGE_LENGTH) {
     throw cryptoError(
-      `range ${start}+${length} is outside the ${header.plaintextLength}-byte plaintext (or over 256 MiB).`,
       'RANGE_INVALID',
-      2,
+      `range ${start}+${length} is outside the ${header.plaintextLength}-byte plaintext (or over 256 MiB).`,
     )
   }
   if (length === 0) return Buffer.alloc(0)

@@ -1,7 +1,7 @@
 import {randomBytes, timingSafeEqual} from 'node:crypto'
 import {rm, stat} from 'node:fs/promises'
 
-import {fsError} from '../core/errors.js'
+import {coreError, fsError} from '../core/errors.js'
 import {ChunkAuthError} from './chunk-range.js'
 import type {EncryptOptions, FileResult, Recipient} from './crypto.types.js'
 import {cryptoError} from './errors.js'
@@ -26,7 +26,7 @@ export type PreparedRecipient = Exclude<Recipient, {kind: 'public-key'}> | {kind
 
 export async function prepareRecipients(recipients: Recipient[]): Promise<PreparedRecipient[]> {
   if (recipients.length === 0) {
-    throw cryptoError('no recipient given.', 'KEY_MISSING', 2, [
+    throw cryptoError('KEY_MISSING', 'no recipient given.', [
       'Pass --recipient <cert-or-public.pem>, --passphrase (or LLMSEC_PASSPHRASE) or --key-file <file>.',
     ])
   }
@@ -60,12 +60,12 @@ export async function encryptFile(
 ): Promise<FileResult> {
   const chunkLog2 = options.chunkLog2 ?? DEFAULT_CHUNK_LOG2
   if (!Number.isInteger(chunkLog2) || chunkLog2 < MIN_CHUNK_LOG2 || chunkLog2 > MAX_CHUNK_LOG2) {
-    throw cryptoError(`chunk size 2^${chunkLog2} is out of bounds (2^6 to 2^24).`, 'RANGE_INVALID', 2)
+    throw cryptoError('RANGE_INVALID', `chunk size 2^${chunkLog2} is out of bounds (2^6 to 2^24).`)
   }
   const info = await stat(input).catch((error) => {
     throw fsError(error, input)
   })
-  if (!info.isFile()) throw cryptoError(`${input} is not a regular file.`, 'INPUT_UNREADABLE', 2)
+  if (!info.isFile()) throw coreError('INPUT_UNREADABLE', `${input} is not a regular file.`)
   const prepared = options.prepared ?? (await prepareRecipients(options.recipients))
   const fileKey = randomBytes(FILE_KEY_LENGTH)
   const salt = randomBytes(SALT_LENGTH)
@@ -131,6 +131,6 @@ async function verifyReadBack(
     if (!(error instanceof ChunkAuthError)) throw error
   }
   if (!actual || actual.length !== expected.length || !timingSafeEqual(actual, expected)) {
-    throw cryptoError(`${output} did not verify when read back; the plaintext was kept.`, 'CHUNK_AUTH_FAILED', 1)
+    throw cryptoError('CHUNK_AUTH_FAILED', `${output} did not verify when read back; the plaintext was kept.`)
   }
 }

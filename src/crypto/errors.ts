@@ -1,29 +1,24 @@
-import {ExitCode, LlmsecError} from '../core/errors.js'
+import {errorConstructor, findingCode, usageCode, type ErrorCodes} from '../core/errors.js'
 
-/** Error codes of the crypto domain (exit 1: integrity or key mismatch; exit 2: usage or input). */
-export type CryptoErrorCode =
-  | 'NOT_LLMSEC'
-  | 'HEADER_CORRUPT'
-  | 'HEADER_TAMPERED'
-  | 'KEY_MISMATCH'
-  | 'KEY_MISSING'
-  | 'KEY_INVALID'
-  | 'TRUNCATED'
-  | 'TRAILING_BYTES'
-  | 'CHUNK_AUTH_FAILED'
-  | 'TOO_MANY_RECIPIENTS'
-  | 'OUTPUT_EXISTS'
-  | 'RANGE_INVALID'
-  | 'INPUT_UNREADABLE'
+/**
+ * Codes of the encrypted file format. Integrity and key failures exit 1 (the file was read and
+ * does not verify); the rest exit 2. Keys and outputs use the core codes.
+ */
+export const CRYPTO_ERRORS = {
+  NOT_LLMSEC: usageCode('Not an llmsec-encrypted file (no LLMSEC magic), or a directory with no .llmsec files.'),
+  HEADER_CORRUPT: findingCode('The header does not parse or its MAC does not verify: damaged or modified.'),
+  KEY_MISMATCH: findingCode('None of the keys given opens the file: a wrong key or passphrase, or a modified header.'),
+  KEY_MISSING: usageCode('No recipient (encrypt) or no key (decrypt) was given.'),
+  TRUNCATED: findingCode('The file is shorter than its header says.'),
+  TRAILING_BYTES: findingCode('Bytes follow the last chunk.'),
+  CHUNK_AUTH_FAILED: findingCode(
+    'A chunk failed authentication (modified, reordered, truncated or from another file).',
+  ),
+  TOO_MANY_RECIPIENTS: usageCode('More recipients than fit in a 64 KiB header.'),
+  RANGE_INVALID: usageCode('A chunk size or a byte range is out of bounds.'),
+} as const satisfies ErrorCodes<string>
 
-/** An LlmsecError of the crypto domain; exit 1 for authentication failures, 2 for input errors. */
-export function cryptoError(message: string, code: CryptoErrorCode, exit: 1 | 2, hints: string[] = []): LlmsecError {
-  return new LlmsecError(message, code, exit === 1 ? ExitCode.Findings : ExitCode.Usage, hints)
-}
+export type CryptoErrorCode = keyof typeof CRYPTO_ERRORS
 
-/** Prefixes an error message with the file it concerns, keeping code and exit. */
-export function withFile(error: unknown, path: string): unknown {
-  if (!(error instanceof LlmsecError) || error.message.startsWith(path)) return error
-  const message = `${path}: ${error.message}`
-  return new LlmsecError(message, error.code, error.exit, error.hints)
-}
+/** An error of the crypto domain. */
+export const cryptoError = errorConstructor<CryptoErrorCode>(CRYPTO_ERRORS)

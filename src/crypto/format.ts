@@ -1,5 +1,4 @@
 import {createHmac, timingSafeEqual} from 'node:crypto'
-
 import {cryptoError} from './errors.js'
 
 /**
@@ -78,7 +77,7 @@ export function encodeHeader(fields: HeaderFields, macKey: Buffer): Buffer {
   })
   const length = FIXED_HEADER_LENGTH + stanzaBytes.reduce((n, b) => n + b.length, 0) + MAC_LENGTH
   if (fields.stanzas.length < 1 || fields.stanzas.length > MAX_STANZAS || length > MAX_HEADER_LENGTH) {
-    throw cryptoError(`A file needs 1 to ${MAX_STANZAS} recipients that fit a 64 KiB header.`, 'TOO_MANY_RECIPIENTS', 2)
+    throw cryptoError('TOO_MANY_RECIPIENTS', `A file needs 1 to ${MAX_STANZAS} recipients that fit a 64 KiB header.`)
   }
   const fixed = Buffer.alloc(FIXED_HEADER_LENGTH)
   MAGIC.copy(fixed, 0)
@@ -123,7 +122,7 @@ export function readHeaderLength(fixed: Buffer): number {
  * else that is out of bounds, because a file with our magic was made by llmsec and then changed.
  */
 export function decodeHeader(bytes: Buffer): Header {
-  if (!hasMagic(bytes)) throw cryptoError('not an llmsec-encrypted file (no LLMSEC magic).', 'NOT_LLMSEC', 2)
+  if (!hasMagic(bytes)) throw cryptoError('NOT_LLMSEC', 'not an llmsec-encrypted file (no LLMSEC magic).')
   const headerLength = readHeaderLength(bytes)
   if (bytes.length < headerLength) throw corrupt('the file ends inside the header')
   const version = bytes.readUInt8(8)
@@ -169,7 +168,7 @@ function decodeStanzas(bytes: Buffer, count: number, end: number): Stanza[] {
 }
 
 function corrupt(why: string) {
-  return cryptoError(`the llmsec header is corrupt or was modified: ${why}.`, 'HEADER_CORRUPT', 1)
+  return cryptoError('HEADER_CORRUPT', `the llmsec header is corrupt or was modified: ${why}.`)
 }
 
 /** The 12-byte chunk nonce: 11-byte big-endian chunk counter, then 0x01 for the last chunk else 0x00. */

@@ -3,7 +3,7 @@
  * at rest. See docs/encrypted-format.md for the byte layout.
  */
 export type {BatchResult, DecryptOptions, EncryptOptions, FileResult, Identity, Recipient} from './crypto.types.js'
-export type {CryptoErrorCode} from './errors.js'
+export {CRYPTO_ERRORS, cryptoError, type CryptoErrorCode} from './errors.js'
 export {
   MAGIC,
   MAX_HEADER_LENGTH,
@@ -22,6 +22,7 @@ export {readHeader, openEncryptedFile} from './open-header.js'
 export {encryptFile, prepareRecipients, createStanzas} from './encrypt-file.js'
 export {checkFile, decryptFile, decryptRange, decryptToStream, MAX_RANGE_LENGTH} from './decrypt-file.js'
 export {encryptPath, decryptPath, listFiles, ENCRYPTED_SUFFIX} from './tree.js'
+export {exitCodeFor} from './policy.js'
 export {DEFAULT_SCRYPT, type ScryptParams, readKeyFile} from './secret-stanzas.js'
 export {resolveWorkerEntry, INLINE_LIMIT} from './parallel.js'
 export {sealChunk, openChunk} from './chunk-range.js'

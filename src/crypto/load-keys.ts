@@ -1,6 +1,6 @@
 import {readFile} from 'node:fs/promises'
 
-import {fsError} from '../core/errors.js'
+import {coreError, fsError} from '../core/errors.js'
 import type {Identity, Recipient} from './crypto.types.js'
 import {readKeyFile} from './secret-stanzas.js'
 
@@ -12,7 +12,7 @@ async function readPem(path: string): Promise<string> {
   } catch (error) {
     throw fsError(error, path)
   }
-  if (text.length > 1024 * 1024) throw fsError(new Error('larger than 1 MiB, not a PEM key'), path)
+  if (text.length > 1024 * 1024) throw coreError('KEY_MALFORMED', `${path} is larger than 1 MiB, not a PEM key.`)
   return text.toString('utf8')
 }
 

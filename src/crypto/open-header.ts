@@ -1,6 +1,6 @@
 import {open} from 'node:fs/promises'
 
-import {fsError} from '../core/errors.js'
+import {coreError, fsError} from '../core/errors.js'
 import type {Identity} from './crypto.types.js'
 import {cryptoError} from './errors.js'
 import {
@@ -44,11 +44,11 @@ export async function readHeader(path: string): Promise<{header: Header; fileSiz
   }
   try {
     const info = await handle.stat()
-    if (!info.isFile()) throw cryptoError(`${path} is not a regular file.`, 'NOT_LLMSEC', 2)
+    if (!info.isFile()) throw coreError('INPUT_UNREADABLE', `${path} is not a regular file.`)
     const fixed = Buffer.alloc(FIXED_HEADER_LENGTH)
     const {bytesRead} = await handle.read(fixed, 0, FIXED_HEADER_LENGTH, 0)
     if (!hasMagic(fixed.subarray(0, bytesRead))) {
-      throw cryptoError(`${path} is not an llmsec-encrypted file (no LLMSEC magic).`, 'NOT_LLMSEC', 2)
+      throw cryptoError('NOT_LLMSEC', `${path} is not an llmsec-encrypted file (no LLMSEC magic).`)
     }
     const length = bytesRead < FIXED_HEADER_LENGTH ? FIXED_HEADER_LENGTH : readHeaderLength(fixed)
     const bytes = Buffer.alloc(length)
@@ -63,7 +63,7 @@ export async function readHeader(path: string): Promise<{header: Header; fileSiz
 export async function unwrapWithIdentities(header: Header, identities: Identity[], path: string): Promise<Buffer> {
   const kinds = [...new Set(header.stanzas.map((s) => STANZA_NAMES[s.type]))].join(', ')
   if (identities.length === 0) {
-    throw cryptoError(`no key given to decrypt ${path}; it opens with: ${kinds}.`, 'KEY_MISSING', 2, [
+    throw cryptoError('KEY_MISSING', `no key given to decrypt ${path}; it opens with: ${kinds}.`, [
       'Pass --identity <private.pem>, --passphrase (or LLMSEC_PASSPHRASE) or --key-file <file>.',
     ])
   }
@@ -72,9 +72,8 @@ export async function unwrapWithIdentities(header: Header, identities: Identity[
     if (key && key.length === FILE_KEY_LENGTH) return key
   }
   throw cryptoError(
-    `the key does not match ${path} (wrong key or passphrase, or a modified header); it opens with: ${kinds}.`,
     'KEY_MISMATCH',
-    1,
+    `the key does not match ${path} (wrong key or passphrase, or a modified header); it opens with: ${kinds}.`,
   )
 }
 
@@ -103,15 +102,15 @@ export async function openEncryptedFile(path: string, identities: Identity[]): P
   const fileKey = await unwrapWithIdentities(header, identities, path)
   const {payloadKey, macKey} = deriveFileKeys(fileKey, header.salt)
   if (!verifyHeaderMac(header, macKey)) {
-    throw cryptoError(`the header of ${path} was modified (its MAC does not verify).`, 'HEADER_TAMPERED', 1)
+    throw cryptoError('HEADER_CORRUPT', `the header of ${path} was modified (its MAC does not verify).`)
   }
   const expected = encryptedLength(header.headerLength, header.plaintextLength, header.chunkSize)
   if (fileSize < expected) {
-    throw cryptoError(`${path} is truncated: ${fileSize} bytes, the header says ${expected}.`, 'TRUNCATED', 1)
+    throw cryptoError('TRUNCATED', `${path} is truncated: ${fileSize} bytes, the header says ${expected}.`)
   }
   if (fileSize > expected) {
     const extra = fileSize - expected
-    throw cryptoError(`${path} has ${extra} unexpected bytes after the last chunk.`, 'TRAILING_BYTES', 1)
+    throw cryptoError('TRAILING_BYTES', `${path} has ${extra} unexpected bytes after the last chunk.`)
   }
   return {path, header, payloadKey, fileSize, mode}
 }

@@ -3,8 +3,7 @@ import {chmod, open, rename, rm} from 'node:fs/promises'
 import {dirname} from 'node:path'
 
 import {fsError} from '../core/errors.js'
-import {pathExists, syncDirectory, tempPathFor} from '../core/fs.js'
-import {cryptoError} from './errors.js'
+import {refuseExisting, syncDirectory, tempPathFor} from '../core/fs.js'
 
 /**
  * A destination written through a temporary file in the same directory: created with its exact
@@ -45,9 +44,7 @@ export async function createPendingOutput(
   head: Buffer,
   force = false,
 ): Promise<PendingOutput> {
-  if (!force && (await pathExists(path))) {
-    throw cryptoError(`${path} already exists; pass --force to replace it.`, 'OUTPUT_EXISTS', 2)
-  }
+  await refuseExisting([path], force)
   const temp = tempPathFor(path)
   track(temp)
   try {
@@ -59,7 +56,7 @@ export async function createPendingOutput(
       await handle.close()
     }
   } catch (error) {
-    await rm(temp, {force: true})
+    await rm(temp, {force: true}).catch(() => undefined)
     untrack(temp)
     throw fsError(error, path, 'write')
   }
@@ -78,7 +75,7 @@ export async function createPendingOutput(
         untrack(temp)
         await syncDirectory(dirname(path))
       } catch (error) {
-        await rm(temp, {force: true})
+        await rm(temp, {force: true}).catch(() => undefined)
         untrack(temp)
         throw fsError(error, path, 'write')
       }

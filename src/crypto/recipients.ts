@@ -12,7 +12,7 @@ import {
 
 import type forge from 'node-forge'
 
-import {cryptoError} from './errors.js'
+import {coreError} from '../core/errors.js'
 import {type Stanza, StanzaType} from './format.js'
 import {INFO, WRAPPED_LENGTH, hkdf32, unwrapFileKey, wrapFileKey} from './keys.js'
 
@@ -52,7 +52,7 @@ export async function parsePublicKeyPem(pem: string, source: string): Promise<Pu
   if (rsa) {
     const forge = await loadForge()
     if (rsa.n.bitLength() < MIN_RSA_BITS) {
-      throw cryptoError(`${source}: RSA keys shorter than ${MIN_RSA_BITS} bits are refused.`, 'KEY_INVALID', 2)
+      throw coreError('KEY_UNSUPPORTED', `${source}: RSA keys shorter than ${MIN_RSA_BITS} bits are refused.`)
     }
     const spki = Buffer.from(forge.asn1.toDer(forge.pki.publicKeyToAsn1(rsa)).getBytes(), 'binary')
     return {kind: 'rsa', spki, key: createPublicKey({key: spki, format: 'der', type: 'spki'}), forgeKey: rsa, source}
@@ -61,7 +61,7 @@ export async function parsePublicKeyPem(pem: string, source: string): Promise<Pu
   try {
     key = pem.includes('BEGIN CERTIFICATE') ? new X509Certificate(pem).publicKey : createPublicKey(pem)
   } catch {
-    throw cryptoError(`${source} is not a PEM certificate or public key.`, 'KEY_INVALID', 2)
+    throw coreError('KEY_MALFORMED', `${source} is not a PEM certificate or public key.`)
   }
   assertEcKey(key, source)
   return {kind: 'ec', spki: key.export({type: 'spki', format: 'der'}), key, source}
@@ -91,10 +91,9 @@ function assertEcKey(key: KeyObject, source: string): void {
   const type = key.asymmetricKeyType
   if (type === 'x25519') return
   if (type === 'ec' && EC_CURVES.has(String(key.asymmetricKeyDetails?.namedCurve))) return
-  throw cryptoError(
+  throw coreError(
+    'KEY_UNSUPPORTED',
     `${source}: unsupported key type ${type ?? 'unknown'}; use RSA (≥ 2048 bits), EC P-256/P-384/P-521 or X25519.`,
-    'KEY_INVALID',
-    2,
   )
 }
 
@@ -135,13 +134,13 @@ export interface PrivateKeyIdentity {
 /** Parses a private key PEM (PKCS#1, PKCS#8 or SEC1; unencrypted). */
 export function parsePrivateKeyPem(pem: string, source: string): PrivateKeyIdentity {
   if (/ENCRYPTED/.test(pem)) {
-    throw cryptoError(`${source} is an encrypted private key; decrypt it first (openssl pkey).`, 'KEY_INVALID', 2)
+    throw coreError('KEY_UNSUPPORTED', `${source} is an encrypted private key; decrypt it first (openssl pkey).`)
   }
   let key: KeyObject
   try {
     key = createPrivateKey(pem)
   } catch {
-    throw cryptoError(`${source} is not a PEM private key.`, 'KEY_INVALID', 2)
+    throw coreError('KEY_MALFORMED', `${source} is not a PEM private key.`)
   }
   if (key.asymmetricKeyType !== 'rsa') assertEcKey(key, source)
   const spki = createPublicKey(key).export({type: 'spki', format: 'der'})

@@ -1,7 +1,8 @@
 import {randomBytes, scrypt as scryptCallback} from 'node:crypto'
 import {readFile} from 'node:fs/promises'
 
-import {fsError} from '../core/errors.js'
+import {coreError, fsError, usageError} from '../core/errors.js'
+import {suggestedOutput} from '../core/fs.js'
 import {cryptoError} from './errors.js'
 import {type Stanza, StanzaType} from './format.js'
 import {INFO, WRAPPED_LENGTH, hkdf32, unwrapFileKey, wrapFileKey} from './keys.js'
@@ -47,8 +48,8 @@ export async function createPassphraseStanza(
   fileKey: Buffer,
   params: ScryptParams = DEFAULT_SCRYPT,
 ): Promise<Stanza> {
-  if (passphrase.length === 0) throw cryptoError('The passphrase is empty.', 'KEY_INVALID', 2)
-  if (!scryptParamsInBounds(params)) throw cryptoError('scrypt parameters out of bounds.', 'KEY_INVALID', 2)
+  if (passphrase.length === 0) throw coreError('PASSPHRASE_REQUIRED', 'The passphrase is empty.')
+  if (!scryptParamsInBounds(params)) throw usageError('scrypt parameters out of bounds.')
   const salt = randomBytes(SALT)
   const kek = await deriveScryptKey(passphrase, salt, params)
   const body = Buffer.concat([salt, Buffer.from([params.logN, params.r, params.p]), wrapFileKey(kek, fileKey)])
@@ -62,9 +63,8 @@ export async function openPassphraseStanza(stanza: Stanza, passphrase: string): 
   const params = {logN: body[SALT], r: body[SALT + 1], p: body[SALT + 2]}
   if (!scryptParamsInBounds(params)) {
     throw cryptoError(
-      `the llmsec header is corrupt or was modified: scrypt parameters 2^${params.logN}/${params.r}/${params.p} out of bounds.`,
       'HEADER_CORRUPT',
-      1,
+      `the llmsec header is corrupt or was modified: scrypt parameters 2^${params.logN}/${params.r}/${params.p} out of bounds.`,
     )
   }
   const kek = await deriveScryptKey(passphrase, body.subarray(0, SALT), params)
@@ -99,9 +99,8 @@ export async function readKeyFile(path: string): Promise<Buffer> {
   const text = raw.length <= 200 ? raw.toString('latin1').trim() : ''
   if (/^[0-9a-fA-F]{64}$/.test(text)) return Buffer.from(text, 'hex')
   if (/^[A-Za-z0-9+/]{43}=$/.test(text)) return Buffer.from(text, 'base64')
-  throw cryptoError(
-    `${path} is not a 32-byte key (raw bytes, 64 hex digits or base64); a new one: head -c 32 /dev/urandom > new.key`,
-    'KEY_INVALID',
-    2,
+  throw coreError(
+    'KEY_MALFORMED',
+    `${path} is not a 32-byte key (raw bytes, 64 hex digits or base64); a new one: head -c 32 /dev/urandom > ${suggestedOutput('new.key', path)}`,
   )
 }

@@ -1,11 +1,12 @@
-import {mkdir, readdir, stat} from 'node:fs/promises'
+import {readdir, stat} from 'node:fs/promises'
 import {basename, dirname, join, relative} from 'node:path'
 
-import {LlmsecError, fsError} from '../core/errors.js'
+import {fsError, LlmsecError, usageError} from '../core/errors.js'
+import {ensureDirectory} from '../core/fs.js'
 import type {BatchResult, DecryptOptions, EncryptOptions, FileResult} from './crypto.types.js'
 import {checkFile, decryptFile} from './decrypt-file.js'
-import {cryptoError} from './errors.js'
 import {encryptFile, prepareRecipients} from './encrypt-file.js'
+import {cryptoError} from './errors.js'
 
 /** The suffix of encrypted files. */
 export const ENCRYPTED_SUFFIX = '.llmsec'
@@ -40,7 +41,7 @@ async function destinationFor(file: string, root: string, output: string | undef
   if (!output) return join(dirname(file), name)
   if (root === file) return (await isDirectory(output).catch(() => false)) ? join(output, name) : output
   const target = join(output, relative(root, dirname(file)))
-  await mkdir(target, {recursive: true})
+  await ensureDirectory(target, undefined, join(target, name))
   return join(target, name)
 }
 
@@ -50,7 +51,7 @@ function failure(file: FileResult['input'], error: unknown): FileResult {
     input: file,
     bytes: 0,
     status: 'failed',
-    error: {code: String(error.code), message: error.message, exit: error.exit},
+    error: {code: error.code, message: error.message, exit: error.exit},
   }
 }
 
@@ -98,14 +99,14 @@ export async function decryptPath(
   const directory = await isDirectory(path)
   const files = directory ? (await listFiles(path)).filter((f) => f.endsWith(ENCRYPTED_SUFFIX)) : [path]
   if (directory && files.length === 0) {
-    throw cryptoError(`${path} holds no ${ENCRYPTED_SUFFIX} files.`, 'NOT_LLMSEC', 2)
+    throw cryptoError('NOT_LLMSEC', `${path} holds no ${ENCRYPTED_SUFFIX} files.`)
   }
   return runBatch(path, files, async (file) => {
     if (options.check) return checkFile(file, options)
     const name = basename(file).endsWith(ENCRYPTED_SUFFIX)
       ? basename(file).slice(0, -ENCRYPTED_SUFFIX.length)
       : `${basename(file)}.decrypted`
-    if (name === '') throw new LlmsecError(`${file}: cannot derive an output name; pass --output.`, 'USAGE')
+    if (name === '') throw usageError(`${file}: cannot derive an output name; pass --output.`)
     return decryptFile(file, await destinationFor(file, path, options.output, name), options)
   })
 }

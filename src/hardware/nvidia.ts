@@ -1,6 +1,6 @@
 import {XMLParser} from 'fast-xml-parser'
 
-import {LlmsecError} from '../core/errors.js'
+import {coreError} from '../core/errors.js'
 import type {GpuInfo, MigDevice} from './gpu.types.js'
 
 /** Largest `nvidia-smi -q -x` output accepted (a 16-GPU host prints well under 1 MiB). */
@@ -168,18 +168,17 @@ function parseGpu(gpu: Xml, index: number, driverVersion: string | null, cudaVer
  * Throws an LlmsecError (INPUT_MALFORMED) when the text is not nvidia-smi XML.
  */
 export function parseNvidiaSmiXml(xml: string): GpuInfo[] {
-  if (xml.length > MAX_NVIDIA_XML_BYTES)
-    throw new LlmsecError('nvidia-smi output is larger than 16 MiB.', 'INPUT_MALFORMED')
+  if (xml.length > MAX_NVIDIA_XML_BYTES) throw coreError('INPUT_MALFORMED', 'nvidia-smi output is larger than 16 MiB.')
   let doc: Xml
   try {
     doc = parser.parse(xml, true) as Xml
   } catch (error) {
     const why = error instanceof Error ? error.message.split('\n')[0] : String(error)
-    throw new LlmsecError(`nvidia-smi printed malformed XML: ${why}`, 'INPUT_MALFORMED')
+    throw coreError('INPUT_MALFORMED', `nvidia-smi printed malformed XML: ${why}`)
   }
   const log = doc.nvidia_smi_log
   if (!log || typeof log !== 'object') {
-    throw new LlmsecError('nvidia-smi output has no <nvidia_smi_log> element.', 'INPUT_MALFORMED')
+    throw coreError('INPUT_MALFORMED', 'nvidia-smi output has no <nvidia_smi_log> element.')
   }
   const gpus = (child(log, 'gpu') as Xml[] | undefined) ?? []
   return gpus.map((gpu, i) => parseGpu(gpu, i, text(log, 'driver_version'), text(log, 'cuda_version')))

@@ -1,7 +1,7 @@
 import {noProgress, type OnProgress} from '../core/progress.js'
 import {identifyServer} from './identify.js'
 import type {BenchLevel, BenchResult, EndpointTarget, SloSpec} from './inference.types.js'
-import {listModels, streamChat, type StreamResult} from './openai-client.js'
+import {assertReachable, listModels, streamChat, type StreamResult} from './openai-client.js'
 import {makePrompt} from './prompts.js'
 import {createRng, poissonArrivals} from './rng.js'
 import {meetsSlo, summarise, timePerOutputToken} from './stats.js'
@@ -133,6 +133,7 @@ async function runOpenLoop(issue: Issue, rate: number, options: BenchOptions, ti
 export async function benchEndpoint(target: EndpointTarget, options: BenchOptions): Promise<BenchResult> {
   const onProgress = options.onProgress ?? noProgress
   onProgress({phase: 'identifying the server'})
+  await assertReachable(target)
   const server = await identifyServer(target)
   const resolved = {...target}
   if (!resolved.model) resolved.model = (await listModels(target).catch(() => ({models: []}))).models[0]

@@ -1,6 +1,6 @@
 import {cpus, loadavg} from 'node:os'
 
-import {LlmsecError} from '../core/errors.js'
+import {coreError} from '../core/errors.js'
 import {pathExists} from '../core/fs.js'
 
 type LlamaModule = typeof import('node-llama-cpp')
@@ -15,7 +15,7 @@ export async function importNodeLlamaCpp(): Promise<LlamaModule> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
-      throw new LlmsecError('--gguf needs node-llama-cpp, which is not installed.', 'TOOL_MISSING', 2, [
+      throw coreError('TOOL_MISSING', '--gguf needs node-llama-cpp, which is not installed.', [
         `Install it beside llmsec: npm install --save-exact node-llama-cpp@${NODE_LLAMA_CPP_VERSION}`,
       ])
     }
@@ -54,7 +54,7 @@ export interface GgufRunner {
 
 /** Loads a GGUF file with node-llama-cpp's prebuilt binaries (never builds, never downloads). */
 export async function loadGguf(path: string, options: GgufOptions = {}): Promise<GgufRunner> {
-  if (!(await pathExists(path))) throw new LlmsecError(`${path} does not exist.`, 'INPUT_NOT_FOUND')
+  if (!(await pathExists(path))) throw coreError('INPUT_NOT_FOUND', `${path} does not exist.`)
   const mod = await importNodeLlamaCpp()
   const llama = await mod.getLlama({
     gpu: options.gpu === 'cpu' ? false : 'auto',
@@ -69,7 +69,7 @@ export async function loadGguf(path: string, options: GgufOptions = {}): Promise
   } catch (error) {
     await llama.dispose()
     const why = error instanceof Error ? error.message.split('\n')[0] : String(error)
-    throw new LlmsecError(`${path} is not a loadable GGUF model: ${why}`, 'INPUT_MALFORMED')
+    throw coreError('INPUT_MALFORMED', `${path} is not a loadable GGUF model: ${why}`)
   }
   // Oversubscribed threads make llama.cpp spin-wait: on a busy 2-core host 2 threads ran 60x slower than 1.
   const threads = options.threads ?? Math.max(1, Math.floor(cpus().length / 2))

@@ -2,7 +2,8 @@ import http from 'node:http'
 import https from 'node:https'
 import type {TLSSocket} from 'node:tls'
 
-import {LlmsecError} from '../core/errors.js'
+import {coreError, LlmsecError, usageError} from '../core/errors.js'
+import {inferenceError} from './errors.js'
 import {SseParser, type SseEvent, type SseLimits} from './sse-parser.js'
 
 export interface HttpOptions {
@@ -74,11 +75,11 @@ function tlsInfoOf(socket: unknown): TlsInfo | null {
 
 function networkError(url: URL, error: NodeJS.ErrnoException, timeoutMs: number): LlmsecError {
   if (error.code === 'ETIMEDOUT' || error.message === 'timeout') {
-    return new LlmsecError(`${url.origin} did not answer ${url.pathname} within ${timeoutMs} ms.`, 'TIMEOUT', 2)
+    return coreError('TIMEOUT', `${url.origin} did not answer ${url.pathname} within ${timeoutMs} ms.`)
   }
   const why = error.code ?? error.message
   const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(why)
-  return new LlmsecError(`Cannot reach ${url.origin}${url.pathname}: ${why}.`, 'ENDPOINT_UNREACHABLE', 2, [
+  return inferenceError('ENDPOINT_UNREACHABLE', `Cannot reach ${url.origin}${url.pathname}: ${why}.`, [
     tls
       ? 'The TLS certificate does not verify: fix it, or pass --insecure to test anyway (transport.tls will fail).'
       : 'Check the --endpoint URL and that the server is running.',
@@ -88,7 +89,7 @@ function networkError(url: URL, error: NodeJS.ErrnoException, timeoutMs: number)
 function openRequest(target: URL, options: HttpOptions): http.ClientRequest {
   const isHttps = target.protocol === 'https:'
   if (!isHttps && target.protocol !== 'http:') {
-    throw new LlmsecError(`${target.href} is not an http or https URL.`, 'USAGE', 2)
+    throw usageError(`${target.href} is not an http or https URL.`)
   }
   const lib = isHttps ? https : http
   const agent = isHttps ? (options.insecure ? insecureAgent : httpsAgent) : httpAgent

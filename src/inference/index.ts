@@ -1,5 +1,6 @@
 /** The inference domain: endpoint clients, smoke probes and the benchmark. */
 export type * from './inference.types.js'
+export {INFERENCE_ERRORS, inferenceError, type InferenceErrorCode} from './errors.js'
 export {benchEndpoint, summariseLevel, type BenchOptions, type RequestSample} from './bench.js'
 export {benchGguf} from './bench-gguf.js'
 export {detectCanary, makeCanary, CANARY_ATTACKS} from './canary.js'
@@ -20,5 +21,6 @@ export {
   type RuntimeLike,
   type SmokeTargetsInput,
 } from './targets.js'
-export {runSmoke, smokeFailed, smokeTargets, type SmokeRun} from './run-smoke.js'
+export {runSmoke, smokeTargets, type SmokeRun} from './run-smoke.js'
+export {exitCodeFor} from './policy.js'
 export {parseList, runBench, type BenchRequest} from './run-bench.js'

@@ -1,4 +1,4 @@
-import {LlmsecError} from '../core/errors.js'
+import {usageError} from '../core/errors.js'
 import {httpRequest, streamSse, type HttpResponse} from './http-client.js'
 import type {EndpointTarget} from './inference.types.js'
 
@@ -53,10 +53,10 @@ export function normaliseBaseUrl(url: string): string {
   try {
     parsed = new URL(url)
   } catch {
-    throw new LlmsecError(`${url} is not a URL; expected e.g. http://127.0.0.1:8000.`, 'USAGE', 2)
+    throw usageError(`${url} is not a URL; expected e.g. http://127.0.0.1:8000.`)
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new LlmsecError(`${url} must start with http:// or https://.`, 'USAGE', 2)
+    throw usageError(`${url} must start with http:// or https://.`)
   }
   return parsed.href.replace(/\/+$/, '').replace(/\/v1$/, '')
 }
@@ -76,6 +76,19 @@ function bodyOf(target: EndpointTarget, request: ChatRequest, stream: boolean): 
     stream,
     ...(stream ? {stream_options: {include_usage: true}} : {}),
     ...request.extra,
+  })
+}
+
+/**
+ * One HEAD-like GET of /v1/models: throws ENDPOINT_UNREACHABLE (or TIMEOUT) when nothing answers,
+ * so a dead endpoint is an input error (exit 2) and not a run of failed requests.
+ */
+export async function assertReachable(target: EndpointTarget): Promise<void> {
+  await httpRequest(`${target.baseUrl}/v1/models`, {
+    headers: authHeaders(target),
+    timeoutMs: target.timeoutMs,
+    insecure: target.insecure,
+    headersOnly: true,
   })
 }
 

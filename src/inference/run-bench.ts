@@ -1,7 +1,7 @@
-import {LlmsecError} from '../core/errors.js'
+import {usageError} from '../core/errors.js'
 import type {OnProgress} from '../core/progress.js'
-import {benchEndpoint} from './bench.js'
 import {benchGguf} from './bench-gguf.js'
+import {benchEndpoint} from './bench.js'
 import type {BenchResult} from './inference.types.js'
 import {normaliseBaseUrl} from './openai-client.js'
 import {parseSlo} from './stats.js'
@@ -38,7 +38,7 @@ export function parseList(text: string, flag: string, integer: boolean, max: num
     const n = Number(value)
     if (value === '' || !Number.isFinite(n) || n <= 0 || n > max || (integer && !Number.isInteger(n))) {
       const kind = integer ? 'whole numbers' : 'numbers'
-      throw new LlmsecError(`${flag} "${text}" must be comma-separated ${kind} between 1 and ${max}.`, 'USAGE', 2)
+      throw usageError(`${flag} "${text}" must be comma-separated ${kind} between 1 and ${max}.`)
     }
     out.push(n)
   }
@@ -47,17 +47,17 @@ export function parseList(text: string, flag: string, integer: boolean, max: num
 
 /** Validates the bench flags and runs the endpoint or the in-process benchmark. */
 export async function runBench(request: BenchRequest): Promise<BenchResult> {
-  if (request.endpoint && request.gguf) throw new LlmsecError('Give either --endpoint or --gguf, not both.', 'USAGE', 2)
+  if (request.endpoint && request.gguf) throw usageError('Give either --endpoint or --gguf, not both.')
   if (!request.endpoint && !request.gguf) {
-    throw new LlmsecError('bench needs a target: --endpoint URL or --gguf FILE.', 'USAGE', 2)
+    throw usageError('bench needs a target: --endpoint URL or --gguf FILE.')
   }
   if (request.concurrency && request.rate) {
-    throw new LlmsecError('Give either --concurrency (closed loop) or --rate (open loop), not both.', 'USAGE', 2)
+    throw usageError('Give either --concurrency (closed loop) or --rate (open loop), not both.')
   }
   let slo
   if (request.slo !== undefined) {
     const parsed = parseSlo(request.slo)
-    if (typeof parsed === 'string') throw new LlmsecError(`${parsed}.`, 'USAGE', 2)
+    if (typeof parsed === 'string') throw usageError(`${parsed}.`)
     slo = parsed
   }
   const options = {
@@ -74,7 +74,7 @@ export async function runBench(request: BenchRequest): Promise<BenchResult> {
   }
   if (request.gguf) {
     if (request.rate || (request.concurrency && options.concurrency.some((c) => c !== 1))) {
-      throw new LlmsecError('--gguf runs one request at a time: --concurrency and --rate do not apply.', 'USAGE', 2)
+      throw usageError('--gguf runs one request at a time: --concurrency and --rate do not apply.')
     }
     return benchGguf(request.gguf, {...options, gpu: request.gpu, threads: request.threads})
   }

@@ -1,9 +1,9 @@
 import {noProgress, type OnProgress} from '../core/progress.js'
 import {collectInventory} from '../hardware/index.js'
+import type {GgufOptions} from './gguf.js'
 import type {SmokeReport} from './inference.types.js'
 import {smokeEndpoint, smokeGguf, type SmokeOptions} from './smoke.js'
 import {resolveSmokeTargets, type ResolvedTarget, type RuntimeLike, type SmokeTargetsInput} from './targets.js'
-import type {GgufOptions} from './gguf.js'
 
 /** One target gives its report; several give {targets: [...]}. */
 export type SmokeRun = SmokeReport | {targets: SmokeReport[]}
@@ -23,12 +23,6 @@ export async function smokeTargets(
     )
   }
   return reports.length === 1 ? reports[0] : {targets: reports}
-}
-
-/** Whether any check of any report failed (the command then exits 1). */
-export function smokeFailed(run: SmokeRun): boolean {
-  const reports = 'targets' in run ? run.targets : [run]
-  return reports.some((r) => r.summary.fail > 0)
 }
 
 /** The inference runtimes llmsec inventory finds on this host (no GPU or model scan). */

@@ -1,8 +1,7 @@
 import {noProgress, type OnProgress} from '../core/progress.js'
 import {loadGguf, NODE_LLAMA_CPP_VERSION, type GgufOptions} from './gguf.js'
-import {httpRequest} from './http-client.js'
 import {identifyServer} from './identify.js'
-import {authHeaders} from './openai-client.js'
+import {assertReachable} from './openai-client.js'
 import type {EndpointTarget, SmokeCheck, SmokeReport} from './inference.types.js'
 import {checkAuthRequired, checkUnguardedRoutes} from './probes/auth.js'
 import {checkCanaryLeak, runCanaryAttacks} from './probes/canary-leak.js'
@@ -77,15 +76,6 @@ export async function smokeEndpoint(target: EndpointTarget, options: SmokeOption
 }
 
 /** Fails fast (exit 2) when nothing answers, instead of failing every check. */
-async function assertReachable(target: EndpointTarget): Promise<void> {
-  await httpRequest(`${target.baseUrl}/v1/models`, {
-    headers: authHeaders(target),
-    timeoutMs: target.timeoutMs,
-    insecure: target.insecure,
-    headersOnly: true,
-  })
-}
-
 const NETWORK_CHECKS = [
   'auth.required',
   'auth.unguarded-routes',

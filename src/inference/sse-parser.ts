@@ -1,4 +1,4 @@
-import {LlmsecError} from '../core/errors.js'
+import {inferenceError} from './errors.js'
 
 /** One server-sent event (https://html.spec.whatwg.org/multipage/server-sent-events.html). */
 export interface SseEvent {
@@ -65,7 +65,7 @@ export class SseParser {
     }
     text = start === 0 ? text : text.slice(start)
     if (text.length > this.maxLine) {
-      throw new LlmsecError(`The server sent an SSE line longer than ${this.maxLine} characters.`, 'SSE_MALFORMED', 3)
+      throw inferenceError('SSE_MALFORMED', `The server sent an SSE line longer than ${this.maxLine} characters.`)
     }
     this.pending = text
     return events
@@ -81,7 +81,7 @@ export class SseParser {
 
   private handleLine(line: string, events: SseEvent[]): void {
     if (line.length > this.maxLine) {
-      throw new LlmsecError(`The server sent an SSE line longer than ${this.maxLine} characters.`, 'SSE_MALFORMED', 3)
+      throw inferenceError('SSE_MALFORMED', `The server sent an SSE line longer than ${this.maxLine} characters.`)
     }
     if (line.length === 0) {
       this.dispatch(events)
@@ -95,11 +95,7 @@ export class SseParser {
     if (field === 'data') {
       this.dataChars += value.length + 1
       if (this.dataChars > this.maxEvent) {
-        throw new LlmsecError(
-          `The server sent an SSE event larger than ${this.maxEvent} characters.`,
-          'SSE_MALFORMED',
-          3,
-        )
+        throw inferenceError('SSE_MALFORMED', `The server sent an SSE event larger than ${this.maxEvent} characters.`)
       }
       this.data.push(value)
     } else if (field === 'event') this.eventName = value

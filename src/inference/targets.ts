@@ -1,5 +1,5 @@
 import type {LlmsecConfig} from '../core/config.js'
-import {LlmsecError} from '../core/errors.js'
+import {usageError} from '../core/errors.js'
 import {isLoopbackAddress, isWildcardAddress} from '../core/net.js'
 import {runtimeById, type RuntimeId} from '../hardware/index.js'
 import type {EndpointTarget} from './inference.types.js'
@@ -56,7 +56,7 @@ export function endpointsFromRuntimes(runtimes: RuntimeLike[]): string[] {
 export function resolveSmokeTargets(input: SmokeTargetsInput): ResolvedTarget[] {
   const env = input.env ?? {}
   if (input.endpoint && input.gguf) {
-    throw new LlmsecError('Give either --endpoint or --gguf, not both.', 'USAGE', 2)
+    throw usageError('Give either --endpoint or --gguf, not both.')
   }
   const common = {timeoutMs: input.timeoutMs, insecure: input.insecure}
   if (input.gguf) return [{kind: 'gguf', path: input.gguf}]
@@ -79,10 +79,8 @@ export function resolveSmokeTargets(input: SmokeTargetsInput): ResolvedTarget[] 
     targets.push({kind: 'endpoint', target: {baseUrl, apiKey: input.apiKey, model: input.model, ...common}})
   }
   if (targets.length === 0) {
-    throw new LlmsecError(
+    throw usageError(
       'Nothing to smoke-test: no --endpoint, no --gguf, no endpoints in the config file and no running inference server found.',
-      'USAGE',
-      2,
       ['llmsec smoke --endpoint http://127.0.0.1:8000, or list endpoints under `endpoints:` in llmsec.yaml.'],
     )
   }

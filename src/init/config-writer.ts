@@ -1,11 +1,9 @@
-import {mkdir} from 'node:fs/promises'
 import {dirname} from 'node:path'
 
 import {stringify} from 'yaml'
 
 import {configSchema, type LlmsecConfig} from '../core/config.js'
-import {fsError, LlmsecError} from '../core/errors.js'
-import {pathExists, writeFileAtomic} from '../core/fs.js'
+import {ensureDirectory, refuseExisting, writeFileAtomic} from '../core/fs.js'
 import {parseYaml} from '../core/yaml.js'
 import type {Discovered} from './discover.js'
 
@@ -64,10 +62,7 @@ export async function writeConfig(
   dirMode = 0o755,
 ): Promise<void> {
   const text = renderConfig(config, file)
-  await mkdir(dirname(file), {recursive: true, mode: dirMode}).catch((error: unknown) => {
-    throw fsError(error, dirname(file), 'create')
-  })
-  if (!overwrite && (await pathExists(file)))
-    throw new LlmsecError(`${file} already exists; pass --force to overwrite it.`, 'FILE_EXISTS', 2)
+  await ensureDirectory(dirname(file), dirMode, file)
+  await refuseExisting([file], overwrite)
   await writeFileAtomic(file, text, {exclusive: !overwrite})
 }

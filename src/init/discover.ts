@@ -1,7 +1,7 @@
 import {createFactCache, listBuiltInRulesets} from '../audit/index.js'
 import {describeError} from '../core/errors.js'
-import {resolveRootOption} from '../core/root-path.js'
 import {isWildcardAddress} from '../core/net.js'
+import {resolveRootOption} from '../core/root-path.js'
 import {boundPorts, mainPort, type RuntimeId, type ServiceStart} from '../hardware/index.js'
 
 /** What `llmsec init` found on the host (or under --root) to offer as defaults. */

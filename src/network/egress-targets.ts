@@ -1,4 +1,4 @@
-import {LlmsecError} from '../core/errors.js'
+import {usageError} from '../core/errors.js'
 import {addressFamily, parseAddress, parseNetwork, rangeContains} from './ip.js'
 
 /** One thing to try to reach: a TCP connection, or a UDP DNS query to a resolver. */
@@ -49,7 +49,7 @@ export function parseEgressTarget(text: string): EgressTarget {
   const trimmed = text.trim()
   const dns = trimmed.toLowerCase().startsWith('dns:')
   const {host, port} = splitHostPort(dns ? trimmed.slice(4) : trimmed, dns ? 53 : undefined)
-  const fail = (why: string) => new LlmsecError(`Bad egress target "${text}": ${why}. ${FORM}`, 'USAGE')
+  const fail = (why: string) => usageError(`Bad egress target "${text}": ${why}. ${FORM}`)
   if (!host || !/^[A-Za-z0-9.:_%-]+$/.test(host)) throw fail('missing or invalid host')
   if (port === undefined || !/^\d{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65_535)
     throw fail('missing or invalid port')
@@ -86,7 +86,7 @@ export function parseAllowEntry(text: string): AllowEntry {
     if (colon >= 0) [host, port] = [body.slice(0, colon), body.slice(colon + 1)]
   }
   if (!host || (port !== undefined && port !== '*' && !/^\d{1,5}$/.test(port))) {
-    throw new LlmsecError(`Bad allow entry "${text}". Write host:port, host:*, host or CIDR:port.`, 'USAGE')
+    throw usageError(`Bad allow entry "${text}". Write host:port, host:*, host or CIDR:port.`)
   }
   return {
     protocol: dns ? 'dns' : 'any',

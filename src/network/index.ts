@@ -20,6 +20,7 @@ export type {IptablesDialect} from './iptables-save.js'
 export {readFirewall} from './read-ruleset.js'
 export type {Backend, FirewallReading, SourceStatus, ToolRunner} from './read-ruleset.js'
 export {FAILING_SEVERITIES, FINDING_IDS} from './findings.js'
+export {exitCodeFor} from './policy.js'
 export type {Finding, FindingId, Severity} from './findings.js'
 export type {InferencePort} from './inference-ports.js'
 export {

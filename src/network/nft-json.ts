@@ -1,4 +1,4 @@
-import {LlmsecError} from '../core/errors.js'
+import {coreError} from '../core/errors.js'
 import type {
   Action,
   Chain,
@@ -286,10 +286,10 @@ export function parseNftJson(text: string): Ruleset {
   try {
     doc = JSON.parse(text)
   } catch (error) {
-    throw new LlmsecError(`nft JSON output is not JSON: ${(error as Error).message}`, 'INPUT_MALFORMED')
+    throw coreError('INPUT_MALFORMED', `nft JSON output is not JSON: ${(error as Error).message}`)
   }
   if (!isObj(doc) || !Array.isArray(doc.nftables)) {
-    throw new LlmsecError('nft JSON output has no "nftables" array.', 'INPUT_MALFORMED')
+    throw coreError('INPUT_MALFORMED', 'nft JSON output has no "nftables" array.')
   }
   const notes: string[] = []
   const tables = collect(doc.nftables, notes)

@@ -1,4 +1,4 @@
-import {LlmsecError} from '../core/errors.js'
+import {usageError} from '../core/errors.js'
 import {isLoopbackAddress} from '../core/net.js'
 import {evaluatePacket} from './evaluate.js'
 import {addressFamily} from './ip.js'
@@ -115,7 +115,7 @@ const SPEC_HELP = 'Write it as in|out:tcp|udp:ADDRESS:PORT, e.g. out:tcp:203.0.1
  */
 export function parsePacketSpec(text: string): PacketSpec {
   const match = /^(in|out):(tcp|udp):(\[[^\]]+\]|[^:[\]]+):(\d{1,5})$/i.exec(text.trim())
-  const fail = (why: string) => new LlmsecError(`Cannot read packet "${text}": ${why}. ${SPEC_HELP}`, 'USAGE')
+  const fail = (why: string) => usageError(`Cannot read packet "${text}": ${why}. ${SPEC_HELP}`)
   if (!match) throw fail('unexpected form')
   const remote = match[3].replace(/^\[|\]$/g, '')
   const family = addressFamily(remote)

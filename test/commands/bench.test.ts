@@ -174,6 +174,19 @@ describe('llmsec bench', () => {
     }
   })
 
+  it('exits 2 with one line when the endpoint is dead, as smoke does', async () => {
+    const closed = await startScriptedServer({kind: 'vllm'})
+    await closed.close()
+    const run = await runCli(['bench', '--endpoint', closed.url, '--requests', '2'])
+    expect(run.exitCode).toBe(2)
+    expect(run.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^llmsec: Cannot reach http:\/\/127\.0\.0\.1:\d+\/v1\/models: ECONNREFUSED/),
+      expect.stringMatching(/hint: Check the --endpoint URL/),
+    ])
+    const json = await runCliJson(['bench', '--endpoint', closed.url, '--requests', '2'])
+    expect(json.json).toMatchObject({error: {code: 'ENDPOINT_UNREACHABLE', exit: 2}})
+  })
+
   it.skipIf(skipReason(!hasStoriesModel, `${storiesModel} is absent`))(
     'measures pp and tg tokens/s in-process on the real GGUF',
     async () => {

@@ -5,7 +5,7 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {FleetReport} from '../../src/audit/reports/index.js'
-import {runCli, runCliJson} from '../helpers/cli.js'
+import {repoRoot, runCli, runCliJson} from '../helpers/cli.js'
 import {sampleReport} from '../helpers/sample-report.js'
 import {loadDocSchema} from '../helpers/schema.js'
 
@@ -48,5 +48,16 @@ describe('llmsec report', () => {
     const other = await runCli(['report', join(dir, 'other.json')])
     expect(other.exitCode).toBe(2)
     expect(other.stderr).toContain('rulesets[0] has no id or results')
+  })
+
+  it('never suggests writing over the file it could not read', async () => {
+    const notResult = await runCli(['report', join(repoRoot, 'package.json')])
+    expect(notResult.exitCode).toBe(2)
+    expect(notResult.stderr).toMatch(/Save one with llmsec audit --json --output audit\.json\.$/m)
+    await writeFile(join(dir, 'audit.json'), '[]')
+    const sameName = await runCli(['report', 'audit.json'], {cwd: dir})
+    expect(sameName.stderr).toMatch(/--output audit-new\.json/)
+    expect(notResult.stderr).not.toMatch(/(>|--output) \S*package\.json/)
+    expect(sameName.stderr).not.toMatch(/(>|--output) audit\.json/)
   })
 })

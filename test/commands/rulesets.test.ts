@@ -41,6 +41,31 @@ describe('llmsec rulesets', () => {
     expect(run.stderr.trim().split('\n')).toHaveLength(1)
   })
 
+  it('validate goes on past a bad file: every file is judged, exit 2 when one is bad', async () => {
+    const good = join(repoRoot, 'rulesets', 'baseline.yaml')
+    const files = [join(dir, 'check.yaml'), good, join(dir, 'severity.yaml')]
+    const run = await runCli(['rulesets', 'validate', ...files])
+    expect(run.exitCode).toBe(2)
+    expect(run.stdout).toMatch(/^ok .*baseline\.yaml: baseline, \d+ rules$/m)
+    const lines = run.stderr.trim().split('\n')
+    expect(lines).toHaveLength(2)
+    expect(lines[0]).toMatch(/^llmsec: .*check\.yaml:10:17: /)
+    expect(lines[1]).toMatch(/^llmsec: .*severity\.yaml:9:15: /)
+    const json = await runCliJson<{valid: boolean; rulesets: {id: string}[]; invalid: {file: string; code: string}[]}>([
+      'rulesets',
+      'validate',
+      ...files,
+    ])
+    expect(json.exitCode).toBe(2)
+    expect(validator('validate')(json.json), JSON.stringify(ajv.errors)).toBe(true)
+    expect(json.json.valid).toBe(false)
+    expect(json.json.rulesets.map((r) => r.id)).toEqual(['baseline'])
+    expect(json.json.invalid.map((f) => [f.file, f.code])).toEqual([
+      [files[0], 'RULESET_INVALID'],
+      [files[2], 'INPUT_MALFORMED'],
+    ])
+  })
+
   it('audit loading a bad ruleset exits 2 the same way', async () => {
     const run = await runCli(['audit', '--ruleset', join(dir, 'check.yaml')])
     expect(run.exitCode).toBe(2)

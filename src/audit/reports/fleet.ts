@@ -1,4 +1,5 @@
-import {LlmsecError} from '../../core/errors.js'
+import {coreError} from '../../core/errors.js'
+import {suggestedOutput} from '../../core/fs.js'
 import {overallScore} from '../score.js'
 import type {AuditReport, FleetReport} from './report.types.js'
 
@@ -9,9 +10,9 @@ export const MAX_RESULT_BYTES = 64 * 1024 * 1024
 export function asAuditReport(data: unknown, file: string): AuditReport {
   const value = data as Partial<AuditReport> | null
   const fail = (what: string) =>
-    new LlmsecError(
-      `${file} is not an llmsec audit result: ${what}. Save one with llmsec audit --json > ${file}.`,
+    coreError(
       'INPUT_MALFORMED',
+      `${file} is not an llmsec audit result: ${what}. Save one with llmsec audit --json --output ${suggestedOutput('audit.json', file)}.`,
     )
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw fail('not a JSON object')
   if (typeof value.score !== 'number') throw fail('no numeric "score"')

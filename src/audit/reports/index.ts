@@ -1,11 +1,9 @@
 /** Audit reports (JSON, SARIF, JUnit, Markdown, HTML), waivers and fleet merging. */
 import {readFile} from 'node:fs/promises'
 
-import {fsError, LlmsecError} from '../../core/errors.js'
-import type {FactCache} from '../facts/index.js'
-import {summarizeInventory} from '../inventory-summary.js'
-import type {AuditResult} from '../types.js'
-import {applyWaivers, type LoadedWaivers} from '../waivers.js'
+import {coreError, ExitCode, fsError, worstExitCode} from '../../core/errors.js'
+import {suggestedOutput} from '../../core/fs.js'
+import {exitCodeFor} from '../policy.js'
 import {asAuditReport, MAX_RESULT_BYTES, mergeFleet} from './fleet.js'
 import {renderHtml} from './html.js'
 import {renderJunit} from './junit.js'
@@ -29,21 +27,6 @@ export {loadWaivers, parseWaivers, applyWaivers, DEFAULT_WAIVERS_FILE, type Load
 export type * from '../waivers.types.js'
 export {waiversSchema} from '../waivers.schema.js'
 export {summarizeInventory} from '../inventory-summary.js'
-
-/**
- * Turns a finished audit into a report: applies waivers (and scores again) and adds the host
- * inventory from the audit's fact cache.
- */
-export async function prepareReport(
-  audit: AuditResult,
-  options: {waivers?: LoadedWaivers | null; facts?: FactCache; now?: Date} = {},
-): Promise<AuditReport> {
-  const {audit: waived, waivers} = applyWaivers(audit, options.waivers ?? null, options.now)
-  const report: AuditReport = waived
-  if (options.waivers) report.waivers = waivers
-  if (options.facts) report.inventory = await summarizeInventory(options.facts)
-  return report
-}
 
 /** Renders a report (or a fleet report) in a machine format; `table` is rendered by src/cli. */
 export function renderReport(format: Exclude<ReportFormat, 'table'>, input: AuditReport | FleetReport): string {
@@ -69,24 +52,33 @@ export async function readAuditResults(files: string[]): Promise<{file: string; 
     try {
       const buffer = await readFile(file)
       if (buffer.length > MAX_RESULT_BYTES)
-        throw new LlmsecError(`${file} is larger than ${MAX_RESULT_BYTES} bytes.`, 'INPUT_MALFORMED')
+        throw coreError('INPUT_MALFORMED', `${file} is larger than ${MAX_RESULT_BYTES} bytes.`)
       text = buffer.toString('utf8')
     } catch (error) {
-      if (error instanceof LlmsecError) throw error
       throw fsError(error, file)
     }
     let data: unknown
     try {
       data = JSON.parse(text)
     } catch (error) {
-      throw new LlmsecError(
-        `${file} is not JSON (${(error as Error).message}). Save results with llmsec audit --json.`,
+      throw coreError(
         'INPUT_MALFORMED',
+        `${file} is not JSON (${(error as Error).message}). Save one with llmsec audit --json --output ${suggestedOutput('audit.json', file)}.`,
       )
     }
     out.push({file, report: asAuditReport(data, file)})
   }
   return out
+}
+
+/**
+ * The verdict a saved report records: the exit `llmsec audit` gave it under the policy it
+ * recorded (for a fleet, the worst host's). `llmsec report` shows it; it does not exit with it.
+ */
+export function recordedExitCode(input: AuditReport | FleetReport): ExitCode {
+  if ('kind' in input && input.kind === 'fleet')
+    return worstExitCode(input.hosts.map((h) => exitCodeFor(h.report, h.report)))
+  return exitCodeFor(input as AuditReport, input as AuditReport)
 }
 
 /** One report from one file, a fleet report from several. */

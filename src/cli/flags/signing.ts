@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {KEY_ALGORITHMS} from '../../artifacts/index.js'
-import {LlmsecError} from '../../core/errors.js'
+import {usageError} from '../../core/errors.js'
 import {renamedFrom} from './output.js'
 
 /** Flags shared by `llmsec keys generate|ca|cert`. */
@@ -31,7 +31,7 @@ export function validityFlags(defaultDays: number) {
 export function parseNotBefore(value: string | undefined): Date | undefined {
   if (value === undefined) return undefined
   const date = new Date(value)
-  if (Number.isNaN(date.getTime())) throw new LlmsecError(`--not-before ${value} is not an ISO 8601 date.`, 'USAGE')
+  if (Number.isNaN(date.getTime())) throw usageError(`--not-before ${value} is not an ISO 8601 date.`)
   return date
 }
 

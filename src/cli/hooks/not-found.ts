@@ -1,7 +1,7 @@
 import {toConfiguredId, type Hook} from '@oclif/core'
 import {closest, distance} from 'fastest-levenshtein'
 
-import {ExitCode, LlmsecError} from '../../core/errors.js'
+import {usageError} from '../../core/errors.js'
 import {classifyError, type ErrorJson} from '../base-command.js'
 
 /**
@@ -26,11 +26,7 @@ const hook: Hook<'command_not_found'> = async function ({argv, config, id}) {
   const suggestion = suggestCommand(id, visible)
   const typed = toConfiguredId(id, config)
   const guess = suggestion ? ` Did you mean "${toConfiguredId(suggestion, config)}"?` : ''
-  const error = new LlmsecError(
-    `"${typed}" is not a command.${guess} See ${config.bin} --help.`,
-    'USAGE',
-    ExitCode.Usage,
-  )
+  const error = usageError(`"${typed}" is not a command.${guess} See ${config.bin} --help.`)
   const {code, message, exit} = classifyError(error)
   if (argv?.includes('--json')) {
     const json: ErrorJson = {error: {code, message, exit}}

@@ -17,8 +17,3 @@ export function renderBatch(result: BatchResult, verb: string): string {
   )
   return lines.join('\n')
 }
-
-/** The exit code of a batch: 0, else the highest exit code among failed files. */
-export function batchExitCode(result: BatchResult): number {
-  return result.files.reduce((code, f) => Math.max(code, f.error?.exit ?? 0), 0)
-}

@@ -1,6 +1,16 @@
+import {join} from 'node:path'
+
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {exitCodeFor, loadRuleset, runAudit, type AuditResult, type RuleResult} from '../../../src/audit/index.js'
+import {
+  builtInRulesetDir,
+  exitCodeFor,
+  loadRuleset,
+  runAudit,
+  validateRulesets,
+  type AuditResult,
+  type RuleResult,
+} from '../../../src/audit/index.js'
 import {controlFamily, scoreControlFamilies, scoreResults} from '../../../src/audit/score.js'
 import {createTestFacts} from '../../helpers/check-context.js'
 import {buildCarelessRoot} from '../../helpers/audit-roots.js'
@@ -48,6 +58,18 @@ describe('score', () => {
     expect(exitCodeFor(medium, {failOn: 'medium'})).toBe(1)
     expect(exitCodeFor(medium, {failOn: 'none', failUnder: 96})).toBe(1)
     expect(exitCodeFor(audit([result('fail', 'critical')], 99), {failOn: 'none'})).toBe(0)
+  })
+
+  it('exits 2 for a ruleset validation with an invalid file, 0 when all are valid', async () => {
+    const builtIn = join(builtInRulesetDir(), 'baseline.yaml')
+    const valid = await validateRulesets([builtIn])
+    expect(valid).toMatchObject({valid: true, invalid: []})
+    expect(exitCodeFor(valid)).toBe(0)
+    const invalid = await validateRulesets([builtIn, '/nonexistent/rules.yaml'])
+    expect(invalid.valid).toBe(false)
+    expect(invalid.rulesets.map((r) => r.id)).toEqual(['baseline'])
+    expect(invalid.invalid).toMatchObject([{file: '/nonexistent/rules.yaml', code: 'INPUT_NOT_FOUND'}])
+    expect(exitCodeFor(invalid)).toBe(2)
   })
 })
 

@@ -2,7 +2,8 @@ import {Errors} from '@oclif/core'
 import {describe, expect, it} from 'vitest'
 
 import {classifyError} from '../../../src/cli/base-command.js'
-import {LlmsecError} from '../../../src/core/errors.js'
+import {coreError, ExitCode, LlmsecError} from '../../../src/core/errors.js'
+import {cryptoError} from '../../../src/crypto/index.js'
 
 describe('classifyError', () => {
   it('keeps the reason oclif puts on the line after "Parsing --flag"', () => {
@@ -17,15 +18,20 @@ describe('classifyError', () => {
   })
 
   it('maps LlmsecError to its code and exit, anything else to 3', () => {
-    expect(classifyError(new LlmsecError('bad key.', 'KEY_INVALID', 2))).toEqual({
-      code: 'KEY_INVALID',
+    expect(classifyError(coreError('KEY_MALFORMED', 'bad key.'))).toEqual({
+      code: 'KEY_MALFORMED',
       message: 'bad key.',
       exit: 2,
     })
+    expect(classifyError(cryptoError('CHUNK_AUTH_FAILED', 'chunk 2 failed.'))).toMatchObject({exit: 1})
     expect(classifyError(new TypeError('boom\nstack'))).toEqual({
       code: 'UNEXPECTED',
       message: 'Unexpected error: boom',
       exit: 3,
     })
+  })
+  it('treats an LlmsecError with an undeclared code as a bug, not as that code', () => {
+    const stray = new LlmsecError('NOT_A_DECLARED_CODE', {exit: ExitCode.Ok}, 'looks fine')
+    expect(classifyError(stray)).toEqual({code: 'UNEXPECTED', message: 'Unexpected error: looks fine', exit: 3})
   })
 })

@@ -1,0 +1,35 @@
+import {resolve} from 'node:path'
+
+import {runAudit, type AuditOptions} from './engine.js'
+import {createFactCache} from './facts/index.js'
+import {summarizeInventory} from './inventory-summary.js'
+import type {ExitPolicy} from './policy.js'
+import type {AuditReport} from './reports/report.types.js'
+import {applyWaivers, type LoadedWaivers} from './waivers.js'
+
+export interface AuditReportOptions extends AuditOptions {
+  /** Waivers to apply (expiring exceptions); null or absent: none. */
+  waivers?: LoadedWaivers | null
+  /** The exit policy, recorded in the report for renderers that show why a build failed. */
+  policy?: ExitPolicy
+  /** "Today" for waiver expiry (tests pin it). */
+  now?: Date
+}
+
+/**
+ * Audits the host (or a root) and returns the complete report: waivers applied and the audit
+ * scored again, the exit policy recorded, and the host inventory from the same fact cache, so
+ * nothing is gathered twice. The exit code is then `exitCodeFor(report, policy)`.
+ */
+export async function runAuditReport(options: AuditReportOptions): Promise<AuditReport> {
+  const {waivers: loaded = null, policy = {}, now, ...auditOptions} = options
+  const root = auditOptions.root ? resolve(auditOptions.root) : '/'
+  const facts =
+    auditOptions.facts ?? createFactCache({root, probe: auditOptions.probe, modelPaths: auditOptions.modelPaths})
+  const audit = await runAudit({...auditOptions, facts})
+  const {audit: waived, waivers} = applyWaivers(audit, loaded, now)
+  const report: AuditReport = {...waived, failOn: policy.failOn ?? 'high', failUnder: policy.failUnder ?? null}
+  if (loaded) report.waivers = waivers
+  report.inventory = await summarizeInventory(facts)
+  return report
+}

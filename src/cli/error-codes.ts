@@ -1,0 +1,31 @@
+import {ARTIFACTS_ERRORS} from '../artifacts/index.js'
+import {AUDIT_ERRORS} from '../audit/index.js'
+import {CORE_ERRORS, type ErrorCodes} from '../core/errors.js'
+import {CRYPTO_ERRORS} from '../crypto/index.js'
+import {INFERENCE_ERRORS} from '../inference/index.js'
+
+/** Each domain's table of error codes, by domain (a code belongs to exactly one). */
+export const ERROR_TABLES = {
+  core: CORE_ERRORS,
+  artifacts: ARTIFACTS_ERRORS,
+  audit: AUDIT_ERRORS,
+  crypto: CRYPTO_ERRORS,
+  inference: INFERENCE_ERRORS,
+} as const
+
+/** Every code an llmsec command can print, with its exit code and meaning (docs/errors.md). */
+export const ERROR_CODES = {
+  ...CORE_ERRORS,
+  ...ARTIFACTS_ERRORS,
+  ...AUDIT_ERRORS,
+  ...CRYPTO_ERRORS,
+  ...INFERENCE_ERRORS,
+} as const satisfies ErrorCodes<string>
+
+/** The closed union of error codes: what `{"error": {"code"}}` can hold. */
+export type LlmsecErrorCode = keyof typeof ERROR_CODES
+
+/** Whether a code is one of the declared codes. */
+export function isErrorCode(code: string): code is LlmsecErrorCode {
+  return Object.hasOwn(ERROR_CODES, code)
+}
