@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {LlmsecCommand} from '../src/cli/base-command.js'
 import {renderExplanations, renderFirewallReport} from '../src/cli/render/firewall.js'
+import {listInferencePorts, RUNTIMES} from '../src/hardware/index.js'
 import {
   analyzeFirewall,
   explainPackets,
@@ -13,7 +14,7 @@ import {
 export default class Firewall extends LlmsecCommand<typeof Firewall> {
   static override description = `Judge the active firewall and the exposure of inference ports (static analysis, no traffic)
 
-Reads nftables (nft -j list ruleset), iptables/ip6tables (iptables-save, legacy and nft back ends), ufw and firewalld, and the listening sockets. Reports the default inbound and outbound policies and, for every inference port (Ollama, vLLM, llama.cpp, TGI, Triton, Ray, LM Studio, Jupyter, dcgm-exporter and ports from the config), whether another host could connect. Rules it cannot interpret make a verdict "unknown", never a guessed "blocked".
+Reads nftables (nft -j list ruleset), iptables/ip6tables (iptables-save, legacy and nft back ends), ufw and firewalld, and the listening sockets. Reports the default inbound and outbound policies and, for every default port of the runtimes llmsec knows (${RUNTIMES.map((r) => r.name).join(', ')}) and the ports from the config, whether another host could connect. Rules it cannot interpret make a verdict "unknown", never a guessed "blocked".
 
 Exits 1 when a finding is high or critical. Without root the ruleset cannot be read: the command says so and exits 0.`
 
@@ -41,7 +42,10 @@ Exits 1 when a finding is high or critical. Without root the ruleset cannot be r
       return explanations.length === 1 ? explanations[0] : explanations
     }
     const {config} = await this.config_()
-    const report = await analyzeFirewall({inferencePorts: config.inferencePorts, onProgress: this.progress()})
+    const report = await analyzeFirewall({
+      inferencePorts: listInferencePorts(config.inferencePorts),
+      onProgress: this.progress(),
+    })
     this.render(renderFirewallReport(report, this.style))
     for (const source of report.sources.filter((s) => s.status !== 'ok' && s.status !== 'missing')) {
       this.note(`could not read: ${source.command}: ${source.reason}`)

@@ -4,7 +4,14 @@ import {Flags} from '@oclif/core'
 
 import {pathExists} from '../src/core/fs.js'
 import {outputExistsError, usageError} from '../src/core/errors.js'
-import {buildConfig, defaultAnswers, discoverSetup, writeConfig, type InitAnswers} from '../src/init/index.js'
+import {
+  buildConfig,
+  defaultAnswers,
+  discoverSetup,
+  writeConfig,
+  type Discovered,
+  type InitAnswers,
+} from '../src/init/index.js'
 import {LlmsecCommand} from '../src/cli/base-command.js'
 import {describeReadFrom, readFromHere, type ReadFrom} from '../src/cli/config-source.js'
 import {outputFlag} from '../src/cli/flags/output.js'
@@ -17,6 +24,8 @@ export interface InitResult {
   config: LlmsecConfig
   /** Which configuration llmsec reads from the current directory, now that the file is written. */
   readFrom: ReadFrom
+  /** What discovery found (absent when an existing file was kept). */
+  found?: Pick<Discovered, 'modelDirs' | 'modelFiles' | 'endpoints'>
 }
 
 export default class Init extends LlmsecCommand<typeof Init> {
@@ -65,11 +74,13 @@ export default class Init extends LlmsecCommand<typeof Init> {
     }
     const found = await discoverSetup({root: this.flags.root})
     for (const note of found.notes) this.note(note)
+    for (const file of found.modelFiles) this.note(`found model ${file.path} (${file.format})`)
     const answers: InitAnswers = interactive ? await askInitAnswers(found) : defaultAnswers(found)
     const config = buildConfig(answers)
     await writeConfig(file, config, overwrite, location === 'user' && !this.flags.output ? 0o700 : 0o755)
     this.render(`wrote ${file}`)
-    return this.finish(file, true, config)
+    const {modelDirs, modelFiles, endpoints} = found
+    return {...(await this.finish(file, true, config)), found: {modelDirs, modelFiles, endpoints}}
   }
 
   private async finish(file: string, written: boolean, config: LlmsecConfig): Promise<InitResult> {

@@ -5,14 +5,18 @@ import {renderInventory} from '../src/cli/render/inventory.js'
 import {collectInventory, type InventoryResult} from '../src/hardware/index.js'
 
 export default class Inventory extends LlmsecCommand<typeof Inventory> {
-  static override summary = 'List GPUs, host facts, inference runtimes and model files on this host'
+  static override summary =
+    'List GPUs, host facts, inference runtimes and model files on this host (or a mounted image)'
   static override description = `Reads GPUs (nvidia-smi, amd-smi or rocm-smi, else the OS's display controllers), host facts (OS, kernel, CPU, memory, virtualisation, disk and swap encryption, Secure Boot), running inference runtimes with the addresses they listen on, and model files found by content in the usual model directories.
+
+With --root, inventories a mounted root filesystem or unpacked image offline: model files (paths inside the root; links never lead out of it) and the host facts its files hold (/etc/hostname, /etc/os-release). The live sections (GPUs, processes, sockets, container tools) say they were skipped.
 
 Works without root and without a GPU: a section that cannot be read says why, and the command still exits 0.`
   static override examples = [
     '<%= config.bin %> inventory',
     '<%= config.bin %> inventory --models /srv/models --models /data/llm',
     '<%= config.bin %> inventory --skip-models --json',
+    '<%= config.bin %> inventory --root /mnt/image --json',
   ]
   static override flags = {
     models: Flags.string({
@@ -20,11 +24,16 @@ Works without root and without a GPU: a section that cannot be read says why, an
       multiple: true,
     }),
     'skip-models': Flags.boolean({description: 'Do not walk model directories.'}),
+    root: Flags.string({
+      description:
+        'Inventory a mounted root filesystem or unpacked image offline; GPUs, processes and sockets are skipped.',
+    }),
   }
 
   async run(): Promise<InventoryResult> {
     const {config} = await this.config_()
     const result = await collectInventory({
+      root: this.flags.root,
       modelDirectories: [...(config.models?.paths ?? []), ...(this.flags.models ?? [])],
       skipModels: this.flags['skip-models'],
       onProgress: this.progress(),

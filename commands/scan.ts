@@ -2,7 +2,8 @@ import {Args, Flags} from '@oclif/core'
 
 import {LlmsecCommand} from '../src/cli/base-command.js'
 import {renderScanReport} from '../src/cli/render/scan.js'
-import {exitCodeFor, scanPaths, SEVERITIES, type ScanResult} from '../src/scan/index.js'
+import {SEVERITIES} from '../src/core/severity.js'
+import {exitCodeFor, scanPaths, type ScanResult} from '../src/scan/index.js'
 
 export default class Scan extends LlmsecCommand<typeof Scan> {
   static override description =

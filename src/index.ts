@@ -25,3 +25,8 @@ export {
 } from './core/config.js'
 export {formatDuration, parseDuration, type DurationUnit} from './core/duration.js'
 export type {OnProgress} from './core/progress.js'
+export {atLeast, compareSeverity, mostSevereFirst, SEVERITIES, worstSeverity, type Severity} from './core/severity.js'
+export {isLoopbackAddress, isWildcardAddress, parseIpAddress} from './core/net.js'
+export {globToRegExp, matchesGlob} from './core/glob.js'
+export {compareDebianVersions, compareVersions, parseVersion} from './core/version.js'
+export {formatBytes} from './core/format.js'

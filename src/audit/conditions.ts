@@ -1,3 +1,4 @@
+import {RUNTIMES} from '../hardware/index.js'
 import type {Condition} from './check.js'
 import type {FactCache, Unreadable} from './facts/index.js'
 
@@ -9,7 +10,7 @@ export interface ConditionResult {
   unreadable?: Unreadable[]
 }
 
-const RUNTIME_NAMES = 'ollama, vLLM, llama.cpp, TGI, Triton, Ray, LM Studio, LocalAI, SGLang'
+const RUNTIME_NAMES = RUNTIMES.map((r) => r.name).join(', ')
 
 /** Evaluates one appliesWhen condition over the facts; a FactUnavailableError propagates (→ skip). */
 export async function evaluateCondition(condition: Condition, facts: FactCache): Promise<ConditionResult> {

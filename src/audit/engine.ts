@@ -1,9 +1,8 @@
-import {stat} from 'node:fs/promises'
 import {hostname} from 'node:os'
-import {resolve} from 'node:path'
 
-import {coreError, usageError} from '../core/errors.js'
+import {usageError} from '../core/errors.js'
 import {noProgress, type OnProgress} from '../core/progress.js'
+import {resolveRootOption} from '../core/root-path.js'
 import {outcome, type CheckOutcome} from './check.js'
 import {findCheck} from './checks/index.js'
 import {createFactCache, type FactCache} from './facts/index.js'
@@ -85,10 +84,7 @@ function toResult(rule: ResolvedRule, out: CheckOutcome, durationMs: number): Ru
 export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const started = Date.now()
   const startedAt = new Date(started).toISOString()
-  const root = options.root ? resolve(options.root) : '/'
-  if (root !== '/' && !(await stat(root).catch(() => null))?.isDirectory()) {
-    throw coreError('INPUT_NOT_FOUND', `--root ${options.root} is not a directory; pass the mounted root filesystem.`)
-  }
+  const root = await resolveRootOption(options.root)
   const facts = options.facts ?? createFactCache({root, probe: options.probe, modelPaths: options.modelPaths})
   const onProgress = options.onProgress ?? noProgress
   const selected = options.rulesets.map((rs) => ({

@@ -1,4 +1,5 @@
 import {describeError} from '../core/errors.js'
+import {existingModelDirs} from './check-helpers.js'
 import type {FactCache} from './facts/index.js'
 import type {HostInventory} from './reports/report.types.js'
 
@@ -35,8 +36,9 @@ export async function summarizeInventory(facts: FactCache): Promise<HostInventor
       'value' in inference
         ? inference.value.map((s) => ({runtime: s.runtime, source: s.source, location: s.location, user: s.user}))
         : [],
-    modelDirs: 'value' in models ? models.value.dirs.map((d) => d.path) : [],
+    modelDirs: 'value' in models ? existingModelDirs(models.value).map((d) => d.path) : [],
     modelFiles: modelFiles.length,
-    modelBytes: modelFiles.reduce((n, f) => n + f.size, 0),
+    modelBytes: modelFiles.reduce((n, f) => n + f.sizeBytes, 0),
+    models: modelFiles.map((f) => ({path: f.path, format: f.format, sizeBytes: f.sizeBytes})),
   }
 }

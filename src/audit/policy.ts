@@ -1,5 +1,6 @@
 import {ExitCode, worstExitCode} from '../core/errors.js'
-import {SEVERITIES, type AuditResult, type Severity} from './types.js'
+import {atLeast} from '../core/severity.js'
+import type {AuditResult, Severity} from './types.js'
 import type {RulesetValidation} from './validate.js'
 
 export interface ExitPolicy {
@@ -21,7 +22,6 @@ export function exitCodeFor(result: AuditResult | RulesetValidation, policy: Exi
     return ExitCode.Findings
   const failOn = policy.failOn ?? 'high'
   if (failOn === 'none') return ExitCode.Ok
-  const worst = SEVERITIES.indexOf(failOn)
   const failed = result.rulesets.flatMap((r) => r.results).filter((r) => r.status === 'fail' && !r.waived)
-  return failed.some((r) => SEVERITIES.indexOf(r.severity) <= worst) ? ExitCode.Findings : ExitCode.Ok
+  return failed.some((r) => atLeast(r.severity, failOn)) ? ExitCode.Findings : ExitCode.Ok
 }

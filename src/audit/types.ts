@@ -3,9 +3,9 @@
  * these, so this file is kept stable: add optional fields, never rename or remove.
  */
 
-/** Rule severities, most severe first. */
-export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const
-export type Severity = (typeof SEVERITIES)[number]
+import type {Severity} from '../core/severity.js'
+
+export {SEVERITIES, type Severity} from '../core/severity.js'
 
 /** Outcome of one rule. `skip` = not applicable (with a reason); `error` = the check could not run. */
 export const RULE_STATUSES = ['pass', 'fail', 'warn', 'skip', 'error'] as const

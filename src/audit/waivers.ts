@@ -1,7 +1,7 @@
 import {coreError, LlmsecError} from '../core/errors.js'
 import {pathExists} from '../core/fs.js'
 import {formatLocation, loadYamlFile, locate, parseYaml, type LoadedYaml} from '../core/yaml.js'
-import {matchesGlob} from './glob.js'
+import {matchesGlob} from '../core/glob.js'
 import {countStatuses, overallScore, scoreControlFamilies, scoreResults} from './score.js'
 import type {AuditResult, RuleResult} from './types.js'
 import {waiversSchema} from './waivers.schema.js'

@@ -1,7 +1,7 @@
 import ora, {type Ora} from 'ora'
 
 import type {OnProgress, ProgressEvent} from '../core/progress.js'
-import {formatBytes} from './table.js'
+import {formatBytes} from '../core/format.js'
 
 /** Formats one progress event as a single status line: phase, counts, rate and ETA. */
 export function describeProgress(event: ProgressEvent, startedMs: number, nowMs: number): string {

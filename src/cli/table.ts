@@ -40,16 +40,3 @@ export function renderPairs(pairs: [string, string][], indent = 2): string {
   const width = Math.max(0, ...pairs.map(([key]) => key.length))
   return pairs.map(([key, value]) => `${' '.repeat(indent)}${key.padEnd(width)}  ${value}`).join('\n')
 }
-
-/** Human-readable byte size (binary units). */
-export function formatBytes(bytes: number | null | undefined): string {
-  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return '-'
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB']
-  let value = bytes
-  let unit = 0
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024
-    unit++
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`
-}

@@ -4,6 +4,8 @@ import si from 'systeminformation'
 
 import {describeError} from '../core/errors.js'
 import {runTool} from '../core/exec.js'
+import {readTextInRoot} from '../core/root-path.js'
+import {readOsRelease} from './system-files.js'
 
 export interface BlockDevice {
   name: string
@@ -196,5 +198,34 @@ export async function collectHost(): Promise<HostInfo> {
     swap: swapsText === null ? null : parseSwaps(swapsText, devices),
     secureBoot,
     unavailable,
+  }
+}
+
+/** Host facts that exist only on a running machine, reported as skipped for an image. */
+const LIVE_ONLY_HOST_FACTS = ['kernel', 'arch', 'cpu', 'memory', 'virtualization', 'blockDevices', 'swap', 'secureBoot']
+
+/**
+ * Host facts of a mounted root filesystem, read from its files (/etc/hostname, /etc/os-release);
+ * what only a running machine can tell (CPU, memory, devices, Secure Boot, …) is listed as unavailable.
+ */
+export async function collectHostFromRoot(root: string): Promise<HostInfo> {
+  const [hostname, release] = await Promise.all([readTextInRoot(root, '/etc/hostname'), readOsRelease(root)])
+  const reason = `live host only: not read from the image under --root ${root}`
+  return {
+    hostname: hostname?.split('\n')[0].trim() || null,
+    os: {
+      distro: release.get('NAME') ?? null,
+      release: release.get('VERSION_ID') ?? null,
+      codename: release.get('VERSION_CODENAME') ?? null,
+      kernel: null,
+      arch: null,
+    },
+    cpu: {brand: null, cores: null, physicalCores: null},
+    memoryTotalBytes: null,
+    virtualization: {virtual: null, host: null, container: null},
+    blockDevices: null,
+    swap: null,
+    secureBoot: null,
+    unavailable: LIVE_ONLY_HOST_FACTS.map((fact) => ({fact, reason})),
   }
 }

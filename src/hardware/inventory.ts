@@ -1,12 +1,14 @@
 import {describeError} from '../core/errors.js'
 import type {OnProgress} from '../core/progress.js'
+import {resolveRootOption} from '../core/root-path.js'
 import {listListeningSockets, type ListeningSocket} from '../network/index.js'
 import type {GpuSection} from './gpu.types.js'
 import {collectGpus} from './gpus.js'
-import {collectHost, type HostInfo} from './host.js'
+import {collectHost, collectHostFromRoot, type HostInfo} from './host.js'
 import {defaultModelDirectories, findModelFiles, type ModelSection} from './models.js'
-import {listProcesses, readUserNames} from './processes.js'
+import {listProcesses} from './processes.js'
 import {collectContainerTooling, findRuntimes, type ContainerTooling, type InferenceRuntime} from './runtimes.js'
+import {readAccounts} from './system-files.js'
 
 export interface RuntimeSection {
   runtimes: InferenceRuntime[]
@@ -16,20 +18,28 @@ export interface RuntimeSection {
   notes: string[]
 }
 
+type Section = 'host' | 'gpus' | 'inference' | 'models'
+
 export interface InventoryResult {
   generatedAt: string
   durationMs: number
+  /** The mounted root filesystem inventoried offline (--root), or null for this running host. */
+  root: string | null
   host: HostInfo | null
   gpus: GpuSection
   inference: RuntimeSection | null
   /** null when the model walk was skipped (--skip-models). */
   models: ModelSection | null
+  /** Sections not collected, with why: live ones under --root, models with --skip-models. */
+  skipped: {section: Section; reason: string}[]
   /** Sections that failed entirely, with the reason; the rest is still reported. */
-  errors: {section: 'host' | 'gpus' | 'inference' | 'models'; reason: string}[]
+  errors: {section: Section; reason: string}[]
 }
 
 export interface InventoryOptions {
-  /** Extra model directories (config and --models). */
+  /** A mounted root filesystem to inventory offline: model files and host files only. */
+  root?: string
+  /** Extra model directories (config and --models), as paths on the inspected system. */
   modelDirectories?: string[]
   /** Skip walking model directories. */
   skipModels?: boolean
@@ -51,17 +61,9 @@ async function collectInference(users: Map<number, string>): Promise<RuntimeSect
   return {runtimes: findRuntimes(processes, scan.sockets, users), containers, listening: scan.sockets, notes}
 }
 
-/**
- * Collects the whole inventory concurrently. Never throws for an unreadable section:
- * it is recorded in `errors` and the other sections are still returned.
- */
-export async function collectInventory(options: InventoryOptions = {}): Promise<InventoryResult> {
-  const started = performance.now()
-  const errors: InventoryResult['errors'] = []
-  const guard = async <T>(
-    section: InventoryResult['errors'][number]['section'],
-    work: () => Promise<T>,
-  ): Promise<T | null> => {
+/** Runs one section, recording its failure instead of throwing. */
+function guarded(errors: InventoryResult['errors']) {
+  return async <T>(section: Section, work: () => Promise<T>): Promise<T | null> => {
     try {
       return await work()
     } catch (error) {
@@ -69,27 +71,56 @@ export async function collectInventory(options: InventoryOptions = {}): Promise<
       return null
     }
   }
+}
+
+/**
+ * Collects the whole inventory concurrently: of this running host, or offline of a mounted root
+ * filesystem (`root`), where the live sections (GPUs, processes, sockets, container tools) are
+ * skipped and say so. Never throws for an unreadable section: it is recorded in `errors`.
+ */
+export async function collectInventory(options: InventoryOptions = {}): Promise<InventoryResult> {
+  const started = performance.now()
+  const root = await resolveRootOption(options.root)
+  const live = root === '/'
+  const errors: InventoryResult['errors'] = []
+  const skipped: InventoryResult['skipped'] = []
+  const guard = guarded(errors)
   options.onProgress?.({phase: 'collecting inventory'})
-  const users = await readUserNames()
+  const accounts = await readAccounts(root)
   const directories = [
     ...(options.onlyGivenModelDirectories ? [] : defaultModelDirectories()),
     ...(options.modelDirectories ?? []),
   ]
+  if (!live) {
+    const reason = `needs the running host; --root ${root} inventories files only`
+    skipped.push({section: 'gpus', reason}, {section: 'inference', reason})
+  }
+  if (options.skipModels) skipped.push({section: 'models', reason: 'skipped with --skip-models'})
   const [host, gpus, inference, models] = await Promise.all([
-    guard('host', collectHost),
-    guard('gpus', collectGpus),
-    guard('inference', () => collectInference(users)),
+    guard('host', () => (live ? collectHost() : collectHostFromRoot(root))),
+    live ? guard('gpus', collectGpus) : null,
+    live ? guard('inference', () => collectInference(accounts.names)) : null,
     options.skipModels
       ? null
-      : guard('models', () => findModelFiles(directories, {users, onProgress: options.onProgress})),
+      : guard('models', () =>
+          findModelFiles({
+            root,
+            directories,
+            homes: accounts.homes,
+            users: accounts.names,
+            onProgress: options.onProgress,
+          }),
+        ),
   ])
   return {
     generatedAt: new Date().toISOString(),
     durationMs: Math.round(performance.now() - started),
+    root: live ? null : root,
     host,
     gpus: gpus ?? {gpus: [], sources: []},
     inference,
     models,
+    skipped,
     errors,
   }
 }

@@ -35,17 +35,6 @@ export async function listProcesses(procRoot = '/proc'): Promise<ProcessInfo[]> 
   return processes.filter((p): p is ProcessInfo => p !== null)
 }
 
-/** Reads the user names of /etc/passwd (uid → name). */
-export async function readUserNames(passwdPath = '/etc/passwd'): Promise<Map<number, string>> {
-  const text = await readFile(passwdPath, 'utf8').catch(() => '')
-  const names = new Map<number, string>()
-  for (const line of text.split('\n')) {
-    const [name, , uid] = line.split(':')
-    if (name && uid && /^\d+$/.test(uid)) names.set(Number(uid), name)
-  }
-  return names
-}
-
 const SECRET_FLAG = /^--?(api[-_]?key|token|password|passwd|secret|hf[-_]token|auth)(=|$)/i
 
 /** Replaces the values of secret-looking flags (--api-key X, --token=X) with ***. */

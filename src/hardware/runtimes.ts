@@ -3,11 +3,10 @@ import {access} from 'node:fs/promises'
 import {runTool} from '../core/exec.js'
 import type {ListeningSocket} from '../network/index.js'
 import {redactArgv, type ProcessInfo} from './processes.js'
-
-export type RuntimeKind = 'ollama' | 'vllm' | 'llama.cpp' | 'tgi' | 'triton' | 'ray' | 'lm-studio' | 'localai'
+import {RUNTIME_LIST, type RuntimeId} from './runtimes.catalog.js'
 
 export interface InferenceRuntime {
-  kind: RuntimeKind
+  kind: RuntimeId
   pid: number
   user: string | null
   uid: number | null
@@ -22,27 +21,12 @@ export interface ContainerTooling {
   version: string | null
 }
 
-/** How each runtime shows in a process list; tested against comm and the joined argv. */
-const SIGNATURES: {kind: RuntimeKind; comm?: RegExp; argv?: RegExp}[] = [
-  {kind: 'ollama', comm: /^ollama$/, argv: /(^|\/)ollama(\s|$)/},
-  {kind: 'vllm', argv: /(^|[\s/])vllm(\s+serve|\.entrypoints)|-m\s+vllm\b/},
-  {kind: 'llama.cpp', comm: /^llama-server$/, argv: /(^|\/)llama-server(\s|$)|llama_cpp\.server/},
-  {kind: 'tgi', comm: /^text-generation/, argv: /text-generation-(launcher|router|server)/},
-  {kind: 'triton', comm: /^tritonserver$/, argv: /(^|\/)tritonserver(\s|$)/},
-  {
-    kind: 'ray',
-    comm: /^(raylet|gcs_server)$/,
-    argv: /(^|\/)ray\s+start\b|ray\/dashboard|(^|\/)(raylet|gcs_server)(\s|$)/,
-  },
-  {kind: 'lm-studio', comm: /^(lm-studio|LM Studio)$/i, argv: /lm-studio|LM Studio|(^|\/)lms\s+server/i},
-  {kind: 'localai', comm: /^local-ai$/, argv: /(^|\/)local-ai(\s|$)/},
-]
-
-/** Which inference runtime a process is, if any. */
-export function classifyProcess(process: Pick<ProcessInfo, 'comm' | 'argv'>): RuntimeKind | null {
+/** Which catalog runtime a process is, if any (signatures are tried in catalog order). */
+export function classifyProcess(process: Pick<ProcessInfo, 'comm' | 'argv'>): RuntimeId | null {
   const joined = process.argv.join(' ')
-  for (const signature of SIGNATURES) {
-    if (signature.comm?.test(process.comm) || (joined && signature.argv?.test(joined))) return signature.kind
+  for (const runtime of RUNTIME_LIST) {
+    const {comm, argv} = runtime.process
+    if (comm?.test(process.comm) || (joined && argv?.test(joined))) return runtime.id
   }
   return null
 }

@@ -1,3 +1,4 @@
+import {RUNTIME_LIST} from '../hardware/index.js'
 import {httpRequest, type HttpResponse} from './http-client.js'
 import type {EndpointTarget, ServerIdentity} from './inference.types.js'
 import {authHeaders, tryParseJson} from './openai-client.js'
@@ -9,41 +10,34 @@ function stringField(value: unknown, key: string): string | null {
   return typeof field === 'string' && field.length > 0 && field.length < 200 ? field : null
 }
 
+/** Every identification route of the runtime catalog, with the runtime it names. */
+const ROUTES = RUNTIME_LIST.flatMap((runtime) => runtime.identify.map((route) => ({...route, kind: runtime.id})))
+
 /** Reads a server kind and version from one answer; null when it says nothing. */
 export function identifyFromAnswer(path: string, res: HttpResponse): ServerIdentity | null {
   if (res.status !== 200) return null
   const json = tryParseJson(res.body)
-  if (path === '/api/version') {
-    const version = stringField(json, 'version')
-    return version ? {kind: 'ollama', version, source: `GET ${path}`} : null
-  }
-  if (path === '/info' && stringField(json, 'model_id')) {
-    return {kind: 'tgi', version: stringField(json, 'version'), source: `GET ${path}`}
-  }
-  if (path === '/props' && json && typeof json === 'object' && 'default_generation_settings' in json) {
-    return {kind: 'llama.cpp', version: stringField(json, 'build_info'), source: `GET ${path}`}
-  }
-  if (path === '/version') {
-    const version = stringField(json, 'version')
-    return version ? {kind: 'vllm', version, source: `GET ${path}`} : null
+  if (!json || typeof json !== 'object') return null
+  for (const route of ROUTES) {
+    if (route.path !== path || (json as Record<string, unknown>)[route.marker] == null) continue
+    const version = stringField(json, route.version)
+    // When the marker is the version itself, an answer without a usable version says nothing.
+    if (route.marker === route.version && !version) continue
+    return {kind: route.kind, version, source: `GET ${path}`}
   }
   return null
 }
 
 /** Identifies a server from response headers alone (Server, X-Powered-By). */
 export function identifyFromHeaders(headers: Record<string, string>): ServerIdentity | null {
-  const server = `${headers.server ?? ''} ${headers['x-powered-by'] ?? ''}`.toLowerCase()
-  if (server.includes('llama.cpp')) return {kind: 'llama.cpp', version: null, source: 'Server header'}
-  if (server.includes('ollama')) return {kind: 'ollama', version: null, source: 'Server header'}
-  if (server.includes('lm studio') || server.includes('lmstudio')) {
-    return {kind: 'lmstudio', version: null, source: 'Server header'}
-  }
-  return null
+  const server = `${headers.server ?? ''} ${headers['x-powered-by'] ?? ''}`
+  const runtime = RUNTIME_LIST.find((r) => r.serverHeader?.test(server))
+  return runtime ? {kind: runtime.id, version: null, source: 'Server header'} : null
 }
 
 /**
- * Identifies the server kind and version from /api/version (Ollama), /info (TGI),
- * /props (llama.cpp), /version (vLLM) and response headers. Only GET requests.
+ * Identifies the server kind and version from the catalog's identification routes (GET only),
+ * then from response headers.
  */
 export async function identifyServer(target: EndpointTarget): Promise<ServerIdentity> {
   const get: Get = async (path) => {
@@ -59,7 +53,7 @@ export async function identifyServer(target: EndpointTarget): Promise<ServerIden
     }
   }
   let fromHeaders: ServerIdentity | null = null
-  for (const path of ['/api/version', '/info', '/props', '/version']) {
+  for (const path of new Set(ROUTES.map((r) => r.path))) {
     const res = await get(path)
     if (!res) continue
     const found = identifyFromAnswer(path, res)

@@ -1,7 +1,11 @@
 /** Shared types of the inference domain: targets, smoke checks and bench results. */
 
+import type {Severity} from '../core/severity.js'
+import type {RuntimeId} from '../hardware/index.js'
+
+export type {Severity} from '../core/severity.js'
+
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip'
-export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical'
 
 /** One smoke check result. `evidence` is one human line; `data` holds numbers and lists. */
 export interface SmokeCheck {
@@ -12,7 +16,8 @@ export interface SmokeCheck {
   data?: Record<string, unknown>
 }
 
-export type ServerKind = 'vllm' | 'ollama' | 'llama.cpp' | 'tgi' | 'lmstudio' | 'unknown'
+/** A catalog runtime id (src/hardware/runtimes.catalog.ts), or 'unknown'. */
+export type ServerKind = RuntimeId | 'unknown'
 
 export interface ServerIdentity {
   kind: ServerKind

@@ -1,5 +1,7 @@
 import type {LlmsecConfig} from '../core/config.js'
 import {usageError} from '../core/errors.js'
+import {isLoopbackAddress, isWildcardAddress} from '../core/net.js'
+import {runtimeById, type RuntimeId} from '../hardware/index.js'
 import type {EndpointTarget} from './inference.types.js'
 import {normaliseBaseUrl} from './openai-client.js'
 
@@ -7,7 +9,7 @@ export type ResolvedTarget = {kind: 'endpoint'; target: EndpointTarget} | {kind:
 
 /** The part of an inventory runtime smoke needs (src/hardware's InferenceRuntime fits it). */
 export interface RuntimeLike {
-  kind: string
+  kind: RuntimeId
   listening: {address: string; port: number; protocol: string}[]
 }
 
@@ -24,8 +26,12 @@ export interface SmokeTargetsInput {
   runtimes?: RuntimeLike[]
 }
 
-/** Runtime kinds that serve an OpenAI-compatible HTTP API (Triton and Ray speak other protocols). */
-const HTTP_RUNTIMES = new Set(['ollama', 'vllm', 'llama.cpp', 'tgi', 'lm-studio', 'localai'])
+/** The loopback host that reaches a listener, or null when the listener is not on this host only. */
+function loopbackHost(address: string): string | null {
+  if (isWildcardAddress(address)) return address.includes(':') ? '[::1]' : '127.0.0.1'
+  if (!isLoopbackAddress(address)) return null
+  return address.includes(':') && !address.startsWith('[') ? `[${address}]` : address
+}
 
 /**
  * Local URLs of the runtimes' listening TCP sockets. A wildcard bind is reached through
@@ -34,13 +40,10 @@ const HTTP_RUNTIMES = new Set(['ollama', 'vllm', 'llama.cpp', 'tgi', 'lm-studio'
 export function endpointsFromRuntimes(runtimes: RuntimeLike[]): string[] {
   const urls = new Set<string>()
   for (const runtime of runtimes) {
-    if (!HTTP_RUNTIMES.has(runtime.kind)) continue
+    if (!runtimeById(runtime.kind).openaiApi) continue
     for (const socket of runtime.listening) {
-      if (!socket.protocol.startsWith('tcp')) continue
-      const address = socket.address
-      const host = address === '0.0.0.0' || address === '*' ? '127.0.0.1' : address === '::' ? '[::1]' : address
-      if (!/^(127\.|\[?::1\]?$|localhost$)/.test(host)) continue
-      urls.add(`http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${socket.port}`)
+      const host = socket.protocol.startsWith('tcp') ? loopbackHost(socket.address) : null
+      if (host) urls.add(`http://${host}:${socket.port}`)
     }
   }
   return [...urls]

@@ -1,55 +1,31 @@
 import {createFactCache, listBuiltInRulesets} from '../audit/index.js'
-import {stat} from 'node:fs/promises'
-import {coreError, describeError} from '../core/errors.js'
+import {describeError} from '../core/errors.js'
+import {isWildcardAddress} from '../core/net.js'
+import {resolveRootOption} from '../core/root-path.js'
+import {boundPorts, mainPort, type RuntimeId, type ServiceStart} from '../hardware/index.js'
 
 /** What `llmsec init` found on the host (or under --root) to offer as defaults. */
 export interface Discovered {
   modelDirs: string[]
-  endpoints: {url: string; runtime: string; from: string}[]
+  /** Model files found by content in those directories (the hardware engine's finder). */
+  modelFiles: {path: string; format: string; sizeBytes: number}[]
+  endpoints: {url: string; runtime: RuntimeId; from: string}[]
   rulesets: string[]
   /** Why a part could not be discovered (shown as a note, never fatal). */
   notes: string[]
 }
 
 /** The parts of an audit inference-service fact that init reads. */
-export interface InferenceService {
-  runtime: string
+export interface InferenceService extends ServiceStart {
+  runtime: RuntimeId
   location: string
-  args: string[]
-  environment: Record<string, string>
 }
 
-const DEFAULT_PORTS: Record<string, number> = {
-  ollama: 11434,
-  vllm: 8000,
-  tgi: 8080,
-  'llama.cpp': 8080,
-  triton: 8000,
-  ray: 8000,
-  localai: 8080,
-  sglang: 30000,
-}
-
-function argValue(args: string[], name: string): string | undefined {
-  for (const [i, arg] of args.entries()) {
-    if (arg === name) return args[i + 1]
-    if (arg.startsWith(`${name}=`)) return arg.slice(name.length + 1)
-  }
-  return undefined
-}
-
-/** The loopback URL a service answers on (a 0.0.0.0 bind is reached through 127.0.0.1 too). */
+/** The loopback URL a service answers on (a wildcard bind is reached through 127.0.0.1 too). */
 export function endpointOf(service: InferenceService): string {
-  let host = argValue(service.args, '--host') ?? '127.0.0.1'
-  let port = argValue(service.args, '--port') ?? String(DEFAULT_PORTS[service.runtime] ?? 8000)
-  const ollamaHost = service.runtime === 'ollama' ? service.environment.OLLAMA_HOST : undefined
-  if (ollamaHost) {
-    const match = /^(?:https?:\/\/)?(\[[^\]]+\]|[^:/]*)(?::(\d+))?/.exec(ollamaHost)
-    host = match?.[1] || host
-    port = match?.[2] ?? port
-  }
-  if (host === '0.0.0.0' || host === '::' || host === '[::]' || host === '') host = '127.0.0.1'
-  return `http://${host}:${port}`
+  const bound = boundPorts(service.runtime, service)[0].address
+  const host = bound === null || isWildcardAddress(bound) ? '127.0.0.1' : bound
+  return `http://${host.includes(':') ? `[${host}]` : host}:${mainPort(service.runtime, service)}`
 }
 
 /**
@@ -57,14 +33,15 @@ export function endpointOf(service: InferenceService): string {
  * root and, on the live host, processes) and the built-in rulesets.
  */
 export async function discoverSetup(options: {root?: string} = {}): Promise<Discovered> {
-  if (options.root && !(await stat(options.root).catch(() => null))?.isDirectory())
-    throw coreError('INPUT_NOT_FOUND', `--root ${options.root} is not a directory; pass the mounted root filesystem.`)
-  const facts = createFactCache({root: options.root ?? '/'})
+  const facts = createFactCache({root: await resolveRootOption(options.root)})
   const notes: string[] = []
   let modelDirs: string[] = []
+  let modelFiles: Discovered['modelFiles'] = []
   let services: InferenceService[] = []
   try {
-    modelDirs = (await facts.get('models')).dirs.map((d) => d.path)
+    const models = await facts.get('models')
+    modelDirs = models.directories.filter((d) => d.status === 'ok').map((d) => d.path)
+    modelFiles = models.files.map((f) => ({path: f.path, format: f.format, sizeBytes: f.sizeBytes}))
   } catch (error) {
     notes.push(`model directories not searched: ${describeError(error)}`)
   }
@@ -78,5 +55,5 @@ export async function discoverSetup(options: {root?: string} = {}): Promise<Disc
     const url = endpointOf(service)
     if (!endpoints.has(url)) endpoints.set(url, {url, runtime: service.runtime, from: service.location})
   }
-  return {modelDirs, endpoints: [...endpoints.values()], rulesets: await listBuiltInRulesets(), notes}
+  return {modelDirs, modelFiles, endpoints: [...endpoints.values()], rulesets: await listBuiltInRulesets(), notes}
 }

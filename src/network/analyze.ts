@@ -2,7 +2,7 @@ import {noProgress, type OnProgress} from '../core/progress.js'
 import {evaluatePacket} from './evaluate.js'
 import {readSysctl} from './host-facts.js'
 import {buildFindings, type Finding} from './findings.js'
-import {mergeInferencePorts, type InferencePort} from './inference-ports.js'
+import type {InferencePort} from './inference-ports.js'
 import {evaluateConnection, unmatchedPacket} from './packet.js'
 import {readFirewall, type Backend, type FirewallReading, type SourceStatus, type ToolRunner} from './read-ruleset.js'
 import type {Decision, Ruleset, Verdict} from './ruleset.types.js'
@@ -52,7 +52,8 @@ export interface FirewallReport {
 }
 
 export interface AnalyzeOptions {
-  inferencePorts?: {port: number; service: string}[]
+  /** The ports whose exposure is judged (src/hardware listInferencePorts: the runtime catalog's). */
+  inferencePorts: InferencePort[]
   /** Replaces the tool runner (tests feed recorded nft/iptables output through it). */
   run?: ToolRunner
   /** A reading already made; skips running tools. */
@@ -132,7 +133,7 @@ function judgeSocket(
  * Reads the firewall and the listening sockets and judges, for each, whether another host
  * could connect; adds the default inbound and outbound policies and findings. No traffic is sent.
  */
-export async function analyzeFirewall(options: AnalyzeOptions = {}): Promise<FirewallReport> {
+export async function analyzeFirewall(options: AnalyzeOptions): Promise<FirewallReport> {
   const onProgress = options.onProgress ?? noProgress
   onProgress({phase: 'reading the firewall ruleset'})
   const reading = options.reading ?? (await readFirewall(options.run))
@@ -141,8 +142,7 @@ export async function analyzeFirewall(options: AnalyzeOptions = {}): Promise<Fir
   const scan = await listListeningSockets({procRoot})
   const ipv6Enabled = (await readSysctl(procRoot, 'net/ipv6/conf/all/disable_ipv6')) === '0'
   const bindV6Only = (await readSysctl(procRoot, 'net/ipv6/bindv6only')) === '1'
-  const inferencePorts = mergeInferencePorts(options.inferencePorts)
-  const ports = new Map(inferencePorts.map((p) => [p.port, p]))
+  const ports = new Map(options.inferencePorts.map((p) => [p.port, p]))
   onProgress({phase: 'evaluating', total: scan.sockets.length, unit: 'items'})
   const listeners = scan.sockets
     .map((socket) => judgeSocket(socket, {all: scan.sockets, reading, bindV6Only, ports}))

@@ -1,10 +1,11 @@
+import type {Severity} from '../core/severity.js'
 import type {DirectionPolicy, FirewallReport, ListenerReport} from './analyze.js'
 import type {InferencePort} from './inference-ports.js'
 import type {Backend} from './read-ruleset.js'
 import {remediateDefaultDeny, remediateExposedPort} from './remediation.js'
 import type {Decision} from './ruleset.types.js'
 
-export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info'
+export type {Severity} from '../core/severity.js'
 
 /** One problem found; `id` is stable across runs and versions, `subject` names what it is about. */
 export interface Finding {

@@ -1,4 +1,4 @@
-export {isLoopbackAddress, isWildcardAddress, listListeningSockets, parseProcNet} from './sockets.js'
+export {listListeningSockets, parseProcNet} from './sockets.js'
 export type {ListeningSocket, SocketScan} from './sockets.js'
 export {analyzeFirewall, mostOpen} from './analyze.js'
 export type {AnalyzeOptions, DirectionPolicy, FamilyDecision, FirewallReport, ListenerReport} from './analyze.js'
@@ -22,7 +22,6 @@ export type {Backend, FirewallReading, SourceStatus, ToolRunner} from './read-ru
 export {FAILING_SEVERITIES, FINDING_IDS} from './findings.js'
 export {exitCodeFor} from './policy.js'
 export type {Finding, FindingId, Severity} from './findings.js'
-export {DEFAULT_INFERENCE_PORTS, mergeInferencePorts} from './inference-ports.js'
 export type {InferencePort} from './inference-ports.js'
 export {
   DEFAULT_EGRESS_TARGETS,

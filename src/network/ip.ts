@@ -1,4 +1,6 @@
-import {isIPv4, isIPv6} from 'node:net'
+import {isIPv4} from 'node:net'
+
+import {parseIpAddress} from '../core/net.js'
 
 /** An address range [low, high] of one family, as 128-bit or 32-bit integers. */
 export interface AddressRange {
@@ -7,44 +9,15 @@ export interface AddressRange {
   high: bigint
 }
 
-function ipv4ToBigInt(text: string): bigint {
-  return text.split('.').reduce((acc, part) => (acc << 8n) | BigInt(Number(part)), 0n)
-}
-
-function ipv6ToBigInt(text: string): bigint {
-  let address = text
-  // An embedded IPv4 tail (::ffff:1.2.3.4) becomes two hex groups.
-  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(address)
-  if (v4) {
-    const value = ipv4ToBigInt(v4[1])
-    address = `${address.slice(0, -v4[1].length)}${(value >> 16n).toString(16)}:${(value & 0xffffn).toString(16)}`
-  }
-  const [head, tail] = address.includes('::') ? address.split('::') : [address, undefined]
-  const headGroups = head ? head.split(':') : []
-  const tailGroups = tail ? tail.split(':') : []
-  const missing = 8 - headGroups.length - tailGroups.length
-  const groups = [...headGroups, ...Array<string>(tail === undefined ? 0 : missing).fill('0'), ...tailGroups]
-  return groups.reduce((acc, group) => (acc << 16n) | BigInt(Number.parseInt(group, 16)), 0n)
-}
-
 /** The family of an address literal, or null when it is not one. */
 export function addressFamily(text: string): 4 | 6 | null {
-  if (isIPv4(text)) return 4
-  if (isIPv6(stripZone(text))) return 6
-  return null
-}
-
-function stripZone(text: string): string {
-  const percent = text.indexOf('%')
-  return percent < 0 ? text : text.slice(0, percent)
+  return parseIpAddress(text)?.family ?? null
 }
 
 /** Parses an address to a single-address range; null when it is not an address. */
 export function parseAddress(text: string): AddressRange | null {
-  const family = addressFamily(text)
-  if (family === null) return null
-  const value = family === 4 ? ipv4ToBigInt(text) : ipv6ToBigInt(stripZone(text))
-  return {family, low: value, high: value}
+  const address = parseIpAddress(text)
+  return address && {family: address.family, low: address.value, high: address.value}
 }
 
 /** Parses `addr`, `addr/len` or `addr/dotted-mask` (iptables) into a range; null when invalid. */
@@ -58,7 +31,7 @@ export function parseNetwork(text: string): AddressRange | null {
   let length: number
   if (/^\d+$/.test(suffix)) length = Number(suffix)
   else if (base.family === 4 && isIPv4(suffix)) {
-    const mask = ipv4ToBigInt(suffix)
+    const mask = parseAddress(suffix)!.low
     length = mask.toString(2).replace(/0+$/, '').length
     if (mask !== 0n && !/^1+0*$/.test(mask.toString(2).padStart(32, '0'))) return null
   } else return null

@@ -1,6 +1,7 @@
 import {usageError} from '../core/errors.js'
+import {isLoopbackAddress} from '../core/net.js'
 import {evaluatePacket} from './evaluate.js'
-import {addressFamily, parseAddress} from './ip.js'
+import {addressFamily} from './ip.js'
 import type {EvalPacket} from './match.js'
 import type {Decision, Field, FieldValue, PacketSpec, Ruleset, Verdict} from './ruleset.types.js'
 
@@ -8,16 +9,10 @@ const value = (v: string | number | undefined): FieldValue =>
   v === undefined ? {kind: 'unknown'} : {kind: 'value', value: v}
 const ABSENT: FieldValue = {kind: 'absent'}
 
-function isLoopback(address: string | undefined): boolean {
-  const range = address === undefined ? null : parseAddress(address)
-  if (!range) return false
-  return range.family === 4 ? range.low >> 24n === 127n : range.low === 1n
-}
-
 /** An interface: the given name, lo for loopback peers, else "not lo". */
 function interfaceOf(name: string | undefined, peer: string | undefined): FieldValue {
   if (name) return value(name)
-  if (isLoopback(peer)) return value('lo')
+  if (peer !== undefined && isLoopbackAddress(peer)) return value('lo')
   return {kind: 'except', values: ['lo']}
 }
 

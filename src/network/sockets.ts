@@ -1,13 +1,15 @@
 import {readdir, readFile, readlink} from 'node:fs/promises'
 import {join} from 'node:path'
 
+import {isLoopbackAddress, isWildcardAddress} from '../core/net.js'
+
 /** A listening socket read from /proc/net, with the process that owns it when visible. */
 export interface ListeningSocket {
   protocol: 'tcp' | 'tcp6' | 'udp' | 'udp6'
   /** Local address as text: 0.0.0.0, 127.0.0.1, ::, ::1, … */
   address: string
   port: number
-  /** True when bound to a loopback address only (127.0.0.0/8 or ::1). */
+  /** True when bound to a loopback address only (src/core/net.ts isLoopbackAddress). */
   loopback: boolean
   /** True when bound to the wildcard address (0.0.0.0 or ::), i.e. every interface. */
   wildcard: boolean
@@ -71,14 +73,6 @@ function compressIpv6(full: string): string {
   const head = parts.slice(0, bestStart).join(':')
   const tail = parts.slice(bestStart + bestLength).join(':')
   return `${head}::${tail}`
-}
-
-export function isLoopbackAddress(address: string): boolean {
-  return address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.')
-}
-
-export function isWildcardAddress(address: string): boolean {
-  return address === '0.0.0.0' || address === '::'
 }
 
 /** Parses one /proc/net/{tcp,tcp6,udp,udp6} table into its listening sockets. */

@@ -8,7 +8,8 @@ import {inspectSource} from './inspect.js'
 import {bufferSource, openFileSource, type ByteSource} from './source.js'
 import type {FileReport, ScanResult} from './types.js'
 import {judgeFindings, summarise} from './verdict.js'
-import {globToRegExp, listFiles} from './walk.js'
+import {globToRegExp} from '../core/glob.js'
+import {listFiles} from './walk.js'
 
 export interface ScanOptions {
   /** Globs of files or directories to skip while walking directories (matched on relative path or basename). */

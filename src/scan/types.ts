@@ -1,8 +1,7 @@
+import type {Severity} from '../core/severity.js'
 import type {ModelFormat} from './detect.js'
 
-/** Finding severities, lowest first. */
-export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const
-export type Severity = (typeof SEVERITIES)[number]
+export type {Severity} from '../core/severity.js'
 
 /** Per-file verdicts, from best to worst. */
 export type Verdict = 'clean' | 'suspicious' | 'malformed' | 'unsafe'
@@ -45,14 +44,4 @@ export interface ScanSummary {
 export interface ScanResult {
   files: FileReport[]
   summary: ScanSummary
-}
-
-/** Compares severities: negative when a < b. */
-export function compareSeverity(a: Severity, b: Severity): number {
-  return SEVERITIES.indexOf(a) - SEVERITIES.indexOf(b)
-}
-
-/** Whether a severity is at or above a threshold. */
-export function atLeast(severity: Severity, threshold: Severity): boolean {
-  return compareSeverity(severity, threshold) >= 0
 }

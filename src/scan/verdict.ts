@@ -1,13 +1,6 @@
 import {kindOf} from './codes.js'
-import {
-  atLeast,
-  compareSeverity,
-  type FileReport,
-  type Finding,
-  type ScanSummary,
-  type Severity,
-  type Verdict,
-} from './types.js'
+import {atLeast, worstSeverity} from '../core/severity.js'
+import type {FileReport, Finding, ScanSummary, Severity, Verdict} from './types.js'
 
 /** unsafe (dangerous code) > malformed (broken structure) > suspicious (medium or above) > clean. */
 export function judgeFindings(findings: Finding[]): Verdict {
@@ -20,9 +13,7 @@ export function judgeFindings(findings: Finding[]): Verdict {
 
 /** The highest severity among findings, or null. */
 export function highestSeverity(findings: Finding[]): Severity | null {
-  let top: Severity | null = null
-  for (const f of findings) if (top === null || compareSeverity(f.severity, top) > 0) top = f.severity
-  return top
+  return worstSeverity(findings.map((f) => f.severity))
 }
 
 export function summarise(files: FileReport[], durationMs: number): ScanSummary {

@@ -4,29 +4,6 @@ import {basename, join, relative, sep} from 'node:path'
 
 import {fsError} from '../core/errors.js'
 
-/** Turns a glob (`*`, `**`, `?`, `{a,b}`) into a RegExp over '/'-separated paths. */
-export function globToRegExp(glob: string): RegExp {
-  let out = ''
-  let braces = 0
-  for (let i = 0; i < glob.length; i++) {
-    const ch = glob[i]
-    if (ch === '*' && glob[i + 1] === '*') {
-      out += glob[i + 2] === '/' ? '(?:.*/)?' : '.*'
-      i += glob[i + 2] === '/' ? 2 : 1
-    } else if (ch === '*') out += '[^/]*'
-    else if (ch === '?') out += '[^/]'
-    else if (ch === '{') {
-      braces++
-      out += '(?:'
-    } else if (ch === '}' && braces > 0) {
-      braces--
-      out += ')'
-    } else if (ch === ',' && braces > 0) out += '|'
-    else out += ch.replace(/[.+^$()|[\]\\]/g, '\\$&')
-  }
-  return new RegExp(`^${out}$`)
-}
-
 /** Whether a path (relative to the scanned root) matches an exclude glob, by full path or by basename. */
 export function isExcluded(relativePath: string, patterns: RegExp[]): boolean {
   const path = relativePath.split(sep).join('/')

@@ -1,3 +1,4 @@
+import {existingModelDirs} from '../check-helpers.js'
 import {defineCheck, guardUnreadable, outcome} from '../check.js'
 import {FactUnavailableError, RootReader} from '../facts/index.js'
 
@@ -39,9 +40,12 @@ export const check = defineCheck<Params>()({
       }
     }
     if (params.watchModels) {
-      const {dirs, unreadable} = await facts.get('models')
+      const models = await facts.get('models')
+      const {unreadable} = models
       reader.note(...unreadable)
-      const unwatched = dirs.filter((d) => !auditd.watches.some((w) => d.path.startsWith(w.replace(/\/$/, ''))))
+      const unwatched = existingModelDirs(models).filter(
+        (d) => !auditd.watches.some((w) => d.path.startsWith(w.replace(/\/$/, ''))),
+      )
       for (const d of unwatched) problems.push(`model directory ${d.path} has no audit watch (-w)`)
     }
     const verdict = problems.length

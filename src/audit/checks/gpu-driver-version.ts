@@ -1,4 +1,4 @@
-import {compareDotted} from '../check-helpers.js'
+import {compareVersions} from '../../core/version.js'
 import {defineCheck, outcome} from '../check.js'
 
 interface Params {
@@ -23,8 +23,8 @@ export const check = defineCheck<Params>()({
     const version = gpus.find((g) => g.driverVersion)?.driverVersion
     if (!version) return outcome.error(`the driver version is unknown${note ? `: ${note}` : ''}`)
     const seen = `NVIDIA driver ${version} (${gpus.length} GPUs)`
-    return compareDotted(version, params.min) >= 0
-      ? outcome.pass([seen])
-      : outcome.fail([`${seen}; need ≥ ${params.min}`])
+    const order = compareVersions(version, params.min)
+    if (order === null) return outcome.error(`the driver version ${version} holds no version number`)
+    return order >= 0 ? outcome.pass([seen]) : outcome.fail([`${seen}; need ≥ ${params.min}`])
   },
 })

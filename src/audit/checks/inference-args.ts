@@ -1,9 +1,10 @@
+import {RUNTIME_IDS, type RuntimeId} from '../../hardware/index.js'
 import {servicesOf} from '../check-helpers.js'
 import {defineCheck, guardUnreadable, outcome} from '../check.js'
 
 interface Params {
   forbidden: string[]
-  runtimes?: string[]
+  runtimes?: RuntimeId[]
 }
 
 export const check = defineCheck<Params>()({
@@ -22,7 +23,7 @@ export const check = defineCheck<Params>()({
         type: 'array',
         items: {
           type: 'string',
-          enum: ['ollama', 'vllm', 'llama.cpp', 'tgi', 'triton', 'ray', 'lm-studio', 'localai', 'sglang'],
+          enum: RUNTIME_IDS,
         },
         nullable: true,
       },

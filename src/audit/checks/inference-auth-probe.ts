@@ -1,11 +1,16 @@
 import {request} from 'node:http'
 
+import {RUNTIMES} from '../../hardware/index.js'
 import {defineCheck, outcome} from '../check.js'
 
 interface Params {
-  ports: number[]
+  /** Default: the main port of every catalog runtime that serves an HTTP API. */
+  ports?: number[]
   paths?: string[]
 }
+
+/** Main ports of the catalog runtimes whose API answers /v1/models or /api/tags. */
+const DEFAULT_PORTS = [...new Set(RUNTIMES.filter((r) => r.openaiApi).map((r) => r.ports[0].port))]
 
 const PROBE_TIMEOUT_MS = 2_000
 
@@ -26,14 +31,13 @@ export const check = defineCheck<Params>()({
   id: 'inference-auth-probe',
   title: 'Inference APIs demand authentication (probed with --probe)',
   description:
-    'With --probe only: sends one GET per path to 127.0.0.1 on each listening inference port; an API that lists models without credentials fails. Never connects to other addresses.',
+    'With --probe only: sends one GET per path to 127.0.0.1 on each listening inference port (default: the main port of every catalog runtime with an OpenAI-style API); an API that lists models without credentials fails. Never connects to other addresses.',
   live: true,
   params: {
     type: 'object',
     additionalProperties: false,
-    required: ['ports'],
     properties: {
-      ports: {type: 'array', minItems: 1, items: {type: 'integer', minimum: 1, maximum: 65535}},
+      ports: {type: 'array', minItems: 1, items: {type: 'integer', minimum: 1, maximum: 65535}, nullable: true},
       paths: {type: 'array', minItems: 1, items: {type: 'string', pattern: '^/'}, nullable: true},
     },
   },
@@ -42,8 +46,9 @@ export const check = defineCheck<Params>()({
     const listening = new Set(
       (await facts.get('sockets')).filter((s) => s.protocol.startsWith('tcp')).map((s) => s.port),
     )
-    const ports = params.ports.filter((p) => listening.has(p))
-    if (!ports.length) return outcome.skip(`nothing listens on ports ${params.ports.join(', ')}`)
+    const wanted = params.ports ?? DEFAULT_PORTS
+    const ports = wanted.filter((p) => listening.has(p))
+    if (!ports.length) return outcome.skip(`nothing listens on ports ${wanted.join(', ')}`)
     const open: string[] = []
     const closed: string[] = []
     for (const port of ports) {

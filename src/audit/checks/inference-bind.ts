@@ -1,68 +1,41 @@
-import {isLoopback, servicesOf, withEnvironment} from '../check-helpers.js'
+import {isLoopbackAddress} from '../../core/net.js'
+import {boundPorts, runtimeById, type BoundPort} from '../../hardware/index.js'
+import {servicesOf} from '../check-helpers.js'
 import {defineCheck, guardUnreadable, NO_PARAMS, outcome, type NoParams} from '../check.js'
-import type {InferenceRuntime, InferenceService} from '../facts/index.js'
+import type {InferenceService, Unreadable} from '../facts/index.js'
 
-/** Default bind address of each runtime when none is given (from each project's docs). */
-const DEFAULT_BIND: Record<InferenceRuntime, string> = {
-  ollama: '127.0.0.1',
-  vllm: '0.0.0.0',
-  'llama.cpp': '127.0.0.1',
-  tgi: '0.0.0.0',
-  triton: '0.0.0.0',
-  ray: '127.0.0.1',
-  'lm-studio': '127.0.0.1',
-  localai: '0.0.0.0',
-  sglang: '127.0.0.1',
-}
-const HOST_FLAGS = ['--host', '--hostname', '--http-address', '--address']
-
-function flagValue(args: string[], flags: string[]): string | null {
-  for (let i = 0; i < args.length; i++) {
-    for (const flag of flags) {
-      if (args[i] === flag && args[i + 1] !== undefined) return args[i + 1]
-      if (args[i].startsWith(`${flag}=`)) return args[i].slice(flag.length + 1)
-    }
-  }
-  return null
-}
-
-/** The address a service binds: OLLAMA_HOST / LOCALAI_ADDRESS, a --host flag, or the runtime default. */
-export function bindAddress(service: InferenceService): {address: string; from: string} {
-  const env = service.runtime === 'ollama' ? service.environment.OLLAMA_HOST : service.environment.ADDRESS
-  if (env !== undefined && env !== '') {
-    const host = env
-      .replace(/^https?:\/\//, '')
-      .replace(/:\d+$/, '')
-      .replace(/^\[|\]$/g, '')
-    return {address: host || '0.0.0.0', from: `${service.runtime === 'ollama' ? 'OLLAMA_HOST' : 'ADDRESS'}=${env}`}
-  }
-  const flag = flagValue(service.args, HOST_FLAGS)
-  if (flag !== null) return {address: flag, from: `--host ${flag}`}
-  return {address: DEFAULT_BIND[service.runtime], from: `${service.runtime} default`}
+/** One evidence line: `ollama (/u) binds 0.0.0.0 (OLLAMA_HOST=…)`, naming the port for multi-port runtimes. */
+function describeBind(service: InferenceService, bound: BoundPort): string {
+  const port = runtimeById(service.runtime).ports.length > 1 ? ` for port ${bound.port} (${bound.purpose})` : ''
+  return `${service.runtime} (${service.location}) binds ${bound.address}${port} (${bound.from})`
 }
 
 export const check = defineCheck<NoParams>()({
   id: 'inference-bind',
   title: 'Inference services bind to loopback',
-  description: 'Reads the bind address from unit files and process arguments/environment (no connection is made).',
+  description:
+    "Reads each service's bind addresses from unit files and process arguments/environment, with the runtime catalog's flags, variables and defaults (no connection is made).",
   appliesWhen: ['inference-runtime'],
   params: NO_PARAMS,
   async run({facts}) {
     const {services, unreadable} = await servicesOf(facts)
-    const {known, unreadable: hidden} = withEnvironment(services)
+    const gaps: Unreadable[] = [...unreadable]
     const bad: string[] = []
     const ok: string[] = []
     let location: string | undefined
-    for (const service of known) {
-      const {address, from} = bindAddress(service)
-      const seen = `${service.runtime} (${service.location}) binds ${address} (${from})`
-      if (isLoopback(address)) ok.push(seen)
-      else {
-        bad.push(seen)
-        location ??= service.location
+    for (const service of services) {
+      // An unread environment hides only the binds a variable could set; a flag still decides.
+      const start = {...service, environmentReadable: service.unreadable.length === 0}
+      for (const bound of boundPorts(service.runtime, start)) {
+        if (bound.address === null) gaps.push(...service.unreadable.filter((u) => !gaps.includes(u)))
+        else if (isLoopbackAddress(bound.address)) ok.push(describeBind(service, bound))
+        else {
+          bad.push(describeBind(service, bound))
+          location ??= service.location
+        }
       }
     }
     const verdict = bad.length ? outcome.fail(bad, location) : outcome.pass(ok)
-    return guardUnreadable(verdict, [...unreadable, ...hidden], true)
+    return guardUnreadable(verdict, gaps, true)
   },
 })

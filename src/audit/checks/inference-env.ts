@@ -1,3 +1,4 @@
+import {RUNTIME_IDS, type RuntimeId} from '../../hardware/index.js'
 import {servicesOf, withEnvironment} from '../check-helpers.js'
 import {defineCheck, guardUnreadable, outcome} from '../check.js'
 
@@ -5,7 +6,7 @@ interface Params {
   variable: string
   forbidden?: string[]
   required?: string[]
-  runtimes?: string[]
+  runtimes?: RuntimeId[]
   /** Result when a service does not set the variable (default: pass with forbidden, fail with required). */
   unset?: 'pass' | 'fail' | 'warn'
 }
@@ -28,7 +29,7 @@ export const check = defineCheck<Params>()({
         type: 'array',
         items: {
           type: 'string',
-          enum: ['ollama', 'vllm', 'llama.cpp', 'tgi', 'triton', 'ray', 'lm-studio', 'localai', 'sglang'],
+          enum: RUNTIME_IDS,
         },
         nullable: true,
       },

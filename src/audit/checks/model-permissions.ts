@@ -1,5 +1,5 @@
+import {existingModelDirs, parseMode} from '../check-helpers.js'
 import {defineCheck, guardUnreadable, outcome} from '../check.js'
-import {formatMode} from '../facts/index.js'
 
 interface Params {
   forbid: 'world-writable' | 'world-readable'
@@ -18,11 +18,13 @@ export const check = defineCheck<Params>()({
     properties: {forbid: {type: 'string', enum: ['world-writable', 'world-readable']}},
   },
   async run({facts, params}) {
-    const {dirs, files, unreadable} = await facts.get('models')
+    const models = await facts.get('models')
+    const {files, unreadable} = models
+    const dirs = existingModelDirs(models)
     const bit = params.forbid === 'world-writable' ? 0o002 : 0o004
-    const bad = [...dirs, ...files].filter((entry) => (entry.mode & bit) !== 0)
+    const bad = [...dirs, ...files].filter((entry) => (parseMode(entry.mode) & bit) !== 0)
     if (bad.length) {
-      const lines = bad.slice(0, 20).map((e) => `${e.path} mode ${formatMode(e.mode)} is ${params.forbid}`)
+      const lines = bad.slice(0, 20).map((e) => `${e.path} mode ${e.mode} is ${params.forbid}`)
       const shown = bad.length > 20 ? [...lines, `… and ${bad.length - 20} more`] : lines
       return guardUnreadable(outcome.fail(shown, bad[0].path), unreadable, true)
     }

@@ -1,5 +1,6 @@
 import {posix} from 'node:path'
 
+import {existingModelDirs} from '../check-helpers.js'
 import {defineCheck, guardUnreadable, NO_PARAMS, outcome, type NoParams} from '../check.js'
 import {RootReader} from '../facts/index.js'
 
@@ -29,7 +30,9 @@ export const check = defineCheck<NoParams>()({
   params: NO_PARAMS,
   async run({root, facts}) {
     const reader = new RootReader(root)
-    const {dirs, files, unreadable} = await facts.get('models')
+    const models = await facts.get('models')
+    const {files, unreadable} = models
+    const dirs = existingModelDirs(models)
     reader.note(...unreadable)
     const unsigned: string[] = []
     const signed = new Set<string>()

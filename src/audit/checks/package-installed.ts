@@ -1,4 +1,4 @@
-import {compareDebVersions} from '../check-helpers.js'
+import {compareDebianVersions} from '../../core/version.js'
 import {defineCheck, guardUnreadable, outcome, type CheckOutcome} from '../check.js'
 import type {PackagesFact} from '../facts/index.js'
 
@@ -17,7 +17,7 @@ function judgePackages(packages: PackagesFact['packages'], params: Params): Chec
   if (!installed.length) return outcome.fail([`none of ${params.names.join(', ')} is installed`])
   const min = params.minVersion
   if (min) {
-    const ok = installed.filter((p) => compareDebVersions(p.version, min) >= 0)
+    const ok = installed.filter((p) => compareDebianVersions(p.version, min) >= 0)
     if (!ok.length) return outcome.fail(listed.map((l) => `${l}; need ≥ ${min}`))
   }
   return outcome.pass(listed)

@@ -17,13 +17,9 @@ export interface OsRelease extends Incomplete {
   prettyName: string | null
 }
 
-export interface UserEntry {
-  name: string
-  uid: number
-  gid: number
-  home: string
-  shell: string
-}
+import type {UserEntry} from '../../hardware/index.js'
+
+export type {UserEntry} from '../../hardware/index.js'
 export interface GroupEntry {
   name: string
   gid: number
@@ -121,29 +117,16 @@ export interface GpusFact {
   note?: string
 }
 
-import type {ModelFormat as ScanFormat} from '../../scan/index.js'
+import type {ModelSection} from '../../hardware/index.js'
 
-/** The scan engine's formats plus llmsec's encrypted container. */
-export type ModelFormat = ScanFormat | 'llmsec-encrypted'
-export interface ModelFile {
-  path: string
-  format: ModelFormat
-  size: number
-  mode: number
-  uid: number
-}
-export interface ModelsFact extends Incomplete {
-  /** Model directories that exist. */
-  dirs: {path: string; mode: number; uid: number}[]
-  files: ModelFile[]
-  /** Set when the walk stopped at its bound. */
-  truncated: boolean
-}
+/** Model files and directories: the hardware engine's model section (src/hardware/models.ts). */
+export type ModelsFact = ModelSection
+export type {ModelDirectory, ModelFile, ModelFormat} from '../../hardware/index.js'
 
-import type {RuntimeKind} from '../../hardware/index.js'
+import type {RuntimeId} from '../../hardware/index.js'
 
-/** Inference runtimes: the inventory engine's kinds plus SGLang. */
-export type InferenceRuntime = RuntimeKind | 'sglang'
+/** An inference runtime or AI service: an id of the runtime catalog (src/hardware/runtimes.catalog.ts). */
+export type InferenceRuntime = RuntimeId
 export interface InferenceService {
   runtime: InferenceRuntime
   source: 'unit' | 'process'

@@ -1,3 +1,4 @@
+import {listInferencePorts} from '../../hardware/index.js'
 import {analyzeFirewall, readFirewall} from '../../network/index.js'
 import type {FactProvider} from './cache.js'
 import type {FirewallConfigFact} from './fact-map.js'
@@ -20,7 +21,7 @@ export const firewallProvider: FactProvider<'firewall'> = {
       const why = reading.sources.map((s) => s.reason ?? `${s.command}: ${s.status}`).join('; ')
       return {tool: null, inputPolicy: null, ruleCount: 0, unreadable: why || 'no firewall tool answered'}
     }
-    const report = await analyzeFirewall({reading})
+    const report = await analyzeFirewall({reading, inferencePorts: listInferencePorts()})
     const chains = reading.ruleset.tables.flatMap((t) => Object.values(t.chains))
     const ruleCount = chains.reduce((n, c) => n + c.rules.length, 0)
     const verdict = report.inbound.defaultPolicy

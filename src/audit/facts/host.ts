@@ -1,10 +1,7 @@
+import {defaultModelDirectories, findModelFiles, loginHomes, parseOsRelease, parsePasswd} from '../../hardware/index.js'
 import type {FactProvider} from './cache.js'
-import type {GroupEntry, PackageEntry, UserEntry} from './fact-map.js'
+import type {GroupEntry, PackageEntry} from './fact-map.js'
 import {RootReader} from './rootfs.js'
-
-function unquote(value: string): string {
-  return value.replace(/^(["'])(.*)\1$/, '$2')
-}
 
 /** /etc/os-release (falling back to /usr/lib/os-release). */
 export const osProvider: FactProvider<'os'> = {
@@ -12,11 +9,7 @@ export const osProvider: FactProvider<'os'> = {
   async gather(env) {
     const reader = new RootReader(env.root)
     const text = (await reader.text('/etc/os-release')) ?? (await reader.text('/usr/lib/os-release'))
-    const fields = new Map<string, string>()
-    for (const line of (text ?? '').split('\n')) {
-      const match = /^([A-Z_]+)=(.*)$/.exec(line.trim())
-      if (match) fields.set(match[1], unquote(match[2]))
-    }
+    const fields = parseOsRelease(text ?? '')
     return {
       id: fields.get('ID') ?? null,
       idLike: (fields.get('ID_LIKE') ?? '').split(/\s+/).filter(Boolean),
@@ -25,16 +18,6 @@ export const osProvider: FactProvider<'os'> = {
       unreadable: reader.unreadable,
     }
   },
-}
-
-export function parsePasswd(text: string): UserEntry[] {
-  const users: UserEntry[] = []
-  for (const line of text.split('\n')) {
-    const f = line.split(':')
-    if (f.length < 7 || line.startsWith('#')) continue
-    users.push({name: f[0], uid: Number(f[2]), gid: Number(f[3]), home: f[5], shell: f[6]})
-  }
-  return users
 }
 
 export function parseGroup(text: string): GroupEntry[] {
@@ -54,17 +37,7 @@ export const usersProvider: FactProvider<'users'> = {
     const reader = new RootReader(env.root)
     const users = parsePasswd((await reader.text('/etc/passwd')) ?? '')
     const groups = parseGroup((await reader.text('/etc/group')) ?? '')
-    const loginShell = (shell: string) => !/(nologin|false|sync|halt|shutdown)$/.test(shell)
-    const homes = new Set<string>(['/root'])
-    for (const user of users) {
-      if (
-        user.home &&
-        user.home !== '/' &&
-        (user.uid >= 1000 || loginShell(user.shell) || user.home.startsWith('/home/'))
-      )
-        homes.add(user.home)
-    }
-    return {users, groups, homes: [...homes].sort(), unreadable: reader.unreadable}
+    return {users, groups, homes: loginHomes(users), unreadable: reader.unreadable}
   },
 }
 
@@ -88,5 +61,24 @@ export const packagesProvider: FactProvider<'packages'> = {
     const {unreadable} = reader
     if (text === null) return {source: null, packages: new Map(), unreadable}
     return {source: 'dpkg', packages: parseDpkgStatus(text), unreadable}
+  },
+}
+
+/**
+ * Model files found by content under the default model directories and the configured ones:
+ * the hardware engine's finder, the one `llmsec inventory` and `llmsec init` use, inside the root.
+ * What it could not read (and an unread /etc/passwd, which hides home directories) makes it incomplete.
+ */
+export const modelsProvider: FactProvider<'models'> = {
+  id: 'models',
+  async gather(env, facts) {
+    const {users, homes, unreadable} = await facts.get('users')
+    const section = await findModelFiles({
+      root: env.root,
+      directories: [...defaultModelDirectories(), ...env.modelPaths],
+      homes,
+      users: new Map(users.map((u) => [u.uid, u.name])),
+    })
+    return {...section, unreadable: [...unreadable, ...section.unreadable]}
   },
 }

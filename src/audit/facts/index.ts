@@ -1,10 +1,9 @@
 import {FactCache, type FactEnv, type FactProvider} from './cache.js'
 import {firewallConfigProvider, firewallProvider} from './firewall.js'
 import {gpusProvider} from './gpus.js'
-import {osProvider, packagesProvider, usersProvider} from './host.js'
+import {modelsProvider, osProvider, packagesProvider, usersProvider} from './host.js'
 import {inferenceProvider} from './inference.js'
 import {auditdProvider, journaldProvider, sshdProvider} from './logging.js'
-import {modelsProvider} from './models.js'
 import {processesProvider} from './processes.js'
 import {secretsProvider} from './secrets.js'
 import {socketsProvider} from './sockets.js'
@@ -25,7 +24,7 @@ export {
   whyUnreadable,
 } from './rootfs.js'
 export type {FileRead, TextFile, Unreadable} from './rootfs.js'
-export {expandHome} from './models.js'
+export {expandHome} from '../../core/root-path.js'
 
 /** Every fact provider, one per fact id. */
 export const FACT_PROVIDERS: FactProvider[] = [

@@ -5,19 +5,10 @@ import type {FactProvider} from './cache.js'
 import {FactUnavailableError} from './cache.js'
 import type {InferenceRuntime, InferenceService} from './fact-map.js'
 
-/** Runtimes the inventory engine does not know yet. */
-const EXTRA_RUNTIMES: [InferenceRuntime, RegExp][] = [['sglang', /sglang\.launch_server/]]
-
-/**
- * Which inference runtime a command line starts, if any: the inventory engine's classifier
- * (src/hardware), then llmsec audit's own additions.
- */
+/** Which catalog runtime a command line starts, if any (the inventory engine's classifier). */
 export function detectRuntime(commandLine: string, comm?: string): InferenceRuntime | null {
   const argv = commandLine.split(/\s+/).filter(Boolean)
-  const kind = classifyProcess({comm: comm ?? posix.basename(argv[0] ?? ''), argv})
-  if (kind) return kind
-  for (const [runtime, pattern] of EXTRA_RUNTIMES) if (pattern.test(commandLine)) return runtime
-  return null
+  return classifyProcess({comm: comm ?? posix.basename(argv[0] ?? ''), argv})
 }
 
 /** Splits an ExecStart= value into words (drops systemd prefixes such as - @ + !). */

@@ -1,5 +1,6 @@
 import {posix} from 'node:path'
 
+import {globToRegExp} from '../../core/glob.js'
 import type {FactProvider} from './cache.js'
 import {configLines, RootReader, type TextFile} from './rootfs.js'
 
@@ -21,14 +22,9 @@ export async function parseSshdConfig(reader: RootReader, path: string, options:
 
 async function includeSshd(reader: RootReader, pattern: string, options: Map<string, string>, depth: number) {
   const full = pattern.startsWith('/') ? pattern : posix.join('/etc/ssh', pattern)
-  if (!full.includes('*')) return parseSshdConfig(reader, full, options, depth + 1)
+  if (!/[*?[]/.test(full)) return parseSshdConfig(reader, full, options, depth + 1)
   const dir = posix.dirname(full)
-  const glob = new RegExp(
-    `^${posix
-      .basename(full)
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')}$`,
-  )
+  const glob = globToRegExp(posix.basename(full))
   for (const name of await reader.list(dir))
     if (glob.test(name)) await parseSshdConfig(reader, posix.join(dir, name), options, depth + 1)
 }

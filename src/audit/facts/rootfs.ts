@@ -1,19 +1,13 @@
 import {constants, type Stats} from 'node:fs'
-import {lstat, open, readdir, readlink, stat} from 'node:fs/promises'
-import {isAbsolute, join, normalize, posix} from 'node:path'
+import {lstat, open, readdir, stat} from 'node:fs/promises'
+import {join, posix} from 'node:path'
 
-/** Largest configuration file read by a fact provider. */
-export const MAX_TEXT_BYTES = 2 * 1024 * 1024
+import {MAX_TEXT_BYTES, resolveInRoot, unreadable, type Unreadable} from '../../core/root-path.js'
+
+/** Paths of the audited system resolve inside the root; unreadable inputs are recorded (src/core/root-path.ts). */
+export {MAX_TEXT_BYTES, resolveInRoot, unreadable, type Unreadable} from '../../core/root-path.js'
+
 const READ_CHUNK_BYTES = 64 * 1024
-
-/** A path of the audited system that exists (or may exist) but could not be read. */
-export interface Unreadable {
-  path: string
-  /** The errno name (EACCES, EPERM, EIO, ELOOP…); EISDIR or EFTYPE when the path is not a regular file. */
-  code: string
-  /** What stopped the read, e.g. "permission denied (EACCES)". */
-  reason: string
-}
 
 /**
  * One read of a path of the audited system. `absent` is only ENOENT/ENOTDIR: a permission or I/O
@@ -21,20 +15,6 @@ export interface Unreadable {
  */
 export type FileRead<T> =
   {state: 'absent'; path: string} | ({state: 'unreadable'} & Unreadable) | {state: 'present'; path: string; value: T}
-
-const REASONS: Record<string, string> = {
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EIO: 'I/O error',
-  ELOOP: 'too many symbolic links',
-  EISDIR: 'is a directory, not a file',
-  EFTYPE: 'not a regular file',
-}
-
-/** An unreadable record for `path` with errno `code`. */
-export function unreadable(path: string, code: string): Unreadable {
-  return {path, code, reason: `${REASONS[code] ?? 'cannot be read'} (${code})`}
-}
 
 /** The unreadable record of a read (without its state tag). */
 export function whyUnreadable({path, code, reason}: Unreadable): Unreadable {
@@ -59,35 +39,6 @@ async function attempt<T>(path: string, work: () => Promise<T>): Promise<FileRea
 /** The value of a present read, else null (absent and unreadable alike: use only after recording why). */
 export function valueOf<T>(read: FileRead<T>): T | null {
   return read.state === 'present' ? read.value : null
-}
-
-/**
- * Maps an absolute path on the audited system to a path on this machine. Symlinks are followed
- * inside the root (an absolute link target is re-anchored at the root), so an unpacked image
- * never makes llmsec read this machine's /etc.
- */
-export async function resolveInRoot(root: string, path: string): Promise<string> {
-  if (root === '/') return path
-  const parts = normalize(path).split('/').filter(Boolean)
-  let current = '/'
-  for (let hops = 0, i = 0; i < parts.length; i++) {
-    const candidate = posix.join(current, parts[i])
-    let target: string | undefined
-    try {
-      target = await readlink(join(root, candidate))
-    } catch {
-      // not a symlink, absent or unreadable: keep the name; the read itself reports which
-    }
-    if (target !== undefined && hops++ < 40) {
-      const next = isAbsolute(target) ? target : posix.join(current, target)
-      parts.splice(0, i + 1, ...normalize(next).split('/').filter(Boolean))
-      current = '/'
-      i = -1
-      continue
-    }
-    current = candidate
-  }
-  return join(root, current)
 }
 
 /** /dev/null (major 1, minor 3): systemd masks a file by linking it there, and reads it as empty. */
@@ -132,9 +83,12 @@ export async function statIn(root: string, path: string): Promise<FileRead<Stats
   return attempt(path, async () => stat(await resolveInRoot(root, path)))
 }
 
-/** lstat() of a path of the audited system (the link itself, not its target). */
+/**
+ * lstat() of a path of the audited system (the link itself, not its target). The parent is
+ * resolved inside the root, so a linked parent directory never leads out of it.
+ */
 export async function lstatIn(root: string, path: string): Promise<FileRead<Stats>> {
-  return attempt(path, () => lstat(join(root, path)))
+  return attempt(path, async () => lstat(join(await resolveInRoot(root, posix.dirname(path)), posix.basename(path))))
 }
 
 /** Entry names of a directory of the audited system, sorted. */

@@ -2,7 +2,7 @@ import {posix} from 'node:path'
 
 import type {FactProvider} from './cache.js'
 import type {SecretFile} from './fact-map.js'
-import {expandHome} from './models.js'
+import {expandHome} from '../../core/root-path.js'
 import {RootReader} from './rootfs.js'
 
 /** Token and key files that runtimes and hubs write into home directories. */

@@ -1,6 +1,6 @@
 import {createHash} from 'node:crypto'
 
-import {formatBytesShort} from './format-bytes.js'
+import {formatBytes} from '../../core/format.js'
 import {renderGauge, renderScoreBars, renderSeverityChart, familyBars} from './html-charts.js'
 import {REPORT_CSS, REPORT_JS} from './html-assets.js'
 import {
@@ -87,7 +87,7 @@ function inventorySection(inv: HostInventory | undefined, report: AuditReport): 
         : 'none found',
     ])
     items.push(['Model directories', inv.modelDirs.length ? inv.modelDirs.join(', ') : 'none found'])
-    items.push(['Model files', `${inv.modelFiles} (${formatBytesShort(inv.modelBytes)})`])
+    items.push(['Model files', `${inv.modelFiles} (${formatBytes(inv.modelBytes)})`])
   }
   return `<h2>Host inventory</h2><dl class="inventory" id="inventory">${items.map(([k, v]) => `<dt>${h(k)}</dt><dd>${h(v)}</dd>`).join('')}</dl>`
 }

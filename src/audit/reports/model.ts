@@ -1,5 +1,5 @@
 import type {RuleResult, RuleStatus, Severity} from '../types.js'
-import {SEVERITIES} from '../types.js'
+import {mostSevereFirst, SEVERITIES} from '../../core/severity.js'
 import type {WaiverOutcome} from '../waivers.types.js'
 import type {AuditReport, FleetHost, FleetReport} from './report.types.js'
 
@@ -38,7 +38,7 @@ export function rowsOf(report: AuditReport, host = report.host ?? 'unknown'): Ro
 export function compareRows(a: Row, b: Row): number {
   return (
     DISPLAY_STATUSES.indexOf(a.status) - DISPLAY_STATUSES.indexOf(b.status) ||
-    SEVERITIES.indexOf(a.result.severity) - SEVERITIES.indexOf(b.result.severity) ||
+    mostSevereFirst(a.result.severity, b.result.severity) ||
     a.host.localeCompare(b.host) ||
     a.key.localeCompare(b.key)
   )

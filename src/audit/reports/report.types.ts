@@ -11,6 +11,8 @@ export interface HostInventory {
   modelDirs: string[]
   modelFiles: number
   modelBytes: number
+  /** Every model file found by content (the same finder and fields as `llmsec inventory`). */
+  models?: {path: string; format: string; sizeBytes: number}[]
 }
 
 /**

@@ -1,7 +1,6 @@
-import type {AuditResult, RuleResult, Severity} from '../../audit/index.js'
+import type {AuditResult, RuleResult} from '../../audit/index.js'
+import {compareSeverity, SEVERITIES} from '../../core/severity.js'
 import type {Style} from '../style.js'
-
-const SEVERITY_ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info']
 
 interface Merged {
   result: RuleResult
@@ -21,7 +20,7 @@ function mergeByRule(audit: AuditResult): Merged[] {
       }
       merged.rulesets.push(ruleset.id)
       // The most severe rating of the rule across rulesets is the one shown.
-      if (SEVERITY_ORDER.indexOf(result.severity) < SEVERITY_ORDER.indexOf(merged.result.severity))
+      if (compareSeverity(result.severity, merged.result.severity) > 0)
         merged.result = {...merged.result, severity: result.severity}
       for (const [framework, ids] of Object.entries(result.controls)) {
         const set = (merged.controls[framework] ??= new Set())
@@ -63,7 +62,7 @@ export function renderAudit(audit: AuditResult, style: Style, exitCode: number):
   if (audit.rulesets.length > 1 || audit.rulesets[0]?.id !== 'baseline')
     for (const rs of audit.rulesets) out.push(`  ${rs.id.padEnd(18)} ${colourScore(rs.score, style)}`)
   const merged = mergeByRule(audit)
-  for (const severity of SEVERITY_ORDER) {
+  for (const severity of SEVERITIES) {
     const findings = merged.filter((m) => m.result.status === 'fail' && m.result.severity === severity)
     if (!findings.length) continue
     out.push('', style.bold(`${severity.toUpperCase()} (${findings.length} failed)`))

@@ -1,5 +1,5 @@
 import type {BatchResult} from '../../crypto/index.js'
-import {formatBytes} from '../table.js'
+import {formatBytes} from '../../core/format.js'
 
 /** One line per file, then a summary line. */
 export function renderBatch(result: BatchResult, verb: string): string {

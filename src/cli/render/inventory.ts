@@ -1,6 +1,7 @@
 import type {InventoryResult} from '../../hardware/index.js'
 import type {Style} from '../style.js'
-import {formatBytes, renderPairs, renderTable} from '../table.js'
+import {formatBytes} from '../../core/format.js'
+import {renderPairs, renderTable} from '../table.js'
 
 const yesNo = (value: boolean | null | undefined) =>
   value === null || value === undefined ? '-' : value ? 'yes' : 'no'
@@ -55,8 +56,16 @@ function renderHost(result: InventoryResult, style: Style): string[] {
   return lines
 }
 
+/** The line for a section that was not collected, or null. */
+function skippedLine(result: InventoryResult, section: InventoryResult['skipped'][number]['section'], style: Style) {
+  const skipped = result.skipped.find((s) => s.section === section)
+  return skipped ? style.dim(`  skipped: ${skipped.reason}`) : null
+}
+
 function renderGpus(result: InventoryResult, style: Style): string[] {
   const lines = [style.bold('GPUs')]
+  const skipped = skippedLine(result, 'gpus', style)
+  if (skipped) return [...lines, skipped]
   const {gpus, sources} = result.gpus
   if (gpus.length > 0) {
     const rows = gpus.map((g) => [
@@ -86,6 +95,8 @@ function renderGpus(result: InventoryResult, style: Style): string[] {
 
 function renderInference(result: InventoryResult, style: Style): string[] {
   const lines = [style.bold('Inference stack')]
+  const skipped = skippedLine(result, 'inference', style)
+  if (skipped) return [...lines, skipped]
   const inference = result.inference
   if (!inference) return [...lines, '  not readable (see errors below)']
   if (inference.runtimes.length === 0) lines.push('  no inference runtime running')
@@ -111,7 +122,7 @@ function renderInference(result: InventoryResult, style: Style): string[] {
 
 function renderModels(result: InventoryResult, style: Style): string[] {
   const lines = [style.bold('Model files')]
-  if (!result.models) return [...lines, '  skipped (--skip-models)']
+  if (!result.models) return [...lines, skippedLine(result, 'models', style) ?? '  not readable (see errors below)']
   const {files, directories} = result.models
   if (files.length === 0) lines.push('  no model files found')
   else {
@@ -129,14 +140,16 @@ function renderModels(result: InventoryResult, style: Style): string[] {
   }
   const searched = directories.filter((d) => d.status !== 'missing').map((d) => d.path)
   lines.push(style.dim(`  searched: ${searched.length ? searched.join(', ') : 'no model directory exists'}`))
-  for (const d of directories.filter((d) => d.status === 'error')) lines.push(style.yellow(`  ${d.path}: ${d.reason}`))
-  if (result.models.truncated) lines.push(style.yellow('  stopped after 100,000 files'))
+  for (const d of [...directories.filter((d) => d.status === 'error'), ...result.models.unreadable])
+    lines.push(style.yellow(`  ${d.path}: ${d.reason}`))
+  if (result.models.truncated) lines.push(style.yellow('  stopped at the walk limit (100,000 entries or 12 levels)'))
   return lines
 }
 
 /** Renders an inventory as grouped human-readable tables. */
 export function renderInventory(result: InventoryResult, style: Style): string {
   const sections = [
+    ...(result.root ? [[style.bold(`Offline inventory of ${result.root}`)]] : []),
     renderHost(result, style),
     renderGpus(result, style),
     renderInference(result, style),

@@ -1,6 +1,7 @@
 import type {FileReport, ScanResult, Verdict} from '../../scan/index.js'
 import type {Style} from '../style.js'
-import {formatBytes, renderTable} from '../table.js'
+import {formatBytes} from '../../core/format.js'
+import {renderTable} from '../table.js'
 
 function paintVerdict(verdict: Verdict, style: Style): string {
   if (verdict === 'unsafe') return style.red(style.bold(verdict))

@@ -1,6 +1,7 @@
 import type {KeyFilesResult, SignResult, VerifyResult} from '../../artifacts/index.js'
 import type {Style} from '../style.js'
-import {formatBytes, renderPairs, renderTable} from '../table.js'
+import {formatBytes} from '../../core/format.js'
+import {renderPairs, renderTable} from '../table.js'
 
 /** Human output of `llmsec verify`: a verdict line, the signer, and every mismatch. */
 export function renderVerify(result: VerifyResult, style: Style): string {

@@ -1,4 +1,5 @@
 import {describeError} from '../../core/errors.js'
+import {VLLM} from '../../hardware/index.js'
 import type {SmokeCheck} from '../inference.types.js'
 import {chatCompletion} from '../openai-client.js'
 import {AUTH_REFUSED, excerpt, makeCheck, probeRequest, type ProbeContext} from './probe-context.js'
@@ -49,7 +50,7 @@ export async function checkAuthRequired(ctx: ProbeContext): Promise<SmokeCheck> 
 
 /** auth.unguarded-routes: for vLLM, routes its API key does not guard, tried without credentials. */
 export async function checkUnguardedRoutes(ctx: ProbeContext): Promise<SmokeCheck> {
-  if (ctx.server.kind !== 'vllm') {
+  if (ctx.server.kind !== VLLM.id) {
     return makeCheck('auth.unguarded-routes', 'skip', 'info', `not a vLLM server (${ctx.server.kind})`)
   }
   const open: string[] = []

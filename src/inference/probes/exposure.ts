@@ -1,5 +1,4 @@
-import {isIP} from 'node:net'
-
+import {isLoopbackAddress} from '../../core/net.js'
 import type {SmokeCheck} from '../inference.types.js'
 import {findVulnerabilities} from '../known-vulnerable.js'
 import {AUTH_REFUSED, excerpt, makeCheck, probeRequest, type ProbeContext} from './probe-context.js'
@@ -7,19 +6,11 @@ import {AUTH_REFUSED, excerpt, makeCheck, probeRequest, type ProbeContext} from 
 /** An origin no deployment should trust; only used as a header value, never contacted. */
 export const FOREIGN_ORIGIN = 'https://llmsec-cors-probe.invalid'
 
-/** Whether a URL host is a loopback address or name. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase()
-  if (host === 'localhost' || host.endsWith('.localhost')) return true
-  if (isIP(host) === 4) return host.startsWith('127.')
-  return host === '::1' || host === '0:0:0:0:0:0:0:1'
-}
-
 /** transport.tls: plain HTTP off loopback fails; with https, the certificate must verify. */
 export async function checkTransport(ctx: ProbeContext): Promise<SmokeCheck> {
   const url = new URL(ctx.target.baseUrl)
   if (url.protocol === 'http:') {
-    if (isLoopbackHost(url.hostname)) {
+    if (isLoopbackAddress(url.hostname)) {
       return makeCheck('transport.tls', 'pass', 'info', `plain HTTP, but only on loopback (${url.hostname})`)
     }
     const evidence = `plain HTTP on ${url.hostname}: prompts, answers and API keys cross the network unencrypted`

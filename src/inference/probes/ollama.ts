@@ -1,3 +1,4 @@
+import {OLLAMA} from '../../hardware/index.js'
 import type {SmokeCheck} from '../inference.types.js'
 import {MALFORMED_JSON} from './auth.js'
 import {AUTH_REFUSED, makeCheck, probeRequest, type ProbeContext} from './probe-context.js'
@@ -19,7 +20,7 @@ export const OLLAMA_MANAGEMENT_PROBES: {method: 'POST' | 'DELETE' | 'HEAD'; path
 
 /** ollama.management-exposed: management routes answer without credentials. */
 export async function checkOllamaManagement(ctx: ProbeContext): Promise<SmokeCheck> {
-  if (ctx.server.kind !== 'ollama' && ctx.server.kind !== 'unknown') {
+  if (ctx.server.kind !== OLLAMA.id && ctx.server.kind !== 'unknown') {
     return makeCheck('ollama.management-exposed', 'skip', 'info', `not an Ollama server (${ctx.server.kind})`)
   }
   const exposed: string[] = []
@@ -30,7 +31,7 @@ export async function checkOllamaManagement(ctx: ProbeContext): Promise<SmokeChe
     const route = `${probe.method} ${probe.path.replace(/sha256:0+$/, 'sha256:…')}`
     if (AUTH_REFUSED.has(res.status)) refused.push(route)
     // 400 is the handler rejecting the malformed body: the route runs without credentials.
-    else if (res.status === 400 || (probe.method === 'HEAD' && res.status === 404 && ctx.server.kind === 'ollama')) {
+    else if (res.status === 400 || (probe.method === 'HEAD' && res.status === 404 && ctx.server.kind === OLLAMA.id)) {
       exposed.push(`${route} → ${res.status}`)
     } else if (res.status === 200) exposed.push(`${route} → ${res.status}`)
   }

@@ -5,10 +5,12 @@ import {join} from 'node:path'
 import fc from 'fast-check'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {compareDebVersions, parseDurationDays} from '../../../src/audit/check-helpers.js'
+import {parseDurationDays} from '../../../src/audit/check-helpers.js'
+import {compareDebianVersions} from '../../../src/core/version.js'
 import {readConfigValue} from '../../../src/audit/checks/config-value.js'
 import {logrotateDays} from '../../../src/audit/checks/log-retention.js'
-import {parseDpkgStatus, parseGroup, parsePasswd} from '../../../src/audit/facts/host.js'
+import {parseDpkgStatus, parseGroup} from '../../../src/audit/facts/host.js'
+import {parsePasswd} from '../../../src/hardware/index.js'
 import {splitExecStart} from '../../../src/audit/facts/inference.js'
 import {parseEnvFile, parseEnvironmentLine, parseUnit} from '../../../src/audit/facts/systemd.js'
 import {loadRuleset} from '../../../src/audit/index.js'
@@ -58,8 +60,8 @@ describe('parsers never throw on arbitrary input', () => {
     const version = fc.stringMatching(/^(\d:)?[0-9][0-9a-z.+~]{0,8}(-[0-9a-z.+~]{1,4})?$/)
     fc.assert(
       fc.property(version, version, (a, b) => {
-        expect(Math.sign(compareDebVersions(a, b))).toBe(-Math.sign(compareDebVersions(b, a)) || 0)
-        expect(compareDebVersions(a, a)).toBe(0)
+        expect(Math.sign(compareDebianVersions(a, b))).toBe(-Math.sign(compareDebianVersions(b, a)) || 0)
+        expect(compareDebianVersions(a, a)).toBe(0)
       }),
       {numRuns: 300},
     )

@@ -56,6 +56,17 @@ describe('ruleset loader', () => {
     expect(missing.error.message).toMatch(/rules\[0\]\.check\.params: missing required parameter path/)
   })
 
+  it('rejects a runtime name that is not a catalog id, near-misses included', async () => {
+    const params = (name: string) => `id: inference-env\n      params: {variable: X, runtimes: [ollama, ${name}]}`
+    for (const name of ['lmstudio', 'LM-Studio', 'llama_cpp', 'sglang-server']) {
+      const {error} = await errorFor(header + rule(params(name)))
+      expect(error.message).toMatch(/rules\[0\]\.check\.params\.runtimes\.1: must be one of ollama, vllm/)
+    }
+    const file = join(dir, 'runtimes-ok.yaml')
+    await writeFile(file, header + rule(params('lm-studio')))
+    await expect(loadRuleset(file)).resolves.toMatchObject({id: 'custom'})
+  })
+
   it('rejects an unknown severity with the allowed values', async () => {
     const {error, file} = await errorFor(header + rule('id: time-sync').replace('severity: high', 'severity: urgent'))
     expect(error.message).toBe(`${file}:9:15: rules.0.severity: must be one of critical, high, medium, low, info`)

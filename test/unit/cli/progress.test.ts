@@ -1,7 +1,8 @@
 import {describe, expect, it} from 'vitest'
 
 import {describeProgress} from '../../../src/cli/progress.js'
-import {renderTable, formatBytes} from '../../../src/cli/table.js'
+import {renderTable} from '../../../src/cli/table.js'
+import {formatBytes} from '../../../src/core/format.js'
 
 describe('describeProgress', () => {
   it('shows percent, bytes, rate and ETA', () => {
@@ -30,6 +31,11 @@ describe('renderTable', () => {
   })
 
   it('formats bytes in binary units', () => {
-    expect([formatBytes(0), formatBytes(1536), formatBytes(null)]).toEqual(['0 B', '1.5 KiB', '-'])
+    expect([formatBytes(0), formatBytes(1536), formatBytes(null), formatBytes(5 * 1024 ** 5)]).toEqual([
+      '0 B',
+      '1.5 KiB',
+      '-',
+      '5.0 PiB',
+    ])
   })
 })

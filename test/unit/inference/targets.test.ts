@@ -4,7 +4,6 @@ import {createRng, poissonArrivals} from '../../../src/inference/rng.js'
 import {makePrompt} from '../../../src/inference/prompts.js'
 import {endpointsFromRuntimes, resolveSmokeTargets} from '../../../src/inference/targets.js'
 import {identifyFromAnswer, identifyFromHeaders} from '../../../src/inference/identify.js'
-import {isLoopbackHost} from '../../../src/inference/probes/exposure.js'
 
 const answer = (body: unknown, status = 200) => ({
   status,
@@ -72,14 +71,6 @@ describe('server identification', () => {
     })
     expect(identifyFromAnswer('/version', answer({version: '0.6.3'}, 401))).toBeNull()
     expect(identifyFromHeaders({server: 'llama.cpp'})).toMatchObject({kind: 'llama.cpp'})
-  })
-
-  it('knows loopback hosts', () => {
-    expect(isLoopbackHost('127.0.0.2')).toBe(true)
-    expect(isLoopbackHost('[::1]')).toBe(true)
-    expect(isLoopbackHost('localhost')).toBe(true)
-    expect(isLoopbackHost('10.1.2.3')).toBe(false)
-    expect(isLoopbackHost('127.example.com')).toBe(false)
   })
 })
 

@@ -2,6 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import {buildConfig, defaultAnswers, endpointOf, renderConfig} from '../../../src/init/index.js'
 import {parseYaml} from '../../../src/core/yaml.js'
+import type {RuntimeId} from '../../../src/hardware/index.js'
 import {configSchema} from '../../../src/core/config.js'
 
 describe('init config writer', () => {
@@ -22,7 +23,7 @@ describe('init config writer', () => {
     expect(() =>
       renderConfig(
         buildConfig({
-          ...defaultAnswers({modelDirs: [], endpoints: [], rulesets: [], notes: []}),
+          ...defaultAnswers({modelDirs: [], modelFiles: [], endpoints: [], rulesets: [], notes: []}),
           endpoints: ['ftp://x'],
         }),
         'c.yaml',
@@ -33,6 +34,7 @@ describe('init config writer', () => {
   it('defaults to everything found and the baseline ruleset', () => {
     const answers = defaultAnswers({
       modelDirs: ['/srv/models'],
+      modelFiles: [],
       endpoints: [{url: 'http://127.0.0.1:8000', runtime: 'vllm', from: 'unit'}],
       rulesets: ['baseline', 'hipaa'],
       notes: [],
@@ -46,7 +48,7 @@ describe('init config writer', () => {
   })
 
   it('derives endpoints from runtime arguments and OLLAMA_HOST', () => {
-    const svc = (runtime: string, args: string[], environment: Record<string, string> = {}) => ({
+    const svc = (runtime: RuntimeId, args: string[], environment: Record<string, string> = {}) => ({
       runtime,
       args,
       environment,
@@ -63,6 +65,9 @@ describe('init config writer', () => {
     expect(endpointOf(svc('sglang', ['python', '-m', 'sglang.launch_server', '--port=31000']))).toBe(
       'http://127.0.0.1:31000',
     )
-    expect(endpointOf(svc('tgi', ['text-generation-launcher']))).toBe('http://127.0.0.1:8080')
+    expect(endpointOf(svc('tgi', ['text-generation-launcher']))).toBe('http://127.0.0.1:3000')
+    expect(endpointOf(svc('localai', ['local-ai', 'run'], {LOCALAI_ADDRESS: ':9090'}))).toBe('http://127.0.0.1:9090')
+    expect(endpointOf(svc('llama.cpp', ['llama-server', '--host', '::1']))).toBe('http://[::1]:8080')
+    expect(endpointOf(svc('litellm', ['litellm', '--port', '4001']))).toBe('http://127.0.0.1:4001')
   })
 })

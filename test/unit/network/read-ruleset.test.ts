@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import type {ExecResult} from '../../../src/core/exec.js'
+import {listInferencePorts} from '../../../src/hardware/index.js'
 import {analyzeFirewall, readFirewall, type ToolRunner} from '../../../src/network/index.js'
 
 function fakeRunner(outputs: Record<string, Partial<ExecResult>>): ToolRunner & {calls: string[]} {
@@ -44,7 +45,7 @@ describe('readFirewall', () => {
       'nft -j list ruleset': denied,
       'iptables-legacy-save': {...denied, reason: 'iptables-legacy-save exited with code 1: Permission denied'},
     })
-    const report = await analyzeFirewall({run})
+    const report = await analyzeFirewall({run, inferencePorts: listInferencePorts()})
     expect(report.readable).toBe(false)
     expect(report.backend).toBe('unknown')
     expect(report.inbound.defaultPolicy).toBe('unknown')
@@ -119,6 +120,7 @@ describe('analyzeFirewall on a recorded /proc', () => {
         ],
       })
       const report = await analyzeFirewall({
+        inferencePorts: listInferencePorts(),
         procRoot: proc,
         run: fakeRunner({'nft -j list ruleset': {stdout: nftJson}}),
       })

@@ -3,7 +3,8 @@ import {join} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
 
-import {atLeast, scanFile, type FileReport} from '../../../src/scan/index.js'
+import {atLeast} from '../../../src/core/severity.js'
+import {scanFile, type FileReport} from '../../../src/scan/index.js'
 import {repoRoot} from '../../helpers/cli.js'
 
 const dir = join(repoRoot, 'fixtures', 'scan')

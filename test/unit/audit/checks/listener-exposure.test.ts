@@ -14,6 +14,10 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
 checkTester.run(check, {
   valid: [
     {
+      name: 'no ports given and only a non-catalog port open',
+      facts: {sockets: [{protocol: 'tcp', address: '0.0.0.0', port: 22, inode: 2, pid: null, process: null}]},
+    },
+    {
       name: 'a real listener on 127.0.0.1, named with its process',
       params: {ports: [port]},
       evidence: [new RegExp(`^127\\.0\\.0\\.1:${port}/tcp .*pid ${process.pid}.*is loopback only`)],
@@ -25,7 +29,19 @@ checkTester.run(check, {
       status: 'fail',
       params: {ports: [11434]},
       facts: {sockets: [{protocol: 'tcp6', address: '::', port: 11434, inode: 1, pid: 42, process: 'ollama'}]},
-      evidence: [':::11434/tcp6 (ollama, pid 42) is reachable from the network'],
+      evidence: [':::11434/tcp6 (ollama, pid 42; Ollama) is reachable from the network'],
+    },
+    {
+      name: 'no ports given: every default port of the runtime catalog is watched',
+      status: 'fail',
+      facts: {
+        sockets: [
+          {protocol: 'tcp', address: '0.0.0.0', port: 8265, inode: 1, pid: null, process: null},
+          {protocol: 'tcp', address: '0.0.0.0', port: 22, inode: 2, pid: null, process: null},
+          {protocol: 'tcp', address: '127.0.0.1', port: 6333, inode: 3, pid: null, process: null},
+        ],
+      },
+      evidence: ['0.0.0.0:8265/tcp (Ray dashboard and Jobs API) is reachable from the network'],
     },
   ],
   invalidParams: [{ports: []}, {ports: [0]}],

@@ -13,8 +13,19 @@ const files = {
 
 /** A models fact: one file of each given path and format, and directories that could not be read. */
 const models = (found: [string, ModelFormat][], unreadable: string[]): ModelsFact => ({
-  dirs: [],
-  files: found.map(([path, format]) => ({path, format, size: 9, mode: 0o644, uid: 0})),
+  directories: [],
+  files: found.map(([path, format]) => ({
+    path,
+    format,
+    sizeBytes: 9,
+    uid: 0,
+    owner: 'root',
+    mode: '0644',
+    worldReadable: true,
+    modifiedAt: '2026-01-01T00:00:00.000Z',
+    accessedAt: '2026-01-01T00:00:00.000Z',
+    daysSinceAccess: 0,
+  })),
   truncated: false,
   unreadable: unreadable.map(denied),
 })

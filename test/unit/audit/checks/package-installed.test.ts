@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {compareDebVersions} from '../../../../src/audit/check-helpers.js'
+import {compareDebianVersions} from '../../../../src/core/version.js'
 import {check} from '../../../../src/audit/checks/package-installed.js'
 import {checkTester, denied} from '../../../helpers/check-tester.js'
 
@@ -12,11 +12,11 @@ const files = {
   ].join('\n'),
 }
 
-describe('compareDebVersions', () => {
+describe('compareDebianVersions', () => {
   it('compares epochs, ~ and numeric parts as dpkg does', () => {
-    expect(compareDebVersions('1:3.0.9-1', '3.1')).toBeGreaterThan(0)
-    expect(compareDebVersions('2.0~rc1', '2.0')).toBeLessThan(0)
-    expect(compareDebVersions('1.10', '1.9')).toBeGreaterThan(0)
+    expect(compareDebianVersions('1:3.0.9-1', '3.1')).toBeGreaterThan(0)
+    expect(compareDebianVersions('2.0~rc1', '2.0')).toBeLessThan(0)
+    expect(compareDebianVersions('1.10', '1.9')).toBeGreaterThan(0)
   })
 })
 

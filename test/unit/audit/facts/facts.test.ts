@@ -1,13 +1,12 @@
 import {describe, expect, it} from 'vitest'
 
-import {detectFormat} from '../../../../src/audit/facts/models.js'
 import {iptablesInputPolicy, nftConfigDefaultDeny} from '../../../../src/audit/facts/firewall.js'
-import {parseDpkgStatus, parseGroup, parsePasswd} from '../../../../src/audit/facts/host.js'
+import {parseDpkgStatus, parseGroup} from '../../../../src/audit/facts/host.js'
+import {parsePasswd} from '../../../../src/hardware/index.js'
 import {detectRuntime, splitExecStart} from '../../../../src/audit/facts/inference.js'
 import {parseEnviron} from '../../../../src/audit/facts/processes.js'
 import {parseEnvFile, parseEnvironmentLine, parseUnit} from '../../../../src/audit/facts/systemd.js'
 import {createTestFacts} from '../../../helpers/check-context.js'
-import {PICKLE_BYTES} from '../../../helpers/rootfs.js'
 
 describe('fact parsers', () => {
   it('parses unit files with drop-in resets, quoted Environment= and env files', () => {
@@ -58,16 +57,6 @@ describe('fact parsers', () => {
       ).keys(),
     ]).toEqual(['a'])
     expect(parseEnviron('A=1\0B=x=y\0')).toEqual({A: '1', B: 'x=y'})
-  })
-
-  it('detects llmsec-encrypted files, and other formats through the scan engine', () => {
-    expect(detectFormat('x.bin', Buffer.from(PICKLE_BYTES), PICKLE_BYTES.length)).toBe('pickle')
-    expect(detectFormat('x.gguf', Buffer.from('GGUF\u0003\u0000'), 6)).toBe('gguf')
-    // The crypto engine's magic decides, not the extension.
-    expect(detectFormat('x.safetensors.llmsec', Buffer.from('anything'), 8)).toBe('unknown')
-    expect(detectFormat('x', Buffer.from('LLMSEC\u001a\n\u0001'), 9)).toBe('llmsec-encrypted')
-    expect(detectFormat('x', Buffer.from('LLMSEC\u0001'), 7)).toBe('unknown')
-    expect(detectFormat('x.bin', Buffer.from('hello world12345'), 16)).toBe('unknown')
   })
 })
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 
-import {globToRegExp, matchesGlob} from '../../../src/audit/glob.js'
+import {globToRegExp, matchesGlob} from '../../../src/core/glob.js'
 
 describe('matchesGlob', () => {
   it('matches within and across path segments', () => {
@@ -26,10 +26,28 @@ describe('matchesGlob', () => {
     fc.assert(
       fc.property(fc.string({maxLength: 60}), (glob) => {
         expect(() => globToRegExp(glob)).not.toThrow()
-        if (!/[*?[]/.test(glob)) expect(matchesGlob(glob, glob)).toBe(true)
+        if (!/[*?[{]/.test(glob)) expect(matchesGlob(glob, glob)).toBe(true)
       }),
       {numRuns: 500},
     )
+  })
+
+  it('has one syntax for waivers, scan excludes and sshd includes: braces, classes, globstar', () => {
+    expect(matchesGlob('a.pt', '{a,b}.pt')).toBe(true)
+    expect(matchesGlob('c.pt', '{a,b}.pt')).toBe(false)
+    expect(matchesGlob('ab.pt', '{a,{b,c}b}.pt')).toBe(false)
+    expect(matchesGlob('cb.pt', '{a,{b,c}b}.pt')).toBe(true)
+    expect(matchesGlob('m/x.bin', 'm/**/x.bin')).toBe(true)
+    expect(matchesGlob('m/a/b/x.bin', 'm/**/x.bin')).toBe(true)
+    expect(matchesGlob('mx.bin', 'm/**/x.bin')).toBe(false)
+    expect(matchesGlob('a/b', 'a?b')).toBe(false)
+    expect(matchesGlob('a/b', 'a[/]b')).toBe(false)
+    expect(matchesGlob('a/b', 'a[!x]b')).toBe(false)
+  })
+
+  it('keeps unclosed or invalid brackets and braces literal instead of failing', () => {
+    for (const glob of ['{a', 'a}', '[a', '[z-a]', '[]', '[!]', '{a,b']) expect(matchesGlob(glob, glob)).toBe(true)
+    expect(matchesGlob('a,b', 'a,b')).toBe(true)
   })
 
   it('refuses overlong patterns', () => {

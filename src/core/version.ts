@@ -1,0 +1,93 @@
+/** A software version as llmsec compares it: numeric release parts, then the release phase. */
+export interface ParsedVersion {
+  release: number[]
+  /** dev 0, alpha 1, beta 2, release candidate 3, final release 4, post-release 5. */
+  phase: number
+  phaseNumber: number
+}
+
+const PHASES: [RegExp, number][] = [
+  [/^(?:dev)$/i, 0],
+  [/^(?:alpha|a)$/i, 1],
+  [/^(?:beta|b)$/i, 2],
+  [/^(?:rc|c|pre|preview)$/i, 3],
+  [/^(?:post|p|rev|r)$/i, 5],
+]
+const FINAL = 4
+
+/**
+ * Reads the first dotted number run of a version string (`v0.1.33`, `0.6.4.post1`, `b4567-abcdef`,
+ * `550.54.15`) and the phase right after it, so `0.6.4rc1` sorts before `0.6.4` and `0.6.4.post1`
+ * after it. Anything else after the numbers (a build hash, `+cu121`) is ignored. Null when the text
+ * holds no number.
+ */
+export function parseVersion(text: string): ParsedVersion | null {
+  const match = /(\d+(?:\.\d+)*)/.exec(text.trim())
+  if (!match) return null
+  const release = match[1].split('.').map(Number)
+  const tail = /^[-._~]?([a-z]+)\.?(\d*)(?=$|[-._+])/i.exec(text.trim().slice(match.index + match[1].length))
+  const phase = tail ? PHASES.find(([pattern]) => pattern.test(tail[1]))?.[1] : undefined
+  if (phase === undefined) return {release, phase: FINAL, phaseNumber: 0}
+  return {release, phase, phaseNumber: Number(tail![2] || 0)}
+}
+
+/** Compares parsed versions: negative when a is older, 0 when equal, positive when newer. */
+export function compareParsedVersions(a: ParsedVersion, b: ParsedVersion): number {
+  for (let i = 0; i < Math.max(a.release.length, b.release.length); i++) {
+    const diff = (a.release[i] ?? 0) - (b.release[i] ?? 0)
+    if (diff !== 0) return Math.sign(diff)
+  }
+  return Math.sign(a.phase - b.phase || a.phaseNumber - b.phaseNumber)
+}
+
+/** Compares two version strings (see parseVersion); null when either holds no number. */
+export function compareVersions(a: string, b: string): number | null {
+  const x = parseVersion(a)
+  const y = parseVersion(b)
+  return x && y ? compareParsedVersions(x, y) : null
+}
+
+/** Compares Debian package versions (epoch:upstream-revision), as dpkg --compare-versions does. */
+export function compareDebianVersions(a: string, b: string): number {
+  const split = (v: string) => {
+    const epoch = /^(\d+):/.exec(v)
+    const rest = epoch ? v.slice(epoch[0].length) : v
+    const dash = rest.lastIndexOf('-')
+    return {
+      epoch: epoch ? Number(epoch[1]) : 0,
+      upstream: dash < 0 ? rest : rest.slice(0, dash),
+      rev: dash < 0 ? '0' : rest.slice(dash + 1),
+    }
+  }
+  const x = split(a)
+  const y = split(b)
+  return x.epoch - y.epoch || compareDebianPart(x.upstream, y.upstream) || compareDebianPart(x.rev, y.rev)
+}
+
+function order(c: string): number {
+  if (c === '~') return -1
+  if (/\d/.test(c)) return 0
+  if (!c) return 0
+  if (/[A-Za-z]/.test(c)) return c.charCodeAt(0)
+  return c.charCodeAt(0) + 256
+}
+
+function compareDebianPart(a: string, b: string): number {
+  let i = 0
+  let j = 0
+  while (i < a.length || j < b.length) {
+    while ((i < a.length && !/\d/.test(a[i])) || (j < b.length && !/\d/.test(b[j]))) {
+      const diff = order(a[i] ?? '') - order(b[j] ?? '')
+      if (diff) return diff
+      i++
+      j++
+    }
+    let na = ''
+    let nb = ''
+    while (i < a.length && /\d/.test(a[i])) na += a[i++]
+    while (j < b.length && /\d/.test(b[j])) nb += b[j++]
+    const diff = Number(na || 0) - Number(nb || 0)
+    if (diff) return Math.sign(diff)
+  }
+  return 0
+}
