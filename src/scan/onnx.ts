@@ -2,7 +2,7 @@ import {isAbsolute, normalize, posix, win32} from 'node:path'
 
 import {makeFinding} from './codes.js'
 import type {ByteSource} from './source.js'
-import type {Finding} from './types.js'
+import type {Finding} from './scan.types.js'
 
 const MAX_DEPTH = 32
 const MAX_FIELDS = 10_000_000
@@ -128,7 +128,7 @@ function walkGraph(
 }
 
 /** Walks an ONNX ModelProto and reports external-data locations that escape the model directory. Skips raw tensor bytes. */
-export function checkOnnx(source: ByteSource, member: string | null): Finding[] {
+export function checkOnnx(source: ByteSource, member: string | null, _directory: string | null = null): Finding[] {
   const r = new Reader(source)
   const findings: Finding[] = []
   try {

@@ -1,7 +1,7 @@
 import {makeFinding, type FindingCode} from './codes.js'
 import {findDuplicateKey} from './json-keys.js'
 import type {ByteSource} from './source.js'
-import type {Finding} from './types.js'
+import type {Finding} from './scan.types.js'
 
 /** The safetensors reference implementation refuses headers above 100 MB. */
 export const SAFETENSORS_MAX_HEADER = 100_000_000
@@ -50,7 +50,7 @@ function checkTensor(name: string, entry: unknown): TensorRange {
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
     throw new HeaderError('SAFETENSORS_BAD_TENSOR_ENTRY', `tensor "${name}" is not an object`)
   const {dtype, shape, data_offsets: offsets} = entry as Record<string, unknown>
-  if (typeof dtype !== 'string' || !(dtype in DTYPE_BITS))
+  if (typeof dtype !== 'string' || !Object.hasOwn(DTYPE_BITS, dtype))
     throw new HeaderError('SAFETENSORS_UNKNOWN_DTYPE', `tensor "${name}" has unknown dtype ${JSON.stringify(dtype)}`)
   if (!Array.isArray(shape) || !shape.every(isUint))
     throw new HeaderError(
