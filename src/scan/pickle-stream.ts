@@ -62,10 +62,11 @@ export function scanPickleStream(source: ByteSource, member: string | null, opti
   if (options.lenient && !first.complete && first.globals.length === 0) return {format: 'unknown', findings: []}
   const rejected = walks.length === 1 ? rejectedEarly(first) : null
   if (rejected) return {format: 'pickle', findings: withMember(rejected, member, 0)}
-  const globals = [...new Set(walks.flatMap((w) => w.globals))]
+  const globals = walks.flatMap((w) => w.globals)
   const findings = [
-    ...withMember(judgeGlobals(globals, options.policy, options.allowed), member, 0),
-    ...walks.flatMap((w, i) => withMember(w.findings, member, i)),
+    ...walks.flatMap((w, i) =>
+      withMember([...judgeGlobals(w.globals, options.policy, options.allowed), ...w.findings], member, i),
+    ),
     ...inspectNested(walks, member, options, inspect),
   ]
   const last = walks[walks.length - 1]
