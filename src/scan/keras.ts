@@ -176,7 +176,8 @@ export function checkKerasH5(source: ByteSource, member: string | null, policy?:
   const bytes = source.read(0, Math.min(source.size, SEARCH_LIMIT))
   const configs = findConfigs(bytes)
   const findings = configs.flatMap((config) => checkKerasConfig(config, member, policy, allowed))
-  if (configs.length === 0 && bytes.includes(ATTRIBUTE_NAME))
+  const candidates = bytes.includes(ATTRIBUTE_NAME) || CONFIG_STARTS.some((start) => bytes.includes(start))
+  if (configs.length === 0 && candidates)
     findings.push(
       makeFinding(
         'HDF5_CONFIG_NOT_FOUND',

@@ -133,11 +133,13 @@ export function checkSafetensors(source: ByteSource, member: string | null): Fin
     const ranges: TensorRange[] = []
     for (const [name, entry] of Object.entries(header)) {
       if (name === '__metadata__') {
+        // The crate reads it as Option<HashMap<String, String>>: null is no metadata.
         const ok =
-          typeof entry === 'object' &&
+          entry === null ||
+          (typeof entry === 'object' &&
           entry !== null &&
           !Array.isArray(entry) &&
-          Object.values(entry).every((v) => typeof v === 'string')
+          Object.values(entry).every((v) => typeof v === 'string'))
         if (!ok) throw new HeaderError('SAFETENSORS_BAD_METADATA', '__metadata__ must map strings to strings')
         continue
       }
