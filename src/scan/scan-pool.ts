@@ -12,10 +12,7 @@ export interface ScanRequest {
   allowGlobals: string[]
 }
 
-export interface ScanResponse {
-  id: number
-  report: FileReport
-}
+export type ScanResponse = {id: number; report: FileReport} | {ready: true}
 
 export interface PoolJob {
   path: string
@@ -66,25 +63,27 @@ export async function scanInPool(jobs: PoolJob[], options: PoolOptions): Promise
   let done = 0
   const slots: Slot[] = []
   await new Promise<void>((resolveAll) => {
-    const finish = (slot: Slot, id: number, report: FileReport) => {
+    /** A replaced thread takes its next file once it reports ready. */
+    const finish = (slot: Slot, id: number, report: FileReport, ready = true) => {
       if (slot.timer) clearTimeout(slot.timer)
       slot.timer = null
       slot.busy = null
       reports[id] = report
       options.onDone?.(id)
       if (++done === jobs.length) resolveAll()
-      else dispatch(slot)
+      else if (ready) dispatch(slot)
     }
     const replace = (slot: Slot, id: number, report: FileReport) => {
       slot.worker.removeAllListeners()
       void slot.worker.terminate()
       slot.worker = createScanWorker()
       attach(slot)
-      finish(slot, id, report)
+      finish(slot, id, report, false)
     }
     const attach = (slot: Slot) => {
       slot.worker.on('message', (message: ScanResponse) => {
-        if (slot.busy === message.id) finish(slot, message.id, message.report)
+        if ('ready' in message) dispatch(slot)
+        else if (slot.busy === message.id) finish(slot, message.id, message.report)
       })
       const fail = (why: string) => {
         const id = slot.busy ?? -1
@@ -99,7 +98,7 @@ export async function scanInPool(jobs: PoolJob[], options: PoolOptions): Promise
       slot.worker.on('exit', (code) => fail(`exit code ${code}`))
     }
     const dispatch = (slot: Slot) => {
-      if (next >= jobs.length) return
+      if (next >= jobs.length || slot.busy !== null) return
       const id = next++
       slot.busy = id
       slot.timer = setTimeout(() => {
@@ -114,7 +113,6 @@ export async function scanInPool(jobs: PoolJob[], options: PoolOptions): Promise
       const slot: Slot = {worker: createScanWorker(), busy: null, timer: null}
       attach(slot)
       slots.push(slot)
-      dispatch(slot)
     }
   })
   await Promise.all(
