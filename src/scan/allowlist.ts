@@ -54,8 +54,7 @@ const NN_MODULES: Record<string, string> = {
   dropout: 'AlphaDropout Dropout Dropout1d Dropout2d Dropout3d FeatureAlphaDropout',
   flatten: 'Flatten Unflatten',
   fold: 'Fold Unfold',
-  instancenorm:
-    'InstanceNorm1d InstanceNorm2d InstanceNorm3d LazyInstanceNorm1d LazyInstanceNorm2d LazyInstanceNorm3d',
+  instancenorm: 'InstanceNorm1d InstanceNorm2d InstanceNorm3d LazyInstanceNorm1d LazyInstanceNorm2d LazyInstanceNorm3d',
   linear: 'Bilinear Identity LazyLinear Linear',
   loss:
     'BCELoss BCEWithLogitsLoss CTCLoss CosineEmbeddingLoss CrossEntropyLoss GaussianNLLLoss HingeEmbeddingLoss ' +
@@ -74,8 +73,7 @@ const NN_MODULES: Record<string, string> = {
     'MaxPool1d MaxPool2d MaxPool3d MaxUnpool1d MaxUnpool2d MaxUnpool3d',
   rnn: 'GRU GRUCell LSTM LSTMCell RNN RNNBase RNNCell RNNCellBase',
   sparse: 'Embedding EmbeddingBag',
-  transformer:
-    'Transformer TransformerDecoder TransformerDecoderLayer TransformerEncoder TransformerEncoderLayer',
+  transformer: 'Transformer TransformerDecoder TransformerDecoderLayer TransformerEncoder TransformerEncoderLayer',
   upsampling: 'Upsample UpsamplingBilinear2d UpsamplingNearest2d',
 }
 
@@ -93,7 +91,8 @@ const NUMPY_DTYPE_CLASSES = [
 
 export const ALLOW_GROUPS: readonly AllowGroup[] = [
   {
-    source: 'torch/_weights_only_unpickler.py _get_allowed_globals: containers, Parameter, layout, Size, Tensor, device',
+    source:
+      'torch/_weights_only_unpickler.py _get_allowed_globals: containers, Parameter, layout, Size, Tensor, device',
     globals: [
       'collections.OrderedDict',
       'collections.Counter',

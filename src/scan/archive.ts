@@ -17,7 +17,10 @@ const PICKLE_V0_FIRST = new Set([0x28, 0x63, 0x7d, 0x5d, 0x29, 0x4b, 0x49, 0x4a,
 function zipKind(entries: ZipEntry[]): ScanFormat {
   const names = entries.map((e) => e.name)
   if (names.some((n) => n === 'data.pkl' || n.endsWith('/data.pkl'))) return 'pytorch-zip'
-  if (names.includes('config.json') && names.some((n) => n === 'metadata.json' || n.endsWith('.weights.h5') || n.endsWith('.h5')))
+  if (
+    names.includes('config.json') &&
+    names.some((n) => n === 'metadata.json' || n.endsWith('.weights.h5') || n.endsWith('.h5'))
+  )
     return 'keras'
   if (names.length > 0 && names.every((n) => n.endsWith('.npy'))) return 'npz'
   return 'zip'
@@ -73,8 +76,10 @@ interface ArchiveContext {
 
 /** Flags a loader refuses or may ignore: bit 0 encryption, bit 6 strong encryption, bit 5 patched data. */
 function flagProblem(entry: ZipEntry, path: string): Finding | null {
-  if (entry.flags & 0x41) return makeFinding('ZIP_ENCRYPTED', 'member is marked encrypted; it could not be fully inspected', path)
-  if (entry.flags & 0x20) return makeFinding('ZIP_UNSUPPORTED_METHOD', 'member is marked as patched data; not inspected', path)
+  if (entry.flags & 0x41)
+    return makeFinding('ZIP_ENCRYPTED', 'member is marked encrypted; it could not be fully inspected', path)
+  if (entry.flags & 0x20)
+    return makeFinding('ZIP_UNSUPPORTED_METHOD', 'member is marked as patched data; not inspected', path)
   return null
 }
 
@@ -82,7 +87,9 @@ function inspectEntry(ctx: ArchiveContext, entry: ZipEntry): Finding[] {
   const path = join(ctx.prefix, entry.name)
   const flagged = flagProblem(entry, path)
   if (entry.method !== 0 && entry.method !== 8)
-    return [makeFinding('ZIP_UNSUPPORTED_METHOD', `member uses compression method ${entry.method}; not inspected`, path)]
+    return [
+      makeFinding('ZIP_UNSUPPORTED_METHOD', `member uses compression method ${entry.method}; not inspected`, path),
+    ]
   const isConfig = entry.name === 'config.json' && (ctx.kind === 'keras' || /\.keras$/i.test(ctx.options.name ?? ''))
   // 64 bytes decide; only an .npy header earns a longer read. Tensor members cost one tiny read each.
   const head = isConfig ? Buffer.alloc(0) : readEntryHead(ctx.source, entry, 64)
@@ -92,18 +99,30 @@ function inspectEntry(ctx: ArchiveContext, entry: ZipEntry): Finding[] {
   ctx.budget.members++
   if (entry.method === 8) ctx.budget.inflatedBytes += Math.max(0, entry.size)
   if (ctx.budget.inflatedBytes > ARCHIVE_BUDGET.inflatedBytes || ctx.budget.members > ARCHIVE_BUDGET.members)
-    return [makeFinding('ZIP_BOMB', 'archives in this file expand beyond the scan budget (256 MiB or 100,000 members)', path)]
+    return [
+      makeFinding('ZIP_BOMB', 'archives in this file expand beyond the scan budget (256 MiB or 100,000 members)', path),
+    ]
   const opened = openEntry(ctx.source, entry)
   if ('code' in opened) return [...(flagged ? [flagged] : []), {...opened, member: path}]
   const problems = [...(flagged ? [flagged] : []), ...opened.problems.map((f) => ({...f, member: path}))]
-  if (isConfig) return [...problems, ...checkKerasJson(opened.source.read(0, opened.source.size).toString('utf8'), path, ctx.options)]
+  if (isConfig)
+    return [
+      ...problems,
+      ...checkKerasJson(opened.source.read(0, opened.source.size).toString('utf8'), path, ctx.options),
+    ]
   const lenient = !/\.(pkl|pickle|npy)$/i.test(entry.name) && !hasModelExtension(entry.name)
   const depth = (ctx.options.depth ?? 0) + 1
   const found = ctx.inspect(opened.source, path, {...ctx.options, name: entry.name, depth, lenient, explicit: false})
   // A member the loader may read differently (its CRC is wrong) and that we did not judge is unknown.
   const uninspected = found.format === 'unknown' && problems.some((p) => p.code === 'ZIP_CRC_MISMATCH')
   if (uninspected)
-    problems.push(makeFinding('ZIP_UNINSPECTED_CRC_MISMATCH', 'a member with a wrong CRC was not recognised, so not analysed', path))
+    problems.push(
+      makeFinding(
+        'ZIP_UNINSPECTED_CRC_MISMATCH',
+        'a member with a wrong CRC was not recognised, so not analysed',
+        path,
+      ),
+    )
   return [...problems, ...found.findings]
 }
 
@@ -111,20 +130,35 @@ function inspectEntry(ctx: ArchiveContext, entry: ZipEntry): Finding[] {
  * Scans a zip (PyTorch checkpoint, .keras, .npz or any zip): checks its structure, then inspects every
  * member that could be a pickle or another model format, whatever its name — never tensor bytes.
  */
-export function scanArchive(source: ByteSource, member: string | null, options: InspectOptions, inspect: Inspect): Inspection {
+export function scanArchive(
+  source: ByteSource,
+  member: string | null,
+  options: InspectOptions,
+  inspect: Inspect,
+): Inspection {
   const listing = listZip(source)
   const findings = listing.findings.map((f) => ({...f, member: f.member ? join(member, f.member) : member}))
   const kind = listing.ok ? zipKind(listing.entries) : 'zip'
   if (!listing.ok) return {format: kind, findings}
   const depth = options.depth ?? 0
   if (depth >= MAX_ARCHIVE_DEPTH) {
-    findings.push(makeFinding('ARCHIVE_TOO_DEEP', `archive nested more than ${MAX_ARCHIVE_DEPTH} levels deep; not opened`, member))
+    findings.push(
+      makeFinding('ARCHIVE_TOO_DEEP', `archive nested more than ${MAX_ARCHIVE_DEPTH} levels deep; not opened`, member),
+    )
     return {format: kind, findings}
   }
   // Bombs and overlapping members: member data cannot be trusted, so nothing is inflated.
-  if (listing.findings.some((f) => f.code === 'ZIP_BOMB' || f.code === 'ZIP_OVERLAPPING_ENTRIES')) return {format: kind, findings}
+  if (listing.findings.some((f) => f.code === 'ZIP_BOMB' || f.code === 'ZIP_OVERLAPPING_ENTRIES'))
+    return {format: kind, findings}
   const budget = options.budget ?? {inflatedBytes: 0, members: 0}
-  const ctx: ArchiveContext = {source, prefix: member, kind, options: {...options, budget, directory: null}, budget, inspect}
+  const ctx: ArchiveContext = {
+    source,
+    prefix: member,
+    kind,
+    options: {...options, budget, directory: null},
+    budget,
+    inspect,
+  }
   for (const entry of listing.entries) {
     if (entry.dataStart < 0 || entry.name.endsWith('/')) continue
     const found = inspectEntry(ctx, entry)

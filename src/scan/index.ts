@@ -4,7 +4,14 @@ export {CODES, type FindingCode} from './codes.js'
 export {ALLOW_GROUPS, isAllowlisted, type AllowGroup} from './allowlist.js'
 export {classifyGlobal, isDangerous, type GlobalClass} from './dangerous.js'
 export {walkPickle, type PickleWalk} from './pickle.js'
-export {DEFAULT_FILE_TIMEOUT_MS, scanBuffer, scanFile, scanPaths, type FileScanOptions, type ScanOptions} from './scan.js'
+export {
+  DEFAULT_FILE_TIMEOUT_MS,
+  scanBuffer,
+  scanFile,
+  scanPaths,
+  type FileScanOptions,
+  type ScanOptions,
+} from './scan.js'
 export {exitCodeFor, type ScanExitPolicy} from './policy.js'
 export type {
   Allowance,

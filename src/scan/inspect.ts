@@ -24,7 +24,12 @@ const BY_EXTENSION: [RegExp, ModelFormat][] = [
 
 const MAX_CONTAINER_DEPTH = 4
 
-function inspectFormat(source: ByteSource, format: ModelFormat, member: string | null, options: InspectOptions): Inspection | null {
+function inspectFormat(
+  source: ByteSource,
+  format: ModelFormat,
+  member: string | null,
+  options: InspectOptions,
+): Inspection | null {
   switch (format) {
     case 'gguf':
       return {format, findings: checkGguf(source, member)}
@@ -62,30 +67,46 @@ const CONTAINER_NAMES: Record<Container, string> = {
 }
 
 /** Containers: an LFS pointer, compressed pickles (joblib compress=, .pkl.gz), the pre-1.0 torch tar format. */
-function inspectContainer(source: ByteSource, container: Container, member: string | null, options: InspectOptions): Inspection | null {
+function inspectContainer(
+  source: ByteSource,
+  container: Container,
+  member: string | null,
+  options: InspectOptions,
+): Inspection | null {
   if (container === 'lfs-pointer')
     return {
       format: 'lfs-pointer',
-      findings: [makeFinding('LFS_POINTER', 'this is a Git LFS pointer, not the model: fetch it first (git lfs pull)', member)],
+      findings: [
+        makeFinding('LFS_POINTER', 'this is a Git LFS pointer, not the model: fetch it first (git lfs pull)', member),
+      ],
     }
   if (container === 'tar') return scanTorchTar(source, member, options, inspectSource)
   if (container !== 'gzip' && container !== 'zlib')
     return {
       format: 'compressed',
       findings: [
-        makeFinding('COMPRESSION_NOT_READ', `${CONTAINER_NAMES[container]} compressed data is not read by this scanner; decompress it and scan the result`, member),
+        makeFinding(
+          'COMPRESSION_NOT_READ',
+          `${CONTAINER_NAMES[container]} compressed data is not read by this scanner; decompress it and scan the result`,
+          member,
+        ),
       ],
     }
   const depth = options.depth ?? 0
   if (depth >= MAX_CONTAINER_DEPTH)
-    return {format: 'compressed', findings: [makeFinding('ARCHIVE_TOO_DEEP', 'compressed data nested too deeply; not opened', member)]}
+    return {
+      format: 'compressed',
+      findings: [makeFinding('ARCHIVE_TOO_DEEP', 'compressed data nested too deeply; not opened', member)],
+    }
   const inner = decompressBounded(source, container)
   if ('problem' in inner) {
     // A two-byte zlib header can occur by chance: a stream that does not inflate is judged as what it is.
     if (inner.problem === 'corrupt') return null
     return {
       format: 'compressed',
-      findings: [makeFinding('COMPRESSION_TOO_LARGE', `${container} data inflates past the scan limit; not analysed`, member)],
+      findings: [
+        makeFinding('COMPRESSION_TOO_LARGE', `${container} data inflates past the scan limit; not analysed`, member),
+      ],
     }
   }
   const result = inspectSource(inner.source, member, {...options, depth: depth + 1, name: undefined, explicit: true})
@@ -93,7 +114,12 @@ function inspectContainer(source: ByteSource, container: Container, member: stri
 }
 
 /** Content no format claims: a pickle if it walks like one, else unknown when it should have been a model. */
-function inspectUnrecognised(source: ByteSource, head: Buffer, member: string | null, options: InspectOptions): Inspection {
+function inspectUnrecognised(
+  source: ByteSource,
+  head: Buffer,
+  member: string | null,
+  options: InspectOptions,
+): Inspection {
   const name = options.name ?? ''
   const byName = BY_EXTENSION.find(([pattern]) => pattern.test(name))?.[1]
   if (byName) return inspectFormat(source, byName, member, options)!
@@ -102,9 +128,15 @@ function inspectUnrecognised(source: ByteSource, head: Buffer, member: string | 
   const other = describeOther(head)
   if (hasModelExtension(name) || options.explicit) {
     const what = other ?? (source.size === 0 ? 'an empty file' : 'not a model format this scanner reads')
-    return {format: 'unknown', findings: [makeFinding('FORMAT_UNKNOWN', `content is ${what}; it was not analysed`, member)]}
+    return {
+      format: 'unknown',
+      findings: [makeFinding('FORMAT_UNKNOWN', `content is ${what}; it was not analysed`, member)],
+    }
   }
-  return {format: 'unknown', findings: [makeFinding('FORMAT_NOT_MODEL', `not a model file${other ? ` (${other})` : ''}`, member)]}
+  return {
+    format: 'unknown',
+    findings: [makeFinding('FORMAT_NOT_MODEL', `not a model file${other ? ` (${other})` : ''}`, member)],
+  }
 }
 
 /**

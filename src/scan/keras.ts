@@ -34,9 +34,12 @@ function judgeReference(walk: KerasWalk, node: Record<string, unknown>, classNam
   if (module === null) return
   const name = className === 'function' ? text(own(node, 'config')) : className
   const ref = `${module}.${name ?? className}`
-  const verdict = KERAS_MODULES.test(module) && !/^builtins(\.|$)/.test(module) ? 'allowed' : classifyGlobal(ref, walk.policy)
+  const verdict =
+    KERAS_MODULES.test(module) && !/^builtins(\.|$)/.test(module) ? 'allowed' : classifyGlobal(ref, walk.policy)
   if (verdict === 'dangerous')
-    walk.findings.push(makeFinding('KERAS_CODE_LAYER', `object at ${path} loads ${ref}, which can run code`, walk.member, [ref]))
+    walk.findings.push(
+      makeFinding('KERAS_CODE_LAYER', `object at ${path} loads ${ref}, which can run code`, walk.member, [ref]),
+    )
   else if (verdict === 'not-allowed') walk.custom.add(ref)
   else if (verdict === 'allowed-by-policy') walk.allowed?.add(ref)
 }
@@ -44,16 +47,26 @@ function judgeReference(walk: KerasWalk, node: Record<string, unknown>, classNam
 function visitNode(walk: KerasWalk, node: Record<string, unknown>, path: string): boolean {
   const className = text(own(node, 'class_name'))
   const config = own(node, 'config')
-  const name = typeof config === 'object' && config !== null ? text(own(config as Record<string, unknown>, 'name')) : null
+  const name =
+    typeof config === 'object' && config !== null ? text(own(config as Record<string, unknown>, 'name')) : null
   const label = `${className}${name ? ` "${name.slice(0, 80)}"` : ''}`
   if (className && CODE_LAYERS.has(className)) {
     walk.findings.push(
-      makeFinding('KERAS_LAMBDA_LAYER', `${label} layer at ${path} carries Python code that runs when the model is loaded`, walk.member, [className]),
+      makeFinding(
+        'KERAS_LAMBDA_LAYER',
+        `${label} layer at ${path} carries Python code that runs when the model is loaded`,
+        walk.member,
+        [className],
+      ),
     )
     return false
   }
   if (className === '__lambda__' || own(node, 'function_type') === 'lambda') {
-    walk.findings.push(makeFinding('KERAS_CODE_LAYER', `object at ${path} serialises a Python lambda`, walk.member, [className ?? 'lambda']))
+    walk.findings.push(
+      makeFinding('KERAS_CODE_LAYER', `object at ${path} serialises a Python lambda`, walk.member, [
+        className ?? 'lambda',
+      ]),
+    )
     return true
   }
   if (className) judgeReference(walk, node, className, path)
@@ -65,7 +78,12 @@ function visitNode(walk: KerasWalk, node: Record<string, unknown>, path: string)
  * legacy .h5) and reports Lambda layers, serialised code and objects from modules outside Keras.
  * Iterative and bounded; only own properties are read (a key named "constructor" is just a key).
  */
-export function checkKerasConfig(config: unknown, member: string | null, policy?: GlobalPolicy, allowed?: Set<string>): Finding[] {
+export function checkKerasConfig(
+  config: unknown,
+  member: string | null,
+  policy?: GlobalPolicy,
+  allowed?: Set<string>,
+): Finding[] {
   const walk: KerasWalk = {findings: [], custom: new Set(), member, policy, allowed}
   const stack: Visit[] = [{value: config, path: '$'}]
   for (let visited = 0; stack.length > 0 && visited < 1_000_000; visited++) {
@@ -172,7 +190,12 @@ function findConfigs(bytes: Buffer): unknown[] {
  * root attributes into the root object header near the start of the file). A heuristic, not an HDF5
  * parser: a config stored in dense attribute storage beyond 16 MiB is reported as not found.
  */
-export function checkKerasH5(source: ByteSource, member: string | null, policy?: GlobalPolicy, allowed?: Set<string>): Finding[] {
+export function checkKerasH5(
+  source: ByteSource,
+  member: string | null,
+  policy?: GlobalPolicy,
+  allowed?: Set<string>,
+): Finding[] {
   const bytes = source.read(0, Math.min(source.size, SEARCH_LIMIT))
   const configs = findConfigs(bytes)
   const findings = configs.flatMap((config) => checkKerasConfig(config, member, policy, allowed))

@@ -31,9 +31,26 @@ class HeaderError {
 }
 
 const NAMED_DTYPES: Record<string, number | null> = {
-  bool: 1, int8: 1, uint8: 1, int16: 2, uint16: 2, int32: 4, uint32: 4, int64: 8, uint64: 8,
-  float16: 2, float32: 4, float64: 8, float: 8, int: 8, complex64: 8, complex128: 16, complex: 16,
-  object: null, object_: null, O: null,
+  bool: 1,
+  int8: 1,
+  uint8: 1,
+  int16: 2,
+  uint16: 2,
+  int32: 4,
+  uint32: 4,
+  int64: 8,
+  uint64: 8,
+  float16: 2,
+  float32: 4,
+  float64: 8,
+  float: 8,
+  int: 8,
+  complex64: 8,
+  complex128: 16,
+  complex: 16,
+  object: null,
+  object_: null,
+  O: null,
 }
 
 /** The item size of a dtype string (numpy.dtype(str)); null for object; throws for what is not understood. */
@@ -49,7 +66,8 @@ const isTuple = (v: PyValue | undefined) => v?.k === 'tuple'
 
 function shapeCount(shape: PyValue): bigint {
   if (shape.k === 'int') return shape.n
-  if (shape.k !== 'tuple' || !shape.items.every((d) => d.k === 'int')) throw new HeaderError('a field shape is not integers')
+  if (shape.k !== 'tuple' || !shape.items.every((d) => d.k === 'int'))
+    throw new HeaderError('a field shape is not integers')
   return shape.items.reduce((n, d) => n * (d as {n: bigint}).n, 1n)
 }
 
@@ -70,7 +88,11 @@ function descrItemSize(descr: PyValue, depth = 0): bigint | null {
   if (descr.k !== 'list') throw new HeaderError('descr is not a valid dtype descriptor')
   let total: bigint | null = 0n
   for (const field of descr.items) {
-    if (!isTuple(field) || (field as {items: PyValue[]}).items.length < 2 || (field as {items: PyValue[]}).items.length > 3)
+    if (
+      !isTuple(field) ||
+      (field as {items: PyValue[]}).items.length < 2 ||
+      (field as {items: PyValue[]}).items.length > 3
+    )
       throw new HeaderError('a descr field is not a (name, dtype[, shape]) tuple')
     const [, fieldDescr, fieldShape] = (field as {items: PyValue[]}).items
     const size = descrItemSize(fieldDescr, depth + 1)
@@ -82,14 +104,16 @@ function descrItemSize(descr: PyValue, depth = 0): bigint | null {
 
 function readHeaderText(source: ByteSource): {text: string; dataStart: number} {
   const head = source.read(0, 12)
-  if (head.length < 10 || head.toString('latin1', 0, 6) !== '\x93NUMPY') throw new HeaderError('missing the \\x93NUMPY magic')
+  if (head.length < 10 || head.toString('latin1', 0, 6) !== '\x93NUMPY')
+    throw new HeaderError('missing the \\x93NUMPY magic')
   const version = VERSIONS[head[6]]
   if (!version || head[7] !== 0) throw new HeaderError(`unsupported .npy version ${head[6]}.${head[7]}`)
   const [width, encoding] = version
   if (head.length < 8 + width) throw new HeaderError('truncated header')
   const length = width === 2 ? head.readUInt16LE(8) : head.readUInt32LE(8)
   const start = 8 + width
-  if (length > MAX_HEADER) throw new HeaderError(`header of ${length} bytes is over the ${MAX_HEADER}-byte scan limit`, true)
+  if (length > MAX_HEADER)
+    throw new HeaderError(`header of ${length} bytes is over the ${MAX_HEADER}-byte scan limit`, true)
   if (start + length > source.size) throw new HeaderError(`header length ${length} runs past the file`)
   const text = source.read(start, length).toString(encoding)
   // numpy.lib.format._filter_header drops the Python 2 'L' after integers in version 1 and 2 headers.
@@ -107,9 +131,11 @@ export function parseNpyHeader(source: ByteSource): NpyHeader | HeaderError {
     if (typeof dict === 'string') throw new HeaderError(`header is not a Python literal: ${dict}`)
     if (dict.k !== 'dict') throw new HeaderError('header is not a dictionary')
     const keys = dict.keys.map((k) => (k.k === 'str' ? k.s : '?')).sort()
-    if (keys.join(',') !== EXPECTED_KEYS.join(',')) throw new HeaderError('header does not have exactly the keys descr, fortran_order, shape')
+    if (keys.join(',') !== EXPECTED_KEYS.join(','))
+      throw new HeaderError('header does not have exactly the keys descr, fortran_order, shape')
     const shape = pyGet(dict, 'shape')!
-    if (shape.k !== 'tuple' || !shape.items.every((d) => d.k === 'int')) throw new HeaderError('shape is not a tuple of ints')
+    if (shape.k !== 'tuple' || !shape.items.every((d) => d.k === 'int'))
+      throw new HeaderError('shape is not a tuple of ints')
     if (pyGet(dict, 'fortran_order')!.k !== 'bool') throw new HeaderError('fortran_order is not a bool')
     const descr = pyGet(dict, 'descr')!
     const size = descrItemSize(descr)
@@ -131,7 +157,8 @@ export const isHeaderError = (h: NpyHeader | HeaderError): h is HeaderError => h
 /** Checks a non-object .npy: the data must be exactly shape × itemsize bytes (read_array reads that many). */
 export function checkNpy(source: ByteSource, header: NpyHeader, member: string | null): Finding[] {
   if (header.itemSize === null) return []
-  if (header.shape.some((d) => d < 0n)) return [makeFinding('NUMPY_BAD_HEADER', 'shape has a negative dimension', member)]
+  if (header.shape.some((d) => d < 0n))
+    return [makeFinding('NUMPY_BAD_HEADER', 'shape has a negative dimension', member)]
   const expected = header.shape.reduce((n, d) => n * d, BigInt(header.itemSize))
   const actual = BigInt(source.size - header.dataStart)
   if (expected !== actual)
@@ -146,17 +173,30 @@ export function checkNpy(source: ByteSource, header: NpyHeader, member: string |
 }
 
 export function headerFinding(error: HeaderError, member: string | null): Finding {
-  return makeFinding(error.unknown ? 'NUMPY_DTYPE_UNKNOWN' : 'NUMPY_BAD_HEADER', `.npy header: ${error.message}`, member)
+  return makeFinding(
+    error.unknown ? 'NUMPY_DTYPE_UNKNOWN' : 'NUMPY_BAD_HEADER',
+    `.npy header: ${error.message}`,
+    member,
+  )
 }
 
 /** An .npy file: its header, then either the array bytes (size-checked) or the pickle numpy.load runs. */
-export function inspectNumpy(source: ByteSource, member: string | null, options: InspectOptions, inspect: Inspect): Finding[] {
+export function inspectNumpy(
+  source: ByteSource,
+  member: string | null,
+  options: InspectOptions,
+  inspect: Inspect,
+): Finding[] {
   const header = parseNpyHeader(source)
   if (isHeaderError(header)) return [headerFinding(header, member)]
   if (!header.hasObjects) return checkNpy(source, header, member)
   const payload = sliceSource(source, header.dataStart, source.size - header.dataStart)
   return [
-    makeFinding('NUMPY_OBJECT_ARRAY', 'object array: its data is a pickle, run by numpy.load(allow_pickle=True)', member),
+    makeFinding(
+      'NUMPY_OBJECT_ARRAY',
+      'object array: its data is a pickle, run by numpy.load(allow_pickle=True)',
+      member,
+    ),
     ...scanPickleStream(payload, member, {...options, lenient: false}, inspect).findings,
   ]
 }

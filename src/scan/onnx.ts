@@ -124,7 +124,8 @@ function walkGraph(
         for (const v of r.fieldsOf(a.start, a.end)) {
           if (v.wire !== 2) continue
           if (v.number === ATTRIBUTE.t || v.number === ATTRIBUTE.tensors) checkTensor(r, v, findings, member)
-          if (v.number === ATTRIBUTE.sparseTensor || v.number === ATTRIBUTE.sparseTensors) checkSparse(r, v, findings, member)
+          if (v.number === ATTRIBUTE.sparseTensor || v.number === ATTRIBUTE.sparseTensors)
+            checkSparse(r, v, findings, member)
           if (v.number === ATTRIBUTE.g || v.number === ATTRIBUTE.graphs)
             walkGraph(r, v.start, v.end, depth + 1, findings, member)
         }

@@ -22,7 +22,12 @@ export function judgeGlobals(globals: string[], policy?: GlobalPolicy, allowed?:
   const findings: Finding[] = []
   if (dangerous.length > 0)
     findings.push(
-      makeFinding('PICKLE_DANGEROUS_GLOBAL', `pickle imports ${listed(dangerous)}: loading it can run code`, null, dangerous),
+      makeFinding(
+        'PICKLE_DANGEROUS_GLOBAL',
+        `pickle imports ${listed(dangerous)}: loading it can run code`,
+        null,
+        dangerous,
+      ),
     )
   if (notAllowed.length > 0)
     findings.push(

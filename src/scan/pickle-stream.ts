@@ -15,7 +15,11 @@ const MAX_NESTED_DEPTH = 4
 export type Inspect = (source: ByteSource, member: string | null, options: InspectOptions) => Inspection
 
 const withMember = (findings: Finding[], member: string | null, index: number) =>
-  findings.map((f) => ({...f, member: f.member ?? member, message: index > 0 ? `pickle #${index + 1}: ${f.message}` : f.message}))
+  findings.map((f) => ({
+    ...f,
+    member: f.member ?? member,
+    message: index > 0 ? `pickle #${index + 1}: ${f.message}` : f.message,
+  }))
 
 const isMagic = (walk: PickleWalk) => walk.result?.t === 'int' && walk.result.n === TORCH_MAGIC
 
@@ -30,7 +34,11 @@ function walkSequence(source: ByteSource): {walks: PickleWalk[]; legacy: boolean
   const walks = [first]
   const legacy = first.complete && isMagic(first)
   let pos = first.end
-  while (walks[walks.length - 1].complete && pos < source.size && walks.length < (legacy ? LEGACY_PICKLES : MAX_PICKLES)) {
+  while (
+    walks[walks.length - 1].complete &&
+    pos < source.size &&
+    walks.length < (legacy ? LEGACY_PICKLES : MAX_PICKLES)
+  ) {
     const next = walkPickle(source, pos)
     // In a legacy file pickles 2–5 must all be there; elsewhere a walk that fails and imports nothing is data.
     if (!next.complete && next.globals.length === 0 && !legacy) break
@@ -40,12 +48,23 @@ function walkSequence(source: ByteSource): {walks: PickleWalk[]; legacy: boolean
   return {walks, legacy}
 }
 
-function inspectNested(walks: PickleWalk[], member: string | null, options: InspectOptions, inspect: Inspect): Finding[] {
+function inspectNested(
+  walks: PickleWalk[],
+  member: string | null,
+  options: InspectOptions,
+  inspect: Inspect,
+): Finding[] {
   const nested = walks.flatMap((w) => w.nested)
   if (nested.length === 0) return []
   const depth = (options.depth ?? 0) + 1
   if (depth > MAX_NESTED_DEPTH)
-    return [makeFinding('ARCHIVE_TOO_DEEP', `nested torch files go deeper than ${MAX_NESTED_DEPTH} levels; not opened`, member)]
+    return [
+      makeFinding(
+        'ARCHIVE_TOO_DEEP',
+        `nested torch files go deeper than ${MAX_NESTED_DEPTH} levels; not opened`,
+        member,
+      ),
+    ]
   return nested.flatMap((bytes, i) => {
     const path = `${member ?? ''}!<nested ${i + 1}>`
     return inspect(bufferSource(bytes), path, {...options, depth, lenient: false, explicit: true}).findings
@@ -56,7 +75,12 @@ function inspectNested(walks: PickleWalk[], member: string | null, options: Insp
  * Scans a pickle file and every pickle a loader would run after it (see walkSequence), judging
  * their imports against the allowlist, and scans the bytes any nested loader would load.
  */
-export function scanPickleStream(source: ByteSource, member: string | null, options: InspectOptions, inspect: Inspect): Inspection {
+export function scanPickleStream(
+  source: ByteSource,
+  member: string | null,
+  options: InspectOptions,
+  inspect: Inspect,
+): Inspection {
   const {walks, legacy} = walkSequence(source)
   const first = walks[0]
   if (options.lenient && !first.complete && first.globals.length === 0) return {format: 'unknown', findings: []}
@@ -84,7 +108,9 @@ export function scanPickleStream(source: ByteSource, member: string | null, opti
 function rejectedEarly(walk: PickleWalk): Finding[] | null {
   if (walk.complete || walk.globals.length > 0 || walk.nested.length > 0) return null
   if (walk.findings.length !== 1 || kindOf(walk.findings[0].code) !== 'malformed') return null
-  return [makeFinding('PICKLE_REJECTED', `a pickle loader raises here before running anything: ${walk.findings[0].message}`)]
+  return [
+    makeFinding('PICKLE_REJECTED', `a pickle loader raises here before running anything: ${walk.findings[0].message}`),
+  ]
 }
 
 /** Whether a walk from the start of this source looks like a pickle: it completes, imports something, or is rejected by a decode error. */

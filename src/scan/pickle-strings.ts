@@ -64,7 +64,7 @@ export function decodeStringArg(line: Buffer): string | null {
 export function decodeUnicodeArg(line: Buffer): string | null {
   const raw = line.toString('latin1')
   let out = ''
-  for (let i = 0; i < raw.length; ) {
+  for (let i = 0; i < raw.length;) {
     if (raw[i] !== '\\') {
       out += raw[i++]
       continue

@@ -145,7 +145,8 @@ function stepFrame(w: Walker): void {
       makeFinding('PICKLE_FRAME_MISMATCH', `a FRAME at byte ${opStart} starts before the previous frame ends`),
     )
   }
-  if (length > w.cursor.remaining) w.fail('PICKLE_TRUNCATED', `FRAME declares ${length} bytes but the pickle ends first`)
+  if (length > w.cursor.remaining)
+    w.fail('PICKLE_TRUNCATED', `FRAME declares ${length} bytes but the pickle ends first`)
   w.frameEnd = w.cursor.pos + length
 }
 

@@ -137,9 +137,9 @@ export function checkSafetensors(source: ByteSource, member: string | null): Fin
         const ok =
           entry === null ||
           (typeof entry === 'object' &&
-          entry !== null &&
-          !Array.isArray(entry) &&
-          Object.values(entry).every((v) => typeof v === 'string'))
+            entry !== null &&
+            !Array.isArray(entry) &&
+            Object.values(entry).every((v) => typeof v === 'string'))
         if (!ok) throw new HeaderError('SAFETENSORS_BAD_METADATA', '__metadata__ must map strings to strings')
         continue
       }

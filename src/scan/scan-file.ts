@@ -19,7 +19,13 @@ export interface FileScanOptions {
 const policyOf = (options: FileScanOptions): GlobalPolicy => ({allow: new Set(options.allowGlobals ?? [])})
 
 /** Builds the report of one file from its findings. */
-export function fileReport(path: string, size: number, format: FileReport['format'], findings: FileReport['findings'], allowed: string[] = []): FileReport {
+export function fileReport(
+  path: string,
+  size: number,
+  format: FileReport['format'],
+  findings: FileReport['findings'],
+  allowed: string[] = [],
+): FileReport {
   return {path, format, size, verdict: judgeFindings(findings), findings, allowed}
 }
 
@@ -27,7 +33,12 @@ export function fileReport(path: string, size: number, format: FileReport['forma
  * Scans one in-memory source as if it were a file named `path`. Never throws on bad content: an
  * exception from a parser is a bug in llmsec, reported as SCAN_INTERNAL_ERROR (the file is `unknown`).
  */
-export function scanSource(source: ByteSource, path: string, options: FileScanOptions = {}, directory: string | null = null): FileReport {
+export function scanSource(
+  source: ByteSource,
+  path: string,
+  options: FileScanOptions = {},
+  directory: string | null = null,
+): FileReport {
   const allowed = new Set<string>()
   try {
     const {format, findings} = inspectSource(source, null, {
@@ -40,7 +51,10 @@ export function scanSource(source: ByteSource, path: string, options: FileScanOp
     return fileReport(path, source.size, format, findings, [...allowed].sort())
   } catch (error) {
     if (isReadError(error)) throw error
-    const finding = makeFinding('SCAN_INTERNAL_ERROR', `llmsec failed on this file (a bug; please report it): ${describeError(error)}`)
+    const finding = makeFinding(
+      'SCAN_INTERNAL_ERROR',
+      `llmsec failed on this file (a bug; please report it): ${describeError(error)}`,
+    )
     return fileReport(path, source.size, 'unknown', [finding])
   }
 }
@@ -68,7 +82,8 @@ export function unreadableReport(path: string, error: unknown): FileReport {
 export function scanFile(path: string, options: FileScanOptions = {}): FileReport {
   let source
   try {
-    if (!statSync(path).isFile()) return unreadableReport(path, Object.assign(new Error('not a file'), {code: 'EFTYPE'}))
+    if (!statSync(path).isFile())
+      return unreadableReport(path, Object.assign(new Error('not a file'), {code: 'EFTYPE'}))
     source = openFileSource(path)
   } catch (error) {
     return unreadableReport(path, error)

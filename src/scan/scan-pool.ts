@@ -36,7 +36,8 @@ const WORKER_HEAP_MB = 192
  */
 function createScanWorker(): Worker {
   const resourceLimits = {maxOldGenerationSizeMb: WORKER_HEAP_MB}
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./scan-worker.js', import.meta.url), {resourceLimits})
+  if (!import.meta.url.endsWith('.ts'))
+    return new Worker(new URL('./scan-worker.js', import.meta.url), {resourceLimits})
   const source = JSON.stringify(new URL('./scan-worker.ts', import.meta.url).href)
   const boot = `import('tsx/esm/api').then(({register}) => { register(); return import(${source}) })`
   return new Worker(boot, {eval: true, resourceLimits})
@@ -92,7 +93,15 @@ export async function scanInPool(jobs: PoolJob[], options: PoolOptions): Promise
           slot.worker = createScanWorker()
           return attach(slot)
         }
-        replace(slot, id, failedReport(jobs[id].path, 'SCAN_WORKER_FAILED', `the scan thread failed on this file (${why}); it was not analysed`))
+        replace(
+          slot,
+          id,
+          failedReport(
+            jobs[id].path,
+            'SCAN_WORKER_FAILED',
+            `the scan thread failed on this file (${why}); it was not analysed`,
+          ),
+        )
       }
       slot.worker.on('error', (error) => fail(error.message.split('\n')[0]))
       slot.worker.on('exit', (code) => fail(`exit code ${code}`))
@@ -105,7 +114,12 @@ export async function scanInPool(jobs: PoolJob[], options: PoolOptions): Promise
         const message = `analysis took longer than ${formatDuration(options.fileTimeoutMs)} (--file-timeout); not finished`
         replace(slot, id, failedReport(jobs[id].path, 'SCAN_TIMEOUT', message))
       }, options.fileTimeoutMs)
-      const request: ScanRequest = {id, path: jobs[id].path, explicit: jobs[id].explicit, allowGlobals: options.allowGlobals}
+      const request: ScanRequest = {
+        id,
+        path: jobs[id].path,
+        explicit: jobs[id].explicit,
+        allowGlobals: options.allowGlobals,
+      }
       slot.worker.postMessage(request)
     }
     const count = Math.max(1, Math.min(options.concurrency, jobs.length))

@@ -53,7 +53,8 @@ async function expandPaths(paths: string[], exclude: RegExp[]): Promise<Expanded
       }
       throw fsError(error, path)
     }
-    if (info.isDirectory()) jobs.push(...(await listFiles(path, exclude)).map((file) => ({path: file, explicit: false})))
+    if (info.isDirectory())
+      jobs.push(...(await listFiles(path, exclude)).map((file) => ({path: file, explicit: false})))
     else if (info.isFile()) jobs.push({path, explicit: true})
     else rejected.push(unreadableReport(path, Object.assign(new Error('not a file'), {code: 'EFTYPE'})))
   }
@@ -64,7 +65,8 @@ async function scanJobs(jobs: PoolJob[], options: ScanOptions, onProgress: OnPro
   const allowGlobals = options.allowGlobals ?? []
   let finished = 0
   const tick = () => onProgress({phase: 'scanning', done: ++finished, total: jobs.length, unit: 'files'})
-  if (options.isolate === false) return jobs.map((job) => (tick(), scanFile(job.path, {allowGlobals, explicit: job.explicit})))
+  if (options.isolate === false)
+    return jobs.map((job) => (tick(), scanFile(job.path, {allowGlobals, explicit: job.explicit})))
   return scanInPool(jobs, {
     allowGlobals,
     fileTimeoutMs: options.fileTimeoutMs ?? DEFAULT_FILE_TIMEOUT_MS,

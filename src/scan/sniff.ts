@@ -3,16 +3,7 @@
  * read is named (and called `unknown`) rather than passed over.
  */
 export type Container =
-  | 'gzip'
-  | 'zlib'
-  | 'bzip2'
-  | 'xz'
-  | 'lzma'
-  | 'lz4'
-  | '7z'
-  | 'joblib-zfile'
-  | 'tar'
-  | 'lfs-pointer'
+  'gzip' | 'zlib' | 'bzip2' | 'xz' | 'lzma' | 'lz4' | '7z' | 'joblib-zfile' | 'tar' | 'lfs-pointer'
 
 const starts = (head: Buffer, hex: string) => head.subarray(0, hex.length / 2).equals(Buffer.from(hex, 'hex'))
 
@@ -36,7 +27,11 @@ export function sniffContainer(head: Buffer): Container | null {
   if (starts(head, '5d0000')) return 'lzma'
   if (starts(head, '04224d18')) return 'lz4'
   if (starts(head, '377abcaf271c')) return '7z'
-  if (head.length >= 21 && head.toString('latin1', 0, 2) === 'ZF' && /^[0-9a-fx ]+$/.test(head.toString('latin1', 2, 21)))
+  if (
+    head.length >= 21 &&
+    head.toString('latin1', 0, 2) === 'ZF' &&
+    /^[0-9a-fx ]+$/.test(head.toString('latin1', 2, 21))
+  )
     return 'joblib-zfile'
   if (head.length >= 262 && head.toString('latin1', 257, 262) === 'ustar') return 'tar'
   if (isZlib(head)) return 'zlib'
@@ -59,7 +54,8 @@ export function describeOther(head: Buffer): string | null {
 }
 
 /** Extensions loaders use for model files (a compression suffix may follow). */
-const MODEL_EXTENSION = /\.(bin|pt|pth|ckpt|pkl|pickle|joblib|npy|npz|h5|hdf5|keras|safetensors|gguf|onnx|dat|model)(\.(gz|bz2|xz|lzma|lz4|z))?$/i
+const MODEL_EXTENSION =
+  /\.(bin|pt|pth|ckpt|pkl|pickle|joblib|npy|npz|h5|hdf5|keras|safetensors|gguf|onnx|dat|model)(\.(gz|bz2|xz|lzma|lz4|z))?$/i
 
 export function hasModelExtension(name: string): boolean {
   return MODEL_EXTENSION.test(name)

@@ -11,9 +11,21 @@ const MAX_RECORDS = 1_000_000
 
 /** Bytes per element of the legacy storage classes (torch._utils._element_size). */
 const ELEMENT_SIZES: Record<string, number> = {
-  DoubleStorage: 8, FloatStorage: 4, HalfStorage: 2, BFloat16Storage: 2, LongStorage: 8, IntStorage: 4,
-  ShortStorage: 2, CharStorage: 1, ByteStorage: 1, BoolStorage: 1, ComplexDoubleStorage: 16,
-  ComplexFloatStorage: 8, QInt8Storage: 1, QUInt8Storage: 1, QInt32Storage: 4,
+  DoubleStorage: 8,
+  FloatStorage: 4,
+  HalfStorage: 2,
+  BFloat16Storage: 2,
+  LongStorage: 8,
+  IntStorage: 4,
+  ShortStorage: 2,
+  CharStorage: 1,
+  ByteStorage: 1,
+  BoolStorage: 1,
+  ComplexDoubleStorage: 16,
+  ComplexFloatStorage: 8,
+  QInt8Storage: 1,
+  QUInt8Storage: 1,
+  QInt32Storage: 4,
 }
 
 interface TarMember {
@@ -28,7 +40,7 @@ class TarError {
 /** ustar headers: name, size (octal) and type; only regular files are returned. */
 function listTar(source: ByteSource): TarMember[] {
   const members: TarMember[] = []
-  for (let pos = 0; pos + BLOCK <= source.size && members.length < MAX_MEMBERS; ) {
+  for (let pos = 0; pos + BLOCK <= source.size && members.length < MAX_MEMBERS;) {
     const header = source.read(pos, BLOCK)
     if (header.every((b) => b === 0)) break
     const text = (from: number, to: number) => header.toString('latin1', from, to).replace(/\0.*$/s, '')
@@ -37,7 +49,8 @@ function listTar(source: ByteSource): TarMember[] {
     const prefix = text(257, 263) === 'ustar' ? text(345, 500) : ''
     const name = prefix ? `${prefix}/${text(0, 100)}` : text(0, 100)
     const type = String.fromCharCode(header[156] || 0x30)
-    if (pos + BLOCK + size > source.size) throw new TarError(`member "${name.slice(0, 60)}" runs past the end of the file`)
+    if (pos + BLOCK + size > source.size)
+      throw new TarError(`member "${name.slice(0, 60)}" runs past the end of the file`)
     if (type === '0' || type === '\0') members.push({name, source: sliceSource(source, pos + BLOCK, size)})
     pos += BLOCK + Math.ceil(size / BLOCK) * BLOCK
   }
@@ -69,7 +82,14 @@ function walkRecords(member: TarMember, walks: PickleWalk[]): Finding[] {
     if (!args.complete) return []
     pos = args.end
     const skip = member.name === 'storages' ? storageBytes(src, pos, storageClass(args)) : tensorBytes(src, pos)
-    if (skip === null) return [makeFinding('TORCH_TAR_BAD', `record ${i + 1} of "${member.name}" cannot be sized; the rest was not read`, member.name)]
+    if (skip === null)
+      return [
+        makeFinding(
+          'TORCH_TAR_BAD',
+          `record ${i + 1} of "${member.name}" cannot be sized; the rest was not read`,
+          member.name,
+        ),
+      ]
     pos += skip
   }
   return []
@@ -94,7 +114,12 @@ function tensorBytes(src: ByteSource, pos: number): number | null {
  * The pre-1.0 torch.save tar format (tried first by torch.load on a seekable file): every pickle
  * of its sys_info, pickle, storages and tensors members is a pickle the loader runs.
  */
-export function scanTorchTar(source: ByteSource, member: string | null, options: InspectOptions, inspect: Inspect): Inspection {
+export function scanTorchTar(
+  source: ByteSource,
+  member: string | null,
+  options: InspectOptions,
+  inspect: Inspect,
+): Inspection {
   let members: TarMember[]
   try {
     members = listTar(source)
@@ -108,7 +133,12 @@ export function scanTorchTar(source: ByteSource, member: string | null, options:
     const path = member ? `${member}!${entry.name}` : entry.name
     if (entry.name === 'storages' || entry.name === 'tensors') findings.push(...walkRecords(entry, walks))
     else {
-      const found = inspect(entry.source, path, {...options, name: entry.name, depth: (options.depth ?? 0) + 1, explicit: true})
+      const found = inspect(entry.source, path, {
+        ...options,
+        name: entry.name,
+        depth: (options.depth ?? 0) + 1,
+        explicit: true,
+      })
       findings.push(...found.findings)
     }
   }
@@ -116,4 +146,3 @@ export function scanTorchTar(source: ByteSource, member: string | null, options:
   findings.push(...judgeGlobals(globals, options.policy, options.allowed), ...walks.flatMap((w) => w.findings))
   return {format: 'pytorch-tar', findings: findings.map((f) => ({...f, member: f.member ?? member}))}
 }
-

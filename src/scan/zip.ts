@@ -87,7 +87,8 @@ function readZip64Bounds(source: ByteSource, at: number): {count: number; size: 
 /** The central directory's place (Lib/zipfile.py _EndRecData and _RealGetContents, prepended data included). */
 function readDirectoryBounds(source: ByteSource): DirectoryBounds {
   const end = findEndRecord(source)
-  if (!end) throw new ZipError('ZIP_NO_END_RECORD', 'zip has no end-of-central-directory record (truncated or not a zip)')
+  if (!end)
+    throw new ZipError('ZIP_NO_END_RECORD', 'zip has no end-of-central-directory record (truncated or not a zip)')
   const {at, record} = end
   let count = record.readUInt16LE(10)
   let size = record.readUInt32LE(12)
@@ -315,7 +316,11 @@ export function openEntry(source: ByteSource, entry: ZipEntry): OpenedEntry | Fi
   const problems: Finding[] = []
   if (data.length !== entry.size)
     problems.push(
-      makeFinding('ZIP_SIZE_MISMATCH', `member inflates to ${data.length} bytes, not the declared ${entry.size}`, entry.name),
+      makeFinding(
+        'ZIP_SIZE_MISMATCH',
+        `member inflates to ${data.length} bytes, not the declared ${entry.size}`,
+        entry.name,
+      ),
     )
   if (crc32(data) !== entry.crc) problems.push(crcMismatch(entry))
   return {source: bufferSource(data), problems}

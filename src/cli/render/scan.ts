@@ -22,7 +22,8 @@ export function renderScanReport(result: ScanResult, style: Style): string {
   const s = result.summary
   const blocks = result.files.map((file) => renderFile(file, style))
   const allowances = result.allowances.map(
-    (a) => `allowed by policy: ${a.global} (${a.files === 0 ? 'not used' : `used by ${a.files} file${a.files === 1 ? '' : 's'}`})`,
+    (a) =>
+      `allowed by policy: ${a.global} (${a.files === 0 ? 'not used' : `used by ${a.files} file${a.files === 1 ? '' : 's'}`})`,
   )
   const summary =
     `${s.files} file${s.files === 1 ? '' : 's'} scanned in ${s.durationMs} ms: ${s.clean} clean, ${s.unsafe} unsafe, ` +

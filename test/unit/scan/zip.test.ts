@@ -65,7 +65,10 @@ describe('zip archives', () => {
       ),
     ).toEqual(['ZIP_DUPLICATE_NAME'])
     // Marked encrypted but stored in the clear: the bytes are still inspected (a loader may ignore the flag).
-    expect(codes(buildZip([{name: 'a.pkl', data: evil, flags: 1}]))).toEqual(['ZIP_ENCRYPTED', 'PICKLE_DANGEROUS_GLOBAL'])
+    expect(codes(buildZip([{name: 'a.pkl', data: evil, flags: 1}]))).toEqual([
+      'ZIP_ENCRYPTED',
+      'PICKLE_DANGEROUS_GLOBAL',
+    ])
     const zip = buildZip([{name: 'a.pkl', data: evil}])
     const report = scanBuffer(zip.subarray(0, zip.length - 10), 'cut.zip')
     expect(report.findings.map((f) => f.code)).toEqual(['ZIP_NO_END_RECORD'])
