@@ -1,5 +1,5 @@
 /**
- * The result types of `llmsec audit`. Reporters (issue 9: SARIF, JUnit, HTML, waivers) consume
+ * The result types of `llmsec audit`. Reporters (SARIF, JUnit, HTML) and waivers consume
  * these, so this file is kept stable: add optional fields, never rename or remove.
  */
 
@@ -37,7 +37,7 @@ export interface RuleResult {
   /** Effective weight used in the score (severity weight × rule weight). */
   weight?: number
   durationMs?: number
-  /** Set by waivers (issue 9): the rule was waived and does not count as a failure. */
+  /** Set by waivers: the rule was waived and does not count as a failure. */
   waived?: {reason: string; expires?: string; by?: string}
 }
 
