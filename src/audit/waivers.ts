@@ -3,7 +3,7 @@ import {pathExists} from '../core/fs.js'
 import {formatLocation, loadYamlFile, locate, parseYaml, type LoadedYaml} from '../core/yaml.js'
 import {matchesGlob} from '../core/glob.js'
 import {countStatuses, overallScore, scoreControlFamilies, scoreResults} from './score.js'
-import type {AuditResult, RuleResult} from './types.js'
+import type {AuditResult, RuleResult} from './audit.types.js'
 import {waiversSchema} from './waivers.schema.js'
 import type {Waiver, WaiverOutcome, WaiverReport, WaiversFile} from './waivers.types.js'
 

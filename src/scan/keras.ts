@@ -1,6 +1,6 @@
 import {makeFinding} from './codes.js'
 import type {ByteSource} from './source.js'
-import type {Finding} from './types.js'
+import type {Finding} from './scan.types.js'
 
 /** Layers whose config carries Python code (marshalled bytecode or source) that runs when loaded. */
 const CODE_LAYERS = new Set(['Lambda', 'TFOpLambda', 'SlicingOpLambda'])

@@ -2,7 +2,7 @@ import {constants, crc32, inflateRawSync} from 'node:zlib'
 
 import {makeFinding, type FindingCode} from './codes.js'
 import {bufferSource, sliceSource, type ByteSource} from './source.js'
-import type {Finding} from './types.js'
+import type {Finding} from './scan.types.js'
 
 /** Bounds for hostile archives. */
 export const ZIP_LIMITS = {

@@ -1,5 +1,5 @@
 import {controlFamily, scoreResults} from '../score.js'
-import type {Severity} from '../types.js'
+import type {Severity} from '../audit.types.js'
 import {countBySeverity, escapeXml as x, type DisplayStatus, type Row} from './model.js'
 
 /** Colours shared by the charts and the table (also readable in greyscale print). */

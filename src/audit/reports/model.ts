@@ -1,4 +1,4 @@
-import type {RuleResult, RuleStatus, Severity} from '../types.js'
+import type {RuleResult, RuleStatus, Severity} from '../audit.types.js'
 import {mostSevereFirst, SEVERITIES} from '../../core/severity.js'
 import type {WaiverOutcome} from '../waivers.types.js'
 import type {AuditReport, FleetHost, FleetReport} from './report.types.js'

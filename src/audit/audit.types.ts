@@ -5,7 +5,7 @@
 
 import type {Severity} from '../core/severity.js'
 
-export {SEVERITIES, type Severity} from '../core/severity.js'
+export type {Severity} from '../core/severity.js'
 
 /** Outcome of one rule. `skip` = not applicable (with a reason); `error` = the check could not run. */
 export const RULE_STATUSES = ['pass', 'fail', 'warn', 'skip', 'error'] as const
