@@ -7,7 +7,7 @@ import type {ArchiveBudget, Finding, InspectOptions, Inspection, ScanFormat} fro
 import {listZip, openEntry, readEntryHead, type ZipEntry} from './zip.js'
 
 /** Archives inside archives are followed this deep (a .npz in a zip in a zip is depth 2). */
-export const MAX_ARCHIVE_DEPTH = 3
+const MAX_ARCHIVE_DEPTH = 3
 
 type Inspect = (source: ByteSource, member: string | null, options: InspectOptions) => Inspection
 
