@@ -1,14 +1,13 @@
 import {makeFinding} from './codes.js'
 import {detectModelFormat, type ModelFormat} from './detect.js'
-import type {InspectOptions, Inspection} from './inspect.js'
 import {checkKerasJson} from './keras.js'
 import {checkNpy, parseNpyHeader} from './numpy.js'
 import type {ByteSource} from './source.js'
-import type {Finding, ScanFormat} from './types.js'
+import type {ArchiveBudget, Finding, InspectOptions, Inspection, ScanFormat} from './scan.types.js'
 import {listZip, openEntry, readEntryHead, type ZipEntry} from './zip.js'
 
 /** Archives inside archives are followed this deep (a .npz in a zip in a zip is depth 2). */
-export const MAX_ARCHIVE_DEPTH = 3
+const MAX_ARCHIVE_DEPTH = 3
 
 type Inspect = (source: ByteSource, member: string | null, options: InspectOptions) => Inspection
 
@@ -44,10 +43,6 @@ function worthOpening(head: Buffer, entry: ZipEntry): boolean {
 }
 
 /** Work shared by every archive level of one file, so nested archives cannot multiply it. */
-export interface ArchiveBudget {
-  inflatedBytes: number
-  members: number
-}
 export const ARCHIVE_BUDGET = {inflatedBytes: 256 * 1024 * 1024, members: 100_000}
 
 /**

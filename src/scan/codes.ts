@@ -1,4 +1,4 @@
-import type {Finding, Severity} from './types.js'
+import type {Finding, Severity} from './scan.types.js'
 
 /** How a reason code affects the verdict: dangerous → unsafe, malformed → malformed, suspicious → suspicious. */
 export type FindingKind = 'dangerous' | 'malformed' | 'suspicious' | 'note'

@@ -1,6 +1,6 @@
 import {makeFinding, type FindingCode} from './codes.js'
 import {Cursor, type ByteSource} from './source.js'
-import type {Finding} from './types.js'
+import type {Finding} from './scan.types.js'
 
 /** ggml tensor types: id → [elements per block, bytes per block] (ggml.c type_traits). */
 const GGML_TYPES: Record<number, [number, number]> = {

@@ -1,4 +1,4 @@
-import {scanArchive, type ArchiveBudget} from './archive.js'
+import {scanArchive} from './archive.js'
 import {makeFinding} from './codes.js'
 import {decompressBounded, isCompressedStream} from './compressed.js'
 import {DETECT_HEAD_BYTES, detectModelFormat, type ModelFormat} from './detect.js'
@@ -9,23 +9,7 @@ import {checkOnnx} from './onnx.js'
 import {scanPickleStream} from './pickle-stream.js'
 import {checkSafetensors} from './safetensors.js'
 import {sliceSource, type ByteSource} from './source.js'
-import type {Finding, ScanFormat} from './types.js'
-
-export interface Inspection {
-  format: ScanFormat
-  findings: Finding[]
-}
-
-export interface InspectOptions {
-  /** The file or member name, used only when content matches no format. */
-  name?: string
-  /** Archive nesting depth of this source (0 for a file on disk). */
-  depth?: number
-  /** Inside archives, a member that is not clearly a pickle and fails to parse is data, not a finding. */
-  lenient?: boolean
-  /** Shared by all archive levels of one file (created on the first). */
-  budget?: ArchiveBudget
-}
+import type {Finding, InspectOptions, Inspection} from './scan.types.js'
 
 /** Extensions that name a format when the content matches none (so a broken header is still judged). */
 const BY_EXTENSION: [RegExp, ModelFormat][] = [

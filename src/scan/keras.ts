@@ -1,6 +1,6 @@
 import {makeFinding} from './codes.js'
 import type {ByteSource} from './source.js'
-import type {Finding} from './types.js'
+import type {Finding} from './scan.types.js'
 
 /** Layers whose config carries Python code (marshalled bytecode or source) that runs when loaded. */
 const CODE_LAYERS = new Set(['Lambda', 'TFOpLambda', 'SlicingOpLambda'])
@@ -16,7 +16,7 @@ interface Visit {
  * Walks a Keras model config (config.json of a .keras archive, or the model_config attribute of a
  * legacy .h5) and reports Lambda layers and other code-carrying or custom objects. Iterative and bounded.
  */
-export function checkKerasConfig(config: unknown, member: string | null): Finding[] {
+function checkKerasConfig(config: unknown, member: string | null): Finding[] {
   const findings: Finding[] = []
   const custom = new Set<string>()
   const stack: Visit[] = [{value: config, path: '$'}]

@@ -1,7 +1,7 @@
 import {makeFinding} from './codes.js'
 import {dtypeItemSize} from './pickle-joblib.js'
 import type {ByteSource} from './source.js'
-import type {Finding} from './types.js'
+import type {Finding} from './scan.types.js'
 
 export interface NpyHeader {
   descr: string

@@ -2,7 +2,7 @@ import {isAbsolute, normalize, posix, win32} from 'node:path'
 
 import {makeFinding} from './codes.js'
 import type {ByteSource} from './source.js'
-import type {Finding} from './types.js'
+import type {Finding} from './scan.types.js'
 
 const MAX_DEPTH = 32
 const MAX_FIELDS = 10_000_000

@@ -1,7 +1,7 @@
 import {makeFinding} from './codes.js'
 import {walkPickle} from './pickle.js'
 import type {ByteSource} from './source.js'
-import type {Finding, ScanFormat} from './types.js'
+import type {Finding, ScanFormat} from './scan.types.js'
 
 /** The first pickle of a legacy torch.save file: LONG1 0x1950a86a20f9469cfc6c, the magic number. */
 const TORCH_LEGACY_MAGIC = Buffer.from('80028a0a6cfc9c46f9206aa85019', 'hex')

@@ -2,7 +2,7 @@ import {makeFinding, type FindingCode} from './codes.js'
 import {normaliseGlobal} from './globals.js'
 import {ANY, parseLineInt, type PValue} from './pickle-values.js'
 import type {ByteSource, Cursor} from './source.js'
-import type {Finding} from './types.js'
+import type {Finding} from './scan.types.js'
 
 /** Bounds that keep a hostile pickle from costing unbounded time or memory. */
 export interface PickleLimits {

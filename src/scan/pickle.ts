@@ -3,7 +3,7 @@ import {classifyGlobal} from './globals.js'
 import {isJoblibWrapper, skipJoblibArray} from './pickle-joblib.js'
 import {OP, SIZED_ARG, FIXED_ARG, LINE_ARG} from './pickle-opcodes.js'
 import {Cursor, type ByteSource} from './source.js'
-import type {Finding} from './types.js'
+import type {Finding} from './scan.types.js'
 import {type PValue, ANY, decodeString, toGlobalRef} from './pickle-values.js'
 import {DEFAULT_PICKLE_LIMITS, WalkError, Walker, type PickleLimits, type PickleWalk} from './pickle-walker.js'
 

@@ -1,6 +1,6 @@
 import {ExitCode} from '../core/errors.js'
 import {atLeast} from '../core/severity.js'
-import type {ScanResult, Severity} from './types.js'
+import type {ScanResult, Severity} from './scan.types.js'
 
 export interface ScanExitPolicy {
   /** Exit 1 when a finding has this severity or higher (default high). */

@@ -1,10 +1,10 @@
 import {makeFinding, type FindingCode} from './codes.js'
 import {findDuplicateKey} from './json-keys.js'
 import type {ByteSource} from './source.js'
-import type {Finding} from './types.js'
+import type {Finding} from './scan.types.js'
 
 /** The safetensors reference implementation refuses headers above 100 MB. */
-export const SAFETENSORS_MAX_HEADER = 100_000_000
+const SAFETENSORS_MAX_HEADER = 100_000_000
 
 /** Bits per element of each dtype the format defines. */
 const DTYPE_BITS: Record<string, number> = {

@@ -1,6 +1,6 @@
 import {kindOf} from './codes.js'
 import {atLeast, worstSeverity} from '../core/severity.js'
-import type {FileReport, Finding, ScanSummary, Severity, Verdict} from './types.js'
+import type {FileReport, Finding, ScanSummary, Severity, Verdict} from './scan.types.js'
 
 /** unsafe (dangerous code) > malformed (broken structure) > suspicious (medium or above) > clean. */
 export function judgeFindings(findings: Finding[]): Verdict {
@@ -12,7 +12,7 @@ export function judgeFindings(findings: Finding[]): Verdict {
 }
 
 /** The highest severity among findings, or null. */
-export function highestSeverity(findings: Finding[]): Severity | null {
+function highestSeverity(findings: Finding[]): Severity | null {
   return worstSeverity(findings.map((f) => f.severity))
 }
 

@@ -45,3 +45,26 @@ export interface ScanResult {
   files: FileReport[]
   summary: ScanSummary
 }
+
+/** What inspecting one byte source found: its format and the problems in it. */
+export interface Inspection {
+  format: ScanFormat
+  findings: Finding[]
+}
+
+export interface InspectOptions {
+  /** The file or member name, used only when content matches no format. */
+  name?: string
+  /** Archive nesting depth of this source (0 for a file on disk). */
+  depth?: number
+  /** Inside archives, a member that is not clearly a pickle and fails to parse is data, not a finding. */
+  lenient?: boolean
+  /** Shared by all archive levels of one file (created on the first). */
+  budget?: ArchiveBudget
+}
+
+/** Totals of one file's archive members at every nesting level, bounded by ARCHIVE_BUDGET. */
+export interface ArchiveBudget {
+  inflatedBytes: number
+  members: number
+}
