@@ -1,5 +1,5 @@
 /**
- * Bench for `llmsec scan` (issue 4): run with `npx tsx bench/scan.ts` after `npm run build`.
+ * Bench for `llmsec scan`: run with `npx tsx bench/scan.ts` after `npm run build`.
  *
  * 1. A PyTorch zip checkpoint with 2 GiB of (sparse, zero) tensor storage vs the same with 2 MiB:
  *    the scan time ratio must be ≤ 2 (tensor bytes are never read).

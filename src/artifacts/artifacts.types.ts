@@ -1,8 +1,5 @@
 /** Types shared by the artifacts domain (OMS manifests, bundles, keys and verification). */
 
-/** Hash algorithms of the OMS algorithm registry that llmsec can compute. */
-export type HashType = 'sha256' | 'blake2b'
-
 /** One in-toto resource descriptor of the OMS predicate. */
 export interface ResourceDescriptor {
   name: string

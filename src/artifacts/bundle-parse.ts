@@ -7,7 +7,7 @@ export const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1'
 export const PREDICATE_TYPE = 'https://model_signing/signature/v1.0'
 const LEGACY_PREDICATE_TYPE = 'https://model_signing/Digests/v0.1'
 
-export type SigningMethod = 'key' | 'certificate' | 'sigstore'
+type SigningMethod = 'key' | 'certificate' | 'sigstore'
 
 export interface ParsedBundle {
   bundle: OmsBundle

@@ -7,7 +7,7 @@ import {publicKeyHint} from './keys.js'
 /** Longest chain llmsec walks; real chains have two or three certificates. */
 const MAX_DEPTH = 8
 
-export interface ChainProblem {
+interface ChainProblem {
   reason: MismatchReason
   detail: string
 }

@@ -5,7 +5,7 @@ import {signatureHashFor} from './keys.js'
 export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json'
 
 /** DSSE pre-authentication encoding: "DSSEv1 <len> <type> <len> <payload>". */
-export function preAuthEncoding(payloadType: string, payload: Buffer): Buffer {
+function preAuthEncoding(payloadType: string, payload: Buffer): Buffer {
   const header = `DSSEv1 ${Buffer.byteLength(payloadType)} ${payloadType} ${payload.length} `
   return Buffer.concat([Buffer.from(header, 'utf8'), payload])
 }

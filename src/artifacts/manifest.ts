@@ -10,7 +10,7 @@ import {compareNames} from './paths.js'
 const NODE_ALGORITHMS: Record<string, string> = {sha256: 'sha256', blake2b: 'blake2b512'}
 
 /** The node:crypto algorithm for an OMS hash_type, or an error naming the unsupported one. */
-export function nodeHashAlgorithm(hashType: string): string {
+function nodeHashAlgorithm(hashType: string): string {
   const algorithm = NODE_ALGORITHMS[hashType]
   if (!algorithm) {
     throw artifactsError(

@@ -35,7 +35,7 @@ export function normalizeIgnorePath(entry: string, root: string): string {
 }
 
 /** Rejects ignore paths that OMS forbids: globs, parent traversal, empty entries. */
-export function checkIgnorePath(path: string, original = path): string {
+function checkIgnorePath(path: string, original = path): string {
   if (path === '') throw artifactsError('PATH_INVALID', `Ignore path "${original}" names the model root itself.`)
   if (/[*?[]/.test(path)) {
     throw artifactsError('PATH_INVALID', `Ignore path "${original}" contains a glob character; give exact paths.`)

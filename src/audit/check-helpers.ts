@@ -1,3 +1,5 @@
+import {RUNTIME_IDS} from '../hardware/index.js'
+import {guardUnreadable, outcome, type CheckOutcome} from './check.js'
 import type {
   FactCache,
   InferenceRuntime,
@@ -28,6 +30,22 @@ export async function servicesOf(
   const all = await facts.get('inference')
   const services = runtimes?.length ? all.filter((s) => runtimes.includes(s.runtime)) : all
   return {services, unreadable: (await facts.get('systemd')).unreadable}
+}
+
+/** The `runtimes` parameter: only services of these catalog runtimes (every inference service when absent). */
+export const RUNTIMES_PARAM = {type: 'array', items: {type: 'string', enum: RUNTIME_IDS}, nullable: true} as const
+
+/** A `ports` parameter: the TCP ports a check looks at (its default when absent). */
+export const PORTS_PARAM = {
+  type: 'array',
+  minItems: 1,
+  items: {type: 'integer', minimum: 1, maximum: 65535},
+  nullable: true,
+} as const
+
+/** The outcome when no service of the wanted runtimes exists (an error when unit inputs were unreadable). */
+export function noServices(runtimes: InferenceRuntime[] | undefined, unreadable: Unreadable[]): CheckOutcome {
+  return guardUnreadable(outcome.skip(`no ${runtimes?.join('/') ?? 'inference'} service found`), unreadable)
 }
 
 /**

@@ -1,7 +1,7 @@
 import {Ajv, type JSONSchemaType, type ValidateFunction} from 'ajv'
 
 import type {FactCache, Unreadable} from './facts/index.js'
-import type {RuleStatus} from './types.js'
+import type {RuleStatus} from './audit.types.js'
 
 /** Conditions a rule or check can require before it applies (see conditions.ts). */
 export const CONDITIONS = [

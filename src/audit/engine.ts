@@ -9,7 +9,7 @@ import {createFactCache, type FactCache} from './facts/index.js'
 import {evaluateCheck} from './run-check.js'
 import type {ResolvedRule, ResolvedRuleset} from './ruleset.types.js'
 import {countStatuses, overallScore, scoreControlFamilies, scoreResults, SEVERITY_WEIGHTS} from './score.js'
-import type {AuditResult, RuleResult, RulesetResult} from './types.js'
+import type {AuditResult, RuleResult, RulesetResult} from './audit.types.js'
 
 export interface AuditOptions {
   /** Resolved rulesets (see loadRuleset). */

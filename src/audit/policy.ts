@@ -1,6 +1,6 @@
 import {ExitCode, worstExitCode} from '../core/errors.js'
 import {atLeast} from '../core/severity.js'
-import type {AuditResult, Severity} from './types.js'
+import type {AuditResult, Severity} from './audit.types.js'
 import type {RulesetValidation} from './validate.js'
 
 export interface ExitPolicy {

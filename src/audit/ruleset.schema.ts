@@ -1,5 +1,5 @@
 import {CONDITIONS} from './check.js'
-import {SEVERITIES} from './types.js'
+import {SEVERITIES} from '../core/severity.js'
 
 const id = {type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 80}
 const controls = {

@@ -1,6 +1,6 @@
 import type {Condition} from './check.js'
 import type {YamlLocation} from '../core/yaml.js'
-import type {ControlMap, Severity} from './types.js'
+import type {ControlMap, Severity} from './audit.types.js'
 
 /** Remediation of a rule: text, and commands where they are safe to copy. */
 export interface Remediation {

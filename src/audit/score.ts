@@ -1,4 +1,4 @@
-import type {ControlFamilyScore, RuleResult, RuleStatus, Severity, StatusCounts} from './types.js'
+import type {ControlFamilyScore, RuleResult, RuleStatus, Severity, StatusCounts} from './audit.types.js'
 
 /** How much each severity counts in the score (info rules are shown but do not count). */
 export const SEVERITY_WEIGHTS: Record<Severity, number> = {critical: 10, high: 6, medium: 3, low: 1, info: 0}

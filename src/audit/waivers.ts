@@ -3,7 +3,7 @@ import {pathExists} from '../core/fs.js'
 import {formatLocation, loadYamlFile, locate, parseYaml, type LoadedYaml} from '../core/yaml.js'
 import {matchesGlob} from '../core/glob.js'
 import {countStatuses, overallScore, scoreControlFamilies, scoreResults} from './score.js'
-import type {AuditResult, RuleResult} from './types.js'
+import type {AuditResult, RuleResult} from './audit.types.js'
 import {waiversSchema} from './waivers.schema.js'
 import type {Waiver, WaiverOutcome, WaiverReport, WaiversFile} from './waivers.types.js'
 
@@ -64,7 +64,7 @@ export async function loadWaivers(file: string | undefined): Promise<LoadedWaive
 }
 
 /** Today's date in UTC as YYYY-MM-DD. */
-export function utcDate(now: Date = new Date()): string {
+function utcDate(now: Date = new Date()): string {
   return now.toISOString().slice(0, 10)
 }
 
@@ -131,9 +131,4 @@ function rescore(audit: AuditResult): void {
   }
   audit.score = overallScore(audit.rulesets.map((r) => r.score))
   audit.summary = countStatuses(audit.rulesets.flatMap((r) => r.results).filter((r) => !r.waived))
-}
-
-/** Whether a result was waived by an active waiver. */
-export function isWaived(result: RuleResult): boolean {
-  return Boolean(result.waived)
 }

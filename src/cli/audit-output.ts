@@ -65,7 +65,7 @@ function renderFleetTable(fleet: FleetReport, style: Style): string {
   return out.join('\n')
 }
 
-/** The human table: issue 8's audit renderer over the unwaived results, then waivers. */
+/** The human table: the audit renderer over the unwaived results, then the waivers. */
 export function renderTableReport(input: AuditReport | FleetReport, style: Style, exitCode: number): string {
   if ('kind' in input && input.kind === 'fleet') return renderFleetTable(input, style)
   const report = input as AuditReport

@@ -76,6 +76,7 @@ export abstract class LlmsecCommand<T extends typeof Command> extends Command {
   /** Styling for stdout output. */
   protected style: Style = createStyle(false)
   private stopProgress: (() => void)[] = []
+  private warnings: string[] = []
   private loadedConfig?: LoadedConfig
 
   public override async init(): Promise<void> {
@@ -113,12 +114,12 @@ export abstract class LlmsecCommand<T extends typeof Command> extends Command {
   }
 
   /**
-   * Warnings (deprecated flags, unit-less durations) as one line on stderr, even with --quiet:
-   * oclif's own format wraps them over several lines.
+   * Warnings (deprecated flags, unit-less durations) as one line each on stderr, even with --quiet
+   * (oclif's own format wraps them over several lines). They print when the command ends without
+   * an error, so that a failure is always one line.
    */
   public override warn(input: string | Error): string | Error {
-    if (!this.jsonEnabled())
-      process.stderr.write(`llmsec: warning: ${input instanceof Error ? input.message : input}\n`)
+    this.warnings.push(input instanceof Error ? input.message : input)
     return input
   }
 
@@ -138,6 +139,8 @@ export abstract class LlmsecCommand<T extends typeof Command> extends Command {
 
   protected override async finally(error: Error | undefined): Promise<unknown> {
     for (const stop of this.stopProgress) stop()
+    if (!error && !this.jsonEnabled())
+      for (const warning of this.warnings) process.stderr.write(`llmsec: warning: ${warning}\n`)
     return super.finally(error)
   }
 

@@ -1,7 +1,7 @@
 import {coreError} from '../core/errors.js'
 
 /** The environment variable that supplies the passphrase without a prompt (CI, scripts). */
-export const PASSPHRASE_ENV = 'LLMSEC_PASSPHRASE'
+const PASSPHRASE_ENV = 'LLMSEC_PASSPHRASE'
 
 export interface PassphraseRequest {
   /** What the passphrase is for, e.g. "the private key keys/private.pem". */

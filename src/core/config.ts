@@ -145,7 +145,7 @@ export async function configFileExists(file: string): Promise<boolean> {
 }
 
 /** The first existing file of the search order, or null. */
-export async function findConfigFile(options: ConfigSearchOptions = {}): Promise<ConfigCandidate | null> {
+async function findConfigFile(options: ConfigSearchOptions = {}): Promise<ConfigCandidate | null> {
   for (const candidate of configSearchPaths(options)) if (await configFileExists(candidate.file)) return candidate
   return null
 }

@@ -1,7 +1,7 @@
 import {execa} from 'execa'
 
 /** How a subprocess ended. `missing` (not installed) is a normal result, not an exception. */
-export type ExecStatus = 'ok' | 'failed' | 'missing' | 'timeout' | 'denied'
+type ExecStatus = 'ok' | 'failed' | 'missing' | 'timeout' | 'denied'
 
 export interface ExecResult {
   status: ExecStatus

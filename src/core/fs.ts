@@ -85,18 +85,6 @@ export async function pathExists(path: string): Promise<boolean> {
   }
 }
 
-/** Reads at most `length` bytes from the start of a file (or fewer when the file is shorter). */
-export async function readHead(path: string, length: number): Promise<Buffer> {
-  const handle = await open(path, constants.O_RDONLY)
-  try {
-    const buffer = Buffer.alloc(length)
-    const {bytesRead} = await handle.read(buffer, 0, length, 0)
-    return buffer.subarray(0, bytesRead)
-  } finally {
-    await handle.close()
-  }
-}
-
 /**
  * A file name for a hint to write to that is not `input`: a hint must never suggest
  * overwriting the file the user just passed (`llmsec report package.json`).

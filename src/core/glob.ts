@@ -1,7 +1,7 @@
 import {usageError} from './errors.js'
 
 /** Longest glob accepted (waiver patterns, --exclude patterns and sshd Include lines are short). */
-export const MAX_GLOB_LENGTH = 1024
+const MAX_GLOB_LENGTH = 1024
 
 /** Index of the `}` that closes the `{` at `open`, or -1 (then the brace is literal). */
 function closingBrace(glob: string, open: number): number {

@@ -145,7 +145,7 @@ function updateInPieces(cipher: {update(data: Buffer): Buffer}, data: Buffer, ou
 }
 
 /** Opens one sealed chunk (ciphertext then 16-byte tag) into `out`; throws ChunkAuthError when it does not authenticate. */
-export function openChunkInto(
+function openChunkInto(
   key: Uint8Array,
   index: number,
   last: boolean,

@@ -109,7 +109,7 @@ export async function encryptFile(
 }
 
 /** A node:fs error (it has a syscall), as opposed to an LlmsecError or a worker's message. */
-export function isErrno(error: unknown): boolean {
+function isErrno(error: unknown): boolean {
   return error instanceof Error && 'syscall' in error
 }
 

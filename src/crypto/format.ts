@@ -7,21 +7,21 @@ import {cryptoError} from './errors.js'
  * allocate more than MAX_HEADER_LENGTH bytes or loop more than MAX_STANZAS times.
  */
 export const MAGIC = Buffer.from([0x4c, 0x4c, 0x4d, 0x53, 0x45, 0x43, 0x1a, 0x0a]) // "LLMSEC" SUB LF
-export const FORMAT_VERSION = 1
+const FORMAT_VERSION = 1
 /** Suite 1: AES-256-GCM chunks, HKDF-SHA-256 key derivation, HMAC-SHA-256 header MAC. */
-export const SUITE_AES256GCM_HKDF_SHA256 = 1
+const SUITE_AES256GCM_HKDF_SHA256 = 1
 export const FIXED_HEADER_LENGTH = 56
-export const MAC_LENGTH = 32
+const MAC_LENGTH = 32
 export const TAG_LENGTH = 16
 export const SALT_LENGTH = 32
 export const FILE_KEY_LENGTH = 32
 export const MIN_CHUNK_LOG2 = 6
 export const MAX_CHUNK_LOG2 = 24
 export const DEFAULT_CHUNK_LOG2 = 20
-export const MAX_STANZAS = 32
+const MAX_STANZAS = 32
 export const MAX_HEADER_LENGTH = 65_536
 /** Plaintext lengths stay exact in a JavaScript number. */
-export const MAX_PLAINTEXT_LENGTH = Number.MAX_SAFE_INTEGER
+const MAX_PLAINTEXT_LENGTH = Number.MAX_SAFE_INTEGER
 
 export const StanzaType = {RsaOaep: 1, Ecdh: 2, Scrypt: 3, KeyFile: 4} as const
 export type StanzaType = (typeof StanzaType)[keyof typeof StanzaType]
@@ -92,7 +92,7 @@ export function encodeHeader(fields: HeaderFields, macKey: Buffer): Buffer {
   return Buffer.concat([authenticated, computeHeaderMac(macKey, authenticated)])
 }
 
-export function computeHeaderMac(macKey: Buffer, authenticated: Buffer): Buffer {
+function computeHeaderMac(macKey: Buffer, authenticated: Buffer): Buffer {
   return createHmac('sha256', macKey).update(authenticated).digest()
 }
 

@@ -60,7 +60,7 @@ export async function readHeader(path: string): Promise<{header: Header; fileSiz
 }
 
 /** Unwraps the file key with the first identity that matches a stanza. */
-export async function unwrapWithIdentities(header: Header, identities: Identity[], path: string): Promise<Buffer> {
+async function unwrapWithIdentities(header: Header, identities: Identity[], path: string): Promise<Buffer> {
   const kinds = [...new Set(header.stanzas.map((s) => STANZA_NAMES[s.type]))].join(', ')
   if (identities.length === 0) {
     throw cryptoError('KEY_MISSING', `no key given to decrypt ${path}; it opens with: ${kinds}.`, [

@@ -21,7 +21,7 @@ const SEGMENT_BYTES = 16 * 1024 * 1024
  * Each worker costs about 40 MB of memory (isolate, buffers, cipher outputs awaiting GC) over the
  * ~75 MB of the CLI, so three keep a run under 200 MB on any machine; --workers raises it.
  */
-export const DEFAULT_MAX_WORKERS = 3
+const DEFAULT_MAX_WORKERS = 3
 
 export interface RunOptions {
   /** Worker threads to use (default: available cores); 0 processes on the calling thread. */

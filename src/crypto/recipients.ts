@@ -32,7 +32,7 @@ const MIN_RSA_BITS = 2048
 const MAX_RSA_BYTES = 2048
 
 /** SHA-256 of a SubjectPublicKeyInfo DER. */
-export function fingerprintOf(spki: Buffer): Buffer {
+function fingerprintOf(spki: Buffer): Buffer {
   return createHash('sha256').update(spki).digest()
 }
 

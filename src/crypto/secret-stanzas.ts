@@ -20,14 +20,14 @@ export interface ScryptParams {
  */
 export const DEFAULT_SCRYPT: ScryptParams = {logN: 16, r: 8, p: 1}
 /** Bounds applied to parameters read from a file, so a hostile header cannot exhaust memory or time. */
-export const SCRYPT_BOUNDS = {minLogN: 10, maxLogN: 20, maxR: 32, maxP: 4, maxMemory: 256 * 1024 * 1024}
+const SCRYPT_BOUNDS = {minLogN: 10, maxLogN: 20, maxR: 32, maxP: 4, maxMemory: 256 * 1024 * 1024}
 const SALT = 16
 const SCRYPT_BODY = SALT + 3 + WRAPPED_LENGTH
 const KEY_FILE_BODY = SALT + WRAPPED_LENGTH
-export const RAW_KEY_LENGTH = 32
+const RAW_KEY_LENGTH = 32
 
 /** Whether scrypt parameters are within the bounds this implementation accepts. */
-export function scryptParamsInBounds({logN, r, p}: ScryptParams): boolean {
+function scryptParamsInBounds({logN, r, p}: ScryptParams): boolean {
   const b = SCRYPT_BOUNDS
   if (logN < b.minLogN || logN > b.maxLogN || r < 1 || r > b.maxR || p < 1 || p > b.maxP) return false
   return 128 * r * 2 ** logN <= b.maxMemory

@@ -1,4 +1,5 @@
 import type {GpuInfo} from './gpu.types.js'
+import {valueAt} from './value-at.js'
 
 type Json = Record<string, unknown>
 
@@ -32,15 +33,6 @@ function emptyGpu(index: number, source: GpuInfo['source']): GpuInfo {
   }
 }
 
-function get(node: unknown, ...path: string[]): unknown {
-  let current = node
-  for (const key of path) {
-    if (!current || typeof current !== 'object') return undefined
-    current = (current as Json)[key]
-  }
-  return current
-}
-
 function str(value: unknown): string | null {
   if (typeof value === 'number') return String(value)
   if (typeof value !== 'string') return null
@@ -62,18 +54,18 @@ function size(value: unknown): number | null {
 /** Parses `amd-smi static --json` (a list of GPUs, or {gpu_data: [...]} in newer releases). */
 export function parseAmdSmiStatic(text: string): GpuInfo[] {
   const doc = JSON.parse(text) as unknown
-  const list = Array.isArray(doc) ? doc : (get(doc, 'gpu_data') as unknown[] | undefined)
+  const list = Array.isArray(doc) ? doc : (valueAt(doc, 'gpu_data') as unknown[] | undefined)
   if (!Array.isArray(list)) throw new Error('amd-smi output is not a list of GPUs')
   return list.map((entry, i) => {
-    const gpu = emptyGpu(typeof get(entry, 'gpu') === 'number' ? (get(entry, 'gpu') as number) : i, 'amd-smi')
-    gpu.name = str(get(entry, 'asic', 'market_name')) ?? str(get(entry, 'board', 'product_name'))
-    gpu.busId = str(get(entry, 'bus', 'bdf'))
-    gpu.uuid = str(get(entry, 'asic', 'asic_serial')) ?? str(get(entry, 'board', 'product_serial'))
-    gpu.serial = str(get(entry, 'board', 'product_serial'))
-    gpu.architecture = str(get(entry, 'asic', 'target_graphics_version'))
-    gpu.driverVersion = str(get(entry, 'driver', 'version'))
-    gpu.memoryTotalBytes = size(get(entry, 'vram', 'size'))
-    const ras = str(get(entry, 'ras', 'eeprom_version'))
+    const gpu = emptyGpu(typeof valueAt(entry, 'gpu') === 'number' ? (valueAt(entry, 'gpu') as number) : i, 'amd-smi')
+    gpu.name = str(valueAt(entry, 'asic', 'market_name')) ?? str(valueAt(entry, 'board', 'product_name'))
+    gpu.busId = str(valueAt(entry, 'bus', 'bdf'))
+    gpu.uuid = str(valueAt(entry, 'asic', 'asic_serial')) ?? str(valueAt(entry, 'board', 'product_serial'))
+    gpu.serial = str(valueAt(entry, 'board', 'product_serial'))
+    gpu.architecture = str(valueAt(entry, 'asic', 'target_graphics_version'))
+    gpu.driverVersion = str(valueAt(entry, 'driver', 'version'))
+    gpu.memoryTotalBytes = size(valueAt(entry, 'vram', 'size'))
+    const ras = str(valueAt(entry, 'ras', 'eeprom_version'))
     gpu.eccEnabled = ras === null ? null : true
     return gpu
   })

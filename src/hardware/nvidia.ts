@@ -2,6 +2,7 @@ import {XMLParser} from 'fast-xml-parser'
 
 import {coreError} from '../core/errors.js'
 import type {GpuInfo, MigDevice} from './gpu.types.js'
+import {valueAt} from './value-at.js'
 
 /** Largest `nvidia-smi -q -x` output accepted (a 16-GPU host prints well under 1 MiB). */
 export const MAX_NVIDIA_XML_BYTES = 16 * 1024 * 1024
@@ -23,18 +24,9 @@ const parser = new XMLParser({
   isArray: (name) => name === 'gpu' || name === 'mig_device',
 })
 
-function child(node: unknown, ...path: string[]): unknown {
-  let current = node
-  for (const key of path) {
-    if (!current || typeof current !== 'object') return undefined
-    current = (current as Xml)[key]
-  }
-  return current
-}
-
 /** The text of a leaf, or null for missing, empty and N/A-like values. */
 function text(node: unknown, ...path: string[]): string | null {
-  const value = child(node, ...path)
+  const value = valueAt(node, ...path)
   if (typeof value !== 'string') return null
   const trimmed = value.trim()
   if (
@@ -78,7 +70,7 @@ function sum(values: (number | null)[]): number | null {
 
 /** Uncorrectable ECC errors: v11/v12 name one SRAM counter, v13 (drivers 580+) split it in two. */
 function uncorrectable(gpu: unknown, scope: 'volatile' | 'aggregate'): number | null {
-  const node = child(gpu, 'ecc_errors', scope)
+  const node = valueAt(gpu, 'ecc_errors', scope)
   return sum([
     number(node, 'sram_uncorrectable'),
     number(node, 'sram_uncorrectable_parity'),
@@ -90,8 +82,8 @@ function uncorrectable(gpu: unknown, scope: 'volatile' | 'aggregate'): number | 
 
 /** Power draw and limit moved between elements across schema versions. */
 function power(gpu: unknown): {draw: number | null; limit: number | null} {
-  const v12 = child(gpu, 'gpu_power_readings')
-  const v11 = child(gpu, 'power_readings')
+  const v12 = valueAt(gpu, 'gpu_power_readings')
+  const v11 = valueAt(gpu, 'power_readings')
   const draw =
     number(v12, 'power_draw') ??
     number(v12, 'instant_power_draw') ??
@@ -102,14 +94,14 @@ function power(gpu: unknown): {draw: number | null; limit: number | null} {
 }
 
 function retiredPending(gpu: unknown): boolean | null {
-  const pages = child(gpu, 'retired_pages')
+  const pages = valueAt(gpu, 'retired_pages')
   const flags = [bool(pages, 'pending_retirement'), bool(pages, 'pending_blacklist')]
   if (flags.every((f) => f === null)) return null
   return flags.some((f) => f === true)
 }
 
 function remappedPending(gpu: unknown): boolean | null {
-  const rows = child(gpu, 'remapped_rows')
+  const rows = valueAt(gpu, 'remapped_rows')
   if (!rows || typeof rows !== 'object') return null
   const pending = bool(rows, 'remapped_row_pending')
   const failure = bool(rows, 'remapped_row_failure')
@@ -118,7 +110,7 @@ function remappedPending(gpu: unknown): boolean | null {
 }
 
 function migDevices(gpu: unknown): MigDevice[] {
-  const list = child(gpu, 'mig_devices', 'mig_device')
+  const list = valueAt(gpu, 'mig_devices', 'mig_device')
   if (!Array.isArray(list)) return []
   return list.map((device) => ({
     index: number(device, 'index'),
@@ -180,6 +172,6 @@ export function parseNvidiaSmiXml(xml: string): GpuInfo[] {
   if (!log || typeof log !== 'object') {
     throw coreError('INPUT_MALFORMED', 'nvidia-smi output has no <nvidia_smi_log> element.')
   }
-  const gpus = (child(log, 'gpu') as Xml[] | undefined) ?? []
+  const gpus = (valueAt(log, 'gpu') as Xml[] | undefined) ?? []
   return gpus.map((gpu, i) => parseGpu(gpu, i, text(log, 'driver_version'), text(log, 'cuda_version')))
 }

@@ -483,7 +483,10 @@ export type RuntimeId = (typeof RUNTIMES)[number]['id']
 /** A catalog entry, typed for code that handles any runtime. */
 export type Runtime = RuntimeDefinition & {id: RuntimeId}
 
-/** The catalog as a list of `Runtime` (RUNTIMES keeps each entry's literal types). */
+/**
+ * The catalog as a list of `Runtime` (RUNTIMES keeps each entry's literal types).
+ * @alias
+ */
 export const RUNTIME_LIST: readonly Runtime[] = RUNTIMES
 
 /** Every runtime id, in catalog order (JSON-schema enums are built from it). */

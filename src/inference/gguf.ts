@@ -31,7 +31,7 @@ export interface GgufOptions {
   contextSize?: number
 }
 
-export interface GenerateResult {
+interface GenerateResult {
   text: string
   promptTokens: number
   tokens: number

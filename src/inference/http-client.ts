@@ -20,7 +20,7 @@ export interface HttpOptions {
   headersOnly?: boolean
 }
 
-export interface TlsInfo {
+interface TlsInfo {
   authorized: boolean
   error: string | null
   validTo: string | null

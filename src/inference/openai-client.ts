@@ -2,7 +2,7 @@ import {usageError} from '../core/errors.js'
 import {httpRequest, streamSse, type HttpResponse} from './http-client.js'
 import type {EndpointTarget} from './inference.types.js'
 
-export interface ChatMessage {
+interface ChatMessage {
   role: 'system' | 'user' | 'assistant'
   content: string
 }
@@ -17,7 +17,7 @@ export interface ChatRequest {
   extra?: Record<string, unknown>
 }
 
-export interface Usage {
+interface Usage {
   promptTokens: number | null
   completionTokens: number | null
 }

@@ -11,7 +11,7 @@ export function createRng(seed: number): () => number {
 }
 
 /** Exponentially distributed gap (ms) between Poisson arrivals at `ratePerSec`. */
-export function nextPoissonGapMs(rng: () => number, ratePerSec: number): number {
+function nextPoissonGapMs(rng: () => number, ratePerSec: number): number {
   // 1 - u lies in (0, 1], so the log is finite.
   return (-Math.log(1 - rng()) / ratePerSec) * 1000
 }

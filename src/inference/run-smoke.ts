@@ -26,7 +26,7 @@ export async function smokeTargets(
 }
 
 /** The inference runtimes llmsec inventory finds on this host (no GPU or model scan). */
-export async function discoverRuntimes(onProgress: OnProgress = noProgress): Promise<RuntimeLike[]> {
+async function discoverRuntimes(onProgress: OnProgress = noProgress): Promise<RuntimeLike[]> {
   const inventory = await collectInventory({skipModels: true, onProgress})
   return inventory.inference?.runtimes ?? []
 }

@@ -19,7 +19,7 @@ export interface SmokeOptions {
   burst?: number
 }
 
-export function summariseChecks(checks: SmokeCheck[]): SmokeReport['summary'] {
+function summariseChecks(checks: SmokeCheck[]): SmokeReport['summary'] {
   const summary = {pass: 0, fail: 0, warn: 0, skip: 0}
   for (const check of checks) summary[check.status]++
   return summary

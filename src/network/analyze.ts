@@ -1,55 +1,13 @@
 import {noProgress, type OnProgress} from '../core/progress.js'
 import {evaluatePacket} from './evaluate.js'
 import {readSysctl} from './host-facts.js'
-import {buildFindings, type Finding} from './findings.js'
+import {buildFindings} from './findings.js'
 import type {InferencePort} from './inference-ports.js'
 import {evaluateConnection, unmatchedPacket} from './packet.js'
-import {readFirewall, type Backend, type FirewallReading, type SourceStatus, type ToolRunner} from './read-ruleset.js'
+import {readFirewall, type FirewallReading, type ToolRunner} from './read-ruleset.js'
+import type {DirectionPolicy, FamilyDecision, FirewallReport, ListenerReport} from './network.types.js'
 import type {Decision, Ruleset, Verdict} from './ruleset.types.js'
 import {listListeningSockets, type ListeningSocket} from './sockets.js'
-
-/** What the firewall does with new connections no rule is specifically about. */
-export interface DirectionPolicy {
-  /** The more open of the IPv4 and IPv6 answers. */
-  defaultPolicy: Verdict
-  ipv4: Decision
-  ipv6: Decision
-}
-
-export interface FamilyDecision extends Decision {
-  family: 4 | 6
-}
-
-export interface ListenerReport {
-  address: string
-  port: number
-  protocol: ListeningSocket['protocol']
-  process: string | null
-  pid: number | null
-  /** The inference service this port belongs to by default or by configuration. */
-  service: string | null
-  inference: boolean
-  /** True: another host can connect; false: it cannot; null: cannot tell. */
-  exposed: boolean | null
-  /** The firewall's verdict on a new connection from another host; null when bound to loopback. */
-  verdict: Verdict | null
-  reason: string
-  decisions: FamilyDecision[]
-}
-
-export interface FirewallReport {
-  backend: Backend
-  backends: Backend[]
-  frontends: string[]
-  readable: boolean
-  sources: SourceStatus[]
-  ipv6Enabled: boolean
-  inbound: DirectionPolicy
-  outbound: DirectionPolicy
-  listeners: ListenerReport[]
-  findings: Finding[]
-  notes: string[]
-}
 
 export interface AnalyzeOptions {
   /** The ports whose exposure is judged (src/hardware listInferencePorts: the runtime catalog's). */

@@ -115,7 +115,7 @@ function familyApplies(table: Table, family: 4 | 6): boolean {
 }
 
 /** Base chains a packet traverses on its path, in kernel order (stage, then priority). */
-export function baseChainsFor(ruleset: Ruleset, packet: EvalPacket): BaseChain[] {
+function baseChainsFor(ruleset: Ruleset, packet: EvalPacket): BaseChain[] {
   const stages = STAGES[packet.path]
   const chains: BaseChain[] = []
   for (const table of ruleset.tables) {

@@ -1,21 +1,9 @@
 import type {Severity} from '../core/severity.js'
-import type {DirectionPolicy, FirewallReport, ListenerReport} from './analyze.js'
 import type {InferencePort} from './inference-ports.js'
 import type {Backend} from './read-ruleset.js'
 import {remediateDefaultDeny, remediateExposedPort} from './remediation.js'
+import type {DirectionPolicy, Finding, FirewallReport, ListenerReport} from './network.types.js'
 import type {Decision} from './ruleset.types.js'
-
-export type {Severity} from '../core/severity.js'
-
-/** One problem found; `id` is stable across runs and versions, `subject` names what it is about. */
-export interface Finding {
-  id: string
-  severity: Severity
-  title: string
-  subject: string
-  evidence: string[]
-  remediation: string[]
-}
 
 /** The finding ids this command can emit, with what each means (documented in docs/json/firewall.md). */
 export const FINDING_IDS = {

@@ -1,7 +1,15 @@
 export {listListeningSockets, parseProcNet} from './sockets.js'
 export type {ListeningSocket, SocketScan} from './sockets.js'
 export {analyzeFirewall, mostOpen} from './analyze.js'
-export type {AnalyzeOptions, DirectionPolicy, FamilyDecision, FirewallReport, ListenerReport} from './analyze.js'
+export type {AnalyzeOptions} from './analyze.js'
+export type {
+  DirectionPolicy,
+  FamilyDecision,
+  Finding,
+  FirewallReport,
+  ListenerReport,
+  Severity,
+} from './network.types.js'
 export {explainPackets} from './explain.js'
 export type {Explanation} from './explain.js'
 export {evaluatePacket} from './evaluate.js'
@@ -21,7 +29,7 @@ export {readFirewall} from './read-ruleset.js'
 export type {Backend, FirewallReading, SourceStatus, ToolRunner} from './read-ruleset.js'
 export {FAILING_SEVERITIES, FINDING_IDS} from './findings.js'
 export {exitCodeFor} from './policy.js'
-export type {Finding, FindingId, Severity} from './findings.js'
+export type {FindingId} from './findings.js'
 export type {InferencePort} from './inference-ports.js'
 export {
   DEFAULT_EGRESS_TARGETS,

@@ -40,7 +40,7 @@ export function parseNetwork(text: string): AddressRange | null {
 }
 
 /** The range covered by base/length. */
-export function prefixRange(family: 4 | 6, base: bigint, length: number): AddressRange {
+function prefixRange(family: 4 | 6, base: bigint, length: number): AddressRange {
   const bits = BigInt(family === 4 ? 32 : 128)
   const hostBits = bits - BigInt(length)
   const size = 1n << hostBits
@@ -59,9 +59,4 @@ export function parseAddressRange(from: string, to: string): AddressRange | null
 /** Whether `outer` contains every address of `inner`. */
 export function rangeContains(outer: AddressRange, inner: AddressRange): boolean {
   return outer.family === inner.family && outer.low <= inner.low && inner.high <= outer.high
-}
-
-/** Whether two ranges share at least one address. */
-export function rangesOverlap(a: AddressRange, b: AddressRange): boolean {
-  return a.family === b.family && a.low <= b.high && b.low <= a.high
 }

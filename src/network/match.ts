@@ -89,7 +89,7 @@ function negate(value: Tri): Tri {
 }
 
 /** Evaluates one condition against a packet. */
-export function matchCondition(condition: Condition, packet: EvalPacket): Tri {
+function matchCondition(condition: Condition, packet: EvalPacket): Tri {
   if (condition.field === 'unknown') return 'maybe'
   const known = packet.fields[condition.field]
   // A field the hook does not have (oif on input) fails the expression whatever its operator.

@@ -209,7 +209,7 @@ function convertVmap(body: Json, sets: Sets, conditions: Condition[]): Action {
 }
 
 /** Converts one nft JSON rule into conditions and an action; what it cannot read becomes unknown. */
-export function convertNftRule(raw: Obj, sets: Sets): Rule {
+function convertNftRule(raw: Obj, sets: Sets): Rule {
   const conditions: Condition[] = []
   const words: string[] = []
   let action: Action | null = null

@@ -1,5 +1,5 @@
 import {ExitCode} from '../core/errors.js'
-import type {FirewallReport} from './analyze.js'
+import type {FirewallReport} from './network.types.js'
 import type {EgressReport} from './egress.js'
 import {FAILING_SEVERITIES} from './findings.js'
 

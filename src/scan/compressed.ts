@@ -3,7 +3,7 @@ import {gunzipSync, inflateSync} from 'node:zlib'
 import {bufferSource, type ByteSource} from './source.js'
 
 /** Compressed pickles (joblib `compress=`, .pkl.gz) are inflated up to this size, never more. */
-export const MAX_DECOMPRESSED = 64 * 1024 * 1024
+const MAX_DECOMPRESSED = 64 * 1024 * 1024
 
 export type Decompressed = {source: ByteSource} | {problem: 'too-large' | 'corrupt'}
 

@@ -4,7 +4,7 @@ import type {ByteSource} from './source.js'
 import type {Finding} from './scan.types.js'
 
 /** The safetensors reference implementation refuses headers above 100 MB. */
-export const SAFETENSORS_MAX_HEADER = 100_000_000
+const SAFETENSORS_MAX_HEADER = 100_000_000
 
 /** Bits per element of each dtype the format defines. */
 const DTYPE_BITS: Record<string, number> = {

@@ -5,7 +5,7 @@ import {bufferSource, sliceSource, type ByteSource} from './source.js'
 import type {Finding} from './scan.types.js'
 
 /** Bounds for hostile archives. */
-export const ZIP_LIMITS = {
+const ZIP_LIMITS = {
   maxEntries: 100_000,
   maxCentralDirectory: 64 * 1024 * 1024,
   /** The most we ever inflate into memory for one member (pickles, JSON, nested archives). */

@@ -1,5 +1,5 @@
 import {existsSync, readFileSync} from 'node:fs'
-import {mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -118,10 +118,22 @@ describe('renamed flags still work for one release', () => {
   })
 
   it('audit -r still means --ruleset, with a warning', async () => {
-    const run = await runCli(['audit', '-r', join(dir, 'no-such-rules.yaml')])
-    expect(run.exitCode).toBe(2)
+    const root = join(dir, 'root')
+    await mkdir(root)
+    const run = await runCli(['audit', '-r', 'baseline', '--root', root, '--rule', 'no-pickle-models'])
+    expect(run.exitCode, run.stderr).toBe(0)
     expect(run.stderr).toContain('llmsec: warning: The "-r" flag has been deprecated. Use "--ruleset" instead.')
-    expect(run.stderr).toContain('no-such-rules.yaml')
+  })
+
+  it('a command that fails after an old flag name prints only its one error line', async () => {
+    const audit = await runCli(['audit', '-r', join(dir, 'no-such-rules.yaml')])
+    expect(audit.exitCode).toBe(2)
+    expect(audit.stderr.trim().split('\n'), audit.stderr).toHaveLength(1)
+    expect(audit.stderr).toContain('no-such-rules.yaml')
+    const keys = await runCli(['keys', 'generate', '--out', join(dir, 'model.bin', 'k')])
+    expect(keys.exitCode).toBe(2)
+    expect(keys.stderr.trim().split('\n'), keys.stderr).toHaveLength(1)
+    expect(keys.stderr).not.toContain('deprecated')
   })
 
   it('a unit-less --timeout keeps its old unit and asks for one', async () => {

@@ -3,7 +3,7 @@ import {describe, expect, it} from 'vitest'
 import {paramsValidator, type Check, type CheckOutcome} from '../../src/audit/check.js'
 import {evaluateCheck} from '../../src/audit/run-check.js'
 import type {Unreadable} from '../../src/audit/facts/index.js'
-import type {RuleStatus} from '../../src/audit/types.js'
+import type {RuleStatus} from '../../src/audit/audit.types.js'
 import {createTestFacts, type FixedFacts} from './check-context.js'
 import {buildRoot, removeRoot, type RootSpec} from './rootfs.js'
 

@@ -179,7 +179,7 @@ Promise.all(targets.map(([host, port]) => new Promise((done) => {
 export async function kernelVerdicts(
   ns: string,
   targets: [string, number][],
-  timeoutMs = 700,
+  timeoutMs = 3000,
 ): Promise<('accept' | 'drop' | 'reject')[]> {
   const result = await must('ip', [
     'netns',

@@ -1,5 +1,5 @@
-import {RUNTIME_IDS, type RuntimeId} from '../../hardware/index.js'
-import {servicesOf} from '../check-helpers.js'
+import type {RuntimeId} from '../../hardware/index.js'
+import {noServices, RUNTIMES_PARAM, servicesOf} from '../check-helpers.js'
 import {defineCheck, guardUnreadable, outcome} from '../check.js'
 
 interface Params {
@@ -19,20 +19,12 @@ export const check = defineCheck<Params>()({
     required: ['forbidden'],
     properties: {
       forbidden: {type: 'array', minItems: 1, items: {type: 'string', pattern: '^-'}},
-      runtimes: {
-        type: 'array',
-        items: {
-          type: 'string',
-          enum: RUNTIME_IDS,
-        },
-        nullable: true,
-      },
+      runtimes: RUNTIMES_PARAM,
     },
   },
   async run({facts, params}) {
     const {services, unreadable} = await servicesOf(facts, params.runtimes)
-    if (!services.length)
-      return guardUnreadable(outcome.skip(`no ${params.runtimes?.join('/') ?? 'inference'} service found`), unreadable)
+    if (!services.length) return noServices(params.runtimes, unreadable)
     const bad: string[] = []
     let location: string | undefined
     for (const s of services) {

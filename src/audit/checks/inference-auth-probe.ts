@@ -1,6 +1,7 @@
 import {request} from 'node:http'
 
 import {RUNTIMES} from '../../hardware/index.js'
+import {PORTS_PARAM} from '../check-helpers.js'
 import {defineCheck, outcome} from '../check.js'
 
 interface Params {
@@ -37,7 +38,7 @@ export const check = defineCheck<Params>()({
     type: 'object',
     additionalProperties: false,
     properties: {
-      ports: {type: 'array', minItems: 1, items: {type: 'integer', minimum: 1, maximum: 65535}, nullable: true},
+      ports: PORTS_PARAM,
       paths: {type: 'array', minItems: 1, items: {type: 'string', pattern: '^/'}, nullable: true},
     },
   },

@@ -1,5 +1,5 @@
-import {RUNTIME_IDS, type RuntimeId} from '../../hardware/index.js'
-import {servicesOf, withEnvironment} from '../check-helpers.js'
+import type {RuntimeId} from '../../hardware/index.js'
+import {noServices, RUNTIMES_PARAM, servicesOf, withEnvironment} from '../check-helpers.js'
 import {defineCheck, guardUnreadable, outcome} from '../check.js'
 
 interface Params {
@@ -25,21 +25,13 @@ export const check = defineCheck<Params>()({
       variable: {type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$'},
       forbidden: {type: 'array', items: {type: 'string'}, nullable: true},
       required: {type: 'array', items: {type: 'string'}, nullable: true},
-      runtimes: {
-        type: 'array',
-        items: {
-          type: 'string',
-          enum: RUNTIME_IDS,
-        },
-        nullable: true,
-      },
+      runtimes: RUNTIMES_PARAM,
       unset: {type: 'string', enum: ['pass', 'fail', 'warn'], nullable: true},
     },
   },
   async run({facts, params}) {
     const {services, unreadable} = await servicesOf(facts, params.runtimes)
-    if (!services.length)
-      return guardUnreadable(outcome.skip(`no ${params.runtimes?.join('/') ?? 'inference'} service found`), unreadable)
+    if (!services.length) return noServices(params.runtimes, unreadable)
     const unset = params.unset ?? (params.required?.length ? 'fail' : 'pass')
     const results: {status: 'pass' | 'fail' | 'warn'; line: string; location: string}[] = []
     const {known, unreadable: hidden} = withEnvironment(services)

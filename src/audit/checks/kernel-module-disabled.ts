@@ -6,7 +6,7 @@ interface Params {
 }
 
 /** Modules that modprobe.d blacklists or replaces with /bin/false or /bin/true. */
-export async function disabledModules(reader: RootReader): Promise<Map<string, string>> {
+async function disabledModules(reader: RootReader): Promise<Map<string, string>> {
   const disabled = new Map<string, string>()
   for (const dir of ['/lib/modprobe.d', '/usr/lib/modprobe.d', '/etc/modprobe.d']) {
     for (const file of await reader.dropIns(dir)) {

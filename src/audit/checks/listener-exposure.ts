@@ -1,5 +1,6 @@
 import {isLoopbackAddress} from '../../core/net.js'
 import {listInferencePorts} from '../../hardware/index.js'
+import {PORTS_PARAM} from '../check-helpers.js'
 import {defineCheck, outcome} from '../check.js'
 
 interface Params {
@@ -17,7 +18,7 @@ export const check = defineCheck<Params>()({
     type: 'object',
     additionalProperties: false,
     properties: {
-      ports: {type: 'array', minItems: 1, items: {type: 'integer', minimum: 1, maximum: 65535}, nullable: true},
+      ports: PORTS_PARAM,
     },
   },
   async run({facts, params}) {

@@ -6,11 +6,11 @@
 import type {Unreadable} from './rootfs.js'
 
 /** Inputs a fact could not read. */
-export interface Incomplete {
+interface Incomplete {
   unreadable: Unreadable[]
 }
 
-export interface OsRelease extends Incomplete {
+interface OsRelease extends Incomplete {
   id: string | null
   idLike: string[]
   versionId: string | null
@@ -18,14 +18,12 @@ export interface OsRelease extends Incomplete {
 }
 
 import type {UserEntry} from '../../hardware/index.js'
-
-export type {UserEntry} from '../../hardware/index.js'
 export interface GroupEntry {
   name: string
   gid: number
   members: string[]
 }
-export interface UsersFact extends Incomplete {
+interface UsersFact extends Incomplete {
   users: UserEntry[]
   groups: GroupEntry[]
   /** Home directories of root and of login users (for ~ paths). */
@@ -58,7 +56,7 @@ export interface UnitFile {
  * `unreadable`: unit directories, .wants/.requires directories, unit files and drop-ins that could
  * not be read, so a unit may be missing, or its settings or enablement wrong.
  */
-export interface SystemdFact extends Incomplete {
+interface SystemdFact extends Incomplete {
   /** systemd is installed in the audited system. */
   installed: boolean
   /** systemd is PID 1 of the running host (live only). */
@@ -77,7 +75,7 @@ export interface ProcessEntry {
   unreadable?: Unreadable
 }
 
-export interface ListeningSocket {
+interface ListeningSocket {
   protocol: 'tcp' | 'tcp6' | 'udp' | 'udp6'
   address: string
   port: number
@@ -121,7 +119,7 @@ import type {ModelSection} from '../../hardware/index.js'
 
 /** Model files and directories: the hardware engine's model section (src/hardware/models.ts). */
 export type ModelsFact = ModelSection
-export type {ModelDirectory, ModelFile, ModelFormat} from '../../hardware/index.js'
+export type {ModelDirectory, ModelFormat} from '../../hardware/index.js'
 
 import type {RuntimeId} from '../../hardware/index.js'
 
@@ -145,25 +143,25 @@ export interface SecretFile {
   mode: number
   uid: number
 }
-export interface SecretsFact extends Incomplete {
+interface SecretsFact extends Incomplete {
   files: SecretFile[]
 }
 
-export interface SshdFact extends Incomplete {
+interface SshdFact extends Incomplete {
   /** Path of sshd_config when present. */
   path: string | null
   /** Lower-cased option → first value (sshd uses the first occurrence), Match blocks excluded. */
   options: Map<string, string>
 }
 
-export interface AuditdFact extends Incomplete {
+interface AuditdFact extends Incomplete {
   rulesFiles: string[]
   ruleCount: number
   /** Paths watched with -w (to check that model directories are covered). */
   watches: string[]
 }
 
-export interface JournaldFact extends Incomplete {
+interface JournaldFact extends Incomplete {
   storage: string
   persistentDirExists: boolean
   maxRetentionSec: string | null

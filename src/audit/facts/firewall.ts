@@ -11,7 +11,7 @@ export function iptablesInputPolicy(text: string): 'accept' | 'drop' | null {
   return policy === 'DROP' || policy === 'REJECT' ? 'drop' : 'accept'
 }
 
-/** The loaded firewall of the running host, judged by the firewall engine (src/network, issue 6). */
+/** The loaded firewall of the running host, judged by the firewall engine (src/network). */
 export const firewallProvider: FactProvider<'firewall'> = {
   id: 'firewall',
   live: true,

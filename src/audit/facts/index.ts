@@ -16,7 +16,6 @@ export {
   configLines,
   formatMode,
   listDirIn,
-  lstatIn,
   readTextIn,
   resolveInRoot,
   RootReader,

@@ -5,7 +5,7 @@ import type {FactProvider} from './cache.js'
 import {configLines, RootReader, type TextFile} from './rootfs.js'
 
 /** sshd_config with Include expansion; the first value of an option wins, as in sshd. */
-export async function parseSshdConfig(reader: RootReader, path: string, options: Map<string, string>, depth = 0) {
+async function parseSshdConfig(reader: RootReader, path: string, options: Map<string, string>, depth = 0) {
   const text = await reader.text(path)
   if (text === null || depth > 4) return
   for (const line of configLines(text)) {

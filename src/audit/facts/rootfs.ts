@@ -5,7 +5,7 @@ import {join, posix} from 'node:path'
 import {MAX_TEXT_BYTES, resolveInRoot, unreadable, type Unreadable} from '../../core/root-path.js'
 
 /** Paths of the audited system resolve inside the root; unreadable inputs are recorded (src/core/root-path.ts). */
-export {MAX_TEXT_BYTES, resolveInRoot, unreadable, type Unreadable} from '../../core/root-path.js'
+export {resolveInRoot, type Unreadable} from '../../core/root-path.js'
 
 const READ_CHUNK_BYTES = 64 * 1024
 
@@ -87,7 +87,7 @@ export async function statIn(root: string, path: string): Promise<FileRead<Stats
  * lstat() of a path of the audited system (the link itself, not its target). The parent is
  * resolved inside the root, so a linked parent directory never leads out of it.
  */
-export async function lstatIn(root: string, path: string): Promise<FileRead<Stats>> {
+async function lstatIn(root: string, path: string): Promise<FileRead<Stats>> {
   return attempt(path, async () => lstat(join(await resolveInRoot(root, posix.dirname(path)), posix.basename(path))))
 }
 

@@ -6,7 +6,7 @@ import {expandHome} from '../../core/root-path.js'
 import {RootReader} from './rootfs.js'
 
 /** Token and key files that runtimes and hubs write into home directories. */
-export const HOME_SECRET_FILES: [string, string][] = [
+const HOME_SECRET_FILES: [string, string][] = [
   ['~/.cache/huggingface/token', 'Hugging Face token'],
   ['~/.huggingface/token', 'Hugging Face token (legacy path)'],
   ['~/.cache/huggingface/stored_tokens', 'Hugging Face stored tokens'],

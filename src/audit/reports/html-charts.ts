@@ -1,9 +1,9 @@
 import {controlFamily, scoreResults} from '../score.js'
-import type {Severity} from '../types.js'
+import type {Severity} from '../audit.types.js'
 import {countBySeverity, escapeXml as x, type DisplayStatus, type Row} from './model.js'
 
 /** Colours shared by the charts and the table (also readable in greyscale print). */
-export const STATUS_COLOURS: Record<DisplayStatus, string> = {
+const STATUS_COLOURS: Record<DisplayStatus, string> = {
   fail: '#c62828',
   warn: '#ef8f00',
   error: '#6a1b9a',
@@ -12,7 +12,7 @@ export const STATUS_COLOURS: Record<DisplayStatus, string> = {
   skip: '#9e9e9e',
 }
 
-export function scoreColour(score: number | null): string {
+function scoreColour(score: number | null): string {
   if (score === null) return '#9e9e9e'
   return score >= 90 ? '#2e7d32' : score >= 60 ? '#ef8f00' : '#c62828'
 }

@@ -14,7 +14,7 @@ import {
   type Row,
 } from './model.js'
 import type {AuditReport, FleetReport, HostInventory} from './report.types.js'
-import {SEVERITIES} from '../types.js'
+import {SEVERITIES} from '../../core/severity.js'
 
 const MAX_EVIDENCE = 8
 

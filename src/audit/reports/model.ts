@@ -1,7 +1,7 @@
-import type {RuleResult, RuleStatus, Severity} from '../types.js'
+import type {RuleResult, RuleStatus, Severity} from '../audit.types.js'
 import {mostSevereFirst, SEVERITIES} from '../../core/severity.js'
 import type {WaiverOutcome} from '../waivers.types.js'
-import type {AuditReport, FleetHost, FleetReport} from './report.types.js'
+import type {AuditReport} from './report.types.js'
 
 /** A rule status as reports show it: a waived failure or warning is `waived`. */
 export type DisplayStatus = RuleStatus | 'waived'
@@ -35,7 +35,7 @@ export function rowsOf(report: AuditReport, host = report.host ?? 'unknown'): Ro
   return rows.sort(compareRows)
 }
 
-export function compareRows(a: Row, b: Row): number {
+function compareRows(a: Row, b: Row): number {
   return (
     DISPLAY_STATUSES.indexOf(a.status) - DISPLAY_STATUSES.indexOf(b.status) ||
     mostSevereFirst(a.result.severity, b.result.severity) ||
@@ -79,11 +79,6 @@ export function describeWaiver(o: WaiverOutcome, file: string): string {
     default:
       return `waiver for ${o.rule} is active until ${o.expires} (${where})`
   }
-}
-
-/** A fleet report's hosts as rows (for reporters that take one report, e.g. JUnit, SARIF). */
-export function fleetRows(fleet: FleetReport): Row[] {
-  return fleet.hosts.flatMap((h: FleetHost) => rowsOf(h.report, h.host)).sort(compareRows)
 }
 
 const XML_ENTITIES: Record<string, string> = {'<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;'}

@@ -1,4 +1,4 @@
-import type {AuditResult} from '../types.js'
+import type {AuditResult} from '../audit.types.js'
 import type {WaiverReport} from '../waivers.types.js'
 
 /** A short inventory of the audited host, for reports (gathered from the audit's own facts). */

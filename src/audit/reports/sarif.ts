@@ -1,6 +1,6 @@
 import {createHash} from 'node:crypto'
 
-import type {Severity} from '../types.js'
+import type {Severity} from '../audit.types.js'
 import {describeWaiver, rowsOf, type Row} from './model.js'
 import type {AuditReport, FleetReport} from './report.types.js'
 

@@ -9,7 +9,7 @@ import {AUTH_REFUSED, excerpt, makeCheck, probeRequest, type ProbeContext} from 
  * LoRA admin routes. Each is probed without credentials with a malformed JSON body (or a GET),
  * which vLLM rejects before doing anything.
  */
-export const VLLM_UNGUARDED_ROUTES: {method: 'GET' | 'POST'; path: string}[] = [
+const VLLM_UNGUARDED_ROUTES: {method: 'GET' | 'POST'; path: string}[] = [
   {method: 'POST', path: '/invocations'},
   {method: 'POST', path: '/tokenize'},
   {method: 'POST', path: '/detokenize'},

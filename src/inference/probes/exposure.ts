@@ -4,7 +4,7 @@ import {findVulnerabilities} from '../known-vulnerable.js'
 import {AUTH_REFUSED, excerpt, makeCheck, probeRequest, type ProbeContext} from './probe-context.js'
 
 /** An origin no deployment should trust; only used as a header value, never contacted. */
-export const FOREIGN_ORIGIN = 'https://llmsec-cors-probe.invalid'
+const FOREIGN_ORIGIN = 'https://llmsec-cors-probe.invalid'
 
 /** transport.tls: plain HTTP off loopback fails; with https, the certificate must verify. */
 export async function checkTransport(ctx: ProbeContext): Promise<SmokeCheck> {

@@ -4,7 +4,7 @@ import {authHeaders, chatCompletion} from '../openai-client.js'
 import {AUTH_REFUSED, makeCheck, probeRequest, type ProbeContext} from './probe-context.js'
 
 /** A max_tokens no model context holds. */
-export const ABSURD_MAX_TOKENS = 100_000_000
+const ABSURD_MAX_TOKENS = 100_000_000
 
 /**
  * limits.max-tokens: is an absurd max_tokens accepted? The request streams and the

@@ -9,7 +9,7 @@ import {AUTH_REFUSED, makeCheck, probeRequest, type ProbeContext} from './probe-
  * before reading any model name; the blob probe is a HEAD (a stat) of an all-zero digest.
  * Nothing here can pull, push, create, copy or delete a model.
  */
-export const OLLAMA_MANAGEMENT_PROBES: {method: 'POST' | 'DELETE' | 'HEAD'; path: string; body?: string}[] = [
+const OLLAMA_MANAGEMENT_PROBES: {method: 'POST' | 'DELETE' | 'HEAD'; path: string; body?: string}[] = [
   {method: 'POST', path: '/api/pull', body: MALFORMED_JSON},
   {method: 'POST', path: '/api/push', body: MALFORMED_JSON},
   {method: 'DELETE', path: '/api/delete', body: MALFORMED_JSON},

@@ -44,7 +44,7 @@ describe.skipIf(skip !== null)('llmsec firewall and egress in network namespaces
     await world?.destroy()
   })
 
-  it('acceptance 2: with no ruleset, policies are open and a non-loopback inference port is exposed, naming its process', async () => {
+  it('with no ruleset, policies are open and a non-loopback inference port is exposed, naming its process', async () => {
     await loadNft(world.host, 'flush ruleset\n')
     const dir = await mkdtemp(join(tmpdir(), 'llmsec-fw-'))
     const config = join(dir, 'llmsec.yaml')
@@ -70,7 +70,7 @@ describe.skipIf(skip !== null)('llmsec firewall and egress in network namespaces
     expect(exitCode).toBe(1)
   })
 
-  it('acceptance 3: loopback is not exposed, 0.0.0.0 accepted is, 0.0.0.0 dropped is not — and the kernel agrees', async () => {
+  it('loopback is not exposed, 0.0.0.0 accepted is, 0.0.0.0 dropped is not — and the kernel agrees', async () => {
     await loadNft(
       world.host,
       `flush ruleset
@@ -98,7 +98,7 @@ table inet filter {
     expect(probe.json.targets.map((t) => t.reachable)).toEqual([true, false, false])
   })
 
-  it('acceptance 1: output policy drop with one accepted port — egress and the static verdicts agree', async () => {
+  it('output policy drop with one accepted port — egress and the static verdicts agree', async () => {
     await loadNft(
       world.host,
       `flush ruleset
@@ -160,24 +160,21 @@ table inet filter {
     expect(egress.json.violations).toEqual([`${world.inetV4}:8001`, `[${world.inetV6}]:8002`])
   })
 
-  it.skipIf(!hasTool('setpriv'))(
-    'acceptance 5: without root it explains what it could not read and exits 0',
-    async () => {
-      await loadNft(
-        world.host,
-        'flush ruleset\ntable inet filter { chain input { type filter hook input priority 0; policy drop; }\n}\n',
-      )
-      const nobody = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups']
-      const {json, exitCode} = await cliIn<FirewallReport>(world.host, ['firewall'], {HOME: '/tmp'}, nobody)
-      expect(exitCode).toBe(0)
-      expectSchema('firewall', json)
-      expect(json.readable).toBe(false)
-      expect(json.backend).toBe('unknown')
-      expect(json.inbound.defaultPolicy).toBe('unknown')
-      const unreadable = json.findings.find((f) => f.id === 'NET-RULESET-UNREADABLE')!
-      expect(unreadable.evidence.join('\n')).toMatch(/nft -j list ruleset: .*root/)
-      // Never a wrong "blocked": the dropped-by-policy port is unknown, not drop.
-      expect(json.listeners.find((l) => l.port === 11434)).toMatchObject({exposed: null, verdict: 'unknown'})
-    },
-  )
+  it.skipIf(!hasTool('setpriv'))('without root it explains what it could not read and exits 0', async () => {
+    await loadNft(
+      world.host,
+      'flush ruleset\ntable inet filter { chain input { type filter hook input priority 0; policy drop; }\n}\n',
+    )
+    const nobody = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups']
+    const {json, exitCode} = await cliIn<FirewallReport>(world.host, ['firewall'], {HOME: '/tmp'}, nobody)
+    expect(exitCode).toBe(0)
+    expectSchema('firewall', json)
+    expect(json.readable).toBe(false)
+    expect(json.backend).toBe('unknown')
+    expect(json.inbound.defaultPolicy).toBe('unknown')
+    const unreadable = json.findings.find((f) => f.id === 'NET-RULESET-UNREADABLE')!
+    expect(unreadable.evidence.join('\n')).toMatch(/nft -j list ruleset: .*root/)
+    // Never a wrong "blocked": the dropped-by-policy port is unknown, not drop.
+    expect(json.listeners.find((l) => l.port === 11434)).toMatchObject({exposed: null, verdict: 'unknown'})
+  })
 })

@@ -39,7 +39,7 @@ const EMPTY = `*filter
 COMMIT
 `
 
-describe.skipIf(skip !== null)('iptables rulesets, legacy and nft back ends (acceptance 5)', () => {
+describe.skipIf(skip !== null)('iptables rulesets, legacy and nft back ends', () => {
   let world: World
   const listeners: Listeners[] = []
 

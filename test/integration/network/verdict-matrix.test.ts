@@ -170,7 +170,7 @@ table ip late {
   },
 ]
 
-describe.skipIf(skip !== null)('static verdicts against the kernel (acceptance 4)', () => {
+describe.skipIf(skip !== null)('static verdicts agree with the kernel on every packet of the matrix', () => {
   let world: World
   const listeners: Listeners[] = []
   const compared: string[] = []

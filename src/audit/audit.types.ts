@@ -1,11 +1,11 @@
 /**
- * The result types of `llmsec audit`. Reporters (issue 9: SARIF, JUnit, HTML, waivers) consume
+ * The result types of `llmsec audit`. Reporters (SARIF, JUnit, HTML) and waivers consume
  * these, so this file is kept stable: add optional fields, never rename or remove.
  */
 
 import type {Severity} from '../core/severity.js'
 
-export {SEVERITIES, type Severity} from '../core/severity.js'
+export type {Severity} from '../core/severity.js'
 
 /** Outcome of one rule. `skip` = not applicable (with a reason); `error` = the check could not run. */
 export const RULE_STATUSES = ['pass', 'fail', 'warn', 'skip', 'error'] as const
@@ -37,7 +37,7 @@ export interface RuleResult {
   /** Effective weight used in the score (severity weight × rule weight). */
   weight?: number
   durationMs?: number
-  /** Set by waivers (issue 9): the rule was waived and does not count as a failure. */
+  /** Set by waivers: the rule was waived and does not count as a failure. */
   waived?: {reason: string; expires?: string; by?: string}
 }
 
