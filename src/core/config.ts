@@ -79,7 +79,9 @@ export const configSchema = {
     scan: {
       type: 'object',
       additionalProperties: false,
-      properties: {allowGlobals: {type: 'array', items: {type: 'string', pattern: '^[A-Za-z_]\\w*(\\.[A-Za-z_]\\w*)+$'}}},
+      properties: {
+        allowGlobals: {type: 'array', items: {type: 'string', pattern: '^[A-Za-z_]\\w*(\\.[A-Za-z_]\\w*)+$'}},
+      },
     },
   },
 } as const
