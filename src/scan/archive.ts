@@ -9,7 +9,7 @@ import type {ArchiveBudget, Finding, InspectOptions, Inspection, ScanFormat} fro
 import {listZip, openEntry, readEntryHead, type ZipEntry} from './zip.js'
 
 /** Archives inside archives are followed this deep (a .npz in a zip in a zip is depth 2). */
-export const MAX_ARCHIVE_DEPTH = 3
+const MAX_ARCHIVE_DEPTH = 3
 
 const PICKLE_V0_FIRST = new Set([0x28, 0x63, 0x7d, 0x5d, 0x29, 0x4b, 0x49, 0x4a, 0x4c, 0x56, 0x53, 0x58, 0x69, 0x4e])
 

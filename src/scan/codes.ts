@@ -120,10 +120,10 @@ export const CODES = {
 export type FindingCode = keyof typeof CODES
 
 /** Messages quote attacker-controlled names and values: each is cut to this many characters. */
-export const MAX_MESSAGE = 500
+const MAX_MESSAGE = 500
 
 /** Cuts attacker-controlled text (a name, a value) for a message, marking the cut. */
-export function clip(text: string, max = 120): string {
+function clip(text: string, max = 120): string {
   return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`
 }
 

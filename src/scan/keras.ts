@@ -78,7 +78,7 @@ function visitNode(walk: KerasWalk, node: Record<string, unknown>, path: string)
  * legacy .h5) and reports Lambda layers, serialised code and objects from modules outside Keras.
  * Iterative and bounded; only own properties are read (a key named "constructor" is just a key).
  */
-export function checkKerasConfig(
+function checkKerasConfig(
   config: unknown,
   member: string | null,
   policy?: GlobalPolicy,

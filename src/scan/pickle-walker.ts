@@ -1,6 +1,6 @@
 import {makeFinding, type FindingCode} from './codes.js'
 import {normaliseGlobal} from './dangerous.js'
-import {ANY, parseLineInt, type PValue} from './pickle-values.js'
+import {parseLineInt, type PValue} from './pickle-values.js'
 import type {ByteSource, Cursor} from './source.js'
 import type {Finding} from './scan.types.js'
 
@@ -182,5 +182,3 @@ export class Walker {
     }
   }
 }
-
-export {ANY}

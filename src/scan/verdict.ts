@@ -15,7 +15,7 @@ export function judgeFindings(findings: Finding[]): Verdict {
 }
 
 /** The highest severity among findings, or null. */
-export function highestSeverity(findings: Finding[]): Severity | null {
+function highestSeverity(findings: Finding[]): Severity | null {
   return worstSeverity(findings.map((f) => f.severity))
 }
 
