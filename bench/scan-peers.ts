@@ -14,7 +14,7 @@ import {join} from 'node:path'
 
 import {runTool} from '../src/core/exec.js'
 import type {FileReport, ScanResult} from '../src/scan/index.js'
-import {findShared} from '../test/helpers/shared-model.js'
+import {PICKLESCAN_BENIGN, PICKLESCAN_UNREADABLE, picklescanRoot} from '../test/helpers/picklescan.js'
 import {corpusUnavailable, scanCorpus} from '../test/helpers/scan-corpus.js'
 
 type Label = 'malicious' | 'benign' | 'malformed' | 'crash' | 'other'
@@ -24,22 +24,7 @@ interface Labelled {
 }
 
 const root = join(import.meta.dirname, '..')
-const picklescanRoot = findShared('peers', 'picklescan')
-
-const PICKLESCAN_BENIGN = new Set([
-  'benign0_v0.pkl',
-  'benign0_v3.pkl',
-  'benign0_v4.pkl',
-  'int_array.npy',
-  'int_arrays.npz',
-  'int_arrays_compressed.npz',
-  'new_pytorch_model.bin',
-  'object_array.npy',
-  'object_arrays.npz',
-  'object_arrays_compressed.npz',
-  'pytorch_model.bin',
-])
-const PICKLESCAN_OTHER = new Set(['bad_pytorch.pt', 'benign_password_protected.zip', 'not_a_pickle.bin'])
+const PICKLESCAN_OTHER = new Set(Object.keys(PICKLESCAN_UNREADABLE))
 
 interface Tally {
   malicious: [number, number]
@@ -119,7 +104,7 @@ async function main(): Promise<void> {
   const testdata = join(picklescanRoot, 'testdata')
   const ps: Labelled[] = readdirSync(testdata).map((name) => ({
     name,
-    label: PICKLESCAN_BENIGN.has(name) ? 'benign' : PICKLESCAN_OTHER.has(name) ? 'other' : 'malicious',
+    label: PICKLESCAN_BENIGN.includes(name) ? 'benign' : PICKLESCAN_OTHER.has(name) ? 'other' : 'malicious',
   }))
   print(`picklescan testdata (${ps.length} files)`, await runLlmsec(testdata, ps), await runPicklescan(testdata, ps))
   const why = corpusUnavailable()

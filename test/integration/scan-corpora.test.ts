@@ -9,32 +9,12 @@ import type {FileReport, ScanResult} from '../../src/scan/index.js'
 import {runCliJson} from '../helpers/cli.js'
 import {skipReason} from '../helpers/env.js'
 import {corpusUnavailable, scanCorpus, type Corpus} from '../helpers/scan-corpus.js'
-import {findShared} from '../helpers/shared-model.js'
+import {PICKLESCAN_BENIGN, PICKLESCAN_UNREADABLE, picklescanRoot} from '../helpers/picklescan.js'
 
 const failsGate = (file: FileReport) => file.findings.some((f) => atLeast(f.severity, 'high'))
 const byName = (result: ScanResult, dir: string) => new Map(result.files.map((f) => [f.path.slice(dir.length + 1), f]))
 
-const picklescan = findShared('peers', 'picklescan', 'testdata')
-/** picklescan's benign test files; the rest are malicious by its own verdicts (94 here; 7z needs py7zr). */
-const PICKLESCAN_BENIGN = [
-  'benign0_v0.pkl',
-  'benign0_v3.pkl',
-  'benign0_v4.pkl',
-  'int_array.npy',
-  'int_arrays.npz',
-  'int_arrays_compressed.npz',
-  'new_pytorch_model.bin',
-  'object_array.npy',
-  'object_arrays.npz',
-  'object_arrays_compressed.npz',
-  'pytorch_model.bin',
-  'not_a_pickle.bin',
-]
-/** Not models: a PNG named .pt and a password-protected zip, which may be unknown with that reason. */
-const PICKLESCAN_UNREADABLE: Record<string, string> = {
-  'bad_pytorch.pt': 'FORMAT_UNKNOWN',
-  'benign_password_protected.zip': 'ZIP_ENCRYPTED',
-}
+const picklescan = picklescanRoot && join(picklescanRoot, 'testdata')
 
 describe.skipIf(skipReason(!picklescan, '../shared/peers/picklescan/testdata is absent'))(
   "picklescan's test corpus",
