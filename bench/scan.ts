@@ -29,7 +29,7 @@ function realDataPkl(): Buffer {
   const entry = listZip(source).entries.find((e) => e.name.endsWith('data.pkl'))!
   const opened = openEntry(source, entry)
   if ('code' in opened) throw new Error(opened.message)
-  return opened.read(0, opened.size)
+  return opened.source.read(0, opened.source.size)
 }
 
 function writeCheckpoint(path: string, storages: number, storageSize: number): void {

@@ -1,19 +1,26 @@
 import {Args, Flags} from '@oclif/core'
 
 import {LlmsecCommand} from '../src/cli/base-command.js'
+import {durationFlag} from '../src/cli/flags/duration.js'
 import {renderScanReport} from '../src/cli/render/scan.js'
+import {usageError} from '../src/core/errors.js'
 import {SEVERITIES} from '../src/core/severity.js'
-import {exitCodeFor, scanPaths, type ScanResult} from '../src/scan/index.js'
+import {DEFAULT_FILE_TIMEOUT_MS, exitCodeFor, isDangerous, scanPaths, type ScanResult} from '../src/scan/index.js'
+
+/** "module.name" with a dotted module path: what a pickle GLOBAL names. */
+const GLOBAL_NAME = /^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$/
 
 export default class Scan extends LlmsecCommand<typeof Scan> {
   static override description =
-    'Find unsafe serialization and malformed headers in model files, statically: nothing is loaded or executed.\n' +
-    'Reads pickles (protocols 0–5), PyTorch zip and legacy checkpoints, NumPy .npy/.npz, joblib, Keras .keras/.h5, ' +
-    'safetensors, GGUF, ONNX and nested archives. Exit 1 when a finding reaches --fail-on.'
+    'Find code a loader would run and headers a loader would reject in model files, statically: nothing is loaded or executed.\n' +
+    'Reads pickles (protocols 0–5), PyTorch zip, legacy and tar checkpoints, NumPy .npy/.npz, joblib, Keras .keras/.h5, ' +
+    'safetensors, GGUF, ONNX and nested archives. Pickle imports are judged against an allowlist (docs/scan-policy.md); ' +
+    'anything not fully analysed is `unknown`, never clean. Exit 1 when a finding reaches --fail-on.'
   static override examples = [
     '<%= config.bin %> scan ./model.pt',
     '<%= config.bin %> scan /srv/models --exclude "*.txt" --exclude ".git"',
-    '<%= config.bin %> scan ./checkpoints --fail-on critical --json',
+    '<%= config.bin %> scan ./checkpoints --allow-global mylab.models.Net --file-timeout 30s --json',
+    '<%= config.bin %> scan ./checkpoints --fail-on critical',
   ]
   static override strict = false
   static override args = {
@@ -21,16 +28,41 @@ export default class Scan extends LlmsecCommand<typeof Scan> {
   }
   static override flags = {
     exclude: Flags.string({description: 'Skip files and directories matching this glob (repeatable).', multiple: true}),
+    'allow-global': Flags.string({
+      description:
+        'Also allow this pickle global, as module.name (repeatable; added to scan.allowGlobals of llmsec.yaml). ' +
+        'Known-dangerous callables cannot be allowed.',
+      multiple: true,
+    }),
     'fail-on': Flags.option({
-      description: 'Exit 1 when any finding has this severity or higher.',
-      options: SEVERITIES,
+      description: "Exit 1 when any finding has this severity or higher ('none': never).",
+      options: [...SEVERITIES, 'none'] as const,
       default: 'high',
     })(),
+    'file-timeout': durationFlag({
+      description: 'Time budget for one file; a file not analysed within it is unknown.',
+      bareUnit: 's',
+      min: 100,
+      max: 3_600_000,
+      default: DEFAULT_FILE_TIMEOUT_MS,
+    }),
   }
 
   async run(): Promise<ScanResult> {
     const {argv, flags} = await this.parse(Scan)
-    const result = await scanPaths(argv as string[], {exclude: flags.exclude, onProgress: this.progress()})
+    const {config} = await this.config_()
+    const allowGlobals = [...(config.scan?.allowGlobals ?? []), ...(flags['allow-global'] ?? [])]
+    for (const global of allowGlobals) {
+      if (!GLOBAL_NAME.test(global)) throw usageError(`--allow-global ${global} is not a module.name global.`)
+      if (isDangerous(global))
+        throw usageError(`--allow-global ${global} names a known-dangerous callable; it cannot be allowed.`)
+    }
+    const result = await scanPaths(argv as string[], {
+      exclude: flags.exclude,
+      allowGlobals,
+      fileTimeoutMs: flags['file-timeout'],
+      onProgress: this.progress(),
+    })
     this.render(renderScanReport(result, this.style))
     this.setExitCode(exitCodeFor(result, {failOn: flags['fail-on']}))
     return result

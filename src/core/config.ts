@@ -21,6 +21,8 @@ export interface LlmsecConfig {
   inferencePorts?: {port: number; service: string}[]
   /** Waivers file for `llmsec audit`. */
   waivers?: string
+  /** `llmsec scan`: pickle globals ("module.name") an organisation allows beyond the built-in allowlist. */
+  scan?: {allowGlobals?: string[]}
 }
 
 const stringList = {type: 'array', items: {type: 'string', minLength: 1}}
@@ -74,6 +76,13 @@ export const configSchema = {
       },
     },
     waivers: {type: 'string'},
+    scan: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        allowGlobals: {type: 'array', items: {type: 'string', pattern: '^[A-Za-z_]\\w*(\\.[A-Za-z_]\\w*)+$'}},
+      },
+    },
   },
 } as const
 

@@ -1,7 +1,7 @@
 import type {Finding, Severity} from './scan.types.js'
 
-/** How a reason code affects the verdict: dangerous → unsafe, malformed → malformed, suspicious → suspicious. */
-export type FindingKind = 'dangerous' | 'malformed' | 'suspicious' | 'note'
+/** How a reason code affects the verdict: dangerous → unsafe, unknown → unknown, malformed → malformed. */
+export type FindingKind = 'dangerous' | 'unknown' | 'malformed' | 'note'
 
 interface CodeInfo {
   severity: Severity
@@ -9,53 +9,66 @@ interface CodeInfo {
 }
 
 const dangerous = (severity: Severity = 'critical'): CodeInfo => ({severity, kind: 'dangerous'})
+const notAllowed: CodeInfo = {severity: 'high', kind: 'dangerous'}
+const unknown = (severity: Severity = 'high'): CodeInfo => ({severity, kind: 'unknown'})
 const malformed = (severity: Severity = 'high'): CodeInfo => ({severity, kind: 'malformed'})
-const suspicious = (severity: Severity = 'medium'): CodeInfo => ({severity, kind: 'suspicious'})
 const note = (severity: Severity = 'info'): CodeInfo => ({severity, kind: 'note'})
 
 /** Every reason code the scanner emits, with its severity (docs/json/scan.md lists them). */
 export const CODES = {
-  // pickle
+  // pickle: what a loader would import or call
+  UNSAFE_GLOBAL_NOT_ALLOWED: notAllowed,
   PICKLE_DANGEROUS_GLOBAL: dangerous(),
-  PICKLE_UNKNOWN_GLOBAL: suspicious(),
-  PICKLE_UNRESOLVED_GLOBAL: malformed(),
-  PICKLE_EXTENSION_CODE: suspicious(),
+  PICKLE_UNRESOLVED_GLOBAL: dangerous(),
+  PICKLE_EXTENSION_CODE: dangerous(),
+  PICKLE_BUILD_ON_GLOBAL: dangerous(),
+  PICKLE_COMPUTED_CALL: dangerous(),
+  PICKLE_NESTED_UNREAD: unknown(),
+  PICKLE_PERSISTENT_ID: unknown(),
+  // pickle: structure
+  PICKLE_TRUNCATED: unknown(),
+  PICKLE_LIMIT_EXCEEDED: unknown(),
   PICKLE_MEMO_MISSING: malformed(),
   PICKLE_FRAME_MISMATCH: malformed(),
-  PICKLE_TRUNCATED: malformed(),
   PICKLE_INVALID_OPCODE: malformed(),
   PICKLE_BAD_ARGUMENT: malformed(),
+  PICKLE_REJECTED: malformed('medium'),
   PICKLE_STACK_UNDERFLOW: malformed(),
-  PICKLE_LIMIT_EXCEEDED: malformed(),
-  PICKLE_TRAILING_DATA: suspicious('low'),
-  JOBLIB_ARRAY_UNSIZED: suspicious(),
-  // zip
+  PICKLE_TRAILING_DATA: note('low'),
+  TORCH_TAR_BAD: malformed(),
+  JOBLIB_ARRAY_UNSIZED: unknown(),
+  // zip and other containers
   ZIP_NO_END_RECORD: malformed(),
   ZIP_BAD_CENTRAL_DIRECTORY: malformed(),
-  ZIP_TOO_MANY_ENTRIES: malformed(),
+  ZIP_TOO_MANY_ENTRIES: unknown(),
   ZIP_NAME_MISMATCH: malformed(),
   ZIP_BAD_LOCAL_HEADER: malformed(),
   ZIP_ENTRY_OUT_OF_BOUNDS: malformed(),
-  ZIP_OVERLAPPING_ENTRIES: malformed(),
+  ZIP_OVERLAPPING_ENTRIES: unknown('critical'),
   ZIP_DUPLICATE_NAME: malformed(),
   ZIP_CRC_MISMATCH: malformed(),
+  ZIP_UNINSPECTED_CRC_MISMATCH: unknown(),
   ZIP_SIZE_MISMATCH: malformed(),
   ZIP_CORRUPT_DATA: malformed(),
-  ZIP_BOMB: malformed('critical'),
-  ZIP_ENCRYPTED: suspicious(),
-  ZIP_UNSUPPORTED_METHOD: suspicious(),
-  ZIP_MEMBER_TOO_LARGE: suspicious(),
-  ARCHIVE_TOO_DEEP: suspicious(),
+  ZIP_BOMB: unknown('critical'),
+  ZIP_ENCRYPTED: unknown(),
+  ZIP_UNSUPPORTED_METHOD: unknown(),
+  ZIP_MEMBER_TOO_LARGE: unknown(),
+  ARCHIVE_TOO_DEEP: unknown(),
+  COMPRESSION_NOT_READ: unknown(),
+  COMPRESSION_TOO_LARGE: unknown(),
+  COMPRESSION_CORRUPT: malformed(),
   // numpy
-  NUMPY_OBJECT_ARRAY: note('low'),
+  NUMPY_OBJECT_ARRAY: note(),
   NUMPY_BAD_HEADER: malformed(),
   NUMPY_SIZE_MISMATCH: malformed(),
+  NUMPY_DTYPE_UNKNOWN: unknown(),
   // keras / hdf5
   KERAS_LAMBDA_LAYER: dangerous(),
-  KERAS_CODE_LAYER: dangerous('high'),
-  KERAS_CUSTOM_OBJECT: suspicious(),
+  KERAS_CODE_LAYER: dangerous(),
+  KERAS_CUSTOM_OBJECT: notAllowed,
   KERAS_BAD_CONFIG: malformed(),
-  HDF5_CONFIG_NOT_FOUND: note(),
+  HDF5_CONFIG_NOT_FOUND: unknown(),
   // onnx
   ONNX_EXTERNAL_DATA_ESCAPE: dangerous('high'),
   ONNX_MALFORMED: malformed(),
@@ -95,23 +108,42 @@ export const CODES = {
   GGUF_TENSOR_OUT_OF_BOUNDS: malformed(),
   GGUF_TENSOR_OVERLAP: malformed(),
   // any file
-  FILE_UNREADABLE: malformed(),
-  FORMAT_UNKNOWN: note(),
+  FORMAT_UNKNOWN: unknown(),
+  FORMAT_NOT_MODEL: note(),
+  LFS_POINTER: unknown(),
+  FILE_UNREADABLE: unknown(),
+  SCAN_TIMEOUT: unknown(),
+  SCAN_WORKER_FAILED: unknown(),
+  SCAN_INTERNAL_ERROR: unknown(),
 } as const satisfies Record<string, CodeInfo>
 
 export type FindingCode = keyof typeof CODES
 
-/** Builds a finding with the severity its code carries. */
+/** Messages quote attacker-controlled names and values: each is cut to this many characters. */
+const MAX_MESSAGE = 500
+
+/** Cuts attacker-controlled text (a name, a value) for a message, marking the cut. */
+function clip(text: string, max = 120): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`
+}
+
+/** Builds a finding with the severity its code carries; the message and globals are length-capped. */
 export function makeFinding(
   code: FindingCode,
   message: string,
   member: string | null = null,
   globals: string[] = [],
 ): Finding {
-  return {severity: CODES[code].severity, code, message, member, globals}
+  return {
+    severity: CODES[code].severity,
+    code,
+    message: clip(message, MAX_MESSAGE),
+    member: member === null ? null : clip(member, MAX_MESSAGE),
+    globals: globals.slice(0, 50).map((g) => clip(g, 200)),
+  }
 }
 
-/** The verdict-relevant kind of a finding's code (unknown codes count as suspicious). */
+/** The verdict-relevant kind of a finding's code (codes this version does not know count as unknown). */
 export function kindOf(code: string): FindingKind {
-  return (CODES as Record<string, CodeInfo>)[code]?.kind ?? 'suspicious'
+  return Object.hasOwn(CODES, code) ? CODES[code as FindingCode].kind : 'unknown'
 }

@@ -9,7 +9,6 @@ const ZIP_LOCAL = Buffer.from('PK\x03\x04', 'latin1')
 const ZIP_EMPTY = Buffer.from('PK\x05\x06', 'latin1')
 const HDF5 = Buffer.from('\x89HDF\r\n\x1a\n', 'latin1')
 const NUMPY = Buffer.from('\x93NUMPY', 'latin1')
-/** Opcodes a protocol 0/1 pickle commonly starts with: MARK, GLOBAL, EMPTY_DICT/LIST/TUPLE, INT, … */
 /** Openings of protocol 0/1 pickles: "(dp0\n", "(lp0\n", "}q\0(", "]q\0(", "cmodule\nname\n", "(cmodule\n…". */
 const PICKLE_V0_OPENING = /^(\((dp|lp)\d+\n|[\]}]q\x00|\(?c[A-Za-z_][\w.]*\n[A-Za-z_][\w.]*\n)/
 const PICKLE_V0_FIRST = new Set([0x28, 0x63, 0x7d, 0x5d, 0x29, 0x4b, 0x49, 0x4a, 0x4c, 0x56, 0x53, 0x58, 0x69])
@@ -33,10 +32,16 @@ export function zipEntryNames(head: Buffer, limit = 64): string[] {
   return names
 }
 
+/** JSON whitespace, which serde_json (the safetensors crate's parser) skips before the header object. */
+const JSON_SPACE = new Set([0x20, 0x09, 0x0a, 0x0d])
+
 function looksLikeSafetensors(head: Buffer, size: number): boolean {
   if (head.length < 10) return false
   const headerLength = head.readBigUInt64LE(0)
-  return headerLength >= 2n && headerLength <= BigInt(size - 8) && head[8] === 0x7b // '{'
+  if (headerLength < 2n || headerLength > BigInt(size - 8)) return false
+  let i = 8
+  while (i < head.length && i < 8 + Number(headerLength) && JSON_SPACE.has(head[i])) i++
+  return head[i] === 0x7b // '{'
 }
 
 function looksLikeOnnx(head: Buffer): boolean {

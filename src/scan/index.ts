@@ -1,8 +1,25 @@
 export {detectModelFormat, DETECT_HEAD_BYTES, isPickleBased, zipEntryNames} from './detect.js'
 export type {ModelFormat} from './detect.js'
 export {CODES, type FindingCode} from './codes.js'
-export {classifyGlobal, type GlobalClass} from './globals.js'
+export {ALLOW_GROUPS, isAllowlisted, type AllowGroup} from './allowlist.js'
+export {classifyGlobal, isDangerous, type GlobalClass} from './dangerous.js'
 export {walkPickle, type PickleWalk} from './pickle.js'
-export {scanBuffer, scanFile, scanPaths, type ScanOptions} from './scan.js'
+export {
+  DEFAULT_FILE_TIMEOUT_MS,
+  scanBuffer,
+  scanFile,
+  scanPaths,
+  type FileScanOptions,
+  type ScanOptions,
+} from './scan.js'
 export {exitCodeFor, type ScanExitPolicy} from './policy.js'
-export type {FileReport, Finding, ScanFormat, ScanResult, ScanSummary, Severity, Verdict} from './scan.types.js'
+export type {
+  Allowance,
+  FileReport,
+  Finding,
+  ScanFormat,
+  ScanResult,
+  ScanSummary,
+  Severity,
+  Verdict,
+} from './scan.types.js'

@@ -1,50 +1,142 @@
 import {scanArchive} from './archive.js'
 import {makeFinding} from './codes.js'
-import {decompressBounded, isCompressedStream} from './compressed.js'
+import {decompressBounded} from './compressed.js'
 import {DETECT_HEAD_BYTES, detectModelFormat, type ModelFormat} from './detect.js'
 import {checkGguf} from './gguf.js'
 import {checkKerasH5} from './keras.js'
-import {checkNpy, parseNpyHeader} from './numpy.js'
+import {inspectNumpy} from './numpy.js'
 import {checkOnnx} from './onnx.js'
-import {scanPickleStream} from './pickle-stream.js'
+import {looksLikePickle, scanPickleStream} from './pickle-stream.js'
 import {checkSafetensors} from './safetensors.js'
-import {sliceSource, type ByteSource} from './source.js'
-import type {Finding, InspectOptions, Inspection} from './scan.types.js'
+import {describeOther, hasModelExtension, sniffContainer, type Container} from './sniff.js'
+import type {ByteSource} from './source.js'
+import {scanTorchTar} from './torch-tar.js'
+import {hasEndRecord} from './zip.js'
+import type {InspectOptions, Inspection} from './scan.types.js'
 
-/** Extensions that name a format when the content matches none (so a broken header is still judged). */
+/** Extensions that name a header format when the content matches none, so a broken header is still judged. */
 const BY_EXTENSION: [RegExp, ModelFormat][] = [
   [/\.safetensors$/i, 'safetensors'],
   [/\.gguf$/i, 'gguf'],
   [/\.onnx$/i, 'onnx'],
   [/\.npy$/i, 'numpy'],
-  [/\.(pkl|pickle|pt|pth|ckpt|joblib)$/i, 'pickle'],
 ]
 
-function detect(source: ByteSource, name: string | undefined): ModelFormat | 'compressed' {
-  const head = source.read(0, DETECT_HEAD_BYTES)
-  const format = detectModelFormat(head, source.size)
-  if (format !== 'unknown') return format
-  if (isCompressedStream(head)) return 'compressed'
-  if (!name) return format
-  return BY_EXTENSION.find(([pattern]) => pattern.test(name))?.[1] ?? 'unknown'
+const MAX_CONTAINER_DEPTH = 4
+
+function inspectFormat(
+  source: ByteSource,
+  format: ModelFormat,
+  member: string | null,
+  options: InspectOptions,
+): Inspection | null {
+  switch (format) {
+    case 'gguf':
+      return {format, findings: checkGguf(source, member)}
+    case 'safetensors':
+      return {format, findings: checkSafetensors(source, member)}
+    case 'onnx':
+      return {format, findings: checkOnnx(source, member, options.directory ?? null)}
+    case 'hdf5':
+      return {format, findings: checkKerasH5(source, member, options.policy, options.allowed)}
+    case 'numpy':
+      return {format, findings: inspectNumpy(source, member, options, inspectSource)}
+    case 'pickle':
+      return scanPickleStream(source, member, options, inspectSource)
+    case 'pytorch-zip':
+    case 'keras':
+    case 'npz':
+    case 'zip':
+      return scanArchive(source, member, options, inspectSource)
+    default:
+      return null
+  }
 }
 
-function inspectNumpy(source: ByteSource, member: string | null): Finding[] {
-  const header = parseNpyHeader(source)
-  if (typeof header === 'string') return [makeFinding('NUMPY_BAD_HEADER', `.npy header: ${header}`, member)]
-  if (!header.hasObjects) return checkNpy(source, header, member)
-  const payload = sliceSource(source, header.dataStart, source.size - header.dataStart)
-  return [
-    makeFinding('NUMPY_OBJECT_ARRAY', 'object array: its data is a pickle, loaded only with allow_pickle=True', member),
-    ...scanPickleStream(payload, member, false).findings,
-  ]
+const CONTAINER_NAMES: Record<Container, string> = {
+  gzip: 'gzip',
+  zlib: 'zlib',
+  bzip2: 'bzip2',
+  xz: 'xz',
+  lzma: 'lzma',
+  lz4: 'lz4',
+  '7z': '7z',
+  'joblib-zfile': "joblib's old ZF (zlib) format",
+  tar: 'tar',
+  'lfs-pointer': 'Git LFS pointer',
 }
 
-/** A zlib/gzip file (joblib's `compress=`, .pkl.gz) whose content is a pickle is scanned as that pickle. */
-function inspectCompressed(source: ByteSource, member: string | null, options: InspectOptions): Inspection {
-  const inner = options.depth ? null : decompressBounded(source)
-  if (!inner || detect(inner, undefined) !== 'pickle') return {format: 'unknown', findings: []}
-  return scanPickleStream(inner, member, false)
+/** Containers: an LFS pointer, compressed pickles (joblib compress=, .pkl.gz), the pre-1.0 torch tar format. */
+function inspectContainer(
+  source: ByteSource,
+  container: Container,
+  member: string | null,
+  options: InspectOptions,
+): Inspection | null {
+  if (container === 'lfs-pointer')
+    return {
+      format: 'lfs-pointer',
+      findings: [
+        makeFinding('LFS_POINTER', 'this is a Git LFS pointer, not the model: fetch it first (git lfs pull)', member),
+      ],
+    }
+  if (container === 'tar') return scanTorchTar(source, member, options, inspectSource)
+  if (container !== 'gzip' && container !== 'zlib')
+    return {
+      format: 'compressed',
+      findings: [
+        makeFinding(
+          'COMPRESSION_NOT_READ',
+          `${CONTAINER_NAMES[container]} compressed data is not read by this scanner; decompress it and scan the result`,
+          member,
+        ),
+      ],
+    }
+  const depth = options.depth ?? 0
+  if (depth >= MAX_CONTAINER_DEPTH)
+    return {
+      format: 'compressed',
+      findings: [makeFinding('ARCHIVE_TOO_DEEP', 'compressed data nested too deeply; not opened', member)],
+    }
+  const inner = decompressBounded(source, container)
+  if ('problem' in inner) {
+    // A two-byte zlib header can occur by chance: a stream that does not inflate is judged as what it is.
+    if (inner.problem === 'corrupt') return null
+    return {
+      format: 'compressed',
+      findings: [
+        makeFinding('COMPRESSION_TOO_LARGE', `${container} data inflates past the scan limit; not analysed`, member),
+      ],
+    }
+  }
+  const result = inspectSource(inner.source, member, {...options, depth: depth + 1, name: undefined, explicit: true})
+  return {format: result.format === 'pickle' ? 'compressed' : result.format, findings: result.findings}
+}
+
+/** Content no format claims: a pickle if it walks like one, else unknown when it should have been a model. */
+function inspectUnrecognised(
+  source: ByteSource,
+  head: Buffer,
+  member: string | null,
+  options: InspectOptions,
+): Inspection {
+  const name = options.name ?? ''
+  const byName = BY_EXTENSION.find(([pattern]) => pattern.test(name))?.[1]
+  if (byName) return inspectFormat(source, byName, member, options)!
+  if (source.size > 0 && looksLikePickle(source)) return scanPickleStream(source, member, options, inspectSource)
+  if (options.lenient) return {format: 'unknown', findings: []}
+  const other = describeOther(head)
+  if (hasModelExtension(name) || options.explicit) {
+    const what = other ?? (source.size === 0 ? 'an empty file' : 'not a model format this scanner reads')
+    return {
+      format: 'unknown',
+      findings: [makeFinding('FORMAT_UNKNOWN', `content is ${what}; it was not analysed`, member)],
+    }
+  }
+  return {
+    format: 'unknown',
+    findings: [makeFinding('FORMAT_NOT_MODEL', `not a model file${other ? ` (${other})` : ''}`, member)],
+  }
 }
 
 /**
@@ -52,29 +144,14 @@ function inspectCompressed(source: ByteSource, member: string | null, options: I
  * it never loads, imports or executes anything, and reads only headers, pickles and archive directories.
  */
 export function inspectSource(source: ByteSource, member: string | null, options: InspectOptions = {}): Inspection {
-  const format = detect(source, options.name)
-  const depth = options.depth ?? 0
-  switch (format) {
-    case 'gguf':
-      return {format, findings: checkGguf(source, member)}
-    case 'safetensors':
-      return {format, findings: checkSafetensors(source, member)}
-    case 'onnx':
-      return {format, findings: checkOnnx(source, member)}
-    case 'hdf5':
-      return {format, findings: checkKerasH5(source, member)}
-    case 'numpy':
-      return {format, findings: inspectNumpy(source, member)}
-    case 'pickle':
-      return scanPickleStream(source, member, options.lenient ?? false)
-    case 'pytorch-zip':
-    case 'keras':
-    case 'npz':
-    case 'zip':
-      return scanArchive(source, member, depth, inspectSource, options.budget)
-    case 'compressed':
-      return inspectCompressed(source, member, options)
-    default:
-      return {format, findings: []}
-  }
+  const head = source.read(0, DETECT_HEAD_BYTES)
+  const format = detectModelFormat(head, source.size)
+  const known = inspectFormat(source, format, member, options)
+  if (known) return known
+  const container = sniffContainer(head)
+  const contained = container ? inspectContainer(source, container, member, options) : null
+  if (contained) return contained
+  // Python's zipfile (Keras, numpy.load of an npz) finds a zip by its end record: data may precede it.
+  if (hasEndRecord(source)) return scanArchive(source, member, options, inspectSource)
+  return inspectUnrecognised(source, head, member, options)
 }

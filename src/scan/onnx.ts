@@ -12,7 +12,8 @@ const MODEL_GRAPH = 7
 const GRAPH = {node: 1, initializer: 5, sparseInitializer: 15}
 const NODE_ATTRIBUTE = 5
 const ATTRIBUTE = {t: 5, g: 6, tensors: 10, graphs: 11, sparseTensor: 22, sparseTensors: 23}
-const SPARSE_VALUES = 1
+/** SparseTensorProto: values and indices are both TensorProtos, either may be external. */
+const SPARSE_PARTS = new Set([1, 2])
 const TENSOR = {name: 8, externalData: 13}
 
 interface Field {
@@ -98,6 +99,12 @@ function checkTensor(r: Reader, field: Field, findings: Finding[], member: strin
     )
 }
 
+function checkSparse(r: Reader, field: Field, findings: Finding[], member: string | null): void {
+  for (const part of r.fieldsOf(field.start, field.end))
+    if (SPARSE_PARTS.has(part.number) && part.wire === 2) checkTensor(r, part, findings, member)
+}
+
+/** onnx/external_data_helper.py: every TensorProto of the graph, its nodes' attributes and subgraphs may be external. */
 function walkGraph(
   r: Reader,
   start: number,
@@ -110,15 +117,15 @@ function walkGraph(
   for (const f of r.fieldsOf(start, end)) {
     if (f.wire !== 2) continue
     if (f.number === GRAPH.initializer) checkTensor(r, f, findings, member)
-    else if (f.number === GRAPH.sparseInitializer) {
-      for (const s of r.fieldsOf(f.start, f.end))
-        if (s.number === SPARSE_VALUES && s.wire === 2) checkTensor(r, s, findings, member)
-    } else if (f.number === GRAPH.node) {
+    else if (f.number === GRAPH.sparseInitializer) checkSparse(r, f, findings, member)
+    else if (f.number === GRAPH.node) {
       for (const a of r.fieldsOf(f.start, f.end)) {
         if (a.number !== NODE_ATTRIBUTE || a.wire !== 2) continue
         for (const v of r.fieldsOf(a.start, a.end)) {
           if (v.wire !== 2) continue
           if (v.number === ATTRIBUTE.t || v.number === ATTRIBUTE.tensors) checkTensor(r, v, findings, member)
+          if (v.number === ATTRIBUTE.sparseTensor || v.number === ATTRIBUTE.sparseTensors)
+            checkSparse(r, v, findings, member)
           if (v.number === ATTRIBUTE.g || v.number === ATTRIBUTE.graphs)
             walkGraph(r, v.start, v.end, depth + 1, findings, member)
         }
@@ -128,7 +135,7 @@ function walkGraph(
 }
 
 /** Walks an ONNX ModelProto and reports external-data locations that escape the model directory. Skips raw tensor bytes. */
-export function checkOnnx(source: ByteSource, member: string | null): Finding[] {
+export function checkOnnx(source: ByteSource, member: string | null, _directory: string | null = null): Finding[] {
   const r = new Reader(source)
   const findings: Finding[] = []
   try {

@@ -30,7 +30,7 @@ export function dtypeItemSize(descr: string): number | null {
   if (!m) return null
   const [, kind, digits] = m
   if (kind === 'O') return null
-  if (digits === '') return CHAR_SIZES[kind] ?? null
+  if (digits === '') return Object.hasOwn(CHAR_SIZES, kind) ? CHAR_SIZES[kind] : null
   const n = Number(digits)
   if (kind === 'U') return 4 * n
   return 'fiucbSVaMm'.includes(kind) ? n : null
@@ -82,6 +82,8 @@ export function skipJoblibArray(cursor: Cursor, target: PValue, hooks: JoblibHoo
     const pad = cursor.take(1)
     if (pad) cursor.skip(pad[0])
   }
-  const count = shape.items.reduce((n, d) => n * (d.t === 'int' ? d.n : 0), 1)
-  if (!cursor.skip(count * itemSize)) cursor.skip(cursor.remaining)
+  const count = shape.items.reduce((n, d) => n * (d.t === 'int' ? BigInt(d.n) : 0n), 1n) * BigInt(itemSize)
+  // NumpyArrayWrapper.read_array reads exactly count × itemsize bytes; a shorter stream is a truncated pickle.
+  if (count > BigInt(cursor.remaining) || !cursor.skip(Number(count)))
+    hooks.report('PICKLE_TRUNCATED', `joblib array at byte ${cursor.pos} needs ${count} bytes but the file ends first`)
 }

@@ -1,14 +1,14 @@
-import {OP} from './pickle-opcodes.js'
-
 /**
  * The abstract values the static walker keeps on its stack: just enough to resolve STACK_GLOBAL
- * names and joblib array sizes. Nothing is ever constructed or called.
+ * names, tell calls from imports, size joblib arrays and find nested pickles. Nothing is ever
+ * constructed or called.
  */
 export type PValue =
   | {t: 'any'}
   | {t: 'str'; s: string}
-  | {t: 'int'; n: number}
+  | {t: 'int'; n: number | bigint}
   | {t: 'bool'; b: boolean}
+  | {t: 'bytes'; data: Buffer | null; length: number}
   | {t: 'seq'; items: PValue[]}
   | {t: 'dict'; items: PValue[]}
   | {t: 'global'; ref: string}
@@ -18,7 +18,7 @@ export const ANY: PValue = {t: 'any'}
 
 /** Describes an unresolvable STACK_GLOBAL operand pair for the finding's globals list. */
 export function toGlobalRef(module: PValue, name: PValue): string {
-  const part = (v: PValue) => (v.t === 'str' ? v.s : `<${v.t}>`)
+  const part = (v: PValue) => (v.t === 'str' ? v.s : v.t === 'obj' ? `<result of ${v.cls ?? 'a call'}>` : `<${v.t}>`)
   return `${part(module)}.${part(name)}`
 }
 
@@ -26,16 +26,6 @@ export function toGlobalRef(module: PValue, name: PValue): string {
 export function parseLineInt(text: Buffer): number | null {
   const s = text.toString('latin1').trim()
   return /^-?\d{1,15}L?$/.test(s) ? Number.parseInt(s, 10) : null
-}
-
-/** Decodes a protocol 0 STRING ('quoted repr') or UNICODE (raw-unicode-escape) line, approximately. */
-export function decodeString(op: number, text: Buffer): PValue {
-  const raw = text.toString(op === OP.UNICODE ? 'utf8' : 'latin1')
-  if (op === OP.STRING) {
-    const quoted = /^(['"])(.*)\1$/s.exec(raw)
-    return quoted ? {t: 'str', s: quoted[2]} : ANY
-  }
-  return {t: 'str', s: raw}
 }
 
 /** Looks up a string key in an abstract dict. */

@@ -1,6 +1,6 @@
 import {makeFinding, type FindingCode} from './codes.js'
-import {normaliseGlobal} from './globals.js'
-import {ANY, parseLineInt, type PValue} from './pickle-values.js'
+import {normaliseGlobal} from './dangerous.js'
+import {parseLineInt, type PValue} from './pickle-values.js'
 import type {ByteSource, Cursor} from './source.js'
 import type {Finding} from './scan.types.js'
 
@@ -33,6 +33,10 @@ export interface PickleWalk {
   /** Every global the pickle would import, normalised, in first-seen order. */
   globals: string[]
   findings: Finding[]
+  /** What STOP returns (the top of the stack), when reached. */
+  result: PValue | null
+  /** Byte strings handed to a nested loader (torch.storage._load_from_bytes): files to scan themselves. */
+  nested: Buffer[]
 }
 
 /** Thrown inside the parser and caught at its entry point; not an Error, so no stack is captured (fuzzing throws a lot). */
@@ -52,6 +56,7 @@ export class Walker {
   /** Every distinct global, in first-seen order (at most limits.maxGlobals). */
   globals: string[] = []
   findings: Finding[] = []
+  nested: Buffer[] = []
   frameEnd: number | null = null
   frameReported = false
 
@@ -69,12 +74,19 @@ export class Walker {
     const inner = this.walkNested(cursor.source, cursor.pos, this.limits, this.depth + 1)
     for (const ref of inner.globals) this.recordGlobal(ref)
     this.findings.push(...inner.findings)
+    this.nested.push(...inner.nested)
     cursor.pos = inner.end
     if (!inner.complete) this.fail('PICKLE_TRUNCATED', 'an embedded joblib pickle is incomplete')
   }
 
   fail(code: FindingCode, message: string): never {
     throw new WalkError(code, `${message} at byte ${this.cursor.pos}`)
+  }
+
+  /** Records a finding at the current position without stopping the walk. */
+  note(code: FindingCode, message: string, globals: string[] = []): void {
+    if (this.findings.length < 1000)
+      this.findings.push(makeFinding(code, `${message} (byte ${this.cursor.pos})`, null, globals))
   }
 
   push(value: PValue): void {
@@ -152,10 +164,8 @@ export class Walker {
   memoGet(index: number): PValue {
     const value = this.memo.get(index)
     if (value !== undefined) return value
-    this.findings.push(
-      makeFinding('PICKLE_MEMO_MISSING', `memo entry ${index} is read before it is written (byte ${this.cursor.pos})`),
-    )
-    return ANY
+    // The loader raises KeyError here: nothing after this opcode runs.
+    this.fail('PICKLE_MEMO_MISSING', `memo entry ${index} is read before it is written`)
   }
 
   checkFrame(opStart: number): void {

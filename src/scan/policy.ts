@@ -3,13 +3,18 @@ import {atLeast} from '../core/severity.js'
 import type {ScanResult, Severity} from './scan.types.js'
 
 export interface ScanExitPolicy {
-  /** Exit 1 when a finding has this severity or higher (default high). */
-  failOn?: Severity
+  /** Exit 1 when a finding has this severity or higher (default high; 'none': never). */
+  failOn?: Severity | 'none'
 }
 
-/** Findings (1) when any finding of any file reaches the policy's severity, else Ok. */
+/**
+ * Unexpected (3) when llmsec itself failed on a file (a bug, reported after every file has its
+ * result); else Findings (1) when any finding reaches the policy's severity; else Ok.
+ */
 export function exitCodeFor(result: ScanResult, policy: ScanExitPolicy = {}): ExitCode {
+  const findings = result.files.flatMap((file) => file.findings)
+  if (findings.some((f) => f.code === 'SCAN_INTERNAL_ERROR')) return ExitCode.Unexpected
   const failOn = policy.failOn ?? 'high'
-  const failed = result.files.some((file) => file.findings.some((f) => atLeast(f.severity, failOn)))
-  return failed ? ExitCode.Findings : ExitCode.Ok
+  if (failOn === 'none') return ExitCode.Ok
+  return findings.some((f) => atLeast(f.severity, failOn)) ? ExitCode.Findings : ExitCode.Ok
 }

@@ -50,7 +50,7 @@ function checkTensor(name: string, entry: unknown): TensorRange {
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
     throw new HeaderError('SAFETENSORS_BAD_TENSOR_ENTRY', `tensor "${name}" is not an object`)
   const {dtype, shape, data_offsets: offsets} = entry as Record<string, unknown>
-  if (typeof dtype !== 'string' || !(dtype in DTYPE_BITS))
+  if (typeof dtype !== 'string' || !Object.hasOwn(DTYPE_BITS, dtype))
     throw new HeaderError('SAFETENSORS_UNKNOWN_DTYPE', `tensor "${name}" has unknown dtype ${JSON.stringify(dtype)}`)
   if (!Array.isArray(shape) || !shape.every(isUint))
     throw new HeaderError(
@@ -133,11 +133,13 @@ export function checkSafetensors(source: ByteSource, member: string | null): Fin
     const ranges: TensorRange[] = []
     for (const [name, entry] of Object.entries(header)) {
       if (name === '__metadata__') {
+        // The crate reads it as Option<HashMap<String, String>>: null is no metadata.
         const ok =
-          typeof entry === 'object' &&
-          entry !== null &&
-          !Array.isArray(entry) &&
-          Object.values(entry).every((v) => typeof v === 'string')
+          entry === null ||
+          (typeof entry === 'object' &&
+            entry !== null &&
+            !Array.isArray(entry) &&
+            Object.values(entry).every((v) => typeof v === 'string'))
         if (!ok) throw new HeaderError('SAFETENSORS_BAD_METADATA', '__metadata__ must map strings to strings')
         continue
       }

@@ -1,81 +1,95 @@
 import {stat} from 'node:fs/promises'
-import {setImmediate as yieldToLoop} from 'node:timers/promises'
+import {availableParallelism} from 'node:os'
 
-import {describeError, fsError} from '../core/errors.js'
-import {noProgress, type OnProgress} from '../core/progress.js'
-import {makeFinding} from './codes.js'
-import {inspectSource} from './inspect.js'
-import {bufferSource, openFileSource, type ByteSource} from './source.js'
-import type {FileReport, ScanResult} from './scan.types.js'
-import {judgeFindings, summarise} from './verdict.js'
+import {fsError} from '../core/errors.js'
 import {globToRegExp} from '../core/glob.js'
+import {noProgress, type OnProgress} from '../core/progress.js'
+import {scanFile, unreadableReport} from './scan-file.js'
+import {scanInPool, type PoolJob} from './scan-pool.js'
+import type {FileReport, ScanResult} from './scan.types.js'
+import {countAllowances, summarise} from './verdict.js'
 import {listFiles} from './walk.js'
+
+export {scanBuffer, scanFile, scanSource, type FileScanOptions} from './scan-file.js'
+
+/** Default per-file budget: a file whose analysis takes longer is `unknown`. */
+export const DEFAULT_FILE_TIMEOUT_MS = 10_000
 
 export interface ScanOptions {
   /** Globs of files or directories to skip while walking directories (matched on relative path or basename). */
   exclude?: string[]
+  /** Extra "module.name" globals an organisation allows (--allow-global, scan.allowGlobals). */
+  allowGlobals?: string[]
+  /** Per-file time budget in milliseconds (default 10 s). */
+  fileTimeoutMs?: number
+  /**
+   * Scan each file on a worker thread with the time budget (default). false scans in this thread,
+   * without a deadline (for callers that already isolate, and for tests).
+   */
+  isolate?: boolean
+  /** Worker threads (default: the cores, at most 4). */
+  concurrency?: number
   onProgress?: OnProgress
 }
 
-/** Scans one in-memory source as if it were a file named `path`. Never throws on bad content. */
-export function scanSource(source: ByteSource, path: string): FileReport {
-  const {format, findings} = inspectSource(source, null, {name: path})
-  return {path, format, size: source.size, verdict: judgeFindings(findings), findings}
+interface Expanded {
+  jobs: PoolJob[]
+  /** Paths named on the command line that are neither files nor directories. */
+  rejected: FileReport[]
 }
 
-/** Scans bytes in memory (used by tests and fuzzing). */
-export function scanBuffer(buffer: Buffer, path = 'buffer'): FileReport {
-  return scanSource(bufferSource(buffer), path)
-}
-
-/** Scans one file on disk, reading only what its format needs. An unopenable file becomes a finding. */
-export function scanFile(path: string): FileReport {
-  let source
-  try {
-    source = openFileSource(path)
-  } catch (error) {
-    const finding = makeFinding('FILE_UNREADABLE', `cannot read the file: ${describeError(error)}`)
-    return {path, format: 'unknown', size: 0, verdict: 'malformed', findings: [finding]}
-  }
-  try {
-    return scanSource(source, path)
-  } finally {
-    source.close()
-  }
-}
-
-async function expandPaths(paths: string[], exclude: RegExp[]): Promise<string[]> {
-  const files: string[] = []
+async function expandPaths(paths: string[], exclude: RegExp[]): Promise<Expanded> {
+  const jobs: PoolJob[] = []
+  const rejected: FileReport[] = []
   for (const path of paths) {
     let info
     try {
       info = await stat(path)
     } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if (code === 'EACCES' || code === 'EPERM' || code === 'EIO') {
+        rejected.push(unreadableReport(path, error))
+        continue
+      }
       throw fsError(error, path)
     }
-    if (info.isDirectory()) files.push(...(await listFiles(path, exclude)))
-    else files.push(path)
+    if (info.isDirectory())
+      jobs.push(...(await listFiles(path, exclude)).map((file) => ({path: file, explicit: false})))
+    else if (info.isFile()) jobs.push({path, explicit: true})
+    else rejected.push(unreadableReport(path, Object.assign(new Error('not a file'), {code: 'EFTYPE'})))
   }
-  return files
+  return {jobs, rejected}
+}
+
+async function scanJobs(jobs: PoolJob[], options: ScanOptions, onProgress: OnProgress): Promise<FileReport[]> {
+  const allowGlobals = options.allowGlobals ?? []
+  let finished = 0
+  const tick = () => onProgress({phase: 'scanning', done: ++finished, total: jobs.length, unit: 'files'})
+  if (options.isolate === false)
+    return jobs.map((job) => (tick(), scanFile(job.path, {allowGlobals, explicit: job.explicit})))
+  return scanInPool(jobs, {
+    allowGlobals,
+    fileTimeoutMs: options.fileTimeoutMs ?? DEFAULT_FILE_TIMEOUT_MS,
+    concurrency: options.concurrency ?? Math.min(4, availableParallelism()),
+    onDone: tick,
+  })
 }
 
 /**
- * Scans files and directories (recursively) for unsafe serialization and malformed headers,
- * statically: nothing is loaded, imported or executed. A path that does not exist or cannot be
- * listed throws an LlmsecError (exit 2); problems inside files are findings.
+ * Scans files and directories (recursively) for code a loader would run and for headers a loader
+ * would choke on, statically: nothing is loaded, imported or executed. Every file gets its own
+ * result, whatever happens to the others. A path that does not exist or a directory that cannot
+ * be listed throws an LlmsecError (exit 2); a file that cannot be read is an `unknown` result.
  */
 export async function scanPaths(paths: string[], options: ScanOptions = {}): Promise<ScanResult> {
   const started = performance.now()
   const onProgress = options.onProgress ?? noProgress
-  const exclude = (options.exclude ?? []).map(globToRegExp)
-  const files = await expandPaths(paths, exclude)
-  const reports: FileReport[] = []
-  for (const [index, path] of files.entries()) {
-    onProgress({phase: 'scanning', done: index, total: files.length, unit: 'files', detail: path})
-    reports.push(scanFile(path))
-    // Let the progress spinner draw between files; scanning itself is synchronous.
-    if (index % 16 === 15) await yieldToLoop()
+  const {jobs, rejected} = await expandPaths(paths, (options.exclude ?? []).map(globToRegExp))
+  onProgress({phase: 'scanning', done: 0, total: jobs.length, unit: 'files'})
+  const files = [...rejected, ...(await scanJobs(jobs, options, onProgress))]
+  return {
+    files,
+    allowances: countAllowances(options.allowGlobals ?? [], files),
+    summary: summarise(files, Math.round(performance.now() - started)),
   }
-  onProgress({phase: 'scanning', done: files.length, total: files.length, unit: 'files'})
-  return {files: reports, summary: summarise(reports, Math.round(performance.now() - started))}
 }

@@ -1,13 +1,16 @@
 import {kindOf} from './codes.js'
-import {atLeast, worstSeverity} from '../core/severity.js'
-import type {FileReport, Finding, ScanSummary, Severity, Verdict} from './scan.types.js'
+import {worstSeverity} from '../core/severity.js'
+import type {Allowance, FileReport, Finding, ScanSummary, Severity, Verdict} from './scan.types.js'
 
-/** unsafe (dangerous code) > malformed (broken structure) > suspicious (medium or above) > clean. */
+/**
+ * unsafe (a loader would run or import something not allowed) > unknown (not fully analysed, so
+ * possibly unsafe) > malformed (a loader would reject it) > clean.
+ */
 export function judgeFindings(findings: Finding[]): Verdict {
   const kinds = new Set(findings.map((f) => kindOf(f.code)))
   if (kinds.has('dangerous')) return 'unsafe'
+  if (kinds.has('unknown')) return 'unknown'
   if (kinds.has('malformed')) return 'malformed'
-  if (findings.some((f) => atLeast(f.severity, 'medium'))) return 'suspicious'
   return 'clean'
 }
 
@@ -22,11 +25,19 @@ export function summarise(files: FileReport[], durationMs: number): ScanSummary 
   return {
     files: files.length,
     clean: count('clean'),
-    suspicious: count('suspicious'),
-    malformed: count('malformed'),
     unsafe: count('unsafe'),
+    unknown: count('unknown'),
+    malformed: count('malformed'),
     findings: all.length,
     highestSeverity: highestSeverity(all),
     durationMs,
   }
+}
+
+/** Each organisation allowance with the number of files that relied on it (unused ones count 0). */
+export function countAllowances(allow: Iterable<string>, files: FileReport[]): Allowance[] {
+  return [...new Set(allow)].sort().map((global) => ({
+    global,
+    files: files.filter((f) => f.allowed.includes(global)).length,
+  }))
 }

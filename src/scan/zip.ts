@@ -48,40 +48,67 @@ class ZipError {
   ) {}
 }
 
-function findEndRecord(source: ByteSource): {at: number; record: Buffer} {
+function findEndRecord(source: ByteSource): {at: number; record: Buffer} | null {
   const tailLength = Math.min(source.size, 22 + 65_535)
   const tail = source.read(source.size - tailLength, tailLength)
   for (let i = tail.length - 22; i >= 0; i--) {
     if (tail.readUInt32LE(i) === SIG_EOCD) return {at: source.size - tailLength + i, record: tail.subarray(i, i + 22)}
   }
-  throw new ZipError('ZIP_NO_END_RECORD', 'zip has no end-of-central-directory record (truncated or not a zip)')
+  return null
 }
 
-function readDirectoryBounds(source: ByteSource): {count: number; offset: number; size: number} {
-  const {at, record} = findEndRecord(source)
+/** Whether the source ends with a zip end-of-central-directory record (Python's zipfile.is_zipfile). */
+export function hasEndRecord(source: ByteSource): boolean {
+  return source.size >= 22 && findEndRecord(source) !== null
+}
+
+interface DirectoryBounds {
+  count: number
+  offset: number
+  size: number
+  /** Bytes prepended before the zip (zipfile's "concat"): every stored offset is shifted by it. */
+  shift: number
+}
+
+function readZip64Bounds(source: ByteSource, at: number): {count: number; size: number; offset: number} | null {
+  if (at < 20 + 56) return null
+  const locator = source.read(at - 20, 20)
+  if (locator.length !== 20 || locator.readUInt32LE(0) !== SIG_ZIP64_LOCATOR) return null
+  const zip64 = source.read(at - 20 - 56, 56)
+  if (zip64.length < 56 || zip64.readUInt32LE(0) !== SIG_ZIP64_EOCD)
+    throw new ZipError('ZIP_BAD_CENTRAL_DIRECTORY', 'zip64 end record is missing or corrupt')
+  return {
+    count: Number(zip64.readBigUInt64LE(32)),
+    size: Number(zip64.readBigUInt64LE(40)),
+    offset: Number(zip64.readBigUInt64LE(48)),
+  }
+}
+
+/** The central directory's place (Lib/zipfile.py _EndRecData and _RealGetContents, prepended data included). */
+function readDirectoryBounds(source: ByteSource): DirectoryBounds {
+  const end = findEndRecord(source)
+  if (!end)
+    throw new ZipError('ZIP_NO_END_RECORD', 'zip has no end-of-central-directory record (truncated or not a zip)')
+  const {at, record} = end
   let count = record.readUInt16LE(10)
   let size = record.readUInt32LE(12)
   let offset = record.readUInt32LE(16)
-  if (count === 0xffff || size === 0xffffffff || offset === 0xffffffff) {
-    const locator = source.read(at - 20, 20)
-    if (locator.length === 20 && locator.readUInt32LE(0) === SIG_ZIP64_LOCATOR) {
-      const zip64At = Number(locator.readBigUInt64LE(8))
-      const zip64 = source.read(zip64At, 56)
-      if (zip64.length < 56 || zip64.readUInt32LE(0) !== SIG_ZIP64_EOCD)
-        throw new ZipError('ZIP_BAD_CENTRAL_DIRECTORY', 'zip64 end record is missing or corrupt')
-      count = Number(zip64.readBigUInt64LE(32))
-      size = Number(zip64.readBigUInt64LE(40))
-      offset = Number(zip64.readBigUInt64LE(48))
-    }
+  let directoryEnd = at
+  // Lib/zipfile.py _EndRecData64: a zip64 record (torch always writes one) sits between directory and end record.
+  const zip64 = readZip64Bounds(source, at)
+  if (zip64) {
+    directoryEnd = at - 20 - 56
+    if (count === 0xffff || size === 0xffffffff || offset === 0xffffffff) ({count, size, offset} = zip64)
   }
+  const shift = Math.max(0, directoryEnd - size - offset)
   if (count > ZIP_LIMITS.maxEntries)
     throw new ZipError('ZIP_TOO_MANY_ENTRIES', `zip declares ${count} entries (limit ${ZIP_LIMITS.maxEntries})`)
-  if (size > ZIP_LIMITS.maxCentralDirectory || offset + size > source.size)
+  if (size > ZIP_LIMITS.maxCentralDirectory || offset + shift + size > source.size)
     throw new ZipError(
       'ZIP_BAD_CENTRAL_DIRECTORY',
       `zip central directory (${size} bytes at ${offset}) lies outside the file`,
     )
-  return {count, offset, size}
+  return {count, offset: offset + shift, size, shift}
 }
 
 function applyZip64Extra(entry: ZipEntry, extra: Buffer): void {
@@ -100,7 +127,7 @@ function applyZip64Extra(entry: ZipEntry, extra: Buffer): void {
   }
 }
 
-function parseCentral(dir: Buffer, count: number): ZipEntry[] {
+function parseCentral(dir: Buffer, count: number, shift: number): ZipEntry[] {
   const entries: ZipEntry[] = []
   let p = 0
   for (let i = 0; i < count; i++) {
@@ -122,6 +149,7 @@ function parseCentral(dir: Buffer, count: number): ZipEntry[] {
       dataStart: -1,
     }
     applyZip64Extra(entry, dir.subarray(p + 46 + nameLength, p + 46 + nameLength + extraLength))
+    entry.localOffset += shift
     entries.push(entry)
     p += 46 + nameLength + extraLength + commentLength
   }
@@ -192,8 +220,8 @@ function checkStructure(entries: ZipEntry[]): Finding[] {
 /** Reads a zip's central directory and checks every local header against it. Never reads member data. */
 export function listZip(source: ByteSource): ZipListing {
   try {
-    const {count, offset, size} = readDirectoryBounds(source)
-    const entries = parseCentral(source.read(offset, size), count)
+    const {count, offset, size, shift} = readDirectoryBounds(source)
+    const entries = parseCentral(source.read(offset, size), count, shift)
     const findings: Finding[] = []
     for (const entry of entries) {
       const problem = checkLocal(source, entry, offset)
@@ -220,25 +248,45 @@ function crcOf(source: ByteSource): number {
   return crc
 }
 
-/** The first bytes of a member (inflating only a small prefix), or an empty buffer when unreadable. */
+/** Deflate expands at most 1032:1, so n input bytes bound the output of one attempt. */
+const DEFLATE_MAX_RATIO = 1032
+
+/**
+ * The first `length` bytes of a member, inflating as little as it takes: growing input prefixes
+ * (each bounding its own output), so a member that would inflate to gigabytes costs kilobytes.
+ */
 export function readEntryHead(source: ByteSource, entry: ZipEntry, length: number): Buffer {
   if (entry.dataStart < 0) return Buffer.alloc(0)
   if (entry.method === 0) return source.read(entry.dataStart, Math.min(length, entry.compressedSize))
   if (entry.method !== 8) return Buffer.alloc(0)
-  try {
-    // 4 KiB of deflate output cannot exceed ~4 MiB, so this stays small whatever the member holds.
-    const prefix = source.read(entry.dataStart, Math.min(entry.compressedSize, 4096))
-    return inflate(prefix, 8 * 1024 * 1024, true).subarray(0, length)
-  } catch {
-    return Buffer.alloc(0)
+  const limit = Math.min(entry.compressedSize, Math.max(4096, length * 2))
+  let out: Buffer = Buffer.alloc(0)
+  for (let input = Math.min(limit, Math.max(16, length >> 4)); ; input = Math.min(limit, input * 4)) {
+    try {
+      const prefix = source.read(entry.dataStart, input)
+      out = inflate(prefix, input * DEFLATE_MAX_RATIO + 1024, true)
+    } catch {
+      return out.subarray(0, length)
+    }
+    if (out.length >= length || input >= limit) return out.subarray(0, length)
   }
 }
 
+/** A member opened for inspection, with what is wrong with it (the bytes are inspected all the same). */
+export interface OpenedEntry {
+  source: ByteSource
+  problems: Finding[]
+}
+
+const crcMismatch = (entry: ZipEntry) =>
+  makeFinding('ZIP_CRC_MISMATCH', 'member bytes do not match the CRC-32 in the central directory', entry.name)
+
 /**
  * A member's bytes as a source: stored members are a window on the archive (nothing is read);
- * deflated ones are inflated up to ZIP_LIMITS.maxInflate and CRC-checked.
+ * deflated ones are inflated up to ZIP_LIMITS.maxInflate. A CRC mismatch is reported but the bytes
+ * are still inspected: a loader that does not check CRCs would run them.
  */
-export function openEntry(source: ByteSource, entry: ZipEntry): ByteSource | Finding {
+export function openEntry(source: ByteSource, entry: ZipEntry): OpenedEntry | Finding {
   if (entry.method === 0) {
     if (entry.compressedSize !== entry.size)
       return makeFinding(
@@ -247,13 +295,8 @@ export function openEntry(source: ByteSource, entry: ZipEntry): ByteSource | Fin
         entry.name,
       )
     const window = sliceSource(source, entry.dataStart, entry.size)
-    if (entry.size <= ZIP_LIMITS.maxInflate && crcOf(window) !== entry.crc)
-      return makeFinding(
-        'ZIP_CRC_MISMATCH',
-        'member bytes do not match the CRC-32 in the central directory',
-        entry.name,
-      )
-    return window
+    const problems = entry.size <= ZIP_LIMITS.maxInflate && crcOf(window) !== entry.crc ? [crcMismatch(entry)] : []
+    return {source: window, problems}
   }
   if (entry.size > ZIP_LIMITS.maxInflate || entry.compressedSize > ZIP_LIMITS.maxInflate)
     return makeFinding(
@@ -270,13 +313,15 @@ export function openEntry(source: ByteSource, entry: ZipEntry): ByteSource | Fin
       ? makeFinding('ZIP_SIZE_MISMATCH', `member inflates beyond its declared ${entry.size} bytes`, entry.name)
       : makeFinding('ZIP_CORRUPT_DATA', `member's deflate data is corrupt`, entry.name)
   }
+  const problems: Finding[] = []
   if (data.length !== entry.size)
-    return makeFinding(
-      'ZIP_SIZE_MISMATCH',
-      `member inflates to ${data.length} bytes, not the declared ${entry.size}`,
-      entry.name,
+    problems.push(
+      makeFinding(
+        'ZIP_SIZE_MISMATCH',
+        `member inflates to ${data.length} bytes, not the declared ${entry.size}`,
+        entry.name,
+      ),
     )
-  if (crc32(data) !== entry.crc)
-    return makeFinding('ZIP_CRC_MISMATCH', 'member bytes do not match the CRC-32 in the central directory', entry.name)
-  return bufferSource(data)
+  if (crc32(data) !== entry.crc) problems.push(crcMismatch(entry))
+  return {source: bufferSource(data), problems}
 }

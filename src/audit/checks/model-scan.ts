@@ -8,13 +8,13 @@ interface Params {
 
 /**
  * Scans model files with the `scan` engine (pickle opcodes and imports, GGUF/safetensors
- * structure): unsafe fails, suspicious or malformed warns.
+ * structure): unsafe or unknown (not fully analysed) fails, malformed warns.
  */
 export const check = defineCheck<Params>()({
   id: 'model-scan',
   title: 'Model files pass the llmsec scanner',
   description:
-    'Runs the scan engine (llmsec scan) over the model files: an unsafe verdict (code-executing pickle imports) fails; suspicious or malformed warns.',
+    'Runs the scan engine (llmsec scan) over the model files: an unsafe verdict (imports outside the allowlist) or an unknown one (not fully analysed) fails; malformed warns.',
   appliesWhen: ['model-files'],
   params: {
     type: 'object',
@@ -40,7 +40,7 @@ export const check = defineCheck<Params>()({
       })
     }
     const note = files.length > limit ? [`scanned the first ${limit} of ${files.length} model files`] : []
-    const unsafe = bad.filter((b) => b.verdict === 'unsafe')
+    const unsafe = bad.filter((b) => b.verdict === 'unsafe' || b.verdict === 'unknown')
     const lines = [...bad.map((b) => b.line), ...note]
     const verdict = unsafe.length
       ? outcome.fail(lines, unsafe[0].path)

@@ -5,8 +5,8 @@ import {renderTable} from '../table.js'
 
 function paintVerdict(verdict: Verdict, style: Style): string {
   if (verdict === 'unsafe') return style.red(style.bold(verdict))
+  if (verdict === 'unknown') return style.yellow(style.bold(verdict))
   if (verdict === 'malformed') return style.magenta(verdict)
-  if (verdict === 'suspicious') return style.yellow(verdict)
   return style.green(verdict)
 }
 
@@ -17,12 +17,16 @@ function renderFile(file: FileReport, style: Style): string {
   return `${head}\n${renderTable(rows, {head: ['SEVERITY', 'CODE', 'MEMBER', 'GLOBALS', 'MESSAGE'], indent: 2, maxCellWidth: 60})}`
 }
 
-/** The human report of `llmsec scan`: one block per file (a table of findings), then a summary line. */
+/** The human report of `llmsec scan`: one block per file, the allowances used, then a summary line. */
 export function renderScanReport(result: ScanResult, style: Style): string {
   const s = result.summary
   const blocks = result.files.map((file) => renderFile(file, style))
+  const allowances = result.allowances.map(
+    (a) =>
+      `allowed by policy: ${a.global} (${a.files === 0 ? 'not used' : `used by ${a.files} file${a.files === 1 ? '' : 's'}`})`,
+  )
   const summary =
-    `${s.files} file${s.files === 1 ? '' : 's'} scanned in ${s.durationMs} ms: ${s.clean} clean, ${s.suspicious} suspicious, ` +
-    `${s.malformed} malformed, ${s.unsafe} unsafe`
-  return [...blocks, '', summary].join('\n')
+    `${s.files} file${s.files === 1 ? '' : 's'} scanned in ${s.durationMs} ms: ${s.clean} clean, ${s.unsafe} unsafe, ` +
+    `${s.unknown} unknown, ${s.malformed} malformed`
+  return [...blocks, '', ...allowances, summary].join('\n')
 }

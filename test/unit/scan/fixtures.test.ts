@@ -38,7 +38,7 @@ const MALICIOUS: [string, string, string, string][] = [
   ['numpy-object-malicious.npy', 'numpy', 'PICKLE_DANGEROUS_GLOBAL', 'posix.system'],
   ['npz-malicious.npz', 'npz', 'PICKLE_DANGEROUS_GLOBAL', 'posix.system'],
   ['joblib-malicious.joblib', 'joblib', 'PICKLE_DANGEROUS_GLOBAL', 'posix.system'],
-  ['joblib-gzip-malicious.joblib', 'pickle', 'PICKLE_DANGEROUS_GLOBAL', 'posix.system'],
+  ['joblib-gzip-malicious.joblib', 'compressed', 'PICKLE_DANGEROUS_GLOBAL', 'posix.system'],
   ['keras-lambda.keras', 'keras', 'KERAS_LAMBDA_LAYER', 'Lambda'],
   ['keras-legacy-lambda.h5', 'hdf5', 'KERAS_LAMBDA_LAYER', 'Lambda'],
   ['zip-nested-malicious.zip', 'zip', 'PICKLE_DANGEROUS_GLOBAL', 'posix.system'],

@@ -60,23 +60,24 @@ describe('pickle files', () => {
     })
   })
 
-  it('judges a broken file with a pickle extension as a malformed pickle', () => {
+  it('calls content no format claims under a model extension unknown, never clean', () => {
     expect(scanBuffer(Buffer.from('not a pickle at all'), 'model.pt')).toMatchObject({
-      format: 'pickle',
-      verdict: 'malformed',
+      format: 'unknown',
+      verdict: 'unknown',
+      findings: [expect.objectContaining({code: 'FORMAT_UNKNOWN', severity: 'high'})],
     })
   })
 })
 
 describe('keras configs', () => {
-  it('reports custom objects from modules outside Keras as suspicious', () => {
+  it('reports custom objects from modules outside Keras as not allowed (high)', () => {
     const config = {
       class_name: 'Sequential',
       module: 'keras',
       config: {layers: [{class_name: 'Evil', module: 'mypkg.layers', config: {}}]},
     }
     expect(checkKerasJson(JSON.stringify(config), 'config.json')).toEqual([
-      expect.objectContaining({code: 'KERAS_CUSTOM_OBJECT', severity: 'medium', globals: ['mypkg.layers.Evil']}),
+      expect.objectContaining({code: 'KERAS_CUSTOM_OBJECT', severity: 'high', globals: ['mypkg.layers.Evil']}),
     ])
   })
 

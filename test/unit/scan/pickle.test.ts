@@ -1,11 +1,16 @@
 import {describe, expect, it} from 'vitest'
 
-import {classifyGlobal} from '../../../src/scan/globals.js'
+import {classifyGlobal} from '../../../src/scan/dangerous.js'
 import {walkPickle, DEFAULT_PICKLE_LIMITS} from '../../../src/scan/pickle.js'
+import {judgeGlobals} from '../../../src/scan/pickle-judge.js'
 import {bufferSource} from '../../../src/scan/source.js'
 import {callPickle, PickleBuilder} from '../../helpers/pickle-builder.js'
 
-const walk = (bytes: Buffer, limits = DEFAULT_PICKLE_LIMITS) => walkPickle(bufferSource(bytes), 0, limits)
+/** A walk with its imports judged, as the scanner reports them. */
+const walk = (bytes: Buffer, limits = DEFAULT_PICKLE_LIMITS) => {
+  const r = walkPickle(bufferSource(bytes), 0, limits)
+  return {...r, findings: [...judgeGlobals(r.globals), ...r.findings]}
+}
 const codes = (bytes: Buffer) => walk(bytes).findings.map((f) => f.code)
 
 describe('walkPickle: resolving globals', () => {
@@ -80,13 +85,13 @@ describe('walkPickle: resolving globals', () => {
     const p = new PickleBuilder().proto(4).raw('K', 1).unicode('system').stackGlobal().stop().bytes()
     const r = walk(p)
     expect(r.findings).toEqual([
-      expect.objectContaining({code: 'PICKLE_UNRESOLVED_GLOBAL', severity: 'high', globals: ['<int>.system']}),
+      expect.objectContaining({code: 'PICKLE_UNRESOLVED_GLOBAL', severity: 'critical', globals: ['<int>.system']}),
     ])
   })
 
-  it('reports a memo read before it is written', () => {
+  it('stops at a memo read before it is written, as the loader raises KeyError there', () => {
     const p = new PickleBuilder().proto(4).binget(3).unicode('system').stackGlobal().stop().bytes()
-    expect(codes(p)).toEqual(['PICKLE_MEMO_MISSING', 'PICKLE_UNRESOLVED_GLOBAL'])
+    expect(codes(p)).toEqual(['PICKLE_MEMO_MISSING'])
   })
 
   it('maps Python 2 module names (__builtin__) to Python 3', () => {
@@ -97,10 +102,10 @@ describe('walkPickle: resolving globals', () => {
     expect(codes(new PickleBuilder().proto(2).raw(0x82, 7).stop().bytes())).toEqual(['PICKLE_EXTENSION_CODE'])
   })
 
-  it('classifies unknown globals as medium and safe ones not at all', () => {
+  it('reports globals outside the allowlist as high and allowlisted ones not at all', () => {
     expect(walk(callPickle('mypkg.models', 'Net')).findings[0]).toMatchObject({
-      code: 'PICKLE_UNKNOWN_GLOBAL',
-      severity: 'medium',
+      code: 'UNSAFE_GLOBAL_NOT_ALLOWED',
+      severity: 'high',
     })
     expect(walk(callPickle('collections', 'OrderedDict')).findings).toEqual([])
   })
@@ -206,11 +211,18 @@ describe('classifyGlobal', () => {
     'numpy.float32',
     'numpy.dtypes.Float64DType',
     'torch._utils._rebuild_parameter',
-  ])('%s is safe', (ref) => expect(classifyGlobal(ref)).toBe('safe'))
+  ])('%s is allowed', (ref) => expect(classifyGlobal(ref)).toBe('allowed'))
 
-  it('treats anything else as unknown', () => {
-    expect(classifyGlobal('transformers.models.bert.BertModel')).toBe('unknown')
-    expect(classifyGlobal('ospath.join')).toBe('unknown')
+  it('does not allow anything else, unless an organisation allows it', () => {
+    expect(classifyGlobal('transformers.models.bert.BertModel')).toBe('not-allowed')
+    expect(classifyGlobal('ospath.join')).toBe('not-allowed')
+    const policy = {allow: new Set(['transformers.models.bert.BertModel', 'os.system'])}
+    expect(classifyGlobal('transformers.models.bert.BertModel', policy)).toBe('allowed-by-policy')
+    expect(classifyGlobal('os.system', policy)).toBe('dangerous')
+  })
+
+  it('treats attribute walks through dunders as dangerous (builtins.print.__class__…)', () => {
+    expect(classifyGlobal('builtins.print.__class__.__base__.__subclasses__')).toBe('dangerous')
   })
 })
 
@@ -223,7 +235,7 @@ describe('walkPickle: many globals', () => {
     const r = walk(Buffer.concat(parts))
     expect(performance.now() - started).toBeLessThan(5000)
     expect(r.globals).toHaveLength(10_000)
-    expect(r.findings.map((f) => f.code)).toEqual(['PICKLE_UNKNOWN_GLOBAL', 'PICKLE_LIMIT_EXCEEDED'])
-    expect(r.findings[0].message).toMatch(/and 9980 more$/)
+    expect(r.findings.map((f) => f.code)).toEqual(['UNSAFE_GLOBAL_NOT_ALLOWED', 'PICKLE_LIMIT_EXCEEDED'])
+    expect(r.findings[0].message).toMatch(/and 9980 more, outside the allowlist/)
   })
 })
