@@ -147,10 +147,15 @@ interface SecretsFact extends Incomplete {
   files: SecretFile[]
 }
 
+import type {SshdDirective} from './sshd-config.js'
+export type {MatchBlock, SshdDirective} from './sshd-config.js'
+
 interface SshdFact extends Incomplete {
   /** Path of sshd_config when present. */
   path: string | null
-  /** Lower-cased option → first value (sshd uses the first occurrence), Match blocks excluded. */
+  /** Every keyword line in the order sshd reads it, Include expanded, with its Match block. */
+  directives: SshdDirective[]
+  /** Lower-cased option → first value of the global section (sshd uses the first occurrence). */
   options: Map<string, string>
 }
 

@@ -1,43 +1,24 @@
 import {posix} from 'node:path'
 
-import {globToRegExp} from '../../core/glob.js'
 import type {FactProvider} from './cache.js'
 import {configLines, RootReader, type TextFile} from './rootfs.js'
+import {readSshdConfig} from './sshd-config.js'
 
-/** sshd_config with Include expansion; the first value of an option wins, as in sshd. */
-async function parseSshdConfig(reader: RootReader, path: string, options: Map<string, string>, depth = 0) {
-  const text = await reader.text(path)
-  if (text === null || depth > 4) return
-  for (const line of configLines(text)) {
-    const [rawKey, ...rest] = line.split(/\s+|=/).filter(Boolean)
-    const key = rawKey.toLowerCase()
-    if (key === 'match') break
-    if (key === 'include') {
-      for (const pattern of rest) await includeSshd(reader, pattern, options, depth)
-      continue
-    }
-    if (!options.has(key)) options.set(key, rest.join(' '))
-  }
-}
-
-async function includeSshd(reader: RootReader, pattern: string, options: Map<string, string>, depth: number) {
-  const full = pattern.startsWith('/') ? pattern : posix.join('/etc/ssh', pattern)
-  if (!/[*?[]/.test(full)) return parseSshdConfig(reader, full, options, depth + 1)
-  const dir = posix.dirname(full)
-  const glob = globToRegExp(posix.basename(full))
-  for (const name of await reader.list(dir))
-    if (glob.test(name)) await parseSshdConfig(reader, posix.join(dir, name), options, depth + 1)
-}
-
+/**
+ * sshd_config as sshd reads it (sshd_config(5)): Include expanded in place, every Match block kept
+ * with its criteria; `options` is the global section's first value of each keyword.
+ */
 export const sshdProvider: FactProvider<'sshd'> = {
   id: 'sshd',
   async gather(env) {
     const path = '/etc/ssh/sshd_config'
     const reader = new RootReader(env.root)
+    if ((await reader.stat(path)) === null)
+      return {path: null, directives: [], options: new Map(), unreadable: reader.unreadable}
+    const directives = await readSshdConfig(reader, path)
     const options = new Map<string, string>()
-    if ((await reader.stat(path)) === null) return {path: null, options, unreadable: reader.unreadable}
-    await parseSshdConfig(reader, path, options)
-    return {path, options, unreadable: reader.unreadable}
+    for (const d of directives) if (d.match === null && !options.has(d.key)) options.set(d.key, d.value)
+    return {path, directives, options, unreadable: reader.unreadable}
   },
 }
 
