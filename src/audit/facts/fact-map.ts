@@ -62,6 +62,8 @@ interface SystemdFact extends Incomplete {
   /** systemd is PID 1 of the running host (live only). */
   running: boolean
   units: UnitFile[]
+  /** Units masked (linked to /dev/null): they cannot start, even when enabled. */
+  masked: string[]
 }
 
 export interface ProcessEntry {
@@ -161,9 +163,14 @@ interface SshdFact extends Incomplete {
 
 interface AuditdFact extends Incomplete {
   rulesFiles: string[]
+  /** Distinct rules (-a, -A, -w); a rule written twice counts once. */
   ruleCount: number
-  /** Paths watched with -w (to check that model directories are covered). */
+  /** Rule lines that repeat an earlier one. */
+  duplicates: number
+  /** Paths watched by -w or -F dir=/path= (recursive for directories), without trailing slashes. */
   watches: string[]
+  /** The last `-e` value: '0' auditing off, '1' on, '2' on and locked until reboot; null when unset. */
+  enabled: string | null
 }
 
 interface JournaldFact extends Incomplete {

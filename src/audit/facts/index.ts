@@ -23,6 +23,8 @@ export {
   whyUnreadable,
 } from './rootfs.js'
 export type {FileRead, TextFile, Unreadable} from './rootfs.js'
+export {parseSecurityConf, readPamStack} from './pam.js'
+export type {PamLine} from './pam.js'
 export {connectionSpec, effectiveValue, probeConnections} from './sshd-match.js'
 export type {SshdConnection} from './sshd-match.js'
 export {expandHome} from '../../core/root-path.js'

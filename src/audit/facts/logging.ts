@@ -22,7 +22,20 @@ export const sshdProvider: FactProvider<'sshd'> = {
   },
 }
 
-/** auditd rules files (rules.d and the generated audit.rules). */
+/** Control lines of auditctl(8) that are no rules: delete all, buffers, failure mode, rate, backlog, enable. */
+const AUDIT_CONTROL = /^-(D|b|f|r|e|c|i|-backlog_wait_time|-loginuid-immutable|-reset-lost)(\s|$)/
+
+/** The path a rule watches: `-w PATH` or `-F dir=PATH` / `-F path=PATH` (auditctl(8)). */
+function watchedPath(rule: string): string | null {
+  const path = /^-w\s+(\S+)/.exec(rule)?.[1] ?? /\s-F\s+(?:dir|path)=(\S+)/.exec(rule)?.[1]
+  return path ? path.replace(/(.)\/+$/, '$1') : null
+}
+
+/**
+ * auditd rules as augenrules loads them: rules.d/*.rules in name order, then the generated
+ * audit.rules (the same rules twice count once); the last `-e` decides whether auditing is on (1),
+ * off (0) or locked until reboot (2).
+ */
 export const auditdProvider: FactProvider<'auditd'> = {
   id: 'auditd',
   async gather(env) {
@@ -30,10 +43,19 @@ export const auditdProvider: FactProvider<'auditd'> = {
     const files = await reader.dropIns('/etc/audit/rules.d', '.rules')
     const main = await reader.text('/etc/audit/audit.rules')
     if (main !== null) files.push({path: '/etc/audit/audit.rules', text: main})
-    const rules = files.flatMap((f) => configLines(f.text).filter((l) => /^-[aAwe]\s/.test(l)))
-    const watches = rules.flatMap((l) => /^-w\s+(\S+)/.exec(l)?.[1] ?? [])
-    const ruleCount = rules.filter((l) => !l.startsWith('-e')).length
-    return {rulesFiles: files.map((f) => f.path), ruleCount, watches, unreadable: reader.unreadable}
+    const lines = files.flatMap((f) => configLines(f.text, /^\s*#/).map((l) => l.split(/\s+/).join(' ')))
+    const enabled = lines.filter((l) => /^-e\s/.test(l)).at(-1)?.split(' ')[1] ?? null
+    const all = lines.filter((l) => /^-[aAw]\s/.test(l) && !AUDIT_CONTROL.test(l))
+    const rules = [...new Set(all)]
+    const watches = [...new Set(rules.flatMap((l) => watchedPath(l) ?? []))]
+    return {
+      rulesFiles: files.map((f) => f.path),
+      ruleCount: rules.length,
+      duplicates: all.length - rules.length,
+      watches,
+      enabled,
+      unreadable: reader.unreadable,
+    }
   },
 }
 
