@@ -100,7 +100,15 @@ export interface FirewallFact {
 
 export interface FirewallConfigFact extends Incomplete {
   /** Persisted firewall configurations found and whether their input default is deny. */
-  configs: {source: string; path: string; defaultDeny: boolean; enabled: boolean}[]
+  configs: {
+    source: string
+    path: string
+    /** The firewall engine's answer for an unsolicited inbound packet; null when it could not be judged. */
+    defaultDeny: boolean | null
+    /** The deciding rule or policy, or why the file could not be judged. */
+    decidedBy: string
+    enabled: boolean
+  }[]
 }
 
 export interface GpuEntry {

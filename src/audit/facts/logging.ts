@@ -44,7 +44,11 @@ export const auditdProvider: FactProvider<'auditd'> = {
     const main = await reader.text('/etc/audit/audit.rules')
     if (main !== null) files.push({path: '/etc/audit/audit.rules', text: main})
     const lines = files.flatMap((f) => configLines(f.text, /^\s*#/).map((l) => l.split(/\s+/).join(' ')))
-    const enabled = lines.filter((l) => /^-e\s/.test(l)).at(-1)?.split(' ')[1] ?? null
+    const enabled =
+      lines
+        .filter((l) => /^-e\s/.test(l))
+        .at(-1)
+        ?.split(' ')[1] ?? null
     const all = lines.filter((l) => /^-[aAw]\s/.test(l) && !AUDIT_CONTROL.test(l))
     const rules = [...new Set(all)]
     const watches = [...new Set(rules.flatMap((l) => watchedPath(l) ?? []))]
