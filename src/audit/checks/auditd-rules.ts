@@ -10,7 +10,7 @@ interface Params {
 }
 
 /** Whether a watch covers a path: the path itself or below it, on path-segment boundaries. */
-export function watchCovers(watch: string, path: string): boolean {
+function watchCovers(watch: string, path: string): boolean {
   return watch === '/' || path === watch || path.startsWith(`${watch}/`)
 }
 

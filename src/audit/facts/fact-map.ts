@@ -132,6 +132,7 @@ export type ModelsFact = ModelSection
 export type {ModelDirectory, ModelFormat} from '../../hardware/index.js'
 
 import type {RuntimeId} from '../../hardware/index.js'
+import type {ContainerSpec} from './containers.js'
 
 /** An inference runtime or AI service: an id of the runtime catalog (src/hardware/runtimes.catalog.ts). */
 export type InferenceRuntime = RuntimeId
@@ -145,6 +146,8 @@ export interface InferenceService {
   /** Inputs of this service that could not be read (its EnvironmentFile=, /proc/<pid>/environ). */
   unreadable: Unreadable[]
   args: string[]
+  /** The container the unit runs it in (`docker run`, `podman run`, a Compose service). */
+  container?: ContainerSpec
 }
 
 export interface SecretFile {
@@ -158,7 +161,7 @@ interface SecretsFact extends Incomplete {
 }
 
 import type {SshdDirective} from './sshd-config.js'
-export type {MatchBlock, SshdDirective} from './sshd-config.js'
+export type {SshdDirective} from './sshd-config.js'
 
 interface SshdFact extends Incomplete {
   /** Path of sshd_config when present. */

@@ -1,5 +1,3 @@
-import {posix} from 'node:path'
-
 import type {FactProvider} from './cache.js'
 import {configLines, RootReader, type TextFile} from './rootfs.js'
 import {readSshdConfig} from './sshd-config.js'

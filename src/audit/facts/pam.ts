@@ -14,6 +14,8 @@ export interface PamLine {
 
 /** Most nested include/substack levels followed (PAM's own limit is similar: PAM_SUBSTACK_MAX_LEVEL 16). */
 const MAX_DEPTH = 16
+/** At most this many files are read for one stack (includes can branch: the bound keeps it linear). */
+const MAX_FILES = 128
 const PAM_DIR = '/etc/pam.d'
 
 /** Splits a PAM line into words: `[...]` controls stay one word, `#` starts a comment (pam.conf(5)). */
@@ -28,8 +30,21 @@ function words(line: string): string[] {
  * `@include FILE` and `include`/`substack` controls are read in place; comments and blank lines
  * are not lines; a `\` at the end of a line continues it.
  */
-export async function readPamStack(reader: RootReader, service: string, type: string, depth = 0): Promise<PamLine[]> {
-  if (depth > MAX_DEPTH) return []
+export async function readPamStack(reader: RootReader, service: string, type: string): Promise<PamLine[]> {
+  return readStack(reader, service, type, {files: 0}, [])
+}
+
+async function readStack(
+  reader: RootReader,
+  service: string,
+  type: string,
+  budget: {files: number},
+  chain: string[],
+): Promise<PamLine[]> {
+  // A file that includes itself (directly or further down) is a loop libpam cannot load either.
+  if (chain.length > MAX_DEPTH || budget.files >= MAX_FILES || chain.includes(service)) return []
+  budget.files++
+  const nested = (name: string) => readStack(reader, name, type, budget, [...chain, service])
   const path = posix.join(PAM_DIR, service)
   const text = await reader.text(path)
   if (text === null) return []
@@ -39,12 +54,11 @@ export async function readPamStack(reader: RootReader, service: string, type: st
     const [first, control, module, ...args] = words(lines[n])
     if (!first) continue
     if (first === '@include') {
-      if (control) out.push(...(await readPamStack(reader, control, type, depth + 1)))
+      if (control) out.push(...(await nested(control)))
       continue
     }
     if (first.replace(/^-/, '').toLowerCase() !== type || !module) continue
-    if (control === 'include' || control === 'substack')
-      out.push(...(await readPamStack(reader, module, type, depth + 1)))
+    if (control === 'include' || control === 'substack') out.push(...(await nested(module)))
     else out.push({type, control, module: posix.basename(module), args, where: `${path}:${n + 1}`})
   }
   return out

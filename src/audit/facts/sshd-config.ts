@@ -26,8 +26,9 @@ export interface SshdDirective {
 
 /** Most nested Include levels sshd follows (servconf.c: SERVCONF_MAX_DEPTH). */
 const MAX_INCLUDE_DEPTH = 16
-/** At most this many directives are kept (a bound on hostile configurations). */
+/** At most this many directives are kept and files read (bounds on hostile configurations). */
 const MAX_DIRECTIVES = 20_000
+const MAX_FILES = 256
 
 /**
  * Splits a line into words as sshd's argv_split does: whitespace separates, double or single
@@ -56,7 +57,7 @@ function parseMatch(args: string[], where: string, parent: MatchBlock | null): M
 interface ParseState {
   reader: RootReader
   directives: SshdDirective[]
-  /** Include patterns that matched nothing or files that could not be read are left to the reader. */
+  files: number
 }
 
 async function includeFiles(reader: RootReader, pattern: string): Promise<string[]> {
@@ -75,6 +76,7 @@ async function includeFiles(reader: RootReader, pattern: string): Promise<string
  * (sshd_config(5), Include and Match; checked against sshd -T in the tests).
  */
 async function readFile(state: ParseState, path: string, context: MatchBlock | null, depth: number): Promise<void> {
+  if (++state.files > MAX_FILES) return
   const text = await state.reader.text(path)
   if (text === null) return
   let match = context
@@ -95,7 +97,7 @@ async function readFile(state: ParseState, path: string, context: MatchBlock | n
 
 /** The directives of an sshd configuration with every Include expanded where it stands. */
 export async function readSshdConfig(reader: RootReader, path: string): Promise<SshdDirective[]> {
-  const state: ParseState = {reader, directives: []}
+  const state: ParseState = {reader, directives: [], files: 0}
   await readFile(state, path, null, 0)
   return state.directives
 }

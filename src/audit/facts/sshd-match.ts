@@ -112,7 +112,7 @@ function criterionHolds(keyword: string, patterns: string, c: SshdConnection): b
 }
 
 /** Whether a Match block applies to a connection (every criterion, and the enclosing block's, must hold). */
-export function blockMatches(block: MatchBlock, c: SshdConnection): boolean {
+function blockMatches(block: MatchBlock, c: SshdConnection): boolean {
   const holds = block.criteria.length > 0 && block.criteria.every((k) => criterionHolds(k.keyword, k.patterns, c))
   return holds && (block.parent === null || blockMatches(block.parent, c))
 }
