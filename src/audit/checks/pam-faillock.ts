@@ -38,7 +38,7 @@ export const check = defineCheck<Params>()({
   async run({root, params}) {
     const reader = new RootReader(root)
     if ((await reader.stat('/etc/pam.d')) === null)
-      return guardUnreadable(outcome.skip('no PAM configuration (/etc/pam.d is absent)'), reader.unreadable)
+      return guardUnreadable(outcome.notApplicable('no PAM configuration (/etc/pam.d is absent)'), reader.unreadable)
     const path = `/etc/pam.d/${params.service}`
     const stack = await readPamStack(reader, params.service, 'auth')
     const faillock = stack.filter((l) => l.module === 'pam_faillock.so')

@@ -85,7 +85,7 @@ checkTester.run(check, {
     },
     {
       name: 'no PAM at all',
-      status: 'skip',
+      status: 'not-applicable',
       files: {'/etc/hostname': 'h\n'},
       params,
       reason: 'no PAM configuration (/etc/pam.d is absent)',
