@@ -57,6 +57,11 @@ export interface Check<P = Record<string, unknown>> {
   appliesWhen?: Condition[]
   /** Needs the running host (processes, sockets, firewall, GPUs): not applicable under --root. */
   live?: boolean
+  /**
+   * Params holding regular expressions (a string or a list of strings): the ruleset loader
+   * rejects one that does not compile on RE2, and the check matches with compileRuleRegex.
+   */
+  regexParams?: string[]
   run(ctx: CheckContext<P>): Promise<CheckOutcome>
 }
 

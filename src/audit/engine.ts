@@ -4,6 +4,7 @@ import {resolveRootOption} from '../core/root-path.js'
 import {outcome, type CheckOutcome} from './check.js'
 import {findCheck} from './checks/index.js'
 import {createFactCache, type FactCache} from './facts/index.js'
+import {sanitizeEvidence, sanitizeLine} from './evidence.js'
 import {auditedHost} from './host-identity.js'
 import {evaluateCheck} from './run-check.js'
 import type {ResolvedRule, ResolvedRuleset} from './ruleset.types.js'
@@ -112,10 +113,10 @@ function toResult(variants: Evaluated[]): RuleResult {
     status: out.status,
     severity,
     controls: mergeControls(variants.map((v) => v.rule.controls)),
-    evidence: out.evidence,
+    evidence: sanitizeEvidence(out.evidence),
     remediation: `${rule.remediation.text.trim()}${commands}`,
     checkId: rule.check.id,
-    ...(out.reason ? {reason: out.reason} : {}),
+    ...(out.reason ? {reason: sanitizeLine(out.reason)} : {}),
     ...(out.location ? {location: out.location} : {}),
     ...(out.needsRoot ? {needsRoot: true} : {}),
     description: rule.description,

@@ -7,10 +7,11 @@ import type {ErrorObject} from 'ajv'
 
 import {coreError} from '../core/errors.js'
 import {formatLocation, loadYamlFile, locate, type LoadedYaml} from '../core/yaml.js'
-import {paramsValidator} from './check.js'
+import {paramsValidator, type Check} from './check.js'
 import {findCheck} from './checks/index.js'
 import {KNOWN_CONTROLS} from './controls.js'
 import {auditError} from './errors.js'
+import {ruleRegexError} from './rule-regex.js'
 import {rulesetSchema} from './ruleset.schema.js'
 import {DEFAULT_CRITICAL_CAP} from './score.js'
 import type {Remediation, ResolvedRule, ResolvedRuleset, RuleOverride, RulesetSpec} from './ruleset.types.js'
@@ -60,12 +61,30 @@ function describeParamError(error: ErrorObject): string {
   return error.message ?? 'is invalid'
 }
 
+/** Regular-expression params must compile on RE2 (linear time), else the ruleset is rejected at load. */
+function validateRegexParams(loaded: LoadedYaml<unknown>, pointer: string, check: Check, params: unknown, label: string) {
+  for (const name of check.regexParams ?? []) {
+    const value = (params as Record<string, unknown>)[name]
+    const patterns = Array.isArray(value) ? value : value === undefined ? [] : [value]
+    patterns.forEach((pattern, i) => {
+      const why = typeof pattern === 'string' ? ruleRegexError(pattern) : null
+      if (why === null) return
+      const at = Array.isArray(value) ? `/${name}/${i}` : `/${name}`
+      fail(
+        loaded,
+        `${pointer}${at}`,
+        `${label}${at.replaceAll('/', '.')}: ${JSON.stringify(pattern)} is not an RE2 regular expression (${why}); rulesets run on a linear-time engine without lookaround or backreferences`,
+      )
+    })
+  }
+}
+
 /** Validates check params against the check's schema; errors name the parameter's location. */
 function validateParams(loaded: LoadedYaml<unknown>, pointer: string, checkId: string, params: unknown, label: string) {
   const check = findCheck(checkId)
   if (!check) return
   const validate = paramsValidator(check)
-  if (validate(params)) return
+  if (validate(params)) return validateRegexParams(loaded, pointer, check, params, label)
   const error = validate.errors![0]
   const extra = (error.params as {additionalProperty?: string}).additionalProperty
   const at = `${pointer}${error.instancePath}${extra ? `/${extra}` : ''}`

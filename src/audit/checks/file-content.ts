@@ -1,5 +1,6 @@
 import {defineCheck, outcome} from '../check.js'
 import {readTextIn, whyUnreadable} from '../facts/index.js'
+import {firstMatch} from '../rule-regex.js'
 
 interface Params {
   path: string
@@ -11,7 +12,9 @@ interface Params {
 export const check = defineCheck<Params>()({
   id: 'file-content',
   title: 'A file matches (or does not match) a pattern',
-  description: 'Searches a file line by line with a regular expression (multiline mode).',
+  description:
+    'Searches a file with a regular expression (RE2 syntax, multiline mode: linear time, no lookaround or backreferences).',
+  regexParams: ['pattern'],
   params: {
     type: 'object',
     additionalProperties: false,
@@ -31,11 +34,11 @@ export const check = defineCheck<Params>()({
       const seen = `${params.path} does not exist`
       return missing === 'not-applicable' ? outcome.notApplicable(seen) : outcome.fail([seen], params.path)
     }
-    const match = new RegExp(params.pattern, 'm').exec(read.value)
-    const seen = match
-      ? `${params.path}: matched "${match[0].trim().slice(0, 120)}"`
+    const match = firstMatch(params.pattern, read.value)
+    const seen = match !== null
+      ? `${params.path}: matched "${match.trim().slice(0, 120)}"`
       : `${params.path}: no line matches /${params.pattern}/`
-    const ok = (params.expect ?? 'match') === 'match' ? Boolean(match) : !match
+    const ok = (params.expect ?? 'match') === 'match' ? match !== null : match === null
     return ok ? outcome.pass([seen], params.path) : outcome.fail([seen], params.path)
   },
 })

@@ -1,6 +1,7 @@
 import {coreError} from '../../core/errors.js'
 import {suggestedOutput} from '../../core/fs.js'
 import {RULE_STATUSES} from '../audit.types.js'
+import {sanitizeEvidence, sanitizeLine} from '../evidence.js'
 import {meanScore} from '../score.js'
 import type {AuditReport, FleetReport} from './report.types.js'
 
@@ -26,7 +27,13 @@ export function asAuditReport(data: unknown, file: string): AuditReport {
       throw fail(`rules[${j}] has no ruleId, status or evidence`)
     else if (!(RULE_STATUSES as readonly string[]).includes(r.status))
       throw fail(`rules[${j}].status "${r.status}" is not one of ${RULE_STATUSES.join(', ')}`)
-  return value as AuditReport
+  const report = value as AuditReport
+  // Results saved elsewhere (or edited) are shown under the same rules as fresh ones.
+  for (const rule of report.rules) {
+    rule.evidence = sanitizeEvidence(rule.evidence.map(String))
+    if (typeof rule.reason === 'string') rule.reason = sanitizeLine(rule.reason)
+  }
+  return report
 }
 
 /** Merges several hosts' results into a fleet report; duplicate host names get a suffix. */
