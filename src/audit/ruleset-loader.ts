@@ -62,7 +62,13 @@ function describeParamError(error: ErrorObject): string {
 }
 
 /** Regular-expression params must compile on RE2 (linear time), else the ruleset is rejected at load. */
-function validateRegexParams(loaded: LoadedYaml<unknown>, pointer: string, check: Check, params: unknown, label: string) {
+function validateRegexParams(
+  loaded: LoadedYaml<unknown>,
+  pointer: string,
+  check: Check,
+  params: unknown,
+  label: string,
+) {
   for (const name of check.regexParams ?? []) {
     const value = (params as Record<string, unknown>)[name]
     const patterns = Array.isArray(value) ? value : value === undefined ? [] : [value]

@@ -24,7 +24,8 @@ const TOKEN_SHAPES: RegExp[] = [
  */
 const ASSIGNMENT =
   /([A-Za-z0-9_.-]{0,100}(?:_KEY|_TOKEN|TOKEN|SECRET|PASSWORD|PASSWD|_PASS|APIKEY)[A-Za-z0-9_]{0,40})(\s{0,4}[=:]\s{0,4})("[^"\n]{0,2000}"|'[^'\n]{0,2000}'|[^\s"',;]{1,2000})/gi
-const FLAG = /(--?(?:api[-_]?key|token|password|passwd|secret|hf[-_]token|auth[-_]token))([= ])("[^"\n]{0,2000}"|[^\s"']{1,2000})/gi
+const FLAG =
+  /(--?(?:api[-_]?key|token|password|passwd|secret|hf[-_]token|auth[-_]token))([= ])("[^"\n]{0,2000}"|[^\s"']{1,2000})/gi
 
 /** The text with secret-looking values replaced by `***`. */
 export function redactSecrets(text: string): string {

@@ -35,9 +35,10 @@ export const check = defineCheck<Params>()({
       return missing === 'not-applicable' ? outcome.notApplicable(seen) : outcome.fail([seen], params.path)
     }
     const match = firstMatch(params.pattern, read.value)
-    const seen = match !== null
-      ? `${params.path}: matched "${match.trim().slice(0, 120)}"`
-      : `${params.path}: no line matches /${params.pattern}/`
+    const seen =
+      match !== null
+        ? `${params.path}: matched "${match.trim().slice(0, 120)}"`
+        : `${params.path}: no line matches /${params.pattern}/`
     const ok = (params.expect ?? 'match') === 'match' ? match !== null : match === null
     return ok ? outcome.pass([seen], params.path) : outcome.fail([seen], params.path)
   },
