@@ -7,7 +7,7 @@ const ATTRIBUTE_MESSAGE = 0x0c
 const ATTRIBUTE_INFO_MESSAGE = 0x15
 
 /** A legacy Keras .h5 keeps its config in root attributes near the start: this much is read, no more. */
-export const MAX_HDF5_READ = 64 * 1024 * 1024
+const MAX_HDF5_READ = 64 * 1024 * 1024
 
 export type RootAttributes = {attributes: [string, unknown][]} | {problem: string}
 
