@@ -1,5 +1,13 @@
 import {boundPorts, mainPort} from '../hardware/index.js'
-import {scanVulnerabilities, type ServiceStart, type VulnIgnore, type VulnReport} from '../vulns/index.js'
+import {
+  scanVulnerabilities,
+  type ServiceStart,
+  type VulnArea,
+  type VulnFinding,
+  type VulnIgnore,
+  type VulnReport,
+} from '../vulns/index.js'
+import {NO_PARAMS, outcome, type Check, type CheckContext, type NoParams} from './check.js'
 import {createFactCache, FactUnavailableError, type FactCache} from './facts/index.js'
 import {detectRuntime, splitExecStart} from './facts/inference.js'
 
@@ -58,4 +66,64 @@ export async function scanHostVulnerabilities(options: HostVulnOptions): Promise
   const facts = createFactCache({root: options.root, live: options.live})
   const services = await serviceStarts(facts, options.live)
   return scanVulnerabilities({...options, services})
+}
+
+const reports = new WeakMap<FactCache, Promise<VulnReport>>()
+
+/** One vulnerability report per audit run (per fact cache), shared by the checks that read it. */
+function vulnReportFor(ctx: CheckContext): Promise<VulnReport> {
+  let report = reports.get(ctx.facts)
+  if (!report) {
+    report = serviceStarts(ctx.facts, ctx.live).then((services) =>
+      scanVulnerabilities({root: ctx.root, live: ctx.live, services}),
+    )
+    reports.set(ctx.facts, report)
+  }
+  return report
+}
+
+/** Note codes that leave a verdict open: something of the area was not read or not compared. */
+const OPEN_CODES = new Set(['version-unparsable', 'input-unreadable', 'input-malformed', 'limit-reached'])
+
+function findingLine(f: VulnFinding): string {
+  const ids = f.ids.length ? f.ids.join(' ') : f.summary
+  const used = f.services.length ? `; used by ${f.services.map((s) => s.name).join(', ')}` : ''
+  const place = f.environment ?? f.location
+  return `${f.package} ${f.installed} (${place}): ${ids}; fixed in ${f.fixedIn ?? 'no published version'}${used}`
+}
+
+interface VulnCheckSpec {
+  id: string
+  title: string
+  description: string
+  /** The findings this check judges. */
+  select: (finding: VulnFinding) => boolean
+  /** The note areas whose open notes make a pass an error. */
+  areas: VulnArea[]
+  /** When nothing the check judges is installed: the not-applicable reason (null: judge anyway). */
+  absent?: (report: VulnReport) => string | null
+}
+
+/**
+ * A check over the vulnerability engine's report: fail with one line per vulnerable package, an
+ * error when something of its area could not be read or compared (never a pass), else pass.
+ */
+export function vulnCheck(spec: VulnCheckSpec): Check<NoParams> {
+  return {
+    id: spec.id,
+    title: spec.title,
+    description: spec.description,
+    params: NO_PARAMS,
+    async run(ctx) {
+      const report = await vulnReportFor(ctx)
+      const found = report.findings.filter((f) => !f.ignored && spec.select(f))
+      if (found.length) return outcome.fail(found.map(findingLine))
+      const open = report.notes.filter((n) => n.area && spec.areas.includes(n.area) && OPEN_CODES.has(n.code))
+      if (open.length)
+        return outcome.error(`${open[0].message}${open.length > 1 ? ` and ${open.length - 1} more` : ''}`)
+      const absent = spec.absent?.(report)
+      if (absent) return outcome.notApplicable(absent)
+      return outcome.pass([`no known advisory or pending security update (${report.db.records} advisories)`])
+    },
+  }
 }

@@ -1,7 +1,7 @@
 import {SEVERITIES, mostSevereFirst, worstSeverity, type Severity} from '../core/severity.js'
 import {parseOsRelease} from '../hardware/index.js'
 import {loadAdvisoryDb, type AdvisoryDb, type DbEntry} from './db.js'
-import {pendingSecurityUpdates, readDpkgStatus, readSecurityLists, type DpkgPackage} from './dpkg.js'
+import {pendingSecurityUpdates, readDpkgStatus, readSecurityLists} from './dpkg.js'
 import {comparatorFor, fixedVersion, judgeAffected, recordSeverity} from './osv.js'
 import {findProducts, productServices} from './products.js'
 import {findSitePackages, readSitePackages} from './python-envs.js'
@@ -11,6 +11,7 @@ import type {
   InstalledPackage,
   PythonEnvironment,
   ServiceStart,
+  VulnArea,
   VulnFinding,
   VulnNote,
   VulnReport,
@@ -130,6 +131,10 @@ function matchAll(
   return findings
 }
 
+function tagged(notes: VulnNote[], area: VulnArea): VulnNote[] {
+  return notes.map((note) => ({...note, area}))
+}
+
 function summarize(findings: VulnFinding[], durationMs: number): VulnReport['summary'] {
   const open = findings.filter((f) => !f.ignored)
   const bySeverity = Object.fromEntries(
@@ -154,12 +159,12 @@ export async function scanVulnerabilities(options: VulnScanOptions): Promise<Vul
   const started = performance.now()
   const {root} = options
   const starts = options.services ?? []
-  const notes: VulnNote[] = []
+  const notes = {os: [] as VulnNote[], python: [] as VulnNote[], product: [] as VulnNote[]}
   const dpkg = await readDpkgStatus(root)
-  notes.push(...dpkg.notes)
-  const lists = await readSecurityLists(root, notes)
-  const python = await pythonPackages(root, starts, notes)
-  const products = await findProducts(root, options.live ?? root === '/', dpkg.packages, notes)
+  notes.os.push(...dpkg.notes)
+  const lists = await readSecurityLists(root, notes.os)
+  const python = await pythonPackages(root, starts, notes.python)
+  const products = await findProducts(root, options.live ?? root === '/', dpkg.packages, notes.product)
   for (const product of products) product.services = productServices(product, starts).map(serviceUse)
   const release = await debianRelease(root)
   const all: InstalledPackage[] = [...dpkg.packages, ...python.packages, ...products]
@@ -168,20 +173,24 @@ export async function scanVulnerabilities(options: VulnScanOptions): Promise<Vul
     wanted: new Set(all.flatMap((p) => keysOf(p, release))),
     now: options.now,
   })
-  const findings = [
-    ...pendingSecurityUpdates(dpkg.packages as DpkgPackage[], lists.index),
-    ...matchAll(all, db, release, notes),
-  ]
+  const dbNotes = [...db.info.notes]
+  const findings = [...pendingSecurityUpdates(dpkg.packages, lists.index), ...matchAll(all, db, release, dbNotes)]
   applyIgnores(findings, options.ignore ?? [])
   findings.sort((a, b) => mostSevereFirst(a.severity, b.severity) || a.package.localeCompare(b.package))
   return {
     root,
     findings,
-    notes: [...notes, ...db.info.notes],
+    notes: [
+      ...tagged(notes.os, 'os'),
+      ...tagged(notes.python, 'python'),
+      ...tagged(notes.product, 'product'),
+      ...tagged(dbNotes, 'db'),
+    ],
     inventory: {
       dpkgPackages: dpkg.packages.length,
       pythonPackages: python.packages.length,
       binaries: products.length,
+      products: products.map(({name, version, location}) => ({name, version, location})),
       environments: python.environments,
       securityLists: lists.lists,
     },

@@ -3,6 +3,7 @@ import {posix} from 'node:path'
 import {parseDebianVersion} from '../core/deb-version.js'
 import {runTool} from '../core/exec.js'
 import {parseVersion} from '../core/version.js'
+import {OLLAMA} from '../hardware/index.js'
 import type {DpkgPackage} from './dpkg.js'
 import {readRootFile} from './root-files.js'
 import type {InstalledPackage, ServiceStart, VulnNote} from './vulns.types.js'
@@ -27,7 +28,11 @@ const PRODUCTS: ProductSpec[] = [
     id: 'nvidia-driver',
     dpkg: /^(nvidia-driver(-\d+)?(-server)?(-open)?|nvidia-kernel-dkms|nvidia-dkms-\d+(-server)?(-open)?)$/,
   },
-  {id: 'ollama', binaries: ['/usr/local/bin/ollama', '/usr/bin/ollama'], versionPattern: /version is\s+v?(\d[\w.+-]*)/},
+  {
+    id: OLLAMA.advisories.name,
+    binaries: ['/usr/local/bin/', '/usr/bin/'].map((dir) => `${dir}${OLLAMA.advisories.name}`),
+    versionPattern: /version is\s+v?(\d[\w.+-]*)/,
+  },
 ]
 
 const NVIDIA_PROC = '/proc/driver/nvidia/version'
