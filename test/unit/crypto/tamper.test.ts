@@ -45,7 +45,9 @@ const cases: [string, () => Buffer, string][] = [
   ['a flipped bit in the header salt', () => flip(sealed, 30), 'HEADER_CORRUPT'],
   ['a flipped bit in the chunk size', () => flip(sealed, 10), 'HEADER_CORRUPT'],
   ['a flipped bit in the plaintext length', () => flip(sealed, 23), 'HEADER_CORRUPT'],
-  ['a flipped bit in the wrapped key', () => flip(sealed, headerLength - 40), 'KEY_MISMATCH'],
+  // The key-file stanza starts at 56: type and length (3), salt (16), then the wrapped key.
+  ['a flipped bit in the wrapped key', () => flip(sealed, 56 + 3 + 16 + 4), 'KEY_MISMATCH'],
+  ['a flipped bit in the recorded metadata (mode)', () => flip(sealed, headerLength - 32 - 6), 'HEADER_CORRUPT'],
   ['a flipped bit in the header MAC', () => flip(sealed, headerLength - 1), 'HEADER_CORRUPT'],
   ['a flipped bit in a payload byte', () => flip(sealed, at(1) + 5), 'CHUNK_AUTH_FAILED'],
   ['a flipped bit in a tag', () => flip(sealed, at(1) + CHUNK + 3), 'CHUNK_AUTH_FAILED'],
@@ -75,9 +77,11 @@ describe('tampering is detected, exit 1, nothing at the destination', () => {
       it(`${label} (${workers ? 'workers' : 'inline'})`, async () => {
         const name = `t-${code}-${workers}-${label.length}`
         await writeFile(join(dir, name), make())
-        const error = await decryptFile(join(dir, name), join(dir, `${name}.out`), {identities, workers}).catch(
-          (e: unknown) => e,
-        )
+        const error = await decryptFile(join(dir, name), join(dir, `${name}.out`), {
+          identities,
+          workers,
+          allowRenamed: true,
+        }).catch((e: unknown) => e)
         expect(error).toBeInstanceOf(LlmsecError)
         expect(error).toMatchObject({code, exit: 1})
         const left = (await readdir(dir)).filter((f) => f.includes(`${name}.out`))
