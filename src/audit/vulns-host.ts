@@ -1,3 +1,7 @@
+import {hostname} from 'node:os'
+
+import {matchesGlob} from '../core/glob.js'
+import {readTextInRoot} from '../core/root-path.js'
 import {boundPorts, mainPort} from '../hardware/index.js'
 import {
   scanVulnerabilities,
@@ -10,6 +14,7 @@ import {
 import {NO_PARAMS, outcome, type Check, type CheckContext, type NoParams} from './check.js'
 import {createFactCache, FactUnavailableError, type FactCache} from './facts/index.js'
 import {detectRuntime, splitExecStart} from './facts/inference.js'
+import type {LoadedWaivers} from './waivers.js'
 
 /** Where a runtime started this way listens: `host:port` of its main port, from its flags, environment or default. */
 function listeningOf(argv: string[], environment: Record<string, string>): string[] {
@@ -59,13 +64,40 @@ export interface HostVulnOptions {
   live: boolean
   dbPaths?: string[]
   ignore?: VulnIgnore[]
+  /** The audit's waivers file: `rule` names an advisory id; `path` globs the environment or location. */
+  waivers?: LoadedWaivers | null
+}
+
+/** The inspected system's hostname: this host's, or the root's /etc/hostname (null when unknown). */
+async function hostnameOf(root: string, live: boolean): Promise<string | null> {
+  if (live) return hostname()
+  return (await readTextInRoot(root, '/etc/hostname', 4096))?.trim() || null
+}
+
+/**
+ * Waivers as the audit applies them: a waiver with a host glob holds only on a host whose name is
+ * known and matches; an expired one is passed on with its date so the engine keeps the finding.
+ */
+async function waiverIgnores(options: HostVulnOptions): Promise<VulnIgnore[]> {
+  const waivers = options.waivers?.waivers ?? []
+  const host = waivers.some((w) => w.host) ? await hostnameOf(options.root, options.live) : null
+  return waivers
+    .filter((w) => !w.host || (host !== null && matchesGlob(host, w.host)))
+    .map((w) => ({
+      id: w.rule,
+      by: 'waiver' as const,
+      reason: `${w.justification} (approved by ${w.approver}, expires ${w.expires})`,
+      path: w.path,
+      expires: w.expires,
+    }))
 }
 
 /** `llmsec vulns`: the vulnerability engine over a system, its packages tied to its services. */
 export async function scanHostVulnerabilities(options: HostVulnOptions): Promise<VulnReport> {
   const facts = createFactCache({root: options.root, live: options.live})
   const services = await serviceStarts(facts, options.live)
-  return scanVulnerabilities({...options, services})
+  const ignore = [...(options.ignore ?? []), ...(await waiverIgnores(options))]
+  return scanVulnerabilities({root: options.root, live: options.live, dbPaths: options.dbPaths, ignore, services})
 }
 
 const reports = new WeakMap<FactCache, Promise<VulnReport>>()

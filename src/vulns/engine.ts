@@ -1,3 +1,4 @@
+import {matchesGlob} from '../core/glob.js'
 import {SEVERITIES, mostSevereFirst, worstSeverity, type Severity} from '../core/severity.js'
 import {parseOsRelease} from '../hardware/index.js'
 import {loadAdvisoryDb, type AdvisoryDb, type DbEntry} from './db.js'
@@ -36,14 +37,29 @@ export interface VulnIgnore {
   id: string
   by: 'flag' | 'waiver'
   reason: string
+  /** A glob on the finding's environment or location (waivers' `path`). */
+  path?: string
+  /** YYYY-MM-DD: past it the waiver no longer silences anything (a `waiver-expired` note says so). */
+  expires?: string
 }
 
-function applyIgnores(findings: VulnFinding[], ignores: VulnIgnore[]): void {
-  const byId = new Map(ignores.map((i) => [i.id.toUpperCase(), i]))
+function ignoreMatches(ignore: VulnIgnore, finding: VulnFinding): boolean {
+  if (!finding.ids.some((id) => id.toUpperCase() === ignore.id.toUpperCase())) return false
+  return !ignore.path || matchesGlob(finding.environment ?? finding.location, ignore.path)
+}
+
+function applyIgnores(findings: VulnFinding[], ignores: VulnIgnore[], now: number): VulnNote[] {
+  const today = new Date(now).toISOString().slice(0, 10)
+  const notes: VulnNote[] = []
   for (const finding of findings) {
-    const hit = finding.ids.map((id) => byId.get(id.toUpperCase())).find(Boolean)
-    if (hit) finding.ignored = {by: hit.by, reason: hit.reason}
+    for (const ignore of ignores.filter((i) => ignoreMatches(i, finding))) {
+      if (ignore.expires && ignore.expires < today) {
+        const message = `the waiver of ${ignore.id} for ${finding.package} expired on ${ignore.expires}; the finding stands`
+        notes.push({code: 'waiver-expired', subject: ignore.id, message})
+      } else finding.ignored ??= {by: ignore.by, reason: ignore.reason}
+    }
   }
+  return notes
 }
 
 /** The Debian release of the root (`12`), for OSV's `Debian:12` records; null when not Debian. */
@@ -175,7 +191,7 @@ export async function scanVulnerabilities(options: VulnScanOptions): Promise<Vul
   })
   const dbNotes = [...db.info.notes]
   const findings = [...pendingSecurityUpdates(dpkg.packages, lists.index), ...matchAll(all, db, release, dbNotes)]
-  applyIgnores(findings, options.ignore ?? [])
+  const waiverNotes = applyIgnores(findings, options.ignore ?? [], options.now ?? Date.now())
   findings.sort((a, b) => mostSevereFirst(a.severity, b.severity) || a.package.localeCompare(b.package))
   return {
     root,
@@ -185,6 +201,7 @@ export async function scanVulnerabilities(options: VulnScanOptions): Promise<Vul
       ...tagged(notes.python, 'python'),
       ...tagged(notes.product, 'product'),
       ...tagged(dbNotes, 'db'),
+      ...tagged(waiverNotes, 'waivers'),
     ],
     inventory: {
       dpkgPackages: dpkg.packages.length,

@@ -75,9 +75,10 @@ type VulnNoteCode =
   | 'db-record-invalid'
   | 'db-stale'
   | 'not-supported'
+  | 'waiver-expired'
 
 /** The parts of a system the engine reads. */
-export type VulnArea = 'os' | 'python' | 'product' | 'db'
+export type VulnArea = 'os' | 'python' | 'product' | 'db' | 'waivers'
 
 /** Something that could not be read or judged. */
 export interface VulnNote {
