@@ -111,3 +111,29 @@ describe('tampering is detected, exit 1, nothing at the destination', () => {
     })
   })
 })
+
+describe('chunks larger than the I/O window are streamed and still authenticated', () => {
+  it('a flipped payload bit or tag bit in a 1 MiB chunk is CHUNK_AUTH_FAILED, inline and with workers', async () => {
+    const big = join(dir, 'big')
+    await writeFile(big, randomBytes(2 * 1024 * 1024 + 500_000))
+    await encryptFile(big, `${big}.llmsec`, {recipients: [{kind: 'key-file', key, source: 'k'}], chunkLog2: 20})
+    const bytes = await readFile(`${big}.llmsec`)
+    const header = (await readHeader(`${big}.llmsec`)).header.headerLength
+    const chunk1 = header + (1 << 20) + 16
+    for (const [label, offset] of [
+      ['payload', chunk1 + 700_000],
+      ['tag', chunk1 + (1 << 20) + 5],
+    ] as const) {
+      for (const workers of [0, 2]) {
+        const name = join(dir, `big-${label}-${workers}.llmsec`)
+        await writeFile(name, flip(bytes, offset))
+        await expect(
+          decryptFile(name, `${name}.out`, {identities, workers, allowRenamed: true}),
+          `${label} ${workers}`,
+        ).rejects.toMatchObject({code: 'CHUNK_AUTH_FAILED', message: expect.stringMatching(/chunk 2 of 3/)})
+      }
+    }
+    await decryptFile(`${big}.llmsec`, `${big}.out`, {identities, workers: 2})
+    expect((await readFile(`${big}.out`)).equals(await readFile(big))).toBe(true)
+  })
+})
