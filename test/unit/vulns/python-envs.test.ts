@@ -42,6 +42,7 @@ describe('Python environments', () => {
       '/opt/app/venv/lib/python3.11/site-packages/torch-2.5.1+cu121.dist-info/METADATA': meta('torch', '2.5.1+cu121'),
       '/opt/app/venv/lib/python3.11/site-packages/nodir.dist-info': 'a file, not a directory',
       '/usr/local/bin/jupyter-lab': {content: '#!/usr/bin/env python3\n', mode: 0o755},
+      '/usr/local/bin/node': {content: '\u007fELF not python', mode: 0o755},
     })
     const report = await scanVulnerabilities({
       root: dir,
@@ -56,6 +57,7 @@ describe('Python environments', () => {
           listening: [],
         },
         {name: 'nginx.service', source: 'unit', argv: ['/usr/sbin/nginx'], listening: []},
+        {name: 'node.service', source: 'unit', argv: ['/usr/local/bin/node', 'app.js'], listening: []},
       ],
     })
     const envs = new Map(report.inventory.environments.map((e) => [e.path, e.services.map((s) => s.name)]))
