@@ -25,6 +25,13 @@ describe('server versions against the advisory data', () => {
     expect(nccl.sources[0]).toMatch(/^https:\/\/github\.com\/vllm-project\/vllm\/security\/advisories\//)
   })
 
+  it('covers the ML platforms the catalog maps to PyPI (mlflow, gradio, jupyter-server)', () => {
+    expect(cves('mlflow', '2.9.1')).toContain('CVE-2023-6909')
+    expect(cves('mlflow', '2.9.2')).not.toContain('CVE-2023-6909')
+    expect(cves('gradio', '4.10.0')).toEqual(expect.arrayContaining(['CVE-2023-51449', 'CVE-2023-6572']))
+    expect(cves('jupyter', '2.7.1')).toContain('CVE-2023-40170')
+  })
+
   it('knows nothing for a runtime whose advisories llmsec does not track', () => {
     expect(findServerAdvisories('qdrant', '0.0.1')).toEqual([])
   })
