@@ -115,7 +115,13 @@ function vulnReportFor(ctx: CheckContext): Promise<VulnReport> {
 }
 
 /** Note codes that leave a verdict open: something of the area was not read or not compared. */
-const OPEN_CODES = new Set(['version-unparsable', 'input-unreadable', 'input-malformed', 'limit-reached'])
+const OPEN_CODES = new Set([
+  'version-unparsable',
+  'input-unreadable',
+  'input-malformed',
+  'limit-reached',
+  'not-supported',
+])
 
 function findingLine(f: VulnFinding): string {
   const ids = f.ids.length ? f.ids.join(' ') : f.summary

@@ -32,6 +32,12 @@ describe('server versions against the advisory data', () => {
     expect(cves('jupyter', '2.7.1')).toContain('CVE-2023-40170')
   })
 
+  it('compares llama.cpp builds by their b-number', () => {
+    expect(cves('llama.cpp', 'b5661')).toEqual(expect.arrayContaining(['CVE-2025-49847', 'CVE-2025-52566']))
+    expect(cves('llama.cpp', 'b5662')).toEqual(['CVE-2025-52566'])
+    expect(cves('llama.cpp', 'b5721')).toEqual([])
+  })
+
   it('knows nothing for a runtime whose advisories llmsec does not track', () => {
     expect(findServerAdvisories('qdrant', '0.0.1')).toEqual([])
   })

@@ -21,6 +21,13 @@ checkTester.run(check, {
       reason: /odd: version "not valid" is not a valid Debian version/,
     },
     {
+      // A RHEL-family root: its packages are unknown, never "not applicable".
+      name: 'an rpm database llmsec does not read',
+      status: 'error',
+      files: {'/var/lib/rpm/rpmdb.sqlite': 'SQLite format 3'},
+      reason: /rpm database, which llmsec does not read/,
+    },
+    {
       name: 'no dpkg database',
       status: 'not-applicable',
       files: {'/etc/hostname': 'h\n'},
