@@ -102,7 +102,19 @@ async function main(): Promise<void> {
       ],
       'llmsec decrypt': [
         node,
-        [bin, 'decrypt', join(dir, 'l.enc'), '-i', join(dir, 'x.pem'), '-o', join(dir, 'l.out'), '--force', '-q'],
+        // The ciphertext's name differs from the one it was made for (model.bin): accepted explicitly.
+        [
+          bin,
+          'decrypt',
+          join(dir, 'l.enc'),
+          '-i',
+          join(dir, 'x.pem'),
+          '-o',
+          join(dir, 'l.out'),
+          '--force',
+          '--allow-renamed',
+          '-q',
+        ],
       ],
       'age encrypt': ['age', ['-r', ageRecipient, '-o', join(dir, 'a.enc'), input]],
       'age decrypt': ['age', ['-d', '-i', ageKey, '-o', join(dir, 'a.out'), join(dir, 'a.enc')]],

@@ -1,6 +1,5 @@
-// Each domain's errors module, not its index: the base command loads this table for every
-// command, and a domain's index would load that whole domain (the audit index alone costs
-// about 400 ms of start-up, a fifth of `llmsec verify` on a 2 GiB model).
+// Each table straight from its errors.ts (which imports only core): the base command needs the
+// codes on every run, and a domain's index.ts would load the whole domain at start-up.
 import {ARTIFACTS_ERRORS} from '../artifacts/errors.js'
 import {AUDIT_ERRORS} from '../audit/errors.js'
 import {CORE_ERRORS, type ErrorCodes} from '../core/errors.js'
