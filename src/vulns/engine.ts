@@ -122,7 +122,9 @@ function judgePackage(pkg: InstalledPackage, entries: DbEntry[], notes: VulnNote
     if (verdict === 'affected') matched.push(entry)
     else if (verdict === 'unknown' && comparatorFor(ecosystem)?.(pkg.version, pkg.version) !== null)
       notes.push({
-        code: 'db-record-invalid',
+        // The package was not judged: a note of its own area, so the audit's rule cannot pass on it.
+        code: 'version-unparsable',
+        area: AREA_OF[pkg.ecosystem] ?? 'product',
         subject: entry.record.id,
         message: `${entry.record.id}: a version in its ranges does not compare as ${ecosystem}; ${pkg.name} ${pkg.version} was not judged against it`,
       })
@@ -164,8 +166,10 @@ function matchAll(
   return findings
 }
 
+const AREA_OF: Record<string, VulnArea> = {Debian: 'os', PyPI: 'python', product: 'product'}
+
 function tagged(notes: VulnNote[], area: VulnArea): VulnNote[] {
-  return notes.map((note) => ({...note, area}))
+  return notes.map((note) => ({area, ...note}))
 }
 
 function summarize(findings: VulnFinding[], durationMs: number): VulnReport['summary'] {

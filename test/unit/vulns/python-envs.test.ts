@@ -77,3 +77,27 @@ describe('Python environments', () => {
     expect(report.notes.find((n) => n.code === 'version-unparsable')?.subject).toMatch(/^weird /)
   })
 })
+
+describe('advisories that cannot be judged', () => {
+  it('a range whose versions do not compare is a note of the package’s area, never a silent pass', async () => {
+    const dir = await root({
+      '/opt/v/lib/python3.11/site-packages/mlflow-2.0.0.dist-info/METADATA': meta('mlflow', '2.0.0'),
+      '/db/X-1.json': JSON.stringify({
+        id: 'X-1',
+        modified: '2026-11-30T00:00:00Z',
+        affected: [
+          {
+            package: {ecosystem: 'PyPI', name: 'mlflow'},
+            ranges: [{type: 'ECOSYSTEM', events: [{introduced: '0'}, {fixed: 'not a version!'}]}],
+          },
+        ],
+      }),
+    })
+    const report = await scanVulnerabilities({root: dir, live: false, dbPaths: [`${dir}/db`]})
+    expect(report.notes).toContainEqual(
+      expect.objectContaining({code: 'version-unparsable', area: 'python', subject: 'X-1'}),
+    )
+    // The bundled MLflow record (fixed in 2.9.2) still judges it.
+    expect(report.findings.find((f) => f.package === 'mlflow')?.ids).toContain('CVE-2023-6909')
+  })
+})
