@@ -36,10 +36,10 @@ function corrupt(why: string) {
 
 /**
  * Whether a name can be recorded: a relative path of non-empty segments, none `.` or `..`, no
- * NUL or backslash, at most 4096 UTF-8 bytes. It is only ever compared, never used as a path.
+ * NUL, at most 4096 UTF-8 bytes. It is only ever compared, never used as a path.
  */
 function isValidName(name: string): boolean {
-  if (name === '' || Buffer.byteLength(name, 'utf8') > MAX_NAME_BYTES || /[\0\\]/.test(name)) return false
+  if (name === '' || Buffer.byteLength(name, 'utf8') > MAX_NAME_BYTES || name.includes('\0')) return false
   return name.split('/').every((part) => part !== '' && part !== '.' && part !== '..')
 }
 

@@ -4,7 +4,7 @@ import {describe, expect, it} from 'vitest'
 import {LlmsecError} from '../../../src/core/errors.js'
 import {type HeaderMeta, SignatureAlg, decodeMeta, encodeMeta} from '../../../src/crypto/header-meta.js'
 
-const segment = fc.string({minLength: 1, maxLength: 12}).filter((s) => !/[/\\\0]/.test(s) && s !== '.' && s !== '..')
+const segment = fc.string({minLength: 1, maxLength: 12}).filter((s) => !/[/\0]/.test(s) && s !== '.' && s !== '..')
 const meta: fc.Arbitrary<HeaderMeta> = fc.record({
   name: fc.array(segment, {minLength: 1, maxLength: 4}).map((parts) => parts.join('/')),
   inTree: fc.boolean(),
@@ -46,7 +46,7 @@ describe('version 2 header metadata', () => {
   })
 
   it('refuses names that are not relative paths of plain segments', () => {
-    for (const name of ['', '/etc/passwd', '../x', 'a/../b', 'a//b', 'a/./b', 'a\\b', 'nul\0']) {
+    for (const name of ['', '/etc/passwd', '../x', 'a/../b', 'a//b', 'a/./b', 'nul\0']) {
       expect(() => encodeMeta({name, inTree: true, recordedMode: 0o644}), JSON.stringify(name)).toThrow()
     }
   })
