@@ -9,7 +9,7 @@ const MAX_PATTERN_LENGTH = 4096
  * RE2 matches in time linear in the input, so no pattern (`^(a+)+$`) can hang an audit; it has
  * no lookaround and no backreferences. Throws with RE2's message when the pattern is invalid there.
  */
-export function compileRuleRegex(pattern: string): RE2JS {
+function compileRuleRegex(pattern: string): RE2JS {
   let re = compiled.get(pattern)
   if (!re) {
     if (pattern.length > MAX_PATTERN_LENGTH) throw new Error(`longer than ${MAX_PATTERN_LENGTH} characters`)
