@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {exitCodeFor, listBuiltInRulesets, loadRuleset, runAuditReport} from '../src/audit/index.js'
+import {exitCodeFor, listBuiltInRulesets, loadRuleset, modelTrust, runAuditReport} from '../src/audit/index.js'
 import {loadWaivers, type AuditReport} from '../src/audit/reports/index.js'
 import {emitReports, planOutputs} from '../src/cli/audit-output.js'
 import {LlmsecCommand} from '../src/cli/base-command.js'
@@ -81,6 +81,7 @@ export default class Audit extends LlmsecCommand<typeof Audit> {
       root: flags.root,
       probe: flags.probe,
       modelPaths: [...(config.models?.paths ?? []), ...(flags.models ?? [])],
+      trust: modelTrust(config.signing),
       timeoutMs: flags.timeout,
       version: this.config.version,
       waivers,

@@ -5,7 +5,7 @@ import {noProgress, type OnProgress} from '../core/progress.js'
 import {resolveRootOption} from '../core/root-path.js'
 import {outcome, type CheckOutcome} from './check.js'
 import {findCheck} from './checks/index.js'
-import {createFactCache, type FactCache} from './facts/index.js'
+import {createFactCache, type FactCache, type ModelTrust} from './facts/index.js'
 import {evaluateCheck} from './run-check.js'
 import type {ResolvedRule, ResolvedRuleset} from './ruleset.types.js'
 import {countStatuses, overallScore, scoreControlFamilies, scoreResults, SEVERITY_WEIGHTS} from './score.js'
@@ -20,6 +20,8 @@ export interface AuditOptions {
   root?: string
   probe?: boolean
   modelPaths?: string[]
+  /** Trust for model signatures (llmsec.yaml `signing`); without it signatures cannot be verified. */
+  trust?: ModelTrust
   /** Per-check timeout (default 15 s). */
   timeoutMs?: number
   /** Checks running at once (default 16). */
@@ -85,7 +87,8 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const started = Date.now()
   const startedAt = new Date(started).toISOString()
   const root = await resolveRootOption(options.root)
-  const facts = options.facts ?? createFactCache({root, probe: options.probe, modelPaths: options.modelPaths})
+  const env = {root, probe: options.probe, modelPaths: options.modelPaths, trust: options.trust}
+  const facts = options.facts ?? createFactCache(env)
   const onProgress = options.onProgress ?? noProgress
   const selected = options.rulesets.map((rs) => ({
     rs,
