@@ -3,6 +3,7 @@ import type {X509Certificate} from 'node:crypto'
 import type {MismatchReason, Signer} from './artifacts.types.js'
 import {describeCertificate} from './certificates.js'
 import {publicKeyHint} from './keys.js'
+import {append} from '../core/arrays.js'
 
 /** Longest chain llmsec walks; real chains have two or three certificates. */
 const MAX_DEPTH = 8
@@ -88,7 +89,7 @@ export function verifyCertificateChain(
       detail: `the certificate chain does not lead to a certificate given with --cert-chain (${reason})`,
     })
   }
-  problems.push(...checkValidity(path, now))
+  append(problems, checkValidity(path, now))
   const info = describeCertificate(leaf)
   if (!info.digitalSignature && !info.codeSigning) {
     problems.push({

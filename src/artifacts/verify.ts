@@ -14,6 +14,7 @@ import {hashModel} from './manifest.js'
 import {DEFAULT_IGNORE_PATHS, mergeIgnorePaths} from './paths.js'
 import {loadCertificates} from './pem-certificates.js'
 import {ignoreMatcherFor, resolveTarget, userIgnorePaths, type ModelTarget} from './target.js'
+import {append} from '../core/arrays.js'
 
 export interface VerifyOptions {
   /** Public key (PEM) for the key method. */
@@ -154,8 +155,9 @@ export async function verifyModel(modelPath: string, options: VerifyOptions): Pr
   const signedFiles = new Set(resources.map((resource) => fileOfResource(resource.name, shards)))
   const toHash = model.files.filter((file) => signedFiles.has(file.name))
   const local = await hashModel(toHash, serialization, options)
-  mismatches.push(
-    ...compareManifest({
+  append(
+    mismatches,
+    compareManifest({
       signed: resources,
       local: local.resources,
       files: model.files,

@@ -3,6 +3,7 @@ import {posix} from 'node:path'
 import {globToRegExp} from '../../core/glob.js'
 import type {FactProvider} from './cache.js'
 import {configLines, RootReader, type TextFile} from './rootfs.js'
+import {append} from '../../core/arrays.js'
 
 /** sshd_config with Include expansion; the first value of an option wins, as in sshd. */
 async function parseSshdConfig(reader: RootReader, path: string, options: Map<string, string>, depth = 0) {
@@ -65,7 +66,7 @@ export const journaldProvider: FactProvider<'journald'> = {
     const main = await reader.text('/etc/systemd/journald.conf')
     if (main !== null) files.push({path: '/etc/systemd/journald.conf', text: main})
     for (const dir of ['/usr/lib/systemd/journald.conf.d', '/etc/systemd/journald.conf.d'])
-      files.push(...(await reader.dropIns(dir)))
+      append(files, await reader.dropIns(dir))
     const values = new Map<string, string>()
     for (const file of files) {
       for (const line of configLines(file.text)) {

@@ -1,5 +1,6 @@
 import {countDisplay, formatDuration, rowsOf, waiverNotices, type Row} from './model.js'
 import type {AuditReport, FleetReport} from './report.types.js'
+import {append} from '../../core/arrays.js'
 
 /** Escapes text for one Markdown table cell. */
 function cell(text: string): string {
@@ -72,12 +73,12 @@ export function renderMarkdown(input: AuditReport | FleetReport): string {
   const where = report.root ? `root ${code(report.root)}` : `host ${code(report.host ?? 'unknown')}`
   const out = [`## llmsec audit: ${report.score.toFixed(1)}/100`, '', `Audit of ${where}.`, '', ...rulesetLines(report)]
   if (failures.length)
-    out.push('', `### Failures and warnings (${failures.length})`, '', ...findingRows(failures, false))
+    append(out, ['', `### Failures and warnings (${failures.length})`, '', ...findingRows(failures, false)])
   else out.push('', 'No failures.')
-  if (waived.length) out.push('', `### Waived (${waived.length})`, '', ...waivedRows(waived))
+  if (waived.length) append(out, ['', `### Waived (${waived.length})`, '', ...waivedRows(waived)])
   const notices = waiverNotices(report)
   if (notices.length)
-    out.push('', '### Waivers to review', '', ...notices.map((n) => `- ${n.outcome.state}: ${cell(n.text)}`))
+    append(out, ['', '### Waivers to review', '', ...notices.map((n) => `- ${n.outcome.state}: ${cell(n.text)}`)])
   const skipped = rows.filter((r) => r.status === 'skip')
   if (skipped.length) {
     out.push('', `<details><summary>Skipped (${skipped.length})</summary>`, '')
@@ -90,8 +91,9 @@ export function renderMarkdown(input: AuditReport | FleetReport): string {
 
 function renderFleetMarkdown(fleet: FleetReport): string {
   const out = [`## llmsec fleet audit: ${fleet.score.toFixed(1)}/100 over ${fleet.hosts.length} hosts`, '']
-  out.push(
-    ...table(
+  append(
+    out,
+    table(
       ['host', 'score', 'failed', 'waived', 'rulesets'],
       fleet.hosts.map((h) => {
         const c = countDisplay(rowsOf(h.report, h.host))
@@ -106,7 +108,7 @@ function renderFleetMarkdown(fleet: FleetReport): string {
     ),
   )
   const failures = fleet.hosts.flatMap((h) => rowsOf(h.report, h.host)).filter((r) => r.status === 'fail')
-  if (failures.length) out.push('', `### Failures (${failures.length})`, '', ...findingRows(failures, true))
+  if (failures.length) append(out, ['', `### Failures (${failures.length})`, '', ...findingRows(failures, true)])
   for (const h of fleet.hosts)
     for (const n of waiverNotices(h.report)) out.push(`- ${cell(h.host)}: ${n.outcome.state}: ${cell(n.text)}`)
   out.push('', `<sub>llmsec ${fleet.llmsecVersion ?? ''} · ${fleet.generatedAt}</sub>`, '')

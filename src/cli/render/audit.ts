@@ -1,6 +1,7 @@
 import type {AuditResult, RuleResult} from '../../audit/index.js'
 import {compareSeverity, SEVERITIES} from '../../core/severity.js'
 import type {Style} from '../style.js'
+import {append} from '../../core/arrays.js'
 
 interface Merged {
   result: RuleResult
@@ -66,12 +67,12 @@ export function renderAudit(audit: AuditResult, style: Style, exitCode: number):
     const findings = merged.filter((m) => m.result.status === 'fail' && m.result.severity === severity)
     if (!findings.length) continue
     out.push('', style.bold(`${severity.toUpperCase()} (${findings.length} failed)`))
-    for (const m of findings) out.push(...renderFinding(m, style))
+    for (const m of findings) append(out, renderFinding(m, style))
   }
   const warnings = merged.filter((m) => m.result.status === 'warn')
   if (warnings.length) {
     out.push('', style.bold(`WARNINGS (${warnings.length})`))
-    for (const m of warnings) out.push(...renderFinding(m, style))
+    for (const m of warnings) append(out, renderFinding(m, style))
   }
   const errors = merged.filter((m) => m.result.status === 'error')
   if (errors.length) {
