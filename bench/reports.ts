@@ -8,7 +8,7 @@ import {mergeFleet, renderReport, type AuditReport} from '../src/audit/reports/i
 import type {RuleResult} from '../src/audit/index.js'
 
 const hosts = Math.min(Math.max(Number(process.argv[2] ?? 200), 1), 1000)
-const statuses: RuleResult['status'][] = ['pass', 'pass', 'fail', 'warn', 'skip', 'pass', 'error']
+const statuses: RuleResult['status'][] = ['pass', 'pass', 'fail', 'waived', 'not-applicable', 'pass', 'error']
 const severities: RuleResult['severity'][] = ['critical', 'high', 'medium', 'low', 'info']
 
 function hostReport(h: number): AuditReport {
@@ -31,7 +31,7 @@ function hostReport(h: number): AuditReport {
   return {
     score: 70,
     rulesets,
-    summary: {pass: 0, fail: 0, warn: 0, skip: 0, error: 0},
+    summary: {pass: 0, fail: 0, error: 0, notApplicable: 0, waived: 0},
     host: `gpu-${h}`,
     llmsecVersion: '0.1.0',
   }

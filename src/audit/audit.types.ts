@@ -7,9 +7,16 @@ import type {Severity} from '../core/severity.js'
 
 export type {Severity} from '../core/severity.js'
 
-/** Outcome of one rule. `skip` = not applicable (with a reason); `error` = the check could not run. */
-export const RULE_STATUSES = ['pass', 'fail', 'warn', 'skip', 'error'] as const
+/**
+ * Outcome of one rule. `not-applicable`: the thing the rule is about does not exist here (with the
+ * reason; no credit); `error`: the check could not be evaluated (unreadable, timed out, tool failed;
+ * counts as a failure of the rule's severity); `waived`: a failure excepted by an active waiver.
+ */
+export const RULE_STATUSES = ['pass', 'fail', 'error', 'not-applicable', 'waived'] as const
 export type RuleStatus = (typeof RULE_STATUSES)[number]
+
+/** What a check itself can return (waivers are applied afterwards). */
+export type CheckStatus = Exclude<RuleStatus, 'waived'>
 
 /** Framework → control ids, e.g. `{hipaa: ['164.312(b)'], 'nist-800-53': ['AU-2', 'AU-12']}`. */
 export type ControlMap = Record<string, string[]>
@@ -21,13 +28,13 @@ export interface RuleResult {
   status: RuleStatus
   severity: Severity
   controls: ControlMap
-  /** What was observed (one line each); for skip/error the first line is the reason. */
+  /** What was observed (one line each); for not-applicable/error the first line is the reason. */
   evidence: string[]
   /** How to fix it (text; commands only where safe to copy). */
   remediation: string
   /** The check that produced this result. */
   checkId?: string
-  /** Skip or error reason, also the first evidence line. */
+  /** Not-applicable or error reason, also the first evidence line. */
   reason?: string
   /** A file or systemd unit path the finding is about, when there is one (for SARIF/JUnit locations). */
   location?: string
@@ -37,29 +44,25 @@ export interface RuleResult {
   /** Effective weight used in the score (severity weight × rule weight). */
   weight?: number
   durationMs?: number
-  /** Set by waivers: the rule was waived and does not count as a failure. */
+  /** Set with status `waived`: the waiver that excepted this failure (it then gives no credit and costs nothing). */
   waived?: {reason: string; expires?: string; by?: string}
 }
 
+/** Results per status (`notApplicable` counts `not-applicable`). */
+export interface StatusCounts {
+  pass: number
+  fail: number
+  error: number
+  notApplicable: number
+  waived: number
+}
+
 /** Score of one control family within one framework (e.g. nist-800-53 `AU`, pci-dss `10`). */
-export interface ControlFamilyScore {
+export interface ControlFamilyScore extends StatusCounts {
   framework: string
   family: string
   /** 0–100, or null when no rule of the family was applicable. */
   score: number | null
-  pass: number
-  fail: number
-  warn: number
-  skip: number
-  error: number
-}
-
-export interface StatusCounts {
-  pass: number
-  fail: number
-  warn: number
-  skip: number
-  error: number
 }
 
 /** The result of one ruleset. */

@@ -45,7 +45,7 @@ export const PORTS_PARAM = {
 
 /** The outcome when no service of the wanted runtimes exists (an error when unit inputs were unreadable). */
 export function noServices(runtimes: InferenceRuntime[] | undefined, unreadable: Unreadable[]): CheckOutcome {
-  return guardUnreadable(outcome.skip(`no ${runtimes?.join('/') ?? 'inference'} service found`), unreadable)
+  return guardUnreadable(outcome.notApplicable(`no ${runtimes?.join('/') ?? 'inference'} service found`), unreadable)
 }
 
 /**

@@ -1,7 +1,7 @@
 import {Ajv, type JSONSchemaType, type ValidateFunction} from 'ajv'
 
 import type {FactCache, Unreadable} from './facts/index.js'
-import type {RuleStatus} from './audit.types.js'
+import type {CheckStatus} from './audit.types.js'
 
 /** Conditions a rule or check can require before it applies (see conditions.ts). */
 export const CONDITIONS = [
@@ -30,9 +30,9 @@ export interface CheckContext<P = Record<string, unknown>> {
 
 /** What a check returns; the engine adds rule metadata. */
 export interface CheckOutcome {
-  status: RuleStatus
+  status: CheckStatus
   evidence: string[]
-  /** Skip or error reason. */
+  /** Not-applicable or error reason. */
   reason?: string
   location?: string
 }
@@ -51,9 +51,9 @@ export interface Check<P = Record<string, unknown>> {
    * dropped before validating (see paramsSchema), so null stays an invalid value.
    */
   params: JSONSchemaType<P>
-  /** Conditions that must hold, else the rule is skipped with the reason. */
+  /** Conditions that must hold, else the rule is not applicable (with the reason). */
   appliesWhen?: Condition[]
-  /** Needs the running host (processes, sockets, firewall, GPUs): skipped under --root. */
+  /** Needs the running host (processes, sockets, firewall, GPUs): not applicable under --root. */
   live?: boolean
   run(ctx: CheckContext<P>): Promise<CheckOutcome>
 }
@@ -146,16 +146,16 @@ function unreadableOutcome(unreadable: Unreadable[]): CheckOutcome {
 export const outcome = {
   pass: (evidence: string[] = [], location?: string): CheckOutcome => ({status: 'pass', evidence, location}),
   fail: (evidence: string[], location?: string): CheckOutcome => ({status: 'fail', evidence, location}),
-  warn: (evidence: string[], location?: string): CheckOutcome => ({status: 'warn', evidence, location}),
-  skip: (reason: string): CheckOutcome => ({status: 'skip', reason, evidence: [reason]}),
+  /** The thing the rule is about does not exist here: no credit, the reason shown. */
+  notApplicable: (reason: string): CheckOutcome => ({status: 'not-applicable', reason, evidence: [reason]}),
   error: (reason: string): CheckOutcome => ({status: 'error', reason, evidence: [reason]}),
-  /** An error naming inputs that could not be read (never "does not exist", never a pass or skip). */
+  /** An error naming inputs that could not be read (never "does not exist", never a pass or not-applicable). */
   unreadable: unreadableOutcome,
 }
 
 /**
  * A verdict reached over inputs of which some could not be read. Unread inputs never let a check
- * pass, warn or skip: the outcome becomes an `error` naming them. With `findingsStand` (the check
+ * pass or be not-applicable: the outcome becomes an `error` naming them. With `findingsStand` (the check
  * judges items one by one, so a bad item it did read is bad whatever the unread ones hold) a
  * `fail` stays a fail, with the unread inputs listed after its evidence.
  */

@@ -4,7 +4,7 @@ import type {FactCache, Unreadable} from './facts/index.js'
 
 export interface ConditionResult {
   holds: boolean
-  /** Why the condition does not hold (the skip reason). */
+  /** Why the condition does not hold (the not-applicable reason). */
   reason: string
   /** Inputs of the facts behind the condition that could not be read: "does not hold" is then unknown. */
   unreadable?: Unreadable[]
@@ -12,7 +12,7 @@ export interface ConditionResult {
 
 const RUNTIME_NAMES = RUNTIMES.map((r) => r.name).join(', ')
 
-/** Evaluates one appliesWhen condition over the facts; a FactUnavailableError propagates (→ skip). */
+/** Evaluates one appliesWhen condition over the facts; a FactUnavailableError propagates (→ not-applicable). */
 export async function evaluateCondition(condition: Condition, facts: FactCache): Promise<ConditionResult> {
   switch (condition) {
     case 'nvidia-gpu': {

@@ -22,6 +22,6 @@ export function exitCodeFor(result: AuditResult | RulesetValidation, policy: Exi
     return ExitCode.Findings
   const failOn = policy.failOn ?? 'high'
   if (failOn === 'none') return ExitCode.Ok
-  const failed = result.rulesets.flatMap((r) => r.results).filter((r) => r.status === 'fail' && !r.waived)
+  const failed = result.rulesets.flatMap((r) => r.results).filter((r) => r.status === 'fail')
   return failed.some((r) => atLeast(r.severity, failOn)) ? ExitCode.Findings : ExitCode.Ok
 }

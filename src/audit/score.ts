@@ -3,33 +3,53 @@ import type {ControlFamilyScore, RuleResult, RuleStatus, Severity, StatusCounts}
 /** How much each severity counts in the score (info rules are shown but do not count). */
 export const SEVERITY_WEIGHTS: Record<Severity, number> = {critical: 10, high: 6, medium: 3, low: 1, info: 0}
 
-const CREDIT: Partial<Record<RuleStatus, number>> = {pass: 1, warn: 0.5, fail: 0}
+/** What a status earns out of the rule's weight; statuses absent here (not-applicable, waived) are left out of the score. */
+const CREDIT: Partial<Record<RuleStatus, number>> = {pass: 1, fail: 0, error: 0}
+
+/** The score a failing (or unevaluated) critical rule caps its ruleset at, unless the ruleset says otherwise. */
+const DEFAULT_CRITICAL_CAP = 40
 
 /** Rounds to one decimal. */
 function round1(value: number): number {
   return Math.round(value * 10) / 10
 }
 
+/** A failure for the score and the exit code: `fail`, or `error` (a rule that could not be evaluated is not a pass). */
+function isFailure(result: RuleResult): boolean {
+  return result.status === 'fail' || result.status === 'error'
+}
+
 /**
- * Severity-weighted pass ratio, 0–100: pass counts 1, warn ½, fail 0; skip and error are not
- * applicable and do not count. 100 when no rule applied.
+ * Severity-weighted pass ratio, 0–100: pass earns its weight; fail and error earn nothing;
+ * not-applicable and waived results are left out. 100 when no rule applied. A failing (or
+ * erroring) critical rule caps the score at `criticalCap`.
  */
-export function scoreResults(results: RuleResult[]): number {
+export function scoreResults(results: RuleResult[], criticalCap = DEFAULT_CRITICAL_CAP): number {
   let total = 0
   let earned = 0
   for (const result of results) {
     const credit = CREDIT[result.status]
-    if (credit === undefined || result.waived) continue
+    if (credit === undefined) continue
     const weight = result.weight ?? SEVERITY_WEIGHTS[result.severity]
     total += weight
     earned += weight * credit
   }
-  return total === 0 ? 100 : round1((100 * earned) / total)
+  const score = total === 0 ? 100 : round1((100 * earned) / total)
+  const critical = results.some((r) => r.severity === 'critical' && isFailure(r))
+  return critical ? Math.min(score, criticalCap) : score
+}
+
+const COUNT_KEYS: Record<RuleStatus, keyof StatusCounts> = {
+  pass: 'pass',
+  fail: 'fail',
+  error: 'error',
+  'not-applicable': 'notApplicable',
+  waived: 'waived',
 }
 
 export function countStatuses(results: RuleResult[]): StatusCounts {
-  const counts: StatusCounts = {pass: 0, fail: 0, warn: 0, skip: 0, error: 0}
-  for (const result of results) counts[result.status]++
+  const counts: StatusCounts = {pass: 0, fail: 0, error: 0, notApplicable: 0, waived: 0}
+  for (const result of results) counts[COUNT_KEYS[result.status]]++
   return counts
 }
 
@@ -72,7 +92,7 @@ export function scoreControlFamilies(results: RuleResult[]): ControlFamilyScore[
   return [...groups.values()]
     .map(({framework, family, results: rs}) => {
       const counts = countStatuses(rs)
-      const applicable = counts.pass + counts.fail + counts.warn > 0
+      const applicable = counts.pass + counts.fail + counts.error > 0
       return {framework, family, score: applicable ? scoreResults(rs) : null, ...counts}
     })
     .sort((a, b) => a.framework.localeCompare(b.framework) || a.family.localeCompare(b.family, 'en', {numeric: true}))

@@ -75,8 +75,6 @@ function waiverMatches(waiver: Waiver, rulesetId: string, result: RuleResult, ho
   return true
 }
 
-const WAIVABLE = new Set(['fail', 'warn'])
-
 /** Marks one result waived (active) or adds the expiry to its evidence (expired). */
 function applyOne(waiver: Waiver, result: RuleResult, expired: boolean): void {
   if (expired) {
@@ -85,13 +83,14 @@ function applyOne(waiver: Waiver, result: RuleResult, expired: boolean): void {
       `waiver expired on ${waiver.expires} (approved by ${waiver.approver}: ${waiver.justification})`,
     ]
   } else {
+    result.status = 'waived'
     result.waived = {reason: waiver.justification, expires: waiver.expires, by: waiver.approver}
   }
 }
 
 /**
- * Applies waivers to an audit and scores it again: an active waiver turns a failure (or warning)
- * into a waived result that no longer lowers the score; an expired one leaves the failure and says
+ * Applies waivers to an audit and scores it again: an active waiver turns a failure into a
+ * `waived` result that no longer lowers the score; an expired one leaves the failure and says
  * so in its evidence. Returns the audit (mutated copy) and what became of each waiver.
  */
 export function applyWaivers(
@@ -110,7 +109,8 @@ export function applyWaivers(
       for (const result of ruleset.results) {
         if (!waiverMatches(waiver, ruleset.id, result, host)) continue
         matched.push(`${ruleset.id}.${result.ruleId}`)
-        if (!WAIVABLE.has(result.status) || result.waived) continue
+        // Only a failure can be waived: an error was never evaluated, so there is nothing to except.
+        if (result.status !== 'fail') continue
         failures++
         applyOne(waiver, result, expired)
       }
@@ -126,9 +126,9 @@ export function applyWaivers(
 function rescore(audit: AuditResult): void {
   for (const ruleset of audit.rulesets) {
     ruleset.score = scoreResults(ruleset.results)
-    ruleset.summary = countStatuses(ruleset.results.filter((r) => !r.waived))
-    ruleset.controlFamilies = scoreControlFamilies(ruleset.results.filter((r) => !r.waived))
+    ruleset.summary = countStatuses(ruleset.results)
+    ruleset.controlFamilies = scoreControlFamilies(ruleset.results)
   }
   audit.score = overallScore(audit.rulesets.map((r) => r.score))
-  audit.summary = countStatuses(audit.rulesets.flatMap((r) => r.results).filter((r) => !r.waived))
+  audit.summary = countStatuses(audit.rulesets.flatMap((r) => r.results))
 }

@@ -44,7 +44,7 @@ export function planOutputs(
 function renderFleetTable(fleet: FleetReport, style: Style): string {
   const hosts = fleet.hosts.map((h) => {
     const c = countDisplay(rowsOf(h.report, h.host))
-    return [h.host, h.report.score.toFixed(1), String(c.fail), String(c.warn), String(c.waived), h.file]
+    return [h.host, h.report.score.toFixed(1), String(c.fail), String(c.error), String(c.waived), h.file]
   })
   const failures = fleet.hosts
     .flatMap((h) => rowsOf(h.report, h.host))
@@ -53,7 +53,7 @@ function renderFleetTable(fleet: FleetReport, style: Style): string {
   const out = [
     `${style.bold('Fleet score')} ${fleet.score.toFixed(1)}/100 over ${fleet.hosts.length} hosts`,
     '',
-    renderTable(hosts, {head: ['host', 'score', 'failed', 'warnings', 'waived', 'file']}),
+    renderTable(hosts, {head: ['host', 'score', 'failed', 'errors', 'waived', 'file']}),
   ]
   if (failures.length)
     out.push(

@@ -47,47 +47,5 @@ export function compareVersions(a: string, b: string): number | null {
   return x && y ? compareParsedVersions(x, y) : null
 }
 
-/** Compares Debian package versions (epoch:upstream-revision), as dpkg --compare-versions does. */
-export function compareDebianVersions(a: string, b: string): number {
-  const split = (v: string) => {
-    const epoch = /^(\d+):/.exec(v)
-    const rest = epoch ? v.slice(epoch[0].length) : v
-    const dash = rest.lastIndexOf('-')
-    return {
-      epoch: epoch ? Number(epoch[1]) : 0,
-      upstream: dash < 0 ? rest : rest.slice(0, dash),
-      rev: dash < 0 ? '0' : rest.slice(dash + 1),
-    }
-  }
-  const x = split(a)
-  const y = split(b)
-  return x.epoch - y.epoch || compareDebianPart(x.upstream, y.upstream) || compareDebianPart(x.rev, y.rev)
-}
-
-function order(c: string): number {
-  if (c === '~') return -1
-  if (/\d/.test(c)) return 0
-  if (!c) return 0
-  if (/[A-Za-z]/.test(c)) return c.charCodeAt(0)
-  return c.charCodeAt(0) + 256
-}
-
-function compareDebianPart(a: string, b: string): number {
-  let i = 0
-  let j = 0
-  while (i < a.length || j < b.length) {
-    while ((i < a.length && !/\d/.test(a[i])) || (j < b.length && !/\d/.test(b[j]))) {
-      const diff = order(a[i] ?? '') - order(b[j] ?? '')
-      if (diff) return diff
-      i++
-      j++
-    }
-    let na = ''
-    let nb = ''
-    while (i < a.length && /\d/.test(a[i])) na += a[i++]
-    while (j < b.length && /\d/.test(b[j])) nb += b[j++]
-    const diff = Number(na || 0) - Number(nb || 0)
-    if (diff) return Math.sign(diff)
-  }
-  return 0
-}
+/** Debian versions have their own order (deb-version(7)); it lives in deb-version.ts. */
+export {compareDebianVersions} from './deb-version.js'

@@ -2,6 +2,7 @@ import {RUNTIME_LIST} from '../hardware/index.js'
 import {httpRequest, type HttpResponse} from './http-client.js'
 import type {EndpointTarget, ServerIdentity} from './inference.types.js'
 import {authHeaders, tryParseJson} from './openai-client.js'
+import {controlPath} from './probes/control.js'
 
 type Get = (path: string) => Promise<HttpResponse | null>
 
@@ -37,7 +38,8 @@ export function identifyFromHeaders(headers: Record<string, string>): ServerIden
 
 /**
  * Identifies the server kind and version from the catalog's identification routes (GET only),
- * then from response headers.
+ * then from response headers. A route's answer counts only when a random path (the control)
+ * does not answer the same way: a server that says `{"version": …}` on every path is no one.
  */
 export async function identifyServer(target: EndpointTarget): Promise<ServerIdentity> {
   const get: Get = async (path) => {
@@ -53,11 +55,12 @@ export async function identifyServer(target: EndpointTarget): Promise<ServerIden
     }
   }
   let fromHeaders: ServerIdentity | null = null
+  const control = await get(controlPath())
   for (const path of new Set(ROUTES.map((r) => r.path))) {
     const res = await get(path)
     if (!res) continue
     const found = identifyFromAnswer(path, res)
-    if (found) return found
+    if (found && !(control && identifyFromAnswer(path, control))) return found
     fromHeaders ??= identifyFromHeaders(res.headers)
   }
   if (!fromHeaders) {

@@ -1,3 +1,4 @@
+import {describeError} from '../core/errors.js'
 import {noProgress, type OnProgress} from '../core/progress.js'
 import {loadGguf, NODE_LLAMA_CPP_VERSION, type GgufOptions} from './gguf.js'
 import {identifyServer} from './identify.js'
@@ -43,6 +44,7 @@ export async function smokeEndpoint(target: EndpointTarget, options: SmokeOption
     onProgress,
     seed: options.seed ?? Math.floor(Math.random() * 2 ** 31),
     burst: Math.min(100, Math.max(1, options.burst ?? 20)),
+    controls: new Map(),
   }
   step('listing models')
   const {check: models, models: ids} = await checkModels(ctx)
@@ -125,8 +127,11 @@ export async function smokeGguf(path: string, options: SmokeOptions & GgufOption
     onProgress({phase: 'canary prompts'})
     checks.push(
       await runCanaryAttacks(options.seed ?? Math.floor(Math.random() * 2 ** 31), async (system, prompt) => {
-        const answer = await runner.generate(`${system}\nUser: ${prompt}\nAssistant:`, {maxTokens: 48})
-        return answer.text
+        try {
+          return (await runner.generate(`${system}\nUser: ${prompt}\nAssistant:`, {maxTokens: 48})).text
+        } catch (error) {
+          return {failed: describeError(error)}
+        }
       }),
     )
     for (const id of NETWORK_CHECKS) checks.push(makeCheck(id, 'skip', 'info', 'in-process model: no endpoint'))

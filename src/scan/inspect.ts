@@ -1,6 +1,6 @@
 import {scanArchive} from './archive.js'
-import {makeFinding} from './codes.js'
-import {decompressBounded} from './compressed.js'
+import {makeFinding, type FindingCode} from './codes.js'
+import {decompressBounded, type StreamKind} from './compressed.js'
 import {DETECT_HEAD_BYTES, detectModelFormat, type ModelFormat} from './detect.js'
 import {checkGguf} from './gguf.js'
 import {checkKerasH5} from './keras.js'
@@ -8,6 +8,7 @@ import {inspectNumpy} from './numpy.js'
 import {checkOnnx} from './onnx.js'
 import {looksLikePickle, scanPickleStream} from './pickle-stream.js'
 import {checkSafetensors} from './safetensors.js'
+import {scanSevenZip} from './sevenzip.js'
 import {describeOther, hasModelExtension, sniffContainer, type Container} from './sniff.js'
 import type {ByteSource} from './source.js'
 import {scanTorchTar} from './torch-tar.js'
@@ -53,20 +54,43 @@ function inspectFormat(
   }
 }
 
-const CONTAINER_NAMES: Record<Container, string> = {
-  gzip: 'gzip',
-  zlib: 'zlib',
-  bzip2: 'bzip2',
-  xz: 'xz',
-  lzma: 'lzma',
-  lz4: 'lz4',
-  '7z': '7z',
-  'joblib-zfile': "joblib's old ZF (zlib) format",
-  tar: 'tar',
-  'lfs-pointer': 'Git LFS pointer',
+/** Why a compressed stream was not analysed, by the decoder's answer. */
+const UNREAD: Record<'too-large' | 'corrupt' | 'failed', [FindingCode, string]> = {
+  'too-large': ['COMPRESSION_TOO_LARGE', 'data inflates past the scan limit; not analysed'],
+  corrupt: ['COMPRESSION_CORRUPT', 'data is damaged and does not decompress'],
+  failed: ['COMPRESSION_NOT_READ', 'data could not be decompressed by this scanner; decompress it and scan the result'],
 }
 
-/** Containers: an LFS pointer, compressed pickles (joblib compress=, .pkl.gz), the pre-1.0 torch tar format. */
+/** A compressed stream (joblib compress=, .pkl.gz/.bz2/.xz, joblib's old ZF format), inflated within the limit. */
+function inspectStream(
+  source: ByteSource,
+  kind: StreamKind,
+  member: string | null,
+  options: InspectOptions,
+): Inspection | null {
+  const depth = options.depth ?? 0
+  if (depth >= MAX_CONTAINER_DEPTH)
+    return {
+      format: 'compressed',
+      findings: [makeFinding('ARCHIVE_TOO_DEEP', 'compressed data nested too deeply; not opened', member)],
+    }
+  const inner = decompressBounded(source, kind)
+  if ('problem' in inner) {
+    // A two-byte zlib header can occur by chance: a stream that does not inflate is judged as what it is.
+    if (inner.problem === 'corrupt' && kind === 'zlib') return null
+    const [code, message] = UNREAD[inner.problem]
+    return {format: 'compressed', findings: [makeFinding(code, `${kind} ${message} (${inner.detail})`, member)]}
+  }
+  const weak = kind === 'zlib' && inner.corrupt !== undefined
+  const result = inspectSource(inner.source, member, {...options, depth: depth + 1, name: undefined, explicit: !weak})
+  if (weak && result.findings.length === 0 && result.format === 'unknown') return null
+  const damage = inner.corrupt
+    ? [makeFinding('COMPRESSION_CORRUPT', `${kind} data is damaged after the part analysed (${inner.corrupt})`, member)]
+    : []
+  return {format: result.format === 'pickle' ? 'compressed' : result.format, findings: [...result.findings, ...damage]}
+}
+
+/** Containers: an LFS pointer, compressed streams, 7z archives, the pre-1.0 torch tar format. */
 function inspectContainer(
   source: ByteSource,
   container: Container,
@@ -81,36 +105,8 @@ function inspectContainer(
       ],
     }
   if (container === 'tar') return scanTorchTar(source, member, options, inspectSource)
-  if (container !== 'gzip' && container !== 'zlib')
-    return {
-      format: 'compressed',
-      findings: [
-        makeFinding(
-          'COMPRESSION_NOT_READ',
-          `${CONTAINER_NAMES[container]} compressed data is not read by this scanner; decompress it and scan the result`,
-          member,
-        ),
-      ],
-    }
-  const depth = options.depth ?? 0
-  if (depth >= MAX_CONTAINER_DEPTH)
-    return {
-      format: 'compressed',
-      findings: [makeFinding('ARCHIVE_TOO_DEEP', 'compressed data nested too deeply; not opened', member)],
-    }
-  const inner = decompressBounded(source, container)
-  if ('problem' in inner) {
-    // A two-byte zlib header can occur by chance: a stream that does not inflate is judged as what it is.
-    if (inner.problem === 'corrupt') return null
-    return {
-      format: 'compressed',
-      findings: [
-        makeFinding('COMPRESSION_TOO_LARGE', `${container} data inflates past the scan limit; not analysed`, member),
-      ],
-    }
-  }
-  const result = inspectSource(inner.source, member, {...options, depth: depth + 1, name: undefined, explicit: true})
-  return {format: result.format === 'pickle' ? 'compressed' : result.format, findings: result.findings}
+  if (container === '7z') return scanSevenZip(source, member, options, inspectSource)
+  return inspectStream(source, container, member, options)
 }
 
 /** Content no format claims: a pickle if it walks like one, else unknown when it should have been a model. */

@@ -1,9 +1,10 @@
-import {Worker} from 'node:worker_threads'
+import type {Worker} from 'node:worker_threads'
 
 import {formatDuration} from '../core/duration.js'
 import {makeFinding} from './codes.js'
 import {fileReport} from './scan-file.js'
 import type {FileReport} from './scan.types.js'
+import {startThread} from './thread.js'
 
 export interface ScanRequest {
   id: number
@@ -30,18 +31,7 @@ export interface PoolOptions {
 /** Old-space heap of one scan thread: a file that needs more is `unknown`, never the end of the run. */
 const WORKER_HEAP_MB = 192
 
-/**
- * The scan thread. From dist/ it is the compiled .js beside this module; under vitest or bin/dev.js
- * this module is TypeScript, so the thread registers tsx's loader before importing the .ts.
- */
-function createScanWorker(): Worker {
-  const resourceLimits = {maxOldGenerationSizeMb: WORKER_HEAP_MB}
-  if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./scan-worker.js', import.meta.url), {resourceLimits})
-  const source = JSON.stringify(new URL('./scan-worker.ts', import.meta.url).href)
-  const boot = `import('tsx/esm/api').then(({register}) => { register(); return import(${source}) })`
-  return new Worker(boot, {eval: true, resourceLimits})
-}
+const createScanWorker = () => startThread('scan-worker', {maxOldGenerationSizeMb: WORKER_HEAP_MB})
 
 const failedReport = (path: string, code: 'SCAN_TIMEOUT' | 'SCAN_WORKER_FAILED', message: string) =>
   fileReport(path, 0, 'unknown', [makeFinding(code, message)])

@@ -11,7 +11,7 @@ export type {Severity} from '../core/severity.js'
 export type Verdict = 'clean' | 'unsafe' | 'unknown' | 'malformed'
 
 /** What the scanner calls a file: the detected format, refined for pickle variants. */
-export type ScanFormat = ModelFormat | 'pytorch-legacy' | 'pytorch-tar' | 'joblib' | 'compressed' | 'lfs-pointer'
+export type ScanFormat = ModelFormat | 'pytorch-legacy' | 'pytorch-tar' | 'joblib' | 'compressed' | '7z' | 'lfs-pointer'
 
 /** One problem found in a file (the JSON shape is documented in docs/json/scan.md). */
 export interface Finding {

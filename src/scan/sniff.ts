@@ -5,6 +5,8 @@
 export type Container =
   'gzip' | 'zlib' | 'bzip2' | 'xz' | 'lzma' | 'lz4' | '7z' | 'joblib-zfile' | 'tar' | 'lfs-pointer'
 
+import {zfileLength} from './compressed.js'
+
 const starts = (head: Buffer, hex: string) => head.subarray(0, hex.length / 2).equals(Buffer.from(hex, 'hex'))
 
 /** Whether the head is a zlib stream (joblib's default compressor): CM=8, a window up to 32K, the header check. */
@@ -27,12 +29,7 @@ export function sniffContainer(head: Buffer): Container | null {
   if (starts(head, '5d0000')) return 'lzma'
   if (starts(head, '04224d18')) return 'lz4'
   if (starts(head, '377abcaf271c')) return '7z'
-  if (
-    head.length >= 21 &&
-    head.toString('latin1', 0, 2) === 'ZF' &&
-    /^[0-9a-fx ]+$/.test(head.toString('latin1', 2, 21))
-  )
-    return 'joblib-zfile'
+  if (head.toString('latin1', 0, 2) === 'ZF' && zfileLength(head) !== null) return 'joblib-zfile'
   if (head.length >= 262 && head.toString('latin1', 257, 262) === 'ustar') return 'tar'
   if (isZlib(head)) return 'zlib'
   return null

@@ -52,9 +52,9 @@ describe('llmsec audit --root (end to end)', () => {
     expect(resultsOf(run.json, 'owasp-llm-top10').get('no-pickle-models')?.controls['owasp-llm']).toEqual([
       'LLM03:2025',
     ])
-    // Live checks cannot run against a root filesystem: skipped, with the reason.
+    // Live checks cannot run against a root filesystem: not applicable, with the reason.
     const live = baseline.get('firewall-default-deny')
-    expect(live?.status).toBe('skip')
+    expect(live?.status).toBe('not-applicable')
     expect(live?.reason).toMatch(/--root/)
   })
 
@@ -76,16 +76,16 @@ describe('llmsec audit --root (end to end)', () => {
 })
 
 describe('llmsec audit on this machine', () => {
-  it('finishes, prints a score first and explains every skip', async () => {
+  it('finishes, prints a score first and explains every rule that does not apply', async () => {
     const run = await runCli(['audit', '--fail-on', 'none'])
     expect(run.exitCode).toBe(0)
     expect(run.stdout.split('\n')[0]).toMatch(/^Score \d+\.\d\/100 +\(host /)
     const json = await runCliJson<AuditResult>(['audit', '--fail-on', 'none'])
     expect(validate(json.json), JSON.stringify(validate.errors)).toBe(true)
-    for (const result of json.json.rulesets[0].results.filter((r) => r.status === 'skip')) {
+    for (const result of json.json.rulesets[0].results.filter((r) => r.status === 'not-applicable')) {
       expect(result.reason, result.ruleId).toMatch(/\w{4,}/)
       expect(run.stdout).toContain(result.ruleId)
     }
-    expect(run.stdout).toMatch(/\d+ passed, \d+ failed, \d+ warnings, \d+ skipped, \d+ errors/)
+    expect(run.stdout).toMatch(/\d+ passed, \d+ failed, \d+ errors, \d+ waived, \d+ not applicable/)
   })
 })

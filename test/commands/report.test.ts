@@ -26,18 +26,18 @@ describe('llmsec report', () => {
     const validate = loadDocSchema('report')
     expect(validate(run.json), JSON.stringify(validate.errors)).toBe(true)
     expect(run.json.hosts.map((h) => h.host)).toEqual(['gpu-1', 'gpu-2'])
-    expect(run.json.score).toBe(37.5)
+    expect(run.json.score).toBe(20)
   })
 
   it('renders one saved result in markdown on stdout', async () => {
     const run = await runCli(['report', join(dir, 'a.json'), '--format', 'markdown'])
     expect(run.exitCode).toBe(0)
-    expect(run.stdout).toMatch(/^## llmsec audit: 37\.5\/100/)
+    expect(run.stdout).toMatch(/^## llmsec audit: 20\.0\/100/)
   })
 
   it('prints a fleet table of hosts and failures', async () => {
     const run = await runCli(['report', join(dir, 'a.json'), join(dir, 'b.json')])
-    expect(run.stdout).toContain('Fleet score 37.5/100 over 2 hosts')
+    expect(run.stdout).toContain('Fleet score 20.0/100 over 2 hosts')
     expect(run.stdout).toMatch(/gpu-2 +critical +baseline\.bind-loopback/)
   })
 

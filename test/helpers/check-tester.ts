@@ -3,7 +3,7 @@ import {describe, expect, it} from 'vitest'
 import {paramsValidator, type Check, type CheckOutcome} from '../../src/audit/check.js'
 import {evaluateCheck} from '../../src/audit/run-check.js'
 import type {Unreadable} from '../../src/audit/facts/index.js'
-import type {RuleStatus} from '../../src/audit/audit.types.js'
+import type {CheckStatus} from '../../src/audit/audit.types.js'
 import {createTestFacts, type FixedFacts} from './check-context.js'
 import {buildRoot, removeRoot, type RootSpec} from './rootfs.js'
 
@@ -35,7 +35,7 @@ export type ValidCase<P> = CheckCase<P>
 
 /** A case the check must not pass, with the status it must report. */
 export interface InvalidCase<P> extends CheckCase<P> {
-  status: Exclude<RuleStatus, 'pass'>
+  status: Exclude<CheckStatus, 'pass'>
 }
 
 export interface CheckTests<P> {
@@ -61,7 +61,7 @@ async function runCase<P>(check: Check<P>, c: CheckCase<P>): Promise<CheckOutcom
   }
 }
 
-function expectOutcome(out: CheckOutcome, status: RuleStatus, c: CheckCase<unknown>): void {
+function expectOutcome(out: CheckOutcome, status: CheckStatus, c: CheckCase<unknown>): void {
   const seen = JSON.stringify(out)
   expect(out.status, seen).toBe(status)
   if (c.evidence) expect(out.evidence, seen).toEqual(c.evidence.map(matcher))

@@ -26,10 +26,12 @@ function rule(
     status,
     severity,
     controls: {'nist-800-53': ['AC-3'], 'iso-27001': ['A.8.20']},
-    evidence: status === 'skip' ? ['not applicable here'] : [`saw ${ruleId} <b>&"quoted"</b>`],
+    evidence: status === 'not-applicable' ? ['not applicable here'] : [`saw ${ruleId} <b>&"quoted"</b>`],
     remediation: `Fix ${ruleId}.\n  systemctl restart thing`,
     checkId: 'file-exists',
-    ...(status === 'skip' || status === 'error' ? {reason: status === 'skip' ? 'not applicable here' : 'boom'} : {}),
+    ...(status === 'not-applicable' || status === 'error'
+      ? {reason: status === 'not-applicable' ? 'not applicable here' : 'boom'}
+      : {}),
     weight: 6,
     durationMs: 3,
     ...extra,
@@ -45,15 +47,15 @@ export function sampleReport(host = 'gpu-1'): AuditReport {
     rule('bind-loopback', 'fail', 'critical', {location: '/etc/systemd/system/ollama.service'}),
     rule('ssh-root', 'fail', 'high', {location: '/etc/ssh/sshd_config'}),
     rule('auditd', 'fail', 'medium'),
-    rule('telemetry', 'warn', 'low'),
+    rule('telemetry', 'fail', 'low'),
     rule('firewall', 'pass', 'high'),
-    rule('gpu-ecc', 'skip', 'low'),
+    rule('gpu-ecc', 'not-applicable', 'low'),
     rule('kernel', 'error', 'medium'),
   ]
   const audit = {
     score: scoreResults(results),
     rulesets: [{id: 'baseline', title: 'Baseline', version: '1.0.0', score: scoreResults(results), results}],
-    summary: {pass: 1, fail: 3, warn: 1, skip: 1, error: 1},
+    summary: {pass: 1, fail: 4, error: 1, notApplicable: 1, waived: 0},
     host,
     llmsecVersion: '0.1.0',
     startedAt: '2026-11-01T10:00:00.000Z',

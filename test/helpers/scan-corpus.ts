@@ -23,8 +23,9 @@ const PYTHON = '/usr/bin/python3'
 
 /** Why the corpus cannot be built here (missing Python modules or 7z), or null. */
 export function corpusUnavailable(): string | null {
-  const probe = execaSync(PYTHON, ['-c', 'import torch, numpy, h5py, joblib, onnx'], {reject: false})
-  if (probe.exitCode !== 0) return 'the adversarial corpus needs Debian python3-torch, -numpy, -h5py, -joblib and -onnx'
+  const probe = execaSync(PYTHON, ['-c', 'import torch, numpy, h5py, joblib, onnx, lz4'], {reject: false})
+  if (probe.exitCode !== 0)
+    return 'the adversarial corpus needs Debian python3-torch, -numpy, -h5py, -joblib, -onnx and -lz4'
   if (execaSync('7z', ['i'], {reject: false}).exitCode !== 0) return 'the adversarial corpus needs 7z (p7zip-full)'
   return null
 }

@@ -7,7 +7,8 @@ import type {AddressInfo} from 'node:net'
  * was (and was not) sent. Listens on 127.0.0.1, random port.
  */
 export interface ScriptedServerOptions {
-  kind: 'vllm' | 'llama.cpp' | 'ollama'
+  /** 'generic': only the OpenAI routes, like mock LLM servers. */
+  kind: 'vllm' | 'llama.cpp' | 'ollama' | 'generic'
   version?: string
   /** vLLM guards only /v1/*; llama.cpp guards everything but /health; Ollama has no auth of its own. */
   apiKey?: string
@@ -30,6 +31,12 @@ export interface ScriptedServerOptions {
   outputTokens?: number
   /** Stream every chunk at once without delays (client throughput measurements). */
   noDelay?: boolean
+  /** Like Express's JSON body parser in front of every route: any body that is not JSON gets 400, on any path. */
+  rejectMalformedEverywhere?: boolean
+  /** Every GET the server has no route for answers 200 {"version": …} (a catch-all). */
+  versionEverywhere?: boolean
+  /** Chat requests whose last message contains this text fail with HTTP 500. */
+  failPromptsContaining?: string
 }
 
 export interface RecordedRequest {
@@ -53,6 +60,15 @@ interface ChatBody {
   max_tokens?: number
   stream?: boolean
   stream_options?: {include_usage?: boolean}
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text)
+    return true
+  } catch {
+    return false
+  }
 }
 
 const FILLER = ' the cat sat on a mat and then it went to sleep in the sun'.split(/(?= )/)
@@ -140,6 +156,10 @@ function handleChat(
   } catch {
     return send(res, 400, {error: {message: 'invalid JSON'}})
   }
+  const last = body.messages?.at(-1)?.content ?? ''
+  if (options.failPromptsContaining !== undefined && last.includes(options.failPromptsContaining)) {
+    return send(res, 500, {error: {message: 'internal error'}})
+  }
   const maxContext = options.maxContext ?? 4096
   if (maxContext > 0 && (body.max_tokens ?? 0) > maxContext) {
     return send(res, 400, {error: {message: `max_tokens must be at most ${maxContext}`}})
@@ -220,12 +240,16 @@ function route(
       '# HELP vllm:num_requests_running Requests running\n# TYPE vllm:num_requests_running gauge\nvllm:num_requests_running 0\n',
     )
   }
+  if (options.rejectMalformedEverywhere && raw !== '' && !isJson(raw)) {
+    return send(res, 400, {error: {message: 'Unexpected end of JSON input'}})
+  }
   if (!isAuthorised(options, req, path)) return send(res, 401, {error: 'unauthorized'})
   if (handleKindRoute(options, req, res, path, raw)) return
   if (path === '/v1/models' && req.method === 'GET') {
     return send(res, 200, {object: 'list', data: [{id: 'scripted-model', object: 'model'}]})
   }
   if (path === '/v1/chat/completions' && req.method === 'POST') return handleChat(options, state, res, record, started)
+  if (options.versionEverywhere && req.method === 'GET') return send(res, 200, {version: options.version ?? '1.0.0'})
   send(res, 404, {detail: 'Not Found'})
 }
 

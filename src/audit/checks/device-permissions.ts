@@ -26,7 +26,10 @@ export const check = defineCheck<Params>()({
     const reader = new RootReader('/')
     const names = (await reader.list('/dev')).filter((n) => n.startsWith(params.prefix))
     if (!names.length)
-      return guardUnreadable(outcome.skip(`no /dev/${params.prefix}* device nodes on this host`), reader.unreadable)
+      return guardUnreadable(
+        outcome.notApplicable(`no /dev/${params.prefix}* device nodes on this host`),
+        reader.unreadable,
+      )
     const bad: string[] = []
     const ok: string[] = []
     for (const name of names) {

@@ -5,7 +5,7 @@ interface Params {
   path: string
   pattern: string
   expect?: 'match' | 'no-match'
-  missing?: 'skip' | 'pass' | 'fail'
+  missing?: 'not-applicable' | 'fail'
 }
 
 export const check = defineCheck<Params>()({
@@ -20,17 +20,16 @@ export const check = defineCheck<Params>()({
       path: {type: 'string', pattern: '^/'},
       pattern: {type: 'string', minLength: 1},
       expect: {type: 'string', enum: ['match', 'no-match'], nullable: true},
-      missing: {type: 'string', enum: ['skip', 'pass', 'fail'], nullable: true},
+      missing: {type: 'string', enum: ['not-applicable', 'fail'], nullable: true},
     },
   },
   async run({root, params}) {
     const read = await readTextIn(root, params.path)
     if (read.state === 'unreadable') return outcome.unreadable([whyUnreadable(read)])
     if (read.state === 'absent') {
-      const missing = params.missing ?? 'skip'
+      const missing = params.missing ?? 'not-applicable'
       const seen = `${params.path} does not exist`
-      if (missing === 'skip') return outcome.skip(seen)
-      return missing === 'pass' ? outcome.pass([seen]) : outcome.fail([seen], params.path)
+      return missing === 'not-applicable' ? outcome.notApplicable(seen) : outcome.fail([seen], params.path)
     }
     const match = new RegExp(params.pattern, 'm').exec(read.value)
     const seen = match

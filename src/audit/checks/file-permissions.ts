@@ -44,7 +44,7 @@ export const check = defineCheck<Params>()({
       ? outcome.fail(bad, bad[0].split(' ')[0])
       : ok.length
         ? outcome.pass(ok)
-        : outcome.skip(`none of ${params.paths.join(', ')} exists`)
+        : outcome.notApplicable(`none of ${params.paths.join(', ')} exists`)
     return guardUnreadable(verdict, reader.unreadable, true)
   },
 })

@@ -17,7 +17,7 @@ export const check = defineCheck<NoParams>()({
     }
     const what = {drop: 'dropped', accept: 'accepted', unknown: 'not decided by the rules'}[fw.inputPolicy]
     const seen = `${fw.tool}: unsolicited inbound traffic is ${what}${by}, ${fw.ruleCount} rules`
-    if (fw.inputPolicy === 'unknown') return outcome.warn([seen])
+    if (fw.inputPolicy === 'unknown') return outcome.error(seen)
     return fw.inputPolicy === 'drop' ? outcome.pass([seen]) : outcome.fail([seen])
   },
 })

@@ -25,7 +25,7 @@ export const check = defineCheck<Params>()({
     const {gpus} = await facts.get('gpus')
     const rows = gpus.map((g, i) => ({gpu: `GPU ${i} ${g.name}`, mode: g[params.setting]}))
     const supported = rows.filter((r) => r.mode !== null)
-    if (!supported.length) return outcome.skip(`no GPU reports a ${params.setting} mode (not supported)`)
+    if (!supported.length) return outcome.notApplicable(`no GPU reports a ${params.setting} mode (not supported)`)
     const lines = rows.map((r) => `${r.gpu}: ${params.setting} ${r.mode ?? 'not supported'}`)
     return supported.every((r) => r.mode === params.expect) ? outcome.pass(lines) : outcome.fail(lines)
   },

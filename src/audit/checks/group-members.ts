@@ -22,7 +22,7 @@ export const check = defineCheck<Params>()({
   async run({facts, params}) {
     const {users, groups, unreadable} = await facts.get('users')
     const group = groups.find((g) => g.name === params.group)
-    if (!group) return guardUnreadable(outcome.skip(`group ${params.group} does not exist`), unreadable)
+    if (!group) return guardUnreadable(outcome.notApplicable(`group ${params.group} does not exist`), unreadable)
     const members = new Set([...group.members, ...users.filter((u) => u.gid === group.gid).map((u) => u.name)])
     const extra = [...members].filter((m) => !(params.allowed ?? []).includes(m)).sort()
     const allowed = (params.allowed ?? []).join(', ') || 'none'

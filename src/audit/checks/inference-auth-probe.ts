@@ -43,13 +43,13 @@ export const check = defineCheck<Params>()({
     },
   },
   async run({probe: allowed, facts, params, signal}) {
-    if (!allowed) return outcome.skip('endpoints are probed only with --probe')
+    if (!allowed) return outcome.notApplicable('endpoints are probed only with --probe')
     const listening = new Set(
       (await facts.get('sockets')).filter((s) => s.protocol.startsWith('tcp')).map((s) => s.port),
     )
     const wanted = params.ports ?? DEFAULT_PORTS
     const ports = wanted.filter((p) => listening.has(p))
-    if (!ports.length) return outcome.skip(`nothing listens on ports ${wanted.join(', ')}`)
+    if (!ports.length) return outcome.notApplicable(`nothing listens on ports ${wanted.join(', ')}`)
     const open: string[] = []
     const closed: string[] = []
     for (const port of ports) {

@@ -8,7 +8,7 @@ interface Params {
   required?: string[]
   runtimes?: RuntimeId[]
   /** Result when a service does not set the variable (default: pass with forbidden, fail with required). */
-  unset?: 'pass' | 'fail' | 'warn'
+  unset?: 'pass' | 'fail'
 }
 
 export const check = defineCheck<Params>()({
@@ -26,14 +26,14 @@ export const check = defineCheck<Params>()({
       forbidden: {type: 'array', items: {type: 'string'}, nullable: true},
       required: {type: 'array', items: {type: 'string'}, nullable: true},
       runtimes: RUNTIMES_PARAM,
-      unset: {type: 'string', enum: ['pass', 'fail', 'warn'], nullable: true},
+      unset: {type: 'string', enum: ['pass', 'fail'], nullable: true},
     },
   },
   async run({facts, params}) {
     const {services, unreadable} = await servicesOf(facts, params.runtimes)
     if (!services.length) return noServices(params.runtimes, unreadable)
     const unset = params.unset ?? (params.required?.length ? 'fail' : 'pass')
-    const results: {status: 'pass' | 'fail' | 'warn'; line: string; location: string}[] = []
+    const results: {status: 'pass' | 'fail'; line: string; location: string}[] = []
     const {known, unreadable: hidden} = withEnvironment(services)
     for (const s of known) {
       const value = s.environment[params.variable]
@@ -50,13 +50,9 @@ export const check = defineCheck<Params>()({
         location: s.location,
       })
     }
-    const worst = results.find((r) => r.status === 'fail') ?? results.find((r) => r.status === 'warn')
+    const worst = results.find((r) => r.status === 'fail')
     const lines = results.map((r) => r.line)
-    const verdict = !worst
-      ? outcome.pass(lines)
-      : worst.status === 'fail'
-        ? outcome.fail(lines, worst.location)
-        : outcome.warn(lines, worst.location)
+    const verdict = worst ? outcome.fail(lines, worst.location) : outcome.pass(lines)
     return guardUnreadable(verdict, [...unreadable, ...hidden], true)
   },
 })

@@ -8,13 +8,13 @@ interface Params {
 
 /**
  * Scans model files with the `scan` engine (pickle opcodes and imports, GGUF/safetensors
- * structure): unsafe or unknown (not fully analysed) fails, malformed warns.
+ * structure): unsafe, unknown (not fully analysed) and malformed all fail.
  */
 export const check = defineCheck<Params>()({
   id: 'model-scan',
   title: 'Model files pass the llmsec scanner',
   description:
-    'Runs the scan engine (llmsec scan) over the model files: an unsafe verdict (imports outside the allowlist) or an unknown one (not fully analysed) fails; malformed warns.',
+    'Runs the scan engine (llmsec scan) over the model files: an unsafe verdict (imports outside the allowlist) or an unknown one (not fully analysed) or a malformed file fails.',
   appliesWhen: ['model-files'],
   params: {
     type: 'object',
@@ -24,7 +24,7 @@ export const check = defineCheck<Params>()({
   async run({root, facts, params, signal}) {
     const {files, unreadable} = await facts.get('models')
     const limit = params.maxFiles ?? 500
-    const bad: {line: string; path: string; verdict: string}[] = []
+    const bad: {line: string; path: string}[] = []
     let scanned = 0
     for (const file of files.slice(0, limit)) {
       if (signal?.aborted) break
@@ -36,17 +36,13 @@ export const check = defineCheck<Params>()({
       bad.push({
         line: `${file.path}: ${report.verdict}${first ? ` (${first.code}: ${first.message})` : ''}`,
         path: file.path,
-        verdict: report.verdict,
       })
     }
     const note = files.length > limit ? [`scanned the first ${limit} of ${files.length} model files`] : []
-    const unsafe = bad.filter((b) => b.verdict === 'unsafe' || b.verdict === 'unknown')
     const lines = [...bad.map((b) => b.line), ...note]
-    const verdict = unsafe.length
-      ? outcome.fail(lines, unsafe[0].path)
-      : bad.length
-        ? outcome.warn(lines, bad[0].path)
-        : outcome.pass([`${scanned} model files scanned, all clean`, ...note])
+    const verdict = bad.length
+      ? outcome.fail(lines, bad[0].path)
+      : outcome.pass([`${scanned} model files scanned, all clean`, ...note])
     return guardUnreadable(verdict, unreadable, true)
   },
 })

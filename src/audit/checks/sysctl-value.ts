@@ -30,7 +30,7 @@ const normalize = (value: string) => value.trim().split(/\s+/).join(' ')
 /** The running kernel's value, from /proc/sys. */
 async function runningValue(params: Params): Promise<CheckOutcome> {
   const read = await readTextIn('/', `/proc/sys/${params.key.replaceAll('.', '/')}`)
-  if (read.state === 'absent') return outcome.skip(`${params.key} does not exist in this kernel`)
+  if (read.state === 'absent') return outcome.notApplicable(`${params.key} does not exist in this kernel`)
   if (read.state === 'unreadable') return outcome.unreadable([whyUnreadable(read)])
   const seen = `${params.key} = ${normalize(read.value)} (running kernel)`
   return params.values.includes(normalize(read.value))

@@ -18,7 +18,7 @@ export interface FactProvider<K extends FactId = FactId> {
   gather(env: FactEnv, facts: FactCache): Promise<FactMap[K]>
 }
 
-/** Thrown when a fact cannot be known here; the engine turns it into a `skip` with this reason. */
+/** Thrown when a fact cannot be known here; the engine turns it into `not-applicable` with this reason. */
 export class FactUnavailableError extends Error {
   constructor(reason: string) {
     super(reason)

@@ -1,5 +1,6 @@
 import {coreError} from '../../core/errors.js'
 import {suggestedOutput} from '../../core/fs.js'
+import {RULE_STATUSES} from '../audit.types.js'
 import {overallScore} from '../score.js'
 import type {AuditReport, FleetReport} from './report.types.js'
 
@@ -23,6 +24,8 @@ export function asAuditReport(data: unknown, file: string): AuditReport {
     for (const [j, r] of rs.results.entries())
       if (!r || typeof r.ruleId !== 'string' || typeof r.status !== 'string' || !Array.isArray(r.evidence))
         throw fail(`rulesets[${i}].results[${j}] has no ruleId, status or evidence`)
+      else if (!(RULE_STATUSES as readonly string[]).includes(r.status))
+        throw fail(`rulesets[${i}].results[${j}].status "${r.status}" is not one of ${RULE_STATUSES.join(', ')}`)
   }
   return value as AuditReport
 }

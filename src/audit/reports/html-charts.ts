@@ -6,11 +6,10 @@ import {maxOf} from '../../core/arrays.js'
 /** Colours shared by the charts and the table (also readable in greyscale print). */
 const STATUS_COLOURS: Record<DisplayStatus, string> = {
   fail: '#c62828',
-  warn: '#ef8f00',
   error: '#6a1b9a',
   waived: '#1565c0',
   pass: '#2e7d32',
-  skip: '#9e9e9e',
+  'not-applicable': '#9e9e9e',
 }
 
 function scoreColour(score: number | null): string {
@@ -80,7 +79,7 @@ export function familyBars(rows: Row[]): Bar[] {
     })
 }
 
-const STACK_ORDER: DisplayStatus[] = ['fail', 'warn', 'error', 'waived', 'pass', 'skip']
+const STACK_ORDER: DisplayStatus[] = ['fail', 'error', 'waived', 'pass', 'not-applicable']
 
 /** Stacked bars: results per severity by status. */
 export function renderSeverityChart(rows: Row[]): string {

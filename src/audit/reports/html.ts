@@ -118,7 +118,7 @@ export function renderHtml(input: AuditReport | FleetReport): string {
   )
   const body = `<header><h1>${h(title)}</h1><p class="meta">${metaLine(report)}</p></header>
 <section class="summary"><div>${renderGauge(report.score, 'overall score')}</div>
-<div><p id="counts">${c.pass} passed · ${c.fail} failed · ${c.warn} warnings · ${c.waived} waived · ${c.skip} skipped · ${c.error} errors</p>${rulesetBars}</div></section>
+<div><p id="counts">${c.pass} passed · ${c.fail} failed · ${c.error} errors · ${c.waived} waived · ${c['not-applicable']} not applicable</p>${rulesetBars}</div></section>
 <h2>Results by control family and severity</h2><div class="charts">${renderScoreBars('family-chart', 'Score by control family', familyBars(rows))}${renderSeverityChart(rows)}</div>
 ${waiversSection(report)}
 <h2>Rules</h2>${rulesTable(rows)}
@@ -128,10 +128,10 @@ ${inventorySection(report.inventory, report)}`
 
 function renderFleetHtml(fleet: FleetReport): string {
   const rows = fleet.hosts.flatMap((hst) => rowsOf(hst.report, hst.host))
-  const problems = rows.filter((r) => r.status !== 'pass' && r.status !== 'skip')
+  const problems = rows.filter((r) => r.status !== 'pass' && r.status !== 'not-applicable')
   const hostRows = fleet.hosts.map((hst) => {
     const c = countDisplay(rowsOf(hst.report, hst.host))
-    return `<tr data-host="${h(hst.host)}"><td>${h(hst.host)}</td><td>${hst.report.score.toFixed(1)}</td><td>${c.fail}</td><td>${c.warn}</td><td>${c.waived}</td><td>${h(hst.report.inventory?.os ?? '')}</td><td>${h(hst.report.startedAt ?? '')}</td><td><code>${h(hst.file)}</code></td></tr>`
+    return `<tr data-host="${h(hst.host)}"><td>${h(hst.host)}</td><td>${hst.report.score.toFixed(1)}</td><td>${c.fail}</td><td>${c.error}</td><td>${c.waived}</td><td>${h(hst.report.inventory?.os ?? '')}</td><td>${h(hst.report.startedAt ?? '')}</td><td><code>${h(hst.file)}</code></td></tr>`
   })
   const notices = fleet.hosts.flatMap((hst) =>
     waiverNotices(hst.report).map((n) => `<div class="notice ${n.outcome.state}">${h(hst.host)}: ${h(n.text)}</div>`),
@@ -144,10 +144,10 @@ function renderFleetHtml(fleet: FleetReport): string {
     'Score by host',
     fleet.hosts.map((hst) => ({label: hst.host, value: hst.report.score, note: hst.file})),
   )}</div></section>
-<h2>Hosts</h2><table id="hosts"><thead><tr><th>Host</th><th>Score</th><th>Failed</th><th>Warnings</th><th>Waived</th><th>OS</th><th>Audited at</th><th>Result file</th></tr></thead><tbody>${hostRows.join('\n')}</tbody></table>
+<h2>Hosts</h2><table id="hosts"><thead><tr><th>Host</th><th>Score</th><th>Failed</th><th>Errors</th><th>Waived</th><th>OS</th><th>Audited at</th><th>Result file</th></tr></thead><tbody>${hostRows.join('\n')}</tbody></table>
 <h2>Results by control family and severity</h2><div class="charts">${renderScoreBars('family-chart', 'Score by control family (all hosts)', familyBars(rows))}${renderSeverityChart(rows)}</div>
 ${notices.length ? `<h2>Waivers to review</h2>${notices.join('\n')}` : ''}
-<h2>Failures, warnings and waivers by host</h2>${rulesTable(
+<h2>Failures, errors and waivers by host</h2>${rulesTable(
     problems,
     fleet.hosts.map((hst) => hst.host),
   )}`

@@ -29,15 +29,13 @@ function testcase(row: Row): string {
       return `<testcase ${attrs}><failure message="${x(r.evidence[0] ?? r.title)}" type="${r.severity}">${body}</failure></testcase>`
     case 'error':
       return `<testcase ${attrs}><error message="${x(r.reason ?? r.evidence[0] ?? 'check could not run')}" type="check-error">${body}</error></testcase>`
-    case 'skip':
+    case 'not-applicable':
       return `<testcase ${attrs}><skipped message="${x(r.reason ?? r.evidence[0] ?? 'not applicable')}"/></testcase>`
     case 'waived': {
       const w = r.waived!
       const message = `waived until ${w.expires ?? '?'} by ${w.by ?? '?'}: ${w.reason}`
       return `<testcase ${attrs}><skipped message="${x(message)}"/><system-out>${body}</system-out></testcase>`
     }
-    case 'warn':
-      return `<testcase ${attrs}><system-out>${x(`warning\n${details.join('\n')}`)}</system-out></testcase>`
     default:
       return `<testcase ${attrs}/>`
   }
@@ -50,7 +48,7 @@ function suiteXml(suite: Suite): string {
     .join('')
   const out = suite.notices.length ? `<system-out>${x(suite.notices.join('\n'))}</system-out>` : ''
   return [
-    `<testsuite name="${x(suite.name)}" tests="${suite.rows.length}" failures="${c.fail}" errors="${c.error}" skipped="${c.skip + c.waived}" time="${suite.seconds.toFixed(3)}"${suite.timestamp ? ` timestamp="${x(suite.timestamp)}"` : ''}>`,
+    `<testsuite name="${x(suite.name)}" tests="${suite.rows.length}" failures="${c.fail}" errors="${c.error}" skipped="${c['not-applicable'] + c.waived}" time="${suite.seconds.toFixed(3)}"${suite.timestamp ? ` timestamp="${x(suite.timestamp)}"` : ''}>`,
     `<properties>${props}</properties>`,
     ...suite.rows.map(testcase),
     out,
@@ -90,7 +88,7 @@ export function renderJunit(input: AuditReport | FleetReport): string {
   const time = suites.reduce((n, s) => n + s.seconds, 0).toFixed(3)
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="llmsec audit" tests="${all.length}" failures="${c.fail}" errors="${c.error}" skipped="${c.skip + c.waived}" time="${time}">`,
+    `<testsuites name="llmsec audit" tests="${all.length}" failures="${c.fail}" errors="${c.error}" skipped="${c['not-applicable'] + c.waived}" time="${time}">`,
     ...suites.map(suiteXml),
     '</testsuites>',
     '',

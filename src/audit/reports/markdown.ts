@@ -30,7 +30,7 @@ function findingRows(rows: Row[], withHost: boolean): string[] {
     rows.map((r) => [
       ...(withHost ? [cell(r.host)] : []),
       r.result.severity,
-      `${code(r.key)}${r.status === 'warn' ? ' (warning)' : r.status === 'error' ? ' (check error)' : ''}`,
+      `${code(r.key)}${r.status === 'error' ? ' (check error)' : ''}`,
       cell(r.result.evidence.slice(0, 3).join('; ')),
       cell(r.result.remediation.split('\n')[0]),
     ]),
@@ -51,10 +51,10 @@ function waivedRows(rows: Row[]): string[] {
 
 function rulesetLines(report: AuditReport): string[] {
   return table(
-    ['ruleset', 'score', 'pass', 'fail', 'warn', 'waived', 'skip', 'error'],
+    ['ruleset', 'score', 'pass', 'fail', 'error', 'waived', 'not applicable'],
     report.rulesets.map((rs) => {
       const c = countDisplay(rowsOf({...report, rulesets: [rs]}))
-      return [code(rs.id), rs.score.toFixed(1), c.pass, c.fail, c.warn, c.waived, c.skip, c.error].map(String)
+      return [code(rs.id), rs.score.toFixed(1), c.pass, c.fail, c.error, c.waived, c['not-applicable']].map(String)
     }),
   )
 }
@@ -68,21 +68,21 @@ export function renderMarkdown(input: AuditReport | FleetReport): string {
   if ('kind' in input && input.kind === 'fleet') return renderFleetMarkdown(input)
   const report = input as AuditReport
   const rows = rowsOf(report)
-  const failures = rows.filter((r) => r.status === 'fail' || r.status === 'warn' || r.status === 'error')
+  const failures = rows.filter((r) => r.status === 'fail' || r.status === 'error')
   const waived = rows.filter((r) => r.status === 'waived')
   const where = report.root ? `root ${code(report.root)}` : `host ${code(report.host ?? 'unknown')}`
   const out = [`## llmsec audit: ${report.score.toFixed(1)}/100`, '', `Audit of ${where}.`, '', ...rulesetLines(report)]
   if (failures.length)
-    append(out, ['', `### Failures and warnings (${failures.length})`, '', ...findingRows(failures, false)])
+    append(out, ['', `### Failures and errors (${failures.length})`, '', ...findingRows(failures, false)])
   else out.push('', 'No failures.')
   if (waived.length) append(out, ['', `### Waived (${waived.length})`, '', ...waivedRows(waived)])
   const notices = waiverNotices(report)
   if (notices.length)
     append(out, ['', '### Waivers to review', '', ...notices.map((n) => `- ${n.outcome.state}: ${cell(n.text)}`)])
-  const skipped = rows.filter((r) => r.status === 'skip')
-  if (skipped.length) {
-    out.push('', `<details><summary>Skipped (${skipped.length})</summary>`, '')
-    for (const r of skipped) out.push(`- ${code(r.key)}: ${cell(r.result.reason ?? r.result.evidence[0] ?? '')}`)
+  const inapplicable = rows.filter((r) => r.status === 'not-applicable')
+  if (inapplicable.length) {
+    out.push('', `<details><summary>Not applicable (${inapplicable.length})</summary>`, '')
+    for (const r of inapplicable) out.push(`- ${code(r.key)}: ${cell(r.result.reason ?? r.result.evidence[0] ?? '')}`)
     out.push('', '</details>')
   }
   out.push('', footer(report), '')

@@ -1,15 +1,11 @@
-import type {RuleResult, RuleStatus, Severity} from '../audit.types.js'
+import {RULE_STATUSES, type RuleResult, type RuleStatus, type Severity} from '../audit.types.js'
 import {mostSevereFirst, SEVERITIES} from '../../core/severity.js'
 import type {WaiverOutcome} from '../waivers.types.js'
 import type {AuditReport} from './report.types.js'
 
-/** A rule status as reports show it: a waived failure or warning is `waived`. */
-export type DisplayStatus = RuleStatus | 'waived'
-export const DISPLAY_STATUSES: DisplayStatus[] = ['fail', 'warn', 'error', 'waived', 'pass', 'skip']
-
-export function displayStatus(result: RuleResult): DisplayStatus {
-  return result.waived ? 'waived' : result.status
-}
+/** A rule status as reports show it (the order reports list them in). */
+export type DisplayStatus = RuleStatus
+export const DISPLAY_STATUSES: DisplayStatus[] = ['fail', 'error', 'waived', 'pass', 'not-applicable']
 
 /** One rule result with the ruleset (and host, in fleet reports) it belongs to. */
 export interface Row {
@@ -28,7 +24,7 @@ export function rowsOf(report: AuditReport, host = report.host ?? 'unknown'): Ro
       host,
       rulesetId: rs.id,
       key: `${rs.id}.${result.ruleId}`,
-      status: displayStatus(result),
+      status: result.status,
       result,
     })),
   )
@@ -47,7 +43,7 @@ function compareRows(a: Row, b: Row): number {
 export type DisplayCounts = Record<DisplayStatus, number>
 
 export function countDisplay(rows: Row[]): DisplayCounts {
-  const counts: DisplayCounts = {fail: 0, warn: 0, error: 0, waived: 0, pass: 0, skip: 0}
+  const counts = Object.fromEntries(RULE_STATUSES.map((s) => [s, 0])) as DisplayCounts
   for (const row of rows) counts[row.status]++
   return counts
 }

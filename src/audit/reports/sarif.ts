@@ -67,7 +67,7 @@ function fingerprint(host: string, row: Row): string {
 
 function resultOf(row: Row, ruleIndex: number, host: string): Json {
   const r = row.result
-  const level = r.status === 'warn' ? 'warning' : LEVEL[r.severity]
+  const level = LEVEL[r.severity]
   const message = [`${r.title}: ${r.evidence.join('; ') || r.status}`, `Fix: ${r.remediation.split('\n')[0]}`].join(' ')
   return {
     ruleId: row.key,
@@ -94,7 +94,7 @@ function resultOf(row: Row, ruleIndex: number, host: string): Json {
 
 function runOf(report: AuditReport, host: string): Json {
   const rows = rowsOf(report, host)
-  const findings = rows.filter((r) => r.status === 'fail' || r.status === 'warn' || r.status === 'waived')
+  const findings = rows.filter((r) => r.status === 'fail' || r.status === 'waived')
   const rules = [...new Map(rows.map((r) => [r.key, r])).values()].sort((a, b) => a.key.localeCompare(b.key))
   const index = new Map(rules.map((r, i) => [r.key, i]))
   const notices = (report.waivers?.outcomes ?? [])

@@ -39,7 +39,7 @@ function colourScore(score: number, style: Style): string {
 
 function renderFinding(m: Merged, style: Style): string[] {
   const {result} = m
-  const mark = result.status === 'fail' ? style.red('✗') : style.yellow('!')
+  const mark = style.red('✗')
   const lines = [`  ${mark} ${style.bold(result.ruleId)}  ${result.title}`]
   for (const line of result.evidence.slice(0, 6)) lines.push(`      ${style.dim('saw:')} ${line}`)
   if (result.evidence.length > 6) lines.push(`      ${style.dim(`… ${result.evidence.length - 6} more`)}`)
@@ -53,7 +53,7 @@ function renderFinding(m: Merged, style: Style): string[] {
   return lines
 }
 
-/** Human output of `llmsec audit`: score first, failures by severity, skips explained, summary. */
+/** Human output of `llmsec audit`: score first, failures by severity, errors, not-applicable explained, summary. */
 export function renderAudit(audit: AuditResult, style: Style, exitCode: number): string {
   const out: string[] = []
   const where = audit.root ? `root ${audit.root}` : `host ${audit.host ?? 'unknown'}`
@@ -69,22 +69,17 @@ export function renderAudit(audit: AuditResult, style: Style, exitCode: number):
     out.push('', style.bold(`${severity.toUpperCase()} (${findings.length} failed)`))
     for (const m of findings) append(out, renderFinding(m, style))
   }
-  const warnings = merged.filter((m) => m.result.status === 'warn')
-  if (warnings.length) {
-    out.push('', style.bold(`WARNINGS (${warnings.length})`))
-    for (const m of warnings) append(out, renderFinding(m, style))
-  }
   const errors = merged.filter((m) => m.result.status === 'error')
   if (errors.length) {
     out.push('', style.bold(`ERRORS (${errors.length}: the check could not run)`))
     for (const m of errors)
       out.push(`  ${style.red('?')} ${m.result.ruleId}: ${m.result.reason ?? m.result.evidence[0]}`)
   }
-  const skips = merged.filter((m) => m.result.status === 'skip')
-  if (skips.length) {
-    out.push('', style.bold(`SKIPPED (${skips.length}, not applicable here)`))
+  const inapplicable = merged.filter((m) => m.result.status === 'not-applicable')
+  if (inapplicable.length) {
+    out.push('', style.bold(`NOT APPLICABLE (${inapplicable.length}, no credit)`))
     const byReason = new Map<string, string[]>()
-    for (const m of skips) {
+    for (const m of inapplicable) {
       const reason = m.result.reason ?? m.result.evidence[0] ?? 'not applicable'
       byReason.set(reason, [...(byReason.get(reason) ?? []), m.result.ruleId])
     }
@@ -94,7 +89,7 @@ export function renderAudit(audit: AuditResult, style: Style, exitCode: number):
   const policy = audit.failUnder !== undefined && audit.failUnder !== null ? `, fail-under ${audit.failUnder}` : ''
   out.push(
     '',
-    `${s.pass} passed, ${s.fail} failed, ${s.warn} warnings, ${s.skip} skipped, ${s.error} errors — score ${audit.score.toFixed(1)} (fail-on ${audit.failOn ?? 'high'}${policy}: exit ${exitCode})`,
+    `${s.pass} passed, ${s.fail} failed, ${s.error} errors, ${s.waived} waived, ${s.notApplicable} not applicable — score ${audit.score.toFixed(1)} (fail-on ${audit.failOn ?? 'high'}${policy}: exit ${exitCode})`,
   )
   return out.join('\n')
 }

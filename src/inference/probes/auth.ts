@@ -2,7 +2,8 @@ import {describeError} from '../../core/errors.js'
 import {VLLM} from '../../hardware/index.js'
 import type {SmokeCheck} from '../inference.types.js'
 import {chatCompletion} from '../openai-client.js'
-import {AUTH_REFUSED, excerpt, makeCheck, probeRequest, type ProbeContext} from './probe-context.js'
+import {probeWithControl, routeShows} from './control.js'
+import {AUTH_REFUSED, excerpt, makeCheck, type ProbeContext} from './probe-context.js'
 
 /**
  * Routes vLLM serves outside /v1, which its --api-key middleware does not guard, plus the
@@ -56,14 +57,18 @@ export async function checkUnguardedRoutes(ctx: ProbeContext): Promise<SmokeChec
   const open: string[] = []
   const refused: string[] = []
   for (const route of VLLM_UNGUARDED_ROUTES) {
-    const {res} = await probeRequest(ctx, route.path, {
+    const answer = await probeWithControl(ctx, route.path, {
       method: route.method,
       withoutAuth: true,
       body: route.method === 'POST' ? MALFORMED_JSON : undefined,
     })
+    const {res} = answer
     if (!res || res.status === 404 || res.status === 405) continue
     if (AUTH_REFUSED.has(res.status)) refused.push(route.path)
-    else open.push(`${route.method} ${route.path} → ${res.status}`)
+    // The route answered unlike a random path with the same request: it exists and ran.
+    else if (routeShows(answer, (r) => r.status === res.status)) {
+      open.push(`${route.method} ${route.path} → ${res.status}`)
+    }
   }
   const data = {open, refused}
   if (open.length === 0) {

@@ -1,7 +1,9 @@
 import {OLLAMA} from '../../hardware/index.js'
+import type {HttpResponse} from '../http-client.js'
 import type {SmokeCheck} from '../inference.types.js'
 import {MALFORMED_JSON} from './auth.js'
-import {AUTH_REFUSED, makeCheck, probeRequest, type ProbeContext} from './probe-context.js'
+import {probeWithControl, routeShows} from './control.js'
+import {AUTH_REFUSED, makeCheck, type ProbeContext} from './probe-context.js'
 
 /**
  * Ollama's model-management routes and the harmless request sent to each. Every body is
@@ -18,30 +20,45 @@ const OLLAMA_MANAGEMENT_PROBES: {method: 'POST' | 'DELETE' | 'HEAD'; path: strin
   {method: 'HEAD', path: `/api/blobs/sha256:${'0'.repeat(64)}`},
 ]
 
-/** ollama.management-exposed: management routes answer without credentials. */
+/** The handler ran: it rejected the malformed body (400), or answered (200; a HEAD of a missing blob: 404). */
+function handlerRan(method: string): (res: HttpResponse) => boolean {
+  return (res) => res.status === 400 || res.status === 200 || (method === 'HEAD' && res.status === 404)
+}
+
+/**
+ * ollama.management-exposed: management routes answer without credentials. Only for a server
+ * identified as Ollama, and only where the route answers unlike a random path.
+ */
 export async function checkOllamaManagement(ctx: ProbeContext): Promise<SmokeCheck> {
-  if (ctx.server.kind !== OLLAMA.id && ctx.server.kind !== 'unknown') {
-    return makeCheck('ollama.management-exposed', 'skip', 'info', `not an Ollama server (${ctx.server.kind})`)
+  if (ctx.server.kind !== OLLAMA.id) {
+    const why =
+      ctx.server.kind === 'unknown'
+        ? 'the server was not identified as Ollama'
+        : `not an Ollama server (${ctx.server.kind})`
+    return makeCheck('ollama.management-exposed', 'skip', 'info', why)
   }
   const exposed: string[] = []
   const refused: string[] = []
+  const alike: string[] = []
   for (const probe of OLLAMA_MANAGEMENT_PROBES) {
-    const {res} = await probeRequest(ctx, probe.path, {method: probe.method, body: probe.body, withoutAuth: true})
-    if (!res) continue
+    const answer = await probeWithControl(ctx, probe.path, {method: probe.method, body: probe.body, withoutAuth: true})
+    if (!answer.res) continue
     const route = `${probe.method} ${probe.path.replace(/sha256:0+$/, 'sha256:…')}`
-    if (AUTH_REFUSED.has(res.status)) refused.push(route)
-    // 400 is the handler rejecting the malformed body: the route runs without credentials.
-    else if (res.status === 400 || (probe.method === 'HEAD' && res.status === 404 && ctx.server.kind === OLLAMA.id)) {
-      exposed.push(`${route} → ${res.status}`)
-    } else if (res.status === 200) exposed.push(`${route} → ${res.status}`)
+    if (AUTH_REFUSED.has(answer.res.status)) refused.push(route)
+    else if (routeShows(answer, handlerRan(probe.method))) exposed.push(`${route} → ${answer.res.status}`)
+    else if (answer.control && handlerRan(probe.method)(answer.control)) alike.push(route)
   }
-  const data = {exposed, refused}
+  const data = {exposed, refused, sameAsControl: alike}
   if (exposed.length > 0) {
     const evidence = `model management reachable without credentials: ${exposed.join(', ')}`
     return makeCheck('ollama.management-exposed', 'fail', 'critical', evidence, data)
   }
-  if (ctx.server.kind === 'unknown' && refused.length === 0) {
-    return makeCheck('ollama.management-exposed', 'skip', 'info', 'no Ollama management routes found', data)
+  if (refused.length === 0) {
+    const why =
+      alike.length > 0
+        ? `management routes answer like a random path (${alike.length} of ${OLLAMA_MANAGEMENT_PROBES.length}): not evidence of exposure`
+        : 'no Ollama management route answered'
+    return makeCheck('ollama.management-exposed', 'skip', 'info', why, data)
   }
   return makeCheck(
     'ollama.management-exposed',

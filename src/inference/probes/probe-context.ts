@@ -13,6 +13,8 @@ export interface ProbeContext {
   seed: number
   /** Requests in the limits.rate burst. */
   burst: number
+  /** Control answers (a random path) by request shape, sent once per run. */
+  controls: Map<string, Promise<HttpResponse | null>>
 }
 
 export function makeCheck(

@@ -27,11 +27,22 @@ const result = (status: RuleResult['status'], severity: RuleResult['severity'], 
 })
 
 describe('score', () => {
-  it('is a severity-weighted pass ratio; warn counts half; skip and error do not count', () => {
+  it('is a severity-weighted pass ratio; error counts as a failure; not-applicable and waived are left out', () => {
     expect(scoreResults([result('pass', 'critical'), result('fail', 'low')])).toBe(90.9)
-    expect(scoreResults([result('warn', 'high')])).toBe(50)
-    expect(scoreResults([result('skip', 'high'), result('error', 'critical')])).toBe(100)
+    expect(scoreResults([result('pass', 'critical'), result('error', 'low')])).toBe(90.9)
+    expect(scoreResults([result('pass', 'high'), result('error', 'high')])).toBe(50)
+    expect(scoreResults([result('not-applicable', 'high'), result('waived', 'critical')])).toBe(100)
+    expect(scoreResults([result('not-applicable', 'high'), result('pass', 'low')])).toBe(100)
     expect(scoreResults([result('fail', 'info'), result('pass', 'low')])).toBe(100)
+  })
+
+  it('caps the score at 40 (or the given cap) when a critical rule fails or errors', () => {
+    const passes = Array.from({length: 30}, () => result('pass', 'high'))
+    expect(scoreResults([...passes, result('fail', 'critical')])).toBe(40)
+    expect(scoreResults([...passes, result('error', 'critical')])).toBe(40)
+    expect(scoreResults([...passes, result('fail', 'critical')], 25)).toBe(25)
+    expect(scoreResults([...passes, result('waived', 'critical')])).toBe(100)
+    expect(scoreResults([result('fail', 'critical'), result('fail', 'high')])).toBe(0)
   })
 
   it('groups controls into families per framework', () => {
@@ -51,7 +62,7 @@ describe('score', () => {
     const audit = (results: RuleResult[], score: number): AuditResult => ({
       score,
       rulesets: [{id: 'x', score, results}],
-      summary: {pass: 0, fail: 0, warn: 0, skip: 0, error: 0},
+      summary: {pass: 0, fail: 0, error: 0, notApplicable: 0, waived: 0},
     })
     const medium = audit([result('fail', 'medium')], 95)
     expect(exitCodeFor(medium, {})).toBe(0)
@@ -98,13 +109,13 @@ describe('runAudit', () => {
     )
   })
 
-  it('skips live checks and unmet appliesWhen with reasons under --root', async () => {
+  it('makes live checks and unmet appliesWhen not applicable, with reasons, under --root', async () => {
     const out = await runAudit({rulesets: [await loadRuleset('baseline')], root})
     const byId = new Map(out.rulesets[0].results.map((r) => [r.ruleId, r]))
     expect(byId.get('inference-ports-loopback')?.reason).toBe(
       'listener-exposure needs the running host; --root audits files only',
     )
-    expect(byId.get('gpu-ecc-enabled')?.status).toBe('skip')
+    expect(byId.get('gpu-ecc-enabled')?.status).toBe('not-applicable')
     expect(byId.get('docker-group-empty')?.reason).toBe('Docker is not installed (no docker group)')
     expect(out.root).toBe(root)
   })

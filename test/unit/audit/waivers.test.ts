@@ -30,7 +30,7 @@ function audit(results: RuleResult[], host = 'gpu-1'): AuditResult {
   return {
     score,
     host,
-    summary: {pass: 0, fail: 0, warn: 0, skip: 0, error: 0},
+    summary: {pass: 0, fail: 0, error: 0, notApplicable: 0, waived: 0},
     rulesets: [{id: 'baseline', score, results}],
   }
 }
@@ -73,7 +73,8 @@ describe('waivers', () => {
     )
     const ssh = after.rulesets[0].results[1]
     expect(ssh.waived).toEqual({reason: 'reverse proxy, SEC-142', expires: '2027-03-31', by: 'ciso@example.org'})
-    expect(ssh.status).toBe('fail')
+    expect(ssh.status).toBe('waived')
+    expect(after.summary.waived).toBe(1)
     expect(after.score).toBe(50)
     expect(after.summary.fail).toBe(1)
     expect(waivers.outcomes[0]).toMatchObject({state: 'active', matched: ['baseline.ssh'], line: 2})

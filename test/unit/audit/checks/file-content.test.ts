@@ -5,16 +5,13 @@ const files = {'/etc/pam.d/common-auth': 'auth required pam_faillock.so preauth\
 const faillock = {path: '/etc/pam.d/common-auth', pattern: 'pam_(faillock|tally2)\\.so'}
 
 checkTester.run(check, {
-  valid: [
-    {name: 'a line matches', files, params: faillock, includes: [/pam_faillock\.so/]},
-    {name: 'a missing file with missing: pass', files, params: {path: '/x', pattern: 'a', missing: 'pass'}},
-  ],
+  valid: [{name: 'a line matches', files, params: faillock, includes: [/pam_faillock\.so/]}],
   invalid: [
     {name: 'a match with expect: no-match', status: 'fail', files, params: {...faillock, expect: 'no-match'}},
     {name: 'no line matches', status: 'fail', files, params: {...faillock, pattern: 'pam_tally2'}},
     {
-      name: 'a missing file is skipped by default',
-      status: 'skip',
+      name: 'a missing file is not applicable by default',
+      status: 'not-applicable',
       files,
       params: {path: '/x', pattern: 'a'},
       reason: '/x does not exist',
@@ -26,5 +23,10 @@ checkTester.run(check, {
       params: {path: '/x', pattern: 'a', missing: 'fail'},
     },
   ],
-  invalidParams: [{path: '/x'}, {path: '/x', pattern: ''}, {path: '/x', pattern: 'a', missing: 'warn'}],
+  invalidParams: [
+    {path: '/x'},
+    {path: '/x', pattern: ''},
+    {path: '/x', pattern: 'a', missing: 'warn'},
+    {path: '/x', pattern: 'a', missing: 'pass'},
+  ],
 })

@@ -20,7 +20,7 @@ checkTester.run(check, {
     },
     {
       name: 'none of the paths exists',
-      status: 'skip',
+      status: 'not-applicable',
       files,
       params: {paths: ['/nope'], maxMode: '0600'},
       reason: /none of \/nope exists/,

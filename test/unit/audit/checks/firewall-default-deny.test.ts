@@ -15,7 +15,7 @@ checkTester.run(check, {
       facts: {firewall: {...drop, inputPolicy: 'accept', ruleCount: 0}},
       evidence: [/no inbound filtering is loaded/],
     },
-    {name: 'rules that leave it undecided', status: 'warn', facts: {firewall: {...drop, inputPolicy: 'unknown'}}},
+    {name: 'rules that leave it undecided', status: 'error', facts: {firewall: {...drop, inputPolicy: 'unknown'}}},
     {
       name: 'a ruleset that cannot be read',
       status: 'error',

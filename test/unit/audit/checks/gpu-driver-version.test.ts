@@ -25,7 +25,7 @@ checkTester.run(check, {
     {name: 'an unknown version', status: 'error', params: {min: '1'}, facts: {gpus: gpus(null)}},
     {
       name: 'no NVIDIA GPU (appliesWhen nvidia-gpu)',
-      status: 'skip',
+      status: 'not-applicable',
       params: min,
       facts: {gpus: {vendor: null, gpus: [], note: 'nvidia-smi is not installed'}},
       reason: 'no NVIDIA GPU on this host (nvidia-smi is not installed)',

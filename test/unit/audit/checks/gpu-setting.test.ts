@@ -28,7 +28,7 @@ checkTester.run(check, {
     },
     {
       name: 'no GPU supports the setting',
-      status: 'skip',
+      status: 'not-applicable',
       params: {setting: 'mig', expect: 'Disabled'},
       facts: {gpus: {vendor: 'nvidia', gpus: [gpus.gpus[1]]}},
     },

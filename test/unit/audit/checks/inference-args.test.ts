@@ -18,14 +18,14 @@ checkTester.run(check, {
     },
     {
       name: 'no service of the runtimes',
-      status: 'skip',
+      status: 'not-applicable',
       files,
       params: {forbidden: ['--x'], runtimes: ['tgi']},
       reason: 'no tgi service found',
     },
     {
       name: 'no inference runtime at all (appliesWhen inference-runtime)',
-      status: 'skip',
+      status: 'not-applicable',
       files: {'/etc/hostname': 'h\n'},
       params: {forbidden: ['--x']},
       reason: /^no inference runtime found/,

@@ -33,7 +33,7 @@ checkTester.run(check, {
   invalid: [
     {
       name: 'without --probe',
-      status: 'skip',
+      status: 'not-applicable',
       params: {ports: [open.port]},
       reason: 'endpoints are probed only with --probe',
     },
@@ -44,7 +44,7 @@ checkTester.run(check, {
       params: {ports: [open.port], paths: ['/v1/models']},
       evidence: [`GET http://127.0.0.1:${open.port}/v1/models → 200 without credentials`],
     },
-    {name: 'a port nothing listens on', status: 'skip', probe: true, params: {ports: [1]}},
+    {name: 'a port nothing listens on', status: 'not-applicable', probe: true, params: {ports: [1]}},
   ],
   invalidParams: [{ports: []}, {ports: [70000]}, {ports: [80], paths: ['v1/models']}],
 })

@@ -24,7 +24,7 @@ checkTester.run(check, {
     },
     {
       name: 'without systemd',
-      status: 'skip',
+      status: 'not-applicable',
       files: {'/etc/systemd/journald.conf': '[Journal]\nStorage=persistent\n'},
       reason: 'systemd is not installed under the root',
     },

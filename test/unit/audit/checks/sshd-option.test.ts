@@ -26,7 +26,7 @@ checkTester.run(check, {
     },
     {
       name: 'no SSH server (appliesWhen ssh-server)',
-      status: 'skip',
+      status: 'not-applicable',
       files: {'/etc/hostname': 'h\n'},
       params: {option: 'PermitRootLogin', values: ['no'], default: 'yes'},
       reason: 'no SSH server (/etc/ssh/sshd_config is absent)',

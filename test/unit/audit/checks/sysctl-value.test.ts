@@ -45,7 +45,11 @@ checkTester.run(check, {
       evidence: [/not set/],
     },
     {name: 'another value in the running kernel', status: 'fail', params: {key: 'kernel.ostype', values: ['Plan9']}},
-    {name: 'a key this kernel does not have', status: 'skip', params: {key: 'kernel.no_such_key', values: ['1']}},
+    {
+      name: 'a key this kernel does not have',
+      status: 'not-applicable',
+      params: {key: 'kernel.no_such_key', values: ['1']},
+    },
   ],
   invalidParams: [
     {key: 'kernel', values: ['1']},

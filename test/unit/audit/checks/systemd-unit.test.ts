@@ -48,7 +48,7 @@ checkTester.run(check, {
     },
     {
       name: '"active" under --root (the reason comes from the fact)',
-      status: 'skip',
+      status: 'not-applicable',
       files,
       params: {units: ['chrony.service'], state: 'active'},
       reason: /--root/,

@@ -28,7 +28,7 @@ describe('HTML report', () => {
 
   it('shows gauge, charts, waivers, inventory and the run time', () => {
     const html = renderHtml(sampleReport())
-    expect(html).toContain('data-score="37.5"')
+    expect(html).toContain('data-score="20.0"')
     for (const id of ['family-chart', 'severity-chart', 'ruleset-chart', 'rules', 'inventory'])
       expect(html).toContain(`id="${id}"`)
     expect(html).toContain('data-waiver-state="expired"')

@@ -20,7 +20,7 @@ describe('JUnit report', () => {
     const xml = renderJunit(sampleReport())
     const doc = parse(xml)
     expect(doc.testsuites.tests).toBe('7')
-    expect(doc.testsuites.failures).toBe('2')
+    expect(doc.testsuites.failures).toBe('3')
     expect(doc.testsuites.errors).toBe('1')
     expect(doc.testsuites.skipped).toBe('2')
     const [suite] = doc.testsuites.testsuite
@@ -46,6 +46,6 @@ describe('JUnit report', () => {
     ])
     const doc = parse(renderJunit(fleet))
     expect(doc.testsuites.testsuite.map((s) => s.name)).toEqual(['gpu-1 baseline', 'gpu-1 (2) baseline'])
-    expect(doc.testsuites.failures).toBe('4')
+    expect(doc.testsuites.failures).toBe('6')
   })
 })

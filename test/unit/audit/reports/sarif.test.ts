@@ -38,7 +38,7 @@ describe('SARIF report', () => {
     expect(bind?.message.text).toContain('waiver expired on 2026-10-01')
     const ssh = run.results.find((r) => r.ruleId === 'baseline.ssh-root')
     expect(ssh?.suppressions?.[0].justification).toContain('break-glass console')
-    expect(run.results.find((r) => r.ruleId === 'baseline.telemetry')?.level).toBe('warning')
+    expect(run.results.find((r) => r.ruleId === 'baseline.telemetry')?.level).toBe('note')
     expect(run.results.some((r) => r.ruleId === 'baseline.firewall')).toBe(false)
     const notes = run.invocations[0].toolConfigurationNotifications.map((n) => n.message.text).join('\n')
     expect(notes).toContain('no-such-rule matches nothing')

@@ -1,0 +1,192 @@
+import {SEVERITIES, mostSevereFirst, worstSeverity, type Severity} from '../core/severity.js'
+import {parseOsRelease} from '../hardware/index.js'
+import {loadAdvisoryDb, type AdvisoryDb, type DbEntry} from './db.js'
+import {pendingSecurityUpdates, readDpkgStatus, readSecurityLists, type DpkgPackage} from './dpkg.js'
+import {comparatorFor, fixedVersion, judgeAffected, recordSeverity} from './osv.js'
+import {findProducts, productServices} from './products.js'
+import {findSitePackages, readSitePackages} from './python-envs.js'
+import {readRootFile} from './root-files.js'
+import {environmentsUsedBy, serviceUse} from './services.js'
+import type {
+  InstalledPackage,
+  PythonEnvironment,
+  ServiceStart,
+  VulnFinding,
+  VulnNote,
+  VulnReport,
+} from './vulns.types.js'
+import {append} from '../core/arrays.js'
+
+export interface VulnScanOptions {
+  /** The inspected system's root ('/' for this host). */
+  root: string
+  /** Whether the root is the running host (binaries may be run with --version). */
+  live?: boolean
+  /** Program starts of the system (systemd units, processes) to tie packages to services. */
+  services?: ServiceStart[]
+  /** --db sources (directories or zips of OSV records). */
+  dbPaths?: string[]
+  /** Advisory ids to report but not count (--ignore, waivers). */
+  ignore?: VulnIgnore[]
+  now?: number
+}
+
+/** An advisory id silenced by --ignore or a waiver; a finding is silenced when any of its ids is. */
+export interface VulnIgnore {
+  id: string
+  by: 'flag' | 'waiver'
+  reason: string
+}
+
+function applyIgnores(findings: VulnFinding[], ignores: VulnIgnore[]): void {
+  const byId = new Map(ignores.map((i) => [i.id.toUpperCase(), i]))
+  for (const finding of findings) {
+    const hit = finding.ids.map((id) => byId.get(id.toUpperCase())).find(Boolean)
+    if (hit) finding.ignored = {by: hit.by, reason: hit.reason}
+  }
+}
+
+/** The Debian release of the root (`12`), for OSV's `Debian:12` records; null when not Debian. */
+async function debianRelease(root: string): Promise<string | null> {
+  const read = await readRootFile(root, '/etc/os-release', 64 * 1024)
+  if (read.state !== 'present') return null
+  const fields = parseOsRelease(read.data.toString('utf8'))
+  return fields.get('ID') === 'debian' ? (fields.get('VERSION_ID')?.split('.')[0] ?? null) : null
+}
+
+/** The keys a package is looked up under in the advisory index. */
+function keysOf(pkg: InstalledPackage, release: string | null): string[] {
+  if (pkg.ecosystem !== 'Debian') return [`${pkg.ecosystem}\0${pkg.name}`]
+  return release ? [`Debian:${release}\0${pkg.sourcePackage ?? pkg.name}`] : []
+}
+
+async function pythonPackages(root: string, starts: ServiceStart[], notes: VulnNote[]) {
+  const sites = await findSitePackages(root, notes)
+  const packages: InstalledPackage[] = []
+  const byEnv = new Map<string, PythonEnvironment>()
+  for (const site of sites) {
+    const env = byEnv.get(site.environment) ?? {path: site.environment, sitePackages: [], packages: 0, services: []}
+    const found = await readSitePackages(root, site, notes)
+    env.sitePackages.push(site.path)
+    env.packages += found.length
+    byEnv.set(site.environment, env)
+    append(packages, found)
+  }
+  for (const start of starts) {
+    for (const path of await environmentsUsedBy(root, start, [...byEnv.keys()]))
+      byEnv.get(path)?.services.push(serviceUse(start))
+  }
+  for (const pkg of packages) pkg.services = byEnv.get(pkg.environment!)?.services ?? []
+  return {packages, environments: [...byEnv.values()]}
+}
+
+/** The finding for one installed package and the advisories that hold its version (null when none). */
+function judgePackage(pkg: InstalledPackage, entries: DbEntry[], notes: VulnNote[]): VulnFinding | null {
+  const matched: DbEntry[] = []
+  for (const entry of entries) {
+    const ecosystem = entry.affected.package?.ecosystem ?? pkg.ecosystem
+    const verdict = judgeAffected(entry.affected, ecosystem, pkg.version)
+    if (verdict === 'affected') matched.push(entry)
+    else if (verdict === 'unknown' && comparatorFor(ecosystem)?.(pkg.version, pkg.version) !== null)
+      notes.push({
+        code: 'db-record-invalid',
+        subject: entry.record.id,
+        message: `${entry.record.id}: a version in its ranges does not compare as ${ecosystem}; ${pkg.name} ${pkg.version} was not judged against it`,
+      })
+  }
+  if (!matched.length) return null
+  const ecosystem = matched[0].affected.package?.ecosystem ?? pkg.ecosystem
+  const compare = comparatorFor(ecosystem)!
+  const fixes = matched.map((m) => fixedVersion(m.affected, ecosystem, pkg.version))
+  const fixedIn = fixes.includes(null) ? null : fixes.sort((a, b) => compare(b!, a!) ?? 0)[0]
+  const severities = matched.map((m) => recordSeverity(m.record, m.affected))
+  return {
+    kind: 'advisory',
+    severity: worstSeverity(severities)!,
+    package: pkg.name,
+    ecosystem: pkg.ecosystem,
+    installed: pkg.version,
+    fixedIn,
+    ids: [...new Set(matched.flatMap((m) => [m.record.id, ...(m.record.aliases ?? [])]))],
+    summary: matched.map((m) => m.record.summary ?? m.record.id).join('; '),
+    references: [...new Set(matched.flatMap((m) => (m.record.references ?? []).map((r) => r.url)))],
+    location: pkg.location,
+    environment: pkg.environment ?? null,
+    services: pkg.services,
+  }
+}
+
+function matchAll(
+  packages: InstalledPackage[],
+  db: AdvisoryDb,
+  release: string | null,
+  notes: VulnNote[],
+): VulnFinding[] {
+  const findings: VulnFinding[] = []
+  for (const pkg of packages) {
+    const entries = keysOf(pkg, release).flatMap((key) => db.byKey.get(key) ?? [])
+    const finding = entries.length ? judgePackage(pkg, entries, notes) : null
+    if (finding) findings.push(finding)
+  }
+  return findings
+}
+
+function summarize(findings: VulnFinding[], durationMs: number): VulnReport['summary'] {
+  const open = findings.filter((f) => !f.ignored)
+  const bySeverity = Object.fromEntries(
+    SEVERITIES.map((s) => [s, open.filter((f) => f.severity === s).length]),
+  ) as Record<Severity, number>
+  return {
+    findings: open.length,
+    ignored: findings.length - open.length,
+    bySeverity,
+    highestSeverity: worstSeverity(open.map((f) => f.severity)),
+    durationMs,
+  }
+}
+
+/**
+ * Finds vulnerable and out-of-date packages of a system: dpkg packages against the root's own
+ * security lists and OSV Debian records, Python distributions of every environment, and products
+ * (NVIDIA driver and toolkit, inference binaries), each tied to the services that use it.
+ * Nothing it cannot read or compare is passed over silently: each becomes a note.
+ */
+export async function scanVulnerabilities(options: VulnScanOptions): Promise<VulnReport> {
+  const started = performance.now()
+  const {root} = options
+  const starts = options.services ?? []
+  const notes: VulnNote[] = []
+  const dpkg = await readDpkgStatus(root)
+  append(notes, dpkg.notes)
+  const lists = await readSecurityLists(root, notes)
+  const python = await pythonPackages(root, starts, notes)
+  const products = await findProducts(root, options.live ?? root === '/', dpkg.packages, notes)
+  for (const product of products) product.services = productServices(product, starts).map(serviceUse)
+  const release = await debianRelease(root)
+  const all: InstalledPackage[] = [...dpkg.packages, ...python.packages, ...products]
+  const db = await loadAdvisoryDb({
+    paths: options.dbPaths,
+    wanted: new Set(all.flatMap((p) => keysOf(p, release))),
+    now: options.now,
+  })
+  const findings = [
+    ...pendingSecurityUpdates(dpkg.packages as DpkgPackage[], lists.index),
+    ...matchAll(all, db, release, notes),
+  ]
+  applyIgnores(findings, options.ignore ?? [])
+  findings.sort((a, b) => mostSevereFirst(a.severity, b.severity) || a.package.localeCompare(b.package))
+  return {
+    root,
+    findings,
+    notes: [...notes, ...db.info.notes],
+    inventory: {
+      dpkgPackages: dpkg.packages.length,
+      pythonPackages: python.packages.length,
+      binaries: products.length,
+      environments: python.environments,
+      securityLists: lists.lists,
+    },
+    db: db.info,
+    summary: summarize(findings, Math.round(performance.now() - started)),
+  }
+}

@@ -1,0 +1,4 @@
+/** `llmsec vulns`: installed packages of a system against advisories (OSV) and its security lists. */
+export {scanVulnerabilities, type VulnIgnore} from './engine.js'
+export {loadAdvisoryDb} from './db.js'
+export type * from './vulns.types.js'

@@ -1,0 +1,114 @@
+import {posix} from 'node:path'
+
+import {parseDebianVersion} from '../core/deb-version.js'
+import {runTool} from '../core/exec.js'
+import {parseVersion} from '../core/version.js'
+import type {DpkgPackage} from './dpkg.js'
+import {readRootFile} from './root-files.js'
+import type {InstalledPackage, ServiceStart, VulnNote} from './vulns.types.js'
+
+/**
+ * Products without an OSV ecosystem that llmsec versions itself: the NVIDIA driver and container
+ * toolkit (from dpkg, or the loaded kernel module on a live host) and inference binaries.
+ * Advisories name them in `affected[].database_specific.product`.
+ */
+interface ProductSpec {
+  id: string
+  /** dpkg package names whose upstream version is the product's version. */
+  dpkg?: RegExp
+  /** Binaries (inside the root) whose `--version` is read on a live host. */
+  binaries?: string[]
+  versionPattern?: RegExp
+}
+
+const PRODUCTS: ProductSpec[] = [
+  {id: 'nvidia-container-toolkit', dpkg: /^nvidia-container-toolkit(-base)?$/},
+  {
+    id: 'nvidia-driver',
+    dpkg: /^(nvidia-driver(-\d+)?(-server)?(-open)?|nvidia-kernel-dkms|nvidia-dkms-\d+(-server)?(-open)?)$/,
+  },
+  {id: 'ollama', binaries: ['/usr/local/bin/ollama', '/usr/bin/ollama'], versionPattern: /version is\s+v?(\d[\w.+-]*)/},
+]
+
+const NVIDIA_PROC = '/proc/driver/nvidia/version'
+
+/** The upstream part of a Debian version (`1:550.144.03-1~deb12u1` → `550.144.03`). */
+function upstreamOf(version: string): string | null {
+  return parseDebianVersion(version)?.upstream ?? null
+}
+
+function productPackage(
+  id: string,
+  version: string,
+  location: string,
+  source: InstalledPackage['source'],
+): InstalledPackage {
+  return {source, ecosystem: 'product', name: id, version, location, services: []}
+}
+
+/** Products installed as dpkg packages: one entry per product and version. */
+function fromDpkg(packages: DpkgPackage[]): InstalledPackage[] {
+  const out = new Map<string, InstalledPackage>()
+  for (const spec of PRODUCTS) {
+    for (const pkg of packages) {
+      if (!spec.dpkg?.test(pkg.name)) continue
+      const version = upstreamOf(pkg.version)
+      if (version)
+        out.set(`${spec.id}\0${version}`, productPackage(spec.id, version, `${pkg.location} (${pkg.name})`, 'dpkg'))
+    }
+  }
+  return [...out.values()]
+}
+
+/** The loaded NVIDIA kernel module's version on a live host ("NVRM version: … Kernel Module  550.54.15 …"). */
+async function liveDriver(): Promise<InstalledPackage | null> {
+  const read = await readRootFile('/', NVIDIA_PROC, 4096)
+  if (read.state !== 'present') return null
+  const version = /Kernel Module(?: for \S+)?\s+(\d+\.\d+(?:\.\d+)?)/.exec(read.data.toString('utf8'))?.[1]
+  return version ? productPackage('nvidia-driver', version, NVIDIA_PROC, 'binary') : null
+}
+
+/** Binaries run with --version through the exec wrapper (live host only). */
+async function liveBinaries(notes: VulnNote[]): Promise<InstalledPackage[]> {
+  const found: InstalledPackage[] = []
+  for (const spec of PRODUCTS) {
+    for (const path of spec.binaries ?? []) {
+      if ((await readRootFile('/', path, 1)).state !== 'present') continue
+      const result = await runTool(path, ['--version'], {timeoutMs: 5000})
+      const version = spec.versionPattern?.exec(`${result.stdout}\n${result.stderr}`)?.[1]
+      if (version && parseVersion(version)) found.push(productPackage(spec.id, version, path, 'binary'))
+      else
+        notes.push({
+          code: 'version-unparsable',
+          subject: path,
+          message: `${path} --version printed no version (${result.reason ?? 'no version in its output'})`,
+        })
+      break
+    }
+  }
+  return found
+}
+
+/** Product versions of the inspected system. Under --root, binaries are not run, so only dpkg tells. */
+export async function findProducts(
+  root: string,
+  live: boolean,
+  dpkg: DpkgPackage[],
+  notes: VulnNote[],
+): Promise<InstalledPackage[]> {
+  const products = fromDpkg(dpkg)
+  if (!live || root !== '/') return products
+  const driver = await liveDriver()
+  const others = products.filter((p) => !driver || p.name !== 'nvidia-driver')
+  return [...others, ...(driver ? [driver] : []), ...(await liveBinaries(notes))]
+}
+
+/** Services whose program is a product's binary (the unit that runs /usr/local/bin/ollama). */
+export function productServices(pkg: InstalledPackage, starts: ServiceStart[]): ServiceStart[] {
+  const spec = PRODUCTS.find((p) => p.id === pkg.name)
+  return starts.filter(
+    (s) =>
+      s.runtime === pkg.name ||
+      (spec?.binaries ?? []).some((b) => posix.basename(b) === posix.basename(s.argv[0] ?? '')),
+  )
+}

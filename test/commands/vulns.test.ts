@@ -1,0 +1,104 @@
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import type {DbInfo, VulnFinding, VulnReport} from '../../src/vulns/index.js'
+import {runCli, runCliJson} from '../helpers/cli.js'
+import {buildRoot, removeRoot} from '../helpers/rootfs.js'
+import {expectSchema} from '../helpers/schema.js'
+import {UPGRADED, vulnRootSpec} from '../helpers/vuln-root.js'
+
+const roots: string[] = []
+let vulnerable = ''
+let upgraded = ''
+beforeAll(async () => {
+  vulnerable = await buildRoot(vulnRootSpec())
+  upgraded = await buildRoot(vulnRootSpec(UPGRADED))
+  roots.push(vulnerable, upgraded)
+})
+afterAll(async () => {
+  for (const root of roots) await removeRoot(root)
+})
+
+function byPackage(report: VulnReport): Map<string, VulnFinding> {
+  return new Map(report.findings.map((f) => [f.package, f]))
+}
+
+describe('llmsec vulns --root', () => {
+  it('reports torch, vllm, the container toolkit and the openssl security update with the service that uses them; exit 1', async () => {
+    const run = await runCliJson<VulnReport>(['vulns', '--root', vulnerable])
+    expect(run.exitCode).toBe(1)
+    expectSchema('vulns', run.json)
+    const found = byPackage(run.json)
+    const vllmService = [{name: 'vllm.service', source: 'unit', listening: ['0.0.0.0:8000']}]
+    expect(found.get('torch')).toMatchObject({
+      installed: '2.5.1',
+      fixedIn: '2.6.0',
+      environment: '/opt/vllm/venv',
+      services: vllmService,
+    })
+    expect(found.get('torch')!.ids).toContain('CVE-2025-32434')
+    expect(found.get('vllm')).toMatchObject({installed: '0.8.4', fixedIn: '0.8.5', services: vllmService})
+    expect(found.get('vllm')!.ids).toContain('CVE-2025-47277')
+    expect(found.get('nvidia-container-toolkit')).toMatchObject({
+      installed: '1.16.1',
+      fixedIn: '1.17.8',
+      severity: 'critical',
+    })
+    expect(found.get('nvidia-container-toolkit')!.ids).toEqual(
+      expect.arrayContaining(['CVE-2024-0132', 'CVE-2025-23266']),
+    )
+    expect(found.get('openssl')).toMatchObject({
+      kind: 'security-update',
+      installed: '3.0.11-1~deb12u2',
+      fixedIn: '3.0.15-1~deb12u1',
+    })
+    // numpy has no advisory and bash's newer version is not from the security suite.
+    expect(found.has('numpy')).toBe(false)
+    expect(found.has('bash')).toBe(false)
+    expect(run.json.inventory.environments[0]).toMatchObject({
+      path: '/opt/vllm/venv',
+      packages: 3,
+      services: vllmService,
+    })
+  })
+
+  it('prints a table grouped by severity naming the service', async () => {
+    const run = await runCli(['vulns', '--root', vulnerable, '--no-color'])
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toMatch(/^CRITICAL \(3\)$/m)
+    expect(run.stdout).toMatch(
+      /vllm\s+0\.8\.4\s+0\.8\.5\s+GHSA-hjq4-87xh-g4fv CVE-2025-47277\s+\/opt\/vllm\/venv, used by vllm\.service \(listening on 0\.0\.0\.0:8000\)/,
+    )
+  })
+
+  it('exits 0 once those versions are upgraded', async () => {
+    const run = await runCliJson<VulnReport>(['vulns', '--root', upgraded])
+    expect(run.json.findings).toEqual([])
+    expect(run.exitCode).toBe(0)
+  })
+
+  it('--ignore silences an advisory id and --fail-on moves the gate', async () => {
+    const ignore = ['CVE-2025-32434', 'CVE-2025-47277', 'CVE-2024-0132'].flatMap((id) => ['--ignore', id])
+    const run = await runCliJson<VulnReport>(['vulns', '--root', vulnerable, ...ignore, '--fail-on', 'critical'])
+    expect(run.json.summary.ignored).toBe(3)
+    expect(run.json.findings.find((f) => f.package === 'vllm')?.ignored).toEqual({by: 'flag', reason: '--ignore'})
+    expect(run.exitCode).toBe(0)
+    expect((await runCli(['vulns', '--root', vulnerable, '--fail-on', 'none'])).exitCode).toBe(0)
+  })
+
+  it('a --root or --db that does not exist is a usage error (exit 2)', async () => {
+    expect((await runCli(['vulns', '--root', '/nonexistent-root'])).exitCode).toBe(2)
+    const run = await runCli(['vulns', '--root', vulnerable, '--db', '/nonexistent.zip'])
+    expect(run.exitCode).toBe(2)
+    expect(run.stderr).toMatch(/--db \/nonexistent\.zip does not exist/)
+  })
+})
+
+describe('llmsec vulns db info', () => {
+  it('says what is loaded and how old it is', async () => {
+    const run = await runCliJson<DbInfo>(['vulns', 'db', 'info'])
+    expect(run.exitCode).toBe(0)
+    expect(run.json.sources[0]).toMatchObject({source: 'bundled'})
+    expect(run.json.records).toBeGreaterThanOrEqual(10)
+    expect(run.json.maxAgeDays).toBe(30)
+  })
+})

@@ -1,0 +1,77 @@
+import {afterAll, describe, expect, it} from 'vitest'
+
+import {scanVulnerabilities} from '../../../src/vulns/index.js'
+import {environmentOf, parseCoreMetadata} from '../../../src/vulns/python-envs.js'
+import {buildRoot, removeRoot} from '../../helpers/rootfs.js'
+
+const roots: string[] = []
+afterAll(async () => {
+  for (const root of roots) await removeRoot(root)
+})
+
+async function root(spec: Parameters<typeof buildRoot>[0]): Promise<string> {
+  const path = await buildRoot(spec)
+  roots.push(path)
+  return path
+}
+
+const meta = (name: string, version: string) => `Metadata-Version: 2.1\nName: ${name}\nVersion: ${version}\n`
+
+describe('Python environments', () => {
+  it('reads only the header block of core metadata', () => {
+    expect(parseCoreMetadata('Name: torch\nVersion: 2.5.1\n\nVersion: 9.9\n')).toEqual({
+      name: 'torch',
+      version: '2.5.1',
+    })
+    expect(parseCoreMetadata('\u0000\u0001garbage')).toEqual({name: null, version: null})
+    expect(environmentOf('/opt/conda/envs/ml/lib/python3.11/site-packages')).toBe('/opt/conda/envs/ml')
+    expect(environmentOf('/usr/lib/python3/dist-packages')).toBe('/usr')
+  })
+
+  it('finds venvs, conda envs and the system prefix, notes bad metadata, and ties each to its services', async () => {
+    const dir = await root({
+      '/usr/lib/python3/dist-packages/transformers-4.30.0.dist-info/METADATA': meta('transformers', '4.30.0'),
+      '/usr/local/lib/python3.11/dist-packages/Gradio-3.0.0.dist-info/METADATA': meta('Gradio', '3.0.0'),
+      '/home/ana/miniconda3/envs/ml/lib/python3.11/site-packages/vllm-0.8.4.dist-info/METADATA': meta('vllm', '0.8.4'),
+      '/home/ana/miniconda3/envs/ml/lib/python3.11/site-packages/broken.dist-info/METADATA': 'not metadata at all',
+      '/home/ana/miniconda3/envs/ml/lib/python3.11/site-packages/weird-1.dist-info/METADATA': meta(
+        'weird',
+        'one point two',
+      ),
+      '/home/ana/miniconda3/envs/ml/lib/python3.11/site-packages/old.egg-info': meta('llama_cpp_python', '0.2.50'),
+      '/opt/app/venv/lib/python3.11/site-packages/torch-2.5.1+cu121.dist-info/METADATA': meta('torch', '2.5.1+cu121'),
+      '/opt/app/venv/lib/python3.11/site-packages/nodir.dist-info': 'a file, not a directory',
+      '/usr/local/bin/jupyter-lab': {content: '#!/usr/bin/env python3\n', mode: 0o755},
+    })
+    const report = await scanVulnerabilities({
+      root: dir,
+      live: false,
+      services: [
+        {name: 'api.service', source: 'unit', argv: ['/opt/app/venv/bin/python', '-m', 'app'], listening: []},
+        {name: 'lab.service', source: 'unit', argv: ['/usr/local/bin/jupyter-lab'], listening: []},
+        {
+          name: 'ml.service',
+          source: 'unit',
+          argv: ['/home/ana/miniconda3/envs/ml/bin/python3.11', 'serve.py'],
+          listening: [],
+        },
+        {name: 'nginx.service', source: 'unit', argv: ['/usr/sbin/nginx'], listening: []},
+      ],
+    })
+    const envs = new Map(report.inventory.environments.map((e) => [e.path, e.services.map((s) => s.name)]))
+    expect(envs).toEqual(
+      new Map([
+        ['/usr', ['lab.service']],
+        ['/usr/local', ['lab.service']],
+        ['/opt/app/venv', ['api.service']],
+        ['/home/ana/miniconda3/envs/ml', ['ml.service']],
+      ]),
+    )
+    const found = new Map(report.findings.map((f) => [f.package, f]))
+    expect(found.get('torch')?.services.map((s) => s.name)).toEqual(['api.service'])
+    expect(found.get('llama-cpp-python')?.ids).toContain('CVE-2024-34359')
+    expect(found.get('vllm')?.environment).toBe('/home/ana/miniconda3/envs/ml')
+    expect(report.notes.map((n) => n.code).sort()).toEqual(['input-malformed', 'version-unparsable'])
+    expect(report.notes.find((n) => n.code === 'version-unparsable')?.subject).toMatch(/^weird /)
+  })
+})
