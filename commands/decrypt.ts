@@ -5,7 +5,14 @@ import {cryptoFlags} from '../src/cli/flags/crypto.js'
 import {renderBatch} from '../src/cli/render/crypto.js'
 import {obtainPassphrase} from '../src/cli/passphrase.js'
 import {usageError} from '../src/core/errors.js'
-import {type BatchResult, decryptPath, decryptToStream, exitCodeFor, loadIdentities} from '../src/crypto/index.js'
+import {
+  type BatchResult,
+  decryptPath,
+  decryptToStream,
+  exitCodeFor,
+  loadIdentities,
+  parseOutputMode,
+} from '../src/crypto/index.js'
 
 export default class Decrypt extends LlmsecCommand<typeof Decrypt> {
   static override description =
@@ -27,6 +34,10 @@ export default class Decrypt extends LlmsecCommand<typeof Decrypt> {
     }),
     passphrase: Flags.boolean({description: 'Use a passphrase (prompted, or LLMSEC_PASSPHRASE).'}),
     ...cryptoFlags('Output file or directory; - streams one file to stdout.'),
+    'max-work-factor': Flags.integer({
+      description:
+        'Largest scrypt work factor (log2 N at r = 8) a passphrase file may ask for; higher ones are refused before any work [default: 18, at most 22].',
+    }),
     check: Flags.boolean({
       description: 'Verify integrity and the key without writing plaintext.',
       exclusive: ['output'],
@@ -36,13 +47,19 @@ export default class Decrypt extends LlmsecCommand<typeof Decrypt> {
   async run(): Promise<BatchResult> {
     const {args, flags} = this
     const passphrase = flags.passphrase ? await obtainPassphrase({purpose: 'decryption'}) : undefined
-    const identities = await loadIdentities({pemFiles: flags.identity, keyFiles: flags['key-file'], passphrase})
+    const identities = await loadIdentities({
+      pemFiles: flags.identity,
+      keyFiles: flags['key-file'],
+      passphrase,
+      maxWorkFactor: flags['max-work-factor'],
+    })
     if (flags.output === '-') return this.streamToStdout(args.path, identities)
     const result = await decryptPath(args.path, {
       identities,
       output: flags.output,
       check: flags.check,
       force: flags.force,
+      mode: flags.mode === undefined ? undefined : parseOutputMode(flags.mode),
       workers: flags.workers,
       onProgress: this.progress(),
     })

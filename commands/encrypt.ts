@@ -5,7 +5,7 @@ import {cryptoFlags} from '../src/cli/flags/crypto.js'
 import {renderBatch} from '../src/cli/render/crypto.js'
 import {obtainPassphrase} from '../src/cli/passphrase.js'
 import {usageError} from '../src/core/errors.js'
-import {type BatchResult, encryptPath, exitCodeFor, loadRecipients} from '../src/crypto/index.js'
+import {type BatchResult, encryptPath, exitCodeFor, loadRecipients, parseOutputMode} from '../src/crypto/index.js'
 
 export default class Encrypt extends LlmsecCommand<typeof Encrypt> {
   static override description =
@@ -27,7 +27,8 @@ export default class Encrypt extends LlmsecCommand<typeof Encrypt> {
     passphrase: Flags.boolean({description: 'Add a passphrase recipient (prompted, or LLMSEC_PASSPHRASE).'}),
     ...cryptoFlags('Output file, or output directory for a directory.'),
     'remove-plaintext': Flags.boolean({
-      description: 'Delete each original after its ciphertext was read back and verified.',
+      description:
+        'Unlink each original after its ciphertext was read back and verified, unless it changed meanwhile or has other hard links (kept, with a warning). Unlinking is not secure erasure: the data stays on the disk until overwritten.',
     }),
     'chunk-size': Flags.integer({
       description: 'Chunk size in bytes, a power of two from 64 to 16 MiB.',
@@ -45,6 +46,7 @@ export default class Encrypt extends LlmsecCommand<typeof Encrypt> {
       recipients,
       output: flags.output,
       force: flags.force,
+      mode: flags.mode === undefined ? undefined : parseOutputMode(flags.mode),
       removePlaintext: flags['remove-plaintext'],
       chunkLog2,
       workers: flags.workers,

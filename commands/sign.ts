@@ -44,6 +44,7 @@ export default class Sign extends LlmsecCommand<typeof Sign> {
       chain: flags.chain,
       signature: flags.output,
       ignorePaths: flags['ignore-paths'],
+      ignoreGitPaths: flags['ignore-git-paths'],
       allowSymlinks: flags['allow-symlinks'],
       onProgress: this.progress(),
     })

@@ -49,9 +49,12 @@ export interface OmsBundle {
   dsseEnvelope: DsseEnvelope
 }
 
+/** How a bundle was signed: a public key, an X.509 chain, or Sigstore keyless (Fulcio + Rekor). */
+export type SigningMethod = 'key' | 'certificate' | 'sigstore'
+
 /** A file of the model as enumerated on disk. */
 export interface ModelFile {
-  /** Canonical relative POSIX path (the resource name). */
+  /** Canonical relative POSIX path (the resource name); `.` for a single-file model. */
   name: string
   /** Absolute path to read (the symlink target when symlinks are allowed). */
   path: string
@@ -68,6 +71,8 @@ export type MismatchReason =
   | 'certificate-expired'
   | 'certificate-not-yet-valid'
   | 'wrong-key-usage'
+  | 'identity-mismatch'
+  | 'manifest-inconsistent'
 
 export interface Mismatch {
   /** The model file, or the signature file for signature-level problems. */
@@ -80,7 +85,11 @@ export interface Mismatch {
 export interface Signer {
   /** sha256 of the PEM public key (the OMS `publicKey.hint`). */
   keyFingerprint: string
-  /** Certificate method only. */
+  /** Certificate and sigstore methods: the leaf's subject alternative names (e-mail, URI, DNS). */
+  identities?: string[]
+  /** The OIDC issuer recorded in the leaf (Fulcio extension), when present. */
+  oidcIssuer?: string
+  /** Certificate methods only. */
   subject?: string
   issuer?: string
   serialNumber?: string
@@ -88,19 +97,58 @@ export interface Signer {
   notAfter?: string
 }
 
+/** Who must have signed (cosign's --certificate-identity[-regexp] and --certificate-oidc-issuer[-regexp]). */
+export interface IdentityPolicy {
+  /** The signer's subject alternative name, exactly. */
+  identity?: string
+  /** An RE2 regular expression the whole subject alternative name must match. */
+  identityRegexp?: string
+  /** The OIDC issuer in the certificate's Fulcio extension, exactly. */
+  issuer?: string
+  /** An RE2 regular expression the whole OIDC issuer must match. */
+  issuerRegexp?: string
+}
+
+/** What verify needs to judge the signer. */
+export interface TrustOptions extends IdentityPolicy {
+  /** Public key (PEM) for the key method. */
+  key?: string
+  /** Trusted certificates (PEM files: the root, and intermediates as needed) for the certificate method. */
+  certChain?: string[]
+  /** Accept a chain that ends at a trusted certificate that is not self-signed (openssl -partial_chain). */
+  allowPartialChain?: boolean
+  /** Sigstore trusted_root.json for keyless bundles. */
+  trustRoot?: string
+  /** Verification time for certificate chains (default now). */
+  now?: Date
+}
+
+/** The verdict on a bundle's signature and signer; the manifest may be read only when `problems` is empty. */
+export interface SignatureVerdict {
+  problems: Mismatch[]
+  signer: Signer | null
+}
+
 /** The result of `llmsec verify` (also its --json document). */
 export interface VerifyResult {
   verified: boolean
-  method: 'key' | 'certificate'
+  method: SigningMethod
   model: string
   signatureFile: string
+  /** Whether the signature and the signer verified; the manifest is read only when they did. */
+  signatureVerified: boolean
   signer: Signer | null
-  /** Number of resources in the signed manifest. */
+  /** Number of files in the signed manifest (0 when the signature did not verify). */
   files: number
   /** Bytes hashed on this host. */
   bytes: number
-  hashType: string
+  /** serialization.hash_type of the signed manifest; null when the signature did not verify. */
+  hashType: string | null
   ignorePaths: string[]
+  /** Paths on disk left out by the ignore rules (a directory once, not each file in it). */
+  ignoredFiles: string[]
+  /** Paths on disk the signature does not list, accepted because of --ignore-unsigned-files. */
+  unsignedFiles: string[]
   mismatches: Mismatch[]
   durationMs: number
 }
@@ -115,5 +163,7 @@ export interface SignResult {
   rootDigest: string
   keyFingerprint: string
   ignorePaths: string[]
+  /** Paths on disk left out by the ignore rules (a directory once, not each file in it). */
+  ignoredFiles: string[]
   durationMs: number
 }

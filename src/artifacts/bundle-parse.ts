@@ -1,4 +1,4 @@
-import type {OmsBundle, OmsStatement} from './artifacts.types.js'
+import type {OmsBundle, OmsStatement, SigningMethod} from './artifacts.types.js'
 import {IN_TOTO_PAYLOAD_TYPE} from './dsse.js'
 import {artifactsError} from './errors.js'
 
@@ -7,12 +7,9 @@ export const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1'
 export const PREDICATE_TYPE = 'https://model_signing/signature/v1.0'
 const LEGACY_PREDICATE_TYPE = 'https://model_signing/Digests/v0.1'
 
-type SigningMethod = 'key' | 'certificate' | 'sigstore'
-
 export interface ParsedBundle {
   bundle: OmsBundle
-  statement: OmsStatement
-  /** The decoded DSSE payload bytes (what the signature covers). */
+  /** The decoded DSSE payload bytes (what the signature covers), not yet trusted. */
   payload: Buffer
   method: SigningMethod
 }
@@ -102,41 +99,86 @@ function checkEnvelope(f: Fields, envelope: Json): Buffer {
   return Buffer.from(payload, 'base64')
 }
 
-function checkResourceName(f: Fields, name: string, where: string): void {
-  const parts = name.split('/')
-  if (name.startsWith('/') || parts.some((part) => part === '..' || part === '.' || part === '')) {
+/** Bounds on what a signed statement may ask llmsec to do, checked before any hashing. */
+const STATEMENT_LIMITS = {
+  /** Resources (files or shards); each costs a hash job and a comparison. */
+  maxResources: 1_000_000,
+  /** Bytes of one resource name (Linux PATH_MAX). */
+  maxNameBytes: 4096,
+  /** Entries of serialization.ignore_paths. */
+  maxIgnorePaths: 10_000,
+  /** Largest shard_size (a shard is hashed in one job; 2^53 is the JSON integer limit anyway). */
+  maxShardSize: Number.MAX_SAFE_INTEGER,
+} as const
+
+const SHARD_SUFFIX = /^(.*):(\d+):(\d+)$/
+
+/**
+ * A resource name: a canonical relative path, or `.` for a single-file model (as the
+ * reference names it); shards add `:start:end` with start < end.
+ */
+function checkResourceName(f: Fields, name: string, where: string, shards: boolean): void {
+  if (Buffer.byteLength(name) > STATEMENT_LIMITS.maxNameBytes) {
+    f.fail(`field ${where}.name is longer than ${STATEMENT_LIMITS.maxNameBytes} bytes`)
+  }
+  let file = name
+  if (shards) {
+    const match = SHARD_SUFFIX.exec(name)
+    if (!match || !(Number(match[2]) < Number(match[3])))
+      f.fail(`field ${where}.name "${name}" is not "path:start:end"`)
+    file = match[1]
+  }
+  if (file === '.') return
+  const parts = file.split('/')
+  if (file.startsWith('/') || parts.some((part) => part === '..' || part === '.' || part === '')) {
     f.fail(`field ${where}.name "${name}" is not a canonical relative path`)
   }
 }
 
-function checkPredicate(f: Fields, predicate: Json): void {
-  const base = 'payload.predicate'
-  const serialization = f.object(predicate.serialization, `${base}.serialization`)
-  const method = f.string(serialization.method, `${base}.serialization.method`)
-  if (method !== 'files' && method !== 'shards') f.fail(`field ${base}.serialization.method is ${method}`)
-  f.string(serialization.hash_type, `${base}.serialization.hash_type`)
+function checkSerialization(f: Fields, serialization: Json, base: string): boolean {
+  const method = f.string(serialization.method, `${base}.method`)
+  if (method !== 'files' && method !== 'shards') f.fail(`field ${base}.method is ${method}`)
+  f.string(serialization.hash_type, `${base}.hash_type`)
   if (typeof serialization.allow_symlinks !== 'boolean') {
-    if (serialization.allow_symlinks === undefined) f.fail(`lacks field ${base}.serialization.allow_symlinks`)
-    f.fail(`field ${base}.serialization.allow_symlinks must be true or false`)
+    if (serialization.allow_symlinks === undefined) f.fail(`lacks field ${base}.allow_symlinks`)
+    f.fail(`field ${base}.allow_symlinks must be true or false`)
   }
   if (serialization.ignore_paths !== undefined) {
-    f.array(serialization.ignore_paths, `${base}.serialization.ignore_paths`, 0).forEach((entry, i) => {
-      f.string(entry, `${base}.serialization.ignore_paths[${i}]`)
-    })
+    const paths = f.array(serialization.ignore_paths, `${base}.ignore_paths`, 0, STATEMENT_LIMITS.maxIgnorePaths)
+    paths.forEach((entry, i) => f.string(entry, `${base}.ignore_paths[${i}]`))
   }
-  if (method === 'shards' && !Number.isSafeInteger(serialization.shard_size)) {
-    f.fail(`lacks field ${base}.serialization.shard_size (an integer, required for shards)`)
+  if (method !== 'shards') return false
+  const size = serialization.shard_size
+  if (!Number.isSafeInteger(size) || (size as number) < 1) {
+    f.fail(`lacks field ${base}.shard_size (a positive integer, required for shards)`)
   }
-  f.array(predicate.resources, `${base}.resources`).forEach((resource, i) => {
+  return true
+}
+
+function checkPredicate(f: Fields, predicate: Json): void {
+  const base = 'payload.predicate'
+  const shards = checkSerialization(
+    f,
+    f.object(predicate.serialization, `${base}.serialization`),
+    `${base}.serialization`,
+  )
+  const resources = f.array(predicate.resources, `${base}.resources`, 1, STATEMENT_LIMITS.maxResources)
+  resources.forEach((resource, i) => {
     const where = `${base}.resources[${i}]`
     const entry = f.object(resource, where)
-    checkResourceName(f, f.string(entry.name, `${where}.name`), where)
-    if (!/^[0-9a-f]+$/.test(f.string(entry.digest, `${where}.digest`))) f.fail(`field ${where}.digest is not hex`)
+    checkResourceName(f, f.string(entry.name, `${where}.name`), where, shards)
+    if (!/^(?:[0-9a-f]{2})+$/.test(f.string(entry.digest, `${where}.digest`)))
+      f.fail(`field ${where}.digest is not hex`)
     f.string(entry.algorithm, `${where}.algorithm`)
   })
 }
 
-function checkStatement(f: Fields, payload: Buffer): OmsStatement {
+/**
+ * Parses the in-toto statement of a bundle whose signature has been verified: the OMS
+ * predicate with exactly one subject, every field and bound checked. Errors name the field.
+ */
+export function parseStatement(payload: Buffer, file: string): OmsStatement {
+  const f = new Fields(file, 'Re-create it with llmsec sign.')
   let value: unknown
   try {
     value = JSON.parse(payload.toString('utf8'))
@@ -155,17 +197,24 @@ function checkStatement(f: Fields, payload: Buffer): OmsStatement {
   }
   if (predicateType !== PREDICATE_TYPE)
     f.fail(`field payload.predicateType is ${predicateType}, expected ${PREDICATE_TYPE}`)
-  f.array(statement.subject, 'payload.subject').forEach((subject, i) => {
-    f.string(f.object(subject, `payload.subject[${i}]`).name, `payload.subject[${i}].name`)
-  })
+  // OMS (and the reference verifier) require exactly one subject: the model and its root digest.
+  const [subject] = f.array(statement.subject, 'payload.subject', 1, 1)
+  const entry = f.object(subject, 'payload.subject[0]')
+  f.string(entry.name, 'payload.subject[0].name', false)
+  const digest = f.string(
+    f.object(entry.digest, 'payload.subject[0].digest').sha256,
+    'payload.subject[0].digest.sha256',
+  )
+  if (!/^[0-9a-f]{64}$/.test(digest)) f.fail('field payload.subject[0].digest.sha256 is not a SHA-256 hex digest')
   checkPredicate(f, f.object(statement.predicate, 'payload.predicate'))
   return statement as unknown as OmsStatement
 }
 
 /**
- * Parses an OMS bundle (sigstore bundle v0.3 + DSSE + in-toto statement) and checks its
- * structure, accepting the older forms OMS §11 lists. Every problem is one error naming
- * the file and the field.
+ * Parses an OMS bundle (sigstore bundle v0.3 with a DSSE envelope) and checks its
+ * structure, accepting the older forms OMS §11 lists. The payload is returned undecoded:
+ * nothing in it is read until its signature has verified (parseStatement). Every problem is
+ * one error naming the file and the field.
  */
 export function parseBundle(text: string, file: string): ParsedBundle {
   const f = new Fields(file, 'Re-create it with llmsec sign.')
@@ -183,6 +232,5 @@ export function parseBundle(text: string, file: string): ParsedBundle {
   }
   const method = checkMaterial(f, f.object(top.verificationMaterial, 'verificationMaterial'))
   const payload = checkEnvelope(f, f.object(top.dsseEnvelope, 'dsseEnvelope'))
-  const statement = checkStatement(f, payload)
-  return {bundle: top as unknown as OmsBundle, statement, payload, method}
+  return {bundle: top as unknown as OmsBundle, payload, method}
 }

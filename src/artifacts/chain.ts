@@ -2,7 +2,7 @@ import type {X509Certificate} from 'node:crypto'
 
 import type {MismatchReason, Signer} from './artifacts.types.js'
 import {describeCertificate} from './certificates.js'
-import {publicKeyHint} from './keys.js'
+import {describeLeaf} from './certificate-info.js'
 import {append} from '../core/arrays.js'
 
 /** Longest chain llmsec walks; real chains have two or three certificates. */
@@ -75,12 +75,13 @@ function checkValidity(path: X509Certificate[], now: Date): ChainProblem[] {
  * (leaf, then the bundle's intermediates) must lead to a certificate the user trusts,
  * every certificate on it must be valid now, and the leaf must allow signing.
  */
-export function verifyCertificateChain(
+export async function verifyCertificateChain(
   leaf: X509Certificate,
   intermediates: X509Certificate[],
   trusted: X509Certificate[],
-  now = new Date(),
-): ChainResult {
+  options: {now: Date; allowPartialChain: boolean},
+): Promise<ChainResult> {
+  const now = options.now
   const problems: ChainProblem[] = []
   const {path, anchored, reason} = buildPath(leaf, intermediates, trusted)
   if (!anchored) {
@@ -97,13 +98,5 @@ export function verifyCertificateChain(
       detail: `${oneLine(leaf.subject)} has neither the digitalSignature key usage nor the codeSigning extended key usage`,
     })
   }
-  const signer: Signer = {
-    keyFingerprint: publicKeyHint(leaf.publicKey),
-    subject: oneLine(leaf.subject),
-    issuer: oneLine(leaf.issuer),
-    serialNumber: leaf.serialNumber.toLowerCase(),
-    notBefore: info.notBefore.toISOString(),
-    notAfter: info.notAfter.toISOString(),
-  }
-  return {problems, signer}
+  return {problems, signer: describeLeaf(leaf)}
 }

@@ -12,6 +12,11 @@ export interface EnumerateOptions {
   allowSymlinks: boolean
   /** Whether a canonical relative name is excluded (ignore paths, the signature file). */
   isIgnored: (name: string) => boolean
+  /**
+   * FIFOs, sockets and devices are errors, as in the reference; with 'collect' they are
+   * returned in `special` instead (verify --ignore-unsigned-files only hashes signed files).
+   */
+  specialFiles?: 'error' | 'collect'
 }
 
 export interface EnumeratedModel {
@@ -21,7 +26,14 @@ export interface EnumeratedModel {
   singleFile: boolean
   /** Regular files, sorted by name in code point order. */
   files: ModelFile[]
+  /** Names that matched an ignore rule (a directory once, not each file in it), sorted. */
+  ignored: string[]
+  /** Special files found with specialFiles 'collect', sorted. */
+  special: string[]
 }
+
+/** The resource name of a single-file model, as the reference writes it. */
+export const SINGLE_FILE_NAME = '.'
 
 /** Most directory entries llmsec accepts in one model; a bound against runaway trees. */
 const MAX_FILES = 1_000_000
@@ -59,6 +71,8 @@ interface WalkState {
   options: EnumerateOptions
   realRoot: string
   files: ModelFile[]
+  ignored: string[]
+  special: string[]
   /** Real paths of directories being walked, to stop symlink cycles. */
   visited: Set<string>
 }
@@ -75,7 +89,10 @@ async function walk(dir: string, prefix: string, state: WalkState): Promise<void
   for (const entry of await listDir(dir)) {
     checkUtf8(entry.name, dir)
     const name = prefix ? `${prefix}/${entry.name}` : entry.name
-    if (state.options.isIgnored(name)) continue
+    if (state.options.isIgnored(name)) {
+      state.ignored.push(name)
+      continue
+    }
     let path = join(dir, entry.name)
     let isDir = entry.isDirectory()
     let isFile = entry.isFile()
@@ -104,9 +121,22 @@ async function walk(dir: string, prefix: string, state: WalkState): Promise<void
         throw artifactsError('PATH_INVALID', `The model has more than ${MAX_FILES} files; refusing to sign it.`)
       }
       state.files.push({name, path, size: (await stat(path)).size})
+    } else {
+      noteSpecial(name, state)
     }
-    // Sockets, FIFOs and devices are not regular files: OMS counts only regular files.
   }
+}
+
+/** A FIFO, socket or device in the model: an error as in the reference, or collected. */
+function noteSpecial(name: string, state: WalkState): void {
+  if (state.options.specialFiles === 'collect') {
+    state.special.push(name)
+    return
+  }
+  throw artifactsError(
+    'PATH_INVALID',
+    `${name} is not a regular file or directory (a FIFO, socket or device); remove it or pass --ignore-paths ${name}.`,
+  )
 }
 
 /**
@@ -128,14 +158,21 @@ export async function enumerateModel(modelPath: string, options: EnumerateOption
     info = await stat(root)
   }
   if (info.isFile()) {
-    const name = basename(root)
-    checkUtf8(name, root)
-    return {root, singleFile: true, files: [{name, path: await realpath(root), size: info.size}]}
+    checkUtf8(basename(root), root)
+    // The reference names a single file's resource "." (its path relative to itself).
+    const file = {name: SINGLE_FILE_NAME, path: await realpath(root), size: info.size}
+    return {root, singleFile: true, files: [file], ignored: [], special: []}
   }
   if (!info.isDirectory()) throw artifactsError('PATH_INVALID', `${modelPath} is neither a file nor a directory.`)
   const realRoot = await realpath(root)
-  const state: WalkState = {options, realRoot, files: [], visited: new Set([realRoot])}
+  const state: WalkState = {options, realRoot, files: [], ignored: [], special: [], visited: new Set([realRoot])}
   await walk(root, '', state)
   state.files.sort((a, b) => compareNames(a.name, b.name))
-  return {root, singleFile: false, files: state.files}
+  return {
+    root,
+    singleFile: false,
+    files: state.files,
+    ignored: state.ignored.sort(compareNames),
+    special: state.special.sort(compareNames),
+  }
 }

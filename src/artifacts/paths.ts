@@ -1,8 +1,16 @@
 import {isAbsolute, relative, resolve, sep} from 'node:path'
 import {artifactsError} from './errors.js'
 
-/** Paths OMS always excludes, matched as top-level components of the model root. */
-export const DEFAULT_IGNORE_PATHS = ['.git', '.gitattributes', '.github', '.gitignore'] as const
+/**
+ * Git paths the reference leaves out unless --no-ignore-git-paths is given, matched as
+ * top-level components of the model root.
+ */
+const GIT_IGNORE_PATHS = ['.git', '.gitattributes', '.github', '.gitignore'] as const
+
+/** The git paths to leave out: all of them by default, as the reference does, or none. */
+export function gitIgnorePaths(ignoreGitPaths = true): readonly string[] {
+  return ignoreGitPaths ? GIT_IGNORE_PATHS : []
+}
 
 /**
  * Orders resource names by Unicode code point, as OMS requires. UTF-8 byte order equals

@@ -11,7 +11,7 @@ import {enumerateModel} from './enumerate.js'
 import {artifactsError} from './errors.js'
 import {isPrivateKeyEncrypted, loadPrivateKey, publicKeyHint, readPemFile, sameKey} from './keys.js'
 import {computeRootDigest, hashModel} from './manifest.js'
-import {DEFAULT_IGNORE_PATHS, mergeIgnorePaths} from './paths.js'
+import {gitIgnorePaths, mergeIgnorePaths} from './paths.js'
 import {loadCertificates} from './pem-certificates.js'
 import {ignoreMatcherFor, resolveTarget, userIgnorePaths} from './target.js'
 
@@ -27,6 +27,8 @@ export interface SignOptions {
   /** Where to write the bundle (default <dir>/model.sig or <file>.sig). */
   signature?: string
   ignorePaths?: string[]
+  /** Leave out .git, .gitattributes, .github and .gitignore (default true, as the reference). */
+  ignoreGitPaths?: boolean
   allowSymlinks?: boolean
   concurrency?: number
   onProgress?: OnProgress
@@ -57,7 +59,15 @@ export async function signModel(modelPath: string, options: SignOptions): Promis
   const target = await resolveTarget(modelPath, options.signature)
   const key = await loadPrivateKey(options.key, options.passphrase)
   const material = options.cert ? await certificateMaterial(options, key) : {publicKey: {hint: publicKeyHint(key)}}
-  const ignored = userIgnorePaths(target, options.ignorePaths)
+  // Recorded as the reference records them: git paths (unless --no-ignore-git-paths), the
+  // user's paths and the signature file, so that any OMS verifier leaves out the same files.
+  const ignored = target.isDirectory
+    ? mergeIgnorePaths(
+        gitIgnorePaths(options.ignoreGitPaths),
+        userIgnorePaths(target, options.ignorePaths),
+        target.signatureName ? [target.signatureName] : [],
+      )
+    : []
   const allowSymlinks = Boolean(options.allowSymlinks)
   const model = await enumerateModel(target.root, {allowSymlinks, isIgnored: ignoreMatcherFor(target, ignored)})
   if (model.files.length === 0) {
@@ -67,7 +77,7 @@ export async function signModel(modelPath: string, options: SignOptions): Promis
     method: 'files',
     hash_type: 'sha256',
     allow_symlinks: allowSymlinks,
-    ignore_paths: target.isDirectory ? mergeIgnorePaths(DEFAULT_IGNORE_PATHS, ignored) : [],
+    ignore_paths: ignored,
   }
   const {resources, bytes} = await hashModel(model.files, serialization, options)
   const rootDigest = computeRootDigest(resources)
@@ -96,7 +106,8 @@ export async function signModel(modelPath: string, options: SignOptions): Promis
     bytes,
     rootDigest,
     keyFingerprint: publicKeyHint(key),
-    ignorePaths: serialization.ignore_paths ?? [],
+    ignorePaths: ignored,
+    ignoredFiles: model.ignored,
     durationMs: Math.round(performance.now() - started),
   }
 }

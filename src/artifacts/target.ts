@@ -2,7 +2,7 @@ import {stat} from 'node:fs/promises'
 import {isAbsolute, join, relative, resolve, sep} from 'node:path'
 
 import {fsError} from '../core/errors.js'
-import {canonicalizeRelative, createIgnoreMatcher, DEFAULT_IGNORE_PATHS, normalizeIgnorePath} from './paths.js'
+import {canonicalizeRelative, createIgnoreMatcher, normalizeIgnorePath} from './paths.js'
 
 export interface ModelTarget {
   /** Absolute model path. */
@@ -35,12 +35,12 @@ export async function resolveTarget(modelPath: string, signature?: string): Prom
 }
 
 /**
- * The matcher for files left out of the manifest: OMS's defaults, recorded and given
- * ignore paths, and the signature file itself.
+ * The matcher for files left out of the manifest: the given ignore paths (git paths,
+ * recorded and user paths, as the caller merged them) and the signature file itself.
  */
 export function ignoreMatcherFor(target: ModelTarget, ignorePaths: string[]): (name: string) => boolean {
   if (!target.isDirectory) return () => false
-  const all = [...DEFAULT_IGNORE_PATHS, ...ignorePaths]
+  const all = [...ignorePaths]
   if (target.signatureName) all.push(target.signatureName)
   return createIgnoreMatcher(all)
 }

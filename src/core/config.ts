@@ -13,8 +13,16 @@ export interface LlmsecConfig {
   endpoints?: {url: string; apiKeyEnv?: string; model?: string}[]
   /** Default rulesets for `llmsec audit`. */
   rulesets?: string[]
-  /** Trust material for `llmsec verify`. */
-  signing?: {publicKey?: string; certChain?: string[]; privateKey?: string; certificate?: string}
+  /** Trust material for `llmsec verify` (trustRoot, identity and issuer for Sigstore keyless bundles). */
+  signing?: {
+    publicKey?: string
+    certChain?: string[]
+    privateKey?: string
+    certificate?: string
+    trustRoot?: string
+    identity?: string
+    issuer?: string
+  }
   /** Egress probe targets and allowlist (host:port). */
   egress?: {targets?: string[]; allow?: string[]; timeoutMs?: number}
   /** Extra inference ports to judge in `llmsec firewall`. */
@@ -55,6 +63,9 @@ export const configSchema = {
         certChain: stringList,
         privateKey: {type: 'string'},
         certificate: {type: 'string'},
+        trustRoot: {type: 'string'},
+        identity: {type: 'string', minLength: 1},
+        issuer: {type: 'string', minLength: 1},
       },
     },
     egress: {

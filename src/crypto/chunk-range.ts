@@ -1,14 +1,18 @@
 import {createCipheriv, createDecipheriv, createHash} from 'node:crypto'
-import {closeSync, openSync, readSync, writevSync} from 'node:fs'
+import {readSync, writevSync} from 'node:fs'
 
 import {TAG_LENGTH, chunkNonce, countChunks} from './format.js'
 
 /** One job over a whole file, shared by every worker (it crosses the thread boundary as plain data). */
 export interface ChunkJob {
   mode: 'encrypt' | 'decrypt' | 'check'
-  input: string
+  /**
+   * Descriptors opened by the calling thread (worker threads share the process's descriptor
+   * table): the file cannot be swapped by name while it is processed.
+   */
+  inputFd: number
   /** Temporary output file, already created at its final size; absent for check. */
-  output?: string
+  outputFd?: number
   payloadKey: Uint8Array
   headerLength: number
   chunkSize: number
@@ -19,7 +23,10 @@ export interface ChunkJob {
   collect?: () => void
 }
 
-/** Shared state: next segment counter, stop flag, bytes done, per-segment plaintext digests. */
+/**
+ * Shared state: next segment counter, stop flag, bytes done, and per-segment SHA-256 digests of
+ * the sealed bytes (each chunk's ciphertext and tag, in order; docs/encrypted-format.md).
+ */
 export interface ChunkShared {
   control: SharedArrayBuffer
   digests?: SharedArrayBuffer
@@ -61,23 +68,16 @@ export function segmentCount(job: ChunkJob): number {
 export function processSegments(job: ChunkJob, shared: ChunkShared): void {
   const flags = new Int32Array(shared.control, 0, 2)
   const done = new BigInt64Array(shared.control, 8, 1)
-  const inFd = openSync(job.input, 'r')
-  const outFd = job.output ? openSync(job.output, 'r+') : undefined
   const readBuffer = Buffer.allocUnsafe(Math.max(BATCH_BYTES, job.chunkSize + TAG_LENGTH))
-  try {
-    const segments = segmentCount(job)
-    for (;;) {
-      if (Atomics.load(flags, STOP)) return
-      const segment = Atomics.add(flags, NEXT, 1)
-      if (segment >= segments) return
-      const hash = shared.digests ? createHash('sha256') : undefined
-      processSegment(job, segment, {inFd, outFd, readBuffer, hash, done})
-      job.collect?.()
-      if (hash && shared.digests) hash.digest().copy(Buffer.from(shared.digests, segment * 32, 32))
-    }
-  } finally {
-    closeSync(inFd)
-    if (outFd !== undefined) closeSync(outFd)
+  const segments = segmentCount(job)
+  for (;;) {
+    if (Atomics.load(flags, STOP)) return
+    const segment = Atomics.add(flags, NEXT, 1)
+    if (segment >= segments) return
+    const hash = shared.digests ? createHash('sha256') : undefined
+    processSegment(job, segment, {inFd: job.inputFd, outFd: job.outputFd, readBuffer, hash, done})
+    job.collect?.()
+    if (hash && shared.digests) hash.digest().copy(Buffer.from(shared.digests, segment * 32, 32))
   }
 }
 
@@ -106,7 +106,6 @@ function processSegment(job: ChunkJob, segment: number, io: SegmentIo): void {
 function sealBatch(job: ChunkJob, start: number, stop: number, plain: number, total: number, io: SegmentIo): void {
   const data = io.readBuffer.subarray(0, plain)
   readFully(io.inFd, data, start * job.chunkSize)
-  io.hash?.update(data)
   const parts: Buffer[] = []
   const nonce = Buffer.alloc(12)
   for (let i = start; i < stop; i++) {
@@ -116,12 +115,14 @@ function sealBatch(job: ChunkJob, start: number, stop: number, plain: number, to
     cipher.final()
     parts.push(cipher.getAuthTag())
   }
+  for (const part of parts) io.hash?.update(part)
   if (io.outFd !== undefined) writeFully(io.outFd, parts, job.headerLength + start * (job.chunkSize + TAG_LENGTH))
 }
 
 function openBatch(job: ChunkJob, start: number, stop: number, plain: number, total: number, io: SegmentIo): void {
   const sealed = io.readBuffer.subarray(0, plain + (stop - start) * TAG_LENGTH)
   readFully(io.inFd, sealed, job.headerLength + start * (job.chunkSize + TAG_LENGTH))
+  io.hash?.update(sealed)
   const parts: Buffer[] = []
   const nonce = Buffer.alloc(12)
   let at = 0
@@ -130,7 +131,6 @@ function openBatch(job: ChunkJob, start: number, stop: number, plain: number, to
     openChunkInto(job.payloadKey, i, i === total - 1, sealed.subarray(at, at + length + TAG_LENGTH), parts, nonce)
     at += length + TAG_LENGTH
   }
-  for (const part of parts) io.hash?.update(part)
   if (io.outFd !== undefined) writeFully(io.outFd, parts, start * job.chunkSize)
 }
 

@@ -13,7 +13,8 @@ export type Recipient =
 /** What opens a file: a private key matching a public-key recipient, a passphrase or a key file. */
 export type Identity =
   | {kind: 'private-key'; pem: string; source: string}
-  | {kind: 'passphrase'; passphrase: string}
+  /** maxWorkFactor bounds the scrypt cost a file may ask for (default DEFAULT_MAX_WORK_FACTOR). */
+  | {kind: 'passphrase'; passphrase: string; maxWorkFactor?: number}
   | {kind: 'key-file'; key: Buffer; source: string}
 
 export interface EncryptOptions {
@@ -22,6 +23,8 @@ export interface EncryptOptions {
   chunkLog2?: number
   /** Replace an existing output file. */
   force?: boolean
+  /** Permission bits of the files written (default 0644 minus the umask); never from the input. */
+  mode?: number
   /** Delete the plaintext once the ciphertext has been read back and verified. */
   removePlaintext?: boolean
   /** Worker threads (default: available cores; 0 = calling thread). */
@@ -32,6 +35,8 @@ export interface EncryptOptions {
 export interface DecryptOptions {
   identities: Identity[]
   force?: boolean
+  /** Permission bits of the files written (default 0644 minus the umask); never the ciphertext's. */
+  mode?: number
   workers?: number
   onProgress?: OnProgress
 }
@@ -48,6 +53,8 @@ export interface FileResult {
   error?: {code: string; message: string; exit: ExitCode}
   /** Whether the plaintext was deleted (encrypt --remove-plaintext). */
   removedPlaintext?: boolean
+  /** Things the user should know that did not fail the file (e.g. an input kept because of hard links). */
+  warnings?: string[]
 }
 
 export interface BatchResult {

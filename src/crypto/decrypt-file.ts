@@ -1,11 +1,11 @@
-import {open} from 'node:fs/promises'
 import type {Writable} from 'node:stream'
 
 import {ChunkAuthError, openChunk} from './chunk-range.js'
 import type {DecryptOptions, FileResult, Identity} from './crypto.types.js'
 import {cryptoError} from './errors.js'
 import {TAG_LENGTH, chunkOffset, chunkPlainLength, countChunks} from './format.js'
-import {type OpenedFile, openEncryptedFile} from './open-header.js'
+import {type OpenInput, openInput, refuseSameFile} from './input-file.js'
+import {type OpenedFile, openEncryptedInput} from './open-header.js'
 import {createPendingOutput} from './output-file.js'
 import {runChunkJob, segmentChunksFor} from './parallel.js'
 
@@ -20,10 +20,10 @@ function authFailure(path: string, chunk: number, total: number, what: string, h
   )
 }
 
-function jobFor(opened: OpenedFile) {
+function jobFor(opened: OpenedFile, source: OpenInput) {
   const {header} = opened
   return {
-    input: opened.path,
+    inputFd: source.handle.fd,
     payloadKey: opened.payloadKey,
     headerLength: header.headerLength,
     chunkSize: header.chunkSize,
@@ -32,44 +32,72 @@ function jobFor(opened: OpenedFile) {
   }
 }
 
+/** Opens `input` once, authenticates its header and runs `work` over the same descriptor. */
+async function withOpened<T>(
+  input: string,
+  identities: Identity[],
+  work: (opened: OpenedFile, source: OpenInput) => Promise<T>,
+  before?: (source: OpenInput) => Promise<void>,
+): Promise<T> {
+  const source = await openInput(input)
+  try {
+    await before?.(source)
+    return await work(await openEncryptedInput(source, identities), source)
+  } finally {
+    await source.handle.close()
+  }
+}
+
 /**
  * Decrypts `input` to `output`. Plaintext reaches `output` only when every chunk authenticated:
- * workers write into a temporary file that is renamed at the end and deleted on any failure.
+ * workers write into a fresh temporary file (0600) that is renamed at the end and deleted on any
+ * failure. The output gets `options.mode` or 0644 minus the umask, never the ciphertext's mode.
  */
 export async function decryptFile(input: string, output: string, options: DecryptOptions): Promise<FileResult> {
-  const opened = await openEncryptedFile(input, options.identities)
-  const length = opened.header.plaintextLength
-  const pending = await createPendingOutput(output, length, Buffer.alloc(0), options.force)
-  const onBytes = (done: number) =>
-    options.onProgress?.({phase: 'decrypting', done, total: length, unit: 'bytes', detail: input})
-  try {
-    await runChunkJob({...jobFor(opened), mode: 'decrypt', output: pending.temp}, {workers: options.workers, onBytes})
-    await pending.commit(opened.mode)
-  } catch (error) {
-    await pending.discard()
-    if (error instanceof ChunkAuthError) {
-      throw authFailure(input, error.chunk, countChunks(length, opened.header.chunkSize), 'nothing was written')
-    }
-    throw error
-  }
-  return {input, output, bytes: length, status: 'ok'}
+  const refuse = (source: OpenInput) => refuseSameFile(source, output)
+  return withOpened(
+    input,
+    options.identities,
+    async (opened, source) => {
+      const length = opened.header.plaintextLength
+      const pending = await createPendingOutput(output, length, Buffer.alloc(0), options)
+      const onBytes = (done: number) =>
+        options.onProgress?.({phase: 'decrypting', done, total: length, unit: 'bytes', detail: input})
+      try {
+        await runChunkJob(
+          {...jobFor(opened, source), mode: 'decrypt', outputFd: pending.fd},
+          {workers: options.workers, onBytes},
+        )
+        await pending.commit()
+      } catch (error) {
+        await pending.discard()
+        if (error instanceof ChunkAuthError) {
+          throw authFailure(input, error.chunk, countChunks(length, opened.header.chunkSize), 'nothing was written')
+        }
+        throw error
+      }
+      return {input, output, bytes: length, status: 'ok'}
+    },
+    refuse,
+  )
 }
 
 /** Authenticates every chunk of `input` with the key, writing nothing. */
 export async function checkFile(input: string, options: DecryptOptions): Promise<FileResult> {
-  const opened = await openEncryptedFile(input, options.identities)
-  const length = opened.header.plaintextLength
-  const onBytes = (done: number) =>
-    options.onProgress?.({phase: 'checking', done, total: length, unit: 'bytes', detail: input})
-  try {
-    await runChunkJob({...jobFor(opened), mode: 'check'}, {workers: options.workers, onBytes})
-  } catch (error) {
-    if (error instanceof ChunkAuthError) {
-      throw authFailure(input, error.chunk, countChunks(length, opened.header.chunkSize), 'the file is damaged')
+  return withOpened(input, options.identities, async (opened, source) => {
+    const length = opened.header.plaintextLength
+    const onBytes = (done: number) =>
+      options.onProgress?.({phase: 'checking', done, total: length, unit: 'bytes', detail: input})
+    try {
+      await runChunkJob({...jobFor(opened, source), mode: 'check'}, {workers: options.workers, onBytes})
+    } catch (error) {
+      if (error instanceof ChunkAuthError) {
+        throw authFailure(input, error.chunk, countChunks(length, opened.header.chunkSize), 'the file is damaged')
+      }
+      throw error
     }
-    throw error
-  }
-  return {input, bytes: length, status: 'ok'}
+    return {input, bytes: length, status: 'ok'}
+  })
 }
 
 /**
@@ -77,13 +105,11 @@ export async function checkFile(input: string, options: DecryptOptions): Promise
  * but earlier chunks are already out: the error says how many bytes were written before it.
  */
 export async function decryptToStream(input: string, sink: Writable, options: DecryptOptions): Promise<FileResult> {
-  const opened = await openEncryptedFile(input, options.identities)
-  const {header} = opened
-  const total = countChunks(header.plaintextLength, header.chunkSize)
-  const handle = await open(input, 'r')
-  const buffer = Buffer.allocUnsafe(header.chunkSize + TAG_LENGTH)
-  let written = 0
-  try {
+  return withOpened(input, options.identities, async (opened, {handle}) => {
+    const {header} = opened
+    const total = countChunks(header.plaintextLength, header.chunkSize)
+    const buffer = Buffer.allocUnsafe(header.chunkSize + TAG_LENGTH)
+    let written = 0
     for (let i = 0; i < total; i++) {
       const sealed = buffer.subarray(0, chunkPlainLength(header, i) + TAG_LENGTH)
       await handle.read(sealed, 0, sealed.length, chunkOffset(header, i))
@@ -99,10 +125,8 @@ export async function decryptToStream(input: string, sink: Writable, options: De
       written += plain.length
       options.onProgress?.({phase: 'decrypting', done: written, total: header.plaintextLength, unit: 'bytes'})
     }
-  } finally {
-    await handle.close()
-  }
-  return {input, bytes: written, status: 'ok'}
+    return {input, bytes: written, status: 'ok'}
+  })
 }
 
 /**
@@ -115,22 +139,20 @@ export async function decryptRange(
   length: number,
   identities: Identity[],
 ): Promise<Buffer> {
-  const opened = await openEncryptedFile(input, identities)
-  const {header} = opened
-  const valid = Number.isSafeInteger(start) && Number.isSafeInteger(length) && start >= 0 && length >= 0
-  if (!valid || start + length > header.plaintextLength || length > MAX_RANGE_LENGTH) {
-    throw cryptoError(
-      'RANGE_INVALID',
-      `range ${start}+${length} is outside the ${header.plaintextLength}-byte plaintext (or over 256 MiB).`,
-    )
-  }
-  if (length === 0) return Buffer.alloc(0)
-  const total = countChunks(header.plaintextLength, header.chunkSize)
-  const first = Math.floor(start / header.chunkSize)
-  const last = Math.floor((start + length - 1) / header.chunkSize)
-  const parts: Buffer[] = []
-  const handle = await open(input, 'r')
-  try {
+  return withOpened(input, identities, async (opened, {handle}) => {
+    const {header} = opened
+    const valid = Number.isSafeInteger(start) && Number.isSafeInteger(length) && start >= 0 && length >= 0
+    if (!valid || start + length > header.plaintextLength || length > MAX_RANGE_LENGTH) {
+      throw cryptoError(
+        'RANGE_INVALID',
+        `range ${start}+${length} is outside the ${header.plaintextLength}-byte plaintext (or over 256 MiB).`,
+      )
+    }
+    if (length === 0) return Buffer.alloc(0)
+    const total = countChunks(header.plaintextLength, header.chunkSize)
+    const first = Math.floor(start / header.chunkSize)
+    const last = Math.floor((start + length - 1) / header.chunkSize)
+    const parts: Buffer[] = []
     for (let i = first; i <= last; i++) {
       const sealed = Buffer.alloc(chunkPlainLength(header, i) + TAG_LENGTH)
       await handle.read(sealed, 0, sealed.length, chunkOffset(header, i))
@@ -140,9 +162,7 @@ export async function decryptRange(
         throw authFailure(input, i, total, 'no bytes returned')
       }
     }
-  } finally {
-    await handle.close()
-  }
-  const from = start - first * header.chunkSize
-  return Buffer.concat(parts).subarray(from, from + length)
+    const from = start - first * header.chunkSize
+    return Buffer.concat(parts).subarray(from, from + length)
+  })
 }

@@ -1,7 +1,7 @@
 import {randomBytes, timingSafeEqual} from 'node:crypto'
-import {rm, stat} from 'node:fs/promises'
+import {unlink} from 'node:fs/promises'
 
-import {coreError, fsError} from '../core/errors.js'
+import {fsError, LlmsecError} from '../core/errors.js'
 import {ChunkAuthError} from './chunk-range.js'
 import type {EncryptOptions, FileResult, Recipient} from './crypto.types.js'
 import {cryptoError} from './errors.js'
@@ -16,6 +16,7 @@ import {
   encryptedLength,
 } from './format.js'
 import {deriveFileKeys} from './keys.js'
+import {assertInputUnchanged, type OpenInput, openInput, refuseSameFile, removalProblem} from './input-file.js'
 import {createPendingOutput} from './output-file.js'
 import {runChunkJob, segmentChunksFor} from './parallel.js'
 import {type PublicKeyRecipient, createPublicKeyStanza, parsePublicKeyPem} from './recipients.js'
@@ -49,9 +50,10 @@ export async function createStanzas(recipients: PreparedRecipient[], fileKey: Bu
 }
 
 /**
- * Encrypts one file to `output` (temporary file, fsync, rename). With removePlaintext, the
- * ciphertext is read back, every chunk authenticated and its plaintext digests compared with
- * those of the input before the input is deleted.
+ * Encrypts one file to `output` (fresh temporary file, fsync, rename). The input is read through
+ * one descriptor and must not change meanwhile. With removePlaintext, the ciphertext is read back,
+ * every chunk authenticated and compared with what was written, and the input unlinked only when
+ * its name still names the same unchanged file with no other hard links (not a secure erasure).
  */
 export async function encryptFile(
   input: string,
@@ -62,50 +64,81 @@ export async function encryptFile(
   if (!Number.isInteger(chunkLog2) || chunkLog2 < MIN_CHUNK_LOG2 || chunkLog2 > MAX_CHUNK_LOG2) {
     throw cryptoError('RANGE_INVALID', `chunk size 2^${chunkLog2} is out of bounds (2^6 to 2^24).`)
   }
-  const info = await stat(input).catch((error) => {
-    throw fsError(error, input)
-  })
-  if (!info.isFile()) throw coreError('INPUT_UNREADABLE', `${input} is not a regular file.`)
+  const source = await openInput(input)
+  try {
+    await refuseSameFile(source, output)
+    await writeCiphertext(source, output, chunkLog2, options)
+    const result: FileResult = {input, output, bytes: source.info.size, status: 'ok'}
+    if (options.removePlaintext) await removePlaintext(source, output, result)
+    return result
+  } finally {
+    await source.handle.close()
+  }
+}
+
+async function writeCiphertext(
+  source: OpenInput,
+  output: string,
+  chunkLog2: number,
+  options: EncryptOptions & {prepared?: PreparedRecipient[]},
+): Promise<void> {
+  const size = source.info.size
   const prepared = options.prepared ?? (await prepareRecipients(options.recipients))
   const fileKey = randomBytes(FILE_KEY_LENGTH)
   const salt = randomBytes(SALT_LENGTH)
   const {payloadKey, macKey} = deriveFileKeys(fileKey, salt)
   const stanzas = await createStanzas(prepared, fileKey)
-  const header = encodeHeader({chunkLog2, plaintextLength: info.size, salt, stanzas}, macKey)
+  const header = encodeHeader({chunkLog2, plaintextLength: size, salt, stanzas}, macKey)
   const chunkSize = 2 ** chunkLog2
-  const pending = await createPendingOutput(
-    output,
-    encryptedLength(header.length, info.size, chunkSize),
-    header,
-    options.force,
-  )
-  const job = {
-    headerLength: header.length,
-    chunkSize,
-    plaintextLength: info.size,
-    payloadKey,
-    segmentChunks: segmentChunksFor(chunkSize),
-  }
+  const pending = await createPendingOutput(output, encryptedLength(header.length, size, chunkSize), header, {
+    force: options.force,
+    mode: options.mode,
+  })
+  const job = {headerLength: header.length, chunkSize, plaintextLength: size, payloadKey}
   const onBytes = (done: number) =>
-    options.onProgress?.({phase: 'encrypting', done, total: info.size, unit: 'bytes', detail: input})
-  let digests: Buffer | undefined
+    options.onProgress?.({phase: 'encrypting', done, total: size, unit: 'bytes', detail: source.path})
   try {
-    digests = await runChunkJob(
-      {...job, mode: 'encrypt', input, output: pending.temp},
+    const digests = await runChunkJob(
+      {
+        ...job,
+        segmentChunks: segmentChunksFor(chunkSize),
+        mode: 'encrypt',
+        inputFd: source.handle.fd,
+        outputFd: pending.fd,
+      },
       {workers: options.workers, digests: options.removePlaintext, onBytes},
     )
-    await pending.commit(info.mode & 0o7777)
+    await assertInputUnchanged(source, 'nothing was written')
+    if (digests) await verifyReadBack(pending.fd, output, job, digests, options)
+    await pending.commit()
   } catch (error) {
     await pending.discard()
-    throw isErrno(error) ? fsError(error, input) : error
+    // A read past a shrinking input fails in a worker: report the change, not the symptom.
+    if (!(error instanceof LlmsecError)) await assertInputUnchanged(source, 'nothing was written')
+    throw isErrno(error) ? fsError(error, source.path) : error
   }
-  const result: FileResult = {input, output, bytes: info.size, status: 'ok'}
-  if (options.removePlaintext && digests) {
-    await verifyReadBack(output, job, digests, options)
-    await rm(input)
-    result.removedPlaintext = true
+}
+
+/** Unlinks the input once it is safe to (see removalProblem); otherwise keeps it and says why. */
+async function removePlaintext(source: OpenInput, output: string, result: FileResult): Promise<void> {
+  const problem = await removalProblem(source)
+  if (problem?.error) {
+    throw cryptoError(
+      'INPUT_CHANGED',
+      `${problem.error}; the ciphertext ${output} was written from its earlier content.`,
+    )
   }
-  return result
+  if (problem?.warning) {
+    result.removedPlaintext = false
+    result.warnings = [problem.warning]
+    return
+  }
+  try {
+    await unlink(source.path)
+  } catch (error) {
+    throw fsError(error, source.path, 'write')
+  }
+  result.removedPlaintext = true
 }
 
 /** A node:fs error (it has a syscall), as opposed to an LlmsecError or a worker's message. */
@@ -113,9 +146,11 @@ function isErrno(error: unknown): boolean {
   return error instanceof Error && 'syscall' in error
 }
 
+/** Authenticates every chunk of the written ciphertext and compares its digests with those sealed. */
 async function verifyReadBack(
+  fd: number,
   output: string,
-  job: Omit<Parameters<typeof runChunkJob>[0], 'mode' | 'input'>,
+  job: Omit<Parameters<typeof runChunkJob>[0], 'mode' | 'inputFd' | 'segmentChunks'>,
   expected: Buffer,
   options: EncryptOptions,
 ): Promise<void> {
@@ -124,7 +159,7 @@ async function verifyReadBack(
   let actual: Buffer | undefined
   try {
     actual = await runChunkJob(
-      {...job, mode: 'check', input: output},
+      {...job, segmentChunks: segmentChunksFor(job.chunkSize), mode: 'check', inputFd: fd},
       {workers: options.workers, digests: true, onBytes},
     )
   } catch (error) {

@@ -16,6 +16,13 @@ export const CRYPTO_ERRORS = {
   ),
   TOO_MANY_RECIPIENTS: usageCode('More recipients than fit in a 64 KiB header.'),
   RANGE_INVALID: usageCode('A chunk size or a byte range is out of bounds.'),
+  LIMIT_EXCEEDED: usageCode(
+    'A header exceeds a cost bound (scrypt stanzas, scrypt work factor, stanza count, header size); nothing was computed.',
+  ),
+  SAME_FILE: usageCode('The input and the output are the same file (same device and inode, or the same real path).'),
+  INPUT_CHANGED: usageCode('The input changed while it was encrypted or before it was removed; it was kept.'),
+  MODE_INVALID: usageCode('A --mode that is not octal or asks for setuid, setgid, sticky or world-write bits.'),
+  OUTPUT_REPLACED: usageCode('The temporary output file was replaced by another file while it was written.'),
 } as const satisfies ErrorCodes<string>
 
 export type CryptoErrorCode = keyof typeof CRYPTO_ERRORS

@@ -110,9 +110,13 @@ export function hasMagic(head: Buffer): boolean {
 export function readHeaderLength(fixed: Buffer): number {
   if (fixed.length < FIXED_HEADER_LENGTH) throw corrupt('the file is shorter than the fixed header')
   const length = fixed.readUInt32BE(12)
-  if (length < FIXED_HEADER_LENGTH + 3 + MAC_LENGTH || length > MAX_HEADER_LENGTH) {
-    throw corrupt(`header length ${length} is out of bounds`)
+  if (length > MAX_HEADER_LENGTH) {
+    throw cryptoError(
+      'LIMIT_EXCEEDED',
+      `the llmsec header announces ${length} bytes, over the ${MAX_HEADER_LENGTH}-byte header bound; nothing was read.`,
+    )
   }
+  if (length < FIXED_HEADER_LENGTH + 3 + MAC_LENGTH) throw corrupt(`header length ${length} is out of bounds`)
   return length
 }
 
@@ -132,7 +136,13 @@ export function decodeHeader(bytes: Buffer): Header {
   const chunkLog2 = bytes.readUInt8(10)
   if (chunkLog2 < MIN_CHUNK_LOG2 || chunkLog2 > MAX_CHUNK_LOG2) throw corrupt(`chunk size 2^${chunkLog2} out of bounds`)
   const count = bytes.readUInt8(11)
-  if (count < 1 || count > MAX_STANZAS) throw corrupt(`recipient count ${count} out of bounds`)
+  if (count > MAX_STANZAS) {
+    throw cryptoError(
+      'LIMIT_EXCEEDED',
+      `the llmsec header has ${count} recipient stanzas, over the bound of ${MAX_STANZAS}.`,
+    )
+  }
+  if (count < 1) throw corrupt('recipient count 0')
   const big = bytes.readBigUInt64BE(16)
   if (big > BigInt(MAX_PLAINTEXT_LENGTH)) throw corrupt('plaintext length out of bounds')
   const stanzas = decodeStanzas(bytes, count, headerLength - MAC_LENGTH)

@@ -2,7 +2,7 @@ import {readFile} from 'node:fs/promises'
 
 import {coreError, fsError} from '../core/errors.js'
 import type {Identity, Recipient} from './crypto.types.js'
-import {readKeyFile} from './secret-stanzas.js'
+import {checkMaxWorkFactor, readKeyFile} from './secret-stanzas.js'
 
 /** Bounded read of a PEM file: certificates and keys are a few KiB. */
 async function readPem(path: string): Promise<string> {
@@ -21,6 +21,8 @@ export interface KeySources {
   pemFiles?: string[]
   keyFiles?: string[]
   passphrase?: string
+  /** Largest scrypt work factor a file may ask of the passphrase (decrypt --max-work-factor). */
+  maxWorkFactor?: number
 }
 
 /** Reads recipient files into recipients (PEMs are parsed later, once per run). */
@@ -40,6 +42,8 @@ export async function loadIdentities(sources: KeySources): Promise<Identity[]> {
     identities.push({kind: 'private-key', pem: await readPem(source), source})
   for (const source of sources.keyFiles ?? [])
     identities.push({kind: 'key-file', key: await readKeyFile(source), source})
-  if (sources.passphrase !== undefined) identities.push({kind: 'passphrase', passphrase: sources.passphrase})
+  const maxWorkFactor = sources.maxWorkFactor === undefined ? undefined : checkMaxWorkFactor(sources.maxWorkFactor)
+  if (sources.passphrase !== undefined)
+    identities.push({kind: 'passphrase', passphrase: sources.passphrase, maxWorkFactor})
   return identities
 }

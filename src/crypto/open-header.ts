@@ -1,6 +1,5 @@
-import {open} from 'node:fs/promises'
+import type {FileHandle} from 'node:fs/promises'
 
-import {coreError, fsError} from '../core/errors.js'
 import type {Identity} from './crypto.types.js'
 import {cryptoError} from './errors.js'
 import {
@@ -14,9 +13,10 @@ import {
   readHeaderLength,
   verifyHeaderMac,
 } from './format.js'
+import {type OpenInput, openInput} from './input-file.js'
 import {deriveFileKeys} from './keys.js'
 import {openPublicKeyStanza, parsePrivateKeyPem} from './recipients.js'
-import {openKeyFileStanza, openPassphraseStanza} from './secret-stanzas.js'
+import {assertScryptCost, openKeyFileStanza, openPassphraseStanza, scryptParamsOf} from './secret-stanzas.js'
 
 /** An encrypted file whose header authenticated under the given key. */
 export interface OpenedFile {
@@ -24,7 +24,6 @@ export interface OpenedFile {
   header: Header
   payloadKey: Buffer
   fileSize: number
-  mode: number
 }
 
 const STANZA_NAMES: Record<number, string> = {
@@ -35,32 +34,49 @@ const STANZA_NAMES: Record<number, string> = {
 }
 
 /** Reads and decodes the header of `path` (bounded to 64 KiB), without any key. */
-export async function readHeader(path: string): Promise<{header: Header; fileSize: number; mode: number}> {
-  let handle
+export async function readHeader(path: string): Promise<{header: Header; fileSize: number}> {
+  const source = await openInput(path)
   try {
-    handle = await open(path, 'r')
-  } catch (error) {
-    throw fsError(error, path)
-  }
-  try {
-    const info = await handle.stat()
-    if (!info.isFile()) throw coreError('INPUT_UNREADABLE', `${path} is not a regular file.`)
-    const fixed = Buffer.alloc(FIXED_HEADER_LENGTH)
-    const {bytesRead} = await handle.read(fixed, 0, FIXED_HEADER_LENGTH, 0)
-    if (!hasMagic(fixed.subarray(0, bytesRead))) {
-      throw cryptoError('NOT_LLMSEC', `${path} is not an llmsec-encrypted file (no LLMSEC magic).`)
-    }
-    const length = bytesRead < FIXED_HEADER_LENGTH ? FIXED_HEADER_LENGTH : readHeaderLength(fixed)
-    const bytes = Buffer.alloc(length)
-    const read = await handle.read(bytes, 0, length, 0)
-    return {header: decodeHeader(bytes.subarray(0, read.bytesRead)), fileSize: info.size, mode: info.mode & 0o7777}
+    return {header: await readHeaderFrom(source.handle, path), fileSize: source.info.size}
   } finally {
-    await handle.close()
+    await source.handle.close()
+  }
+}
+
+async function readHeaderFrom(handle: FileHandle, path: string): Promise<Header> {
+  const fixed = Buffer.alloc(FIXED_HEADER_LENGTH)
+  const {bytesRead} = await handle.read(fixed, 0, FIXED_HEADER_LENGTH, 0)
+  if (!hasMagic(fixed.subarray(0, bytesRead))) {
+    throw cryptoError('NOT_LLMSEC', `${path} is not an llmsec-encrypted file (no LLMSEC magic).`)
+  }
+  const length = bytesRead < FIXED_HEADER_LENGTH ? FIXED_HEADER_LENGTH : readHeaderLength(fixed)
+  const bytes = Buffer.alloc(length)
+  const read = await handle.read(bytes, 0, length, 0)
+  return decodeHeader(bytes.subarray(0, read.bytesRead))
+}
+
+/**
+ * Cost bounds checked before any key work: at most one passphrase stanza (a hostile header could
+ * otherwise ask for 32 maximum-cost scrypt runs), and its parameters within the work factor of
+ * the passphrase given. The stanza count and header size are bounded when the header is decoded.
+ */
+function assertHeaderCosts(header: Header, identities: Identity[], path: string): void {
+  const scrypt = header.stanzas.filter((s) => s.type === StanzaType.Scrypt)
+  if (scrypt.length > 1) {
+    throw cryptoError(
+      'LIMIT_EXCEEDED',
+      `${path} has ${scrypt.length} passphrase (scrypt) stanzas; a file may have at most 1. Nothing was computed.`,
+    )
+  }
+  const params = scrypt.length === 1 ? scryptParamsOf(scrypt[0]) : undefined
+  for (const identity of identities) {
+    if (identity.kind === 'passphrase' && params) assertScryptCost(params, identity.maxWorkFactor)
   }
 }
 
 /** Unwraps the file key with the first identity that matches a stanza. */
 async function unwrapWithIdentities(header: Header, identities: Identity[], path: string): Promise<Buffer> {
+  assertHeaderCosts(header, identities, path)
   const kinds = [...new Set(header.stanzas.map((s) => STANZA_NAMES[s.type]))].join(', ')
   if (identities.length === 0) {
     throw cryptoError('KEY_MISSING', `no key given to decrypt ${path}; it opens with: ${kinds}.`, [
@@ -84,7 +100,7 @@ async function tryIdentity(header: Header, identity: Identity): Promise<Buffer |
     if (privateKey && (stanza.type === StanzaType.RsaOaep || stanza.type === StanzaType.Ecdh)) {
       key = openPublicKeyStanza(stanza, privateKey)
     } else if (identity.kind === 'passphrase' && stanza.type === StanzaType.Scrypt) {
-      key = await openPassphraseStanza(stanza, identity.passphrase)
+      key = await openPassphraseStanza(stanza, identity.passphrase, identity.maxWorkFactor)
     } else if (identity.kind === 'key-file' && stanza.type === StanzaType.KeyFile) {
       key = openKeyFileStanza(stanza, identity.key)
     }
@@ -98,7 +114,19 @@ async function tryIdentity(header: Header, identity: Identity): Promise<Buffer |
  * checks the file size against it. Every failure is an LlmsecError (exit 1 integrity/key, 2 input).
  */
 export async function openEncryptedFile(path: string, identities: Identity[]): Promise<OpenedFile> {
-  const {header, fileSize, mode} = await readHeader(path)
+  const source = await openInput(path)
+  try {
+    return await openEncryptedInput(source, identities)
+  } finally {
+    await source.handle.close()
+  }
+}
+
+/** openEncryptedFile over an input already open; the caller reads chunks through the same descriptor. */
+export async function openEncryptedInput(source: OpenInput, identities: Identity[]): Promise<OpenedFile> {
+  const path = source.path
+  const header = await readHeaderFrom(source.handle, path)
+  const fileSize = source.info.size
   const fileKey = await unwrapWithIdentities(header, identities, path)
   const {payloadKey, macKey} = deriveFileKeys(fileKey, header.salt)
   if (!verifyHeaderMac(header, macKey)) {
@@ -112,5 +140,5 @@ export async function openEncryptedFile(path: string, identities: Identity[]): P
     const extra = fileSize - expected
     throw cryptoError('TRAILING_BYTES', `${path} has ${extra} unexpected bytes after the last chunk.`)
   }
-  return {path, header, payloadKey, fileSize, mode}
+  return {path, header, payloadKey, fileSize}
 }

@@ -19,8 +19,16 @@ export interface ScryptParams {
  * 200 MB memory budget; raise p instead of N if more work is wanted.
  */
 export const DEFAULT_SCRYPT: ScryptParams = {logN: 16, r: 8, p: 1}
-/** Bounds applied to parameters read from a file, so a hostile header cannot exhaust memory or time. */
+/** Bounds on the parameters llmsec writes. */
 const SCRYPT_BOUNDS = {minLogN: 10, maxLogN: 20, maxR: 32, maxP: 4, maxMemory: 256 * 1024 * 1024}
+/**
+ * The work factor W bounds a stanza read from a file before scrypt runs: its cost N·r·p at most
+ * that of N = 2^W with r = 8, p = 1, and its memory 128·N·r at most 2^W KiB. 18 (256 MiB, under a
+ * second here) by default; `decrypt --max-work-factor` raises it up to 22.
+ */
+const DEFAULT_MAX_WORK_FACTOR = 18
+const MAX_WORK_FACTOR_LIMIT = 22
+const MIN_WORK_FACTOR = 10
 const SALT = 16
 const SCRYPT_BODY = SALT + 3 + WRAPPED_LENGTH
 const KEY_FILE_BODY = SALT + WRAPPED_LENGTH
@@ -56,17 +64,53 @@ export async function createPassphraseStanza(
   return {type: StanzaType.Scrypt, body}
 }
 
-/** Opens a passphrase stanza; undefined for a wrong passphrase. Out-of-bounds parameters are corruption. */
-export async function openPassphraseStanza(stanza: Stanza, passphrase: string): Promise<Buffer | undefined> {
-  const body = stanza.body
-  if (body.length !== SCRYPT_BODY) return undefined
-  const params = {logN: body[SALT], r: body[SALT + 1], p: body[SALT + 2]}
-  if (!scryptParamsInBounds(params)) {
+/** Validates a --max-work-factor value. */
+export function checkMaxWorkFactor(value: number): number {
+  if (!Number.isInteger(value) || value < MIN_WORK_FACTOR || value > MAX_WORK_FACTOR_LIMIT) {
+    throw usageError(`--max-work-factor must be an integer from ${MIN_WORK_FACTOR} to ${MAX_WORK_FACTOR_LIMIT}.`)
+  }
+  return value
+}
+
+/**
+ * Refuses, before scrypt runs, parameters that cost more than the work factor allows (exit 2,
+ * naming the bound and the flag), and degenerate ones (r or p of 0, N below 2^10: corrupt).
+ */
+export function assertScryptCost(params: ScryptParams, maxWorkFactor = DEFAULT_MAX_WORK_FACTOR): void {
+  const {logN, r, p} = params
+  if (logN < MIN_WORK_FACTOR || r < 1 || p < 1) {
     throw cryptoError(
       'HEADER_CORRUPT',
-      `the llmsec header is corrupt or was modified: scrypt parameters 2^${params.logN}/${params.r}/${params.p} out of bounds.`,
+      `the llmsec header is corrupt or was modified: scrypt parameters 2^${logN}/${r}/${p} out of bounds.`,
     )
   }
+  const cost = 2 ** logN * r * p
+  const memory = 128 * 2 ** logN * r
+  if (cost > 2 ** maxWorkFactor * 8 || memory > 2 ** maxWorkFactor * 1024) {
+    throw cryptoError(
+      'LIMIT_EXCEEDED',
+      `the passphrase stanza asks for scrypt N = 2^${logN}, r = ${r}, p = ${p}, over the maximum work factor ${maxWorkFactor} (N = 2^${maxWorkFactor}, r = 8, p = 1); nothing was computed.`,
+      [`If you trust the file, pass --max-work-factor (up to ${MAX_WORK_FACTOR_LIMIT}).`],
+    )
+  }
+}
+
+/** The scrypt parameters of a passphrase stanza, or undefined when its body has the wrong length. */
+export function scryptParamsOf(stanza: Stanza): ScryptParams | undefined {
+  const body = stanza.body
+  return body.length === SCRYPT_BODY ? {logN: body[SALT], r: body[SALT + 1], p: body[SALT + 2]} : undefined
+}
+
+/** Opens a passphrase stanza; undefined for a wrong passphrase. Parameters over the work factor are refused first. */
+export async function openPassphraseStanza(
+  stanza: Stanza,
+  passphrase: string,
+  maxWorkFactor?: number,
+): Promise<Buffer | undefined> {
+  const body = stanza.body
+  const params = scryptParamsOf(stanza)
+  if (!params) return undefined
+  assertScryptCost(params, maxWorkFactor)
   const kek = await deriveScryptKey(passphrase, body.subarray(0, SALT), params)
   return unwrapFileKey(kek, body.subarray(SALT + 3))
 }

@@ -79,7 +79,7 @@ async function runBatch(
 
 /**
  * Encrypts a file, or every regular file of a directory tree file by file (`<name>.llmsec`
- * beside it, or mirrored under `output`), keeping modes.
+ * beside it, or mirrored under `output`). Outputs get fresh modes (0644 minus the umask, or `mode`).
  */
 export async function encryptPath(path: string, options: EncryptOptions & {output?: string}): Promise<BatchResult> {
   const prepared = await prepareRecipients(options.recipients)

@@ -49,6 +49,11 @@ export interface RuntimeDefinition {
   serverHeader?: RegExp
   /** Exposing the runtime lets a client run code on the host, not only use models. */
   codeExecution: boolean
+  /**
+   * Every long flag can also be set by an environment variable: `prefix` + the flag's name in upper
+   * case with `_` for `-` (TGI's launcher is clap with `env`: `--trust-remote-code` ↔ TRUST_REMOTE_CODE).
+   */
+  flagEnv?: {prefix: string}
   /** Where the runtime keeps models by default (`~/` is every login home). */
   modelDirs?: readonly string[]
   docs: string
@@ -154,6 +159,7 @@ export const TGI = {
   bind: {flags: ['--hostname'], env: ['HOSTNAME'], hint: 'text-generation-launcher --hostname 127.0.0.1'},
   port: {flags: ['--port', '-p'], env: ['PORT']},
   auth: null,
+  flagEnv: {prefix: ''},
   openaiApi: true,
   health: '/health',
   identify: [{path: '/info', marker: 'model_id', version: 'version'}],

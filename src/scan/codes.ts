@@ -107,6 +107,7 @@ export const CODES = {
   GGUF_MISALIGNED_OFFSET: malformed(),
   GGUF_TENSOR_OUT_OF_BOUNDS: malformed(),
   GGUF_TENSOR_OVERLAP: malformed(),
+  GGUF_TENSOR_NOT_CONTIGUOUS: malformed(),
   // any file
   FORMAT_UNKNOWN: unknown(),
   FORMAT_NOT_MODEL: note(),

@@ -1,12 +1,13 @@
 import {makeFinding, type FindingCode} from './codes.js'
-import {findDuplicateKey} from './json-keys.js'
+import {JsonSyntaxError, parseStrictJson, U64_MAX, usizeOf, type JsonValue} from './strict-json.js'
 import type {ByteSource} from './source.js'
 import type {Finding} from './scan.types.js'
+import {append} from '../core/arrays.js'
 
 /** The safetensors reference implementation refuses headers above 100 MB. */
 const SAFETENSORS_MAX_HEADER = 100_000_000
 
-/** Bits per element of each dtype the format defines. */
+/** Bits per element of each dtype the format defines (Dtype::bitsize in safetensors/src/tensor.rs). */
 const DTYPE_BITS: Record<string, number> = {
   BOOL: 8,
   U8: 8,
@@ -14,6 +15,8 @@ const DTYPE_BITS: Record<string, number> = {
   F8_E5M2: 8,
   F8_E4M3: 8,
   F8_E8M0: 8,
+  F8_E4M3FNUZ: 8,
+  F8_E5M2FNUZ: 8,
   I16: 16,
   U16: 16,
   F16: 16,
@@ -44,29 +47,58 @@ class HeaderError {
   ) {}
 }
 
-const isUint = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0
+/** usize::checked_mul on a 64-bit host. */
+function checkedMul(a: bigint, b: bigint, name: string): bigint {
+  const product = a * b
+  if (product > U64_MAX)
+    throw new HeaderError('SAFETENSORS_BAD_TENSOR_ENTRY', `tensor "${name}" has a shape whose size overflows 64 bits`)
+  return product
+}
 
-function checkTensor(name: string, entry: unknown): TensorRange {
-  if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
-    throw new HeaderError('SAFETENSORS_BAD_TENSOR_ENTRY', `tensor "${name}" is not an object`)
-  const {dtype, shape, data_offsets: offsets} = entry as Record<string, unknown>
-  if (typeof dtype !== 'string' || !Object.hasOwn(DTYPE_BITS, dtype))
+/** A dtype as serde reads a unit enum variant: "F32", or the map form {"F32": null}. */
+function dtypeName(value: JsonValue | undefined): string | null {
+  if (value?.t === 'string') return value.s
+  if (value?.t === 'object' && value.entries.length === 1 && value.entries[0][1].t === 'null')
+    return value.entries[0][0]
+  return null
+}
+
+/** The last value of a field (serde's derive rejects a repeated field; the caller already did). */
+const field = (entries: [string, JsonValue][], key: string) => entries.find(([k]) => k === key)?.[1]
+
+/**
+ * One TensorInfo as safetensors/src/tensor.rs deserializes and validates it: dtype a known variant,
+ * shape a Vec<usize>, data_offsets a (usize, usize); the element count and bit count use checked
+ * 64-bit multiplication, the bits must fill whole bytes (MisalignedSlice) and equal the span.
+ */
+function checkTensor(name: string, entry: JsonValue): TensorRange {
+  if (entry.t !== 'object') throw new HeaderError('SAFETENSORS_BAD_TENSOR_ENTRY', `tensor "${name}" is not an object`)
+  const dtype = dtypeName(field(entry.entries, 'dtype'))
+  if (dtype === null || !Object.hasOwn(DTYPE_BITS, dtype))
     throw new HeaderError('SAFETENSORS_UNKNOWN_DTYPE', `tensor "${name}" has unknown dtype ${JSON.stringify(dtype)}`)
-  if (!Array.isArray(shape) || !shape.every(isUint))
+  const shape = field(entry.entries, 'shape')
+  const dims = shape?.t === 'array' ? shape.items.map(usizeOf) : null
+  if (dims === null || dims.some((d) => d === null))
     throw new HeaderError(
       'SAFETENSORS_BAD_TENSOR_ENTRY',
-      `tensor "${name}" has a shape that is not a list of non-negative integers`,
+      `tensor "${name}" has a shape that is not a list of integers from 0 to 2^64-1`,
     )
-  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isUint) || offsets[0] > offsets[1])
+  const offsets = field(entry.entries, 'data_offsets')
+  const span = offsets?.t === 'array' && offsets.items.length === 2 ? offsets.items.map(usizeOf) : null
+  if (span === null || span[0] === null || span[1] === null || span[0] > span[1])
     throw new HeaderError('SAFETENSORS_BAD_TENSOR_ENTRY', `tensor "${name}" has invalid data_offsets`)
-  const bits = shape.reduce((n: bigint, d: number) => n * BigInt(d), BigInt(DTYPE_BITS[dtype]))
-  const expected = (bits + 7n) / 8n
-  const begin = BigInt(offsets[0])
-  const end = BigInt(offsets[1])
-  if (end - begin !== expected)
+  const elements = (dims as bigint[]).reduce((n, d) => checkedMul(n, d, name), 1n)
+  const bits = checkedMul(elements, BigInt(DTYPE_BITS[dtype]), name)
+  if (bits % 8n !== 0n)
     throw new HeaderError(
       'SAFETENSORS_SIZE_MISMATCH',
-      `tensor "${name}" is ${dtype}[${shape.join(', ')}] = ${expected} bytes but data_offsets span ${end - begin}`,
+      `tensor "${name}" is ${bits} bits of ${dtype}, which does not fill whole bytes`,
+    )
+  const [begin, end] = span as [bigint, bigint]
+  if (end - begin !== bits / 8n)
+    throw new HeaderError(
+      'SAFETENSORS_SIZE_MISMATCH',
+      `tensor "${name}" is ${dtype}[${dims.join(', ')}] = ${bits / 8n} bytes but data_offsets span ${end - begin}`,
     )
   return {name, begin, end}
 }
@@ -96,7 +128,7 @@ function checkLayout(ranges: TensorRange[], dataLength: bigint): void {
     throw new HeaderError('SAFETENSORS_TRAILING_DATA', `${dataLength - cursor} bytes follow the last tensor`)
 }
 
-function parseHeader(source: ByteSource): {header: Record<string, unknown>; dataLength: bigint} {
+function parseHeader(source: ByteSource): {entries: [string, JsonValue][]; dataLength: bigint} {
   if (source.size < 8)
     throw new HeaderError('SAFETENSORS_TRUNCATED', `file is ${source.size} bytes, too short for a header length`)
   const length = source.read(0, 8).readBigUInt64LE(0)
@@ -109,37 +141,53 @@ function parseHeader(source: ByteSource): {header: Record<string, unknown>; data
     )
   let text: string
   try {
-    text = new TextDecoder('utf-8', {fatal: true}).decode(source.read(8, Number(length)))
+    // core::str::from_utf8 keeps a byte-order mark, and serde_json then refuses it: so must we.
+    text = new TextDecoder('utf-8', {fatal: true, ignoreBOM: true}).decode(source.read(8, Number(length)))
   } catch {
     throw new HeaderError('SAFETENSORS_HEADER_NOT_UTF8', 'header is not valid UTF-8')
   }
-  let header: unknown
+  let header: JsonValue
   try {
-    header = JSON.parse(text)
+    header = parseStrictJson(text)
   } catch (error) {
-    throw new HeaderError('SAFETENSORS_HEADER_NOT_JSON', `header is not JSON: ${(error as Error).message}`)
+    if (!(error instanceof JsonSyntaxError)) throw error
+    throw new HeaderError('SAFETENSORS_HEADER_NOT_JSON', `header is not JSON: ${error.message}`)
   }
-  if (typeof header !== 'object' || header === null || Array.isArray(header))
-    throw new HeaderError('SAFETENSORS_HEADER_NOT_OBJECT', 'header is JSON but not an object')
-  const duplicate = findDuplicateKey(text)
+  if (header.t !== 'object') throw new HeaderError('SAFETENSORS_HEADER_NOT_OBJECT', 'header is JSON but not an object')
+  const duplicate = repeatedKey(header)
   if (duplicate !== null) throw new HeaderError('SAFETENSORS_DUPLICATE_KEY', `header repeats the key "${duplicate}"`)
-  return {header: header as Record<string, unknown>, dataLength: BigInt(source.size) - 8n - length}
+  return {entries: header.entries, dataLength: BigInt(source.size) - 8n - length}
+}
+
+/**
+ * The first key repeated within one object, anywhere in the header. The crate keeps the last of
+ * repeated tensor names (and refuses a repeated __metadata__) while other readers keep the first, so
+ * a repeat can show different tensors to different loaders: it is reported. Iterative.
+ */
+function repeatedKey(root: JsonValue): string | null {
+  const stack = [root]
+  for (let value = stack.pop(); value; value = stack.pop()) {
+    if (value.t === 'array') append(stack, value.items)
+    if (value.t !== 'object') continue
+    const seen = new Set<string>()
+    for (const [key, child] of value.entries) {
+      if (seen.has(key)) return key
+      seen.add(key)
+      stack.push(child)
+    }
+  }
+  return null
 }
 
 /** Validates a safetensors header against every rule of the format; never reads tensor data. */
 export function checkSafetensors(source: ByteSource, member: string | null): Finding[] {
   try {
-    const {header, dataLength} = parseHeader(source)
+    const {entries, dataLength} = parseHeader(source)
     const ranges: TensorRange[] = []
-    for (const [name, entry] of Object.entries(header)) {
+    for (const [name, entry] of entries) {
       if (name === '__metadata__') {
         // The crate reads it as Option<HashMap<String, String>>: null is no metadata.
-        const ok =
-          entry === null ||
-          (typeof entry === 'object' &&
-            entry !== null &&
-            !Array.isArray(entry) &&
-            Object.values(entry).every((v) => typeof v === 'string'))
+        const ok = entry.t === 'null' || (entry.t === 'object' && entry.entries.every(([, v]) => v.t === 'string'))
         if (!ok) throw new HeaderError('SAFETENSORS_BAD_METADATA', '__metadata__ must map strings to strings')
         continue
       }

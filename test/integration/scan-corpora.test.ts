@@ -80,6 +80,19 @@ describe.skipIf(skipReason(unavailable !== null, unavailable ?? ''))(
       }
     })
 
+    it('calls every malformed file malformed, with the code of the loader rule it breaks', () => {
+      const files = byName(result, corpus.dir)
+      for (const entry of corpus.entries.filter((e) => e.kind === 'malformed')) {
+        const file = files.get(entry.name)!
+        expect(file.verdict, `${entry.name}: ${entry.technique}`).toBe('malformed')
+        if (entry.code)
+          expect(
+            file.findings.map((f) => f.code),
+            entry.name,
+          ).toContain(entry.code)
+      }
+    })
+
     it('keeps every benign twin clean', () => {
       const files = byName(result, corpus.dir)
       for (const entry of corpus.entries.filter((e) => e.kind === 'benign'))

@@ -26,6 +26,7 @@ import {check as modelPickle} from './model-pickle.js'
 import {check as modelScan} from './model-scan.js'
 import {check as modelSignature} from './model-signature.js'
 import {check as packageInstalled} from './package-installed.js'
+import {check as pamFaillock} from './pam-faillock.js'
 import {check as secretFiles} from './secret-files.js'
 import {check as sshdOption} from './sshd-option.js'
 import {check as sysctlValue} from './sysctl-value.js'
@@ -62,6 +63,7 @@ export const CHECKS = [
   modelScan,
   modelSignature,
   packageInstalled,
+  pamFaillock,
   secretFiles,
   sshdOption,
   sysctlValue,

@@ -11,11 +11,28 @@ function describeBind(service: InferenceService, bound: BoundPort): string {
   return `${service.runtime} (${service.location}) binds ${bound.address}${port} (${bound.from})`
 }
 
+/**
+ * Where a container's server is reachable from: its published ports (`-p 8000:8000` and `-P`
+ * publish on every host address, docker-run(1)); with `--network host` the server's own bind decides.
+ */
+function containerBinds(service: InferenceService): {line: string; loopback: boolean}[] | null {
+  const c = service.container
+  if (!c || c.network === 'host') return null
+  const where = `${service.runtime} (${service.location}, container ${c.image})`
+  if (c.publishAll) return [{line: `${where} publishes every exposed port on all addresses (-P)`, loopback: false}]
+  if (!c.publish.length) return [{line: `${where} publishes no port to the host`, loopback: true}]
+  return c.publish.map((p) => {
+    const host = p.hostIp === '' ? '0.0.0.0' : p.hostIp
+    const line = `${where} publishes ${host}:${p.hostPort || p.containerPort} → ${p.containerPort}`
+    return {line, loopback: isLoopbackAddress(host)}
+  })
+}
+
 export const check = defineCheck<NoParams>()({
   id: 'inference-bind',
   title: 'Inference services bind to loopback',
   description:
-    "Reads each service's bind addresses from unit files and process arguments/environment, with the runtime catalog's flags, variables and defaults (no connection is made).",
+    "Reads each service's bind addresses from unit files and process arguments/environment, with the runtime catalog's flags, variables and defaults; a container's published ports (-p, -P; --network host: the server's own bind). No connection is made.",
   appliesWhen: ['inference-runtime'],
   params: NO_PARAMS,
   async run({facts}) {
@@ -25,6 +42,12 @@ export const check = defineCheck<NoParams>()({
     const ok: string[] = []
     let location: string | undefined
     for (const service of services) {
+      const published = containerBinds(service)
+      if (published) {
+        for (const p of published) (p.loopback ? ok : bad).push(p.line)
+        if (published.some((p) => !p.loopback)) location ??= service.location
+        continue
+      }
       // An unread environment hides only the binds a variable could set; a flag still decides.
       const start = {...service, environmentReadable: service.unreadable.length === 0}
       for (const bound of boundPorts(service.runtime, start)) {

@@ -1,36 +1,114 @@
+import {runTool} from '../../core/exec.js'
 import {defineCheck, guardUnreadable, outcome} from '../check.js'
+import {
+  connectionSpec,
+  effectiveValue,
+  probeConnections,
+  type SshdConnection,
+  type SshdDirective,
+} from '../facts/index.js'
 
 interface Params {
   option: string
-  values: string[]
+  /** Allowed values (case-insensitive). */
+  values?: string[]
+  /** Numeric options: the value must be at least / at most this (stricter values pass). */
+  min?: number
+  max?: number
   default: string
+  /** The user the setting matters for (PermitRootLogin: root); connections of other users are not asked about. */
+  user?: string
+}
+
+/** Spellings sshd -T prints for one value (sshd_config(5): without-password is prohibit-password). */
+const ALIASES: Record<string, string> = {'without-password': 'prohibit-password'}
+const canonical = (v: string) => ALIASES[v.toLowerCase()] ?? v.toLowerCase()
+
+interface Seen {
+  connection: SshdConnection
+  value: string
+  from: string
+}
+
+function judge(params: Params, value: string): boolean {
+  if (params.values && !params.values.map(canonical).includes(canonical(value))) return false
+  if (params.min === undefined && params.max === undefined) return true
+  if (!/^\d+$/.test(value)) return false
+  const n = Number(value)
+  return (params.min === undefined || n >= params.min) && (params.max === undefined || n <= params.max)
+}
+
+function offline(directives: SshdDirective[], params: Params, c: SshdConnection): Seen {
+  const d = effectiveValue(directives, params.option, c)
+  if (!d) return {connection: c, value: params.default, from: 'sshd default'}
+  return {connection: c, value: d.value.split(/\s+/)[0], from: d.match ? `${d.match.text} at ${d.where}` : d.where}
+}
+
+/** `sshd -T -C …` on the running host: what sshd itself computes for the connection (needs root). */
+async function asked(params: Params, c: SshdConnection): Promise<Seen | null> {
+  const result = await runTool('sshd', ['-T', '-C', connectionSpec(c)], {timeoutMs: 10_000})
+  if (result.status !== 'ok') return null
+  const key = params.option.toLowerCase()
+  const line = result.stdout.split('\n').find((l) => l.split(' ')[0] === key)
+  return line ? {connection: c, value: line.slice(key.length + 1).trim(), from: 'sshd -T'} : null
+}
+
+function describe(params: Params, seen: Seen, ok: boolean): string {
+  const who = `user ${seen.connection.user} from ${seen.connection.addr}`
+  const want = [
+    params.values ? params.values.join(' or ') : null,
+    params.min !== undefined ? `≥ ${params.min}` : null,
+    params.max !== undefined ? `≤ ${params.max}` : null,
+  ]
+    .filter(Boolean)
+    .join(', ')
+  return `${params.option} ${seen.value} for ${who} (${seen.from})${ok ? '' : `; expected ${want}`}`
 }
 
 export const check = defineCheck<Params>()({
   id: 'sshd-option',
   title: 'An sshd option has a hardened value',
+  /**
+   * sshd_config(5): the first obtained value of a keyword is used; Include is read where it stands;
+   * the first Match block that applies to a connection and sets the keyword overrides the global
+   * value. Every Match block that sets the option is asked about, with a connection that satisfies
+   * it; on the running host sshd itself answers (`sshd -T -C`), else the same rules are applied to
+   * the files.
+   */
   description:
-    'Reads sshd_config and its Include files; the first value wins, as in sshd; unset options take their sshd default.',
+    'The effective value for every connection sshd distinguishes: Include, first value wins, every Match block (sshd -T -C on the running host, the same rules offline).',
   appliesWhen: ['ssh-server'],
   params: {
     type: 'object',
     additionalProperties: false,
-    required: ['option', 'values', 'default'],
+    required: ['option', 'default'],
+    anyOf: [{required: ['values']}, {required: ['min']}, {required: ['max']}],
     properties: {
       option: {type: 'string', pattern: '^[A-Za-z]+$'},
-      values: {type: 'array', minItems: 1, items: {type: 'string'}},
+      values: {type: 'array', minItems: 1, items: {type: 'string'}, nullable: true},
+      min: {type: 'integer', nullable: true},
+      max: {type: 'integer', nullable: true},
       default: {type: 'string'},
+      user: {type: 'string', pattern: '^[a-z_][a-z0-9_.-]*$', nullable: true},
     },
   },
-  async run({facts, params}) {
+  async run({facts, params, live}) {
     const sshd = await facts.get('sshd')
-    const set = sshd.options.get(params.option.toLowerCase())
-    const value = set ?? params.default
-    const seen = `${params.option} ${value}${set === undefined ? ' (sshd default)' : ''}`
-    const ok = params.values.map((v) => v.toLowerCase()).includes(value.toLowerCase())
-    const verdict = ok
-      ? outcome.pass([seen], sshd.path ?? undefined)
-      : outcome.fail([`${seen}; expected ${params.values.join(' or ')}`], sshd.path ?? undefined)
+    const connections = probeConnections(sshd.directives, params.option, params.user ? {user: params.user} : {})
+    const seen: Seen[] = []
+    for (const c of connections)
+      seen.push((live ? await asked(params, c) : null) ?? offline(sshd.directives, params, c))
+    const bad = seen.filter((s) => !judge(params, s.value))
+    const where = sshd.path ?? undefined
+    const verdict = bad.length
+      ? outcome.fail(
+          [...bad, ...seen.filter((s) => !bad.includes(s))].map((s) => describe(params, s, judge(params, s.value))),
+          where,
+        )
+      : outcome.pass(
+          seen.map((s) => describe(params, s, true)),
+          where,
+        )
     return guardUnreadable(verdict, sshd.unreadable)
   },
 })

@@ -62,6 +62,8 @@ interface SystemdFact extends Incomplete {
   /** systemd is PID 1 of the running host (live only). */
   running: boolean
   units: UnitFile[]
+  /** Units masked (linked to /dev/null): they cannot start, even when enabled. */
+  masked: string[]
 }
 
 export interface ProcessEntry {
@@ -98,7 +100,15 @@ export interface FirewallFact {
 
 export interface FirewallConfigFact extends Incomplete {
   /** Persisted firewall configurations found and whether their input default is deny. */
-  configs: {source: string; path: string; defaultDeny: boolean; enabled: boolean}[]
+  configs: {
+    source: string
+    path: string
+    /** The firewall engine's answer for an unsolicited inbound packet; null when it could not be judged. */
+    defaultDeny: boolean | null
+    /** The deciding rule or policy, or why the file could not be judged. */
+    decidedBy: string
+    enabled: boolean
+  }[]
 }
 
 export interface GpuEntry {
@@ -122,6 +132,7 @@ export type ModelsFact = ModelSection
 export type {ModelDirectory, ModelFormat} from '../../hardware/index.js'
 
 import type {RuntimeId} from '../../hardware/index.js'
+import type {ContainerSpec} from './containers.js'
 
 /** An inference runtime or AI service: an id of the runtime catalog (src/hardware/runtimes.catalog.ts). */
 export type InferenceRuntime = RuntimeId
@@ -135,6 +146,8 @@ export interface InferenceService {
   /** Inputs of this service that could not be read (its EnvironmentFile=, /proc/<pid>/environ). */
   unreadable: Unreadable[]
   args: string[]
+  /** The container the unit runs it in (`docker run`, `podman run`, a Compose service). */
+  container?: ContainerSpec
 }
 
 export interface SecretFile {
@@ -147,18 +160,28 @@ interface SecretsFact extends Incomplete {
   files: SecretFile[]
 }
 
+import type {SshdDirective} from './sshd-config.js'
+export type {SshdDirective} from './sshd-config.js'
+
 interface SshdFact extends Incomplete {
   /** Path of sshd_config when present. */
   path: string | null
-  /** Lower-cased option → first value (sshd uses the first occurrence), Match blocks excluded. */
+  /** Every keyword line in the order sshd reads it, Include expanded, with its Match block. */
+  directives: SshdDirective[]
+  /** Lower-cased option → first value of the global section (sshd uses the first occurrence). */
   options: Map<string, string>
 }
 
 interface AuditdFact extends Incomplete {
   rulesFiles: string[]
+  /** Distinct rules (-a, -A, -w); a rule written twice counts once. */
   ruleCount: number
-  /** Paths watched with -w (to check that model directories are covered). */
+  /** Rule lines that repeat an earlier one. */
+  duplicates: number
+  /** Paths watched by -w or -F dir=/path= (recursive for directories), without trailing slashes. */
   watches: string[]
+  /** The last `-e` value: '0' auditing off, '1' on, '2' on and locked until reboot; null when unset. */
+  enabled: string | null
 }
 
 interface JournaldFact extends Incomplete {

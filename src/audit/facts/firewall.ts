@@ -2,14 +2,8 @@ import {listInferencePorts} from '../../hardware/index.js'
 import {analyzeFirewall, readFirewall} from '../../network/index.js'
 import type {FactProvider} from './cache.js'
 import type {FirewallConfigFact} from './fact-map.js'
+import {flattenNftConfig, iptablesConfigPolicy, nftConfigPolicy} from './firewall-config.js'
 import {RootReader} from './rootfs.js'
-
-/** Reads `iptables-save` text (a persisted rules.v4) for the filter table's INPUT policy. */
-export function iptablesInputPolicy(text: string): 'accept' | 'drop' | null {
-  const policy = /^:INPUT\s+(\S+)/m.exec(text)?.[1]
-  if (!policy) return null
-  return policy === 'DROP' || policy === 'REJECT' ? 'drop' : 'accept'
-}
 
 /** The loaded firewall of the running host, judged by the firewall engine (src/network). */
 export const firewallProvider: FactProvider<'firewall'> = {
@@ -31,53 +25,68 @@ export const firewallProvider: FactProvider<'firewall'> = {
   },
 }
 
-/** Whether an nftables config file has an input base chain with policy drop. */
-export function nftConfigDefaultDeny(text: string): boolean {
-  for (const block of text.split(/\bchain\s+/).slice(1)) {
-    const body = block.split('}')[0]
-    if (/hook\s+input\b/.test(body) && /policy\s+drop\b/.test(body)) return true
-  }
-  return false
-}
-
 async function unitEnabled(facts: Parameters<FactProvider['gather']>[1], names: string[]): Promise<boolean> {
   const systemd = await facts.get('systemd')
   if (!systemd.installed) return true
   return systemd.units.some((u) => names.includes(u.name) && u.enabled)
 }
 
-/** Firewall configuration persisted on disk (nftables, iptables-persistent, ufw, firewalld). */
+/**
+ * Firewall configuration persisted on disk (nftables, iptables-persistent, ufw, firewalld). nftables
+ * and iptables files are judged by the firewall engine (src/network) as the kernel would run them.
+ */
 export const firewallConfigProvider: FactProvider<'firewall.config'> = {
   id: 'firewall.config',
   async gather(env, facts) {
     const reader = new RootReader(env.root)
     const configs: FirewallConfigFact['configs'] = []
-    const nft = await reader.text('/etc/nftables.conf')
+    const nft = await flattened(reader, '/etc/nftables.conf')
     if (nft !== null) {
       const enabled = await unitEnabled(facts, ['nftables.service'])
-      configs.push({source: 'nftables', path: '/etc/nftables.conf', defaultDeny: nftConfigDefaultDeny(nft), enabled})
+      const policy = 'error' in nft ? {defaultDeny: null, decidedBy: nft.error} : await nftConfigPolicy(nft.text)
+      configs.push({source: 'nftables', path: '/etc/nftables.conf', ...policy, enabled})
     }
-    for (const path of ['/etc/iptables/rules.v4', '/etc/sysconfig/iptables']) {
+    for (const [path, family] of [
+      ['/etc/iptables/rules.v4', 4],
+      ['/etc/sysconfig/iptables', 4],
+    ] as const) {
       const text = await reader.text(path)
       if (text === null) continue
       const enabled = await unitEnabled(facts, ['netfilter-persistent.service', 'iptables.service'])
-      configs.push({source: 'iptables', path, defaultDeny: iptablesInputPolicy(text) === 'drop', enabled})
+      configs.push({source: 'iptables', path, ...iptablesConfigPolicy(text, family), enabled})
     }
     const ufw = await reader.text('/etc/ufw/ufw.conf')
     if (ufw !== null) {
       const defaults = (await reader.text('/etc/default/ufw')) ?? ''
       const policy = /^DEFAULT_INPUT_POLICY="?(\w+)"?/m.exec(defaults)?.[1] ?? 'DROP'
       const enabled = /^ENABLED=yes/m.test(ufw)
-      configs.push({source: 'ufw', path: '/etc/ufw/ufw.conf', defaultDeny: policy !== 'ACCEPT', enabled})
+      const decidedBy = `DEFAULT_INPUT_POLICY=${policy}`
+      configs.push({source: 'ufw', path: '/etc/ufw/ufw.conf', defaultDeny: policy !== 'ACCEPT', decidedBy, enabled})
     }
     if ((await reader.stat('/etc/firewalld/firewalld.conf')) !== null) {
       const conf = (await reader.text('/etc/firewalld/firewalld.conf')) ?? ''
       const zone = /^DefaultZone=(\S+)/m.exec(conf)?.[1] ?? 'public'
       const enabled = await unitEnabled(facts, ['firewalld.service'])
       const path = '/etc/firewalld/firewalld.conf'
-      configs.push({source: 'firewalld', path, defaultDeny: zone !== 'trusted', enabled})
+      configs.push({
+        source: 'firewalld',
+        path,
+        defaultDeny: zone !== 'trusted',
+        decidedBy: `DefaultZone=${zone}`,
+        enabled,
+      })
     }
     if (configs.length) reader.note(...(await facts.get('systemd')).unreadable)
     return {configs, unreadable: reader.unreadable}
   },
+}
+
+/** nftables.conf with its includes, or why it could not be put together. */
+async function flattened(reader: RootReader, path: string): Promise<{text: string} | {error: string} | null> {
+  try {
+    const text = await flattenNftConfig(reader, path)
+    return text === null ? null : {text}
+  } catch (error) {
+    return {error: (error as Error).message}
+  }
 }

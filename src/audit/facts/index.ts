@@ -23,7 +23,13 @@ export {
   whyUnreadable,
 } from './rootfs.js'
 export type {FileRead, TextFile, Unreadable} from './rootfs.js'
+export {resolveLive, resolveOffline} from './mounts.js'
+export {parseSecurityConf, readPamStack} from './pam.js'
+export type {PamLine} from './pam.js'
+export {connectionSpec, effectiveValue, probeConnections} from './sshd-match.js'
+export type {SshdConnection} from './sshd-match.js'
 export {expandHome} from '../../core/root-path.js'
+export {splitExecStart} from './exec-start.js'
 
 /** Every fact provider, one per fact id. */
 export const FACT_PROVIDERS: FactProvider[] = [

@@ -1,48 +1,40 @@
-import {posix} from 'node:path'
-
-import {globToRegExp} from '../../core/glob.js'
 import type {FactProvider} from './cache.js'
 import {configLines, RootReader, type TextFile} from './rootfs.js'
+import {readSshdConfig} from './sshd-config.js'
 import {append} from '../../core/arrays.js'
 
-/** sshd_config with Include expansion; the first value of an option wins, as in sshd. */
-async function parseSshdConfig(reader: RootReader, path: string, options: Map<string, string>, depth = 0) {
-  const text = await reader.text(path)
-  if (text === null || depth > 4) return
-  for (const line of configLines(text)) {
-    const [rawKey, ...rest] = line.split(/\s+|=/).filter(Boolean)
-    const key = rawKey.toLowerCase()
-    if (key === 'match') break
-    if (key === 'include') {
-      for (const pattern of rest) await includeSshd(reader, pattern, options, depth)
-      continue
-    }
-    if (!options.has(key)) options.set(key, rest.join(' '))
-  }
-}
-
-async function includeSshd(reader: RootReader, pattern: string, options: Map<string, string>, depth: number) {
-  const full = pattern.startsWith('/') ? pattern : posix.join('/etc/ssh', pattern)
-  if (!/[*?[]/.test(full)) return parseSshdConfig(reader, full, options, depth + 1)
-  const dir = posix.dirname(full)
-  const glob = globToRegExp(posix.basename(full))
-  for (const name of await reader.list(dir))
-    if (glob.test(name)) await parseSshdConfig(reader, posix.join(dir, name), options, depth + 1)
-}
-
+/**
+ * sshd_config as sshd reads it (sshd_config(5)): Include expanded in place, every Match block kept
+ * with its criteria; `options` is the global section's first value of each keyword.
+ */
 export const sshdProvider: FactProvider<'sshd'> = {
   id: 'sshd',
   async gather(env) {
     const path = '/etc/ssh/sshd_config'
     const reader = new RootReader(env.root)
+    if ((await reader.stat(path)) === null)
+      return {path: null, directives: [], options: new Map(), unreadable: reader.unreadable}
+    const directives = await readSshdConfig(reader, path)
     const options = new Map<string, string>()
-    if ((await reader.stat(path)) === null) return {path: null, options, unreadable: reader.unreadable}
-    await parseSshdConfig(reader, path, options)
-    return {path, options, unreadable: reader.unreadable}
+    for (const d of directives) if (d.match === null && !options.has(d.key)) options.set(d.key, d.value)
+    return {path, directives, options, unreadable: reader.unreadable}
   },
 }
 
-/** auditd rules files (rules.d and the generated audit.rules). */
+/** Control lines of auditctl(8) that are no rules: delete all, buffers, failure mode, rate, backlog, enable. */
+const AUDIT_CONTROL = /^-(D|b|f|r|e|c|i|-backlog_wait_time|-loginuid-immutable|-reset-lost)(\s|$)/
+
+/** The path a rule watches: `-w PATH` or `-F dir=PATH` / `-F path=PATH` (auditctl(8)). */
+function watchedPath(rule: string): string | null {
+  const path = /^-w\s+(\S+)/.exec(rule)?.[1] ?? /\s-F\s+(?:dir|path)=(\S+)/.exec(rule)?.[1]
+  return path ? path.replace(/(.)\/+$/, '$1') : null
+}
+
+/**
+ * auditd rules as augenrules loads them: rules.d/*.rules in name order, then the generated
+ * audit.rules (the same rules twice count once); the last `-e` decides whether auditing is on (1),
+ * off (0) or locked until reboot (2).
+ */
 export const auditdProvider: FactProvider<'auditd'> = {
   id: 'auditd',
   async gather(env) {
@@ -50,10 +42,23 @@ export const auditdProvider: FactProvider<'auditd'> = {
     const files = await reader.dropIns('/etc/audit/rules.d', '.rules')
     const main = await reader.text('/etc/audit/audit.rules')
     if (main !== null) files.push({path: '/etc/audit/audit.rules', text: main})
-    const rules = files.flatMap((f) => configLines(f.text).filter((l) => /^-[aAwe]\s/.test(l)))
-    const watches = rules.flatMap((l) => /^-w\s+(\S+)/.exec(l)?.[1] ?? [])
-    const ruleCount = rules.filter((l) => !l.startsWith('-e')).length
-    return {rulesFiles: files.map((f) => f.path), ruleCount, watches, unreadable: reader.unreadable}
+    const lines = files.flatMap((f) => configLines(f.text, /^\s*#/).map((l) => l.split(/\s+/).join(' ')))
+    const enabled =
+      lines
+        .filter((l) => /^-e\s/.test(l))
+        .at(-1)
+        ?.split(' ')[1] ?? null
+    const all = lines.filter((l) => /^-[aAw]\s/.test(l) && !AUDIT_CONTROL.test(l))
+    const rules = [...new Set(all)]
+    const watches = [...new Set(rules.flatMap((l) => watchedPath(l) ?? []))]
+    return {
+      rulesFiles: files.map((f) => f.path),
+      ruleCount: rules.length,
+      duplicates: all.length - rules.length,
+      watches,
+      enabled,
+      unreadable: reader.unreadable,
+    }
   },
 }
 

@@ -1,9 +1,10 @@
-import {posix} from 'node:path'
+import {readlink} from 'node:fs/promises'
+import {join, posix} from 'node:path'
 
 import {runTool} from '../../core/exec.js'
 import {FactUnavailableError, type FactProvider} from './cache.js'
 import type {UnitFile} from './fact-map.js'
-import {RootReader} from './rootfs.js'
+import {resolveInRoot, RootReader} from './rootfs.js'
 
 /** Unit directories, highest precedence first (as systemd searches them). */
 const UNIT_DIRS = ['/etc/systemd/system', '/run/systemd/system', '/usr/lib/systemd/system', '/lib/systemd/system']
@@ -77,11 +78,23 @@ async function unitEnvironment(root: string, service: Record<string, string[]>) 
   return {environment, environmentFiles, unreadable: files.unreadable}
 }
 
-async function loadUnit(reader: RootReader, dir: string, name: string, enabled: Set<string>): Promise<UnitFile | null> {
-  const path = posix.join(dir, name)
+/** Whether a unit file is a link to /dev/null (systemctl mask), read without following it out of the root. */
+async function isMasked(reader: RootReader, path: string): Promise<boolean> {
   const link = await reader.lstat(path)
-  // A unit linked to /dev/null is masked: it cannot start, so it is left out.
-  if (link?.isSymbolicLink() && (await reader.stat(path))?.isCharacterDevice()) return null
+  if (!link?.isSymbolicLink()) return false
+  const target = await readlink(join(await resolveInRoot(reader.root, posix.dirname(path)), posix.basename(path)))
+  return target === '/dev/null' || (await reader.stat(path))?.isCharacterDevice() === true
+}
+
+async function loadUnit(
+  reader: RootReader,
+  dir: string,
+  name: string,
+  enabled: Set<string>,
+): Promise<UnitFile | 'masked' | null> {
+  const path = posix.join(dir, name)
+  // A unit linked to /dev/null is masked: it cannot start, so it is left out (and listed as masked).
+  if (await isMasked(reader, path)) return 'masked'
   const text = await reader.text(path)
   if (text === null) return null
   const sections = parseUnit(text)
@@ -103,16 +116,18 @@ export const systemdProvider: FactProvider<'systemd'> = {
     const enabled = await enabledUnits(reader)
     const seen = new Set<string>()
     const units: UnitFile[] = []
+    const masked: string[] = []
     for (const dir of UNIT_DIRS) {
       if (dir.startsWith('/run') && !env.live) continue
       for (const name of await reader.list(dir)) {
         if (!UNIT_SUFFIX.test(name) || seen.has(name) || units.length >= MAX_UNITS) continue
         seen.add(name)
         const unit = await loadUnit(reader, dir, name, enabled)
-        if (unit) units.push(unit)
+        if (unit === 'masked') masked.push(name)
+        else if (unit) units.push(unit)
       }
     }
-    return {installed, running, units, unreadable: reader.unreadable}
+    return {installed, running, units, masked, unreadable: reader.unreadable}
   },
 }
 

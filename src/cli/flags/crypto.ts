@@ -10,7 +10,11 @@ export function cryptoFlags(output: string) {
       multiple: true,
     }),
     output: outputFlag(output),
-    force: Flags.boolean({description: 'Replace existing output files.'}),
+    force: Flags.boolean({description: 'Replace existing output files (never the input itself).'}),
+    mode: Flags.string({
+      description:
+        'Octal mode of the files written [default: 0644 minus the umask]; never taken from the input. Setuid, setgid, sticky and world-write are refused.',
+    }),
     workers: Flags.integer({
       description: 'Worker threads, about 40 MB each [default: one per core, at most 3].',
       min: 0,

@@ -38,4 +38,24 @@ export function parseNotBefore(value: string | undefined): Date | undefined {
 /** Flags `sign` and `verify` share: which files of the model the signature covers. */
 export const modelPathFlags = {
   'ignore-paths': Flags.string({description: 'Paths (relative to the model) to leave out.', multiple: true}),
+  'ignore-git-paths': Flags.boolean({
+    description:
+      'Leave out .git, .gitattributes, .github and .gitignore, as model_signing does (--no-ignore-git-paths includes them).',
+    default: true,
+    allowNo: true,
+  }),
+}
+
+/** Flags of `verify` that say who must have signed (cosign's --certificate-identity and -oidc-issuer). */
+export const identityFlags = {
+  identity: Flags.string({
+    description: 'The signer identity (certificate subject alternative name, e.g. an e-mail), exactly.',
+    exclusive: ['identity-regexp'],
+  }),
+  'identity-regexp': Flags.string({description: 'An RE2 expression the whole signer identity must match.'}),
+  issuer: Flags.string({
+    description: 'The OIDC issuer of the signer identity (Fulcio certificate extension), exactly.',
+    exclusive: ['issuer-regexp'],
+  }),
+  'issuer-regexp': Flags.string({description: 'An RE2 expression the whole OIDC issuer must match.'}),
 }

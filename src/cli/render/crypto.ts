@@ -7,7 +7,8 @@ export function renderBatch(result: BatchResult, verb: string): string {
     if (f.status === 'failed') return `failed     ${f.input}: ${f.error?.message ?? 'unknown error'}`
     const target = f.output ? ` → ${f.output}` : ''
     const removed = f.removedPlaintext ? ' (plaintext removed)' : ''
-    return `${verb.padEnd(10)} ${f.input}${target} (${formatBytes(f.bytes)})${removed}`
+    const warnings = (f.warnings ?? []).map((w) => `\n  warning: ${w}`).join('')
+    return `${verb.padEnd(10)} ${f.input}${target} (${formatBytes(f.bytes)})${removed}${warnings}`
   })
   const failed = result.files.filter((f) => f.status === 'failed').length
   const seconds = Math.max(result.durationMs, 1) / 1000

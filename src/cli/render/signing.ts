@@ -12,10 +12,16 @@ export function renderVerify(result: VerifyResult, style: Style): string {
   const signer = result.signer
   if (signer) {
     const pairs: [string, string][] = [['key fingerprint', signer.keyFingerprint]]
+    if (signer.identities?.length) pairs.push(['identity', signer.identities.join(', ')])
+    if (signer.oidcIssuer) pairs.push(['oidc issuer', signer.oidcIssuer])
     if (signer.subject) pairs.push(['subject', signer.subject], ['issuer', signer.issuer ?? '-'])
     if (signer.notAfter) pairs.push(['valid', `${signer.notBefore} to ${signer.notAfter}`])
     lines.push(renderPairs(pairs))
   }
+  const listed: [string, string][] = []
+  if (result.ignoredFiles.length) listed.push(['ignored', result.ignoredFiles.join(', ')])
+  if (result.unsignedFiles.length) listed.push(['unsigned (accepted)', result.unsignedFiles.join(', ')])
+  if (listed.length) lines.push(renderPairs(listed))
   if (result.mismatches.length > 0) {
     const rows = result.mismatches.map((m) => [m.reason, m.path, m.detail ?? ''])
     lines.push('', renderTable(rows, {head: ['problem', 'path', 'detail'], indent: 2}))
@@ -31,6 +37,7 @@ export function renderSign(result: SignResult): string {
       ['signature', result.signatureFile],
       ['root digest', `sha256:${result.rootDigest}`],
       ['key fingerprint', result.keyFingerprint],
+      ...(result.ignoredFiles.length ? [['ignored', result.ignoredFiles.join(', ')] as [string, string]] : []),
     ]),
   ].join('\n')
 }

@@ -1,14 +1,12 @@
-import {createPrivateKey} from 'node:crypto'
-import {readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {Serialization} from '../../../src/artifacts/artifacts.types.js'
-import {IN_TOTO_PAYLOAD_TYPE, signPayload} from '../../../src/artifacts/dsse.js'
 import {enumerateModel} from '../../../src/artifacts/enumerate.js'
-import {computeRootDigest, generateKeyFiles, hashModel, verifyModel} from '../../../src/artifacts/index.js'
+import {generateKeyFiles, hashModel, verifyModel} from '../../../src/artifacts/index.js'
 import {flipByte, makeModelDir, makeTempDir} from '../../helpers/model-dir.js'
+import {writeCraftedBundle} from '../../helpers/oms-bundle.js'
 
 // llmsec writes the "files" serialization; other OMS signers may write "shards" or use
 // blake2b. This builds such a bundle with llmsec's primitives and checks that verify handles it.
@@ -18,24 +16,7 @@ const at = (...parts: string[]) => join(work.dir, ...parts)
 async function signShards(model: string, serialization: Serialization): Promise<void> {
   const {files} = await enumerateModel(model, {allowSymlinks: false, isIgnored: (name) => name.startsWith('.git')})
   const {resources} = await hashModel(files, serialization)
-  const statement = {
-    _type: 'https://in-toto.io/Statement/v1',
-    subject: [{name: 'model', digest: {sha256: computeRootDigest(resources)}}],
-    predicateType: 'https://model_signing/signature/v1.0',
-    predicate: {resources, serialization},
-  }
-  const payload = Buffer.from(JSON.stringify(statement))
-  const key = createPrivateKey(await readFile(at('keys', 'private.pem')))
-  const bundle = {
-    mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
-    verificationMaterial: {publicKey: {hint: 'unused'}, tlogEntries: []},
-    dsseEnvelope: {
-      payload: payload.toString('base64'),
-      payloadType: IN_TOTO_PAYLOAD_TYPE,
-      signatures: [{sig: signPayload(IN_TOTO_PAYLOAD_TYPE, payload, key).toString('base64'), keyid: ''}],
-    },
-  }
-  await writeFile(join(model, 'model.sig'), JSON.stringify(bundle))
+  await writeCraftedBundle(join(model, 'model.sig'), at('keys', 'private.pem'), {resources, serialization})
 }
 
 beforeAll(async () => {

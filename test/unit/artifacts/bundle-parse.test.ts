@@ -1,12 +1,12 @@
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 
-import {parseBundle} from '../../../src/artifacts/bundle-parse.js'
+import {parseBundle, parseStatement} from '../../../src/artifacts/bundle-parse.js'
 import {LlmsecError} from '../../../src/core/errors.js'
 
 const statement = {
   _type: 'https://in-toto.io/Statement/v1',
-  subject: [{name: 'model', digest: {sha256: 'ab'}}],
+  subject: [{name: 'model', digest: {sha256: 'ab'.repeat(32)}}],
   predicateType: 'https://model_signing/signature/v1.0',
   predicate: {
     resources: [{name: 'a/b.bin', digest: 'ab', algorithm: 'sha256'}],
@@ -39,45 +39,78 @@ describe('parseBundle', () => {
     [{material: {}}, /lacks field verificationMaterial\.publicKey, .*x509CertificateChain/],
     [{material: {x509CertificateChain: {certificates: []}}}, /certificates must have at least 1/],
     [{keyid: 5}, /keyid must be a string or null/],
-    [{statement: {...statement, predicateType: 'https://model_signing/Digests/v0.1'}}, /not supported/],
-    [
-      {
-        statement: {
-          ...statement,
-          predicate: {...statement.predicate, resources: [{name: '../etc/passwd', digest: 'ab', algorithm: 'sha256'}]},
-        },
-      },
-      /not a canonical relative path/,
-    ],
-    [
-      {statement: {...statement, predicate: {resources: [], serialization: statement.predicate.serialization}}},
-      /resources must have at least 1/,
-    ],
-    [
-      {
-        statement: {
-          ...statement,
-          predicate: {
-            ...statement.predicate,
-            serialization: {method: 'shards', hash_type: 'sha256', allow_symlinks: false},
-          },
-        },
-      },
-      /shard_size/,
-    ],
-    [
-      {
-        statement: {
-          ...statement,
-          predicate: {...statement.predicate, serialization: {method: 'files', hash_type: 'sha256'}},
-        },
-      },
-      /lacks field payload\.predicate\.serialization\.allow_symlinks/,
-    ],
   ])('rejects %j naming the field', (overrides, message) => {
     expect(() => parseBundle(bundleWith(overrides as never), 'x.sig')).toThrow(message)
   })
 
+  it('does not read the payload: a statement that is not even JSON parses as a bundle', () => {
+    const text = JSON.parse(bundleWith())
+    text.dsseEnvelope.payload = Buffer.from('{"shard_size": 1, not json').toString('base64')
+    expect(parseBundle(JSON.stringify(text), 'x.sig').payload.toString()).toMatch(/not json/)
+  })
+})
+
+const withPredicate = (predicate: Record<string, unknown>) => ({
+  ...statement,
+  predicate: {...statement.predicate, ...predicate},
+})
+const withSerialization = (serialization: Record<string, unknown>) =>
+  withPredicate({serialization: {...statement.predicate.serialization, ...serialization}})
+const resource = (name: string) => ({name, digest: 'ab', algorithm: 'sha256'})
+
+describe('parseStatement (after the signature verified)', () => {
+  const parse = (value: unknown) => parseStatement(Buffer.from(JSON.stringify(value)), 'x.sig')
+
+  it('accepts the reference single-file name "." and shard names', () => {
+    expect(parse(withPredicate({resources: [resource('.')]})).predicate.resources[0].name).toBe('.')
+    const shards = withPredicate({
+      resources: [resource('.:0:10'), resource('a/b:10:20')],
+      serialization: {method: 'shards', hash_type: 'sha256', allow_symlinks: false, shard_size: 10},
+    })
+    expect(parse(shards).predicate.resources).toHaveLength(2)
+  })
+
+  it.each([
+    [{...statement, predicateType: 'https://model_signing/Digests/v0.1'}, /not supported/],
+    [{...statement, subject: [...statement.subject, ...statement.subject]}, /payload\.subject has more than 1 items/],
+    [{...statement, subject: []}, /payload\.subject must have at least 1/],
+    [{...statement, subject: [{name: 'm', digest: {sha256: 'zz'}}]}, /subject\[0\]\.digest\.sha256 is not a SHA-256/],
+    [withPredicate({resources: [resource('../etc/passwd')]}), /not a canonical relative path/],
+    [withPredicate({resources: [resource('a/./b')]}), /not a canonical relative path/],
+    [withPredicate({resources: [resource('x'.repeat(5000))]}), /longer than 4096 bytes/],
+    [withPredicate({resources: [{name: 'a', digest: 'abc', algorithm: 'sha256'}]}), /digest is not hex/],
+    [withPredicate({resources: []}), /resources must have at least 1/],
+    [withSerialization({method: 'shards'}), /shard_size/],
+    [withSerialization({method: 'shards', shard_size: 0}), /shard_size/],
+    [withSerialization({method: 'shards', shard_size: 1.5}), /shard_size/],
+    [
+      withPredicate({
+        resources: [resource('a:10:5')],
+        serialization: {method: 'shards', hash_type: 'sha256', allow_symlinks: false, shard_size: 5},
+      }),
+      /is not "path:start:end"/,
+    ],
+    [withSerialization({allow_symlinks: undefined}), /lacks field payload\.predicate\.serialization\.allow_symlinks/],
+  ])('rejects %j naming the field', (value, message) => {
+    expect(() => parse(value)).toThrow(message)
+  })
+
+  it('throws only LlmsecError with exit 2 on arbitrary statements (fuzz)', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.constantFrom('subject', 'predicate', 'predicateType', '_type'), (value, key) => {
+        try {
+          parse({...statement, [key]: value})
+        } catch (error) {
+          expect(error).toBeInstanceOf(LlmsecError)
+          expect((error as LlmsecError).exit).toBe(2)
+        }
+      }),
+      {numRuns: 500},
+    )
+  })
+})
+
+describe('parseBundle (fuzz)', () => {
   it('throws only LlmsecError on arbitrary input (fuzz)', () => {
     const anyJson = fc.oneof(
       fc.string(),

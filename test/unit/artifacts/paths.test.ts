@@ -5,7 +5,7 @@ import {
   canonicalizeRelative,
   compareNames,
   createIgnoreMatcher,
-  DEFAULT_IGNORE_PATHS,
+  gitIgnorePaths,
   normalizeIgnorePath,
 } from '../../../src/artifacts/paths.js'
 
@@ -35,7 +35,7 @@ describe('compareNames', () => {
 
 describe('ignore paths', () => {
   it('default entries match top-level components only', () => {
-    const ignored = createIgnoreMatcher(DEFAULT_IGNORE_PATHS)
+    const ignored = createIgnoreMatcher(gitIgnorePaths())
     expect(ignored('.git/HEAD')).toBe(true)
     expect(ignored('.gitignore')).toBe(true)
     expect(ignored('.github/workflows/ci.yml')).toBe(true)

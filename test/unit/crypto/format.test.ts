@@ -97,6 +97,11 @@ describe('header parsing is bounded', () => {
     const started = Date.now()
     await expect(
       openEncryptedFile(join(dir, 'scrypt.llmsec'), [{kind: 'passphrase', passphrase: 'pw'}]),
+    ).rejects.toMatchObject({code: 'LIMIT_EXCEEDED', exit: 2})
+    bytes[scryptAt + 16] = 4 // logN below any sane cost: corrupt
+    await writeFile(join(dir, 'scrypt.llmsec'), bytes)
+    await expect(
+      openEncryptedFile(join(dir, 'scrypt.llmsec'), [{kind: 'passphrase', passphrase: 'pw'}]),
     ).rejects.toMatchObject({code: 'HEADER_CORRUPT', exit: 1})
     expect(Date.now() - started).toBeLessThan(2000)
   })

@@ -6,23 +6,107 @@ const files = {
     'Include /etc/ssh/sshd_config.d/*.conf\nPermitRootLogin yes\nMatch User bob\n  PasswordAuthentication yes\n',
   '/etc/ssh/sshd_config.d/10-hard.conf': 'PermitRootLogin no\n',
 }
+const noRoot = {option: 'PermitRootLogin', values: ['no'], default: 'prohibit-password', user: 'root'}
+const noPassword = {option: 'PasswordAuthentication', values: ['no'], default: 'yes'}
+const sshd = (text: string, extra: Record<string, string> = {}) => ({'/etc/ssh/sshd_config': text, ...extra})
+const idle = {option: 'ClientAliveInterval', min: 1, max: 300, default: '0'}
 
 checkTester.run(check, {
   valid: [
     {
       name: 'the first value wins (Include first), as in sshd',
       files,
-      params: {option: 'PermitRootLogin', values: ['no'], default: 'prohibit-password'},
-      evidence: ['PermitRootLogin no'],
+      params: noRoot,
+      evidence: ['PermitRootLogin no for user root from 203.0.113.7 (/etc/ssh/sshd_config.d/10-hard.conf:1)'],
+    },
+    {
+      name: 'a Match block that narrows to other users does not touch root',
+      files: sshd('PermitRootLogin no\nMatch User alice\n  PermitRootLogin yes\n'),
+      params: noRoot,
+    },
+    {
+      name: 'a Match block for an address that sets the hardened value',
+      files: sshd('PermitRootLogin no\nMatch Address 10.0.0.0/8\n  PermitRootLogin no\n'),
+      params: noRoot,
+      evidenceCount: 2,
+    },
+    {
+      name: 'the first Match block that applies wins: Match all no shadows a later Match Address * yes',
+      files: sshd('PermitRootLogin no\nMatch all\n PermitRootLogin no\nMatch Address *\n PermitRootLogin yes\n'),
+      params: noRoot,
+    },
+    {
+      name: 'a stricter interval than required passes (120 ≤ 300)',
+      files: sshd('ClientAliveInterval 120\n'),
+      params: idle,
+    },
+    {
+      name: 'a Match in an included file ends with that file',
+      files: sshd('Include /etc/ssh/d/*.conf\nPasswordAuthentication no\n', {
+        '/etc/ssh/d/a.conf': 'Match User bob\n PermitRootLogin yes\n',
+      }),
+      params: noPassword,
+      evidence: ['PasswordAuthentication no for user llmsec-probe from 203.0.113.7 (/etc/ssh/sshd_config:2)'],
     },
   ],
   invalid: [
     {
-      name: 'unset takes the sshd default; Match blocks are ignored',
+      name: 'Match Address * re-enables root log-in',
+      status: 'fail',
+      files: sshd('PermitRootLogin no\nMatch Address *\n  PermitRootLogin yes\n'),
+      params: noRoot,
+      includes: [/^PermitRootLogin yes for user root from 203\.0\.113\.7 \(Match Address \* at .*:3\); expected no$/],
+    },
+    {
+      name: 'a Match block re-enables passwords for a subnet',
+      status: 'fail',
+      files: sshd(
+        'PasswordAuthentication no\nMatch Address 192.168.0.0/16,!192.168.1.1\n PasswordAuthentication yes\n',
+      ),
+      params: noPassword,
+      includes: [/^PasswordAuthentication yes for user llmsec-probe from 192\.168\.0\.0 \(Match Address/],
+    },
+    {
+      name: 'an Include inside a Match block belongs to the block',
+      status: 'fail',
+      files: sshd('PermitRootLogin no\nMatch Address 10.*\n Include /etc/ssh/d/x.conf\n', {
+        '/etc/ssh/d/x.conf': 'PermitRootLogin yes\n',
+      }),
+      params: noRoot,
+      includes: [/Match Address 10\.\*/],
+    },
+    {
+      name: 'a comment is not a value: `#PermitRootLogin no` leaves the default',
+      status: 'fail',
+      files: sshd('#PermitRootLogin no\n  # PermitRootLogin no\n'),
+      params: noRoot,
+      includes: [/^PermitRootLogin prohibit-password for user root .*sshd default/],
+    },
+    {
+      name: 'unset takes the sshd default',
       status: 'fail',
       files,
-      params: {option: 'PasswordAuthentication', values: ['no'], default: 'yes'},
-      evidence: ['PasswordAuthentication yes (sshd default); expected no'],
+      params: noPassword,
+      includes: ['PasswordAuthentication yes for user llmsec-probe from 203.0.113.7 (sshd default); expected no'],
+    },
+    {
+      name: 'Match User bob re-enables passwords for bob',
+      status: 'fail',
+      files: sshd('PasswordAuthentication no\nMatch User bob\n  PasswordAuthentication yes\n'),
+      params: noPassword,
+      includes: [/^PasswordAuthentication yes for user bob/],
+    },
+    {
+      name: 'ClientAliveInterval 0 never logs idle sessions off',
+      status: 'fail',
+      files: sshd('ClientAliveInterval 0\n'),
+      params: idle,
+    },
+    {
+      name: 'ClientAliveInterval above the maximum',
+      status: 'fail',
+      files: sshd('ClientAliveInterval 900\n'),
+      params: idle,
     },
     {
       name: 'no SSH server (appliesWhen ssh-server)',
@@ -36,9 +120,11 @@ checkTester.run(check, {
       name: 'a compliant value with an unreadable Include',
       status: 'error',
       params: {option: 'PermitRootLogin', values: ['no'], default: 'yes'},
+      live: false,
       facts: {
         sshd: {
           path: '/etc/ssh/sshd_config',
+          directives: [{key: 'permitrootlogin', value: 'no', where: '/etc/ssh/sshd_config:1', match: null}],
           options: new Map([['permitrootlogin', 'no']]),
           unreadable: [denied('/etc/ssh/sshd_config.d/50-cloud.conf')],
         },
@@ -49,11 +135,12 @@ checkTester.run(check, {
       name: 'an sshd_config that cannot even be found (appliesWhen ssh-server cannot be decided)',
       status: 'error',
       params: {option: 'PermitRootLogin', values: ['no'], default: 'yes'},
-      facts: {sshd: {path: null, options: new Map(), unreadable: [denied('/etc/ssh/sshd_config')]}},
+      facts: {sshd: {path: null, directives: [], options: new Map(), unreadable: [denied('/etc/ssh/sshd_config')]}},
     },
   ],
   invalidParams: [
     {option: 'PermitRootLogin', values: ['no']},
     {option: 'Permit-Root', values: ['no'], default: 'x'},
+    {option: 'PermitRootLogin', default: 'x'},
   ],
 })

@@ -27,7 +27,7 @@ checkTester.run(check, {
       params: {units: ['chrony.service'], state: 'active'},
       // This test host may have no systemd as PID 1: the facts say it runs.
       facts: {
-        systemd: {installed: true, running: true, units: [], unreadable: []},
+        systemd: {installed: true, running: true, units: [], masked: [], unreadable: []},
         'systemd.active': new Set(['chrony.service']),
       },
     },

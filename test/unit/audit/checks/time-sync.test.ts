@@ -2,7 +2,7 @@ import {check} from '../../../../src/audit/checks/time-sync.js'
 import {checkTester} from '../../../helpers/check-tester.js'
 
 // A live host without systemd as PID 1 (a container): the daemon must run.
-const noSystemd = {installed: true, running: false, units: [], unreadable: []}
+const noSystemd = {installed: true, running: false, units: [], masked: [], unreadable: []}
 const chronyd = {pid: 7, comm: 'chronyd', args: ['/usr/sbin/chronyd'], uid: 0, environment: null}
 
 checkTester.run(check, {

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {iptablesInputPolicy, nftConfigDefaultDeny} from '../../../../src/audit/facts/firewall.js'
+import {iptablesConfigPolicy} from '../../../../src/audit/facts/firewall-config.js'
 import {parseDpkgStatus, parseGroup} from '../../../../src/audit/facts/host.js'
 import {parsePasswd} from '../../../../src/hardware/index.js'
 import {detectRuntime, splitExecStart} from '../../../../src/audit/facts/inference.js'
@@ -34,16 +34,15 @@ describe('fact parsers', () => {
     expect(detectRuntime('/usr/bin/python3 app.py')).toBeNull()
   })
 
-  it('reads persisted firewall configuration (iptables rules.v4, nftables.conf)', () => {
-    expect(iptablesInputPolicy('*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -i lo -j ACCEPT\nCOMMIT\n')).toBe('accept')
-    expect(iptablesInputPolicy('*filter\n:INPUT DROP [0:0]\nCOMMIT\n')).toBe('drop')
-    expect(iptablesInputPolicy('')).toBeNull()
+  it('judges a persisted iptables-save file with the firewall engine', () => {
     expect(
-      nftConfigDefaultDeny('table inet f {\n chain input { type filter hook input priority 0; policy drop; }\n}'),
-    ).toBe(true)
-    expect(
-      nftConfigDefaultDeny('table inet f {\n chain fwd { type filter hook forward priority 0; policy drop; }\n}'),
+      iptablesConfigPolicy('*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -i lo -j ACCEPT\nCOMMIT\n', 4).defaultDeny,
     ).toBe(false)
+    expect(iptablesConfigPolicy('*filter\n:INPUT DROP [0:0]\nCOMMIT\n', 4)).toEqual({
+      defaultDeny: true,
+      decidedBy: expect.stringMatching(/policy drop/i),
+    })
+    expect(iptablesConfigPolicy('', 4).defaultDeny).toBe(false)
   })
 
   it('parses passwd, group, dpkg status and environ', () => {
