@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {exitCodeFor, listBuiltInRulesets, loadRuleset, runAuditReport} from '../src/audit/index.js'
+import {exitCodeFor, incompleteNote, listBuiltInRulesets, loadRuleset, runAuditReport} from '../src/audit/index.js'
 import {loadWaivers, type AuditReport} from '../src/audit/reports/index.js'
 import {emitReports, planOutputs} from '../src/cli/audit-output.js'
 import {LlmsecCommand} from '../src/cli/base-command.js'
@@ -45,6 +45,13 @@ export default class Audit extends LlmsecCommand<typeof Audit> {
       min: 0,
       max: 100,
     }),
+    'allow-incomplete': Flags.boolean({
+      description:
+        'Exit 0/1 by --fail-on/--fail-under even when some rules could not be evaluated (else exit 4); errors still count as failures.',
+    }),
+    'host-name': Flags.string({
+      description: "The host name reports show [default: /etc/hostname of --root, else this machine's name].",
+    }),
     'fail-on': Flags.option({
       description: 'Exit 1 when a rule of this severity or worse fails; "none" never fails.',
       options: ['critical', 'high', 'medium', 'low', 'info', 'none'] as const,
@@ -74,7 +81,11 @@ export default class Audit extends LlmsecCommand<typeof Audit> {
     const waivers = await loadWaivers(flags.waivers ?? config.waivers)
     const rulesets = []
     for (const ref of refs) rulesets.push(await loadRuleset(ref))
-    const policy = {failOn: flags['fail-on'], failUnder: flags['fail-under']}
+    const policy = {
+      failOn: flags['fail-on'],
+      failUnder: flags['fail-under'],
+      allowIncomplete: flags['allow-incomplete'],
+    }
     const report = await runAuditReport({
       rulesets,
       rules: flags.rule,
@@ -82,6 +93,7 @@ export default class Audit extends LlmsecCommand<typeof Audit> {
       probe: flags.probe,
       modelPaths: [...(config.models?.paths ?? []), ...(flags.models ?? [])],
       timeoutMs: flags.timeout,
+      hostName: flags['host-name'],
       version: this.config.version,
       waivers,
       policy,
@@ -91,6 +103,8 @@ export default class Audit extends LlmsecCommand<typeof Audit> {
     const {stdout, files} = await emitReports(report, plan, this.style, exit)
     if (stdout !== null) this.render(stdout)
     for (const file of files) this.note(`wrote ${file}`)
+    const incomplete = incompleteNote(report, exit)
+    if (incomplete) this.note(incomplete)
     this.setExitCode(exit)
     return report
   }

@@ -16,6 +16,8 @@ export default class Bench extends LlmsecCommand<typeof Bench> {
   static override examples = [
     '<%= config.bin %> bench --endpoint http://127.0.0.1:8000 --concurrency 1,4,16 --requests 200',
     '<%= config.bin %> bench --endpoint http://127.0.0.1:8000 --rate 2,8 --duration 60s --slo ttft=500,tpot=50',
+    '<%= config.bin %> bench --endpoint http://127.0.0.1:8000 --rate 16 --burstiness 0.5 --max-concurrency 32 --warmup 8',
+    '<%= config.bin %> bench --endpoint http://127.0.0.1:11434 --tokenizer ./models/llama-3-8b.gguf',
     '<%= config.bin %> bench --gguf ./models/stories260K.gguf --input-tokens 64 --output-tokens 64 --output result.json',
   ]
   static override flags = {
@@ -24,7 +26,25 @@ export default class Bench extends LlmsecCommand<typeof Bench> {
     concurrency: Flags.string({
       description: 'Closed loop: comma-separated client counts, one level each [default: 1].',
     }),
-    rate: Flags.string({description: 'Open loop: comma-separated request rates (req/s, Poisson arrivals).'}),
+    rate: Flags.string({
+      description: 'Open loop: comma-separated request rates (req/s; `inf` sends every request at once).',
+    }),
+    burstiness: Flags.string({
+      description: 'Open loop: gamma shape of the arrival gaps; 1 is Poisson, lower is burstier [default: 1].',
+    }),
+    'max-concurrency': Flags.integer({
+      description: 'Open loop: at most this many requests in flight.',
+      min: 1,
+      max: 4096,
+    }),
+    warmup: Flags.integer({
+      description: 'Requests sent before each level is timed [default: one per concurrent slot].',
+      min: 0,
+      max: 10_000,
+    }),
+    tokenizer: Flags.string({
+      description: 'A GGUF file whose tokenizer counts output tokens when the server sends no usage block.',
+    }),
     requests: Flags.integer({
       description: 'At most this many requests per level.',
       min: 1,
@@ -67,6 +87,10 @@ export default class Bench extends LlmsecCommand<typeof Bench> {
       model: f.model,
       concurrency: f.concurrency,
       rate: f.rate,
+      burstiness: f.burstiness,
+      maxConcurrency: f['max-concurrency'],
+      warmup: f.warmup,
+      tokenizer: f.tokenizer,
       requests: f.requests,
       durationMs: f.duration,
       inputTokens: f['input-tokens'],

@@ -28,7 +28,12 @@ export async function runAuditReport(options: AuditReportOptions): Promise<Audit
     auditOptions.facts ?? createFactCache({root, probe: auditOptions.probe, modelPaths: auditOptions.modelPaths})
   const audit = await runAudit({...auditOptions, facts})
   const {audit: waived, waivers} = applyWaivers(audit, loaded, now)
-  const report: AuditReport = {...waived, failOn: policy.failOn ?? 'high', failUnder: policy.failUnder ?? null}
+  const report: AuditReport = {
+    ...waived,
+    failOn: policy.failOn ?? 'high',
+    failUnder: policy.failUnder ?? null,
+    allowIncomplete: policy.allowIncomplete ?? false,
+  }
   if (loaded) report.waivers = waivers
   report.inventory = await summarizeInventory(facts)
   return report

@@ -21,7 +21,11 @@ export type CheckStatus = Exclude<RuleStatus, 'waived'>
 /** Framework → control ids, e.g. `{hipaa: ['164.312(b)'], 'nist-800-53': ['AU-2', 'AU-12']}`. */
 export type ControlMap = Record<string, string[]>
 
-/** The result of one rule of one ruleset. */
+/**
+ * The result of one distinct rule. A rule shared by several rulesets is evaluated once and
+ * reported once: `rulesets` lists them, `controls` carries every framework's controls and
+ * `severity` is the most severe rating any of them gives it.
+ */
 export interface RuleResult {
   ruleId: string
   title: string
@@ -46,6 +50,19 @@ export interface RuleResult {
   durationMs?: number
   /** Set with status `waived`: the waiver that excepted this failure (it then gives no credit and costs nothing). */
   waived?: {reason: string; expires?: string; by?: string}
+  /** The rulesets that contain this rule. */
+  rulesets?: string[]
+  /** The check could not read an input because llmsec does not run as root (with status `error`). */
+  needsRoot?: boolean
+}
+
+/** One rule as one ruleset sees it: that ruleset's severity, weight and controls, and its status. */
+export interface RulesetRule {
+  ruleId: string
+  status: RuleStatus
+  severity: Severity
+  weight: number
+  controls: ControlMap
 }
 
 /** Results per status (`notApplicable` counts `not-applicable`). */
@@ -65,12 +82,29 @@ export interface ControlFamilyScore extends StatusCounts {
   score: number | null
 }
 
-/** The result of one ruleset. */
+/**
+ * `score · applicable/total rules · failures by severity`: what the first line of every report says.
+ * `failures` counts `fail` and `error` results per severity (an unevaluated rule is not a pass).
+ */
+export interface Headline {
+  score: number
+  applicable: number
+  total: number
+  failures: Record<Severity, number>
+  /** How many of the failures are errors (could not be evaluated). */
+  errors: number
+}
+
+/** One ruleset's (framework's) view of the audit: its own score over its own rules. */
 export interface RulesetResult {
   id: string
-  /** 0–100 severity-weighted pass ratio over applicable rules (100 when none applied). */
+  /** 0–100 severity-weighted pass ratio over applicable rules (100 when none applied), capped (see criticalCap). */
   score: number
-  results: RuleResult[]
+  /** The rules of this ruleset, with this ruleset's severities; details are in AuditResult.rules. */
+  rules: RulesetRule[]
+  /** The score a failing critical rule caps this ruleset at (default 40). */
+  criticalCap?: number
+  headline?: Headline
   title?: string
   version?: string
   /** The file the ruleset was loaded from (built-in rulesets too). */
@@ -81,12 +115,19 @@ export interface RulesetResult {
 
 /** The whole audit: what `llmsec audit --json` prints. */
 export interface AuditResult {
-  /** Overall score: the mean of the ruleset scores, rounded to one decimal. */
+  /** Overall score over the distinct rules of all rulesets (each counted once), capped at the strictest criticalCap. */
   score: number
+  headline?: Headline
+  /** Every distinct rule, once. */
+  rules: RuleResult[]
+  /** Per-ruleset (per-framework) views. */
   rulesets: RulesetResult[]
-  /** Counts over all results of all rulesets. */
+  /** Counts over the distinct rules. */
   summary: StatusCounts
+  /** The audited host's name: /etc/hostname of --root, else this machine's; --host-name overrides. */
   host?: string
+  /** The audited host's OS (os-release PRETTY_NAME of --root, else this machine's), when known. */
+  os?: string | null
   llmsecVersion?: string
   /** ISO 8601 start time. */
   startedAt?: string
@@ -98,4 +139,6 @@ export interface AuditResult {
   /** Exit policy that was applied, for reporters that show why a build failed. */
   failOn?: Severity | 'none'
   failUnder?: number | null
+  /** --allow-incomplete: errors did not make the run exit 4. */
+  allowIncomplete?: boolean
 }

@@ -35,6 +35,8 @@ export interface CheckOutcome {
   /** Not-applicable or error reason. */
   reason?: string
   location?: string
+  /** An error because permissions stopped a non-root llmsec from reading an input. */
+  needsRoot?: boolean
 }
 
 /**
@@ -139,7 +141,7 @@ function unreadableOutcome(unreadable: Unreadable[]): CheckOutcome {
   const lines = unreadable.slice(1, MAX_UNREADABLE_LINES).map(unreadableLine)
   const rest =
     unreadable.length > MAX_UNREADABLE_LINES ? [`… and ${unreadable.length - MAX_UNREADABLE_LINES} more`] : []
-  return {status: 'error', reason, evidence: [reason, ...lines, ...rest]}
+  return {status: 'error', reason, evidence: [reason, ...lines, ...rest], ...(denied ? {needsRoot: true} : {})}
 }
 
 /** Helpers to build outcomes tersely. */

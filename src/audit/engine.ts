@@ -1,15 +1,16 @@
-import {hostname} from 'node:os'
-
 import {usageError} from '../core/errors.js'
 import {noProgress, type OnProgress} from '../core/progress.js'
 import {resolveRootOption} from '../core/root-path.js'
 import {outcome, type CheckOutcome} from './check.js'
 import {findCheck} from './checks/index.js'
 import {createFactCache, type FactCache} from './facts/index.js'
+import {auditedHost} from './host-identity.js'
 import {evaluateCheck} from './run-check.js'
 import type {ResolvedRule, ResolvedRuleset} from './ruleset.types.js'
-import {countStatuses, overallScore, scoreControlFamilies, scoreResults, SEVERITY_WEIGHTS} from './score.js'
-import type {AuditResult, RuleResult, RulesetResult} from './audit.types.js'
+import {countStatuses, scoreAudit, SEVERITY_WEIGHTS} from './score.js'
+import type {AuditResult, ControlMap, RuleResult, RulesetResult} from './audit.types.js'
+import {compareSeverity} from '../core/severity.js'
+import {maxOf} from '../core/arrays.js'
 
 export interface AuditOptions {
   /** Resolved rulesets (see loadRuleset). */
@@ -28,6 +29,8 @@ export interface AuditOptions {
   onProgress?: OnProgress
   /** An existing fact cache (tests inject one to count gathers). */
   facts?: FactCache
+  /** The host name reports show (default: the image's /etc/hostname under --root, else this machine's). */
+  hostName?: string
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000
@@ -55,50 +58,111 @@ function createLimiter(size: number) {
   }
 }
 
-function toResult(rule: ResolvedRule, out: CheckOutcome, durationMs: number): RuleResult {
+/** What one ruleset's rule produced: the ruleset, the rule and its check's outcome. */
+interface Evaluated {
+  rulesetId: string
+  rule: ResolvedRule
+  out: CheckOutcome
+  key: string
+  ms: number
+}
+
+const WORST_FIRST: CheckOutcome['status'][] = ['fail', 'error', 'pass', 'not-applicable']
+
+function ruleWeight(rule: ResolvedRule): number {
+  return SEVERITY_WEIGHTS[rule.severity] * rule.weight
+}
+
+function mergeControls(all: ControlMap[]): ControlMap {
+  const out: ControlMap = {}
+  for (const controls of all)
+    for (const [framework, ids] of Object.entries(controls))
+      out[framework] = [...new Set([...(out[framework] ?? []), ...ids])]
+  return out
+}
+
+/**
+ * The outcome of a rule evaluated with different parameters by different rulesets (log retention
+ * of 90 days in one, 365 in another): the worst one, its evidence lines naming the rulesets.
+ */
+function worstOutcome(variants: Evaluated[]): CheckOutcome {
+  const byKey = new Map<string, Evaluated[]>()
+  for (const v of variants) byKey.set(v.key, [...(byKey.get(v.key) ?? []), v])
+  if (byKey.size === 1) return variants[0].out
+  const groups = [...byKey.values()]
+  const worst = groups
+    .map((g) => g[0].out)
+    .sort((a, b) => WORST_FIRST.indexOf(a.status) - WORST_FIRST.indexOf(b.status))[0]
+  const evidence = groups.flatMap((g) =>
+    g[0].out.evidence.map((line) => `${g.map((v) => v.rulesetId).join(', ')}: ${line}`),
+  )
+  return {...worst, evidence}
+}
+
+/** One distinct rule from every ruleset's copy of it: evaluated once per distinct check, reported once. */
+function toResult(variants: Evaluated[]): RuleResult {
+  const {rule} = variants[0]
+  const out = worstOutcome(variants)
   const commands = rule.remediation.commands?.length
     ? `\n${rule.remediation.commands.map((c) => `  ${c}`).join('\n')}`
     : ''
+  const severity = variants.map((v) => v.rule.severity).reduce((a, b) => (compareSeverity(b, a) > 0 ? b : a))
   return {
     ruleId: rule.id,
     title: rule.title,
     status: out.status,
-    severity: rule.severity,
-    controls: rule.controls,
+    severity,
+    controls: mergeControls(variants.map((v) => v.rule.controls)),
     evidence: out.evidence,
     remediation: `${rule.remediation.text.trim()}${commands}`,
     checkId: rule.check.id,
     ...(out.reason ? {reason: out.reason} : {}),
     ...(out.location ? {location: out.location} : {}),
+    ...(out.needsRoot ? {needsRoot: true} : {}),
     description: rule.description,
     rationale: rule.rationale,
-    weight: SEVERITY_WEIGHTS[rule.severity] * rule.weight,
-    durationMs,
+    weight: maxOf(
+      variants.map((v) => ruleWeight(v.rule)),
+      -Infinity,
+    ),
+    durationMs: maxOf(
+      variants.map((v) => v.ms),
+      -Infinity,
+    ),
+    rulesets: [...new Set(variants.map((v) => v.rulesetId))],
   }
 }
 
-/**
- * Audits the host (or a root filesystem) against rulesets. Identical checks (same id and
- * parameters) run once and are shared across rulesets; every fact is gathered once.
- */
-export async function runAudit(options: AuditOptions): Promise<AuditResult> {
-  const started = Date.now()
-  const startedAt = new Date(started).toISOString()
-  const root = await resolveRootOption(options.root)
-  const facts = options.facts ?? createFactCache({root, probe: options.probe, modelPaths: options.modelPaths})
-  const onProgress = options.onProgress ?? noProgress
-  const selected = options.rulesets.map((rs) => ({
-    rs,
-    rules: options.rules?.length ? rs.rules.filter((r) => options.rules!.includes(r.id)) : rs.rules,
-  }))
-  if (options.rules?.length && selected.every((s) => s.rules.length === 0)) {
-    throw usageError(`no rule ${options.rules.join(', ')} in ruleset ${options.rulesets.map((r) => r.id).join(', ')}.`)
+function rulesetView(rs: ResolvedRuleset, evaluated: Evaluated[]): RulesetResult {
+  return {
+    id: rs.id,
+    title: rs.title,
+    version: rs.version,
+    file: rs.file,
+    score: 0,
+    criticalCap: rs.criticalCap,
+    rules: evaluated.map(({rule, out}) => ({
+      ruleId: rule.id,
+      status: out.status,
+      severity: rule.severity,
+      weight: ruleWeight(rule),
+      controls: rule.controls,
+    })),
   }
+}
+
+/** Runs every selected rule's check, each distinct check once, with progress. */
+async function evaluateAll(
+  selected: {rs: ResolvedRuleset; rules: ResolvedRule[]}[],
+  facts: FactCache,
+  options: AuditOptions,
+) {
   const limit = createLimiter(options.concurrency ?? 16)
+  const onProgress = options.onProgress ?? noProgress
   const runs = new Map<string, Promise<{out: CheckOutcome; ms: number}>>()
   const total = selected.reduce((n, s) => n + s.rules.length, 0)
   let done = 0
-  const runOnce = (rule: ResolvedRule) => {
+  const runOnce = async (rulesetId: string, rule: ResolvedRule): Promise<Evaluated> => {
     const key = JSON.stringify([rule.check.id, rule.check.params, rule.appliesWhen])
     let run = runs.get(key)
     if (!run) {
@@ -109,35 +173,48 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
       })
       runs.set(key, run)
     }
-    return run.then((r) => {
-      onProgress({phase: 'auditing', done: ++done, total, unit: 'items', detail: rule.id})
-      return toResult(rule, r.out, r.ms)
-    })
+    const {out, ms} = await run
+    onProgress({phase: 'auditing', done: ++done, total, unit: 'items', detail: rule.id})
+    return {rulesetId, rule, out, key, ms}
   }
-  const rulesets: RulesetResult[] = await Promise.all(
-    selected.map(async ({rs, rules}) => {
-      const results = await Promise.all(rules.map(runOnce))
-      return {
-        id: rs.id,
-        title: rs.title,
-        version: rs.version,
-        file: rs.file,
-        score: scoreResults(results),
-        summary: countStatuses(results),
-        controlFamilies: scoreControlFamilies(results),
-        results,
-      }
-    }),
-  )
-  return {
-    score: overallScore(rulesets.map((r) => r.score)),
-    rulesets,
-    summary: countStatuses(rulesets.flatMap((r) => r.results)),
-    host: hostname(),
+  return Promise.all(selected.map(({rs, rules}) => Promise.all(rules.map((rule) => runOnce(rs.id, rule)))))
+}
+
+/**
+ * Audits the host (or a root filesystem) against rulesets. A rule shared by several rulesets is
+ * one distinct rule: its check runs once (once per distinct parameters), it is reported once with
+ * every framework's controls, and each ruleset's view scores it with its own severity. Every fact
+ * is gathered once.
+ */
+export async function runAudit(options: AuditOptions): Promise<AuditResult> {
+  const started = Date.now()
+  const startedAt = new Date(started).toISOString()
+  const root = await resolveRootOption(options.root)
+  const facts = options.facts ?? createFactCache({root, probe: options.probe, modelPaths: options.modelPaths})
+  const selected = options.rulesets.map((rs) => ({
+    rs,
+    rules: options.rules?.length ? rs.rules.filter((r) => options.rules!.includes(r.id)) : rs.rules,
+  }))
+  if (options.rules?.length && selected.every((s) => s.rules.length === 0)) {
+    throw usageError(`no rule ${options.rules.join(', ')} in ruleset ${options.rulesets.map((r) => r.id).join(', ')}.`)
+  }
+  const evaluated = await evaluateAll(selected, facts, options)
+  const {host, os} = await auditedHost(facts, options.hostName)
+  const byRule = new Map<string, Evaluated[]>()
+  for (const e of evaluated.flat()) byRule.set(e.rule.id, [...(byRule.get(e.rule.id) ?? []), e])
+  const audit: AuditResult = {
+    score: 0,
+    rules: [...byRule.values()].map(toResult),
+    rulesets: selected.map(({rs}, i) => rulesetView(rs, evaluated[i])),
+    summary: countStatuses([]),
+    host,
+    os,
     llmsecVersion: options.version,
     startedAt,
     durationMs: Date.now() - started,
     root: root === '/' ? null : root,
     probe: options.probe ?? false,
   }
+  scoreAudit(audit)
+  return audit
 }

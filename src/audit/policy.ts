@@ -1,6 +1,7 @@
 import {ExitCode, worstExitCode} from '../core/errors.js'
 import {atLeast} from '../core/severity.js'
 import type {AuditResult, Severity} from './audit.types.js'
+import {isFailure} from './score.js'
 import type {RulesetValidation} from './validate.js'
 
 export interface ExitPolicy {
@@ -8,20 +9,37 @@ export interface ExitPolicy {
   failUnder?: number | null
   /** Exit 1 when a rule of this severity or worse fails ('none': never; default high). */
   failOn?: Severity | 'none'
+  /** Exit 0/1 even when some rules could not be evaluated (else 4, incomplete). */
+  allowIncomplete?: boolean
 }
 
 /**
- * An audit: Findings (1) when it breaks the policy, else Ok; waived results never count.
+ * The stderr line of an incomplete audit (exit 4): how many rules could not be evaluated and, when
+ * llmsec is not root, which of them need root; null when the exit is not Incomplete.
+ */
+export function incompleteNote(result: AuditResult, exit: ExitCode): string | null {
+  if (exit !== ExitCode.Incomplete) return null
+  const errors = result.rules.filter((r) => r.status === 'error')
+  const root = errors.filter((r) => r.needsRoot).map((r) => r.ruleId)
+  const needs = root.length ? `; run as root to evaluate ${root.join(', ')}` : ''
+  return `incomplete: ${errors.length} rules could not be evaluated (exit 4; --allow-incomplete exits by --fail-on/--fail-under)${needs}`
+}
+
+/**
+ * An audit: Incomplete (4) when a rule could not be evaluated (an `error`) unless allowIncomplete;
+ * else Findings (1) when it breaks the policy (an error counts as a failure of its severity), else
+ * Ok; waived results never count.
  * A ruleset validation: the worst exit of its invalid files (2), else Ok.
  */
 export function exitCodeFor(result: AuditResult, policy: ExitPolicy): ExitCode
 export function exitCodeFor(result: RulesetValidation): ExitCode
 export function exitCodeFor(result: AuditResult | RulesetValidation, policy: ExitPolicy = {}): ExitCode {
   if ('invalid' in result) return worstExitCode(result.invalid.map((f) => f.exit))
+  if (!policy.allowIncomplete && result.rules.some((r) => r.status === 'error')) return ExitCode.Incomplete
   if (policy.failUnder !== undefined && policy.failUnder !== null && result.score < policy.failUnder)
     return ExitCode.Findings
   const failOn = policy.failOn ?? 'high'
   if (failOn === 'none') return ExitCode.Ok
-  const failed = result.rulesets.flatMap((r) => r.results).filter((r) => r.status === 'fail')
+  const failed = result.rules.filter(isFailure)
   return failed.some((r) => atLeast(r.severity, failOn)) ? ExitCode.Findings : ExitCode.Ok
 }

@@ -12,6 +12,7 @@ import {findCheck} from './checks/index.js'
 import {KNOWN_CONTROLS} from './controls.js'
 import {auditError} from './errors.js'
 import {rulesetSchema} from './ruleset.schema.js'
+import {DEFAULT_CRITICAL_CAP} from './score.js'
 import type {Remediation, ResolvedRule, ResolvedRuleset, RuleOverride, RulesetSpec} from './ruleset.types.js'
 
 const MAX_EXTENDS_DEPTH = 8
@@ -211,9 +212,10 @@ async function parseRulesetFile(file: string, chain: string[]): Promise<Resolved
   ownRules(loaded, rules)
   const list = [...rules.values()]
   checkFrameworkCoverage(loaded, list)
-  const {id, title, version, description, framework} = loaded.data
+  const {id, title, version, description, framework, scoring} = loaded.data
   const builtIn = dirname(file) === builtInRulesetDir()
-  return {id, title, version, description: description ?? '', framework, file, builtIn, rules: list}
+  const criticalCap = scoring?.criticalCap ?? DEFAULT_CRITICAL_CAP
+  return {id, title, version, description: description ?? '', framework, file, builtIn, criticalCap, rules: list}
 }
 
 /**

@@ -31,6 +31,11 @@ export const rulesetSchema = {
     version: {type: 'string', minLength: 1},
     description: {type: 'string'},
     framework: {type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$'},
+    scoring: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {criticalCap: {type: 'number', minimum: 0, maximum: 100}},
+    },
     extends: {
       type: 'array',
       items: {

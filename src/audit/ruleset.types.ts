@@ -46,6 +46,8 @@ export interface RulesetSpec {
   version: string
   description?: string
   framework?: string
+  /** `criticalCap`: the score a failing critical rule caps this ruleset at (default 40). */
+  scoring?: {criticalCap?: number}
   extends?: (string | ExtendsSpec)[]
   rules?: RuleSpec[]
 }
@@ -74,5 +76,7 @@ export interface ResolvedRuleset {
   framework?: string
   file: string
   builtIn: boolean
+  /** The score a failing (or erroring) critical rule caps this ruleset at. */
+  criticalCap: number
   rules: ResolvedRule[]
 }

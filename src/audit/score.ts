@@ -1,4 +1,14 @@
-import type {ControlFamilyScore, RuleResult, RuleStatus, Severity, StatusCounts} from './audit.types.js'
+import {minOf} from '../core/arrays.js'
+import {SEVERITIES} from '../core/severity.js'
+import type {
+  AuditResult,
+  ControlFamilyScore,
+  ControlMap,
+  Headline,
+  RuleStatus,
+  Severity,
+  StatusCounts,
+} from './audit.types.js'
 
 /** How much each severity counts in the score (info rules are shown but do not count). */
 export const SEVERITY_WEIGHTS: Record<Severity, number> = {critical: 10, high: 6, medium: 3, low: 1, info: 0}
@@ -7,7 +17,15 @@ export const SEVERITY_WEIGHTS: Record<Severity, number> = {critical: 10, high: 6
 const CREDIT: Partial<Record<RuleStatus, number>> = {pass: 1, fail: 0, error: 0}
 
 /** The score a failing (or unevaluated) critical rule caps its ruleset at, unless the ruleset says otherwise. */
-const DEFAULT_CRITICAL_CAP = 40
+export const DEFAULT_CRITICAL_CAP = 40
+
+/** What scoring needs of a result: a distinct rule (RuleResult) and a ruleset's view of it (RulesetRule) both have it. */
+interface Scored {
+  status: RuleStatus
+  severity: Severity
+  weight?: number
+  controls: ControlMap
+}
 
 /** Rounds to one decimal. */
 function round1(value: number): number {
@@ -15,7 +33,7 @@ function round1(value: number): number {
 }
 
 /** A failure for the score and the exit code: `fail`, or `error` (a rule that could not be evaluated is not a pass). */
-function isFailure(result: RuleResult): boolean {
+export function isFailure(result: {status: RuleStatus}): boolean {
   return result.status === 'fail' || result.status === 'error'
 }
 
@@ -24,7 +42,7 @@ function isFailure(result: RuleResult): boolean {
  * not-applicable and waived results are left out. 100 when no rule applied. A failing (or
  * erroring) critical rule caps the score at `criticalCap`.
  */
-export function scoreResults(results: RuleResult[], criticalCap = DEFAULT_CRITICAL_CAP): number {
+export function scoreResults(results: Scored[], criticalCap = DEFAULT_CRITICAL_CAP): number {
   let total = 0
   let earned = 0
   for (const result of results) {
@@ -47,10 +65,23 @@ const COUNT_KEYS: Record<RuleStatus, keyof StatusCounts> = {
   waived: 'waived',
 }
 
-export function countStatuses(results: RuleResult[]): StatusCounts {
+export function countStatuses(results: {status: RuleStatus}[]): StatusCounts {
   const counts: StatusCounts = {pass: 0, fail: 0, error: 0, notApplicable: 0, waived: 0}
   for (const result of results) counts[COUNT_KEYS[result.status]]++
   return counts
+}
+
+/** The headline numbers: score, rules that applied of all rules, failures (fail + error) per severity. */
+function headlineOf(results: Scored[], score: number): Headline {
+  const failures = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>
+  for (const r of results) if (isFailure(r)) failures[r.severity]++
+  return {
+    score,
+    applicable: results.filter((r) => r.status !== 'not-applicable').length,
+    total: results.length,
+    failures,
+    errors: results.filter((r) => r.status === 'error').length,
+  }
 }
 
 /** The family a control id belongs to (NIST `AU`, PCI `10`, HIPAA `164.312(b)`, GDPR `Art. 32`, ISO `A.8`). */
@@ -77,8 +108,8 @@ export function controlFamily(framework: string, id: string): string {
 }
 
 /** Scores per control family: each rule counts once per family it maps to. */
-export function scoreControlFamilies(results: RuleResult[]): ControlFamilyScore[] {
-  const groups = new Map<string, {framework: string; family: string; results: RuleResult[]}>()
+export function scoreControlFamilies(results: Scored[]): ControlFamilyScore[] {
+  const groups = new Map<string, {framework: string; family: string; results: Scored[]}>()
   for (const result of results) {
     for (const [framework, ids] of Object.entries(result.controls)) {
       for (const family of new Set(ids.map((id) => controlFamily(framework, id)))) {
@@ -98,7 +129,24 @@ export function scoreControlFamilies(results: RuleResult[]): ControlFamilyScore[
     .sort((a, b) => a.framework.localeCompare(b.framework) || a.family.localeCompare(b.family, 'en', {numeric: true}))
 }
 
-/** Overall score: the mean of the ruleset scores. */
-export function overallScore(scores: number[]): number {
+/**
+ * Scores an audit (again, after waivers): each ruleset view over its own rules with its own cap;
+ * the overall score over the distinct rules, each counted once, with the strictest cap.
+ */
+export function scoreAudit(audit: AuditResult): void {
+  for (const view of audit.rulesets) {
+    view.score = scoreResults(view.rules, view.criticalCap)
+    view.summary = countStatuses(view.rules)
+    view.controlFamilies = scoreControlFamilies(view.rules)
+    view.headline = headlineOf(view.rules, view.score)
+  }
+  const caps = audit.rulesets.map((r) => r.criticalCap ?? DEFAULT_CRITICAL_CAP)
+  audit.score = scoreResults(audit.rules, caps.length ? minOf(caps, Infinity) : DEFAULT_CRITICAL_CAP)
+  audit.summary = countStatuses(audit.rules)
+  audit.headline = headlineOf(audit.rules, audit.score)
+}
+
+/** The mean of some scores (a fleet's hosts), rounded to one decimal; 100 for none. */
+export function meanScore(scores: number[]): number {
   return scores.length ? round1(scores.reduce((a, b) => a + b, 0) / scores.length) : 100
 }

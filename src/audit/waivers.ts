@@ -2,7 +2,7 @@ import {coreError, LlmsecError} from '../core/errors.js'
 import {pathExists} from '../core/fs.js'
 import {formatLocation, loadYamlFile, locate, parseYaml, type LoadedYaml} from '../core/yaml.js'
 import {matchesGlob} from '../core/glob.js'
-import {countStatuses, overallScore, scoreControlFamilies, scoreResults} from './score.js'
+import {scoreAudit} from './score.js'
 import type {AuditResult, RuleResult} from './audit.types.js'
 import {waiversSchema} from './waivers.schema.js'
 import type {Waiver, WaiverOutcome, WaiverReport, WaiversFile} from './waivers.types.js'
@@ -68,8 +68,9 @@ function utcDate(now: Date = new Date()): string {
   return now.toISOString().slice(0, 10)
 }
 
-function waiverMatches(waiver: Waiver, rulesetId: string, result: RuleResult, host: string): boolean {
-  if (waiver.rule !== result.ruleId && waiver.rule !== `${rulesetId}.${result.ruleId}`) return false
+function waiverMatches(waiver: Waiver, result: RuleResult, host: string): boolean {
+  const names = [result.ruleId, ...(result.rulesets ?? []).map((rs) => `${rs}.${result.ruleId}`)]
+  if (!names.includes(waiver.rule)) return false
   if (waiver.host && !matchesGlob(host, waiver.host)) return false
   if (waiver.path && !(result.location && matchesGlob(result.location, waiver.path))) return false
   return true
@@ -88,10 +89,18 @@ function applyOne(waiver: Waiver, result: RuleResult, expired: boolean): void {
   }
 }
 
+/** A waived rule is waived in every ruleset view that failed it. */
+function waiveViews(audit: AuditResult): void {
+  const waived = new Set(audit.rules.filter((r) => r.status === 'waived').map((r) => r.ruleId))
+  for (const view of audit.rulesets)
+    for (const rule of view.rules) if (rule.status === 'fail' && waived.has(rule.ruleId)) rule.status = 'waived'
+}
+
 /**
  * Applies waivers to an audit and scores it again: an active waiver turns a failure into a
- * `waived` result that no longer lowers the score; an expired one leaves the failure and says
- * so in its evidence. Returns the audit (mutated copy) and what became of each waiver.
+ * `waived` result that no longer lowers the score (a rule shared by rulesets is one finding, so it
+ * is waived in each of them); an expired one leaves the failure and says so in its evidence.
+ * Returns the audit (mutated copy) and what became of each waiver.
  */
 export function applyWaivers(
   audit: AuditResult,
@@ -105,30 +114,18 @@ export function applyWaivers(
     const expired = waiver.expires < today
     const matched: string[] = []
     let failures = 0
-    for (const ruleset of copy.rulesets) {
-      for (const result of ruleset.results) {
-        if (!waiverMatches(waiver, ruleset.id, result, host)) continue
-        matched.push(`${ruleset.id}.${result.ruleId}`)
-        // Only a failure can be waived: an error was never evaluated, so there is nothing to except.
-        if (result.status !== 'fail') continue
-        failures++
-        applyOne(waiver, result, expired)
-      }
+    for (const result of copy.rules) {
+      if (!waiverMatches(waiver, result, host)) continue
+      matched.push(result.ruleId)
+      // Only a failure can be waived: an error was never evaluated, so there is nothing to except.
+      if (result.status !== 'fail') continue
+      failures++
+      applyOne(waiver, result, expired)
     }
     const state = !matched.length ? 'unmatched' : !failures ? 'unneeded' : expired ? 'expired' : 'active'
     return {...waiver, index: i + 1, line, state, matched}
   })
-  rescore(copy)
+  waiveViews(copy)
+  scoreAudit(copy)
   return {audit: copy, waivers: {file: loaded?.file ?? null, today, outcomes}}
-}
-
-/** Scores and counts an audit again after waivers changed its results. */
-function rescore(audit: AuditResult): void {
-  for (const ruleset of audit.rulesets) {
-    ruleset.score = scoreResults(ruleset.results)
-    ruleset.summary = countStatuses(ruleset.results)
-    ruleset.controlFamilies = scoreControlFamilies(ruleset.results)
-  }
-  audit.score = overallScore(audit.rulesets.map((r) => r.score))
-  audit.summary = countStatuses(audit.rulesets.flatMap((r) => r.results))
 }

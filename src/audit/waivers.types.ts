@@ -28,7 +28,7 @@ export interface WaiverOutcome extends Waiver {
   index: number
   line?: number
   state: WaiverState
-  /** `ruleset.rule` ids the waiver matched. */
+  /** Rule ids the waiver matched. */
   matched: string[]
 }
 

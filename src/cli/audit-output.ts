@@ -69,11 +69,7 @@ function renderFleetTable(fleet: FleetReport, style: Style): string {
 export function renderTableReport(input: AuditReport | FleetReport, style: Style, exitCode: number): string {
   if ('kind' in input && input.kind === 'fleet') return renderFleetTable(input, style)
   const report = input as AuditReport
-  const unwaived = {
-    ...report,
-    rulesets: report.rulesets.map((rs) => ({...rs, results: rs.results.filter((r) => !r.waived)})),
-  }
-  const out = [renderAudit(unwaived, style, exitCode)]
+  const out = [renderAudit(report, style, exitCode)]
   const waived = rowsOf(report).filter((r) => r.status === 'waived')
   if (waived.length) {
     out.push('', style.bold(`WAIVED (${waived.length}, not counted in the score)`))

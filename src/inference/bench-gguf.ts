@@ -21,6 +21,10 @@ export async function benchGguf(path: string, options: BenchOptions & GgufOption
     let promptMs = 0
     let generated = 0
     let generateMs = 0
+    // Warm-up outside the clock: the first evaluation pays for allocating buffers and paging weights in.
+    const warmup = options.warmup ?? 1
+    for (let i = 0; i < warmup; i++)
+      await runner.generate(promptOf(options.seed + 1_000_000 + i), {maxTokens: options.outputTokens})
     const started = performance.now()
     const deadline = started + options.durationMs
     for (let i = 0; i < options.requests && performance.now() < deadline; i++) {
@@ -32,7 +36,7 @@ export async function benchGguf(path: string, options: BenchOptions & GgufOption
         onToken: () => arrivals.push(performance.now()),
       })
       const e2eMs = performance.now() - sent
-      promptTokens += result.promptTokens
+      promptTokens += result.promptEvaluated
       promptMs += result.promptMs
       generated += result.tokens
       generateMs += result.generateMs
@@ -42,16 +46,20 @@ export async function benchGguf(path: string, options: BenchOptions & GgufOption
         ttftMs: arrivals.length > 0 ? arrivals[0] - sent : null,
         itlMs: arrivals.slice(1).map((at, k) => at - arrivals[k]),
         e2eMs,
+        queueMs: 0,
+        connectMs: 0,
         inputTokens: result.promptTokens,
         outputTokens: result.tokens,
+        chunks: arrivals.length,
+        text: '',
         tokenSource: 'native',
       })
       onProgress({phase: 'bench', done: i + 1, total: options.requests, unit: 'requests', detail: 'in-process'})
     }
     const level = summariseLevel(
       samples,
-      {concurrency: 1, rate: null, durationMs: performance.now() - started},
-      options.slo,
+      {concurrency: 1, rate: null, durationMs: performance.now() - started, warmup},
+      options,
     )
     const perSec = (tokens: number, ms: number) => Math.round((tokens / Math.max(ms / 1000, 1e-9)) * 10) / 10
     return {

@@ -1,16 +1,28 @@
+import {describeError} from '../core/errors.js'
 import {noProgress, type OnProgress} from '../core/progress.js'
+import {runClosedLoop, runOpenLoop, type ArrivalRecord, type Issue} from './bench-load.js'
+import {serverTokenCounter, type TokenCounter} from './bench-tokens.js'
+import {clientBoundWarning, watchClient} from './client-monitor.js'
+import {httpRequest} from './http-client.js'
 import {identifyServer} from './identify.js'
 import type {BenchLevel, BenchResult, EndpointTarget, SloSpec} from './inference.types.js'
-import {assertReachable, listModels, streamChat, type StreamResult} from './openai-client.js'
+import {assertReachable, authHeaders, listModels, streamChat} from './openai-client.js'
 import {makePrompt} from './prompts.js'
-import {createRng, poissonArrivals} from './rng.js'
-import {meetsSlo, summarise, timePerOutputToken} from './stats.js'
+import {summariseLevel, type RequestSample} from './bench-summary.js'
+
+export {summariseLevel, type RequestSample} from './bench-summary.js'
 
 export interface BenchOptions {
   /** Closed-loop levels (number of concurrent clients). */
   concurrency?: number[]
-  /** Open-loop levels (requests per second, Poisson arrivals); used instead of concurrency. */
+  /** Open-loop levels (requests per second; Infinity sends all at once); used instead of concurrency. */
   rate?: number[]
+  /** Open loop: gamma shape of the gaps (1, the default, is Poisson). */
+  burstiness?: number
+  /** Open loop: at most this many requests in flight. */
+  maxConcurrency?: number
+  /** Requests sent before each level's clock starts (default: one per concurrent slot). */
+  warmup?: number
   /** Requests per level (upper bound). */
   requests: number
   /** Wall time per level in milliseconds (upper bound). */
@@ -21,114 +33,153 @@ export interface BenchOptions {
   slo?: SloSpec
   /** Extra request body fields (e.g. {ignore_eos: true} for vLLM). */
   extra?: Record<string, unknown>
+  /** Counts tokens when the server sends no usage block (e.g. a GGUF tokenizer). */
+  tokenCounter?: TokenCounter
   onProgress?: OnProgress
 }
 
-/** One finished request, as the level statistics need it. */
-export interface RequestSample {
-  ok: boolean
-  error: string | null
-  ttftMs: number | null
-  itlMs: number[]
-  e2eMs: number
-  inputTokens: number
-  outputTokens: number
-  tokenSource: StreamResult['tokenSource']
+interface LevelPlan {
+  concurrency: number | null
+  rate: number | null
 }
 
-function sampleOf(result: StreamResult): RequestSample {
+function failedSample(error: unknown, queueMs: number): RequestSample {
   return {
-    ok: result.ok && result.ttftMs !== null,
-    error: result.ok ? (result.ttftMs === null ? 'no content chunk' : null) : result.error,
-    ttftMs: result.ttftMs,
-    itlMs: result.itlMs,
-    e2eMs: result.e2eMs,
-    inputTokens: result.promptTokens ?? 0,
-    outputTokens: result.outputTokens,
-    tokenSource: result.tokenSource,
+    ok: false,
+    error: describeError(error),
+    ttftMs: null,
+    itlMs: [],
+    e2eMs: 0,
+    queueMs,
+    connectMs: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    chunks: 0,
+    text: '',
+    tokenSource: 'approximate',
   }
 }
 
-/** Aggregates the samples of one level into vLLM-style metrics. */
-export function summariseLevel(
-  samples: RequestSample[],
-  level: {concurrency: number | null; rate: number | null; durationMs: number},
-  slo?: SloSpec,
-): BenchLevel {
-  const done = samples.filter((s) => s.ok)
-  const seconds = Math.max(level.durationMs / 1000, 1e-9)
-  const tpots = done
-    .map((s) => timePerOutputToken(s.e2eMs, s.ttftMs ?? 0, s.outputTokens))
-    .filter((v): v is number => v !== null)
-  const outputTokens = done.reduce((sum, s) => sum + s.outputTokens, 0)
-  const good = slo
-    ? done.filter((s) =>
-        meetsSlo(
-          {ttftMs: s.ttftMs, e2eMs: s.e2eMs, tpotMs: timePerOutputToken(s.e2eMs, s.ttftMs ?? 0, s.outputTokens)},
-          slo,
-        ),
-      ).length
-    : null
-  const sources = new Set(done.map((s) => s.tokenSource))
-  const tokenCounts = sources.has('approximate') ? 'approximate' : sources.has('native') ? 'native' : 'usage'
-  const round = (v: number) => Math.round(v * 1000) / 1000
-  return {
-    concurrency: level.concurrency,
-    rate: level.rate,
-    completed: done.length,
-    failed: samples.length - done.length,
-    durationMs: Math.round(level.durationMs),
-    ttftMs: summarise(done.map((s) => s.ttftMs ?? 0)),
-    itlMs: summarise(done.flatMap((s) => s.itlMs)),
-    tpotMs: summarise(tpots),
-    e2eMs: summarise(done.map((s) => s.e2eMs)),
-    inputTokens: done.reduce((sum, s) => sum + s.inputTokens, 0),
-    outputTokens,
-    outputTokensPerSec: round(outputTokens / seconds),
-    requestsPerSec: round(done.length / seconds),
-    goodput: good === null ? null : round(good / seconds),
-    goodRequests: good,
-    tokenCounts: done.length === 0 ? 'approximate' : tokenCounts,
-    errors: [...new Set(samples.map((s) => s.error).filter((e): e is string => e !== null))].slice(0, 5),
-  }
-}
-
-type Issue = (index: number) => Promise<RequestSample>
-
-async function runClosedLoop(issue: Issue, concurrency: number, options: BenchOptions, tick: () => void) {
-  const samples: RequestSample[] = []
-  const deadline = performance.now() + options.durationMs
-  let issued = 0
-  const worker = async () => {
-    while (issued < options.requests && performance.now() < deadline) {
-      const sample = await issue(issued++)
-      samples.push(sample)
-      tick()
+function requestIssuer(target: EndpointTarget, options: BenchOptions): Issue<RequestSample> {
+  return async (index, queuedMs) => {
+    const prompt = makePrompt(options.inputTokens, options.seed + index)
+    try {
+      const result = await streamChat(target, {
+        messages: [{role: 'user', content: prompt}],
+        maxTokens: options.outputTokens,
+        temperature: 0,
+        extra: options.extra,
+      })
+      return {
+        ok: result.ok,
+        error: result.error,
+        ttftMs: result.ttftMs,
+        itlMs: result.itlMs,
+        e2eMs: result.e2eMs,
+        queueMs: queuedMs + result.queueMs,
+        connectMs: result.connectMs,
+        inputTokens: result.promptTokens ?? 0,
+        outputTokens: result.outputTokens,
+        chunks: result.contentChunks,
+        text: result.text,
+        tokenSource: result.tokenSource,
+      }
+    } catch (error) {
+      return failedSample(error, queuedMs)
     }
   }
-  await Promise.all(Array.from({length: concurrency}, worker))
-  return samples
 }
 
-async function runOpenLoop(issue: Issue, rate: number, options: BenchOptions, tick: () => void) {
-  const arrivals = poissonArrivals(createRng(options.seed), rate, options.requests, options.durationMs)
-  const start = performance.now()
-  const pending = arrivals.map(
-    (offset, index) =>
-      new Promise<RequestSample>((resolve) => {
-        // Each timer aims at its absolute arrival time, so delays do not accumulate.
-        setTimeout(
-          () => issue(index).then((s) => (tick(), resolve(s))),
-          Math.max(0, start + offset - performance.now()),
-        )
-      }),
-  )
-  return Promise.all(pending)
+/** The number of requests in flight a level can have: its warm-up size and its connection count. */
+function slotsOf(level: LevelPlan, options: BenchOptions): number {
+  if (level.concurrency !== null) return level.concurrency
+  const cap = options.maxConcurrency ?? Math.min(64, Number.isFinite(level.rate) ? Math.ceil(level.rate ?? 1) : 64)
+  return Math.max(1, Math.min(cap, options.requests))
+}
+
+/**
+ * Before the clock: `warmup` requests (at most `slots` at a time) so the server, the JIT and the
+ * connection pool are warm, then `slots` concurrent GETs so that many kept-alive connections
+ * are open — no measured request pays for a TCP (or TLS) handshake.
+ */
+async function warmUp(
+  target: EndpointTarget,
+  issue: Issue<RequestSample>,
+  warmup: number,
+  slots: number,
+): Promise<void> {
+  if (warmup > 0)
+    await runClosedLoop((i) => issue(1_000_000 + i, 0), Math.min(slots, warmup), {
+      requests: warmup,
+      durationMs: 600_000,
+    })
+  const open = () =>
+    httpRequest(`${target.baseUrl}/v1/models`, {
+      headers: authHeaders(target),
+      timeoutMs: target.timeoutMs,
+      insecure: target.insecure,
+    }).catch(() => null)
+  await Promise.all(Array.from({length: slots}, open))
+}
+
+/** Replaces approximate counts by the counter's, after the clock (tokenizing is not timed). */
+async function recount(samples: RequestSample[], counter: TokenCounter | undefined): Promise<void> {
+  if (!counter) return
+  for (const sample of samples) {
+    if (!sample.ok || sample.tokenSource !== 'approximate') continue
+    const count = await counter.count(sample.text)
+    if (count === null) return
+    sample.outputTokens = count
+    sample.tokenSource = counter.source
+  }
+}
+
+async function runLevel(
+  target: EndpointTarget,
+  level: LevelPlan,
+  options: BenchOptions,
+  counter: TokenCounter | undefined,
+): Promise<BenchLevel> {
+  const onProgress = options.onProgress ?? noProgress
+  const label = level.rate === null ? `concurrency ${level.concurrency}` : `rate ${level.rate}/s`
+  const base = requestIssuer(target, options)
+  const slots = slotsOf(level, options)
+  const warmup = options.warmup ?? slots
+  onProgress({phase: 'warming up', detail: `${label}: ${warmup} requests, ${slots} connections`})
+  await warmUp(target, base, warmup, slots)
+  let finished = 0
+  const issue: Issue<RequestSample> = async (index, queued) => {
+    const sample = await base(index, queued)
+    onProgress({phase: 'bench', done: ++finished, total: options.requests, unit: 'requests', detail: label})
+    return sample
+  }
+  const client = watchClient()
+  const started = performance.now()
+  let samples: RequestSample[]
+  let arrivals: ArrivalRecord | null = null
+  if (level.rate === null) samples = await runClosedLoop(issue, level.concurrency ?? 1, options)
+  else {
+    const open = await runOpenLoop(issue, {
+      ...options,
+      ratePerSec: level.rate,
+      burstiness: options.burstiness ?? 1,
+      maxConcurrency: options.maxConcurrency,
+    })
+    samples = open.samples
+    arrivals = open.arrivals
+  }
+  const durationMs = performance.now() - started
+  const load = client.stop(samples.reduce((sum, s) => sum + s.chunks, 0))
+  await recount(samples, counter)
+  const summary = summariseLevel(samples, {...level, durationMs, warmup, arrivals, client: load}, options)
+  if (load.bound) summary.warnings.push(clientBoundWarning(load))
+  return summary
 }
 
 /**
  * Benchmarks an OpenAI-compatible endpoint, closed loop (fixed concurrency) or open loop
- * (Poisson arrivals at a rate), each level bounded by --requests and --duration.
+ * (gamma/Poisson arrivals at a rate, optionally capped in flight), each level bounded by
+ * --requests and --duration and preceded by a warm-up outside the clock.
  */
 export async function benchEndpoint(target: EndpointTarget, options: BenchOptions): Promise<BenchResult> {
   const onProgress = options.onProgress ?? noProgress
@@ -137,46 +188,12 @@ export async function benchEndpoint(target: EndpointTarget, options: BenchOption
   const server = await identifyServer(target)
   const resolved = {...target}
   if (!resolved.model) resolved.model = (await listModels(target).catch(() => ({models: []}))).models[0]
-  const issue: Issue = async (index) => {
-    const prompt = makePrompt(options.inputTokens, options.seed + index)
-    try {
-      const result = await streamChat(resolved, {
-        messages: [{role: 'user', content: prompt}],
-        maxTokens: options.outputTokens,
-        temperature: 0,
-        extra: options.extra,
-      })
-      return sampleOf(result)
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error)
-      return {
-        ok: false,
-        error: message,
-        ttftMs: null,
-        itlMs: [],
-        e2eMs: 0,
-        inputTokens: 0,
-        outputTokens: 0,
-        tokenSource: 'approximate',
-      }
-    }
-  }
-  const levels: BenchLevel[] = []
-  const plan = options.rate?.length
+  const counter = options.tokenCounter ?? serverTokenCounter(resolved, server.kind) ?? undefined
+  const plan: LevelPlan[] = options.rate?.length
     ? options.rate.map((rate) => ({concurrency: null, rate}))
     : (options.concurrency ?? [1]).map((concurrency) => ({concurrency, rate: null}))
-  for (const level of plan) {
-    let finished = 0
-    const label = level.rate === null ? `concurrency ${level.concurrency}` : `rate ${level.rate}/s`
-    const tick = () =>
-      onProgress({phase: 'bench', done: ++finished, total: options.requests, unit: 'requests', detail: label})
-    const started = performance.now()
-    const samples =
-      level.rate === null
-        ? await runClosedLoop(issue, level.concurrency ?? 1, options, tick)
-        : await runOpenLoop(issue, level.rate, options, tick)
-    levels.push(summariseLevel(samples, {...level, durationMs: performance.now() - started}, options.slo))
-  }
+  const levels: BenchLevel[] = []
+  for (const level of plan) levels.push(await runLevel(resolved, level, options, counter))
   return {
     target: {kind: 'endpoint', location: target.baseUrl, model: resolved.model ?? null},
     server: {kind: server.kind, version: server.version},

@@ -34,6 +34,8 @@ export interface GgufOptions {
 interface GenerateResult {
   text: string
   promptTokens: number
+  /** Prompt tokens evaluated in `promptMs` (all but the last, which starts generation). */
+  promptEvaluated: number
   tokens: number
   /** Time to evaluate the prompt (prompt processing). */
   promptMs: number
@@ -52,12 +54,12 @@ export interface GgufRunner {
   close(): Promise<void>
 }
 
-/** Loads a GGUF file with node-llama-cpp's prebuilt binaries (never builds, never downloads). */
-export async function loadGguf(path: string, options: GgufOptions = {}): Promise<GgufRunner> {
+/** Opens node-llama-cpp (prebuilt binaries only: never builds, never downloads) and loads a GGUF file. */
+async function openGguf(path: string, gpu: 'auto' | 'cpu', vocabOnly: boolean) {
   if (!(await pathExists(path))) throw coreError('INPUT_NOT_FOUND', `${path} does not exist.`)
   const mod = await importNodeLlamaCpp()
   const llama = await mod.getLlama({
-    gpu: options.gpu === 'cpu' ? false : 'auto',
+    gpu: gpu === 'cpu' ? false : 'auto',
     build: 'never',
     skipDownload: true,
     progressLogs: false,
@@ -65,12 +67,30 @@ export async function loadGguf(path: string, options: GgufOptions = {}): Promise
   })
   let model: LlamaModel
   try {
-    model = await llama.loadModel({modelPath: path})
+    model = await llama.loadModel({modelPath: path, vocabOnly})
   } catch (error) {
     await llama.dispose()
     const why = error instanceof Error ? error.message.split('\n')[0] : String(error)
     throw coreError('INPUT_MALFORMED', `${path} is not a loadable GGUF model: ${why}`)
   }
+  return {llama, model}
+}
+
+/** A GGUF file's tokenizer alone (vocabulary only, no weights): counts tokens of a text. */
+export async function loadGgufTokenizer(path: string): Promise<{count(text: string): number; close(): Promise<void>}> {
+  const {llama, model} = await openGguf(path, 'cpu', true)
+  return {
+    count: (text) => model.tokenize(text, false).length,
+    async close() {
+      await model.dispose()
+      await llama.dispose()
+    },
+  }
+}
+
+/** Loads a GGUF file with node-llama-cpp's prebuilt binaries (never builds, never downloads). */
+export async function loadGguf(path: string, options: GgufOptions = {}): Promise<GgufRunner> {
+  const {llama, model} = await openGguf(path, options.gpu ?? 'auto', false)
   // Oversubscribed threads make llama.cpp spin-wait: on a busy 2-core host 2 threads ran 60x slower than 1.
   const threads = options.threads ?? Math.max(1, Math.floor(cpus().length / 2))
   const contextSize = Math.min(options.contextSize ?? 2048, model.trainContextSize)
@@ -97,7 +117,14 @@ export async function loadGguf(path: string, options: GgufOptions = {}): Promise
       }
     }
     const generateMs = performance.now() - generateStarted
-    return {text: model.detokenize(out), promptTokens: promptTokens.length, tokens: out.length, promptMs, generateMs}
+    return {
+      text: model.detokenize(out),
+      promptTokens: promptTokens.length,
+      promptEvaluated: Math.max(0, promptTokens.length - 1),
+      tokens: out.length,
+      promptMs,
+      generateMs,
+    }
   }
 
   return {

@@ -1,5 +1,6 @@
 import http from 'node:http'
 import https from 'node:https'
+import type {Socket} from 'node:net'
 import type {TLSSocket} from 'node:tls'
 
 import {coreError, LlmsecError, usageError} from '../core/errors.js'
@@ -37,8 +38,14 @@ export interface HttpResponse {
 }
 
 export interface SseResponse extends Omit<HttpResponse, 'body' | 'truncated'> {
-  /** performance.now() when the request was sent. */
+  /** performance.now() when the request was made (before waiting for a socket). */
   startedAt: number
+  /** performance.now() when the request went out on a connected socket: latencies start here. */
+  sentAt: number
+  /** Waiting for a free socket of the agent. */
+  queueMs: number
+  /** Opening the connection (TCP, and TLS for https); 0 on a kept-alive connection. */
+  connectMs: number
   /** The body when the server did not answer with an event stream (an error, usually). */
   body: string
   events: number
@@ -47,7 +54,7 @@ export interface SseResponse extends Omit<HttpResponse, 'body' | 'truncated'> {
 const DEFAULT_TIMEOUT_MS = 30_000
 const DEFAULT_MAX_BODY = 4 * 1024 * 1024
 // Keep-alive agents so a bench reuses connections like real clients; idle sockets are unref'd by node.
-const agentOptions = {keepAlive: true, maxSockets: 1024, maxFreeSockets: 1024, scheduling: 'fifo' as const}
+const agentOptions = {keepAlive: true, maxSockets: 4096, maxFreeSockets: 4096, scheduling: 'fifo' as const}
 const httpAgent = new http.Agent(agentOptions)
 const httpsAgent = new https.Agent(agentOptions)
 const insecureAgent = new https.Agent({...agentOptions, rejectUnauthorized: false})
@@ -166,6 +173,17 @@ export function streamSse(
   return new Promise((resolve, reject) => {
     const req = openRequest(target, options)
     const timer = setTimeout(() => req.destroy(new Error('timeout')), timeoutMs)
+    const timing = {sentAt: startedAt, queueMs: 0, connectMs: 0}
+    req.on('socket', (socket: Socket) => {
+      const assigned = performance.now()
+      timing.queueMs = assigned - startedAt
+      timing.sentAt = assigned
+      if (!socket.connecting) return
+      socket.once(target.protocol === 'https:' ? 'secureConnect' : 'connect', () => {
+        timing.sentAt = performance.now()
+        timing.connectMs = timing.sentAt - assigned
+      })
+    })
     let settled = false
     const fail = (error: unknown) => {
       if (settled) return
@@ -211,7 +229,8 @@ export function streamSse(
         }
         settled = true
         clearTimeout(timer)
-        resolve({status, headers, body, events, startedAt, durationMs: performance.now() - startedAt, tls: null})
+        const durationMs = performance.now() - timing.sentAt
+        resolve({status, headers, body, events, startedAt, ...timing, durationMs, tls: null})
       })
       res.on('error', fail)
     })

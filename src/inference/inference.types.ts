@@ -73,28 +73,59 @@ export interface MetricSummary {
   p99: number | null
 }
 
+/**
+ * Where a level's token counts came from: the stream's `usage` block, the server's own counters
+ * (llama.cpp timings, in-process), the server's `/tokenize`, a GGUF tokenizer (`--tokenizer`), or
+ * an approximation (about four characters per token) that makes TPOT and tokens/s approximate.
+ */
+export type TokenSource = 'usage' | 'native' | 'tokenize' | 'gguf' | 'approximate'
+
+/** Failed requests of one kind: `HTTP 500`, `error event in the stream`, … with one example message. */
+export interface FailureCount {
+  reason: string
+  count: number
+  example: string
+}
+
 export interface BenchLevel {
   /** Closed loop: number of concurrent clients; open loop: null. */
   concurrency: number | null
-  /** Open loop: requests per second (Poisson arrivals); closed loop: null. */
+  /** Open loop: requests per second (null for an infinite rate); closed loop: null. */
   rate: number | null
+  /** Open loop: the gamma shape of the gaps (1 = Poisson); closed loop: null. */
+  burstiness: number | null
+  /** Open loop: requests in flight at most (null: unbounded); closed loop: null. */
+  maxConcurrency: number | null
+  /** Requests sent before the clock started, not counted. */
+  warmup: number
   completed: number
   failed: number
+  /** Failed requests by reason. */
+  failures: FailureCount[]
   durationMs: number
   ttftMs: MetricSummary
   itlMs: MetricSummary
   tpotMs: MetricSummary
   e2eMs: MetricSummary
+  /** Opening connections during the measured requests (0 when pre-opened connections were reused). */
+  connectMs: MetricSummary
+  /** Client-side waiting before a request went out: a concurrency slot, a free socket. */
+  queueMs: MetricSummary
   inputTokens: number
   outputTokens: number
   outputTokensPerSec: number
   requestsPerSec: number
-  /** Good requests (meeting every --slo) per second; null without --slo. */
+  /** Good requests (succeeded and met every --slo) per second; null without --slo. */
   goodput: number | null
   goodRequests: number | null
-  /** Where token counts came from. */
-  tokenCounts: 'usage' | 'native' | 'approximate'
-  /** First few distinct failure reasons. */
+  /** Where token counts came from; `approximate` when any request's count was approximate. */
+  tokenCounts: TokenSource
+  /** Open loop only: planned arrivals, realised rate and how late requests left. */
+  arrivals: {scheduled: number; realisedRatePerSec: number | null; latenessMs: MetricSummary} | null
+  /** The measuring client's own load during the level. */
+  client: {cpuCores: number; eventLoopDelayP99Ms: number; chunksPerSec: number; bound: boolean}
+  warnings: string[]
+  /** First few distinct failure messages. */
   errors: string[]
 }
 

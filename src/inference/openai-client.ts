@@ -39,6 +39,10 @@ export interface StreamResult {
   /** Gaps between consecutive content chunks. */
   itlMs: number[]
   e2eMs: number
+  /** Waiting for a socket of the agent. */
+  queueMs: number
+  /** Opening the connection; 0 on a kept-alive one. */
+  connectMs: number
   contentChunks: number
   promptTokens: number | null
   outputTokens: number
@@ -144,27 +148,70 @@ interface StreamState {
   chunks: number
   usage: Usage | null
   native: number | null
+  /** `data: [DONE]` arrived. */
+  done: boolean
+  /** A chunk carried a finish_reason (the final chunk). */
+  finished: boolean
+  /** An error event inside the stream (`{"error": …}`, `"object": "error"` or `event: error`). */
+  streamError: string | null
 }
 
-function handleChunk(state: StreamState, data: string, at: number): void {
-  if (data === '[DONE]') return
-  const parsed = tryParseJson(data) as
-    | {choices?: {delta?: {content?: unknown; reasoning_content?: unknown}}[]; timings?: {predicted_n?: unknown}}
-    | undefined
+type ChunkJson = {
+  object?: unknown
+  error?: unknown
+  message?: unknown
+  choices?: {delta?: {content?: unknown; reasoning_content?: unknown}; finish_reason?: unknown}[]
+  timings?: {predicted_n?: unknown}
+}
+
+function errorMessageOf(parsed: ChunkJson): string | null {
+  if (parsed.error === undefined && parsed.object !== 'error') return null
+  const error = parsed.error as {message?: unknown} | string | undefined
+  const message = typeof error === 'string' ? error : (error?.message ?? parsed.message)
+  return typeof message === 'string' ? message.slice(0, 200) : 'error event'
+}
+
+function handleChunk(state: StreamState, event: {event: string; data: string}, at: number): void {
+  if (event.data === '[DONE]') {
+    state.done = true
+    return
+  }
+  const parsed = tryParseJson(event.data) as ChunkJson | undefined
+  if (event.event === 'error' || (parsed && typeof parsed === 'object' && errorMessageOf(parsed) !== null)) {
+    state.streamError ??= (parsed && errorMessageOf(parsed)) || event.data.slice(0, 200)
+    return
+  }
   if (!parsed) return
   const usage = usageOf(parsed)
   if (usage) state.usage = usage
   const predicted = parsed.timings?.predicted_n
   if (typeof predicted === 'number') state.native = predicted
-  const delta = parsed.choices?.[0]?.delta
+  const choice = parsed.choices?.[0]
+  if (typeof choice?.finish_reason === 'string') state.finished = true
+  const delta = choice?.delta
   const piece = typeof delta?.content === 'string' ? delta.content : ''
   const reasoning = typeof delta?.reasoning_content === 'string' ? delta.reasoning_content : ''
   if (piece === '' && reasoning === '') return
   state.chunks++
-  state.text.push(piece)
+  state.text.push(piece || reasoning)
   if (state.firstAt === null) state.firstAt = at
   else if (state.lastAt !== null) state.itl.push(at - state.lastAt)
   state.lastAt = at
+}
+
+/** Why a stream is not a success, or null: HTTP status, an error event, no end marker, no content. */
+function streamFailure(status: number, body: string, events: number, state: StreamState): string | null {
+  if (status < 200 || status >= 300) return `HTTP ${status}${body ? `: ${body.slice(0, 200).trim()}` : ''}`
+  if (events === 0) return `not an event stream${body ? `: ${body.slice(0, 200).trim()}` : ''}`
+  if (state.streamError !== null) return `error event in the stream: ${state.streamError}`
+  if (!state.done && !state.finished) return 'stream ended before [DONE] or a final chunk'
+  if (state.chunks === 0) return 'no content chunk'
+  return null
+}
+
+/** Counts tokens from text without a tokenizer: about four characters per token, at least one per chunk. */
+function approximateTokens(text: string, chunks: number): number {
+  return Math.max(chunks, Math.round(text.length / 4))
 }
 
 /**
@@ -173,7 +220,18 @@ function handleChunk(state: StreamState, data: string, at: number): void {
  * content chunk, between content chunks, and to the end of the stream.
  */
 export async function streamChat(target: EndpointTarget, request: ChatRequest): Promise<StreamResult> {
-  const state: StreamState = {firstAt: null, lastAt: null, itl: [], text: [], chunks: 0, usage: null, native: null}
+  const state: StreamState = {
+    firstAt: null,
+    lastAt: null,
+    itl: [],
+    text: [],
+    chunks: 0,
+    usage: null,
+    native: null,
+    done: false,
+    finished: false,
+    streamError: null,
+  }
   const res = await streamSse(
     `${target.baseUrl}/v1/chat/completions`,
     {
@@ -183,23 +241,25 @@ export async function streamChat(target: EndpointTarget, request: ChatRequest): 
       timeoutMs: target.timeoutMs,
       insecure: target.insecure,
     },
-    (event, at) => handleChunk(state, event.data, at),
+    (event, at) => handleChunk(state, event, at),
   )
-  const ok = res.status >= 200 && res.status < 300 && res.events > 0
-  const error = ok ? null : `HTTP ${res.status}${res.body ? `: ${res.body.slice(0, 200).trim()}` : ''}`
+  const error = streamFailure(res.status, res.body, res.events, state)
   const fromUsage = state.usage?.completionTokens ?? null
   const tokenSource = fromUsage !== null ? 'usage' : state.native !== null ? 'native' : 'approximate'
+  const text = state.text.join('')
   return {
     status: res.status,
-    ok,
+    ok: error === null,
     error,
-    text: state.text.join(''),
-    ttftMs: state.firstAt === null ? null : state.firstAt - res.startedAt,
+    text,
+    ttftMs: state.firstAt === null ? null : state.firstAt - res.sentAt,
     itlMs: state.itl,
     e2eMs: res.durationMs,
+    queueMs: res.queueMs,
+    connectMs: res.connectMs,
     contentChunks: state.chunks,
     promptTokens: state.usage?.promptTokens ?? null,
-    outputTokens: fromUsage ?? state.native ?? state.chunks,
+    outputTokens: fromUsage ?? state.native ?? approximateTokens(text, state.chunks),
     tokenSource,
     usageBlock: state.usage !== null,
   }

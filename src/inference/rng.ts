@@ -9,21 +9,3 @@ export function createRng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
 }
-
-/** Exponentially distributed gap (ms) between Poisson arrivals at `ratePerSec`. */
-function nextPoissonGapMs(rng: () => number, ratePerSec: number): number {
-  // 1 - u lies in (0, 1], so the log is finite.
-  return (-Math.log(1 - rng()) / ratePerSec) * 1000
-}
-
-/** Arrival offsets (ms from start) for `count` requests at `ratePerSec`, bounded by `limitMs`. */
-export function poissonArrivals(rng: () => number, ratePerSec: number, count: number, limitMs: number): number[] {
-  const out: number[] = []
-  let at = 0
-  while (out.length < count) {
-    at += nextPoissonGapMs(rng, ratePerSec)
-    if (at > limitMs) break
-    out.push(at)
-  }
-  return out
-}

@@ -6,6 +6,7 @@ import {XMLParser} from 'fast-xml-parser'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {AuditReport} from '../../src/audit/reports/index.js'
+import {rulesOf} from '../helpers/audit-results.js'
 import {buildCarelessRoot} from '../helpers/audit-roots.js'
 import {runCli} from '../helpers/cli.js'
 import {removeRoot} from '../helpers/rootfs.js'
@@ -64,7 +65,7 @@ describe('llmsec audit --format / --output-dir / --waivers', () => {
     expect(validate(json), JSON.stringify(validate.errors)).toBe(true)
     const report = loadDocSchema('report')
     expect(report(json), JSON.stringify(report.errors)).toBe(true)
-    const baseline = new Map(json.rulesets[0].results.map((r) => [r.ruleId, r]))
+    const baseline = rulesOf(json)
     expect(baseline.get('ssh-no-root-login')?.waived?.by).toBe('ciso@example.org')
     expect(baseline.get('inference-bind-loopback')?.waived).toBeUndefined()
     expect(baseline.get('inference-bind-loopback')?.evidence.join('\n')).toContain('waiver expired on 2020-01-01')
@@ -78,8 +79,8 @@ describe('llmsec audit --format / --output-dir / --waivers', () => {
     const validateSarif = loadSarifValidator()
     expect(validateSarif(sarif), JSON.stringify(validateSarif.errors)).toBe(true)
     const sarifResults = new Map(sarif.runs[0].results.map((r) => [r.ruleId, r]))
-    expect(sarifResults.get('baseline.ssh-no-root-login')?.suppressions).toHaveLength(1)
-    expect(sarifResults.get('baseline.inference-bind-loopback')?.message.text).toContain('waiver expired')
+    expect(sarifResults.get('ssh-no-root-login')?.suppressions).toHaveLength(1)
+    expect(sarifResults.get('inference-bind-loopback')?.message.text).toContain('waiver expired')
 
     const junitXml = await readFile(join(out, 'llmsec-audit.junit.xml'), 'utf8')
     const junit = new XMLParser({ignoreAttributes: false, attributeNamePrefix: ''}).parse(junitXml) as {
@@ -90,7 +91,7 @@ describe('llmsec audit --format / --output-dir / --waivers', () => {
       }
     }
     const cases = junit.testsuites.testsuite.testcase
-    expect(Number(junit.testsuites.tests)).toBe(json.rulesets[0].results.length)
+    expect(Number(junit.testsuites.tests)).toBe(json.rules.length)
     expect(Number(junit.testsuites.failures)).toBe(json.summary.fail)
     expect(cases.find((c) => c.name.startsWith('ssh-no-root-login:'))?.skipped?.message).toMatch(
       /^waived until 2999-12-31/,
@@ -107,7 +108,7 @@ describe('llmsec audit --format / --output-dir / --waivers', () => {
 
     const md = await readFile(join(out, 'llmsec-audit.md'), 'utf8')
     expect(md).toContain(`## llmsec audit: ${json.score.toFixed(1)}/100`)
-    expect(md).toMatch(/`baseline\.ssh-no-root-login` \| ciso@example\.org \| 2999-12-31/)
+    expect(md).toMatch(/`ssh-no-root-login` \| ciso@example\.org \| 2999-12-31/)
     expect(md).toContain('- expired: waiver for inference-bind-loopback expired on 2020-01-01')
     expect(md).toContain('- unmatched: waiver for no-such-rule matches nothing')
   })
@@ -124,7 +125,7 @@ describe('llmsec audit --format / --output-dir / --waivers', () => {
       '--rule',
       'inference-bind-loopback',
     ])
-    expect(run.stdout).toMatch(/WAIVED \(1, not counted in the score\)\n {2}~ baseline\.ssh-no-root-login/)
+    expect(run.stdout).toMatch(/WAIVED \(1, not counted in the score\)\n {2}~ ssh-no-root-login/)
     expect(run.stdout).toContain('WAIVERS TO REVIEW (2)')
     expect(run.stdout).toContain('waiver for no-such-rule matches nothing')
   })

@@ -4,6 +4,7 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {AuditResult, RuleResult} from '../../src/audit/index.js'
+import {rulesOf} from '../helpers/audit-results.js'
 import {buildHardenedRoot} from '../helpers/audit-roots.js'
 import {runCliJson} from '../helpers/cli.js'
 import {skipReason} from '../helpers/env.js'
@@ -25,8 +26,7 @@ const LOCKED: [string, number, string][] = [
 ]
 
 const why = await whyNoUnprivilegedRun()
-const baseline = (json: AuditResult): Map<string, RuleResult> =>
-  new Map(json.rulesets.find((r) => r.id === 'baseline')!.results.map((r) => [r.ruleId, r]))
+const baseline = (json: AuditResult): Map<string, RuleResult> => rulesOf(json, 'baseline')
 
 describe.skipIf(skipReason(why !== null, `audit as an unprivileged user: ${why}`))(
   'llmsec audit --root by a user who cannot read everything',

@@ -1,6 +1,7 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {AuditResult, RuleResult} from '../../src/audit/index.js'
+import {rulesOf} from '../helpers/audit-results.js'
 import {buildCarelessRoot, buildHardenedRoot, CARELESS_FAILURES} from '../helpers/audit-roots.js'
 import {runCli, runCliJson} from '../helpers/cli.js'
 import {removeRoot} from '../helpers/rootfs.js'
@@ -10,9 +11,7 @@ import {loadDocSchema} from '../helpers/schema.js'
 const validate = loadDocSchema('audit')
 
 function resultsOf(json: AuditResult, ruleset = 'baseline'): Map<string, RuleResult> {
-  const rs = json.rulesets.find((r) => r.id === ruleset)
-  if (!rs) throw new Error(`no ruleset ${ruleset} in output`)
-  return new Map(rs.results.map((r) => [r.ruleId, r]))
+  return rulesOf(json, ruleset)
 }
 
 describe('llmsec audit --root (end to end)', () => {
@@ -79,10 +78,12 @@ describe('llmsec audit on this machine', () => {
   it('finishes, prints a score first and explains every rule that does not apply', async () => {
     const run = await runCli(['audit', '--fail-on', 'none'])
     expect(run.exitCode).toBe(0)
-    expect(run.stdout.split('\n')[0]).toMatch(/^Score \d+\.\d\/100 +\(host /)
+    const [headline, where] = run.stdout.split('\n')
+    expect(headline).toMatch(/^Score \d+\.\d\/100 · \d+\/\d+ rules applicable · /)
+    expect(where).toMatch(/^ +\(host /)
     const json = await runCliJson<AuditResult>(['audit', '--fail-on', 'none'])
     expect(validate(json.json), JSON.stringify(validate.errors)).toBe(true)
-    for (const result of json.json.rulesets[0].results.filter((r) => r.status === 'not-applicable')) {
+    for (const result of json.json.rules.filter((r) => r.status === 'not-applicable')) {
       expect(result.reason, result.ruleId).toMatch(/\w{4,}/)
       expect(run.stdout).toContain(result.ruleId)
     }

@@ -7,7 +7,7 @@ import * as addFormatsModule from 'ajv-formats'
 
 import type {RuleResult} from '../../src/audit/index.js'
 import {applyWaivers, parseWaivers, type AuditReport} from '../../src/audit/reports/index.js'
-import {scoreResults} from '../../src/audit/score.js'
+import {auditOf} from './audit-results.js'
 import {repoRoot} from './cli.js'
 
 const addFormats = addFormatsModule.default as unknown as (ajv: Ajv) => Ajv
@@ -52,17 +52,14 @@ export function sampleReport(host = 'gpu-1'): AuditReport {
     rule('gpu-ecc', 'not-applicable', 'low'),
     rule('kernel', 'error', 'medium'),
   ]
-  const audit = {
-    score: scoreResults(results),
-    rulesets: [{id: 'baseline', title: 'Baseline', version: '1.0.0', score: scoreResults(results), results}],
-    summary: {pass: 1, fail: 4, error: 1, notApplicable: 1, waived: 0},
+  const audit = auditOf(results, 'baseline', {
     host,
     llmsecVersion: '0.1.0',
     startedAt: '2026-11-01T10:00:00.000Z',
     durationMs: 1234,
     root: '/mnt/image',
     probe: false,
-  }
+  })
   const waivers = parseWaivers(
     [
       'waivers:',

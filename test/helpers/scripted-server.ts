@@ -37,7 +37,16 @@ export interface ScriptedServerOptions {
   versionEverywhere?: boolean
   /** Chat requests whose last message contains this text fail with HTTP 500. */
   failPromptsContaining?: string
+  /** Streamed request n gets fault n % length ('ok': none), so tests know how many of each. */
+  streamFaults?: StreamFault[]
+  /** Streams carry no usage block, even when asked. */
+  noUsage?: boolean
+  /** Characters per streamed chunk (default: one word per chunk). A token is a word. */
+  chunkChars?: number
 }
+
+/** What goes wrong with one stream: an error event, an end without [DONE], a cut connection, HTTP 500. */
+export type StreamFault = 'ok' | 'error-event' | 'no-done' | 'cut' | 'http-500'
 
 export interface RecordedRequest {
   method: string
@@ -86,7 +95,14 @@ function answerPieces(options: ScriptedServerOptions, body: ChatBody, count: num
     const text = options.leakEncoding === 'base64' ? Buffer.from(system).toString('base64') : system
     return text.match(/.{1,8}/gs) ?? [text]
   }
-  return Array.from({length: count}, (_, i) => FILLER[i % FILLER.length])
+  const words = Array.from({length: count}, (_, i) => FILLER[i % FILLER.length])
+  if (!options.chunkChars) return words
+  return words.join('').match(new RegExp(`.{1,${options.chunkChars}}`, 'gs')) ?? []
+}
+
+/** The scripted tokenizer: one token per word, as /tokenize and usage report. */
+export function scriptedTokenCount(text: string): number {
+  return text.split(' ').filter(Boolean).length
 }
 
 function corsHeaders(options: ScriptedServerOptions, req: http.IncomingMessage): Record<string, string> {
@@ -108,17 +124,26 @@ function streamChat(
   body: ChatBody,
   started: number,
   record: RecordedRequest,
+  fault: StreamFault,
 ) {
   const offsets: number[] = []
   record.chunkOffsetsMs = offsets
   const count = Math.min(body.max_tokens ?? 16, options.outputTokens ?? 16)
   const pieces = answerPieces(options, body, count)
+  if (fault === 'http-500') return send(res, 500, {error: {message: 'scripted failure'}})
   res.writeHead(200, {'content-type': 'text/event-stream', 'cache-control': 'no-cache'})
+  // Headers go out at once, as vLLM's and llama.cpp's streaming responses do; content follows.
+  res.flushHeaders()
   const chunk = (content: string) =>
     `data: ${JSON.stringify({object: 'chat.completion.chunk', choices: [{index: 0, delta: {content}}]})}\n\n`
   const finish = () => {
-    if (body.stream_options?.include_usage) {
-      const usage = {prompt_tokens: 10, completion_tokens: pieces.length, total_tokens: 10 + pieces.length}
+    if (fault === 'error-event')
+      res.write(`data: ${JSON.stringify({error: {message: 'scripted out of memory', code: 500}})}\n\n`)
+    if (fault === 'cut') return res.socket?.destroy()
+    if (fault === 'no-done') return res.end()
+    if (body.stream_options?.include_usage && !options.noUsage) {
+      const tokens = scriptedTokenCount(pieces.join(''))
+      const usage = {prompt_tokens: 10, completion_tokens: tokens, total_tokens: 10 + tokens}
       res.write(`data: ${JSON.stringify({object: 'chat.completion.chunk', choices: [], usage})}\n\n`)
     }
     res.end('data: [DONE]\n\n')
@@ -136,15 +161,17 @@ function streamChat(
     offsets.push(performance.now() - started)
     res.write(chunk(pieces[i++]))
     if (i >= pieces.length) return finish()
-    // Aim at the absolute time of the next token so timer lateness does not accumulate.
-    setTimeout(next, Math.max(0, started + ttft + i * itl - performance.now()))
+    // Aim at the absolute time of the next token so timer lateness does not accumulate; without an
+    // ITL the next chunk is a separate write on the next turn of the event loop (timers wait 1 ms).
+    if (itl === 0) setImmediate(next)
+    else setTimeout(next, Math.max(0, started + ttft + i * itl - performance.now()))
   }
   setTimeout(next, Math.max(0, started + ttft - performance.now()))
 }
 
 function handleChat(
   options: ScriptedServerOptions,
-  state: {window: number[]},
+  state: {window: number[]; streams: number},
   res: http.ServerResponse,
   record: RecordedRequest,
   started: number,
@@ -170,7 +197,10 @@ function handleChat(
     if (state.window.length >= options.rateLimitPerSec) return send(res, 429, {error: {message: 'rate limited'}})
     state.window.push(now)
   }
-  if (body.stream) return streamChat(options, res, body, started, record)
+  if (body.stream) {
+    const faults = options.streamFaults ?? ['ok']
+    return streamChat(options, res, body, started, record, faults[state.streams++ % faults.length])
+  }
   const pieces = answerPieces(options, body, Math.min(body.max_tokens ?? 16, options.outputTokens ?? 16))
   const answer = {
     object: 'chat.completion',
@@ -207,6 +237,10 @@ function handleKindRoute(
   }
   if (options.kind === 'vllm') {
     if (path === '/version') return (send(res, 200, {version}), true)
+    if (path === '/tokenize' && isJson(raw)) {
+      const prompt = (JSON.parse(raw) as {prompt?: string}).prompt ?? ''
+      return (send(res, 200, {count: scriptedTokenCount(prompt), tokens: []}), true)
+    }
     if (['/tokenize', '/detokenize', '/pooling', '/score', '/invocations'].includes(path)) {
       return (send(res, 400, {detail: 'malformed JSON'}), true)
     }
@@ -219,7 +253,7 @@ function handleKindRoute(
 
 function route(
   options: ScriptedServerOptions,
-  state: {window: number[]},
+  state: {window: number[]; streams: number},
   req: http.IncomingMessage,
   res: http.ServerResponse,
   record: RecordedRequest,
@@ -255,7 +289,7 @@ function route(
 
 export async function startScriptedServer(options: ScriptedServerOptions): Promise<ScriptedServer> {
   const requests: RecordedRequest[] = []
-  const state = {window: [] as number[]}
+  const state = {window: [] as number[], streams: 0}
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))

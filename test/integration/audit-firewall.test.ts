@@ -28,12 +28,12 @@ describe.skipIf(unavailable)('llmsec audit against a real nftables ruleset in a 
   })
 
   it('fails with no ruleset, passes once an input chain with policy drop is loaded', async () => {
-    const before = (await auditInNamespace()).rulesets[0].results[0]
+    const before = (await auditInNamespace()).rules[0]
     expect(before.status).toBe('fail')
     const ruleset =
       'table inet f {\n chain input {\n  type filter hook input priority 0; policy drop;\n  iif lo accept\n }\n}\n'
     await execa('ip', ['netns', 'exec', ns, 'nft', '-f', '-'], {input: ruleset})
-    const after = (await auditInNamespace()).rulesets[0].results[0]
+    const after = (await auditInNamespace()).rules[0]
     expect(after.status).toBe('pass')
     expect(after.evidence[0]).toMatch(/unsolicited inbound traffic is dropped/)
   })

@@ -1,7 +1,7 @@
 import {coreError} from '../../core/errors.js'
 import {suggestedOutput} from '../../core/fs.js'
 import {RULE_STATUSES} from '../audit.types.js'
-import {overallScore} from '../score.js'
+import {meanScore} from '../score.js'
 import type {AuditReport, FleetReport} from './report.types.js'
 
 /** Largest result file `llmsec report` reads. */
@@ -18,15 +18,14 @@ export function asAuditReport(data: unknown, file: string): AuditReport {
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw fail('not a JSON object')
   if (typeof value.score !== 'number') throw fail('no numeric "score"')
   if (!Array.isArray(value.rulesets)) throw fail('no "rulesets" list')
-  for (const [i, rs] of value.rulesets.entries()) {
-    if (!rs || typeof rs.id !== 'string' || !Array.isArray(rs.results))
-      throw fail(`rulesets[${i}] has no id or results`)
-    for (const [j, r] of rs.results.entries())
-      if (!r || typeof r.ruleId !== 'string' || typeof r.status !== 'string' || !Array.isArray(r.evidence))
-        throw fail(`rulesets[${i}].results[${j}] has no ruleId, status or evidence`)
-      else if (!(RULE_STATUSES as readonly string[]).includes(r.status))
-        throw fail(`rulesets[${i}].results[${j}].status "${r.status}" is not one of ${RULE_STATUSES.join(', ')}`)
-  }
+  for (const [i, rs] of value.rulesets.entries())
+    if (!rs || typeof rs.id !== 'string' || !Array.isArray(rs.rules)) throw fail(`rulesets[${i}] has no id or rules`)
+  if (!Array.isArray(value.rules)) throw fail('no "rules" list (saved by an older llmsec? run the audit again)')
+  for (const [j, r] of value.rules.entries())
+    if (!r || typeof r.ruleId !== 'string' || typeof r.status !== 'string' || !Array.isArray(r.evidence))
+      throw fail(`rules[${j}] has no ruleId, status or evidence`)
+    else if (!(RULE_STATUSES as readonly string[]).includes(r.status))
+      throw fail(`rules[${j}].status "${r.status}" is not one of ${RULE_STATUSES.join(', ')}`)
   return value as AuditReport
 }
 
@@ -48,6 +47,6 @@ export function mergeFleet(
     generatedAt: now.toISOString(),
     llmsecVersion: version,
     hosts,
-    score: overallScore(hosts.map((h) => h.report.score)),
+    score: meanScore(hosts.map((h) => h.report.score)),
   }
 }

@@ -9,6 +9,7 @@ import {
   escapeXml as h,
   formatControls,
   formatDuration,
+  formatHeadline,
   rowsOf,
   waiverNotices,
   type Row,
@@ -118,7 +119,7 @@ export function renderHtml(input: AuditReport | FleetReport): string {
   )
   const body = `<header><h1>${h(title)}</h1><p class="meta">${metaLine(report)}</p></header>
 <section class="summary"><div>${renderGauge(report.score, 'overall score')}</div>
-<div><p id="counts">${c.pass} passed · ${c.fail} failed · ${c.error} errors · ${c.waived} waived · ${c['not-applicable']} not applicable</p>${rulesetBars}</div></section>
+<div>${report.headline ? `<p id="headline">${h(formatHeadline(report.headline))}</p>` : ''}<p id="counts">${c.pass} passed · ${c.fail} failed · ${c.error} errors · ${c.waived} waived · ${c['not-applicable']} not applicable</p>${rulesetBars}</div></section>
 <h2>Results by control family and severity</h2><div class="charts">${renderScoreBars('family-chart', 'Score by control family', familyBars(rows))}${renderSeverityChart(rows)}</div>
 ${waiversSection(report)}
 <h2>Rules</h2>${rulesTable(rows)}

@@ -14,7 +14,15 @@ import {renderSarif} from './sarif.js'
 export {REPORT_FORMATS, REPORT_EXTENSIONS} from './report.types.js'
 export type {AuditReport, FleetReport, FleetHost, HostInventory, ReportFormat} from './report.types.js'
 export {renderHtml, renderJunit, renderMarkdown, renderSarif, mergeFleet}
-export {rowsOf, waiverNotices, describeWaiver, countDisplay, type Row, type DisplayStatus} from './model.js'
+export {
+  rowsOf,
+  waiverNotices,
+  describeWaiver,
+  countDisplay,
+  formatHeadline,
+  type Row,
+  type DisplayStatus,
+} from './model.js'
 export {loadWaivers, parseWaivers, applyWaivers, DEFAULT_WAIVERS_FILE, type LoadedWaivers} from '../waivers.js'
 export type * from '../waivers.types.js'
 export {waiversSchema} from '../waivers.schema.js'

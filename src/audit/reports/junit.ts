@@ -16,10 +16,11 @@ function seconds(ms: number | undefined): string {
 
 function testcase(row: Row): string {
   const r = row.result
-  const attrs = `name="${x(`${r.ruleId}: ${r.title}`)}" classname="${x(`llmsec.${row.host}.${row.rulesetId}`)}" time="${seconds(r.durationMs)}"`
+  const attrs = `name="${x(`${r.ruleId}: ${r.title}`)}" classname="${x(`llmsec.${row.host}`)}" time="${seconds(r.durationMs)}"`
   const details = [
     ...r.evidence.map((e) => `saw: ${e}`),
     `severity: ${r.severity}`,
+    row.rulesets.length > 0 && `rulesets: ${row.rulesets.join(', ')}`,
     formatControls(r) && `controls: ${formatControls(r)}`,
     `fix: ${r.remediation}`,
   ].filter(Boolean)
@@ -58,26 +59,27 @@ function suiteXml(suite: Suite): string {
     .join('\n')
 }
 
+/** One suite per host: each distinct rule is one testcase, whichever rulesets contain it. */
 function suitesOf(report: AuditReport, host: string): Suite[] {
-  const rows = rowsOf(report, host)
-  const notices = waiverNotices(report).map((n) => n.text)
-  return report.rulesets.map((rs, i) => ({
-    name: `${host} ${rs.id}`,
-    rows: rows.filter((r) => r.rulesetId === rs.id),
-    properties: {
-      host,
-      ruleset: rs.id,
-      score: String(rs.score),
-      overallScore: String(report.score),
-      llmsecVersion: report.llmsecVersion ?? '',
+  return [
+    {
+      name: host,
+      rows: rowsOf(report, host),
+      properties: {
+        host,
+        os: report.os ?? report.inventory?.os ?? '',
+        score: String(report.score),
+        ...Object.fromEntries(report.rulesets.map((rs) => [`score.${rs.id}`, String(rs.score)])),
+        llmsecVersion: report.llmsecVersion ?? '',
+      },
+      notices: waiverNotices(report).map((n) => n.text),
+      timestamp: report.startedAt,
+      seconds: (report.durationMs ?? 0) / 1000,
     },
-    notices: i === 0 ? notices : [],
-    timestamp: report.startedAt,
-    seconds: (report.durationMs ?? 0) / 1000 / Math.max(1, report.rulesets.length),
-  }))
+  ]
 }
 
-/** JUnit XML: a test suite per ruleset (per host in fleet reports) and a testcase per rule. */
+/** JUnit XML: a test suite per host and a testcase per distinct rule. */
 export function renderJunit(input: AuditReport | FleetReport): string {
   const suites =
     'kind' in input && input.kind === 'fleet'

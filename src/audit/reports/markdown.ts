@@ -1,4 +1,5 @@
-import {countDisplay, formatDuration, rowsOf, waiverNotices, type Row} from './model.js'
+import {countStatuses} from '../score.js'
+import {countDisplay, formatDuration, formatHeadline, rowsOf, waiverNotices, type Row} from './model.js'
 import type {AuditReport, FleetReport} from './report.types.js'
 import {append} from '../../core/arrays.js'
 
@@ -53,8 +54,8 @@ function rulesetLines(report: AuditReport): string[] {
   return table(
     ['ruleset', 'score', 'pass', 'fail', 'error', 'waived', 'not applicable'],
     report.rulesets.map((rs) => {
-      const c = countDisplay(rowsOf({...report, rulesets: [rs]}))
-      return [code(rs.id), rs.score.toFixed(1), c.pass, c.fail, c.error, c.waived, c['not-applicable']].map(String)
+      const c = countStatuses(rs.rules)
+      return [code(rs.id), rs.score.toFixed(1), c.pass, c.fail, c.error, c.waived, c.notApplicable].map(String)
     }),
   )
 }
@@ -70,8 +71,12 @@ export function renderMarkdown(input: AuditReport | FleetReport): string {
   const rows = rowsOf(report)
   const failures = rows.filter((r) => r.status === 'fail' || r.status === 'error')
   const waived = rows.filter((r) => r.status === 'waived')
-  const where = report.root ? `root ${code(report.root)}` : `host ${code(report.host ?? 'unknown')}`
-  const out = [`## llmsec audit: ${report.score.toFixed(1)}/100`, '', `Audit of ${where}.`, '', ...rulesetLines(report)]
+  const host = `host ${code(report.host ?? 'unknown')}`
+  const os = report.os ?? report.inventory?.os
+  const where = `${host}${os ? ` (${cell(os)})` : ''}${report.root ? `, root ${code(report.root)}` : ''}`
+  const headline = report.headline ? ` · ${formatHeadline(report.headline)}` : ''
+  const out = [`## llmsec audit: ${report.score.toFixed(1)}/100${headline}`, '', `Audit of ${where}.`, '']
+  append(out, rulesetLines(report))
   if (failures.length)
     append(out, ['', `### Failures and errors (${failures.length})`, '', ...findingRows(failures, false)])
   else out.push('', 'No failures.')

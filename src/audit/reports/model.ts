@@ -1,33 +1,41 @@
 import {RULE_STATUSES, type RuleResult, type RuleStatus, type Severity} from '../audit.types.js'
 import {mostSevereFirst, SEVERITIES} from '../../core/severity.js'
+import type {Headline} from '../audit.types.js'
 import type {WaiverOutcome} from '../waivers.types.js'
 import type {AuditReport} from './report.types.js'
+
+/** `applicable/total rules applicable · failed: n critical, …`: what follows the score in every report's first line. */
+export function formatHeadline(h: Headline): string {
+  const failures = SEVERITIES.filter((s) => h.failures[s] > 0).map((s) => `${h.failures[s]} ${s}`)
+  const errors = h.errors ? ` (${h.errors} could not be evaluated)` : ''
+  const failed = failures.length ? `failed: ${failures.join(', ')}${errors}` : 'no failures'
+  return `${h.applicable}/${h.total} rules applicable · ${failed}`
+}
 
 /** A rule status as reports show it (the order reports list them in). */
 export type DisplayStatus = RuleStatus
 export const DISPLAY_STATUSES: DisplayStatus[] = ['fail', 'error', 'waived', 'pass', 'not-applicable']
 
-/** One rule result with the ruleset (and host, in fleet reports) it belongs to. */
+/** One distinct rule's result with the host it belongs to (fleet reports have several). */
 export interface Row {
   host: string
-  rulesetId: string
-  /** `ruleset.rule-id`: unique across rulesets. */
+  /** The rule id: unique in one audit (a rule shared by rulesets is one row). */
   key: string
+  /** The rulesets that contain the rule. */
+  rulesets: string[]
   status: DisplayStatus
   result: RuleResult
 }
 
-/** Every result of a report, most severe failures first. */
+/** Every distinct rule of a report, once, most severe failures first. */
 export function rowsOf(report: AuditReport, host = report.host ?? 'unknown'): Row[] {
-  const rows = report.rulesets.flatMap((rs) =>
-    rs.results.map((result) => ({
-      host,
-      rulesetId: rs.id,
-      key: `${rs.id}.${result.ruleId}`,
-      status: result.status,
-      result,
-    })),
-  )
+  const rows = report.rules.map((result) => ({
+    host,
+    key: result.ruleId,
+    rulesets: result.rulesets ?? [],
+    status: result.status,
+    result,
+  }))
   return rows.sort(compareRows)
 }
 

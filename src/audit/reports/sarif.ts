@@ -122,18 +122,24 @@ function runOf(report: AuditReport, host: string): Json {
     },
     invocations: [
       {
-        executionSuccessful: true,
+        executionSuccessful: errors.length === 0,
         ...(report.startedAt ? {startTimeUtc: report.startedAt} : {}),
         toolExecutionNotifications: errors,
         toolConfigurationNotifications: notices,
       },
     ],
     results: findings.map((row) => resultOf(row, index.get(row.key) ?? 0, host)),
-    properties: {score: report.score, host, rulesets: report.rulesets.map((r) => ({id: r.id, score: r.score}))},
+    properties: {
+      score: report.score,
+      ...(report.headline ? {headline: report.headline} : {}),
+      host,
+      os: report.os ?? report.inventory?.os ?? null,
+      rulesets: report.rulesets.map((r) => ({id: r.id, score: r.score})),
+    },
   }
 }
 
-/** SARIF 2.1.0: one run per host, rules with security-severity, results for failures and warnings. */
+/** SARIF 2.1.0: one run per host, rules with security-severity, results for failures and waived failures. */
 export function renderSarif(input: AuditReport | FleetReport): string {
   const runs =
     'kind' in input && input.kind === 'fleet'

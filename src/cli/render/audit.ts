@@ -1,90 +1,74 @@
 import type {AuditResult, RuleResult} from '../../audit/index.js'
-import {compareSeverity, SEVERITIES} from '../../core/severity.js'
+import {formatHeadline} from '../../audit/reports/index.js'
+import {SEVERITIES} from '../../core/severity.js'
 import type {Style} from '../style.js'
 import {append} from '../../core/arrays.js'
-
-interface Merged {
-  result: RuleResult
-  rulesets: string[]
-  controls: Record<string, Set<string>>
-}
-
-/** One entry per rule id across rulesets, with the rulesets it came from and all its controls. */
-function mergeByRule(audit: AuditResult): Merged[] {
-  const byId = new Map<string, Merged>()
-  for (const ruleset of audit.rulesets) {
-    for (const result of ruleset.results) {
-      let merged = byId.get(result.ruleId)
-      if (!merged) {
-        merged = {result, rulesets: [], controls: {}}
-        byId.set(result.ruleId, merged)
-      }
-      merged.rulesets.push(ruleset.id)
-      // The most severe rating of the rule across rulesets is the one shown.
-      if (compareSeverity(result.severity, merged.result.severity) > 0)
-        merged.result = {...merged.result, severity: result.severity}
-      for (const [framework, ids] of Object.entries(result.controls)) {
-        const set = (merged.controls[framework] ??= new Set())
-        for (const id of ids) set.add(id)
-      }
-    }
-  }
-  return [...byId.values()]
-}
 
 function colourScore(score: number, style: Style): string {
   const text = `${score.toFixed(1)}/100`
   return score >= 90 ? style.green(text) : score >= 60 ? style.yellow(text) : style.red(text)
 }
 
-function renderFinding(m: Merged, style: Style): string[] {
-  const {result} = m
-  const mark = style.red('✗')
-  const lines = [`  ${mark} ${style.bold(result.ruleId)}  ${result.title}`]
+function renderFinding(result: RuleResult, style: Style): string[] {
+  const lines = [`  ${style.red('✗')} ${style.bold(result.ruleId)}  ${result.title}`]
   for (const line of result.evidence.slice(0, 6)) lines.push(`      ${style.dim('saw:')} ${line}`)
   if (result.evidence.length > 6) lines.push(`      ${style.dim(`… ${result.evidence.length - 6} more`)}`)
-  const controls = Object.entries(m.controls)
-    .map(([framework, ids]) => `${framework} ${[...ids].join(', ')}`)
+  const controls = Object.entries(result.controls)
+    .map(([framework, ids]) => `${framework} ${ids.join(', ')}`)
     .join(' · ')
   if (controls) lines.push(`      ${style.dim('controls:')} ${controls}`)
+  if ((result.rulesets?.length ?? 0) > 1) lines.push(`      ${style.dim('rulesets:')} ${result.rulesets!.join(', ')}`)
   const [first, ...rest] = result.remediation.split('\n')
   lines.push(`      ${style.dim('fix:')} ${first}`)
   for (const line of rest) lines.push(`        ${line.trim()}`)
   return lines
 }
 
-/** Human output of `llmsec audit`: score first, failures by severity, errors, not-applicable explained, summary. */
+function renderErrors(rules: RuleResult[], style: Style): string[] {
+  const errors = rules.filter((r) => r.status === 'error')
+  if (!errors.length) return []
+  const out = ['', style.bold(`ERRORS (${errors.length}: could not be evaluated; each counts as a failure)`)]
+  for (const r of errors) out.push(`  ${style.red('?')} ${r.ruleId} (${r.severity}): ${r.reason ?? r.evidence[0]}`)
+  const root = errors.filter((r) => r.needsRoot).map((r) => r.ruleId)
+  if (root.length) out.push(`  ${style.bold('run as root to evaluate:')} ${root.join(', ')}`)
+  return out
+}
+
+function renderNotApplicable(rules: RuleResult[], style: Style): string[] {
+  const inapplicable = rules.filter((r) => r.status === 'not-applicable')
+  if (!inapplicable.length) return []
+  const out = ['', style.bold(`NOT APPLICABLE (${inapplicable.length}, no credit)`)]
+  const byReason = new Map<string, string[]>()
+  for (const r of inapplicable) {
+    const reason = r.reason ?? r.evidence[0] ?? 'not applicable'
+    byReason.set(reason, [...(byReason.get(reason) ?? []), r.ruleId])
+  }
+  for (const [reason, ids] of byReason) out.push(`  - ${reason}: ${style.dim(ids.join(', '))}`)
+  return out
+}
+
+/** Human output of `llmsec audit`: the headline first, failures by severity, errors, not-applicable explained, summary. */
 export function renderAudit(audit: AuditResult, style: Style, exitCode: number): string {
-  const out: string[] = []
-  const where = audit.root ? `root ${audit.root}` : `host ${audit.host ?? 'unknown'}`
-  out.push(
-    `${style.bold('Score')} ${colourScore(audit.score, style)}  (${where}, ${((audit.durationMs ?? 0) / 1000).toFixed(1)} s)`,
-  )
+  const where = audit.root ? `root ${audit.root}, host ${audit.host ?? 'unknown'}` : `host ${audit.host ?? 'unknown'}`
+  const os = audit.os ? `, ${audit.os}` : ''
+  const headline = audit.headline ? ` · ${formatHeadline(audit.headline)}` : ''
+  const out = [
+    `${style.bold('Score')} ${colourScore(audit.score, style)}${headline}`,
+    `  (${where}${os}, ${((audit.durationMs ?? 0) / 1000).toFixed(1)} s)`,
+  ]
   if (audit.rulesets.length > 1 || audit.rulesets[0]?.id !== 'baseline')
-    for (const rs of audit.rulesets) out.push(`  ${rs.id.padEnd(18)} ${colourScore(rs.score, style)}`)
-  const merged = mergeByRule(audit)
+    for (const rs of audit.rulesets)
+      out.push(
+        `  ${rs.id.padEnd(18)} ${colourScore(rs.score, style)}${rs.headline ? ` · ${formatHeadline(rs.headline)}` : ''}`,
+      )
   for (const severity of SEVERITIES) {
-    const findings = merged.filter((m) => m.result.status === 'fail' && m.result.severity === severity)
+    const findings = audit.rules.filter((r) => r.status === 'fail' && r.severity === severity)
     if (!findings.length) continue
     out.push('', style.bold(`${severity.toUpperCase()} (${findings.length} failed)`))
-    for (const m of findings) append(out, renderFinding(m, style))
+    for (const r of findings) append(out, renderFinding(r, style))
   }
-  const errors = merged.filter((m) => m.result.status === 'error')
-  if (errors.length) {
-    out.push('', style.bold(`ERRORS (${errors.length}: the check could not run)`))
-    for (const m of errors)
-      out.push(`  ${style.red('?')} ${m.result.ruleId}: ${m.result.reason ?? m.result.evidence[0]}`)
-  }
-  const inapplicable = merged.filter((m) => m.result.status === 'not-applicable')
-  if (inapplicable.length) {
-    out.push('', style.bold(`NOT APPLICABLE (${inapplicable.length}, no credit)`))
-    const byReason = new Map<string, string[]>()
-    for (const m of inapplicable) {
-      const reason = m.result.reason ?? m.result.evidence[0] ?? 'not applicable'
-      byReason.set(reason, [...(byReason.get(reason) ?? []), m.result.ruleId])
-    }
-    for (const [reason, ids] of byReason) out.push(`  - ${reason}: ${style.dim(ids.join(', '))}`)
-  }
+  append(out, renderErrors(audit.rules, style))
+  append(out, renderNotApplicable(audit.rules, style))
   const s = audit.summary
   const policy = audit.failUnder !== undefined && audit.failUnder !== null ? `, fail-under ${audit.failUnder}` : ''
   out.push(

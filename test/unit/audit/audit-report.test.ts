@@ -33,7 +33,7 @@ describe('runAuditReport', () => {
   it('returns the complete report in one call: policy recorded, inventory from the same facts', async () => {
     const report = await audit(null)
     expect(report).toMatchObject({failOn: 'high', failUnder: 10, root})
-    expect(report.rulesets[0].results[0]).toMatchObject({ruleId: 'no-pickle-models', status: 'fail'})
+    expect(report.rules[0]).toMatchObject({ruleId: 'no-pickle-models', status: 'fail'})
     expect(report.inventory?.modelFiles).toBeGreaterThan(0)
     expect(report.waivers).toBeUndefined()
     expect(exitCodeFor(report, report)).toBe(ExitCode.Findings)
@@ -41,7 +41,7 @@ describe('runAuditReport', () => {
 
   it('applies waivers and scores again before the exit policy is judged', async () => {
     const waived = await audit(waiverFor('baseline.no-pickle-models', '2027-03-31'))
-    expect(waived.rulesets[0].results[0].waived).toMatchObject({by: 'ciso@example.org'})
+    expect(waived.rules[0].waived).toMatchObject({by: 'ciso@example.org'})
     expect(waived.waivers?.outcomes[0].state).toBe('active')
     expect(waived.score).toBe(100)
     expect(exitCodeFor(waived, {failOn: 'high'})).toBe(ExitCode.Ok)

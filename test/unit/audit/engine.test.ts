@@ -12,6 +12,7 @@ import {
   type RuleResult,
 } from '../../../src/audit/index.js'
 import {controlFamily, scoreControlFamilies, scoreResults} from '../../../src/audit/score.js'
+import {auditOf} from '../../helpers/audit-results.js'
 import {createTestFacts} from '../../helpers/check-context.js'
 import {buildCarelessRoot} from '../../helpers/audit-roots.js'
 import {removeRoot} from '../../helpers/rootfs.js'
@@ -59,11 +60,7 @@ describe('score', () => {
   })
 
   it('applies --fail-on and --fail-under', () => {
-    const audit = (results: RuleResult[], score: number): AuditResult => ({
-      score,
-      rulesets: [{id: 'x', score, results}],
-      summary: {pass: 0, fail: 0, error: 0, notApplicable: 0, waived: 0},
-    })
+    const audit = (results: RuleResult[], score: number): AuditResult => ({...auditOf(results, 'x'), score})
     const medium = audit([result('fail', 'medium')], 95)
     expect(exitCodeFor(medium, {})).toBe(0)
     expect(exitCodeFor(medium, {failOn: 'medium'})).toBe(1)
@@ -94,8 +91,8 @@ describe('runAudit', () => {
   it('runs only --rule ids and rejects an unknown one', async () => {
     const rulesets = [await loadRuleset('baseline')]
     const out = await runAudit({rulesets, root, rules: ['no-pickle-models']})
-    expect(out.rulesets[0].results.map((r) => r.ruleId)).toEqual(['no-pickle-models'])
-    expect(out.rulesets[0].results[0]).toMatchObject({
+    expect(out.rules.map((r) => r.ruleId)).toEqual(['no-pickle-models'])
+    expect(out.rules[0]).toMatchObject({
       status: 'fail',
       location: '/srv/models/llama-ft/pytorch_model.bin',
     })
@@ -111,7 +108,7 @@ describe('runAudit', () => {
 
   it('makes live checks and unmet appliesWhen not applicable, with reasons, under --root', async () => {
     const out = await runAudit({rulesets: [await loadRuleset('baseline')], root})
-    const byId = new Map(out.rulesets[0].results.map((r) => [r.ruleId, r]))
+    const byId = new Map(out.rules.map((r) => [r.ruleId, r]))
     expect(byId.get('inference-ports-loopback')?.reason).toBe(
       'listener-exposure needs the running host; --root audits files only',
     )
@@ -135,7 +132,7 @@ describe('runAudit', () => {
       timeoutMs: 200,
       rules: ['secret-files-private'],
     })
-    expect(out.rulesets[0].results[0]).toMatchObject({status: 'error'})
-    expect(out.rulesets[0].results[0].reason).toMatch(/timed out after 200 ms/)
+    expect(out.rules[0]).toMatchObject({status: 'error'})
+    expect(out.rules[0].reason).toMatch(/timed out after 200 ms/)
   })
 })

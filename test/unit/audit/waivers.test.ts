@@ -7,8 +7,8 @@ import {describe, expect, it} from 'vitest'
 
 import type {AuditResult, RuleResult} from '../../../src/audit/index.js'
 import {applyWaivers, loadWaivers, parseWaivers} from '../../../src/audit/reports/index.js'
-import {scoreResults} from '../../../src/audit/score.js'
 import {LlmsecError} from '../../../src/core/errors.js'
+import {auditOf} from '../../helpers/audit-results.js'
 
 const NOW = new Date('2026-11-01T12:00:00Z')
 
@@ -26,13 +26,7 @@ function result(ruleId: string, status: RuleResult['status'], location?: string)
 }
 
 function audit(results: RuleResult[], host = 'gpu-1'): AuditResult {
-  const score = scoreResults(results)
-  return {
-    score,
-    host,
-    summary: {pass: 0, fail: 0, error: 0, notApplicable: 0, waived: 0},
-    rulesets: [{id: 'baseline', score, results}],
-  }
+  return auditOf(results, 'baseline', {host})
 }
 
 function waiversText(...entries: Record<string, string>[]): string {
@@ -71,14 +65,14 @@ describe('waivers', () => {
       parseWaivers(waiversText({rule: 'baseline.ssh'}), 'w.yaml'),
       NOW,
     )
-    const ssh = after.rulesets[0].results[1]
+    const ssh = after.rules[1]
     expect(ssh.waived).toEqual({reason: 'reverse proxy, SEC-142', expires: '2027-03-31', by: 'ciso@example.org'})
     expect(ssh.status).toBe('waived')
     expect(after.summary.waived).toBe(1)
     expect(after.score).toBe(50)
     expect(after.summary.fail).toBe(1)
-    expect(waivers.outcomes[0]).toMatchObject({state: 'active', matched: ['baseline.ssh'], line: 2})
-    expect(before.rulesets[0].results[1].waived).toBeUndefined() // the input is not mutated
+    expect(waivers.outcomes[0]).toMatchObject({state: 'active', matched: ['ssh'], line: 2})
+    expect(before.rules[1].waived).toBeUndefined() // the input is not mutated
   })
 
   it('an expired waiver leaves the failure and says it expired', () => {
@@ -87,7 +81,7 @@ describe('waivers', () => {
       parseWaivers(waiversText({rule: 'ssh', expires: '2026-10-31'}), 'w.yaml'),
       NOW,
     )
-    const ssh = after.rulesets[0].results[1]
+    const ssh = after.rules[1]
     expect(ssh.waived).toBeUndefined()
     expect(ssh.evidence.at(-1)).toBe(
       'waiver expired on 2026-10-31 (approved by ciso@example.org: reverse proxy, SEC-142)',
@@ -125,7 +119,7 @@ describe('waivers', () => {
       'w.yaml',
     )
     const {audit: after} = applyWaivers(base(), loaded, NOW)
-    expect(after.rulesets[0].results[0].waived).toBeDefined()
+    expect(after.rules[0].waived).toBeDefined()
   })
 
   it('rejects malformed files with file:line:column', () => {

@@ -40,7 +40,7 @@ describe('report outputs', () => {
   it('shows waived rules and waivers to review in the table, not as failures', () => {
     const text = renderTableReport(sampleReport(), createStyle(false), 1)
     expect(text).toContain('WAIVED (1, not counted in the score)')
-    expect(text).toContain('~ baseline.ssh-root: break-glass console, SEC-142 (ciso@example.org, until 2027-03-31)')
+    expect(text).toContain('~ ssh-root: break-glass console, SEC-142 (ciso@example.org, until 2027-03-31)')
     expect(text).toContain('WAIVERS TO REVIEW (2)')
     expect(text.split('WAIVED')[0]).not.toContain('ssh-root')
   })

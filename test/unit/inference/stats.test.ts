@@ -9,8 +9,12 @@ const sample = (ttftMs: number, e2eMs: number, outputTokens: number, ok = true):
   ttftMs,
   itlMs: Array.from({length: Math.max(0, outputTokens - 1)}, () => (e2eMs - ttftMs) / (outputTokens - 1)),
   e2eMs,
+  queueMs: 0,
+  connectMs: 0,
   inputTokens: 10,
   outputTokens,
+  chunks: outputTokens,
+  text: '',
   tokenSource: 'usage',
 })
 
@@ -35,7 +39,11 @@ describe('bench statistics', () => {
 
   it('counts goodput against every SLO objective', () => {
     const samples = [sample(50, 250, 21), sample(150, 350, 21), sample(50, 650, 21), sample(1, 1, 1, false)]
-    const level = summariseLevel(samples, {concurrency: 4, rate: null, durationMs: 2000}, {ttftMs: 100, tpotMs: 15})
+    const level = summariseLevel(
+      samples,
+      {concurrency: 4, rate: null, durationMs: 2000},
+      {slo: {ttftMs: 100, tpotMs: 15}},
+    )
     expect(level.completed).toBe(3)
     expect(level.failed).toBe(1)
     expect(level.goodRequests).toBe(1)
@@ -43,7 +51,26 @@ describe('bench statistics', () => {
     expect(level.requestsPerSec).toBe(1.5)
     expect(level.outputTokensPerSec).toBe(31.5)
     expect(level.errors).toEqual(['HTTP 500'])
+    expect(level.failures).toEqual([{reason: 'HTTP 500', count: 1, example: 'HTTP 500'}])
     expect(summariseLevel(samples, {concurrency: 4, rate: null, durationMs: 2000}).goodput).toBeNull()
+  })
+
+  it('warns when --requests is less than twice the concurrency, not at twice', () => {
+    const samples = [sample(50, 250, 21)]
+    const facts = {concurrency: 8, rate: null, durationMs: 1000}
+    expect(summariseLevel(samples, facts, {requests: 15}).warnings.join(' ')).toMatch(
+      /less than twice the concurrency 8/,
+    )
+    expect(summariseLevel(samples, facts, {requests: 16}).warnings).toEqual([])
+  })
+
+  it('counts a level approximate when any request was, and names the least exact source', () => {
+    const exact = sample(50, 250, 21)
+    const rough = {...sample(50, 250, 21), tokenSource: 'approximate' as const}
+    const facts = {concurrency: 2, rate: null, durationMs: 1000}
+    expect(summariseLevel([exact, rough], facts).tokenCounts).toBe('approximate')
+    expect(summariseLevel([exact, {...exact, tokenSource: 'tokenize'}], facts).tokenCounts).toBe('tokenize')
+    expect(summariseLevel([exact], facts).tokenCounts).toBe('usage')
   })
 
   it('meets SLOs only with a TTFT', () => {

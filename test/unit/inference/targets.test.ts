@@ -1,6 +1,5 @@
 import {describe, expect, it} from 'vitest'
 
-import {createRng, poissonArrivals} from '../../../src/inference/rng.js'
 import {makePrompt} from '../../../src/inference/prompts.js'
 import {endpointsFromRuntimes, resolveSmokeTargets} from '../../../src/inference/targets.js'
 import {identifyFromAnswer, identifyFromHeaders} from '../../../src/inference/identify.js'
@@ -79,13 +78,5 @@ describe('seeded randomness', () => {
     expect(makePrompt(50, 1)).toBe(makePrompt(50, 1))
     expect(makePrompt(50, 1)).not.toBe(makePrompt(50, 2))
     expect(makePrompt(50, 1).split(' ')).toHaveLength(50)
-  })
-
-  it('draws Poisson arrivals with the requested mean rate', () => {
-    const arrivals = poissonArrivals(createRng(7), 10, 5000, 1e9)
-    const meanGapMs = arrivals[arrivals.length - 1] / arrivals.length
-    expect(meanGapMs).toBeGreaterThan(95)
-    expect(meanGapMs).toBeLessThan(105)
-    expect(poissonArrivals(createRng(7), 10, 5000, 1000).length).toBeLessThan(30)
   })
 })

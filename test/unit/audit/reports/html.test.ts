@@ -8,7 +8,7 @@ import {sampleReport} from '../../../helpers/sample-report.js'
 describe('HTML report', () => {
   it('escapes evidence from the audited host', () => {
     const report = sampleReport()
-    report.rulesets[0].results[0].evidence = ['<script>alert(1)</script>', '" onmouseover="x']
+    report.rules[0].evidence = ['<script>alert(1)</script>', '" onmouseover="x']
     const html = renderHtml(report)
     expect(html).not.toContain('<script>alert(1)')
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')

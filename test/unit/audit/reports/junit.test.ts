@@ -45,7 +45,7 @@ describe('JUnit report', () => {
       {file: 'b.json', report: sampleReport('gpu-1')},
     ])
     const doc = parse(renderJunit(fleet))
-    expect(doc.testsuites.testsuite.map((s) => s.name)).toEqual(['gpu-1 baseline', 'gpu-1 (2) baseline'])
+    expect(doc.testsuites.testsuite.map((s) => s.name)).toEqual(['gpu-1', 'gpu-1 (2)'])
     expect(doc.testsuites.failures).toBe('6')
   })
 })

@@ -22,7 +22,7 @@ describe('Markdown report', () => {
 
   it('escapes table cells so evidence cannot break the table', () => {
     const report = sampleReport()
-    report.rulesets[0].results[0].evidence = ['a | b\nc <img src=x>']
+    report.rules[0].evidence = ['a | b\nc <img src=x>']
     const md = renderMarkdown(report)
     expect(md).toContain('a \\| b<br>c &lt;img src=x&gt;')
   })

@@ -39,13 +39,17 @@ describe('smoke and bench renderers', () => {
           ttftMs: 50,
           itlMs: [10, 10],
           e2eMs: 70,
+          queueMs: 0,
+          connectMs: 0,
           inputTokens: 1,
           outputTokens: 3,
+          chunks: 3,
+          text: 'abc',
           tokenSource: 'approximate',
         },
       ],
       {concurrency: 4, rate: null, durationMs: 1000},
-      {ttftMs: 100},
+      {slo: {ttftMs: 100}},
     )
     const text = renderBench(
       {
@@ -57,7 +61,7 @@ describe('smoke and bench renderers', () => {
       plain,
     )
     expect(text).toMatch(/c=4\s+1\s+0\s+50\.0 \/ 50\.0\s+10\.0 \/ 10\.0/)
-    expect(text).toMatch(/3\.0~/)
+    expect(text).toMatch(/~3\.0/)
     expect(text).toMatch(/1\.00 req\/s/)
   })
 })
