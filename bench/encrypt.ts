@@ -73,7 +73,13 @@ async function sha256(path: string): Promise<string> {
 function best(list: Measure[]): Measure {
   const fastest = list.reduce((a, b) => (b.seconds < a.seconds ? b : a))
   const rss = list.map((m) => m.rssMb ?? 0)
-  return {...fastest, rssMb: rss.some(Boolean) ? Math.max(...rss) : undefined}
+  // CPU is summed over threads and less sensitive to neighbours than wall time: the least of the runs.
+  const cpu = list.map((m) => m.cpuSeconds).filter((c): c is number => c !== undefined)
+  return {
+    ...fastest,
+    cpuSeconds: cpu.length > 0 ? Math.min(...cpu) : undefined,
+    rssMb: rss.some(Boolean) ? Math.max(...rss) : undefined,
+  }
 }
 
 async function main(): Promise<void> {
@@ -102,7 +108,19 @@ async function main(): Promise<void> {
       ],
       'llmsec decrypt': [
         node,
-        [bin, 'decrypt', join(dir, 'l.enc'), '-i', join(dir, 'x.pem'), '-o', join(dir, 'l.out'), '--force', '-q'],
+        // The ciphertext's name differs from the one it was made for (model.bin): accepted explicitly.
+        [
+          bin,
+          'decrypt',
+          join(dir, 'l.enc'),
+          '-i',
+          join(dir, 'x.pem'),
+          '-o',
+          join(dir, 'l.out'),
+          '--force',
+          '--allow-renamed',
+          '-q',
+        ],
       ],
       'age encrypt': ['age', ['-r', ageRecipient, '-o', join(dir, 'a.enc'), input]],
       'age decrypt': ['age', ['-d', '-i', ageKey, '-o', join(dir, 'a.out'), join(dir, 'a.enc')]],
@@ -153,7 +171,14 @@ function report(r: Record<string, Measure>, same: boolean): void {
   }
   const ratio = (a: string, b: string) => (r[b].seconds / r[a].seconds).toFixed(2)
   console.log(
-    `llmsec/age speed:     encrypt ${ratio('llmsec encrypt', 'age encrypt')}×  decrypt ${ratio('llmsec decrypt', 'age decrypt')}×  (target ≥ 1.3×)`,
+    `llmsec/age speed:     encrypt ${ratio('llmsec encrypt', 'age encrypt')}×  decrypt ${ratio('llmsec decrypt', 'age decrypt')}×  (targets ≥ 1.3× / ≥ 1.5×)`,
+  )
+  const cpuRatio = (a: string, b: string) => {
+    const [x, y] = [r[a].cpuSeconds, r[b].cpuSeconds]
+    return x === undefined || y === undefined ? 'n/a' : `${(x / y).toFixed(2)}×`
+  }
+  console.log(
+    `llmsec/age CPU:       encrypt ${cpuRatio('llmsec encrypt', 'age encrypt')}  decrypt ${cpuRatio('llmsec decrypt', 'age decrypt')}  (target ≤ 1.0×)`,
   )
   console.log(
     `llmsec/openssl-ctr:   encrypt ${ratio('llmsec encrypt', 'openssl encrypt')}×  decrypt ${ratio('llmsec decrypt', 'openssl decrypt')}×  (unauthenticated ceiling)`,

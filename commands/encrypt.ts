@@ -5,7 +5,15 @@ import {cryptoFlags} from '../src/cli/flags/crypto.js'
 import {renderBatch} from '../src/cli/render/crypto.js'
 import {obtainPassphrase} from '../src/cli/passphrase.js'
 import {usageError} from '../src/core/errors.js'
-import {type BatchResult, encryptPath, exitCodeFor, loadRecipients, parseOutputMode} from '../src/crypto/index.js'
+import {
+  type BatchResult,
+  encryptPath,
+  exitCodeFor,
+  isKeyFileEncrypted,
+  loadRecipients,
+  loadSigningKey,
+  parseOutputMode,
+} from '../src/crypto/index.js'
 
 export default class Encrypt extends LlmsecCommand<typeof Encrypt> {
   static override description =
@@ -14,6 +22,7 @@ export default class Encrypt extends LlmsecCommand<typeof Encrypt> {
     '<%= config.bin %> encrypt model.safetensors --recipient ops-cert.pem',
     'LLMSEC_PASSPHRASE=… <%= config.bin %> encrypt ./llama-3-8b --passphrase --key-file vault.key',
     '<%= config.bin %> encrypt model.gguf --recipient ec-pub.pem --output /srv/enc/model.gguf.llmsec --remove-plaintext',
+    '<%= config.bin %> encrypt ./llama-3-8b --recipient ops-cert.pem --sign-key keys/private.pem',
   ]
   static override args = {
     path: Args.string({description: 'File or directory to encrypt.', required: true}),
@@ -25,6 +34,10 @@ export default class Encrypt extends LlmsecCommand<typeof Encrypt> {
       multiple: true,
     }),
     passphrase: Flags.boolean({description: 'Add a passphrase recipient (prompted, or LLMSEC_PASSPHRASE).'}),
+    'sign-key': Flags.string({
+      description:
+        'PEM private key (EC P-256/P-384, Ed25519 or RSA) to sign each file as its sender; decrypt --verify-key checks it.',
+    }),
     ...cryptoFlags('Output file, or output directory for a directory.'),
     'remove-plaintext': Flags.boolean({
       description:
@@ -42,12 +55,14 @@ export default class Encrypt extends LlmsecCommand<typeof Encrypt> {
     if (!Number.isInteger(chunkLog2)) throw usageError('--chunk-size must be a power of two.')
     const passphrase = flags.passphrase ? await obtainPassphrase({purpose: 'encryption', confirm: true}) : undefined
     const recipients = await loadRecipients({pemFiles: flags.recipient, keyFiles: flags['key-file'], passphrase})
+    const signKey = flags['sign-key'] ? await this.signingKey(flags['sign-key']) : undefined
     const result = await encryptPath(args.path, {
       recipients,
       output: flags.output,
       force: flags.force,
       mode: flags.mode === undefined ? undefined : parseOutputMode(flags.mode),
       removePlaintext: flags['remove-plaintext'],
+      signKey,
       chunkLog2,
       workers: flags.workers,
       onProgress: this.progress(),
@@ -55,5 +70,12 @@ export default class Encrypt extends LlmsecCommand<typeof Encrypt> {
     this.render(renderBatch(result, 'encrypted'))
     this.setExitCode(exitCodeFor(result))
     return result
+  }
+
+  private async signingKey(path: string) {
+    const passphrase = (await isKeyFileEncrypted(path))
+      ? await obtainPassphrase({purpose: `the signing key ${path}`})
+      : undefined
+    return loadSigningKey(path, passphrase)
   }
 }

@@ -1,12 +1,15 @@
 import {Flags} from '@oclif/core'
 
 import {scanHostVulnerabilities} from '../src/audit/index.js'
+import {loadWaivers} from '../src/audit/reports/index.js'
 import {LlmsecCommand} from '../src/cli/base-command.js'
+import {outputFlag} from '../src/cli/flags/output.js'
 import {renderVulnReport} from '../src/cli/render/vulns.js'
 import {ExitCode} from '../src/core/errors.js'
+import {writeFileAtomic} from '../src/core/fs.js'
 import {resolveRootOption} from '../src/core/root-path.js'
 import {atLeast, SEVERITIES, type Severity} from '../src/core/severity.js'
-import type {VulnReport} from '../src/vulns/index.js'
+import {renderVulnSarif, type VulnReport} from '../src/vulns/index.js'
 
 export default class Vulns extends LlmsecCommand<typeof Vulns> {
   static override description = `Find pending security updates and vulnerable ML-stack versions, offline.
@@ -17,6 +20,7 @@ Anything that cannot be read or compared is a note (version-unparsable, input-un
     '<%= config.bin %> vulns --root /mnt/image --json',
     '<%= config.bin %> vulns --db ~/osv/PyPI-all.zip --db ~/osv/Debian-all.zip --fail-on critical',
     '<%= config.bin %> vulns --ignore CVE-2024-0134',
+    '<%= config.bin %> vulns --root /mnt/image --format sarif --output vulns.sarif',
   ]
   static override flags = {
     root: Flags.string({
@@ -35,14 +39,31 @@ Anything that cannot be read or compared is a note (version-unparsable, input-un
       description: 'Report but do not count findings with this advisory id (repeatable).',
       multiple: true,
     }),
+    waivers: Flags.string({
+      description:
+        "Waivers file, as the audit's (rule: an advisory id in lower case, cve-2024-0132; path: a glob on the environment) [default: ./.llmsec-waivers.yaml when present, or waivers in the config].",
+    }),
+    format: Flags.option({
+      char: 'f',
+      description: 'Output format of the report.',
+      options: ['table', 'sarif'] as const,
+      default: 'table',
+    })(),
+    output: outputFlag('Write the report to this file instead of stdout (temporary file, fsync, rename).'),
   }
 
   async run(): Promise<VulnReport> {
     const {flags} = await this.parse(Vulns)
+    const {config} = await this.config_()
     const root = await resolveRootOption(flags.root)
+    const waivers = await loadWaivers(flags.waivers ?? config.waivers)
     const ignore = (flags.ignore ?? []).map((id) => ({id, by: 'flag' as const, reason: '--ignore'}))
-    const report = await scanHostVulnerabilities({root, live: root === '/', dbPaths: flags.db, ignore})
-    this.render(renderVulnReport(report, this.style))
+    const report = await scanHostVulnerabilities({root, live: root === '/', dbPaths: flags.db, ignore, waivers})
+    const text =
+      flags.format === 'sarif' ? renderVulnSarif(report, this.config.version) : renderVulnReport(report, this.style)
+    if (flags.output) await writeFileAtomic(flags.output, flags.format === 'sarif' ? text : `${text}\n`)
+    else if (flags.format === 'sarif' && !this.jsonEnabled()) process.stdout.write(text)
+    else this.render(text)
     const failOn = flags['fail-on']
     const failing =
       failOn !== 'none' && report.findings.some((f) => !f.ignored && atLeast(f.severity, failOn as Severity))

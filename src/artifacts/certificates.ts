@@ -13,6 +13,8 @@ import {KeyUsage} from './pem-certificates.js'
 x509.cryptoProvider.set(webcrypto as never)
 
 const CODE_SIGNING_OID = '1.3.6.1.5.5.7.3.3'
+/** codeSigning, or anyExtendedKeyUsage (RFC 5280 §4.2.1.12). */
+const CODE_SIGNING_USAGES = new Set([CODE_SIGNING_OID, '2.5.29.37.0'])
 const DAY_MS = 86_400_000
 const WEB_CURVES: Record<string, string> = {prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521'}
 const WEB_HASHES: Record<string, string> = {sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512'}
@@ -144,7 +146,10 @@ function sameSpki(cert: x509.X509Certificate, key: KeyObject): boolean {
   return certSpki.equals(keySpki)
 }
 
-/** Validity dates, key usage and extended key usage of a certificate. */
+/**
+ * Validity dates and whether the certificate may sign code: the key usage, when present,
+ * has digitalSignature, and the extended key usage, when present, has codeSigning (or any).
+ */
 export function describeCertificate(cert: X509Certificate): {
   notBefore: Date
   notAfter: Date
@@ -157,7 +162,7 @@ export function describeCertificate(cert: X509Certificate): {
   return {
     notBefore: parsed.notBefore,
     notAfter: parsed.notAfter,
-    digitalSignature: Boolean(usage && usage.usages & KeyUsage.digitalSignature),
-    codeSigning: Boolean(extended?.usages.map(String).includes(CODE_SIGNING_OID)),
+    digitalSignature: !usage || Boolean(usage.usages & KeyUsage.digitalSignature),
+    codeSigning: !extended || extended.usages.map(String).some((oid) => CODE_SIGNING_USAGES.has(oid)),
   }
 }

@@ -66,6 +66,7 @@ export async function hashModel(
     {
       algorithm,
       concurrency: options.concurrency,
+      unwatched: onProgress === noProgress,
       onBytes(delta) {
         done += delta
         onProgress({phase: 'hashing', done, total, unit: 'bytes'})

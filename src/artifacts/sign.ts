@@ -44,8 +44,21 @@ async function certificateMaterial(options: SignOptions, key: KeyObject): Promis
   if (!sameKey(leaf.publicKey, createPublicKey(key))) {
     throw artifactsError('CERT_KEY_MISMATCH', `${options.cert} does not certify the key in ${options.key}.`)
   }
+  await checkSigningCertificate(leaf, options.cert as string)
   const chain: X509Certificate[] = [leaf, ...rest, ...(await loadCertificates(options.chain ?? []))]
   return {x509CertificateChain: {certificates: chain.map((cert) => ({rawBytes: cert.raw.toString('base64')}))}}
+}
+
+/** A signature made with a certificate that is expired, not yet valid or not for signing would never verify. */
+async function checkSigningCertificate(leaf: X509Certificate, file: string, now = new Date()): Promise<void> {
+  const {describeCertificate} = await import('./certificates.js')
+  const info = describeCertificate(leaf)
+  const fail = (why: string) =>
+    artifactsError('CERT_UNUSABLE', `${file} ${why}; sign with a current code-signing certificate.`)
+  if (now < info.notBefore) throw fail(`is not valid before ${info.notBefore.toISOString()}`)
+  if (now > info.notAfter) throw fail(`expired on ${info.notAfter.toISOString()}`)
+  if (!info.digitalSignature) throw fail('has a key usage without digitalSignature')
+  if (!info.codeSigning) throw fail('has an extended key usage without codeSigning')
 }
 
 /**

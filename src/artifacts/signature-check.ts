@@ -103,6 +103,12 @@ export async function checkSignature(
   }
   if (parsed.method === 'key') {
     if (!options.key) throw usageError(`${sigFile} was signed with a key: pass --key <public.pem>.`)
+    // A bare key names no identity: a policy that cannot be checked must not pass silently.
+    if ([options.identity, options.identityRegexp, options.issuer, options.issuerRegexp].some((v) => v !== undefined)) {
+      throw usageError(
+        `${sigFile} was signed with a bare key, which names no identity: --identity and --issuer need a certificate or keyless bundle.`,
+      )
+    }
     return checkKeyMethod(parsed, options.key, sigFile)
   }
   if (!options.certChain?.length) {

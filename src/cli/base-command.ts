@@ -1,6 +1,6 @@
 import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
 
-import {loadConfig, type LoadedConfig} from '../core/config.js'
+import type {LoadedConfig} from '../core/config.js'
 import {ExitCode, LlmsecError} from '../core/errors.js'
 import {noProgress, type OnProgress} from '../core/progress.js'
 import {isErrorCode, type LlmsecErrorCode} from './error-codes.js'
@@ -97,6 +97,8 @@ export abstract class LlmsecCommand<T extends typeof Command> extends Command {
 
   /** The configuration (from --config or the default paths), loaded once. */
   protected async config_(): Promise<LoadedConfig> {
+    // Loaded on first use: the YAML parser and schema validator are start-up cost for commands without config.
+    const {loadConfig} = await import('../core/config.js')
     this.loadedConfig ??= await loadConfig(this.flags.config)
     return this.loadedConfig
   }

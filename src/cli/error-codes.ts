@@ -1,8 +1,10 @@
-import {ARTIFACTS_ERRORS} from '../artifacts/index.js'
-import {AUDIT_ERRORS} from '../audit/index.js'
+// Each table straight from its errors.ts (which imports only core): the base command needs the
+// codes on every run, and a domain's index.ts would load the whole domain at start-up.
+import {ARTIFACTS_ERRORS} from '../artifacts/errors.js'
+import {AUDIT_ERRORS} from '../audit/errors.js'
 import {CORE_ERRORS, type ErrorCodes} from '../core/errors.js'
-import {CRYPTO_ERRORS} from '../crypto/index.js'
-import {INFERENCE_ERRORS} from '../inference/index.js'
+import {CRYPTO_ERRORS} from '../crypto/errors.js'
+import {INFERENCE_ERRORS} from '../inference/errors.js'
 
 /** Each domain's table of error codes, by domain (a code belongs to exactly one). */
 export const ERROR_TABLES = {

@@ -1,4 +1,4 @@
-import ora, {type Ora} from 'ora'
+import type {Ora} from 'ora'
 
 import type {OnProgress, ProgressEvent} from '../core/progress.js'
 import {formatBytes} from '../core/format.js'
@@ -27,25 +27,34 @@ export function describeProgress(event: ProgressEvent, startedMs: number, nowMs:
 
 /**
  * A progress callback that draws an ora spinner with counts on stderr, redrawn at most
- * every 100 ms. Call `stop()` when the work ends.
+ * every 100 ms. Call `stop()` when the work ends. ora loads in the background (it costs about
+ * 50 ms of start-up, which runs without a terminal never pay); events until then keep the latest.
  */
 export function createSpinnerProgress(stream: NodeJS.WriteStream): {onProgress: OnProgress; stop: () => void} {
   let spinner: Ora | undefined
+  let makeSpinner: ((stream: NodeJS.WriteStream) => Ora) | undefined
+  let latest: ProgressEvent | undefined
+  let stopped = false
   let started = 0
   let lastDraw = 0
   const onProgress: OnProgress = (event) => {
     const now = Date.now()
-    if (!spinner) {
-      started = now
-      spinner = ora({stream, discardStdin: false}).start()
-    }
+    latest = event
+    if (started === 0) started = now
+    if (!makeSpinner || stopped) return
+    spinner ??= makeSpinner(stream)
     if (now - lastDraw < 100 && event.done !== event.total) return
     lastDraw = now
     spinner.text = describeProgress(event, started, now)
   }
+  void import('ora').then(({default: ora}) => {
+    makeSpinner = (out) => ora({stream: out, discardStdin: false}).start()
+    if (latest) onProgress(latest)
+  })
   return {
     onProgress,
     stop() {
+      stopped = true
       spinner?.stop()
       spinner = undefined
     },

@@ -3,7 +3,6 @@ import {homedir} from 'node:os'
 import {isAbsolute, join, resolve} from 'node:path'
 
 import {fsError} from './errors.js'
-import {loadYamlFile} from './yaml.js'
 
 /** The llmsec.yaml configuration file (documented in docs/config.md). */
 export interface LlmsecConfig {
@@ -172,6 +171,8 @@ export async function loadConfig(explicit?: string, options: ConfigSearchOptions
     ? {file: resolve(options.cwd ?? process.cwd(), explicit), source: 'flag' as const}
     : await findConfigFile(options).then((c) => c && {file: c.file, source: c.location})
   if (!found) return {config: {}, file: null, source: 'none'}
+  // The YAML and schema libraries load only when there is a file: most runs have none.
+  const {loadYamlFile} = await import('./yaml.js')
   const {data} = await loadYamlFile<LlmsecConfig | null>(found.file, configSchema)
   return {config: data ?? {}, ...found}
 }

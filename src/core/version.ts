@@ -32,7 +32,7 @@ export function parseVersion(text: string): ParsedVersion | null {
 }
 
 /** Compares parsed versions: negative when a is older, 0 when equal, positive when newer. */
-export function compareParsedVersions(a: ParsedVersion, b: ParsedVersion): number {
+function compareParsedVersions(a: ParsedVersion, b: ParsedVersion): number {
   for (let i = 0; i < Math.max(a.release.length, b.release.length); i++) {
     const diff = (a.release[i] ?? 0) - (b.release[i] ?? 0)
     if (diff !== 0) return Math.sign(diff)

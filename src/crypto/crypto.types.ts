@@ -1,6 +1,7 @@
 import type {ExitCode} from '../core/errors.js'
 import type {OnProgress} from '../core/progress.js'
 import type {ScryptParams} from './secret-stanzas.js'
+import type {SigningKey, VerifyKey} from './signature.js'
 
 /** Who can open an encrypted file: any one of these recipients decrypts it. */
 export type Recipient =
@@ -25,6 +26,8 @@ export interface EncryptOptions {
   force?: boolean
   /** Permission bits of the files written (default 0644 minus the umask); never from the input. */
   mode?: number
+  /** Sign each file as its sender (format version 2 signature; loadSigningKey makes one). */
+  signKey?: SigningKey
   /** Delete the plaintext once the ciphertext has been read back and verified. */
   removePlaintext?: boolean
   /** Worker threads (default: available cores; 0 = calling thread). */
@@ -37,6 +40,10 @@ export interface DecryptOptions {
   force?: boolean
   /** Permission bits of the files written (default 0644 minus the umask); never the ciphertext's. */
   mode?: number
+  /** Refuse files not signed by one of these keys (loadVerifyKeys makes them). */
+  verifyKeys?: VerifyKey[]
+  /** Decrypt a file whose name differs from the name it was made for (reported as a warning). */
+  allowRenamed?: boolean
   workers?: number
   onProgress?: OnProgress
 }
@@ -53,6 +60,10 @@ export interface FileResult {
   error?: {code: string; message: string; exit: ExitCode}
   /** Whether the plaintext was deleted (encrypt --remove-plaintext). */
   removedPlaintext?: boolean
+  /** The name the file was made for (format version 2; the encrypt input's name). */
+  name?: string
+  /** Format version 2 sender signature: whose key signed it and whether it was verified. */
+  signer?: {fingerprint: string; verified: boolean}
   /** Things the user should know that did not fail the file (e.g. an input kept because of hard links). */
   warnings?: string[]
 }
@@ -60,6 +71,8 @@ export interface FileResult {
 export interface BatchResult {
   ok: boolean
   files: FileResult[]
+  /** decrypt: whether every file's sender signature was verified (--verify-key/--verify-cert). */
+  senderVerified?: boolean
   bytes: number
   durationMs: number
 }

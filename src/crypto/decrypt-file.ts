@@ -1,18 +1,18 @@
-import type {Writable} from 'node:stream'
-
-import {ChunkAuthError, openChunk} from './chunk-range.js'
+import {ChunkAuthError} from './chunk-range.js'
 import type {DecryptOptions, FileResult, Identity} from './crypto.types.js'
 import {cryptoError} from './errors.js'
-import {TAG_LENGTH, chunkOffset, chunkPlainLength, countChunks} from './format.js'
+import {checkRecordedName} from './file-name.js'
+import {countChunks} from './format.js'
 import {type OpenInput, openInput, refuseSameFile} from './input-file.js'
 import {type OpenedFile, openEncryptedInput} from './open-header.js'
 import {createPendingOutput} from './output-file.js'
 import {runChunkJob, segmentChunksFor} from './parallel.js'
+import {checkSender, planSenderCheck} from './sender.js'
 
-/** Largest range decryptRange returns in one buffer. */
-export const MAX_RANGE_LENGTH = 256 * 1024 * 1024
+/** Per-file options the directory walk adds: the file's path within the directory. */
+export type DecryptFileOptions = DecryptOptions & {relative?: string; output?: string}
 
-function authFailure(path: string, chunk: number, total: number, what: string, hints: string[] = []) {
+export function authFailure(path: string, chunk: number, total: number, what: string, hints: string[] = []) {
   return cryptoError(
     'CHUNK_AUTH_FAILED',
     `${path}: chunk ${chunk + 1} of ${total} failed authentication (modified, reordered, truncated or from another file); ${what}.`,
@@ -20,20 +20,8 @@ function authFailure(path: string, chunk: number, total: number, what: string, h
   )
 }
 
-function jobFor(opened: OpenedFile, source: OpenInput) {
-  const {header} = opened
-  return {
-    inputFd: source.handle.fd,
-    payloadKey: opened.payloadKey,
-    headerLength: header.headerLength,
-    chunkSize: header.chunkSize,
-    plaintextLength: header.plaintextLength,
-    segmentChunks: segmentChunksFor(header.chunkSize),
-  }
-}
-
 /** Opens `input` once, authenticates its header and runs `work` over the same descriptor. */
-async function withOpened<T>(
+export async function withOpened<T>(
   input: string,
   identities: Identity[],
   work: (opened: OpenedFile, source: OpenInput) => Promise<T>,
@@ -49,120 +37,77 @@ async function withOpened<T>(
 }
 
 /**
- * Decrypts `input` to `output`. Plaintext reaches `output` only when every chunk authenticated:
- * workers write into a fresh temporary file (0600) that is renamed at the end and deleted on any
- * failure. The output gets `options.mode` or 0644 minus the umask, never the ciphertext's mode.
+ * Authenticates every chunk (writing plaintext to `outputFd` when given), then the sender
+ * signature when verify keys were given. Name and signer checks come first, before any chunk.
  */
-export async function decryptFile(input: string, output: string, options: DecryptOptions): Promise<FileResult> {
+async function runAuthenticated(
+  opened: OpenedFile,
+  source: OpenInput,
+  options: DecryptFileOptions,
+  outputFd?: number,
+): Promise<FileResult> {
+  const {header} = opened
+  const length = header.plaintextLength
+  const named = checkRecordedName(opened.path, header, options)
+  const plan = planSenderCheck(opened, options.verifyKeys)
+  const mode = outputFd === undefined ? 'check' : 'decrypt'
+  const onBytes = (done: number) =>
+    options.onProgress?.({phase: `${mode}ing`, done, total: length, unit: 'bytes', detail: opened.path})
+  let digests: Buffer | undefined
+  try {
+    digests = await runChunkJob(
+      {
+        mode,
+        inputFd: source.handle.fd,
+        outputFd,
+        payloadKey: opened.payloadKey,
+        headerLength: header.headerLength,
+        chunkSize: header.chunkSize,
+        plaintextLength: length,
+        segmentChunks: segmentChunksFor(header.chunkSize),
+      },
+      {workers: options.workers, digests: plan.key !== undefined, onBytes},
+    )
+  } catch (error) {
+    if (!(error instanceof ChunkAuthError)) throw error
+    const what = outputFd === undefined ? 'the file is damaged' : 'nothing was written'
+    throw authFailure(opened.path, error.chunk, countChunks(length, header.chunkSize), what)
+  }
+  const signer = checkSender(opened, plan, digests)
+  const result: FileResult = {input: opened.path, bytes: length, status: 'ok'}
+  if (named.name !== undefined) result.name = named.name
+  if (signer) result.signer = signer
+  if (named.warning) result.warnings = [named.warning]
+  return result
+}
+
+/**
+ * Decrypts `input` to `output`. Plaintext reaches `output` only when every chunk (and, with verify
+ * keys, the sender signature) authenticated: workers write into a fresh temporary file (0600) that
+ * is renamed at the end and deleted on any failure. The output gets `options.mode` or 0644 minus
+ * the umask, never the ciphertext's mode nor the recorded one.
+ */
+export async function decryptFile(input: string, output: string, options: DecryptFileOptions): Promise<FileResult> {
   const refuse = (source: OpenInput) => refuseSameFile(source, output)
   return withOpened(
     input,
     options.identities,
     async (opened, source) => {
-      const length = opened.header.plaintextLength
-      const pending = await createPendingOutput(output, length, Buffer.alloc(0), options)
-      const onBytes = (done: number) =>
-        options.onProgress?.({phase: 'decrypting', done, total: length, unit: 'bytes', detail: input})
+      const pending = await createPendingOutput(output, opened.header.plaintextLength, Buffer.alloc(0), options)
       try {
-        await runChunkJob(
-          {...jobFor(opened, source), mode: 'decrypt', outputFd: pending.fd},
-          {workers: options.workers, onBytes},
-        )
+        const result = await runAuthenticated(opened, source, {...options, output}, pending.fd)
         await pending.commit()
+        return {...result, output}
       } catch (error) {
         await pending.discard()
-        if (error instanceof ChunkAuthError) {
-          throw authFailure(input, error.chunk, countChunks(length, opened.header.chunkSize), 'nothing was written')
-        }
         throw error
       }
-      return {input, output, bytes: length, status: 'ok'}
     },
     refuse,
   )
 }
 
-/** Authenticates every chunk of `input` with the key, writing nothing. */
-export async function checkFile(input: string, options: DecryptOptions): Promise<FileResult> {
-  return withOpened(input, options.identities, async (opened, source) => {
-    const length = opened.header.plaintextLength
-    const onBytes = (done: number) =>
-      options.onProgress?.({phase: 'checking', done, total: length, unit: 'bytes', detail: input})
-    try {
-      await runChunkJob({...jobFor(opened, source), mode: 'check'}, {workers: options.workers, onBytes})
-    } catch (error) {
-      if (error instanceof ChunkAuthError) {
-        throw authFailure(input, error.chunk, countChunks(length, opened.header.chunkSize), 'the file is damaged')
-      }
-      throw error
-    }
-    return {input, bytes: length, status: 'ok'}
-  })
-}
-
-/**
- * Decrypts `input` in order to a stream (stdout). A chunk is written only after it authenticated,
- * but earlier chunks are already out: the error says how many bytes were written before it.
- */
-export async function decryptToStream(input: string, sink: Writable, options: DecryptOptions): Promise<FileResult> {
-  return withOpened(input, options.identities, async (opened, {handle}) => {
-    const {header} = opened
-    const total = countChunks(header.plaintextLength, header.chunkSize)
-    const buffer = Buffer.allocUnsafe(header.chunkSize + TAG_LENGTH)
-    let written = 0
-    for (let i = 0; i < total; i++) {
-      const sealed = buffer.subarray(0, chunkPlainLength(header, i) + TAG_LENGTH)
-      await handle.read(sealed, 0, sealed.length, chunkOffset(header, i))
-      let plain: Buffer
-      try {
-        plain = openChunk(opened.payloadKey, i, i === total - 1, sealed)
-      } catch {
-        throw authFailure(input, i, total, 'stopped', [
-          `${written} bytes had already been written to the output before the failure; discard them.`,
-        ])
-      }
-      if (!sink.write(plain)) await new Promise((resolve) => sink.once('drain', resolve))
-      written += plain.length
-      options.onProgress?.({phase: 'decrypting', done: written, total: header.plaintextLength, unit: 'bytes'})
-    }
-    return {input, bytes: written, status: 'ok'}
-  })
-}
-
-/**
- * Decrypts the plaintext bytes [start, start + length) of `input`, reading only the chunks that
- * cover them (chunks sit at fixed offsets). Every chunk read is authenticated.
- */
-export async function decryptRange(
-  input: string,
-  start: number,
-  length: number,
-  identities: Identity[],
-): Promise<Buffer> {
-  return withOpened(input, identities, async (opened, {handle}) => {
-    const {header} = opened
-    const valid = Number.isSafeInteger(start) && Number.isSafeInteger(length) && start >= 0 && length >= 0
-    if (!valid || start + length > header.plaintextLength || length > MAX_RANGE_LENGTH) {
-      throw cryptoError(
-        'RANGE_INVALID',
-        `range ${start}+${length} is outside the ${header.plaintextLength}-byte plaintext (or over 256 MiB).`,
-      )
-    }
-    if (length === 0) return Buffer.alloc(0)
-    const total = countChunks(header.plaintextLength, header.chunkSize)
-    const first = Math.floor(start / header.chunkSize)
-    const last = Math.floor((start + length - 1) / header.chunkSize)
-    const parts: Buffer[] = []
-    for (let i = first; i <= last; i++) {
-      const sealed = Buffer.alloc(chunkPlainLength(header, i) + TAG_LENGTH)
-      await handle.read(sealed, 0, sealed.length, chunkOffset(header, i))
-      try {
-        parts.push(openChunk(opened.payloadKey, i, i === total - 1, sealed))
-      } catch {
-        throw authFailure(input, i, total, 'no bytes returned')
-      }
-    }
-    const from = start - first * header.chunkSize
-    return Buffer.concat(parts).subarray(from, from + length)
-  })
+/** Authenticates every chunk of `input` (and the sender signature, with verify keys), writing nothing. */
+export async function checkFile(input: string, options: DecryptFileOptions): Promise<FileResult> {
+  return withOpened(input, options.identities, (opened, source) => runAuthenticated(opened, source, options))
 }

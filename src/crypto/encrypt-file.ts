@@ -1,9 +1,11 @@
 import {randomBytes, timingSafeEqual} from 'node:crypto'
+import {write} from 'node:fs'
 import {unlink} from 'node:fs/promises'
+import {basename} from 'node:path'
 
 import {fsError, LlmsecError} from '../core/errors.js'
 import {ChunkAuthError} from './chunk-range.js'
-import type {EncryptOptions, FileResult, Recipient} from './crypto.types.js'
+import type {EncryptOptions, FileResult} from './crypto.types.js'
 import {cryptoError} from './errors.js'
 import {
   DEFAULT_CHUNK_LOG2,
@@ -11,43 +13,16 @@ import {
   MAX_CHUNK_LOG2,
   MIN_CHUNK_LOG2,
   SALT_LENGTH,
-  type Stanza,
+  countChunks,
   encodeHeader,
   encryptedLength,
 } from './format.js'
 import {deriveFileKeys} from './keys.js'
 import {assertInputUnchanged, type OpenInput, openInput, refuseSameFile, removalProblem} from './input-file.js'
 import {createPendingOutput} from './output-file.js'
+import {signMessage, signedMessage} from './signature.js'
 import {runChunkJob, segmentChunksFor} from './parallel.js'
-import {type PublicKeyRecipient, createPublicKeyStanza, parsePublicKeyPem} from './recipients.js'
-import {createKeyFileStanza, createPassphraseStanza} from './secret-stanzas.js'
-
-/** Recipients with their PEMs parsed once, reused for every file of a directory. */
-export type PreparedRecipient = Exclude<Recipient, {kind: 'public-key'}> | {kind: 'parsed'; key: PublicKeyRecipient}
-
-export async function prepareRecipients(recipients: Recipient[]): Promise<PreparedRecipient[]> {
-  if (recipients.length === 0) {
-    throw cryptoError('KEY_MISSING', 'no recipient given.', [
-      'Pass --recipient <cert-or-public.pem>, --passphrase (or LLMSEC_PASSPHRASE) or --key-file <file>.',
-    ])
-  }
-  const prepared: PreparedRecipient[] = []
-  for (const r of recipients) {
-    prepared.push(r.kind === 'public-key' ? {kind: 'parsed', key: await parsePublicKeyPem(r.pem, r.source)} : r)
-  }
-  return prepared
-}
-
-/** One stanza per recipient, each wrapping `fileKey`. */
-export async function createStanzas(recipients: PreparedRecipient[], fileKey: Buffer): Promise<Stanza[]> {
-  const stanzas: Stanza[] = []
-  for (const r of recipients) {
-    if (r.kind === 'parsed') stanzas.push(await createPublicKeyStanza(r.key, fileKey))
-    else if (r.kind === 'passphrase') stanzas.push(await createPassphraseStanza(r.passphrase, fileKey, r.scrypt))
-    else stanzas.push(createKeyFileStanza(r.key, fileKey))
-  }
-  return stanzas
-}
+import {type PreparedRecipient, createStanzas, prepareRecipients} from './prepare-recipients.js'
 
 /**
  * Encrypts one file to `output` (fresh temporary file, fsync, rename). The input is read through
@@ -55,11 +30,7 @@ export async function createStanzas(recipients: PreparedRecipient[], fileKey: Bu
  * every chunk authenticated and compared with what was written, and the input unlinked only when
  * its name still names the same unchanged file with no other hard links (not a secure erasure).
  */
-export async function encryptFile(
-  input: string,
-  output: string,
-  options: EncryptOptions & {prepared?: PreparedRecipient[]},
-): Promise<FileResult> {
+export async function encryptFile(input: string, output: string, options: FileOptions): Promise<FileResult> {
   const chunkLog2 = options.chunkLog2 ?? DEFAULT_CHUNK_LOG2
   if (!Number.isInteger(chunkLog2) || chunkLog2 < MIN_CHUNK_LOG2 || chunkLog2 > MAX_CHUNK_LOG2) {
     throw cryptoError('RANGE_INVALID', `chunk size 2^${chunkLog2} is out of bounds (2^6 to 2^24).`)
@@ -68,7 +39,13 @@ export async function encryptFile(
   try {
     await refuseSameFile(source, output)
     await writeCiphertext(source, output, chunkLog2, options)
-    const result: FileResult = {input, output, bytes: source.info.size, status: 'ok'}
+    const result: FileResult = {
+      input,
+      output,
+      bytes: source.info.size,
+      status: 'ok',
+      name: options.name ?? basename(input),
+    }
     if (options.removePlaintext) await removePlaintext(source, output, result)
     return result
   } finally {
@@ -76,24 +53,27 @@ export async function encryptFile(
   }
 }
 
-async function writeCiphertext(
-  source: OpenInput,
-  output: string,
-  chunkLog2: number,
-  options: EncryptOptions & {prepared?: PreparedRecipient[]},
-): Promise<void> {
+/** Per-file options the directory walk adds: recipients prepared once, the name within the tree. */
+type FileOptions = EncryptOptions & {prepared?: PreparedRecipient[]; name?: string; inTree?: boolean}
+
+async function writeCiphertext(source: OpenInput, output: string, chunkLog2: number, options: FileOptions) {
   const size = source.info.size
   const prepared = options.prepared ?? (await prepareRecipients(options.recipients))
   const fileKey = randomBytes(FILE_KEY_LENGTH)
   const salt = randomBytes(SALT_LENGTH)
   const {payloadKey, macKey} = deriveFileKeys(fileKey, salt)
   const stanzas = await createStanzas(prepared, fileKey)
-  const header = encodeHeader({chunkLog2, plaintextLength: size, salt, stanzas}, macKey)
+  const meta = {
+    name: options.name ?? basename(source.path),
+    inTree: options.inTree ?? false,
+    recordedMode: source.info.mode & 0o7777,
+    signature: options.signKey?.layout,
+  }
+  const header = encodeHeader({chunkLog2, plaintextLength: size, salt, stanzas, meta}, macKey)
   const chunkSize = 2 ** chunkLog2
-  const pending = await createPendingOutput(output, encryptedLength(header.length, size, chunkSize), header, {
-    force: options.force,
-    mode: options.mode,
-  })
+  const signatureLength = meta.signature?.length ?? 0
+  const fileLength = encryptedLength(header.length, size, chunkSize, signatureLength)
+  const pending = await createPendingOutput(output, fileLength, header, {force: options.force, mode: options.mode})
   const job = {headerLength: header.length, chunkSize, plaintextLength: size, payloadKey}
   const onBytes = (done: number) =>
     options.onProgress?.({phase: 'encrypting', done, total: size, unit: 'bytes', detail: source.path})
@@ -106,10 +86,16 @@ async function writeCiphertext(
         inputFd: source.handle.fd,
         outputFd: pending.fd,
       },
-      {workers: options.workers, digests: options.removePlaintext, onBytes},
+      {workers: options.workers, digests: options.removePlaintext || options.signKey !== undefined, onBytes},
     )
     await assertInputUnchanged(source, 'nothing was written')
-    if (digests) await verifyReadBack(pending.fd, output, job, digests, options)
+    if (options.signKey && digests) {
+      const mac = header.subarray(header.length - 32)
+      const message = signedMessage(mac, countChunks(size, chunkSize), digests)
+      const signature = signMessage(options.signKey, message)
+      await writeAt(pending.fd, signature, fileLength - signatureLength)
+    }
+    if (options.removePlaintext && digests) await verifyReadBack(pending.fd, output, job, digests, options)
     await pending.commit()
   } catch (error) {
     await pending.discard()
@@ -117,6 +103,16 @@ async function writeCiphertext(
     if (!(error instanceof LlmsecError)) await assertInputUnchanged(source, 'nothing was written')
     throw isErrno(error) ? fsError(error, source.path) : error
   }
+}
+
+function writeAt(fd: number, data: Buffer, position: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    write(fd, data, 0, data.length, position, (error, written) => {
+      if (error) reject(error)
+      else if (written !== data.length) reject(new Error('short write of the signature'))
+      else resolve()
+    })
+  })
 }
 
 /** Unlinks the input once it is safe to (see removalProblem); otherwise keeps it and says why. */

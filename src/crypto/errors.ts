@@ -14,6 +14,12 @@ export const CRYPTO_ERRORS = {
   CHUNK_AUTH_FAILED: findingCode(
     'A chunk failed authentication (modified, reordered, truncated or from another file).',
   ),
+  NAME_MISMATCH: findingCode(
+    'The file was made for another name (renamed or swapped within a model directory); pass --allow-renamed to accept it.',
+  ),
+  SIGNATURE_MISSING: findingCode('A sender signature was required (--verify-key/--verify-cert) and the file has none.'),
+  UNTRUSTED_SIGNER: findingCode('The file is signed, but by a key other than the ones given to verify it.'),
+  SIGNATURE_INVALID: findingCode('The sender signature does not verify: the file was changed after it was signed.'),
   TOO_MANY_RECIPIENTS: usageCode('More recipients than fit in a 64 KiB header.'),
   RANGE_INVALID: usageCode('A chunk size or a byte range is out of bounds.'),
   LIMIT_EXCEEDED: usageCode(

@@ -1,13 +1,16 @@
 import {createHmac, timingSafeEqual} from 'node:crypto'
 import {cryptoError} from './errors.js'
+import {type HeaderMeta, decodeMeta, encodeMeta} from './header-meta.js'
 
 /**
- * The llmsec encrypted file format, version 1 (docs/encrypted-format.md is the reference).
+ * The llmsec encrypted file format, versions 1 and 2 (docs/encrypted-format.md is the reference).
  * Every integer is big-endian. Parsing is bounded: nothing read from a file can make us
  * allocate more than MAX_HEADER_LENGTH bytes or loop more than MAX_STANZAS times.
  */
 export const MAGIC = Buffer.from([0x4c, 0x4c, 0x4d, 0x53, 0x45, 0x43, 0x1a, 0x0a]) // "LLMSEC" SUB LF
-const FORMAT_VERSION = 1
+/** Version 1: stanzas then the MAC. Version 2 adds metadata (name, mode, signature layout) before the MAC. */
+const VERSION_1 = 1
+const VERSION_2 = 2
 /** Suite 1: AES-256-GCM chunks, HKDF-SHA-256 key derivation, HMAC-SHA-256 header MAC. */
 const SUITE_AES256GCM_HKDF_SHA256 = 1
 export const FIXED_HEADER_LENGTH = 56
@@ -23,7 +26,8 @@ export const MAX_HEADER_LENGTH = 65_536
 /** Plaintext lengths stay exact in a JavaScript number. */
 const MAX_PLAINTEXT_LENGTH = Number.MAX_SAFE_INTEGER
 
-export const StanzaType = {RsaOaep: 1, Ecdh: 2, Scrypt: 3, KeyFile: 4} as const
+/** Type 5 (version 2 only): a passphrase stanza whose scrypt run can be shared by the files of one run. */
+export const StanzaType = {RsaOaep: 1, Ecdh: 2, Scrypt: 3, KeyFile: 4, ScryptShared: 5} as const
 export type StanzaType = (typeof StanzaType)[keyof typeof StanzaType]
 
 export interface Stanza {
@@ -40,21 +44,29 @@ export interface Header {
   plaintextLength: number
   salt: Buffer
   stanzas: Stanza[]
+  /** Version 2 metadata; absent in version 1 files. */
+  meta?: HeaderMeta
   headerLength: number
   authenticated: Buffer
   mac: Buffer
 }
 
-export type HeaderFields = Pick<Header, 'chunkLog2' | 'plaintextLength' | 'salt' | 'stanzas'>
+/** Without meta, a version 1 header is written (kept for the test vector); llmsec writes version 2. */
+export type HeaderFields = Pick<Header, 'chunkLog2' | 'plaintextLength' | 'salt' | 'stanzas' | 'meta'>
 
 /** Number of chunks of a plaintext: at least one (an empty file has one empty final chunk). */
 export function countChunks(plaintextLength: number, chunkSize: number): number {
   return Math.max(1, Math.ceil(plaintextLength / chunkSize))
 }
 
-/** Exact size of the encrypted file. */
-export function encryptedLength(headerLength: number, plaintextLength: number, chunkSize: number): number {
-  return headerLength + plaintextLength + TAG_LENGTH * countChunks(plaintextLength, chunkSize)
+/** Exact size of the encrypted file: header, chunks, then the signature when there is one. */
+export function encryptedLength(
+  headerLength: number,
+  plaintextLength: number,
+  chunkSize: number,
+  signatureLength = 0,
+): number {
+  return headerLength + plaintextLength + TAG_LENGTH * countChunks(plaintextLength, chunkSize) + signatureLength
 }
 
 /** Offset of chunk `index` in the encrypted file (chunks sit at fixed offsets). */
@@ -69,19 +81,20 @@ export function chunkPlainLength(header: Pick<Header, 'plaintextLength' | 'chunk
 
 /** Serialises a header and appends its MAC (HMAC-SHA-256 under the header key). */
 export function encodeHeader(fields: HeaderFields, macKey: Buffer): Buffer {
-  const stanzaBytes = fields.stanzas.map((s) => {
+  const stanzaBytes: Buffer[] = fields.stanzas.map((s) => {
     const head = Buffer.alloc(3)
     head.writeUInt8(s.type, 0)
     head.writeUInt16BE(s.body.length, 1)
     return Buffer.concat([head, s.body])
   })
+  if (fields.meta) stanzaBytes.push(encodeMeta(fields.meta))
   const length = FIXED_HEADER_LENGTH + stanzaBytes.reduce((n, b) => n + b.length, 0) + MAC_LENGTH
   if (fields.stanzas.length < 1 || fields.stanzas.length > MAX_STANZAS || length > MAX_HEADER_LENGTH) {
     throw cryptoError('TOO_MANY_RECIPIENTS', `A file needs 1 to ${MAX_STANZAS} recipients that fit a 64 KiB header.`)
   }
   const fixed = Buffer.alloc(FIXED_HEADER_LENGTH)
   MAGIC.copy(fixed, 0)
-  fixed.writeUInt8(FORMAT_VERSION, 8)
+  fixed.writeUInt8(fields.meta ? VERSION_2 : VERSION_1, 8)
   fixed.writeUInt8(SUITE_AES256GCM_HKDF_SHA256, 9)
   fixed.writeUInt8(fields.chunkLog2, 10)
   fixed.writeUInt8(fields.stanzas.length, 11)
@@ -130,7 +143,7 @@ export function decodeHeader(bytes: Buffer): Header {
   const headerLength = readHeaderLength(bytes)
   if (bytes.length < headerLength) throw corrupt('the file ends inside the header')
   const version = bytes.readUInt8(8)
-  if (version !== FORMAT_VERSION) throw corrupt(`unsupported format version ${version}`)
+  if (version !== VERSION_1 && version !== VERSION_2) throw corrupt(`unsupported format version ${version}`)
   const suite = bytes.readUInt8(9)
   if (suite !== SUITE_AES256GCM_HKDF_SHA256) throw corrupt(`unknown algorithm suite ${suite}`)
   const chunkLog2 = bytes.readUInt8(10)
@@ -145,9 +158,18 @@ export function decodeHeader(bytes: Buffer): Header {
   if (count < 1) throw corrupt('recipient count 0')
   const big = bytes.readBigUInt64BE(16)
   if (big > BigInt(MAX_PLAINTEXT_LENGTH)) throw corrupt('plaintext length out of bounds')
-  const stanzas = decodeStanzas(bytes, count, headerLength - MAC_LENGTH)
+  const end = headerLength - MAC_LENGTH
+  const {stanzas, at} = decodeStanzas(
+    bytes,
+    count,
+    end,
+    version === VERSION_2 ? StanzaType.ScryptShared : StanzaType.KeyFile,
+  )
+  if (version === VERSION_1 && at !== end) throw corrupt('extra bytes after the last recipient')
+  const meta = version === VERSION_2 ? decodeMeta(bytes, at, end) : undefined
   return {
     version,
+    meta,
     suite,
     chunkLog2,
     chunkSize: 2 ** chunkLog2,
@@ -160,21 +182,19 @@ export function decodeHeader(bytes: Buffer): Header {
   }
 }
 
-function decodeStanzas(bytes: Buffer, count: number, end: number): Stanza[] {
+function decodeStanzas(bytes: Buffer, count: number, end: number, maxType: number): {stanzas: Stanza[]; at: number} {
   const stanzas: Stanza[] = []
   let at = FIXED_HEADER_LENGTH
   for (let i = 0; i < count; i++) {
     if (at + 3 > end) throw corrupt(`recipient ${i + 1} runs past the header`)
     const type = bytes.readUInt8(at)
     const length = bytes.readUInt16BE(at + 1)
-    if (type < StanzaType.RsaOaep || type > StanzaType.KeyFile)
-      throw corrupt(`recipient ${i + 1} has unknown type ${type}`)
+    if (type < StanzaType.RsaOaep || type > maxType) throw corrupt(`recipient ${i + 1} has unknown type ${type}`)
     if (at + 3 + length > end) throw corrupt(`recipient ${i + 1} runs past the header`)
     stanzas.push({type: type as StanzaType, body: Buffer.from(bytes.subarray(at + 3, at + 3 + length))})
     at += 3 + length
   }
-  if (at !== end) throw corrupt('extra bytes after the last recipient')
-  return stanzas
+  return {stanzas, at}
 }
 
 function corrupt(why: string) {

@@ -19,12 +19,23 @@ export {
 } from './format.js'
 export {INFO, deriveFileKeys} from './keys.js'
 export {readHeader, openEncryptedFile} from './open-header.js'
-export {encryptFile, prepareRecipients, createStanzas} from './encrypt-file.js'
-export {checkFile, decryptFile, decryptRange, decryptToStream, MAX_RANGE_LENGTH} from './decrypt-file.js'
-export {encryptPath, decryptPath, listFiles, ENCRYPTED_SUFFIX} from './tree.js'
+export {encryptFile} from './encrypt-file.js'
+export {prepareRecipients, createStanzas} from './prepare-recipients.js'
+export {checkFile, decryptFile} from './decrypt-file.js'
+export {decryptRange, decryptToStream, MAX_RANGE_LENGTH} from './decrypt-stream.js'
+export {encryptPath, decryptPath, listFiles} from './tree.js'
+export {ENCRYPTED_SUFFIX} from './file-name.js'
 export {exitCodeFor} from './policy.js'
 export {DEFAULT_SCRYPT, type ScryptParams, readKeyFile} from './secret-stanzas.js'
 export {resolveWorkerEntry, INLINE_LIMIT} from './parallel.js'
 export {sealChunk, openChunk} from './chunk-range.js'
 export {defaultOutputMode, parseOutputMode} from './output-file.js'
-export {loadIdentities, loadRecipients, type KeySources} from './load-keys.js'
+export {
+  isKeyFileEncrypted,
+  loadIdentities,
+  loadRecipients,
+  loadSigningKey,
+  loadVerifyKeys,
+  type KeySources,
+} from './load-keys.js'
+export type {SigningKey, VerifyKey} from './signature.js'

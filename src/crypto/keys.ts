@@ -8,6 +8,7 @@ export const INFO = {
   header: 'llmsec/v1 header',
   ecdh: 'llmsec/v1 ecdh',
   keyFile: 'llmsec/v1 key-file',
+  passphrase: 'llmsec/v2 passphrase',
 } as const
 
 export const WRAPPED_LENGTH = FILE_KEY_LENGTH + TAG_LENGTH

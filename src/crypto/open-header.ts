@@ -16,7 +16,13 @@ import {
 import {type OpenInput, openInput} from './input-file.js'
 import {deriveFileKeys} from './keys.js'
 import {openPublicKeyStanza, parsePrivateKeyPem} from './recipients.js'
-import {assertScryptCost, openKeyFileStanza, openPassphraseStanza, scryptParamsOf} from './secret-stanzas.js'
+import {
+  assertScryptCost,
+  isPassphraseStanza,
+  openKeyFileStanza,
+  openPassphraseStanza,
+  scryptParamsOf,
+} from './secret-stanzas.js'
 
 /** An encrypted file whose header authenticated under the given key. */
 export interface OpenedFile {
@@ -24,6 +30,8 @@ export interface OpenedFile {
   header: Header
   payloadKey: Buffer
   fileSize: number
+  /** The trailing sender signature (format version 2, when signed). */
+  signature?: Buffer
 }
 
 const STANZA_NAMES: Record<number, string> = {
@@ -31,6 +39,7 @@ const STANZA_NAMES: Record<number, string> = {
   [StanzaType.Ecdh]: 'EC key',
   [StanzaType.Scrypt]: 'passphrase',
   [StanzaType.KeyFile]: 'key file',
+  [StanzaType.ScryptShared]: 'passphrase',
 }
 
 /** Reads and decodes the header of `path` (bounded to 64 KiB), without any key. */
@@ -61,7 +70,7 @@ async function readHeaderFrom(handle: FileHandle, path: string): Promise<Header>
  * the passphrase given. The stanza count and header size are bounded when the header is decoded.
  */
 function assertHeaderCosts(header: Header, identities: Identity[], path: string): void {
-  const scrypt = header.stanzas.filter((s) => s.type === StanzaType.Scrypt)
+  const scrypt = header.stanzas.filter(isPassphraseStanza)
   if (scrypt.length > 1) {
     throw cryptoError(
       'LIMIT_EXCEEDED',
@@ -99,8 +108,8 @@ async function tryIdentity(header: Header, identity: Identity): Promise<Buffer |
     let key: Buffer | undefined
     if (privateKey && (stanza.type === StanzaType.RsaOaep || stanza.type === StanzaType.Ecdh)) {
       key = openPublicKeyStanza(stanza, privateKey)
-    } else if (identity.kind === 'passphrase' && stanza.type === StanzaType.Scrypt) {
-      key = await openPassphraseStanza(stanza, identity.passphrase, identity.maxWorkFactor)
+    } else if (identity.kind === 'passphrase' && isPassphraseStanza(stanza)) {
+      key = await openPassphraseStanza(stanza, identity)
     } else if (identity.kind === 'key-file' && stanza.type === StanzaType.KeyFile) {
       key = openKeyFileStanza(stanza, identity.key)
     }
@@ -132,13 +141,20 @@ export async function openEncryptedInput(source: OpenInput, identities: Identity
   if (!verifyHeaderMac(header, macKey)) {
     throw cryptoError('HEADER_CORRUPT', `the header of ${path} was modified (its MAC does not verify).`)
   }
-  const expected = encryptedLength(header.headerLength, header.plaintextLength, header.chunkSize)
+  const signatureLength = header.meta?.signature?.length ?? 0
+  const expected = encryptedLength(header.headerLength, header.plaintextLength, header.chunkSize, signatureLength)
   if (fileSize < expected) {
     throw cryptoError('TRUNCATED', `${path} is truncated: ${fileSize} bytes, the header says ${expected}.`)
   }
   if (fileSize > expected) {
     const extra = fileSize - expected
-    throw cryptoError('TRAILING_BYTES', `${path} has ${extra} unexpected bytes after the last chunk.`)
+    throw cryptoError(
+      'TRAILING_BYTES',
+      `${path} has ${extra} unexpected bytes after the last chunk${signatureLength ? ' and the signature' : ''}.`,
+    )
   }
-  return {path, header, payloadKey, fileSize}
+  if (signatureLength === 0) return {path, header, payloadKey, fileSize}
+  const signature = Buffer.alloc(signatureLength)
+  await source.handle.read(signature, 0, signatureLength, fileSize - signatureLength)
+  return {path, header, payloadKey, fileSize, signature}
 }

@@ -31,6 +31,7 @@ const MAX_WORK_FACTOR_LIMIT = 22
 const MIN_WORK_FACTOR = 10
 const SALT = 16
 const SCRYPT_BODY = SALT + 3 + WRAPPED_LENGTH
+const SHARED_SCRYPT_BODY = SALT + 3 + SALT + WRAPPED_LENGTH
 const KEY_FILE_BODY = SALT + WRAPPED_LENGTH
 const RAW_KEY_LENGTH = 32
 
@@ -50,18 +51,31 @@ async function deriveScryptKey(passphrase: string, salt: Buffer, {logN, r, p}: S
   })
 }
 
-/** Stanza type 3: the file key wrapped under scrypt(passphrase). */
-export async function createPassphraseStanza(
+/** A passphrase with scrypt run once, for every file of one encrypt run (stanza type 5). */
+export interface DerivedPassphrase {
+  salt: Buffer
+  params: ScryptParams
+  secret: Buffer
+}
+
+/** Runs scrypt once for a run of encrypt: each file then wraps its key under HKDF(secret, its own salt). */
+export async function derivePassphrase(
   passphrase: string,
-  fileKey: Buffer,
   params: ScryptParams = DEFAULT_SCRYPT,
-): Promise<Stanza> {
+): Promise<DerivedPassphrase> {
   if (passphrase.length === 0) throw coreError('PASSPHRASE_REQUIRED', 'The passphrase is empty.')
   if (!scryptParamsInBounds(params)) throw usageError('scrypt parameters out of bounds.')
   const salt = randomBytes(SALT)
-  const kek = await deriveScryptKey(passphrase, salt, params)
-  const body = Buffer.concat([salt, Buffer.from([params.logN, params.r, params.p]), wrapFileKey(kek, fileKey)])
-  return {type: StanzaType.Scrypt, body}
+  return {salt, params, secret: await deriveScryptKey(passphrase, salt, params)}
+}
+
+/** Stanza type 5: scrypt salt and parameters (shared by a run), the file's own salt, the wrapped key. */
+export function createSharedPassphraseStanza(derived: DerivedPassphrase, fileKey: Buffer): Stanza {
+  const fileSalt = randomBytes(SALT)
+  const kek = hkdf32(derived.secret, fileSalt, INFO.passphrase)
+  const {logN, r, p} = derived.params
+  const body = Buffer.concat([derived.salt, Buffer.from([logN, r, p]), fileSalt, wrapFileKey(kek, fileKey)])
+  return {type: StanzaType.ScryptShared, body}
 }
 
 /** Validates a --max-work-factor value. */
@@ -95,24 +109,52 @@ export function assertScryptCost(params: ScryptParams, maxWorkFactor = DEFAULT_M
   }
 }
 
+/** Whether a stanza is a passphrase stanza (type 3, or type 5 of version 2). */
+export function isPassphraseStanza(stanza: Stanza): boolean {
+  return stanza.type === StanzaType.Scrypt || stanza.type === StanzaType.ScryptShared
+}
+
 /** The scrypt parameters of a passphrase stanza, or undefined when its body has the wrong length. */
 export function scryptParamsOf(stanza: Stanza): ScryptParams | undefined {
   const body = stanza.body
-  return body.length === SCRYPT_BODY ? {logN: body[SALT], r: body[SALT + 1], p: body[SALT + 2]} : undefined
+  const length = stanza.type === StanzaType.Scrypt ? SCRYPT_BODY : SHARED_SCRYPT_BODY
+  return body.length === length ? {logN: body[SALT], r: body[SALT + 1], p: body[SALT + 2]} : undefined
 }
 
-/** Opens a passphrase stanza; undefined for a wrong passphrase. Parameters over the work factor are refused first. */
+/**
+ * scrypt results per passphrase identity and (salt, parameters): the files of one encrypt run share
+ * a salt, so decrypting a directory runs scrypt once, not once per file.
+ */
+const derived = new WeakMap<object, Map<string, Promise<Buffer>>>()
+
+function deriveOnce(identity: {passphrase: string}, salt: Buffer, params: ScryptParams): Promise<Buffer> {
+  let cache = derived.get(identity)
+  if (!cache) derived.set(identity, (cache = new Map()))
+  const id = `${salt.toString('hex')}/${params.logN}/${params.r}/${params.p}`
+  let key = cache.get(id)
+  if (!key) {
+    key = deriveScryptKey(identity.passphrase, salt, params)
+    cache.set(id, key)
+  }
+  return key
+}
+
+/**
+ * Opens a passphrase stanza (type 3 or 5); undefined for a wrong passphrase. Parameters over the
+ * work factor are refused before scrypt runs.
+ */
 export async function openPassphraseStanza(
   stanza: Stanza,
-  passphrase: string,
-  maxWorkFactor?: number,
+  identity: {passphrase: string; maxWorkFactor?: number},
 ): Promise<Buffer | undefined> {
   const body = stanza.body
   const params = scryptParamsOf(stanza)
   if (!params) return undefined
-  assertScryptCost(params, maxWorkFactor)
-  const kek = await deriveScryptKey(passphrase, body.subarray(0, SALT), params)
-  return unwrapFileKey(kek, body.subarray(SALT + 3))
+  assertScryptCost(params, identity.maxWorkFactor)
+  const secret = await deriveOnce(identity, body.subarray(0, SALT), params)
+  if (stanza.type === StanzaType.Scrypt) return unwrapFileKey(secret, body.subarray(SALT + 3))
+  const fileSalt = body.subarray(SALT + 3, SALT + 3 + SALT)
+  return unwrapFileKey(hkdf32(secret, fileSalt, INFO.passphrase), body.subarray(SALT + 3 + SALT))
 }
 
 /** Stanza type 4: the file key wrapped under HKDF(raw 32-byte key, stanza salt). */

@@ -1,15 +1,15 @@
 import {readdir, stat} from 'node:fs/promises'
-import {basename, dirname, join, relative} from 'node:path'
+import {basename, dirname, join, relative, sep} from 'node:path'
 
 import {fsError, LlmsecError, usageError} from '../core/errors.js'
 import {ensureDirectory} from '../core/fs.js'
 import type {BatchResult, DecryptOptions, EncryptOptions, FileResult} from './crypto.types.js'
 import {checkFile, decryptFile} from './decrypt-file.js'
-import {encryptFile, prepareRecipients} from './encrypt-file.js'
+import {encryptFile} from './encrypt-file.js'
+import {prepareRecipients} from './prepare-recipients.js'
 import {cryptoError} from './errors.js'
+import {ENCRYPTED_SUFFIX, plainNameOf} from './file-name.js'
 
-/** The suffix of encrypted files. */
-export const ENCRYPTED_SUFFIX = '.llmsec'
 const TEMP_FILE = /^\..+\.[0-9a-f]{12}\.tmp$/
 
 /** Regular files under `dir`, sorted; symlinks are not followed and temp files are skipped. */
@@ -87,7 +87,8 @@ export async function encryptPath(path: string, options: EncryptOptions & {outpu
   const files = directory ? (await listFiles(path)).filter((f) => !f.endsWith(ENCRYPTED_SUFFIX)) : [path]
   return runBatch(path, files, async (file) => {
     const output = await destinationFor(file, path, options.output, basename(file) + ENCRYPTED_SUFFIX)
-    return encryptFile(file, output, {...options, prepared})
+    const name = directory ? posixRelative(path, file) : basename(file)
+    return encryptFile(file, output, {...options, prepared, name, inTree: directory})
   })
 }
 
@@ -101,12 +102,18 @@ export async function decryptPath(
   if (directory && files.length === 0) {
     throw cryptoError('NOT_LLMSEC', `${path} holds no ${ENCRYPTED_SUFFIX} files.`)
   }
-  return runBatch(path, files, async (file) => {
-    if (options.check) return checkFile(file, options)
-    const name = basename(file).endsWith(ENCRYPTED_SUFFIX)
-      ? basename(file).slice(0, -ENCRYPTED_SUFFIX.length)
-      : `${basename(file)}.decrypted`
+  const batch = await runBatch(path, files, async (file) => {
+    const fileOptions = {...options, relative: directory ? posixRelative(path, file) : undefined}
+    if (options.check) return checkFile(file, fileOptions)
+    const name = basename(file).endsWith(ENCRYPTED_SUFFIX) ? plainNameOf(basename(file)) : `${basename(file)}.decrypted`
     if (name === '') throw usageError(`${file}: cannot derive an output name; pass --output.`)
-    return decryptFile(file, await destinationFor(file, path, options.output, name), options)
+    return decryptFile(file, await destinationFor(file, path, options.output, name), fileOptions)
   })
+  const senderVerified = batch.files.length > 0 && batch.files.every((f) => f.signer?.verified === true)
+  return {...batch, senderVerified}
+}
+
+/** A file's path within the directory, with POSIX separators (as the header records it). */
+function posixRelative(root: string, file: string): string {
+  return relative(root, file).split(sep).join('/')
 }

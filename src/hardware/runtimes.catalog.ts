@@ -56,6 +56,8 @@ export interface RuntimeDefinition {
   flagEnv?: {prefix: string}
   /** Where the runtime keeps models by default (`~/` is every login home). */
   modelDirs?: readonly string[]
+  /** The package its security advisories name (llmsec vulns' data): a PyPI distribution or a product id of llmsec's own. */
+  advisories?: {ecosystem: 'PyPI' | 'product'; name: string}
   docs: string
 }
 
@@ -77,6 +79,7 @@ export const OLLAMA = {
   serverHeader: /ollama/i,
   codeExecution: false,
   modelDirs: ['/usr/share/ollama/.ollama/models', '/var/lib/ollama', '~/.ollama/models'],
+  advisories: {ecosystem: 'product', name: 'ollama'},
   docs: 'https://github.com/ollama/ollama/blob/main/docs/faq.mdx',
 } as const satisfies RuntimeDefinition
 
@@ -94,6 +97,7 @@ export const VLLM = {
   health: '/health',
   identify: [{path: '/version', marker: 'version', version: 'version'}],
   codeExecution: false,
+  advisories: {ecosystem: 'PyPI', name: 'vllm'},
   docs: 'https://docs.vllm.ai/en/latest/configuration/serve_args.html',
 } as const satisfies RuntimeDefinition
 
@@ -111,6 +115,7 @@ export const SGLANG = {
   health: '/health',
   identify: [],
   codeExecution: false,
+  advisories: {ecosystem: 'PyPI', name: 'sglang'},
   docs: 'https://docs.sglang.ai/advanced_features/server_arguments.html',
 } as const satisfies RuntimeDefinition
 
@@ -129,6 +134,7 @@ export const LLAMA_CPP = {
   identify: [{path: '/props', marker: 'default_generation_settings', version: 'build_info'}],
   serverHeader: /llama\.cpp/i,
   codeExecution: false,
+  advisories: {ecosystem: 'product', name: 'llama.cpp'},
   docs: 'https://github.com/ggml-org/llama.cpp/blob/master/tools/server/README.md',
 } as const satisfies RuntimeDefinition
 
@@ -146,6 +152,7 @@ export const LLAMA_CPP_PYTHON = {
   health: null,
   identify: [],
   codeExecution: false,
+  advisories: {ecosystem: 'PyPI', name: 'llama-cpp-python'},
   docs: 'https://llama-cpp-python.readthedocs.io/en/latest/server/',
 } as const satisfies RuntimeDefinition
 
@@ -224,6 +231,7 @@ export const RAY = {
   health: null,
   identify: [],
   codeExecution: true,
+  advisories: {ecosystem: 'PyPI', name: 'ray'},
   docs: 'https://docs.ray.io/en/latest/ray-security/index.html',
 } as const satisfies RuntimeDefinition
 
@@ -281,6 +289,7 @@ export const JUPYTER = {
   health: '/api',
   identify: [],
   codeExecution: true,
+  advisories: {ecosystem: 'PyPI', name: 'jupyter-server'},
   docs: 'https://jupyter-server.readthedocs.io/en/latest/other/full-config.html',
 } as const satisfies RuntimeDefinition
 
@@ -298,6 +307,7 @@ export const MLFLOW = {
   health: '/health',
   identify: [],
   codeExecution: false,
+  advisories: {ecosystem: 'PyPI', name: 'mlflow'},
   docs: 'https://mlflow.org/docs/latest/self-hosting/',
 } as const satisfies RuntimeDefinition
 
@@ -319,6 +329,7 @@ export const GRADIO = {
   health: null,
   identify: [],
   codeExecution: false,
+  advisories: {ecosystem: 'PyPI', name: 'gradio'},
   docs: 'https://www.gradio.app/guides/environment-variables',
 } as const satisfies RuntimeDefinition
 
@@ -441,6 +452,7 @@ export const LITELLM = {
   health: '/health/liveliness',
   identify: [],
   codeExecution: false,
+  advisories: {ecosystem: 'PyPI', name: 'litellm'},
   docs: 'https://docs.litellm.ai/docs/proxy/cli',
 } as const satisfies RuntimeDefinition
 

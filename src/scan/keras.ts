@@ -1,5 +1,6 @@
 import {makeFinding} from './codes.js'
 import {classifyGlobal} from './dangerous.js'
+import {readRootAttributes} from './hdf5.js'
 import type {ByteSource} from './source.js'
 import type {Finding, GlobalPolicy, InspectOptions} from './scan.types.js'
 
@@ -123,72 +124,20 @@ export function checkKerasJson(json: string, member: string | null, options: Ins
   return checkKerasConfig(config, member, options.policy, options.allowed)
 }
 
-const ATTRIBUTE_NAME = Buffer.from('model_config', 'latin1')
-const CONFIG_STARTS = ['{"class_name"', '{"module"'].map((t) => Buffer.from(t, 'latin1'))
-const SEARCH_LIMIT = 16 * 1024 * 1024
-const MAX_ATTEMPTS = 64
-/** A model config longer than this is not looked for (the file is then `unknown`). */
-const MAX_CONFIG = 4 * 1024 * 1024
+/** Root attributes a legacy Keras loader deserialises (legacy_h5_format.load_model_from_hdf5). */
+const CONFIG_ATTRIBUTES = new Set(['model_config', 'training_config'])
 
-/** The end of the JSON object starting at `start` (brace matching outside strings), or -1. */
-function matchObject(bytes: Buffer, start: number): number {
-  let depth = 0
-  const end = Math.min(bytes.length, start + MAX_CONFIG)
-  for (let i = start; i < end; i++) {
-    const b = bytes[i]
-    if (b === 0x22) {
-      for (i++; i < end && bytes[i] !== 0x22; i++) if (bytes[i] === 0x5c) i++
-    } else if (b === 0x7b) depth++
-    else if (b === 0x7d && --depth === 0) return i + 1
-  }
-  return -1
-}
-
-function parseObjectAt(bytes: Buffer, start: number): {config: unknown; end: number} | null {
-  const end = matchObject(bytes, start)
-  if (end < 0) return null
-  try {
-    return {config: JSON.parse(bytes.toString('utf8', start, end)), end}
-  } catch {
-    return null
-  }
-}
-
-const isModelConfig = (v: unknown) =>
-  typeof v === 'object' && v !== null && Object.hasOwn(v, 'class_name') && Object.hasOwn(v, 'config')
-
-/**
- * Candidate model configs: the first '{' after each "model_config" attribute name, else any Keras-looking
- * object. Objects inside an already found config are skipped so each layer is reported once.
- */
-function findConfigs(bytes: Buffer): unknown[] {
-  const found: {config: unknown; start: number; end: number}[] = []
-  // Each attempt may scan to the end of the search window: a fixed number of attempts keeps this linear.
-  let attempts = 0
-  const add = (start: number) => {
-    if (++attempts > MAX_ATTEMPTS || found.some((f) => start >= f.start && start < f.end)) return
-    const parsed = parseObjectAt(bytes, start)
-    if (parsed && isModelConfig(parsed.config)) found.push({config: parsed.config, start, end: parsed.end})
-  }
-  for (
-    let at = bytes.indexOf(ATTRIBUTE_NAME);
-    at >= 0 && attempts < MAX_ATTEMPTS;
-    at = bytes.indexOf(ATTRIBUTE_NAME, at + 1)
-  ) {
-    const brace = bytes.subarray(at, at + 1024).indexOf(0x7b)
-    if (brace >= 0) add(at + brace)
-  }
-  for (const start of CONFIG_STARTS) {
-    for (let at = bytes.indexOf(start); at >= 0 && attempts < MAX_ATTEMPTS; at = bytes.indexOf(start, at + 1)) add(at)
-  }
-  const outermost = found.filter((f) => !found.some((g) => g !== f && g.start <= f.start && f.end <= g.end))
-  return outermost.map((f) => f.config)
+/** An attribute value as Keras reads it: bytes are decoded as UTF-8, a str is used as is. */
+function attributeText(value: unknown): string | null {
+  if (typeof value === 'string') return value
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8')
+  return null
 }
 
 /**
- * Legacy Keras .h5: finds the model_config attribute's JSON by searching the first 16 MiB (h5py writes
- * root attributes into the root object header near the start of the file). A heuristic, not an HDF5
- * parser: a config stored in dense attribute storage beyond 16 MiB is reported as not found.
+ * Legacy Keras .h5 (model.save("x.h5") in Keras 2): the root attributes `model_config` and
+ * `training_config` hold JSON configs that are deserialised on load, read with a real HDF5 reader.
+ * A file whose attributes cannot all be read, or that repeats one of them, is `unknown`.
  */
 export function checkKerasH5(
   source: ByteSource,
@@ -196,17 +145,22 @@ export function checkKerasH5(
   policy?: GlobalPolicy,
   allowed?: Set<string>,
 ): Finding[] {
-  const bytes = source.read(0, Math.min(source.size, SEARCH_LIMIT))
-  const configs = findConfigs(bytes)
-  const findings = configs.flatMap((config) => checkKerasConfig(config, member, policy, allowed))
-  const candidates = bytes.includes(ATTRIBUTE_NAME) || CONFIG_STARTS.some((start) => bytes.includes(start))
-  if (configs.length === 0 && candidates)
-    findings.push(
-      makeFinding(
-        'HDF5_CONFIG_NOT_FOUND',
-        'model_config attribute present but its JSON was not found in the first 16 MiB',
-        member,
-      ),
-    )
+  const root = readRootAttributes(source)
+  if ('problem' in root)
+    return [makeFinding('HDF5_CONFIG_NOT_FOUND', `HDF5 file not analysed: ${root.problem}`, member)]
+  const findings: Finding[] = []
+  const seen = new Set<string>()
+  for (const [name, value] of root.attributes) {
+    if (!CONFIG_ATTRIBUTES.has(name)) continue
+    if (seen.has(name))
+      return [makeFinding('HDF5_CONFIG_NOT_FOUND', `the attribute ${name} appears twice; not analysed`, member)]
+    seen.add(name)
+    const json = attributeText(value)
+    if (json === null) {
+      findings.push(makeFinding('KERAS_BAD_CONFIG', `the attribute ${name} is not a string`, member))
+      continue
+    }
+    findings.push(...checkKerasJson(json, member, {policy, allowed}))
+  }
   return findings
 }

@@ -1,6 +1,8 @@
 import {posix} from 'node:path'
 import {gunzipSync} from 'node:zlib'
 
+import * as lz4 from 'lz4js'
+
 import {compareParsedDebianVersions, parseDebianVersion, type DebianVersion} from '../core/deb-version.js'
 import {listRootDir, readRootFile, unreadableNote} from './root-files.js'
 import type {InstalledPackage, VulnFinding, VulnNote} from './vulns.types.js'
@@ -123,6 +125,17 @@ function indexKey(name: string, arch: string): string {
   return `${name}\0${arch}`
 }
 
+/** Decodes a list as apt stores it: plain, gzip or lz4 (apt's default with compressed indexes). */
+function decodeList(path: string, data: Buffer): string {
+  if (path.endsWith('.gz')) return gunzipSync(data, {maxOutputLength: MAX_LIST_BYTES}).toString('utf8')
+  if (!path.endsWith('.lz4')) return data.toString('utf8')
+  const bound = Number(lz4.decompressBound(data) as unknown)
+  if (!Number.isSafeInteger(bound) || bound < 0 || bound > MAX_LIST_BYTES)
+    throw new Error('the lz4 frame size is invalid or too large')
+  const out = Buffer.alloc(bound)
+  return out.subarray(0, Math.min(bound, lz4.decompressFrame(data, out))).toString('utf8')
+}
+
 async function readList(root: string, path: string, notes: VulnNote[]): Promise<string | null> {
   const read = await readRootFile(root, path, MAX_LIST_BYTES)
   if (read.state === 'absent') return null
@@ -130,14 +143,13 @@ async function readList(root: string, path: string, notes: VulnNote[]): Promise<
     notes.push(unreadableNote(path, read.code))
     return null
   }
-  if (!path.endsWith('.gz')) return read.data.toString('utf8')
   try {
-    return gunzipSync(read.data, {maxOutputLength: MAX_LIST_BYTES}).toString('utf8')
+    return decodeList(path, read.data)
   } catch (error) {
     notes.push({
       code: 'input-malformed',
       subject: path,
-      message: `${path} is not readable gzip: ${(error as Error).message}`,
+      message: `${path} cannot be decoded: ${(error as Error).message}`,
     })
     return null
   }
@@ -154,7 +166,7 @@ export async function readSecurityLists(
     const name = entry.name
     if (!/security/i.test(name) || !/_Packages(\.\w+)?$/.test(name)) continue
     const path = posix.join(APT_LISTS, name)
-    if (!/_Packages(\.gz)?$/.test(name)) {
+    if (!/_Packages(\.gz|\.lz4)?$/.test(name)) {
       notes.push({
         code: 'not-supported',
         subject: path,

@@ -1,16 +1,18 @@
+import {matchesGlob} from '../core/glob.js'
 import {SEVERITIES, mostSevereFirst, worstSeverity, type Severity} from '../core/severity.js'
 import {parseOsRelease} from '../hardware/index.js'
 import {loadAdvisoryDb, type AdvisoryDb, type DbEntry} from './db.js'
-import {pendingSecurityUpdates, readDpkgStatus, readSecurityLists, type DpkgPackage} from './dpkg.js'
+import {pendingSecurityUpdates, readDpkgStatus, readSecurityLists} from './dpkg.js'
 import {comparatorFor, fixedVersion, judgeAffected, recordSeverity} from './osv.js'
 import {findProducts, productServices} from './products.js'
 import {findSitePackages, readSitePackages} from './python-envs.js'
-import {readRootFile} from './root-files.js'
+import {listRootDir, readRootFile} from './root-files.js'
 import {environmentsUsedBy, serviceUse} from './services.js'
 import type {
   InstalledPackage,
   PythonEnvironment,
   ServiceStart,
+  VulnArea,
   VulnFinding,
   VulnNote,
   VulnReport,
@@ -36,14 +38,29 @@ export interface VulnIgnore {
   id: string
   by: 'flag' | 'waiver'
   reason: string
+  /** A glob on the finding's environment or location (waivers' `path`). */
+  path?: string
+  /** YYYY-MM-DD: past it the waiver no longer silences anything (a `waiver-expired` note says so). */
+  expires?: string
 }
 
-function applyIgnores(findings: VulnFinding[], ignores: VulnIgnore[]): void {
-  const byId = new Map(ignores.map((i) => [i.id.toUpperCase(), i]))
+function ignoreMatches(ignore: VulnIgnore, finding: VulnFinding): boolean {
+  if (!finding.ids.some((id) => id.toUpperCase() === ignore.id.toUpperCase())) return false
+  return !ignore.path || matchesGlob(finding.environment ?? finding.location, ignore.path)
+}
+
+function applyIgnores(findings: VulnFinding[], ignores: VulnIgnore[], now: number): VulnNote[] {
+  const today = new Date(now).toISOString().slice(0, 10)
+  const notes: VulnNote[] = []
   for (const finding of findings) {
-    const hit = finding.ids.map((id) => byId.get(id.toUpperCase())).find(Boolean)
-    if (hit) finding.ignored = {by: hit.by, reason: hit.reason}
+    for (const ignore of ignores.filter((i) => ignoreMatches(i, finding))) {
+      if (ignore.expires && ignore.expires < today) {
+        const message = `the waiver of ${ignore.id} for ${finding.package} expired on ${ignore.expires}; the finding stands`
+        notes.push({code: 'waiver-expired', subject: ignore.id, message})
+      } else finding.ignored ??= {by: ignore.by, reason: ignore.reason}
+    }
   }
+  return notes
 }
 
 /** The Debian release of the root (`12`), for OSV's `Debian:12` records; null when not Debian. */
@@ -52,6 +69,23 @@ async function debianRelease(root: string): Promise<string | null> {
   if (read.state !== 'present') return null
   const fields = parseOsRelease(read.data.toString('utf8'))
   return fields.get('ID') === 'debian' ? (fields.get('VERSION_ID')?.split('.')[0] ?? null) : null
+}
+
+const RPM_DATABASES = ['/var/lib/rpm', '/usr/lib/sysimage/rpm']
+
+/** An rpm database is not read (no well-kept pure reader of its SQLite/BDB formats here): its packages are unknown, and said so. */
+async function rpmNotes(root: string): Promise<VulnNote[]> {
+  const notes: VulnNote[] = []
+  for (const dir of RPM_DATABASES) {
+    const entries = await listRootDir(root, dir, notes)
+    if (entries.some((e) => /^(rpmdb\.sqlite|Packages(\.db)?)$/.test(e.name)))
+      notes.push({
+        code: 'not-supported',
+        subject: dir,
+        message: `${dir} holds an rpm database, which llmsec does not read: the versions of its OS packages are unknown`,
+      })
+  }
+  return notes
 }
 
 /** The keys a package is looked up under in the advisory index. */
@@ -89,7 +123,9 @@ function judgePackage(pkg: InstalledPackage, entries: DbEntry[], notes: VulnNote
     if (verdict === 'affected') matched.push(entry)
     else if (verdict === 'unknown' && comparatorFor(ecosystem)?.(pkg.version, pkg.version) !== null)
       notes.push({
-        code: 'db-record-invalid',
+        // The package was not judged: a note of its own area, so the audit's rule cannot pass on it.
+        code: 'version-unparsable',
+        area: AREA_OF[pkg.ecosystem] ?? 'product',
         subject: entry.record.id,
         message: `${entry.record.id}: a version in its ranges does not compare as ${ecosystem}; ${pkg.name} ${pkg.version} was not judged against it`,
       })
@@ -131,6 +167,12 @@ function matchAll(
   return findings
 }
 
+const AREA_OF: Record<string, VulnArea> = {Debian: 'os', PyPI: 'python', product: 'product'}
+
+function tagged(notes: VulnNote[], area: VulnArea): VulnNote[] {
+  return notes.map((note) => ({area, ...note}))
+}
+
 function summarize(findings: VulnFinding[], durationMs: number): VulnReport['summary'] {
   const open = findings.filter((f) => !f.ignored)
   const bySeverity = Object.fromEntries(
@@ -155,12 +197,13 @@ export async function scanVulnerabilities(options: VulnScanOptions): Promise<Vul
   const started = performance.now()
   const {root} = options
   const starts = options.services ?? []
-  const notes: VulnNote[] = []
+  const notes = {os: [] as VulnNote[], python: [] as VulnNote[], product: [] as VulnNote[]}
   const dpkg = await readDpkgStatus(root)
-  append(notes, dpkg.notes)
-  const lists = await readSecurityLists(root, notes)
-  const python = await pythonPackages(root, starts, notes)
-  const products = await findProducts(root, options.live ?? root === '/', dpkg.packages, notes)
+  append(notes.os, dpkg.notes)
+  append(notes.os, await rpmNotes(root))
+  const lists = await readSecurityLists(root, notes.os)
+  const python = await pythonPackages(root, starts, notes.python)
+  const products = await findProducts(root, options.live ?? root === '/', dpkg.packages, notes.product)
   for (const product of products) product.services = productServices(product, starts).map(serviceUse)
   const release = await debianRelease(root)
   const all: InstalledPackage[] = [...dpkg.packages, ...python.packages, ...products]
@@ -169,20 +212,25 @@ export async function scanVulnerabilities(options: VulnScanOptions): Promise<Vul
     wanted: new Set(all.flatMap((p) => keysOf(p, release))),
     now: options.now,
   })
-  const findings = [
-    ...pendingSecurityUpdates(dpkg.packages as DpkgPackage[], lists.index),
-    ...matchAll(all, db, release, notes),
-  ]
-  applyIgnores(findings, options.ignore ?? [])
+  const dbNotes = [...db.info.notes]
+  const findings = [...pendingSecurityUpdates(dpkg.packages, lists.index), ...matchAll(all, db, release, dbNotes)]
+  const waiverNotes = applyIgnores(findings, options.ignore ?? [], options.now ?? Date.now())
   findings.sort((a, b) => mostSevereFirst(a.severity, b.severity) || a.package.localeCompare(b.package))
   return {
     root,
     findings,
-    notes: [...notes, ...db.info.notes],
+    notes: [
+      ...tagged(notes.os, 'os'),
+      ...tagged(notes.python, 'python'),
+      ...tagged(notes.product, 'product'),
+      ...tagged(dbNotes, 'db'),
+      ...tagged(waiverNotes, 'waivers'),
+    ],
     inventory: {
       dpkgPackages: dpkg.packages.length,
       pythonPackages: python.packages.length,
       binaries: products.length,
+      products: products.map(({name, version, location}) => ({name, version, location})),
       environments: python.environments,
       securityLists: lists.lists,
     },

@@ -2,3 +2,5 @@
 export {scanVulnerabilities, type VulnIgnore} from './engine.js'
 export {loadAdvisoryDb} from './db.js'
 export type * from './vulns.types.js'
+export {findServerAdvisories} from './servers.js'
+export {renderVulnSarif} from './sarif.js'

@@ -3,6 +3,7 @@ import {posix} from 'node:path'
 import {parseDebianVersion} from '../core/deb-version.js'
 import {runTool} from '../core/exec.js'
 import {parseVersion} from '../core/version.js'
+import {LLAMA_CPP, OLLAMA} from '../hardware/index.js'
 import type {DpkgPackage} from './dpkg.js'
 import {readRootFile} from './root-files.js'
 import type {InstalledPackage, ServiceStart, VulnNote} from './vulns.types.js'
@@ -19,6 +20,8 @@ interface ProductSpec {
   /** Binaries (inside the root) whose `--version` is read on a live host. */
   binaries?: string[]
   versionPattern?: RegExp
+  /** Prefix of the release tags the version is compared as (`b` for llama.cpp builds). */
+  tagPrefix?: string
 }
 
 const PRODUCTS: ProductSpec[] = [
@@ -27,7 +30,18 @@ const PRODUCTS: ProductSpec[] = [
     id: 'nvidia-driver',
     dpkg: /^(nvidia-driver(-\d+)?(-server)?(-open)?|nvidia-kernel-dkms|nvidia-dkms-\d+(-server)?(-open)?)$/,
   },
-  {id: 'ollama', binaries: ['/usr/local/bin/ollama', '/usr/bin/ollama'], versionPattern: /version is\s+v?(\d[\w.+-]*)/},
+  {
+    id: OLLAMA.advisories.name,
+    binaries: ['/usr/local/bin/', '/usr/bin/'].map((dir) => `${dir}${OLLAMA.advisories.name}`),
+    versionPattern: /version is\s+v?(\d[\w.+-]*)/,
+  },
+  {
+    // llama-server --version prints "version: 5721 (0b4be4c4)"; releases are tagged b5721.
+    id: LLAMA_CPP.advisories.name,
+    binaries: ['/usr/local/bin/llama-server', '/usr/bin/llama-server'],
+    versionPattern: /^version:\s*(\d+)/m,
+    tagPrefix: 'b',
+  },
 ]
 
 const NVIDIA_PROC = '/proc/driver/nvidia/version'
@@ -76,7 +90,8 @@ async function liveBinaries(notes: VulnNote[]): Promise<InstalledPackage[]> {
       if ((await readRootFile('/', path, 1)).state !== 'present') continue
       const result = await runTool(path, ['--version'], {timeoutMs: 5000})
       const version = spec.versionPattern?.exec(`${result.stdout}\n${result.stderr}`)?.[1]
-      if (version && parseVersion(version)) found.push(productPackage(spec.id, version, path, 'binary'))
+      if (version && parseVersion(version))
+        found.push(productPackage(spec.id, `${spec.tagPrefix ?? ''}${version}`, path, 'binary'))
       else
         notes.push({
           code: 'version-unparsable',

@@ -35,7 +35,8 @@ async function shebangInterpreter(root: string, path: string): Promise<string | 
 export async function environmentsUsedBy(root: string, start: ServiceStart, environments: string[]): Promise<string[]> {
   const program = start.argv[0]
   if (!program?.startsWith('/')) return []
-  const inBin = environments.filter((env) => posix.dirname(program) === posix.join(env, 'bin'))
+  // Every program of /usr/bin is not a Python program: only venv-like prefixes own their bin/.
+  const inBin = environments.filter((env) => !SYSTEM_PREFIXES[env] && posix.dirname(program) === posix.join(env, 'bin'))
   if (PYTHON.test(posix.basename(program))) return [...new Set([...inBin, ...prefixesOf(program)])]
   const interpreter = await shebangInterpreter(root, program)
   if (interpreter && PYTHON.test(posix.basename(interpreter)))

@@ -75,10 +75,16 @@ type VulnNoteCode =
   | 'db-record-invalid'
   | 'db-stale'
   | 'not-supported'
+  | 'waiver-expired'
+
+/** The parts of a system the engine reads. */
+export type VulnArea = 'os' | 'python' | 'product' | 'db' | 'waivers'
 
 /** Something that could not be read or judged. */
 export interface VulnNote {
   code: VulnNoteCode
+  /** What the note is about: OS packages, Python environments, products, advisory data (set by the engine). */
+  area?: VulnArea
   /** The package, file or database the note is about. */
   subject: string
   message: string
@@ -123,6 +129,8 @@ export interface VulnReport {
     dpkgPackages: number
     pythonPackages: number
     binaries: number
+    /** Products found (NVIDIA driver, container toolkit, inference binaries) with their versions. */
+    products: {name: string; version: string; location: string}[]
     environments: PythonEnvironment[]
     securityLists: string[]
   }

@@ -1,8 +1,12 @@
+import {readFileSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {DbInfo, VulnFinding, VulnReport} from '../../src/vulns/index.js'
 import {runCli, runCliJson} from '../helpers/cli.js'
 import {buildRoot, removeRoot} from '../helpers/rootfs.js'
+import {loadSarifValidator} from '../helpers/sample-report.js'
 import {expectSchema} from '../helpers/schema.js'
 import {UPGRADED, vulnRootSpec} from '../helpers/vuln-root.js'
 
@@ -90,6 +94,65 @@ describe('llmsec vulns --root', () => {
     const run = await runCli(['vulns', '--root', vulnerable, '--db', '/nonexistent.zip'])
     expect(run.exitCode).toBe(2)
     expect(run.stderr).toMatch(/--db \/nonexistent\.zip does not exist/)
+  })
+})
+
+describe('llmsec vulns: SARIF and waivers', () => {
+  it('writes valid SARIF 2.1.0 with a result per vulnerable package and ignored ones suppressed', async () => {
+    const out = join(vulnerable, 'report.sarif')
+    const run = await runCli([
+      'vulns',
+      '--root',
+      vulnerable,
+      '--format',
+      'sarif',
+      '--output',
+      out,
+      '--ignore',
+      'CVE-2025-32434',
+    ])
+    expect(run.exitCode).toBe(1)
+    const log = JSON.parse(readFileSync(out, 'utf8')) as {
+      runs: {results: {ruleId: string; level: string; suppressions?: unknown[]; message: {text: string}}[]}[]
+    }
+    const validate = loadSarifValidator()
+    expect(validate(log), JSON.stringify(validate.errors)).toBe(true)
+    const results = log.runs[0].results
+    expect(results.map((r) => r.ruleId).sort()).toEqual(
+      ['CVE-2024-0132', 'GHSA-53q9-r3pm-6pq6', 'GHSA-hjq4-87xh-g4fv', 'security-update', 'security-update'].sort(),
+    )
+    expect(results.find((r) => r.ruleId === 'GHSA-53q9-r3pm-6pq6')?.suppressions).toHaveLength(1)
+    expect(results.find((r) => r.ruleId === 'GHSA-hjq4-87xh-g4fv')?.message.text).toMatch(/used by vllm\.service/)
+  })
+
+  it('applies the waivers file as the audit does (rule: the advisory id in lower case): active, expired, path-scoped', async () => {
+    const file = join(vulnerable, 'waivers.yaml')
+    const waiver = (rule: string, expires: string, path?: string) =>
+      `  - {rule: ${rule}, justification: tracked in OPS-1, approver: sec-team, expires: '${expires}'${path ? `, path: '${path}'` : ''}}`
+    writeFileSync(
+      file,
+      [
+        'waivers:',
+        waiver('cve-2025-47277', '2999-01-01', '/opt/vllm/**'),
+        waiver('cve-2025-32434', '2999-01-01', '/srv/**'),
+        waiver('cve-2024-0132', '2000-01-01'),
+        '',
+      ].join('\n'),
+    )
+    const run = await runCliJson<VulnReport>(['vulns', '--root', vulnerable, '--waivers', file])
+    const found = byPackage(run.json)
+    expect(found.get('vllm')?.ignored).toEqual({
+      by: 'waiver',
+      reason: 'tracked in OPS-1 (approved by sec-team, expires 2999-01-01)',
+    })
+    // A waiver scoped to another path, and an expired one, leave the finding standing.
+    expect(found.get('torch')?.ignored).toBeUndefined()
+    expect(found.get('nvidia-container-toolkit')?.ignored).toBeUndefined()
+    expect(run.json.notes).toContainEqual(
+      expect.objectContaining({code: 'waiver-expired', area: 'waivers', subject: 'cve-2024-0132'}),
+    )
+    expect(run.exitCode).toBe(1)
+    expectSchema('vulns', run.json)
   })
 })
 

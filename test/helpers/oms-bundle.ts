@@ -1,4 +1,4 @@
-import {createPrivateKey} from 'node:crypto'
+import {createPrivateKey, X509Certificate} from 'node:crypto'
 import {readFile, writeFile} from 'node:fs/promises'
 
 import type {ResourceDescriptor, Serialization} from '../../src/artifacts/artifacts.types.js'
@@ -12,11 +12,20 @@ export interface CraftedStatement {
   subjects?: {name: string; digest: {sha256: string}}[]
 }
 
+async function derOf(pemFile: string): Promise<{rawBytes: string}> {
+  return {rawBytes: new X509Certificate(await readFile(pemFile)).raw.toString('base64')}
+}
+
 /**
- * Writes a key-method bundle over a crafted statement, signed with a PEM private key: the
+ * Writes a key-method bundle (or, given certificate PEM files, leaf first, a certificate-method one) over a crafted statement, signed with a PEM private key: the
  * way the reference (or an attacker holding some key) would, without llmsec's own checks.
  */
-export async function writeCraftedBundle(path: string, privateKeyPem: string, statement: CraftedStatement) {
+export async function writeCraftedBundle(
+  path: string,
+  privateKeyPem: string,
+  statement: CraftedStatement,
+  certificates: string[] = [],
+) {
   const subjects = statement.subjects ?? [{name: 'model', digest: {sha256: computeRootDigest(statement.resources)}}]
   const payload = Buffer.from(
     JSON.stringify({
@@ -29,7 +38,9 @@ export async function writeCraftedBundle(path: string, privateKeyPem: string, st
   const key = createPrivateKey(await readFile(privateKeyPem))
   const bundle = {
     mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
-    verificationMaterial: {publicKey: {hint: 'unused'}, tlogEntries: []},
+    verificationMaterial: certificates.length
+      ? {x509CertificateChain: {certificates: await Promise.all(certificates.map(derOf))}, tlogEntries: []}
+      : {publicKey: {hint: 'unused'}, tlogEntries: []},
     dsseEnvelope: {
       payload: payload.toString('base64'),
       payloadType: IN_TOTO_PAYLOAD_TYPE,

@@ -2,13 +2,14 @@ import type {Check} from '../check.js'
 import {check as auditdRules} from './auditd-rules.js'
 import {check as autoUpdates} from './auto-updates.js'
 import {check as configValue} from './config-value.js'
+import {check as containerToolkitVulnerable} from './container-toolkit-vulnerable.js'
 import {check as devicePermissions} from './device-permissions.js'
 import {check as fileContent} from './file-content.js'
 import {check as fileExists} from './file-exists.js'
 import {check as filePermissions} from './file-permissions.js'
 import {check as firewallDefaultDeny} from './firewall-default-deny.js'
 import {check as firewallPersistent} from './firewall-persistent.js'
-import {check as gpuDriverVersion} from './gpu-driver-version.js'
+import {check as gpuDriverVulnerable} from './gpu-driver-vulnerable.js'
 import {check as gpuSetting} from './gpu-setting.js'
 import {check as groupMembers} from './group-members.js'
 import {check as inferenceArgs} from './inference-args.js'
@@ -20,6 +21,7 @@ import {check as journaldPersistent} from './journald-persistent.js'
 import {check as kernelModuleDisabled} from './kernel-module-disabled.js'
 import {check as listenerExposure} from './listener-exposure.js'
 import {check as logRetention} from './log-retention.js'
+import {check as mlStackVulnerable} from './ml-stack-vulnerable.js'
 import {check as modelEncryption} from './model-encryption.js'
 import {check as modelPermissions} from './model-permissions.js'
 import {check as modelPickle} from './model-pickle.js'
@@ -28,6 +30,7 @@ import {check as modelSignature} from './model-signature.js'
 import {check as packageInstalled} from './package-installed.js'
 import {check as pamFaillock} from './pam-faillock.js'
 import {check as secretFiles} from './secret-files.js'
+import {check as securityUpdatesPending} from './security-updates-pending.js'
 import {check as sshdOption} from './sshd-option.js'
 import {check as sysctlValue} from './sysctl-value.js'
 import {check as systemdUnit} from './systemd-unit.js'
@@ -39,13 +42,14 @@ export const CHECKS = [
   auditdRules,
   autoUpdates,
   configValue,
+  containerToolkitVulnerable,
   devicePermissions,
   fileContent,
   fileExists,
   filePermissions,
   firewallDefaultDeny,
   firewallPersistent,
-  gpuDriverVersion,
+  gpuDriverVulnerable,
   gpuSetting,
   groupMembers,
   inferenceArgs,
@@ -57,6 +61,7 @@ export const CHECKS = [
   kernelModuleDisabled,
   listenerExposure,
   logRetention,
+  mlStackVulnerable,
   modelEncryption,
   modelPermissions,
   modelPickle,
@@ -65,6 +70,7 @@ export const CHECKS = [
   packageInstalled,
   pamFaillock,
   secretFiles,
+  securityUpdatesPending,
   sshdOption,
   sysctlValue,
   systemdUnit,

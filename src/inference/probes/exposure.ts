@@ -1,6 +1,7 @@
 import {isLoopbackAddress} from '../../core/net.js'
+import {worstSeverity} from '../../core/severity.js'
+import {findServerAdvisories} from '../../vulns/index.js'
 import type {SmokeCheck} from '../inference.types.js'
-import {findVulnerabilities} from '../known-vulnerable.js'
 import {AUTH_REFUSED, excerpt, makeCheck, probeRequest, type ProbeContext} from './probe-context.js'
 
 /** An origin no deployment should trust; only used as a header value, never contacted. */
@@ -79,18 +80,18 @@ export async function checkMetrics(ctx: ProbeContext): Promise<SmokeCheck> {
   )
 }
 
-/** version.known-vulnerable: the identified version against the repository's CVE list. */
+/** version.known-vulnerable: the identified version against llmsec's advisory data (the one `vulns` uses). */
 export function checkVersion(ctx: ProbeContext): SmokeCheck {
   const {kind, version} = ctx.server
   if (kind === 'unknown' || !version) {
     return makeCheck('version.known-vulnerable', 'skip', 'info', `server version unknown (${kind})`)
   }
-  const found = findVulnerabilities(kind, version)
+  const found = findServerAdvisories(kind, version)
   if (found.length === 0) {
     return makeCheck('version.known-vulnerable', 'pass', 'info', `${kind} ${version}: no listed CVE`)
   }
-  const worst = found.some((f) => f.severity === 'critical') ? 'critical' : 'high'
-  const list = found.map((f) => `${f.cve} (fixed in ${f.fixed})`).join(', ')
+  const worst = worstSeverity(found.map((f) => f.severity))!
+  const list = found.map((f) => `${f.cve} (${f.fixed ? `fixed in ${f.fixed}` : 'no fix published'})`).join(', ')
   return makeCheck('version.known-vulnerable', 'fail', worst, `${kind} ${version} is affected by ${list}`, {
     cves: found.map((f) => ({cve: f.cve, fixed: f.fixed, sources: f.sources})),
   })

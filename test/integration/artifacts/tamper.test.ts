@@ -9,10 +9,12 @@ import {
   issueCertificateFiles,
   KeyUsage,
   signModel,
+  verifyModel,
 } from '../../../src/artifacts/index.js'
 import {runCli, runCliJson} from '../../helpers/cli.js'
 import {assertValid, loadDocSchema} from '../../helpers/schema.js'
 import {CLI_TEST_TIMEOUT_MS, copyDir, flipByte, makeModelDir, makeTempDir} from '../../helpers/model-dir.js'
+import {writeCraftedBundle} from '../../helpers/oms-bundle.js'
 
 interface VerifyJson {
   verified: boolean
@@ -30,7 +32,6 @@ beforeAll(async () => {
   // Setup runs in-process (the CLI's keys and sign commands have their own tests); verify runs the CLI.
   await generateKeyFiles(at('keys'), {algorithm: 'ecdsa-p256'})
   await generateKeyFiles(at('other'), {algorithm: 'ecdsa-p256'})
-  await createCaFiles(at('pki'), {algorithm: 'ecdsa-p384', subject: 'CN=Test root', days: 30})
   await createCaFiles(at('other-pki'), {algorithm: 'ecdsa-p256', subject: 'CN=Another root', days: 30})
   await signModel(pristine, {key: at('keys', 'private.pem')})
 })
@@ -116,6 +117,9 @@ describe('each tamper is detected and named (key method)', {timeout: CLI_TEST_TI
 })
 
 describe('certificate problems are detected and named', {timeout: CLI_TEST_TIMEOUT_MS}, () => {
+  const HOUR = 3_600_000
+  const DAY = 24 * HOUR
+
   async function signWithCert(certDir: string): Promise<string> {
     const model = await signedCopy()
     await rm(join(model, 'model.sig'))
@@ -123,19 +127,27 @@ describe('certificate problems are detected and named', {timeout: CLI_TEST_TIMEO
     return model
   }
 
-  async function issue(name: string, validity: {notBefore?: Date; days?: number} = {}): Promise<string> {
+  async function issue(name: string, options: {notBefore?: Date; days?: number; keyUsage?: number} = {}) {
     await issueCertificateFiles(at(name), {
       algorithm: 'ecdsa-p256',
-      caCert: at('pki', 'ca-cert.pem'),
-      caKey: at('pki', 'ca-private.pem'),
+      caCert: at('old-pki', 'ca-cert.pem'),
+      caKey: at('old-pki', 'ca-private.pem'),
       subject: `CN=${name}`,
-      days: validity.days ?? 30,
-      notBefore: validity.notBefore,
+      days: options.days ?? 30,
+      notBefore: options.notBefore,
+      keyUsage: options.keyUsage,
+      extendedKeyUsage: options.keyUsage === undefined ? undefined : [],
     })
     return at(name)
   }
 
-  async function verifyCert(model: string, root = at('pki', 'ca-cert.pem')) {
+  beforeAll(async () => {
+    // A root valid from ten days ago, so that leaves can be judged at times the root covers.
+    const notBefore = new Date(Date.now() - 10 * DAY)
+    await createCaFiles(at('old-pki'), {algorithm: 'ecdsa-p384', subject: 'CN=Old root', days: 60, notBefore})
+  })
+
+  async function verifyCert(model: string, root = at('old-pki', 'ca-cert.pem')) {
     const run = await runCliJson<VerifyJson>(['verify', model, '--cert-chain', root])
     assertValid(loadDocSchema('verify'), run.json)
     return run
@@ -149,32 +161,57 @@ describe('certificate problems are detected and named', {timeout: CLI_TEST_TIMEO
     expect(run.json.mismatches.map((m) => m.reason)).toEqual(['untrusted-signer'])
   })
 
-  it('an expired leaf', async () => {
-    const model = await signWithCert(await issue('expired', {notBefore: new Date('2020-01-01T00:00:00Z')}))
-    const run = await verifyCert(model)
-    expect(run.exitCode).toBe(1)
-    expect(run.json.mismatches.map((m) => m.reason)).toEqual(['certificate-expired'])
-    expect(run.json.mismatches[0].detail).toMatch(/CN=expired expired on 2020-01-31/)
-  })
-
-  it('a leaf that is not yet valid', async () => {
-    const model = await signWithCert(await issue('future', {notBefore: new Date('2099-01-01T00:00:00Z')}))
-    const run = await verifyCert(model)
-    expect(run.json.mismatches.map((m) => m.reason)).toEqual(['certificate-not-yet-valid'])
-  })
-
-  it('a leaf without signing usage', async () => {
-    await issueCertificateFiles(at('no-usage'), {
-      algorithm: 'ecdsa-p256',
-      caCert: at('pki', 'ca-cert.pem'),
-      caKey: at('pki', 'ca-private.pem'),
-      subject: 'CN=no-usage',
-      days: 30,
-      keyUsage: KeyUsage.keyEncipherment,
-      extendedKeyUsage: [],
+  it('a leaf that has expired by the time of verification', async () => {
+    const model = await signWithCert(await issue('short', {notBefore: new Date(Date.now() - HOUR), days: 2}))
+    const result = await verifyModel(model, {
+      certChain: [at('old-pki', 'ca-cert.pem')],
+      now: new Date(Date.now() + 5 * DAY),
     })
-    const run = await verifyCert(await signWithCert(at('no-usage')))
+    expect(result.mismatches.map((m) => m.reason)).toEqual(['certificate-expired'])
+    expect(result.mismatches[0].detail).toMatch(/CN=short expired on/)
+  })
+
+  it('a leaf judged before it became valid', async () => {
+    const model = await signWithCert(await issue('recent', {notBefore: new Date(Date.now() - HOUR)}))
+    const result = await verifyModel(model, {
+      certChain: [at('old-pki', 'ca-cert.pem')],
+      now: new Date(Date.now() - 2 * HOUR),
+    })
+    expect(result.mismatches.map((m) => m.reason)).toEqual(['certificate-not-yet-valid'])
+  })
+
+  it('a bundle made with a leaf without signing usage (crafted: sign refuses) fails', async () => {
+    const dir = await issue('no-usage', {keyUsage: KeyUsage.keyEncipherment})
+    const model = await signedCopy()
+    const {statement} = await signedStatement(model)
+    await writeCraftedBundle(join(model, 'model.sig'), join(dir, 'private.pem'), statement, [join(dir, 'cert.pem')])
+    const run = await verifyCert(model)
     expect(run.exitCode).toBe(1)
     expect(run.json.mismatches.map((m) => m.reason)).toEqual(['wrong-key-usage'])
   })
+
+  it.each([
+    ['expired', {notBefore: new Date('2020-01-01T00:00:00Z')}, /expired on 2020-01-31/],
+    ['future', {notBefore: new Date('2099-01-01T00:00:00Z')}, /is not valid before 2099-01-01/],
+    ['no-signing', {keyUsage: KeyUsage.keyEncipherment}, /key usage without digitalSignature/],
+  ])('sign refuses a %s certificate (exit 2)', async (name, options, message) => {
+    const dir = await issue(`sign-${name}`, options)
+    const run = await runCli([
+      'sign',
+      await signedCopy(),
+      '--key',
+      join(dir, 'private.pem'),
+      '--cert',
+      join(dir, 'cert.pem'),
+    ])
+    expect(run.exitCode).toBe(2)
+    expect(run.stderr).toMatch(message)
+  })
 })
+
+/** The statement llmsec signed for a model, to re-sign it with crafted material. */
+async function signedStatement(model: string) {
+  const bundle = JSON.parse(await readFile(join(model, 'model.sig'), 'utf8'))
+  const payload = JSON.parse(Buffer.from(bundle.dsseEnvelope.payload, 'base64').toString('utf8'))
+  return {statement: {resources: payload.predicate.resources, serialization: payload.predicate.serialization}}
+}

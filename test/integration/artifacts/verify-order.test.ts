@@ -94,6 +94,16 @@ describe('the signature is verified before anything in the statement is used', {
   })
 })
 
+describe('identity policies', () => {
+  it('--identity with a key-method bundle is a usage error, not a silent pass', async () => {
+    const model = await makeModelDir(at('key-identity'))
+    await signModel(model, {key: at('keys', 'private.pem')})
+    const error = await verifyModel(model, {...trusted(), identity: 'release@example.com'}).catch((e: unknown) => e)
+    expect((error as LlmsecError).message).toMatch(/names no identity/)
+    expect((error as LlmsecError).exit).toBe(2)
+  })
+})
+
 describe('single files use the reference resource name', {timeout: CLI_TEST_TIMEOUT_MS}, () => {
   it('llmsec signs a file as "." with the file name as subject, and verifies it', async () => {
     const model = await makeModelDir(at('single'))

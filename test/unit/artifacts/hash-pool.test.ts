@@ -20,6 +20,21 @@ beforeAll(async () => {
 afterAll(async () => work?.cleanup())
 
 describe('hashJobs', () => {
+  it('hashes one unwatched job with blocking reads on the calling thread, to the same digest', async () => {
+    let reported = 0
+    const job = {path: join(work.dir, 'f2'), size: contents[2].length}
+    const [blocking] = await hashJobs([job], {
+      algorithm: 'sha256',
+      inlineBelowBytes: 0,
+      unwatched: true,
+      onBytes: (d) => (reported += d),
+    })
+    const [pooled] = await hashJobs([job], {algorithm: 'sha256', inlineBelowBytes: 0})
+    expect(blocking).toEqual({digest: sha256(contents[2]), bytes: contents[2].length})
+    expect(pooled).toEqual(blocking)
+    expect(reported).toBe(contents[2].length)
+  })
+
   it.each([
     ['on worker threads (TypeScript worker through tsx)', 0],
     ['inline on the calling thread', Number.MAX_SAFE_INTEGER],

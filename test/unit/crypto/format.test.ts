@@ -44,7 +44,7 @@ describe('header parsing is bounded', () => {
     const header = decodeHeader(sealed)
     expect(header.chunkSize).toBe(64)
     expect(header.plaintextLength).toBe(300)
-    expect(header.stanzas.map((s) => s.type)).toEqual([4, 3])
+    expect(header.stanzas.map((s) => s.type)).toEqual([4, 5])
   })
 
   it('never throws anything but an LlmsecError on arbitrary bytes (fuzz)', () => {
@@ -90,7 +90,8 @@ describe('header parsing is bounded', () => {
 
   it('refuses hostile scrypt parameters without running them', async () => {
     const header = decodeHeader(sealed)
-    const scryptAt = header.headerLength - 32 - 67 // the passphrase stanza body is the last 67 bytes
+    // The passphrase stanza follows the key-file stanza (3 + 64 bytes from offset 56); its body starts 3 bytes in.
+    const scryptAt = 56 + 3 + header.stanzas[0].body.length + 3
     const bytes = Buffer.from(sealed)
     bytes[scryptAt + 16] = 60 // logN
     await writeFile(join(dir, 'scrypt.llmsec'), bytes)

@@ -45,7 +45,9 @@ const cases: [string, () => Buffer, string][] = [
   ['a flipped bit in the header salt', () => flip(sealed, 30), 'HEADER_CORRUPT'],
   ['a flipped bit in the chunk size', () => flip(sealed, 10), 'HEADER_CORRUPT'],
   ['a flipped bit in the plaintext length', () => flip(sealed, 23), 'HEADER_CORRUPT'],
-  ['a flipped bit in the wrapped key', () => flip(sealed, headerLength - 40), 'KEY_MISMATCH'],
+  // The key-file stanza starts at 56: type and length (3), salt (16), then the wrapped key.
+  ['a flipped bit in the wrapped key', () => flip(sealed, 56 + 3 + 16 + 4), 'KEY_MISMATCH'],
+  ['a flipped bit in the recorded metadata (mode)', () => flip(sealed, headerLength - 32 - 6), 'HEADER_CORRUPT'],
   ['a flipped bit in the header MAC', () => flip(sealed, headerLength - 1), 'HEADER_CORRUPT'],
   ['a flipped bit in a payload byte', () => flip(sealed, at(1) + 5), 'CHUNK_AUTH_FAILED'],
   ['a flipped bit in a tag', () => flip(sealed, at(1) + CHUNK + 3), 'CHUNK_AUTH_FAILED'],
@@ -75,9 +77,11 @@ describe('tampering is detected, exit 1, nothing at the destination', () => {
       it(`${label} (${workers ? 'workers' : 'inline'})`, async () => {
         const name = `t-${code}-${workers}-${label.length}`
         await writeFile(join(dir, name), make())
-        const error = await decryptFile(join(dir, name), join(dir, `${name}.out`), {identities, workers}).catch(
-          (e: unknown) => e,
-        )
+        const error = await decryptFile(join(dir, name), join(dir, `${name}.out`), {
+          identities,
+          workers,
+          allowRenamed: true,
+        }).catch((e: unknown) => e)
         expect(error).toBeInstanceOf(LlmsecError)
         expect(error).toMatchObject({code, exit: 1})
         const left = (await readdir(dir)).filter((f) => f.includes(`${name}.out`))
@@ -105,5 +109,31 @@ describe('tampering is detected, exit 1, nothing at the destination', () => {
       code: 'KEY_MISSING',
       exit: 2,
     })
+  })
+})
+
+describe('chunks larger than the I/O window are streamed and still authenticated', () => {
+  it('a flipped payload bit or tag bit in a 1 MiB chunk is CHUNK_AUTH_FAILED, inline and with workers', async () => {
+    const big = join(dir, 'big')
+    await writeFile(big, randomBytes(2 * 1024 * 1024 + 500_000))
+    await encryptFile(big, `${big}.llmsec`, {recipients: [{kind: 'key-file', key, source: 'k'}], chunkLog2: 20})
+    const bytes = await readFile(`${big}.llmsec`)
+    const header = (await readHeader(`${big}.llmsec`)).header.headerLength
+    const chunk1 = header + (1 << 20) + 16
+    for (const [label, offset] of [
+      ['payload', chunk1 + 700_000],
+      ['tag', chunk1 + (1 << 20) + 5],
+    ] as const) {
+      for (const workers of [0, 2]) {
+        const name = join(dir, `big-${label}-${workers}.llmsec`)
+        await writeFile(name, flip(bytes, offset))
+        await expect(
+          decryptFile(name, `${name}.out`, {identities, workers, allowRenamed: true}),
+          `${label} ${workers}`,
+        ).rejects.toMatchObject({code: 'CHUNK_AUTH_FAILED', message: expect.stringMatching(/chunk 2 of 3/)})
+      }
+    }
+    await decryptFile(`${big}.llmsec`, `${big}.out`, {identities, workers: 2})
+    expect((await readFile(`${big}.out`)).equals(await readFile(big))).toBe(true)
   })
 })

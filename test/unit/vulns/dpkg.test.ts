@@ -1,7 +1,9 @@
 import fc from 'fast-check'
+import * as lz4 from 'lz4js'
 import {describe, expect, it} from 'vitest'
 
 import {parseDpkgStatus, pendingSecurityUpdates, readSecurityLists, readStanzas} from '../../../src/vulns/dpkg.js'
+import type {VulnNote} from '../../../src/vulns/index.js'
 import {buildRoot, removeRoot} from '../../helpers/rootfs.js'
 
 describe('parseDpkgStatus', () => {
@@ -62,25 +64,31 @@ describe('pending security updates', () => {
         pkg('older', 'amd64', '1.0-1'),
       ].join('\n'),
       '/var/lib/apt/lists/deb.debian.org_dists_bookworm_main_binary-amd64_Packages': pkg('vim', 'amd64', '9:9.9'),
-      '/var/lib/apt/lists/x_dists_noble-security_main_binary-amd64_Packages.lz4': 'lz4',
+      // apt keeps lists lz4-compressed with compressed indexes; a damaged one is a note, not a crash.
+      '/var/lib/apt/lists/deb.debian.org_debian-security_dists_bookworm-security_updates_binary-amd64_Packages.lz4':
+        Buffer.from(lz4.compress(Buffer.from(pkg('zlib1g', 'amd64', '1:1.2.13.dfsg-1+deb12u1')))),
+      '/var/lib/apt/lists/x_dists_noble-security_main_binary-amd64_Packages.lz4': 'not lz4',
+      '/var/lib/apt/lists/x_dists_noble-security_main_binary-amd64_Packages.xz': 'xz',
     })
     try {
-      const notes: never[] = []
+      const notes: VulnNote[] = []
       const {index, lists} = await readSecurityLists(root, notes)
-      expect(lists).toHaveLength(1)
-      expect(notes).toEqual([expect.objectContaining({code: 'not-supported'})])
+      expect(lists).toHaveLength(2)
+      expect(notes.map((n: {code: string}) => n.code).sort()).toEqual(['input-malformed', 'not-supported'])
       const {packages} = parseDpkgStatus(
         [
           pkg('libc6', 'amd64', '2.36-9+deb12u7'),
           pkg('tzdata', 'all', '2024a-0+deb12u1'),
           pkg('older', 'amd64', '1.0-2'),
           pkg('vim', 'amd64', '2:9.0'),
+          pkg('zlib1g', 'amd64', '1:1.2.13.dfsg-1'),
         ].join('\n'),
       )
       const found = pendingSecurityUpdates(packages, index)
       expect(found.map((f) => [f.package, f.fixedIn])).toEqual([
         ['libc6', '2.36-9+deb12u9'],
         ['tzdata', '2024b-0+deb12u1'],
+        ['zlib1g', '1:1.2.13.dfsg-1+deb12u1'],
       ])
     } finally {
       await removeRoot(root)

@@ -42,6 +42,7 @@ describe('Python environments', () => {
       '/opt/app/venv/lib/python3.11/site-packages/torch-2.5.1+cu121.dist-info/METADATA': meta('torch', '2.5.1+cu121'),
       '/opt/app/venv/lib/python3.11/site-packages/nodir.dist-info': 'a file, not a directory',
       '/usr/local/bin/jupyter-lab': {content: '#!/usr/bin/env python3\n', mode: 0o755},
+      '/usr/local/bin/node': {content: '\u007fELF not python', mode: 0o755},
     })
     const report = await scanVulnerabilities({
       root: dir,
@@ -56,6 +57,7 @@ describe('Python environments', () => {
           listening: [],
         },
         {name: 'nginx.service', source: 'unit', argv: ['/usr/sbin/nginx'], listening: []},
+        {name: 'node.service', source: 'unit', argv: ['/usr/local/bin/node', 'app.js'], listening: []},
       ],
     })
     const envs = new Map(report.inventory.environments.map((e) => [e.path, e.services.map((s) => s.name)]))
@@ -73,5 +75,29 @@ describe('Python environments', () => {
     expect(found.get('vllm')?.environment).toBe('/home/ana/miniconda3/envs/ml')
     expect(report.notes.map((n) => n.code).sort()).toEqual(['input-malformed', 'version-unparsable'])
     expect(report.notes.find((n) => n.code === 'version-unparsable')?.subject).toMatch(/^weird /)
+  })
+})
+
+describe('advisories that cannot be judged', () => {
+  it('a range whose versions do not compare is a note of the package’s area, never a silent pass', async () => {
+    const dir = await root({
+      '/opt/v/lib/python3.11/site-packages/mlflow-2.0.0.dist-info/METADATA': meta('mlflow', '2.0.0'),
+      '/db/X-1.json': JSON.stringify({
+        id: 'X-1',
+        modified: '2026-11-30T00:00:00Z',
+        affected: [
+          {
+            package: {ecosystem: 'PyPI', name: 'mlflow'},
+            ranges: [{type: 'ECOSYSTEM', events: [{introduced: '0'}, {fixed: 'not a version!'}]}],
+          },
+        ],
+      }),
+    })
+    const report = await scanVulnerabilities({root: dir, live: false, dbPaths: [`${dir}/db`]})
+    expect(report.notes).toContainEqual(
+      expect.objectContaining({code: 'version-unparsable', area: 'python', subject: 'X-1'}),
+    )
+    // The bundled MLflow record (fixed in 2.9.2) still judges it.
+    expect(report.findings.find((f) => f.package === 'mlflow')?.ids).toContain('CVE-2023-6909')
   })
 })
