@@ -8,11 +8,7 @@ import * as pkijs from 'pkijs'
 import type {Mismatch, Signer} from './artifacts.types.js'
 import {describeCertificate} from './certificates.js'
 import {describeLeaf} from './certificate-info.js'
-<<<<<<< HEAD
-import {append} from '../core/arrays.js'
-=======
 import {weakKey, weakSignature} from './crypto-policy.js'
->>>>>>> main
 
 // pkijs validates over WebCrypto; Node's own implementation is what it gets.
 pkijs.setEngine('node', new pkijs.CryptoEngine({name: 'node', crypto: webcrypto as never}))
@@ -186,22 +182,10 @@ export async function verifyCertificateChain(
       expired.length > 0 ? expired : [untrusted(`the certificate chain does not verify: ${built.problem}`)]
     return {problems: [...problems, ...leafUsageProblems(leaf)], signer}
   }
-<<<<<<< HEAD
-  append(problems, checkValidity(path, now))
-  const info = describeCertificate(leaf)
-  if (!info.digitalSignature && !info.codeSigning) {
-    problems.push({
-      reason: 'wrong-key-usage',
-      detail: `${oneLine(leaf.subject)} has neither the digitalSignature key usage nor the codeSigning extended key usage`,
-    })
-  }
-  return {problems, signer: describeLeaf(leaf)}
-=======
   const problems = [
     ...pathLengthProblems(built.path),
     ...extensionAndAlgorithmProblems(built.path, built.parsed),
     ...leafUsageProblems(leaf),
   ]
   return {problems, signer}
->>>>>>> main
 }
