@@ -10,6 +10,7 @@ import type {ResolvedRule, ResolvedRuleset} from './ruleset.types.js'
 import {countStatuses, scoreAudit, SEVERITY_WEIGHTS} from './score.js'
 import type {AuditResult, ControlMap, RuleResult, RulesetResult} from './audit.types.js'
 import {compareSeverity} from '../core/severity.js'
+import {maxOf} from '../core/arrays.js'
 
 export interface AuditOptions {
   /** Resolved rulesets (see loadRuleset). */
@@ -122,8 +123,14 @@ function toResult(variants: Evaluated[]): RuleResult {
     ...(out.needsRoot ? {needsRoot: true} : {}),
     description: rule.description,
     rationale: rule.rationale,
-    weight: Math.max(...variants.map((v) => ruleWeight(v.rule))),
-    durationMs: Math.max(...variants.map((v) => v.ms)),
+    weight: maxOf(
+      variants.map((v) => ruleWeight(v.rule)),
+      -Infinity,
+    ),
+    durationMs: maxOf(
+      variants.map((v) => v.ms),
+      -Infinity,
+    ),
     rulesets: [...new Set(variants.map((v) => v.rulesetId))],
   }
 }
