@@ -38,6 +38,11 @@ const exitAndErrorSyntax = [
     selector: "Property[key.name='exit'][value.type='Literal']",
     message: 'Use ExitCode.* (0 ok, 1 findings, 2 usage, 3 unexpected, 4 incomplete), not a bare number.',
   },
+  {
+    // Every element becomes a call argument: past ~10^5 elements the call throws RangeError.
+    selector: 'CallExpression[callee.property.name=/^(push|unshift|max|min|fromCharCode)$/] > SpreadElement',
+    message: 'Spreading an array into a call fails on large arrays: use append()/maxOf() from src/core/arrays.ts.',
+  },
 ]
 
 export default tseslint.config(

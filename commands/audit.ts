@@ -1,6 +1,13 @@
 import {Flags} from '@oclif/core'
 
-import {exitCodeFor, incompleteNote, listBuiltInRulesets, loadRuleset, runAuditReport} from '../src/audit/index.js'
+import {
+  exitCodeFor,
+  incompleteNote,
+  listBuiltInRulesets,
+  loadRuleset,
+  modelTrust,
+  runAuditReport,
+} from '../src/audit/index.js'
 import {loadWaivers, type AuditReport} from '../src/audit/reports/index.js'
 import {emitReports, planOutputs} from '../src/cli/audit-output.js'
 import {LlmsecCommand} from '../src/cli/base-command.js'
@@ -92,6 +99,7 @@ export default class Audit extends LlmsecCommand<typeof Audit> {
       root: flags.root,
       probe: flags.probe,
       modelPaths: [...(config.models?.paths ?? []), ...(flags.models ?? [])],
+      trust: modelTrust(config.signing),
       timeoutMs: flags.timeout,
       hostName: flags['host-name'],
       version: this.config.version,

@@ -2,6 +2,7 @@ import {X509Certificate} from 'node:crypto'
 
 import {artifactsError} from './errors.js'
 import {readPemFile} from './keys.js'
+import {append} from '../core/arrays.js'
 
 /**
  * X.509 KeyUsage bits (RFC 5280 order, as @peculiar/x509 numbers them). Kept here so
@@ -36,6 +37,6 @@ export function parsePemCertificates(pem: string, file: string): X509Certificate
 /** Reads every certificate of one or more PEM files. */
 export async function loadCertificates(files: string[]): Promise<X509Certificate[]> {
   const all: X509Certificate[] = []
-  for (const file of files) all.push(...parsePemCertificates(await readPemFile(file, 'certificate'), file))
+  for (const file of files) append(all, parsePemCertificates(await readPemFile(file, 'certificate'), file))
   return all
 }

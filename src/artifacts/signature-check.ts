@@ -7,6 +7,7 @@ import {verifyPayload} from './dsse.js'
 import {artifactsError} from './errors.js'
 import {loadPublicKey, publicKeyHint} from './keys.js'
 import {loadCertificates} from './pem-certificates.js'
+import {append} from '../core/arrays.js'
 
 function verifiesWithAny(parsed: ParsedBundle, key: KeyObject): boolean {
   const {payloadType, signatures} = parsed.bundle.dsseEnvelope
@@ -79,7 +80,7 @@ async function checkCertificateMethod(
       detail: 'the signature does not match the leaf certificate',
     })
   }
-  mismatches.push(...checkIdentity(signer, options, sigFile))
+  append(mismatches, checkIdentity(signer, options, sigFile))
   return {problems: mismatches, signer}
 }
 

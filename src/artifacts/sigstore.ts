@@ -10,6 +10,7 @@ import {describeLeaf} from './certificate-info.js'
 import {artifactsError} from './errors.js'
 import {checkIdentity, requireKeylessPolicy} from './identity.js'
 import {readPemFile} from './keys.js'
+import {append} from '../core/arrays.js'
 
 /** Sigstore error codes that mean the signature itself does not match the signed content. */
 const SIGNATURE_CODES = new Set(['SIGNATURE_ERROR', 'TLOG_BODY_ERROR'])
@@ -89,6 +90,6 @@ export async function checkSigstoreMethod(
     problems.push({path: sigFile, ...reasonOf(error)})
     return {problems, signer}
   }
-  problems.push(...checkIdentity(signer, options, sigFile))
+  append(problems, checkIdentity(signer, options, sigFile))
   return {problems, signer}
 }

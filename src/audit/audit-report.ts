@@ -24,8 +24,8 @@ export interface AuditReportOptions extends AuditOptions {
 export async function runAuditReport(options: AuditReportOptions): Promise<AuditReport> {
   const {waivers: loaded = null, policy = {}, now, ...auditOptions} = options
   const root = auditOptions.root ? resolve(auditOptions.root) : '/'
-  const facts =
-    auditOptions.facts ?? createFactCache({root, probe: auditOptions.probe, modelPaths: auditOptions.modelPaths})
+  const {probe, modelPaths, trust} = auditOptions
+  const facts = auditOptions.facts ?? createFactCache({root, probe, modelPaths, trust})
   const audit = await runAudit({...auditOptions, facts})
   const {audit: waived, waivers} = applyWaivers(audit, loaded, now)
   const report: AuditReport = {

@@ -3,7 +3,7 @@ import {noProgress, type OnProgress} from '../core/progress.js'
 import {resolveRootOption} from '../core/root-path.js'
 import {outcome, type CheckOutcome} from './check.js'
 import {findCheck} from './checks/index.js'
-import {createFactCache, type FactCache} from './facts/index.js'
+import {createFactCache, type FactCache, type ModelTrust} from './facts/index.js'
 import {sanitizeEvidence, sanitizeLine} from './evidence.js'
 import {auditedHost} from './host-identity.js'
 import {evaluateCheck} from './run-check.js'
@@ -11,6 +11,7 @@ import type {ResolvedRule, ResolvedRuleset} from './ruleset.types.js'
 import {countStatuses, scoreAudit, SEVERITY_WEIGHTS} from './score.js'
 import type {AuditResult, ControlMap, RuleResult, RulesetResult} from './audit.types.js'
 import {compareSeverity} from '../core/severity.js'
+import {maxOf} from '../core/arrays.js'
 
 export interface AuditOptions {
   /** Resolved rulesets (see loadRuleset). */
@@ -21,6 +22,8 @@ export interface AuditOptions {
   root?: string
   probe?: boolean
   modelPaths?: string[]
+  /** Trust for model signatures (llmsec.yaml `signing`); without it signatures cannot be verified. */
+  trust?: ModelTrust
   /** Per-check timeout (default 15 s). */
   timeoutMs?: number
   /** Checks running at once (default 16). */
@@ -121,8 +124,14 @@ function toResult(variants: Evaluated[]): RuleResult {
     ...(out.needsRoot ? {needsRoot: true} : {}),
     description: rule.description,
     rationale: rule.rationale,
-    weight: Math.max(...variants.map((v) => ruleWeight(v.rule))),
-    durationMs: Math.max(...variants.map((v) => v.ms)),
+    weight: maxOf(
+      variants.map((v) => ruleWeight(v.rule)),
+      -Infinity,
+    ),
+    durationMs: maxOf(
+      variants.map((v) => v.ms),
+      -Infinity,
+    ),
     rulesets: [...new Set(variants.map((v) => v.rulesetId))],
   }
 }
@@ -184,7 +193,8 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const started = Date.now()
   const startedAt = new Date(started).toISOString()
   const root = await resolveRootOption(options.root)
-  const facts = options.facts ?? createFactCache({root, probe: options.probe, modelPaths: options.modelPaths})
+  const env = {root, probe: options.probe, modelPaths: options.modelPaths, trust: options.trust}
+  const facts = options.facts ?? createFactCache(env)
   const selected = options.rulesets.map((rs) => ({
     rs,
     rules: options.rules?.length ? rs.rules.filter((r) => options.rules!.includes(r.id)) : rs.rules,

@@ -1,3 +1,4 @@
+import {minOf} from '../core/arrays.js'
 import {SEVERITIES} from '../core/severity.js'
 import type {
   AuditResult,
@@ -140,7 +141,7 @@ export function scoreAudit(audit: AuditResult): void {
     view.headline = headlineOf(view.rules, view.score)
   }
   const caps = audit.rulesets.map((r) => r.criticalCap ?? DEFAULT_CRITICAL_CAP)
-  audit.score = scoreResults(audit.rules, caps.length ? Math.min(...caps) : DEFAULT_CRITICAL_CAP)
+  audit.score = scoreResults(audit.rules, caps.length ? minOf(caps, Infinity) : DEFAULT_CRITICAL_CAP)
   audit.summary = countStatuses(audit.rules)
   audit.headline = headlineOf(audit.rules, audit.score)
 }

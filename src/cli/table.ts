@@ -1,4 +1,5 @@
 import {visibleWidth} from './style.js'
+import {maxOf} from '../core/arrays.js'
 
 export interface TableOptions {
   /** Column headers; their count fixes the number of columns. */
@@ -23,7 +24,10 @@ export function renderTable(rows: string[][], options: TableOptions): string {
   const indent = ' '.repeat(options.indent ?? 0)
   const cells = rows.map((row) => options.head.map((_, i) => truncate(String(row[i] ?? ''), options.maxCellWidth)))
   const widths = options.head.map((head, i) =>
-    Math.max(visibleWidth(head), ...cells.map((row) => visibleWidth(row[i]))),
+    maxOf(
+      cells.map((row) => visibleWidth(row[i])),
+      visibleWidth(head),
+    ),
   )
   const line = (row: string[]) =>
     indent +
@@ -37,6 +41,9 @@ export function renderTable(rows: string[][], options: TableOptions): string {
 
 /** Renders key/value pairs as two aligned columns. */
 export function renderPairs(pairs: [string, string][], indent = 2): string {
-  const width = Math.max(0, ...pairs.map(([key]) => key.length))
+  const width = maxOf(
+    pairs.map(([key]) => key.length),
+    0,
+  )
   return pairs.map(([key, value]) => `${' '.repeat(indent)}${key.padEnd(width)}  ${value}`).join('\n')
 }

@@ -1,11 +1,22 @@
 import {readFile} from 'node:fs/promises'
 
 import {Ajv, type ErrorObject, type ValidateFunction} from 'ajv'
-import {isMap, isSeq, LineCounter, parseDocument, type Document, type Node} from 'yaml'
+import {Composer, Document, isMap, isScalar, isSeq, LineCounter, Parser, type CST, type Node} from 'yaml'
 import {coreError, fsError} from './errors.js'
 
-/** Largest YAML document llmsec reads (config, rulesets, waivers are small). */
-const MAX_YAML_BYTES = 4 * 1024 * 1024
+/**
+ * Limits of every YAML file llmsec reads (config, rulesets, waivers; documented in docs/config.md
+ * and docs/rulesets.md). Nesting and collection sizes are checked on the parser's flat syntax
+ * tree, before the composer recurses into it or builds any collection.
+ */
+export const YAML_LIMITS = {
+  /** Largest file, in bytes. */
+  bytes: 4 * 1024 * 1024,
+  /** Deepest nesting of mappings and sequences (block or flow). */
+  depth: 64,
+  /** Most entries in one mapping or sequence. */
+  entries: 250_000,
+} as const
 
 export interface YamlLocation {
   file: string
@@ -96,19 +107,117 @@ function describeSchemaError(error: ErrorObject): string {
   }
 }
 
+type CstItem = {key?: CST.Token | null; value?: CST.Token}
+
+function cstChildren(token: CST.Token): CST.Token[] | null {
+  if (token.type === 'document') return token.value ? [token.value] : []
+  if (token.type !== 'block-map' && token.type !== 'block-seq' && token.type !== 'flow-collection') return null
+  const children: CST.Token[] = []
+  for (const item of token.items as CstItem[]) {
+    if (item.key) children.push(item.key)
+    if (item.value) children.push(item.value)
+  }
+  return children
+}
+
+/** Refuses syntax trees nested too deeply or with too many entries, walking them without recursion. */
+function checkShape(tokens: CST.Token[], lineCounter: LineCounter, file: string): void {
+  const fail = (token: CST.Token, why: string): never => {
+    const {line, col} = lineCounter.linePos(token.offset)
+    throw coreError('INPUT_MALFORMED', `${file}:${line}:${col}: ${why}`)
+  }
+  const stack: [CST.Token, number][] = tokens.map((token) => [token, 0])
+  while (stack.length > 0) {
+    const [token, depth] = stack.pop()!
+    const children = cstChildren(token)
+    if (!children) continue
+    const level = token.type === 'document' ? depth : depth + 1
+    if (level > YAML_LIMITS.depth) fail(token, `YAML nested deeper than ${YAML_LIMITS.depth} levels`)
+    const entries = 'items' in token ? token.items.length : 0
+    if (entries > YAML_LIMITS.entries) fail(token, `YAML collection has more than ${YAML_LIMITS.entries} entries`)
+    for (const child of children) stack.push([child, level])
+  }
+}
+
+/** Duplicate keys, found with one Set per mapping (the library's own check is quadratic). */
+function findDuplicateKey(doc: Document): Node | null {
+  const stack: unknown[] = [doc.contents]
+  while (stack.length > 0) {
+    const node = stack.pop()
+    if (isSeq(node)) for (const item of node.items) stack.push(item)
+    if (!isMap(node)) continue
+    const seen = new Set<string>()
+    for (const pair of node.items) {
+      const key = pair.key
+      if (isScalar(key)) {
+        const name = String(key.value)
+        if (seen.has(name)) return key
+        seen.add(name)
+      }
+      stack.push(key, pair.value)
+    }
+  }
+  return null
+}
+
+/** The deepest nesting of plain data, shared (aliased) values measured once. */
+function dataDepth(root: unknown): number {
+  const depthOf = new Map<object, number>()
+  const stack: [unknown, boolean][] = [[root, false]]
+  while (stack.length > 0) {
+    const [value, done] = stack.pop()!
+    if (value === null || typeof value !== 'object' || (depthOf.has(value) && !done)) continue
+    const children = Object.values(value as object)
+    if (done) {
+      let deepest = 0
+      for (const child of children) deepest = Math.max(deepest, depthOf.get(child as object) ?? 0)
+      depthOf.set(value, deepest + 1)
+      continue
+    }
+    depthOf.set(value, 0)
+    stack.push([value, true])
+    for (const child of children) stack.push([child, false])
+  }
+  return typeof root === 'object' && root !== null ? (depthOf.get(root) ?? 0) : 0
+}
+
+function composeDocument(text: string, file: string, lineCounter: LineCounter): Document {
+  const tokens = [...new Parser(lineCounter.addNewLine).parse(text)]
+  checkShape(tokens, lineCounter, file)
+  let doc: Document | null = null
+  for (const composed of new Composer({uniqueKeys: false}).compose(tokens, true, text.length)) {
+    if (doc) {
+      const {line, col} = lineCounter.linePos(composed.range[0])
+      throw coreError('INPUT_MALFORMED', `${file}:${line}:${col}: a YAML file holds one document; found another`)
+    }
+    doc = composed
+  }
+  return doc ?? new Document()
+}
+
 /**
  * Parses YAML text and validates it against a JSON Schema. Errors throw an LlmsecError
- * (exit 2) whose message names file:line:column and the offending key.
+ * (exit 2) whose message names file:line:column and the offending key. Text beyond
+ * YAML_LIMITS is refused the same way, before it is built.
  */
 export function parseYaml<T>(text: string, file: string, schema?: object): LoadedYaml<T> {
+  if (text.length > YAML_LIMITS.bytes) {
+    throw coreError('INPUT_MALFORMED', `${file} is larger than ${YAML_LIMITS.bytes} bytes; refusing to parse it.`)
+  }
   const lineCounter = new LineCounter()
-  const doc = parseDocument(text, {lineCounter, prettyErrors: false, uniqueKeys: true})
+  const doc = composeDocument(text, file, lineCounter)
   const loaded = {doc, lineCounter, file}
   const syntax = doc.errors[0]
   if (syntax) {
     const {line, col} = lineCounter.linePos(syntax.pos[0])
     const what = syntax.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')
     throw coreError('INPUT_MALFORMED', `${file}:${line}:${col}: YAML syntax error: ${what}`)
+  }
+  const duplicate = findDuplicateKey(doc)
+  if (duplicate) {
+    const {line, col} = lineCounter.linePos(duplicate.range?.[0] ?? 0)
+    const name = String((duplicate as {value?: unknown}).value).slice(0, 80)
+    throw coreError('INPUT_MALFORMED', `${file}:${line}:${col}: duplicate key ${JSON.stringify(name)}`)
   }
   let data: T
   try {
@@ -117,6 +226,9 @@ export function parseYaml<T>(text: string, file: string, schema?: object): Loade
     // Unresolved aliases and alias bombs surface here rather than in doc.errors.
     const why = error instanceof Error ? error.message.split('\n')[0] : String(error)
     throw coreError('INPUT_MALFORMED', `${file}: YAML error: ${why}`)
+  }
+  if (dataDepth(data) > YAML_LIMITS.depth) {
+    throw coreError('INPUT_MALFORMED', `${file}: YAML nested deeper than ${YAML_LIMITS.depth} levels through aliases`)
   }
   if (schema) {
     const validate = validatorFor(schema)
@@ -141,8 +253,8 @@ export async function loadYamlFile<T>(file: string, schema?: object): Promise<Lo
   let text: string
   try {
     const buffer = await readFile(file)
-    if (buffer.length > MAX_YAML_BYTES) {
-      throw coreError('INPUT_MALFORMED', `${file} is larger than ${MAX_YAML_BYTES} bytes; refusing to parse it.`)
+    if (buffer.length > YAML_LIMITS.bytes) {
+      throw coreError('INPUT_MALFORMED', `${file} is larger than ${YAML_LIMITS.bytes} bytes; refusing to parse it.`)
     }
     text = buffer.toString('utf8')
   } catch (error) {

@@ -5,6 +5,7 @@ import {runTool} from '../core/exec.js'
 import {emptyGpu, parseAmdSmiStatic, parseRocmSmi} from './amd.js'
 import type {GpuInfo, GpuSection} from './gpu.types.js'
 import {MAX_NVIDIA_XML_BYTES, parseNvidiaSmiXml} from './nvidia.js'
+import {append} from '../core/arrays.js'
 
 type SourceEntry = GpuSection['sources'][number]
 
@@ -66,13 +67,16 @@ export async function collectGpus(): Promise<GpuSection> {
       parseRocmSmi,
     )
     sources.push(rocm.source)
-    gpus.push(...rocm.gpus)
+    append(gpus, rocm.gpus)
   }
   if (!sources.some((s) => s.status === 'ok')) {
     try {
       const found = await fromSystemInformation()
       // Vendor tools failed rather than being absent: keep the error, add what the OS sees.
-      gpus.push(...found.filter((g) => !gpus.some((known) => known.busId && known.busId === g.busId)))
+      append(
+        gpus,
+        found.filter((g) => !gpus.some((known) => known.busId && known.busId === g.busId)),
+      )
       sources.push({tool: 'systeminformation', status: 'ok'})
     } catch (error) {
       sources.push({tool: 'systeminformation', status: 'error', message: describeError(error)})

@@ -1,5 +1,6 @@
 import {matchConditions, matchValues, type EvalPacket, type Tri} from './match.js'
 import type {Action, Chain, Decision, Hook, Rule, Ruleset, Table} from './ruleset.types.js'
+import {append} from '../core/arrays.js'
 
 type OutcomeVerdict = 'accept' | 'drop' | 'reject' | 'unknown' | 'return' | 'end'
 
@@ -33,12 +34,13 @@ function runAction(walk: Walk, chain: Chain, index: number, action: Action, rule
       return [{verdict: action.kind, ...here}]
     case 'nat':
       return [{verdict: 'accept', ...here}]
+    case 'dnat':
     case 'unknown':
       walk.firstUncertain ??= rule.text
       return [{verdict: 'unknown', ...here}]
     case 'jump':
     case 'goto': {
-      const target = walk.table.chains[action.target]
+      const target = walk.table.chains.get(action.target)
       if (!target) return [{verdict: 'unknown', ...here}]
       const inner = runChain(walk, target, 0, depth + 1)
       return inner.flatMap((outcome) => {
@@ -66,7 +68,7 @@ function runVmap(
   for (const entry of action.entries) {
     const hit: Tri = matchValues(action.field, walk.packet.fields[action.field], entry.values)
     if (hit === 'no') continue
-    outcomes.push(...runAction(walk, chain, index, entry.action, rule, depth))
+    append(outcomes, runAction(walk, chain, index, entry.action, rule, depth))
     if (hit === 'yes') return outcomes
     walk.firstUncertain ??= rule.text
   }
@@ -120,7 +122,7 @@ function baseChainsFor(ruleset: Ruleset, packet: EvalPacket): BaseChain[] {
   const chains: BaseChain[] = []
   for (const table of ruleset.tables) {
     if (!familyApplies(table, packet.family)) continue
-    for (const chain of Object.values(table.chains)) {
+    for (const chain of table.chains.values()) {
       if (!chain.hook || !stages.includes(chain.hook)) continue
       if ((chain.hook === 'ingress') !== (table.family === 'netdev')) continue
       if (chain.type === 'nat' && !packet.ctNew) continue

@@ -1,3 +1,5 @@
+import {own} from './json-values.js'
+import {noteMissingTargets} from './ruleset-notes.js'
 import type {
   Action,
   Chain,
@@ -6,6 +8,7 @@ import type {
   Field,
   Hook,
   MatchValue,
+  NatTarget,
   Rule,
   Ruleset,
   Table,
@@ -115,12 +118,42 @@ function interfaceValue(text: string): MatchValue {
   return {kind: 'str', text: text.endsWith('+') ? `${text.slice(0, -1)}*` : text}
 }
 
-function targetAction(target: string, args: string[], chains: Set<string>): Action | null {
+/** The value after an option among a target's arguments (`--to-destination 10.0.0.2:80`). */
+function optionValue(args: string[], ...names: string[]): string | undefined {
+  const at = args.findIndex((word) => names.includes(word))
+  return at < 0 ? undefined : args[at + 1]
+}
+
+function natPorts(text: string | undefined): NatTarget['port'] | null {
+  if (text === undefined || text === '') return undefined
+  const [from, to] = text.split('-')
+  const value = rangeValue('dport', from, to ?? from)
+  return value?.kind === 'num' ? {low: value.low, high: value.high} : null
+}
+
+/** `-j DNAT --to-destination ADDR[-ADDR][:PORT[-PORT]]` ([v6]:port) and `-j REDIRECT --to-ports P[-P]`. */
+function natAction(target: 'DNAT' | 'REDIRECT', args: string[]): Action {
+  if (target === 'REDIRECT') {
+    const port = natPorts(optionValue(args, '--to-ports', '--to-port'))
+    return port === null ? {kind: 'unknown', what: 'target REDIRECT'} : {kind: 'dnat', to: {port}}
+  }
+  const to = optionValue(args, '--to-destination', '--to')
+  const parts = to ? /^(?:\[([^\]]+)\]|([^:[\]]+))(?::([\d-]+))?$/.exec(to) : null
+  const addr = parts?.[1] ?? parts?.[2]
+  const port = natPorts(parts?.[3])
+  if (!addr || addr.includes('-') || port === null || scalarValue('daddr', addr) === null) {
+    return {kind: 'unknown', what: `target DNAT ${to ?? ''}`.trim()}
+  }
+  return {kind: 'dnat', to: {addr, port}}
+}
+
+function targetAction(target: string, args: string[], chains: Map<string, Chain>): Action | null {
   if (target === 'ACCEPT' || target === 'DROP' || target === 'REJECT' || target === 'RETURN') {
     return {kind: target.toLowerCase() as 'accept' | 'drop' | 'reject' | 'return'}
   }
   if (chains.has(target)) return {kind: 'jump', target}
   if (target === 'MASQUERADE' || target === 'SNAT') return {kind: 'nat'}
+  if (target === 'DNAT' || target === 'REDIRECT') return natAction(target, args)
   if (NON_TERMINAL_TARGETS.has(target) || (target === 'CT' && !args.includes('--notrack'))) return null
   return {kind: 'unknown', what: `target ${target}`}
 }
@@ -154,13 +187,13 @@ function readOption(
   negate: boolean,
   state: RuleState,
   module: string,
-  chains: Set<string>,
+  chains: Map<string, Chain>,
 ): number {
   const option = words[i]
   const arg = words[i + 1] ?? ''
   const push = (condition: Condition) => state.conditions.push(condition)
   const unknown = (what: string) => push({field: 'unknown', what})
-  const field = OPTION_FIELDS[option]
+  const field = own(OPTION_FIELDS, option)
   if (field) {
     const text = field === 'ctstate' ? arg.toLowerCase() : arg
     const values = /(^|,)(dnat|snat)(,|$)/.test(text) && field === 'ctstate' ? null : listValues(field, text)
@@ -193,6 +226,10 @@ function readOption(
     }
     case '--comment':
       return i + 2
+    case '--dst-type':
+      if (module !== 'addrtype') break
+      push({field: 'dtype', negate, values: arg.split(',').map((t) => ({kind: 'str', text: t.toLowerCase()}))})
+      return i + 2
     case '-j':
     case '--jump':
       state.action = targetAction(arg, words.slice(i + 2), chains)
@@ -209,9 +246,9 @@ function readOption(
   return next
 }
 
-const IGNORED_MODULES = new Set(['comment', 'tcp', 'udp', 'multiport', 'conntrack', 'state', 'iprange'])
+const IGNORED_MODULES = new Set(['comment', 'tcp', 'udp', 'multiport', 'conntrack', 'state', 'iprange', 'addrtype'])
 
-function parseRule(words: string[], chains: Set<string>): RuleState {
+function parseRule(words: string[], chains: Map<string, Chain>): RuleState {
   const state: RuleState = {conditions: [], action: null}
   let module = ''
   let negate = false
@@ -242,12 +279,13 @@ function parseRule(words: string[], chains: Set<string>): RuleState {
 }
 
 function startTable(name: string, family: 'ip' | 'ip6', source: TableSource): Table {
-  return {family, name, source, chains: {}}
+  return {family, name, source, chains: new Map()}
 }
 
 function declareChain(table: Table, words: string[]): void {
   const name = words[0].slice(1)
-  const builtin = BUILTIN[table.name]?.[name]
+  const forTable = own(BUILTIN, table.name)
+  const builtin = forTable ? own(forTable, name) : undefined
   const chain: Chain = {name, rules: []}
   if (builtin) {
     chain.hook = builtin.hook
@@ -257,7 +295,7 @@ function declareChain(table: Table, words: string[]): void {
     ) as ChainType
     chain.policy = words[1] === 'DROP' ? 'drop' : 'accept'
   }
-  table.chains[name] = chain
+  table.chains.set(name, chain)
 }
 
 /**
@@ -286,16 +324,20 @@ export function parseIptablesSave(text: string, family: 'ip' | 'ip6', source: Ta
     else if (line.startsWith('-A ') && table) addRule(table, tokenize(line), number, notes)
     else notes.push(`line ${number}: not understood: ${line.slice(0, 80)}`)
   }
+  for (const one of tables) for (const chain of one.chains.values()) noteMissingTargets(one, chain, notes)
   return {tables, notes}
 }
 
 function addRule(table: Table, words: string[], number: number, notes: string[]): void {
-  const chain = table.chains[words[1]]
+  const name = words[1] ?? ''
+  let chain = table.chains.get(name)
   if (!chain) {
-    notes.push(`line ${number}: rule for undeclared chain ${words[1]}`)
-    return
+    // Built-in chains exist without a declaration; their policy is then unknown, read as the most open.
+    notes.push(`line ${number}: rule for undeclared chain ${name}: read as declared, with policy ACCEPT`)
+    declareChain(table, [`:${name}`, 'ACCEPT'])
+    chain = table.chains.get(name)!
   }
-  const state = parseRule(words.slice(2), new Set(Object.keys(table.chains)))
+  const state = parseRule(words.slice(2), table.chains)
   const rule: Rule = {
     id: String(chain.rules.length + 1),
     text: words.join(' '),

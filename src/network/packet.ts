@@ -38,6 +38,8 @@ export function requestPacket(spec: PacketSpec): EvalPacket {
       iif: inbound ? iface : ABSENT,
       oif: inbound ? ABSENT : iface,
       ctstate: value('new'),
+      // Traffic to this host is addressed to one of its own addresses; outgoing traffic is not.
+      dtype: value(inbound ? 'local' : 'unicast'),
     },
   }
 }
@@ -59,6 +61,7 @@ export function replyPacket(spec: PacketSpec): EvalPacket {
       iif: f.oif,
       oif: f.iif,
       ctstate: value('established'),
+      dtype: value(spec.direction === 'in' ? 'unicast' : 'local'),
     },
   }
 }
@@ -81,6 +84,7 @@ export function unmatchedPacket(direction: 'in' | 'out', family: 4 | 6): EvalPac
       iif: inbound ? other : ABSENT,
       oif: inbound ? ABSENT : other,
       ctstate: value('new'),
+      dtype: value(inbound ? 'local' : 'unicast'),
     },
   }
 }

@@ -3,6 +3,7 @@ import {runTool, type ExecResult} from '../core/exec.js'
 import {detectIptablesDialect, parseIptablesSave} from './iptables-save.js'
 import {parseNftJson} from './nft-json.js'
 import type {Ruleset, Table, TableSource} from './ruleset.types.js'
+import {append} from '../core/arrays.js'
 
 /** Which firewall implementation holds the rules. */
 export type Backend = 'nftables' | 'iptables-nft' | 'iptables-legacy' | 'none' | 'unknown'
@@ -36,11 +37,11 @@ const IPTABLES_TABLES = new Set(['filter', 'nat', 'mangle', 'raw', 'security'])
 /** Tables iptables-nft created: ip/ip6 tables with iptables' names whose chains are uppercase. */
 function isIptablesNftTable(table: Table): boolean {
   if ((table.family !== 'ip' && table.family !== 'ip6') || !IPTABLES_TABLES.has(table.name)) return false
-  return Object.values(table.chains).every((c) => !c.hook || c.name === c.name.toUpperCase())
+  return [...table.chains.values()].every((c) => !c.hook || c.name === c.name.toUpperCase())
 }
 
 function hasContent(table: Table): boolean {
-  return Object.values(table.chains).some((c) => c.rules.length > 0 || c.policy === 'drop')
+  return [...table.chains.values()].some((c) => c.rules.length > 0 || c.policy === 'drop')
 }
 
 function explain(result: ExecResult): string {
@@ -78,7 +79,7 @@ async function readIptables(
   const dialect = detectIptablesDialect(result.stdout)
   const from: TableSource = source ?? (dialect === 'nft' ? 'iptables-nft' : 'iptables-legacy')
   const parsed = parseIptablesSave(result.stdout, family, from)
-  ctx.notes.push(...parsed.notes)
+  append(ctx.notes, parsed.notes)
   return parsed.tables
 }
 
@@ -95,7 +96,7 @@ async function readNft(ctx: Context): Promise<Table[] | null | 'missing'> {
   try {
     const parsed = parseNftJson(result.stdout.trim() === '' ? '{"nftables": []}' : result.stdout)
     ctx.sources.push({command: 'nft -j list ruleset', status: 'ok'})
-    ctx.notes.push(...parsed.notes)
+    append(ctx.notes, parsed.notes)
     return parsed.tables
   } catch (error) {
     ctx.sources.push({command: 'nft -j list ruleset', status: 'unparsable', reason: describeError(error)})
@@ -134,7 +135,7 @@ function summarise(tables: Table[]): {backend: Backend; backends: Backend[]} {
 
 async function detectFrontends(ctx: Context, tables: Table[]): Promise<string[]> {
   const frontends: string[] = []
-  const chainNames = tables.flatMap((t) => Object.keys(t.chains))
+  const chainNames = tables.flatMap((t) => [...t.chains.keys()])
   const ufw = await ctx.run('ufw', ['status'])
   if (/Status: active/.test(ufw.stdout) || chainNames.some((n) => n.startsWith('ufw-'))) frontends.push('ufw')
   const firewalld = await ctx.run('firewall-cmd', ['--state'])
@@ -169,7 +170,7 @@ export async function readFirewall(run: ToolRunner = defaultRunner): Promise<Fir
       ['ip6tables-legacy-save', 'ip6'],
     ] as const) {
       const read = await readIptables(ctx, command, family, 'iptables-legacy')
-      if (read) tables.push(...read.filter(hasContent))
+      if (read) append(tables, read.filter(hasContent))
     }
   }
   const {backend, backends} = summarise(tables)

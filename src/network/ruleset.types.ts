@@ -1,7 +1,18 @@
 import type {AddressRange} from './ip.js'
 
 /** Packet fields a rule condition can test. */
-export type Field = 'iif' | 'oif' | 'l4proto' | 'nfproto' | 'saddr' | 'daddr' | 'sport' | 'dport' | 'ctstate'
+export type Field =
+  | 'iif'
+  | 'oif'
+  | 'l4proto'
+  | 'nfproto'
+  | 'saddr'
+  | 'daddr'
+  | 'sport'
+  | 'dport'
+  | 'ctstate'
+  /** The kind of destination address (`fib daddr type`, `-m addrtype --dst-type`): local, unicast… */
+  | 'dtype'
 
 /** One value a condition compares against. Strings may end in `*` (interface wildcard). */
 export type MatchValue =
@@ -19,10 +30,22 @@ export type Action =
   /** Source NAT and masquerade: the nat chain ends, the packet goes on. */
   | {kind: 'nat'}
   | {kind: 'jump' | 'goto'; target: string}
-  /** A verdict map: the first entry whose values contain the key field decides. */
+  /** Destination NAT (dnat, redirect, DNAT, REDIRECT): the nat chain ends and the packet goes on, rewritten. */
+  | {kind: 'dnat'; to: NatTarget}
+  /** A verdict map (or a dnat map): the first entry whose values contain the key field decides. */
   | {kind: 'vmap'; field: Field; entries: {values: MatchValue[]; action: Action}[]}
-  /** Something that changes the packet's fate in a way llmsec does not model (queue, dnat, xt target). */
+  /** Something that changes the packet's fate in a way llmsec does not model (queue, tproxy, xt target). */
   | {kind: 'unknown'; what: string}
+
+/** Where destination NAT sends a packet. */
+export interface NatTarget {
+  /** The new destination address; undefined for a redirect (the address the packet arrived on). */
+  addr?: string
+  /** The new destination port or port range; undefined: unchanged. */
+  port?: {low: number; high: number}
+  /** Only packets of this family are translated (nft `dnat ip to …` in an inet table). */
+  family?: 4 | 6
+}
 
 export interface Rule {
   /** nft handle or iptables rule number within its chain. */
@@ -57,7 +80,8 @@ export interface Table {
   family: TableFamily
   name: string
   source: TableSource
-  chains: Record<string, Chain>
+  /** By name. A Map, so that names such as `__proto__` or `constructor` are ordinary names. */
+  chains: Map<string, Chain>
 }
 
 /** A firewall as llmsec models it, plus notes on anything it could not interpret. */

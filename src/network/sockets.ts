@@ -2,6 +2,7 @@ import {readdir, readFile, readlink} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {isLoopbackAddress, isWildcardAddress} from '../core/net.js'
+import {append} from '../core/arrays.js'
 
 /** A listening socket read from /proc/net, with the process that owns it when visible. */
 export interface ListeningSocket {
@@ -141,7 +142,7 @@ export async function listListeningSockets(options: {procRoot?: string; udp?: bo
     const file = join(procRoot, 'net', protocol)
     const text = await readFile(file, 'utf8').catch(() => null)
     if (text === null) unreadable.push(file)
-    else sockets.push(...parseProcNet(text, protocol))
+    else append(sockets, parseProcNet(text, protocol))
   }
   const owners = await mapInodesToPids(procRoot, new Set(sockets.map((s) => s.inode)))
   const names = new Map<number, string | null>()

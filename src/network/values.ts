@@ -1,4 +1,5 @@
 import {parseAddressRange, parseNetwork} from './ip.js'
+import {own} from './json-values.js'
 import type {Field, MatchValue} from './ruleset.types.js'
 
 /** Protocol numbers nft and iptables may print instead of names. */
@@ -31,7 +32,7 @@ const SERVICES: Record<string, number> = {
 
 export function normaliseProtocol(text: string): string {
   const lower = text.toLowerCase()
-  return PROTOCOL_NAMES[lower] ?? lower
+  return own(PROTOCOL_NAMES, lower) ?? lower
 }
 
 const NFPROTO: Record<string, string> = {ip: 'ipv4', ipv4: 'ipv4', ip6: 'ipv6', ipv6: 'ipv6', '2': 'ipv4', '10': 'ipv6'}
@@ -41,7 +42,7 @@ function parsePort(text: string): number | null {
     const n = Number(text)
     return n <= 65_535 ? n : null
   }
-  return SERVICES[text.toLowerCase()] ?? null
+  return own(SERVICES, text.toLowerCase()) ?? null
 }
 
 /** Parses a scalar written by nft or iptables into a MatchValue for a field; null when not understood. */
@@ -61,10 +62,11 @@ export function scalarValue(field: Field, raw: string | number): MatchValue | nu
     case 'l4proto':
       return {kind: 'str', text: normaliseProtocol(text)}
     case 'nfproto': {
-      const name = NFPROTO[text.toLowerCase()]
+      const name = own(NFPROTO, text.toLowerCase())
       return name ? {kind: 'str', text: name} : null
     }
     case 'ctstate':
+    case 'dtype':
       return {kind: 'str', text: text.toLowerCase()}
     case 'iif':
     case 'oif':

@@ -7,6 +7,7 @@ import {hasModelExtension, sniffContainer} from './sniff.js'
 import type {ByteSource} from './source.js'
 import type {ArchiveBudget, Finding, InspectOptions, Inspection, ScanFormat} from './scan.types.js'
 import {listZip, openEntry, readEntryHead, type ZipEntry} from './zip.js'
+import {append} from '../core/arrays.js'
 
 /** Archives inside archives are followed this deep (a .npz in a zip in a zip is depth 2). */
 const MAX_ARCHIVE_DEPTH = 3
@@ -162,7 +163,7 @@ export function scanArchive(
   for (const entry of listing.entries) {
     if (entry.dataStart < 0 || entry.name.endsWith('/')) continue
     const found = inspectEntry(ctx, entry)
-    findings.push(...found)
+    append(findings, found)
     if (found.some((f) => f.code === 'ZIP_BOMB')) break
   }
   if (/\.keras$/i.test(options.name ?? '') && !listing.entries.some((e) => e.name === 'config.json'))

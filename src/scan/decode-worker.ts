@@ -5,6 +5,7 @@ import {parentPort} from 'node:worker_threads'
 import sevenZipModule, {type SevenZipModule, type SevenZipModuleFactory} from '7z-wasm'
 
 import type {DecodeReply, DecodeRequest, DecodedMember} from './decode.types.js'
+import {append} from '../core/arrays.js'
 
 /**
  * The decoder thread: 7-Zip (7z-wasm) reads the formats Node cannot (xz, lzma, bzip2, 7z archives).
@@ -90,7 +91,7 @@ function readTree(fs: SevenZipModule['FS'], dir: string, prefix = ''): DecodedMe
     if (name === '.' || name === '..') continue
     const path = `${dir}/${name}`
     const mode = fs.lstat(path).mode
-    if (fs.isDir(mode)) members.push(...readTree(fs, path, `${prefix}${name}/`))
+    if (fs.isDir(mode)) append(members, readTree(fs, path, `${prefix}${name}/`))
     else if (fs.isFile(mode)) members.push({name: `${prefix}${name}`, data: fs.readFile(path)})
   }
   return members

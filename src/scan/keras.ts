@@ -1,3 +1,4 @@
+import {append} from '../core/arrays.js'
 import {makeFinding} from './codes.js'
 import {classifyGlobal} from './dangerous.js'
 import {readRootAttributes} from './hdf5.js'
@@ -160,7 +161,7 @@ export function checkKerasH5(
       findings.push(makeFinding('KERAS_BAD_CONFIG', `the attribute ${name} is not a string`, member))
       continue
     }
-    findings.push(...checkKerasJson(json, member, {policy, allowed}))
+    append(findings, checkKerasJson(json, member, {policy, allowed}))
   }
   return findings
 }

@@ -3,6 +3,7 @@ import {normaliseGlobal} from './dangerous.js'
 import {parseLineInt, type PValue} from './pickle-values.js'
 import type {ByteSource, Cursor} from './source.js'
 import type {Finding} from './scan.types.js'
+import {append} from '../core/arrays.js'
 
 /** Bounds that keep a hostile pickle from costing unbounded time or memory. */
 export interface PickleLimits {
@@ -73,8 +74,8 @@ export class Walker {
     if (this.depth >= 8) this.fail('PICKLE_LIMIT_EXCEEDED', 'embedded pickles nest too deeply')
     const inner = this.walkNested(cursor.source, cursor.pos, this.limits, this.depth + 1)
     for (const ref of inner.globals) this.recordGlobal(ref)
-    this.findings.push(...inner.findings)
-    this.nested.push(...inner.nested)
+    append(this.findings, inner.findings)
+    append(this.nested, inner.nested)
     cursor.pos = inner.end
     if (!inner.complete) this.fail('PICKLE_TRUNCATED', 'an embedded joblib pickle is incomplete')
   }

@@ -6,6 +6,7 @@ import {decodeStringArg, decodeUnicodeArg, decodeUtf8Strict} from './pickle-stri
 import {Cursor, type ByteSource} from './source.js'
 import {type PValue, ANY, toGlobalRef} from './pickle-values.js'
 import {DEFAULT_PICKLE_LIMITS, WalkError, Walker, type PickleLimits, type PickleWalk} from './pickle-walker.js'
+import {append} from '../core/arrays.js'
 
 export {DEFAULT_PICKLE_LIMITS, type PickleLimits, type PickleWalk} from './pickle-walker.js'
 
@@ -269,7 +270,7 @@ function parseIntLine(text: Buffer): PValue {
 }
 
 function keep(w: Walker, items: PValue[], more: PValue[]): void {
-  if (items.length < w.limits.maxItems) items.push(...more.slice(0, w.limits.maxItems - items.length))
+  if (items.length < w.limits.maxItems) append(items, more.slice(0, w.limits.maxItems - items.length))
 }
 
 function stepContainers(w: Walker, op: number): boolean {

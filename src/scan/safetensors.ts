@@ -2,6 +2,7 @@ import {makeFinding, type FindingCode} from './codes.js'
 import {JsonSyntaxError, parseStrictJson, U64_MAX, usizeOf, type JsonValue} from './strict-json.js'
 import type {ByteSource} from './source.js'
 import type {Finding} from './scan.types.js'
+import {append} from '../core/arrays.js'
 
 /** The safetensors reference implementation refuses headers above 100 MB. */
 const SAFETENSORS_MAX_HEADER = 100_000_000
@@ -166,7 +167,7 @@ function parseHeader(source: ByteSource): {entries: [string, JsonValue][]; dataL
 function repeatedKey(root: JsonValue): string | null {
   const stack = [root]
   for (let value = stack.pop(); value; value = stack.pop()) {
-    if (value.t === 'array') stack.push(...value.items)
+    if (value.t === 'array') append(stack, value.items)
     if (value.t !== 'object') continue
     const seen = new Set<string>()
     for (const [key, child] of value.entries) {

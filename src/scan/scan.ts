@@ -9,6 +9,7 @@ import {scanInPool, type PoolJob} from './scan-pool.js'
 import type {FileReport, ScanResult} from './scan.types.js'
 import {countAllowances, summarise} from './verdict.js'
 import {listFiles} from './walk.js'
+import {append} from '../core/arrays.js'
 
 export {scanBuffer, scanFile, scanSource, type FileScanOptions} from './scan-file.js'
 
@@ -54,7 +55,10 @@ async function expandPaths(paths: string[], exclude: RegExp[]): Promise<Expanded
       throw fsError(error, path)
     }
     if (info.isDirectory())
-      jobs.push(...(await listFiles(path, exclude)).map((file) => ({path: file, explicit: false})))
+      append(
+        jobs,
+        (await listFiles(path, exclude)).map((file) => ({path: file, explicit: false})),
+      )
     else if (info.isFile()) jobs.push({path, explicit: true})
     else rejected.push(unreadableReport(path, Object.assign(new Error('not a file'), {code: 'EFTYPE'})))
   }

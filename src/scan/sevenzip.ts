@@ -5,6 +5,7 @@ import type {Inspect} from './pickle-stream.js'
 import {hasModelExtension} from './sniff.js'
 import {bufferSource, type ByteSource} from './source.js'
 import type {Finding, InspectOptions, Inspection} from './scan.types.js'
+import {append} from '../core/arrays.js'
 
 /** Members of one 7z archive past which it is not opened (the zip reader's member budget). */
 const MAX_MEMBERS = 10_000
@@ -49,7 +50,7 @@ export function scanSevenZip(
       explicit: false,
       directory: null,
     })
-    findings.push(...found.findings)
+    append(findings, found.findings)
   }
   return {format: '7z', findings}
 }

@@ -4,6 +4,7 @@ import {judgeGlobals} from './pickle-judge.js'
 import type {Inspect} from './pickle-stream.js'
 import {sliceSource, type ByteSource} from './source.js'
 import type {Finding, InspectOptions, Inspection} from './scan.types.js'
+import {append} from '../core/arrays.js'
 
 const BLOCK = 512
 const MAX_MEMBERS = 10_000
@@ -131,7 +132,7 @@ export function scanTorchTar(
   const walks: PickleWalk[] = []
   for (const entry of members) {
     const path = member ? `${member}!${entry.name}` : entry.name
-    if (entry.name === 'storages' || entry.name === 'tensors') findings.push(...walkRecords(entry, walks))
+    if (entry.name === 'storages' || entry.name === 'tensors') append(findings, walkRecords(entry, walks))
     else {
       const found = inspect(entry.source, path, {
         ...options,
@@ -139,10 +140,14 @@ export function scanTorchTar(
         depth: (options.depth ?? 0) + 1,
         explicit: true,
       })
-      findings.push(...found.findings)
+      append(findings, found.findings)
     }
   }
   const globals = [...new Set(walks.flatMap((w) => w.globals))]
-  findings.push(...judgeGlobals(globals, options.policy, options.allowed), ...walks.flatMap((w) => w.findings))
+  append(findings, judgeGlobals(globals, options.policy, options.allowed))
+  append(
+    findings,
+    walks.flatMap((w) => w.findings),
+  )
   return {format: 'pytorch-tar', findings: findings.map((f) => ({...f, member: f.member ?? member}))}
 }

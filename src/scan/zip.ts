@@ -3,6 +3,7 @@ import {constants, crc32, inflateRawSync} from 'node:zlib'
 import {makeFinding, type FindingCode} from './codes.js'
 import {bufferSource, sliceSource, type ByteSource} from './source.js'
 import type {Finding} from './scan.types.js'
+import {append} from '../core/arrays.js'
 
 /** Bounds for hostile archives. */
 const ZIP_LIMITS = {
@@ -227,7 +228,7 @@ export function listZip(source: ByteSource): ZipListing {
       const problem = checkLocal(source, entry, offset)
       if (problem) findings.push(problem)
     }
-    findings.push(...checkStructure(entries))
+    append(findings, checkStructure(entries))
     return {entries, findings, ok: true}
   } catch (error) {
     if (!(error instanceof ZipError)) throw error

@@ -7,6 +7,7 @@ import bundled from './data/ai-stack.osv.json' with {type: 'json'}
 import {affectedKey, type OsvAffected, type OsvRecord} from './osv.js'
 import type {DbInfo, DbSource, VulnNote} from './vulns.types.js'
 import {readZipJson} from './zip-records.js'
+import {append} from '../core/arrays.js'
 
 /** Data older than this many days is a warning (`db-stale`). */
 const MAX_DB_AGE_DAYS = 30
@@ -169,7 +170,7 @@ function finish(db: AdvisoryDb, state: SourceState, newest: string | null, now: 
     })
   db.info.sources.push(state.info)
   db.info.records += state.info.records
-  db.info.notes.push(...state.notes)
+  append(db.info.notes, state.notes)
 }
 
 export interface LoadDbOptions {

@@ -17,6 +17,7 @@ import type {
   VulnNote,
   VulnReport,
 } from './vulns.types.js'
+import {append} from '../core/arrays.js'
 
 export interface VulnScanOptions {
   /** The inspected system's root ('/' for this host). */
@@ -103,7 +104,7 @@ async function pythonPackages(root: string, starts: ServiceStart[], notes: VulnN
     env.sitePackages.push(site.path)
     env.packages += found.length
     byEnv.set(site.environment, env)
-    packages.push(...found)
+    append(packages, found)
   }
   for (const start of starts) {
     for (const path of await environmentsUsedBy(root, start, [...byEnv.keys()]))
@@ -198,8 +199,8 @@ export async function scanVulnerabilities(options: VulnScanOptions): Promise<Vul
   const starts = options.services ?? []
   const notes = {os: [] as VulnNote[], python: [] as VulnNote[], product: [] as VulnNote[]}
   const dpkg = await readDpkgStatus(root)
-  notes.os.push(...dpkg.notes)
-  notes.os.push(...(await rpmNotes(root)))
+  append(notes.os, dpkg.notes)
+  append(notes.os, await rpmNotes(root))
   const lists = await readSecurityLists(root, notes.os)
   const python = await pythonPackages(root, starts, notes.python)
   const products = await findProducts(root, options.live ?? root === '/', dpkg.packages, notes.product)

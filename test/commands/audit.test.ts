@@ -2,7 +2,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {AuditResult, RuleResult} from '../../src/audit/index.js'
 import {rulesOf} from '../helpers/audit-results.js'
-import {buildCarelessRoot, buildHardenedRoot, CARELESS_FAILURES} from '../helpers/audit-roots.js'
+import {buildCarelessRoot, buildHardenedRoot, CARELESS_FAILURES, hardenedConfig} from '../helpers/audit-roots.js'
 import {runCli, runCliJson} from '../helpers/cli.js'
 import {removeRoot} from '../helpers/rootfs.js'
 import {loadDocSchema} from '../helpers/schema.js'
@@ -66,7 +66,8 @@ describe('llmsec audit --root (end to end)', () => {
   })
 
   it('scores a hardened host ≥ 90 on every built-in ruleset and exits 0', async () => {
-    const run = await runCliJson<AuditResult>(['audit', '--root', hardened, '--ruleset', 'all', '--fail-under', '90'])
+    const args = ['--ruleset', 'all', '--fail-under', '90', '--config', hardenedConfig(hardened)]
+    const run = await runCliJson<AuditResult>(['audit', '--root', hardened, ...args])
     expect(validate(run.json), JSON.stringify(validate.errors)).toBe(true)
     for (const rs of run.json.rulesets) expect(rs.score, rs.id).toBeGreaterThanOrEqual(90)
     expect(run.json.summary.fail).toBe(0)

@@ -1,3 +1,7 @@
+import {writeFile} from 'node:fs/promises'
+import {join} from 'node:path'
+
+import {generateKeyPairPem, signModel} from '../../src/artifacts/index.js'
 import {buildRoot, PICKLE_BYTES, safetensorsBytes, type RootSpec} from './rootfs.js'
 
 const PASSWD = [
@@ -54,8 +58,27 @@ export function buildCarelessRoot(): Promise<string> {
   })
 }
 
-/** A hardened LLM host: every file-based rule of the built-in rulesets passes. */
-export function buildHardenedRoot(): Promise<string> {
+/**
+ * The llmsec.yaml of the hardened root (`--config`): the signing key its model was signed with,
+ * as an auditor would configure trust.
+ */
+export const hardenedConfig = (root: string) => join(root, 'llmsec.yaml')
+
+/**
+ * A hardened LLM host: every file-based rule of the built-in rulesets passes (audited with
+ * `--config hardenedConfig(root)`, which trusts the key its model is signed with).
+ */
+export async function buildHardenedRoot(): Promise<string> {
+  const root = await buildHardenedFiles()
+  const pair = generateKeyPairPem('ecdsa-p256')
+  await writeFile(join(root, 'signing-private.pem'), pair.privatePem, {mode: 0o600})
+  await writeFile(join(root, 'signing-public.pem'), pair.publicPem)
+  await signModel(join(root, 'srv/models/llama'), {key: join(root, 'signing-private.pem')})
+  await writeFile(hardenedConfig(root), `signing:\n  publicKey: ${join(root, 'signing-public.pem')}\n`)
+  return root
+}
+
+function buildHardenedFiles(): Promise<string> {
   const wants = '/etc/systemd/system/multi-user.target.wants'
   return buildRoot({
     ...common,
@@ -128,7 +151,6 @@ export function buildHardenedRoot(): Promise<string> {
     '/srv/models': {dir: 0o750},
     '/srv/models/llama': {dir: 0o750},
     '/srv/models/llama/model.safetensors': {content: safetensorsBytes(), mode: 0o640},
-    '/srv/models/llama/model.sig': {content: '{}', mode: 0o640},
   })
 }
 

@@ -1,4 +1,11 @@
-import {FACT_PROVIDERS, FactCache, type FactId, type FactMap, type FactProvider} from '../../src/audit/facts/index.js'
+import {
+  FACT_PROVIDERS,
+  FactCache,
+  type FactId,
+  type FactMap,
+  type FactProvider,
+  type ModelTrust,
+} from '../../src/audit/facts/index.js'
 
 /** Fixed values for facts that cannot exist here (a GPU, a loaded firewall). */
 export type FixedFacts = Partial<{[K in FactId]: FactMap[K]}>
@@ -9,6 +16,7 @@ export interface ContextOptions {
   probe?: boolean
   facts?: FixedFacts
   modelPaths?: string[]
+  trust?: ModelTrust
 }
 
 /** A fact cache over `root` with some facts replaced by fixed values. */
@@ -25,6 +33,7 @@ export function createTestFacts(options: ContextOptions = {}): FactCache {
     live: options.live ?? root === '/',
     probe: options.probe ?? false,
     modelPaths: options.modelPaths ?? [],
+    ...(options.trust ? {trust: options.trust} : {}),
   }
   return new FactCache(env, providers)
 }

@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import {paramsValidator, type Check, type CheckOutcome} from '../../src/audit/check.js'
 import {evaluateCheck} from '../../src/audit/run-check.js'
-import type {Unreadable} from '../../src/audit/facts/index.js'
+import type {ModelTrust, Unreadable} from '../../src/audit/facts/index.js'
 import type {CheckStatus} from '../../src/audit/audit.types.js'
 import {createTestFacts, type FixedFacts} from './check-context.js'
 import {buildRoot, removeRoot, type RootSpec} from './rootfs.js'
@@ -20,6 +20,10 @@ export interface CheckCase<P> {
   /** Facts replaced by fixed values (what cannot exist here: a GPU, a loaded firewall). */
   facts?: FixedFacts
   modelPaths?: string[]
+  /** Runs on the built root before the check (sign a model, change a file). */
+  setup?: (root: string) => Promise<void>
+  /** Model-signature trust (llmsec.yaml `signing`), from the built root. */
+  trust?: (root: string) => ModelTrust
   /** The whole evidence, line by line (a RegExp matches its line). */
   evidence?: (string | RegExp)[]
   /** Lines the evidence must contain. */
@@ -53,7 +57,8 @@ async function runCase<P>(check: Check<P>, c: CheckCase<P>): Promise<CheckOutcom
   expect(validate(params), `params ${JSON.stringify(params)}: ${JSON.stringify(validate.errors)}`).toBe(true)
   const root = c.files ? await buildRoot(c.files) : '/'
   try {
-    const facts = createTestFacts({...c, root, live: c.live ?? !c.files})
+    await c.setup?.(root)
+    const facts = createTestFacts({...c, root, live: c.live ?? !c.files, trust: c.trust?.(root)})
     const run = {params: params as Record<string, unknown>, timeoutMs: 15_000}
     return await evaluateCheck(check as unknown as Check, facts, run)
   } finally {

@@ -3,6 +3,7 @@ import {boundPorts, runtimeById, type BoundPort} from '../../hardware/index.js'
 import {servicesOf} from '../check-helpers.js'
 import {defineCheck, guardUnreadable, NO_PARAMS, outcome, type NoParams} from '../check.js'
 import type {InferenceService, Unreadable} from '../facts/index.js'
+import {append} from '../../core/arrays.js'
 
 /** One evidence line: `ollama (/u) binds 0.0.0.0 (OLLAMA_HOST=…)`, naming the port for multi-port runtimes. */
 function describeBind(service: InferenceService, bound: BoundPort): string {
@@ -50,7 +51,11 @@ export const check = defineCheck<NoParams>()({
       // An unread environment hides only the binds a variable could set; a flag still decides.
       const start = {...service, environmentReadable: service.unreadable.length === 0}
       for (const bound of boundPorts(service.runtime, start)) {
-        if (bound.address === null) gaps.push(...service.unreadable.filter((u) => !gaps.includes(u)))
+        if (bound.address === null)
+          append(
+            gaps,
+            service.unreadable.filter((u) => !gaps.includes(u)),
+          )
         else if (isLoopbackAddress(bound.address)) ok.push(describeBind(service, bound))
         else {
           bad.push(describeBind(service, bound))

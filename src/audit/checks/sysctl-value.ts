@@ -1,5 +1,6 @@
 import {defineCheck, guardUnreadable, outcome, type CheckOutcome} from '../check.js'
 import {configLines, readTextIn, RootReader, whyUnreadable, type TextFile} from '../facts/index.js'
+import {append} from '../../core/arrays.js'
 
 interface Params {
   key: string
@@ -9,7 +10,7 @@ interface Params {
 /** The value a sysctl key gets at boot from sysctl.conf and sysctl.d (later files win). */
 export async function configuredSysctl(reader: RootReader, key: string): Promise<{value: string; file: string} | null> {
   const files: TextFile[] = []
-  for (const dir of ['/usr/lib/sysctl.d', '/run/sysctl.d', '/etc/sysctl.d']) files.push(...(await reader.dropIns(dir)))
+  for (const dir of ['/usr/lib/sysctl.d', '/run/sysctl.d', '/etc/sysctl.d']) append(files, await reader.dropIns(dir))
   files.sort((a, b) => a.path.split('/').pop()!.localeCompare(b.path.split('/').pop()!))
   const main = await reader.text('/etc/sysctl.conf')
   if (main !== null) files.push({path: '/etc/sysctl.conf', text: main})

@@ -1,3 +1,4 @@
+import type {TrustOptions} from '../../artifacts/index.js'
 import type {FactMap} from './fact-map.js'
 
 export type FactId = keyof FactMap
@@ -9,7 +10,12 @@ export interface FactEnv {
   probe: boolean
   /** Extra model directories (from --models or the config file). */
   modelPaths: string[]
+  /** Who may sign models (llmsec.yaml `signing`): the auditor's trust, read on the auditing host. */
+  trust?: ModelTrust
 }
+
+/** Trust material for model signatures (the verify engine's options; paths on the auditing host). */
+export type ModelTrust = Pick<TrustOptions, 'key' | 'certChain' | 'trustRoot' | 'identity' | 'issuer'>
 
 /** Gathers one fact; `live` providers are unavailable under --root. */
 export interface FactProvider<K extends FactId = FactId> {

@@ -16,7 +16,7 @@ export const firewallProvider: FactProvider<'firewall'> = {
       return {tool: null, inputPolicy: null, ruleCount: 0, unreadable: why || 'no firewall tool answered'}
     }
     const report = await analyzeFirewall({reading, inferencePorts: listInferencePorts()})
-    const chains = reading.ruleset.tables.flatMap((t) => Object.values(t.chains))
+    const chains = reading.ruleset.tables.flatMap((t) => [...t.chains.values()])
     const ruleCount = chains.reduce((n, c) => n + c.rules.length, 0)
     const verdict = report.inbound.defaultPolicy
     const inputPolicy = verdict === 'accept' ? 'accept' : verdict === 'unknown' ? 'unknown' : 'drop'

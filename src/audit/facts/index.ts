@@ -10,7 +10,7 @@ import {socketsProvider} from './sockets.js'
 import {systemdActiveProvider, systemdProvider} from './systemd.js'
 
 export {FactCache, FactUnavailableError, LIVE_ONLY_REASON} from './cache.js'
-export type {FactEnv, FactId, FactProvider} from './cache.js'
+export type {FactEnv, FactId, FactProvider, ModelTrust} from './cache.js'
 export type * from './fact-map.js'
 export {
   configLines,
@@ -55,7 +55,13 @@ export const FACT_PROVIDERS: FactProvider[] = [
 export function createFactCache(env: Partial<FactEnv> = {}): FactCache {
   const root = env.root ?? '/'
   return new FactCache(
-    {root, live: env.live ?? root === '/', probe: env.probe ?? false, modelPaths: env.modelPaths ?? []},
+    {
+      root,
+      live: env.live ?? root === '/',
+      probe: env.probe ?? false,
+      modelPaths: env.modelPaths ?? [],
+      ...(env.trust ? {trust: env.trust} : {}),
+    },
     FACT_PROVIDERS,
   )
 }

@@ -9,6 +9,7 @@ import {splitExecStart} from './exec-start.js'
 import type {InferenceRuntime, InferenceService, UnitFile} from './fact-map.js'
 import {RootReader} from './rootfs.js'
 import {parseEnvFile} from './systemd.js'
+import {append} from '../../core/arrays.js'
 
 export {splitExecStart} from './exec-start.js'
 
@@ -108,7 +109,7 @@ export const inferenceProvider: FactProvider<'inference'> = {
     const services: InferenceService[] = []
     const reader = new RootReader(env.root)
     const systemd = await facts.get('systemd')
-    for (const unit of systemd.units) services.push(...(await unitServices(env, unit, reader)))
+    for (const unit of systemd.units) append(services, await unitServices(env, unit, reader))
     // A Compose file a unit starts is one of its inputs: unread, it may hide services.
     for (const u of reader.unreadable)
       if (!systemd.unreadable.some((s) => s.path === u.path)) systemd.unreadable.push(u)

@@ -1,6 +1,7 @@
 import type {FactProvider} from './cache.js'
 import {configLines, RootReader, type TextFile} from './rootfs.js'
 import {readSshdConfig} from './sshd-config.js'
+import {append} from '../../core/arrays.js'
 
 /**
  * sshd_config as sshd reads it (sshd_config(5)): Include expanded in place, every Match block kept
@@ -70,7 +71,7 @@ export const journaldProvider: FactProvider<'journald'> = {
     const main = await reader.text('/etc/systemd/journald.conf')
     if (main !== null) files.push({path: '/etc/systemd/journald.conf', text: main})
     for (const dir of ['/usr/lib/systemd/journald.conf.d', '/etc/systemd/journald.conf.d'])
-      files.push(...(await reader.dropIns(dir)))
+      append(files, await reader.dropIns(dir))
     const values = new Map<string, string>()
     for (const file of files) {
       for (const line of configLines(file.text)) {

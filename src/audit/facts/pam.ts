@@ -1,6 +1,7 @@
 import {posix} from 'node:path'
 
 import type {RootReader} from './rootfs.js'
+import {append} from '../../core/arrays.js'
 
 /** One module line of a PAM stack, with its origin. */
 export interface PamLine {
@@ -54,11 +55,11 @@ async function readStack(
     const [first, control, module, ...args] = words(lines[n])
     if (!first) continue
     if (first === '@include') {
-      if (control) out.push(...(await nested(control)))
+      if (control) append(out, await nested(control))
       continue
     }
     if (first.replace(/^-/, '').toLowerCase() !== type || !module) continue
-    if (control === 'include' || control === 'substack') out.push(...(await nested(module)))
+    if (control === 'include' || control === 'substack') append(out, await nested(module))
     else out.push({type, control, module: posix.basename(module), args, where: `${path}:${n + 1}`})
   }
   return out

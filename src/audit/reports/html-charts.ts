@@ -1,6 +1,7 @@
 import {controlFamily, scoreResults} from '../score.js'
 import type {Severity} from '../audit.types.js'
 import {countBySeverity, escapeXml as x, type DisplayStatus, type Row} from './model.js'
+import {maxOf} from '../../core/arrays.js'
 
 /** Colours shared by the charts and the table (also readable in greyscale print). */
 const STATUS_COLOURS: Record<DisplayStatus, string> = {
@@ -83,7 +84,10 @@ const STACK_ORDER: DisplayStatus[] = ['fail', 'error', 'waived', 'pass', 'not-ap
 /** Stacked bars: results per severity by status. */
 export function renderSeverityChart(rows: Row[]): string {
   const data = countBySeverity(rows)
-  const max = Math.max(1, ...data.map((d) => STACK_ORDER.reduce((n, s) => n + d.counts[s], 0)))
+  const max = maxOf(
+    data.map((d) => STACK_ORDER.reduce((n, s) => n + d.counts[s], 0)),
+    1,
+  )
   const rowHeight = 24
   const bars = data.map(({severity, counts}, i) => {
     const y = i * rowHeight + 4

@@ -1,6 +1,7 @@
 import {countStatuses} from '../score.js'
 import {countDisplay, formatDuration, formatHeadline, rowsOf, waiverNotices, type Row} from './model.js'
 import type {AuditReport, FleetReport} from './report.types.js'
+import {append} from '../../core/arrays.js'
 
 /** Escapes text for one Markdown table cell. */
 function cell(text: string): string {
@@ -75,13 +76,14 @@ export function renderMarkdown(input: AuditReport | FleetReport): string {
   const where = `${host}${os ? ` (${cell(os)})` : ''}${report.root ? `, root ${code(report.root)}` : ''}`
   const headline = report.headline ? ` · ${formatHeadline(report.headline)}` : ''
   const out = [`## llmsec audit: ${report.score.toFixed(1)}/100${headline}`, '', `Audit of ${where}.`, '']
-  out.push(...rulesetLines(report))
-  if (failures.length) out.push('', `### Failures and errors (${failures.length})`, '', ...findingRows(failures, false))
+  append(out, rulesetLines(report))
+  if (failures.length)
+    append(out, ['', `### Failures and errors (${failures.length})`, '', ...findingRows(failures, false)])
   else out.push('', 'No failures.')
-  if (waived.length) out.push('', `### Waived (${waived.length})`, '', ...waivedRows(waived))
+  if (waived.length) append(out, ['', `### Waived (${waived.length})`, '', ...waivedRows(waived)])
   const notices = waiverNotices(report)
   if (notices.length)
-    out.push('', '### Waivers to review', '', ...notices.map((n) => `- ${n.outcome.state}: ${cell(n.text)}`))
+    append(out, ['', '### Waivers to review', '', ...notices.map((n) => `- ${n.outcome.state}: ${cell(n.text)}`)])
   const inapplicable = rows.filter((r) => r.status === 'not-applicable')
   if (inapplicable.length) {
     out.push('', `<details><summary>Not applicable (${inapplicable.length})</summary>`, '')
@@ -94,8 +96,9 @@ export function renderMarkdown(input: AuditReport | FleetReport): string {
 
 function renderFleetMarkdown(fleet: FleetReport): string {
   const out = [`## llmsec fleet audit: ${fleet.score.toFixed(1)}/100 over ${fleet.hosts.length} hosts`, '']
-  out.push(
-    ...table(
+  append(
+    out,
+    table(
       ['host', 'score', 'failed', 'waived', 'rulesets'],
       fleet.hosts.map((h) => {
         const c = countDisplay(rowsOf(h.report, h.host))
@@ -110,7 +113,7 @@ function renderFleetMarkdown(fleet: FleetReport): string {
     ),
   )
   const failures = fleet.hosts.flatMap((h) => rowsOf(h.report, h.host)).filter((r) => r.status === 'fail')
-  if (failures.length) out.push('', `### Failures (${failures.length})`, '', ...findingRows(failures, true))
+  if (failures.length) append(out, ['', `### Failures (${failures.length})`, '', ...findingRows(failures, true)])
   for (const h of fleet.hosts)
     for (const n of waiverNotices(h.report)) out.push(`- ${cell(h.host)}: ${n.outcome.state}: ${cell(n.text)}`)
   out.push('', `<sub>llmsec ${fleet.llmsecVersion ?? ''} · ${fleet.generatedAt}</sub>`, '')

@@ -2,6 +2,7 @@ import type {AuditResult, RuleResult} from '../../audit/index.js'
 import {formatHeadline} from '../../audit/reports/index.js'
 import {SEVERITIES} from '../../core/severity.js'
 import type {Style} from '../style.js'
+import {append} from '../../core/arrays.js'
 
 function colourScore(score: number, style: Style): string {
   const text = `${score.toFixed(1)}/100`
@@ -64,9 +65,10 @@ export function renderAudit(audit: AuditResult, style: Style, exitCode: number):
     const findings = audit.rules.filter((r) => r.status === 'fail' && r.severity === severity)
     if (!findings.length) continue
     out.push('', style.bold(`${severity.toUpperCase()} (${findings.length} failed)`))
-    for (const r of findings) out.push(...renderFinding(r, style))
+    for (const r of findings) append(out, renderFinding(r, style))
   }
-  out.push(...renderErrors(audit.rules, style), ...renderNotApplicable(audit.rules, style))
+  append(out, renderErrors(audit.rules, style))
+  append(out, renderNotApplicable(audit.rules, style))
   const s = audit.summary
   const policy = audit.failUnder !== undefined && audit.failUnder !== null ? `, fail-under ${audit.failUnder}` : ''
   out.push(

@@ -1,6 +1,7 @@
 import type {BenchLevel, BenchResult, MetricSummary} from '../../inference/index.js'
 import type {Style} from '../style.js'
 import {renderTable} from '../table.js'
+import {append} from '../../core/arrays.js'
 
 const ms = (value: number | null) => (value === null ? '-' : value < 10 ? value.toFixed(2) : value.toFixed(1))
 const pair = (m: MetricSummary) => `${ms(m.p50)} / ${ms(m.p99)}`
@@ -69,6 +70,6 @@ export function renderBench(result: BenchResult, style: Style): string {
       `pp ${g.ppTokensPerSec} tokens/s, tg ${g.tgTokensPerSec} tokens/s (${g.threads} threads, ${g.gpu || 'cpu'}, load ${g.loadAvg.join(' ')})`,
     )
   }
-  for (const level of result.levels) lines.push(...levelNotes(level, style))
+  for (const level of result.levels) append(lines, levelNotes(level, style))
   return lines.join('\n')
 }

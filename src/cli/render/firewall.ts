@@ -1,6 +1,7 @@
 import type {Explanation, Finding, FirewallReport} from '../../network/index.js'
 import type {Style} from '../style.js'
 import {renderPairs, renderTable} from '../table.js'
+import {append} from '../../core/arrays.js'
 
 function paintVerdict(style: Style, verdict: string | null): string {
   if (verdict === null) return style.dim('-')
@@ -52,7 +53,11 @@ export function renderFirewallReport(report: FirewallReport, style: Style): stri
     )
   }
   if (report.findings.length === 0) out.push(style.green('No findings.'))
-  else out.push(...report.findings.map((f) => renderFinding(f, style)))
+  else
+    append(
+      out,
+      report.findings.map((f) => renderFinding(f, style)),
+    )
   return out.join('\n')
 }
 

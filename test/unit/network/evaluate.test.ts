@@ -3,7 +3,7 @@ import {describe, expect, it} from 'vitest'
 
 import {evaluatePacket, parsePacketSpec, requestPacket} from '../../../src/network/index.js'
 import {parseNetwork} from '../../../src/network/ip.js'
-import type {Action, Condition, MatchValue, Rule, Ruleset} from '../../../src/network/index.js'
+import type {Action, Chain, Condition, MatchValue, Rule, Ruleset} from '../../../src/network/index.js'
 
 const ports = fc.integer({min: 1, max: 40})
 const condition: fc.Arbitrary<Condition> = fc.oneof(
@@ -59,11 +59,11 @@ const rulesetArb: fc.Arbitrary<Ruleset> = fc
         family: 'inet',
         name: 't',
         source: 'nftables',
-        chains: {
-          input: {name: 'input', hook: 'input', type: 'filter', priority: 0, policy, rules: input},
-          a: {name: 'a', rules: a},
-          b: {name: 'b', rules: b},
-        },
+        chains: new Map<string, Chain>([
+          ['input', {name: 'input', hook: 'input', type: 'filter', priority: 0, policy, rules: input}],
+          ['a', {name: 'a', rules: a}],
+          ['b', {name: 'b', rules: b}],
+        ]),
       },
     ],
   }))
@@ -83,8 +83,8 @@ function blur(ruleset: Ruleset, mask: boolean[]): Ruleset {
     conditions: rule.conditions.map((c) => (mask[i++ % mask.length] ? {field: 'unknown', what: 'x'} : c)),
   })
   const table = ruleset.tables[0]
-  const chains = Object.fromEntries(
-    Object.entries(table.chains).map(([name, chain]) => [name, {...chain, rules: chain.rules.map(blurRule)}]),
+  const chains = new Map(
+    [...table.chains].map(([name, chain]) => [name, {...chain, rules: chain.rules.map(blurRule)}] as const),
   )
   return {...ruleset, tables: [{...table, chains}]}
 }
@@ -134,7 +134,10 @@ describe('evaluatePacket', () => {
           family: 'ip',
           name: 't',
           source: 'nftables',
-          chains: {input: {name: 'input', hook: 'input', priority: 0, rules: [loop]}, a: {name: 'a', rules: [loop]}},
+          chains: new Map<string, Chain>([
+            ['input', {name: 'input', hook: 'input', priority: 0, rules: [loop]}],
+            ['a', {name: 'a', rules: [loop]}],
+          ]),
         },
       ],
     }

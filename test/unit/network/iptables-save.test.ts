@@ -45,9 +45,9 @@ describe('parseIptablesSave', () => {
   ])('reads the %s dialect: chains, policies, matches and targets', (_name, text) => {
     const ruleset = parseIptablesSave(text, 'ip', 'iptables-legacy')
     const filter = ruleset.tables[0]
-    expect(filter.chains.INPUT).toMatchObject({hook: 'input', priority: 0, policy: 'drop'})
-    expect(filter.chains.WEB.hook).toBeUndefined()
-    expect(filter.chains.INPUT.rules).toHaveLength(5)
+    expect(filter.chains.get('INPUT')).toMatchObject({hook: 'input', priority: 0, policy: 'drop'})
+    expect(filter.chains.get('WEB')?.hook).toBeUndefined()
+    expect(filter.chains.get('INPUT')?.rules).toHaveLength(5)
     // The OUTPUT chain's owner match cannot be modelled, and says so.
     expect(ruleset.notes.join('\n')).toMatch(/owner/)
     const verdict = (port: number, remote?: string) => evaluateConnection(ruleset, spec(port, remote)).request.verdict
@@ -82,7 +82,10 @@ describe('parseIptablesSave', () => {
 
   it('reports lines it does not understand and rules for undeclared chains', () => {
     const ruleset = parseIptablesSave('*filter\n-A NOPE -j ACCEPT\nbogus line\nCOMMIT\n', 'ip6', 'iptables-nft')
-    expect(ruleset.notes).toEqual(['line 2: rule for undeclared chain NOPE', 'line 3: not understood: bogus line'])
+    expect(ruleset.notes).toEqual([
+      'line 2: rule for undeclared chain NOPE: read as declared, with policy ACCEPT',
+      'line 3: not understood: bogus line',
+    ])
   })
 
   it('never throws on arbitrary input (fuzzed)', () => {

@@ -76,7 +76,9 @@ describe('readFirewall', () => {
     const run = fakeRunner({'nft -j list ruleset': {stdout: nftJson}, 'iptables-nft-save': {stdout: save}})
     const reading = await readFirewall(run)
     expect(reading.backend).toBe('iptables-nft')
-    expect(reading.ruleset.tables[0].chains.INPUT.rules[0].conditions.some((c) => c.field === 'unknown')).toBe(false)
+    expect(reading.ruleset.tables[0].chains.get('INPUT')!.rules[0].conditions.some((c) => c.field === 'unknown')).toBe(
+      false,
+    )
   })
 
   it('reports a malformed nft answer as unparsable, not as a crash', async () => {

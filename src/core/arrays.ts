@@ -1,0 +1,25 @@
+/**
+ * Array helpers for inputs of any size. `target.push(...items)` and `Math.max(...values)` pass
+ * every element as a call argument and throw RangeError past the engine's argument limit
+ * (about 10^5 elements); these loop instead. Lint forbids the spread forms in src/ and commands/.
+ */
+
+/** Appends every item to target in place and returns target. */
+export function append<T>(target: T[], items: Iterable<T>): T[] {
+  for (const item of items) target.push(item)
+  return target
+}
+
+/** The largest of the values, or `floor` when there are none or all are smaller. */
+export function maxOf(values: Iterable<number>, floor: number): number {
+  let max = floor
+  for (const value of values) if (value > max) max = value
+  return max
+}
+
+/** The smallest of the values, or `ceiling` when there are none or all are larger. */
+export function minOf(values: Iterable<number>, ceiling: number): number {
+  let min = ceiling
+  for (const value of values) if (value < min) min = value
+  return min
+}
