@@ -1,6 +1,7 @@
 import {posix} from 'node:path'
 
 import {verifyModel, type Mismatch} from '../../artifacts/index.js'
+import {append} from '../../core/arrays.js'
 import {describeError} from '../../core/errors.js'
 import {existingModelDirs} from '../check-helpers.js'
 import {defineCheck, guardUnreadable, NO_PARAMS, outcome, type NoParams} from '../check.js'
@@ -87,7 +88,7 @@ export const check = defineCheck<NoParams>()({
     const verified: string[] = []
     for (const sig of [...signatures].sort()) {
       const failed = await verifySignature(root, sig, trust!)
-      if (failed) problems.push(...failed)
+      if (failed) append(problems, failed)
       else verified.push(`${sig} verifies`)
     }
     const location = unsigned[0] ?? [...signatures][0]
