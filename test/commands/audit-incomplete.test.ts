@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {AuditResult} from '../../src/audit/index.js'
-import {buildHardenedRoot} from '../helpers/audit-roots.js'
+import {buildHardenedRoot, hardenedConfig} from '../helpers/audit-roots.js'
 import {runCli, runCliJson} from '../helpers/cli.js'
 import {skipReason} from '../helpers/env.js'
 import {removeRoot} from '../helpers/rootfs.js'
@@ -25,7 +25,7 @@ describe.skipIf(skipReason(why !== null, `audit as an unprivileged user: ${why}`
     afterAll(() => removeRoot(root))
 
     it('exits 4 (incomplete), scores lower than root and names the rules that need root', async () => {
-      const args = ['audit', '--root', root, '--fail-on', 'none']
+      const args = ['audit', '--root', root, '--config', hardenedConfig(root), '--fail-on', 'none']
       const asRoot = await runCliJson<AuditResult>(args)
       const asNobody = await runCliJson<AuditResult>(args, {unprivileged: true})
       expect(asRoot.exitCode, asRoot.stderr).toBe(0)
