@@ -1,29 +1,19 @@
 // Hashing throughput and memory: llmsec (worker threads over node:crypto) against
 // `openssl dgst -sha256`, side by side on the same files with the page cache warm.
 // Run: npm run build && npx tsx bench/hash.ts   (BENCH_DIR, BENCH_SIZE_MIB, BENCH_ROUNDS to tune)
-import {randomBytes} from 'node:crypto'
 import {existsSync} from 'node:fs'
-import {mkdir, mkdtemp, open, rm} from 'node:fs/promises'
-import {availableParallelism, loadavg, tmpdir} from 'node:os'
+import {mkdir, mkdtemp, rm} from 'node:fs/promises'
+import {availableParallelism, loadavg} from 'node:os'
 import {join, resolve} from 'node:path'
 
 import {runTool} from '../src/core/exec.js'
+import {benchBase, fillFile} from './bench-files.js'
 
 const repo = resolve(import.meta.dirname, '..')
 const MiB = 1024 * 1024
 const singleMiB = Number(process.env.BENCH_SIZE_MIB ?? 2048)
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3)
-const base = process.env.BENCH_DIR ?? (existsSync('/dev/shm') ? '/dev/shm' : tmpdir())
-
-async function fillFile(path: string, mib: number): Promise<void> {
-  const block = randomBytes(16 * MiB)
-  const handle = await open(path, 'w')
-  try {
-    for (let written = 0; written < mib; written += 16) await handle.write(block, 0, Math.min(16, mib - written) * MiB)
-  } finally {
-    await handle.close()
-  }
-}
+const base = benchBase
 
 /** Wall and CPU (user + system, from /usr/bin/time) milliseconds of openssl over the files. */
 async function timeOpenssl(files: string[]): Promise<{ms: number; cpuMs: number}> {

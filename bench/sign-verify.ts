@@ -1,30 +1,19 @@
 // Whole `llmsec sign` and `llmsec verify` commands against `openssl dgst -sha256`, side by side
 // in one run on tmpfs: one 2 GiB file, and a directory of 4 files with the same 2 GiB in total.
 // Run: npm run build && npx tsx bench/sign-verify.ts   (BENCH_DIR, BENCH_SIZE_MIB, BENCH_ROUNDS to tune)
-import {randomBytes} from 'node:crypto'
 import {existsSync} from 'node:fs'
-import {mkdir, mkdtemp, open, rm} from 'node:fs/promises'
-import {availableParallelism, loadavg, tmpdir} from 'node:os'
+import {mkdir, mkdtemp, rm} from 'node:fs/promises'
+import {availableParallelism, loadavg} from 'node:os'
 import {join, resolve} from 'node:path'
 
 import {runTool} from '../src/core/exec.js'
+import {benchBase, fillFile} from './bench-files.js'
 
 const repo = resolve(import.meta.dirname, '..')
 const run = join(repo, 'bin', 'run.js')
-const MiB = 1024 * 1024
 const sizeMiB = Number(process.env.BENCH_SIZE_MIB ?? 2048)
 const rounds = Math.max(1, Math.min(20, Number(process.env.BENCH_ROUNDS ?? 5)))
-const base = process.env.BENCH_DIR ?? (existsSync('/dev/shm') ? '/dev/shm' : tmpdir())
-
-async function fillFile(path: string, mib: number): Promise<void> {
-  const block = randomBytes(16 * MiB)
-  const handle = await open(path, 'w')
-  try {
-    for (let written = 0; written < mib; written += 16) await handle.write(block, 0, Math.min(16, mib - written) * MiB)
-  } finally {
-    await handle.close()
-  }
-}
+const base = benchBase
 
 const cpu: Record<string, number> = {}
 

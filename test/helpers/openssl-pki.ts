@@ -102,13 +102,8 @@ export class OpensslPki {
   }
 
   /** Issues `name` (its key made first unless it exists) from `issuer` with an extension section. */
-  async issue(
-    name: string,
-    issuer: string,
-    section: string,
-    options: {digest?: string; key?: 'ec' | 'rsa1024' | 'rsa2048'} = {},
-  ) {
-    await this.key(name, options.key ?? 'ec')
+  /** Writes a certificate request for `name`'s key, subject `/CN=name`. */
+  private async request(name: string): Promise<void> {
     await this.openssl([
       'req',
       '-new',
@@ -121,6 +116,16 @@ export class OpensslPki {
       '-out',
       this.path(name, 'csr'),
     ])
+  }
+
+  async issue(
+    name: string,
+    issuer: string,
+    section: string,
+    options: {digest?: string; key?: 'ec' | 'rsa1024' | 'rsa2048'} = {},
+  ) {
+    await this.key(name, options.key ?? 'ec')
+    await this.request(name)
     await this.openssl([
       'x509',
       '-req',
@@ -146,18 +151,7 @@ export class OpensslPki {
   /** Issues a leaf valid only from `start` to `end` (YYYYMMDDHHMMSSZ). */
   async issueDated(name: string, issuer: string, start: string, end: string): Promise<void> {
     await this.key(name)
-    await this.openssl([
-      'req',
-      '-new',
-      '-key',
-      this.path(name, 'key'),
-      '-subj',
-      `/CN=${name}`,
-      '-config',
-      this.path('openssl', 'cnf'),
-      '-out',
-      this.path(name, 'csr'),
-    ])
+    await this.request(name)
     await this.openssl([
       'ca',
       '-batch',
