@@ -1,3 +1,4 @@
+import {append} from '../core/arrays.js'
 import {describeError} from '../core/errors.js'
 import {noProgress, type OnProgress} from '../core/progress.js'
 import {loadGguf, NODE_LLAMA_CPP_VERSION, type GgufOptions} from './gguf.js'
@@ -10,7 +11,8 @@ import {checkCors, checkMetrics, checkTransport, checkVersion} from './probes/ex
 import {checkCompletion, checkModels, checkStream} from './probes/inference.js'
 import {checkMaxTokens, checkRate} from './probes/limits.js'
 import {checkOllamaManagement} from './probes/ollama.js'
-import {makeCheck, type ProbeContext} from './probes/probe-context.js'
+import {makeCheck, type ProbeContext, type PromptFamilyOptions} from './probes/probe-context.js'
+import {checkPromptFamilies} from './probes/prompt-families.js'
 
 export interface SmokeOptions {
   onProgress?: OnProgress
@@ -18,10 +20,12 @@ export interface SmokeOptions {
   seed?: number
   /** Requests in the limits.rate burst (default 20, at most 100). */
   burst?: number
+  /** Run the prompt-security families (`--prompts`). */
+  prompts?: PromptFamilyOptions
 }
 
 function summariseChecks(checks: SmokeCheck[]): SmokeReport['summary'] {
-  const summary = {pass: 0, fail: 0, warn: 0, skip: 0}
+  const summary = {pass: 0, fail: 0, warn: 0, skip: 0, inconclusive: 0}
   for (const check of checks) summary[check.status]++
   return summary
 }
@@ -32,7 +36,7 @@ function summariseChecks(checks: SmokeCheck[]): SmokeReport['summary'] {
  */
 export async function smokeEndpoint(target: EndpointTarget, options: SmokeOptions = {}): Promise<SmokeReport> {
   const onProgress = options.onProgress ?? noProgress
-  const steps = 12
+  const steps = options.prompts ? 13 : 12
   let done = 0
   const step = (detail: string) => onProgress({phase: 'smoke', done: done++, total: steps, unit: 'items', detail})
   step('identifying the server')
@@ -45,6 +49,7 @@ export async function smokeEndpoint(target: EndpointTarget, options: SmokeOption
     seed: options.seed ?? Math.floor(Math.random() * 2 ** 31),
     burst: Math.min(100, Math.max(1, options.burst ?? 20)),
     controls: new Map(),
+    prompts: options.prompts ?? null,
   }
   step('listing models')
   const {check: models, models: ids} = await checkModels(ctx)
@@ -67,6 +72,10 @@ export async function smokeEndpoint(target: EndpointTarget, options: SmokeOption
   for (const [label, probe] of probes) {
     step(label)
     checks.push(await probe(ctx))
+  }
+  if (ctx.prompts) {
+    step('prompt-security families')
+    append(checks, await checkPromptFamilies(ctx))
   }
   onProgress({phase: 'smoke', done: steps, total: steps, unit: 'items'})
   return {

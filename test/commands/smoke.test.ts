@@ -42,6 +42,37 @@ describe('llmsec smoke', () => {
     expect(run.stdout).toMatch(/CVE-2024-37032/)
   })
 
+  it('--prompts against a model that cannot follow instructions: every family inconclusive, exit 4', async () => {
+    // Behind a key and unidentified, so no other check fails: the exit code is the families' alone.
+    const incapable = await startScriptedServer({kind: 'generic', apiKey: 'k3y', model: {capable: false}})
+    try {
+      const args = [
+        'smoke',
+        '--endpoint',
+        incapable.url,
+        '--api-key',
+        'k3y',
+        '--burst',
+        '1',
+        '--prompts',
+        '--samples',
+        '2',
+      ]
+      const run = await runCliJson<Report>([...args, '--temperature', '0.5'])
+      expect(run.exitCode).toBe(4)
+      expect(schemaErrors('smoke', run.json)).toBeNull()
+      const families = run.json.checks.filter((c) => c.id.startsWith('prompt.') && c.id !== 'prompt.canary-leak')
+      expect(families.map((c) => c.status)).toEqual(Array.from({length: 7}, () => 'inconclusive'))
+      const table = await runCli(args)
+      expect(table.stdout).toMatch(/inconclusive\s+info\s+prompt\.goal-hijack/)
+      expect(table.stdout).toMatch(/7 inconclusive/)
+      const bad = await runCli([...args, '--temperature', '3'])
+      expect(bad.exitCode).toBe(2)
+    } finally {
+      await incapable.close()
+    }
+  })
+
   it('rejects --endpoint with --gguf, a bad URL, and no target at all (exit 2, one line)', async () => {
     const both = await runCliJson<{error: {code: string; message: string}}>([
       'smoke',
