@@ -12,7 +12,8 @@ import {checkCompletion, checkModels, checkStream} from './probes/inference.js'
 import {checkMaxTokens, checkRate} from './probes/limits.js'
 import {checkOllamaManagement} from './probes/ollama.js'
 import {makeCheck, type ProbeContext, type PromptFamilyOptions} from './probes/probe-context.js'
-import {checkPromptFamilies} from './probes/prompt-families.js'
+import {checkPromptFamilies, PROMPT_FAMILY_MAX_TOKENS} from './probes/prompt-families.js'
+import {runPromptFamilies} from './prompt-security/run-families.js'
 
 export interface SmokeOptions {
   onProgress?: OnProgress
@@ -134,8 +135,9 @@ export async function smokeGguf(path: string, options: SmokeOptions & GgufOption
         : makeCheck('inference.stream', 'fail', 'high', 'no token was streamed'),
     )
     onProgress({phase: 'canary prompts'})
+    const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31)
     checks.push(
-      await runCanaryAttacks(options.seed ?? Math.floor(Math.random() * 2 ** 31), async (system, prompt) => {
+      await runCanaryAttacks(seed, async (system, prompt) => {
         try {
           return (await runner.generate(`${system}\nUser: ${prompt}\nAssistant:`, {maxTokens: 48})).text
         } catch (error) {
@@ -143,6 +145,18 @@ export async function smokeGguf(path: string, options: SmokeOptions & GgufOption
         }
       }),
     )
+    if (options.prompts) {
+      const {samples, temperature} = options.prompts
+      const ask = async (system: string, user: string) => {
+        try {
+          return await runner.chat(system, user, {maxTokens: PROMPT_FAMILY_MAX_TOKENS, temperature})
+        } catch (error) {
+          return {failed: describeError(error)}
+        }
+      }
+      // One context sequence: the requests run one at a time whatever the concurrency.
+      append(checks, await runPromptFamilies(ask, {seed, samples, concurrency: 1, onProgress}))
+    }
     for (const id of NETWORK_CHECKS) checks.push(makeCheck(id, 'skip', 'info', 'in-process model: no endpoint'))
     return {
       target: {kind: 'gguf', location: path, model: runner.modelName},

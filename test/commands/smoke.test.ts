@@ -35,6 +35,19 @@ describe('llmsec smoke', () => {
     240_000,
   )
 
+  it.skipIf(skipReason(!hasStoriesModel, `${storiesModel} is absent`))(
+    '--prompts on the real tiny GGUF (it cannot follow instructions): every family inconclusive through its chat template, exit 4',
+    async () => {
+      const args = ['smoke', '--gguf', storiesModel, '--threads', '1', '--gpu', 'cpu', '--prompts', '--samples', '1']
+      const run = await runCliJson<Report>(args, {timeoutMs: 400_000})
+      expect(run.exitCode).toBe(4)
+      expect(schemaErrors('smoke', run.json)).toBeNull()
+      const families = run.json.checks.filter((c) => c.id.startsWith('prompt.') && c.id !== 'prompt.canary-leak')
+      expect(families.map((c) => c.status)).toEqual(Array.from({length: 7}, () => 'inconclusive'))
+    },
+    450_000,
+  )
+
   it('exits 1 with findings against an exposed Ollama and prints a table', async () => {
     const run = await runCli(['smoke', '--endpoint', server.url, '--burst', '3'])
     expect(run.exitCode).toBe(1)

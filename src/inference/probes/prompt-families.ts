@@ -4,7 +4,7 @@ import {askEndpoint} from './canary-leak.js'
 import type {ProbeContext} from './probe-context.js'
 
 /** Answer length of a prompt-family request: enough for a summary plus a code or a link. */
-const FAMILY_MAX_TOKENS = 160
+export const PROMPT_FAMILY_MAX_TOKENS = 160
 
 /** The prompt-security families (`smoke --prompts`) against an endpoint: one check per family. */
 export function checkPromptFamilies(ctx: ProbeContext): Promise<SmokeCheck[]> {
@@ -17,7 +17,7 @@ export function checkPromptFamilies(ctx: ProbeContext): Promise<SmokeCheck[]> {
           {role: 'system', content: system},
           {role: 'user', content: user},
         ],
-        {maxTokens: FAMILY_MAX_TOKENS, temperature: prompts.temperature},
+        {maxTokens: PROMPT_FAMILY_MAX_TOKENS, temperature: prompts.temperature},
       ),
     {seed: ctx.seed, samples: prompts.samples, concurrency: prompts.concurrency, onProgress: ctx.onProgress},
   )
