@@ -25,7 +25,7 @@ const show = (text: string) => JSON.stringify(text.length > 200 ? `${text.slice(
  * Windows), onnx 1.12's Python loader first strips leading '/' and '.' (`_sanitize_path`) but keeps
  * inner `..`. A location is judged by every one of those readings.
  */
-export function lexicalEscape(location: string): string | null {
+function lexicalEscape(location: string): string | null {
   if (location.includes('\0')) return 'a NUL byte (C++ readers stop at it, others do not: readers disagree on the name)'
   if (isAbsolute(location) || posix.isAbsolute(location)) return 'an absolute path'
   if (win32.isAbsolute(location) || /^[a-zA-Z]:/.test(location)) return 'a Windows drive or UNC path'
@@ -98,8 +98,7 @@ function judgeLocation(ref: ExternalRef, location: string, directory: string | n
   if (Buffer.byteLength(location) > MAX_LOCATION_BYTES)
     return problem('ONNX_EXTERNAL_DATA_INVALID', `has a location longer than ${MAX_LOCATION_BYTES} bytes`)
   const lexical = lexicalEscape(location)
-  if (lexical)
-    return problem('ONNX_EXTERNAL_DATA_ESCAPE', `leaves the model directory through ${lexical}`)
+  if (lexical) return problem('ONNX_EXTERNAL_DATA_ESCAPE', `leaves the model directory through ${lexical}`)
   if (directory === null) return null // inside an archive: nothing on disk to resolve against
   for (const reading of readings(location)) {
     const found = resolveOnDisk(directory, reading)
