@@ -71,6 +71,9 @@ export const CODES = {
   HDF5_CONFIG_NOT_FOUND: unknown(),
   // onnx
   ONNX_EXTERNAL_DATA_ESCAPE: dangerous('high'),
+  ONNX_EXTERNAL_DATA_MISSING: unknown(),
+  ONNX_EXTERNAL_DATA_OUT_OF_BOUNDS: malformed(),
+  ONNX_EXTERNAL_DATA_INVALID: malformed(),
   ONNX_MALFORMED: malformed(),
   // safetensors
   SAFETENSORS_TRUNCATED: malformed(),
@@ -114,6 +117,7 @@ export const CODES = {
   LFS_POINTER: unknown(),
   FILE_UNREADABLE: unknown(),
   SCAN_TIMEOUT: unknown(),
+  SCAN_CANCELLED: unknown(),
   SCAN_WORKER_FAILED: unknown(),
   SCAN_INTERNAL_ERROR: unknown(),
 } as const satisfies Record<string, CodeInfo>
