@@ -5,6 +5,7 @@ import {createFactCache} from './facts/index.js'
 import {summarizeInventory} from './inventory-summary.js'
 import type {ExitPolicy} from './policy.js'
 import type {AuditReport} from './reports/report.types.js'
+import {refuseCriticalWaivers} from './waiver-rules.js'
 import {applyWaivers, type LoadedWaivers} from './waivers.js'
 
 export interface AuditReportOptions extends AuditOptions {
@@ -14,6 +15,8 @@ export interface AuditReportOptions extends AuditOptions {
   policy?: ExitPolicy
   /** "Today" for waiver expiry (tests pin it). */
   now?: Date
+  /** Consent to waivers of critical rules (--allow-critical-waivers, or the config's waivers.allowCritical). */
+  allowCriticalWaivers?: boolean
 }
 
 /**
@@ -22,7 +25,8 @@ export interface AuditReportOptions extends AuditOptions {
  * nothing is gathered twice. The exit code is then `exitCodeFor(report, policy)`.
  */
 export async function runAuditReport(options: AuditReportOptions): Promise<AuditReport> {
-  const {waivers: loaded = null, policy = {}, now, ...auditOptions} = options
+  const {waivers: loaded = null, policy = {}, now, allowCriticalWaivers = false, ...auditOptions} = options
+  refuseCriticalWaivers(loaded, auditOptions.rulesets, allowCriticalWaivers)
   const root = auditOptions.root ? resolve(auditOptions.root) : '/'
   const {probe, modelPaths, trust} = auditOptions
   const facts = auditOptions.facts ?? createFactCache({root, probe, modelPaths, trust})
