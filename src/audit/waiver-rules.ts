@@ -8,7 +8,7 @@ import type {Waiver, WaiversFile} from './waivers.types.js'
 export const MAX_WAIVER_DAYS = 365
 
 /** The shortest justification, in characters (surrounding white space not counted). */
-export const MIN_JUSTIFICATION = 20
+const MIN_JUSTIFICATION = 20
 
 /** How the config lets waivers be used (`waivers:` in llmsec.yaml, docs/config.md). */
 export interface WaiverSettings {
@@ -67,7 +67,12 @@ export function checkWaiver(loaded: LoadedYaml<WaiversFile>, index: number, maxD
   const created = dayOf(loaded, index, 'created')
   const today = Math.floor(now.getTime() / DAY_MS)
   if (created > today + 1)
-    throw refuse(loaded, index, 'created', `${waiver.created} is in the future (today is ${now.toISOString().slice(0, 10)}, UTC)`)
+    throw refuse(
+      loaded,
+      index,
+      'created',
+      `${waiver.created} is in the future (today is ${now.toISOString().slice(0, 10)}, UTC)`,
+    )
   if (expires < created)
     throw refuse(loaded, index, 'expires', `${waiver.expires} is before the waiver was created (${waiver.created})`)
   if (expires - created > maxDays)

@@ -89,7 +89,9 @@ describe('waiver rules: each refusal has an accepted twin', () => {
   })
 
   it('an approver is required and not blank', () => {
-    expect(refusal(oneWaiver({approver: undefined}))).toMatch(/^w\.yaml:3:5: waivers\.0\.approver: missing required key/)
+    expect(refusal(oneWaiver({approver: undefined}))).toMatch(
+      /^w\.yaml:3:5: waivers\.0\.approver: missing required key/,
+    )
     expect(refusal(oneWaiver({approver: '   '}))).toBe(
       'w.yaml:5:15: waivers.0.approver: is blank; name who approved the waiver',
     )
