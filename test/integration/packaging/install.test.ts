@@ -78,6 +78,7 @@ describe('the packed tarball', () => {
   it('ships the CLI, its rulesets, the JSON schemas and the manifest, and no tests', () => {
     expect(files).toContain('bin/run.js')
     expect(files).toContain('oclif.manifest.json')
+    expect(files).toContain('CHANGELOG.md')
     expect(files).toContain('rulesets/baseline.yaml')
     expect(files).toContain('docs/json/audit.schema.json')
     expect(files).toContain('docs/rulesets.schema.json')
