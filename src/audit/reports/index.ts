@@ -10,6 +10,7 @@ import {renderJunit} from './junit.js'
 import {renderMarkdown} from './markdown.js'
 import type {AuditReport, FleetReport, ReportFormat} from './report.types.js'
 import {renderSarif} from './sarif.js'
+import {renderAuditMetrics} from './prometheus.js'
 
 export {REPORT_FORMATS, REPORT_EXTENSIONS} from './report.types.js'
 export type {AuditReport, FleetReport, FleetHost, HostInventory, ReportFormat} from './report.types.js'
@@ -26,6 +27,7 @@ export {
 export {loadWaivers, parseWaivers, applyWaivers, DEFAULT_WAIVERS_FILE, type LoadedWaivers} from '../waivers.js'
 export type * from '../waivers.types.js'
 export {waiversSchema} from '../waivers.schema.js'
+export {waiverSettings} from '../waiver-rules.js'
 export {summarizeInventory} from '../inventory-summary.js'
 
 /** Renders a report (or a fleet report) in a machine format; `table` is rendered by src/cli. */
@@ -45,6 +47,8 @@ export function renderReport(
       return renderMarkdown(input)
     case 'html':
       return renderHtml(input)
+    case 'prometheus':
+      return renderAuditMetrics(input)
   }
 }
 
