@@ -7,7 +7,8 @@ export type Tri = 'yes' | 'no' | 'maybe'
 /** The fields of a packet at one hook, as far as they are known. */
 export interface EvalPacket {
   family: 4 | 6
-  path: 'in' | 'out'
+  /** in: to this host (routed after prerouting); out: from it; forward: through it. */
+  path: 'in' | 'out' | 'forward'
   /** ct state new: nat chains only see the first packet of a connection. */
   ctNew: boolean
   fields: Record<Field, FieldValue>

@@ -1,8 +1,8 @@
 import {usageError} from '../core/errors.js'
 import {isLoopbackAddress} from '../core/net.js'
-import {evaluatePacket} from './evaluate.js'
 import {addressFamily} from './ip.js'
 import type {EvalPacket} from './match.js'
+import {evaluatePath, UNKNOWN_ENV, type PathDecision, type PathEnv} from './path.js'
 import type {Decision, Field, FieldValue, PacketSpec, Ruleset, Verdict} from './ruleset.types.js'
 
 const value = (v: string | number | undefined): FieldValue =>
@@ -20,9 +20,13 @@ function baseFields(spec: PacketSpec): Pick<Record<Field, FieldValue>, 'l4proto'
   return {l4proto: value(spec.protocol), nfproto: value(spec.family === 4 ? 'ipv4' : 'ipv6')}
 }
 
-/** The first packet of the connection the spec describes (ct state new). */
-export function requestPacket(spec: PacketSpec): EvalPacket {
-  const iface = interfaceOf(spec.direction === 'in' ? spec.iif : spec.oif, spec.remote)
+/**
+ * The first packet of the connection the spec describes (ct state new). `arrival` is the inbound
+ * interface as the exposure analysis enumerates them (one per class of interfaces the rules tell apart).
+ */
+export function requestPacket(spec: PacketSpec, arrival?: FieldValue): EvalPacket {
+  const named = interfaceOf(spec.direction === 'in' ? spec.iif : spec.oif, spec.remote)
+  const iface = spec.direction === 'in' && arrival && !spec.iif ? arrival : named
   const inbound = spec.direction === 'in'
   return {
     family: spec.family,
@@ -45,8 +49,8 @@ export function requestPacket(spec: PacketSpec): EvalPacket {
 }
 
 /** The answer to that first packet (ct state established), travelling the other way. */
-export function replyPacket(spec: PacketSpec): EvalPacket {
-  const request = requestPacket(spec)
+export function replyPacket(spec: PacketSpec, arrival?: FieldValue): EvalPacket {
+  const request = requestPacket(spec, arrival)
   const f = request.fields
   return {
     family: spec.family,
@@ -96,12 +100,59 @@ export interface ConnectionDecision extends Decision {
   reply: Decision
 }
 
-/** Evaluates whether a connection as described would be let through, and which rule decides. */
-export function evaluateConnection(ruleset: Ruleset, spec: PacketSpec): ConnectionDecision {
-  const request = evaluatePacket(ruleset, requestPacket(spec))
-  const reply = evaluatePacket(ruleset, replyPacket(spec))
+/** The reply of a connection that destination NAT forwarded: it comes back through forward. */
+function forwardedReply(request: EvalPacket, decision: PathDecision): EvalPacket {
+  const f = request.fields
+  const to = decision.nat!.to
+  const dev = decision.forwarded?.dev
+  return {
+    family: request.family,
+    path: 'forward',
+    ctNew: false,
+    fields: {
+      ...f,
+      saddr: to.addr === undefined ? f.daddr : value(to.addr),
+      daddr: f.saddr,
+      sport: to.port ? value(to.port.low) : f.dport,
+      dport: f.sport,
+      iif: dev ? value(dev) : {kind: 'unknown'},
+      oif: f.iif,
+      ctstate: value('established'),
+      dtype: value('unicast'),
+    },
+  }
+}
+
+const plain = ({verdict, table, chain, rule}: Decision): Decision => ({verdict, table, chain, rule})
+
+/** A connection's verdict with the request's whole path (translation, forward chain, base chains passed). */
+export interface ConnectionPath extends ConnectionDecision {
+  path: PathDecision
+}
+
+/** Like evaluateConnection, keeping the request's path; `arrival` fixes the inbound interface class. */
+export function evaluateConnectionPath(
+  ruleset: Ruleset,
+  spec: PacketSpec,
+  options: {env?: PathEnv; arrival?: FieldValue} = {},
+): ConnectionPath {
+  const env = options.env ?? UNKNOWN_ENV
+  const packet = requestPacket(spec, options.arrival)
+  const path = evaluatePath(ruleset, packet, env)
+  const reply = plain(
+    path.forwarded && path.nat
+      ? evaluatePath(ruleset, forwardedReply(packet, path), env)
+      : evaluatePath(ruleset, replyPacket(spec, options.arrival), env),
+  )
+  const request = plain(path)
   const decisive = combineVerdicts(request.verdict, reply.verdict) === request.verdict ? request : reply
-  return {packet: spec, ...decisive, request, reply}
+  return {packet: spec, ...decisive, request, reply, path}
+}
+
+/** Evaluates whether a connection as described would be let through, and which rule decides. */
+export function evaluateConnection(ruleset: Ruleset, spec: PacketSpec, env?: PathEnv): ConnectionDecision {
+  const {path: _path, ...decision} = evaluateConnectionPath(ruleset, spec, {env})
+  return decision
 }
 
 /** Blocked in either direction is blocked; otherwise unknown wins over accept. */
