@@ -115,9 +115,7 @@ export async function analyzeFirewall(options: AnalyzeOptions): Promise<Firewall
     .map((socket) => judgeSocket(socket, {all: scan.sockets, reading, bindV6Only, ports, env}))
     .sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol) || a.address.localeCompare(b.address))
   const families: (4 | 6)[] = ipv6Enabled ? [4, 6] : [4]
-  const published = reading.readable
-    ? findPublishedPorts(ruleset, {env, ports: options.inferencePorts, families})
-    : []
+  const published = reading.readable ? findPublishedPorts(ruleset, {env, ports: options.inferencePorts, families}) : []
   const inbound = policyOf(reading.ruleset, reading.readable, 'in')
   const outbound = policyOf(reading.ruleset, reading.readable, 'out')
   const notes = [...reading.ruleset.notes]

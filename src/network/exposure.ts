@@ -141,11 +141,7 @@ export function dnatAddresses(ruleset: Ruleset): string[] {
 }
 
 /** The runtime catalog's entry for a published port: by the port inside (the container's), then outside. */
-export function catalogEntry(
-  byPort: Map<number, InferencePort>,
-  port: number,
-  toPort: number,
-): InferencePort | null {
+export function catalogEntry(byPort: Map<number, InferencePort>, port: number, toPort: number): InferencePort | null {
   return byPort.get(toPort) ?? byPort.get(port) ?? null
 }
 

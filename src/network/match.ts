@@ -1,4 +1,4 @@
-import {parseAddress, type AddressRange} from './ip.js'
+import {parseAddress, rangeContains, type AddressRange} from './ip.js'
 import type {Condition, Field, FieldValue, MatchValue} from './ruleset.types.js'
 
 /** Three-valued logic: a condition matches, does not, or cannot be decided. */
@@ -63,6 +63,11 @@ export function matchValues(field: Field, known: FieldValue, values: MatchValue[
     }
     case 'range':
       return matchRange(known, values)
+    case 'outside':
+      // Decided only when every candidate lies inside the excluded ranges.
+      return values.every((v) => v.kind === 'addr' && known.ranges.some((r) => rangeContains(r, v.range)))
+        ? 'no'
+        : 'maybe'
     case 'value': {
       let result: Tri = 'no'
       for (const candidate of values) {

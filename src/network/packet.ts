@@ -1,6 +1,6 @@
 import {usageError} from '../core/errors.js'
 import {isLoopbackAddress} from '../core/net.js'
-import {addressFamily} from './ip.js'
+import {addressFamily, parseNetwork} from './ip.js'
 import type {EvalPacket} from './match.js'
 import {evaluatePath, UNKNOWN_ENV, type PathDecision, type PathEnv} from './path.js'
 import type {Decision, Field, FieldValue, PacketSpec, Ruleset, Verdict} from './ruleset.types.js'
@@ -8,6 +8,18 @@ import type {Decision, Field, FieldValue, PacketSpec, Ruleset, Verdict} from './
 const value = (v: string | number | undefined): FieldValue =>
   v === undefined ? {kind: 'unknown'} : {kind: 'value', value: v}
 const ABSENT: FieldValue = {kind: 'absent'}
+/** Another host's address, or this host's address as another host reaches it: never loopback. */
+const NOT_LOOPBACK: Record<4 | 6, FieldValue> = {
+  4: {kind: 'outside', ranges: [parseNetwork('127.0.0.0/8')!]},
+  6: {kind: 'outside', ranges: [parseNetwork('::1/128')!]},
+}
+
+/** An address of the packet: the given one, else for traffic between hosts any non-loopback one. */
+function addressOf(given: string | undefined, spec: PacketSpec, iface: FieldValue): FieldValue {
+  if (given !== undefined) return value(given)
+  const fromAnotherHost = !(iface.kind === 'value' && iface.value === 'lo')
+  return fromAnotherHost ? NOT_LOOPBACK[spec.family] : {kind: 'unknown'}
+}
 
 /** An interface: the given name, lo for loopback peers, else "not lo". */
 function interfaceOf(name: string | undefined, peer: string | undefined): FieldValue {
@@ -34,8 +46,8 @@ export function requestPacket(spec: PacketSpec, arrival?: FieldValue): EvalPacke
     ctNew: true,
     fields: {
       ...baseFields(spec),
-      saddr: value(inbound ? spec.remote : spec.local),
-      daddr: value(inbound ? spec.local : spec.remote),
+      saddr: inbound ? addressOf(spec.remote, spec, iface) : value(spec.local),
+      daddr: inbound ? addressOf(spec.local, spec, iface) : value(spec.remote),
       // Our own source port comes from the ephemeral range; a remote host's could be anything.
       sport: !inbound && spec.ephemeral ? {kind: 'range', ...spec.ephemeral} : {kind: 'unknown'},
       dport: value(spec.port),

@@ -140,7 +140,8 @@ function settle(fork: Fork, at: BaseChain, hook: Hook, outcomes: Outcome[], walk
     // Blocked whatever the undecided matches were. If it could be a drop or a reject, say so.
     const kinds = new Set([...fork.blocks, ...blocked.map((o) => o.verdict)])
     const first = decide(blocked[0].verdict as 'drop' | 'reject', table, blocked[0])
-    const decision = kinds.size > 1 ? {...first, verdict: 'drop' as const, rule: `drop or reject: ${first.rule}`} : first
+    const decision =
+      kinds.size > 1 ? {...first, verdict: 'drop' as const, rule: `drop or reject: ${first.rule}`} : first
     return finish({...fork, path: [...fork.path, `${label}: ${decision.verdict} by "${decision.rule}"`]}, decision)
   }
   const blocks = new Set(fork.blocks)

@@ -1,11 +1,14 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import type {AuditResult} from '../../../src/audit/index.js'
 import type {FirewallReport} from '../../../src/network/index.js'
+import {dockerIptablesSave} from '../../helpers/docker-layout.js'
 import {expectSchema} from '../../helpers/schema.js'
 import {
   cliIn,
   createNatWorld,
   kernelVerdicts,
+  loadIptables,
   loadNft,
   netnsSkipReason,
   setSysctl,
@@ -14,7 +17,7 @@ import {
   type NatWorld,
 } from '../../helpers/netns.js'
 
-const skip = netnsSkipReason()
+const skip = netnsSkipReason(['ip', 'nft', 'iptables-nft-restore'])
 if (skip) console.warn(`[skip] destination NAT exposure tests: ${skip}`)
 
 /** Input denies everything new; only the forward chain decides whether the published port is reachable. */
@@ -86,6 +89,45 @@ describe.skipIf(skip !== null)('destination NAT in network namespaces: input dro
     expect(published).toMatchObject({exposed: false, verdict: 'drop', to: '10.88.0.2:11434'})
     expect(json.findings.filter((f) => f.id.startsWith('NET-INFERENCE'))).toEqual([])
     expect(exitCode).toBe(0)
+  })
+
+  it("Docker's own layout loaded with iptables-nft: the kernel forwards 11434, llmsec names the DOCKER chain", async () => {
+    const layout = {
+      bridge: 'vb',
+      subnet: '10.88.0.0/24',
+      containers: [{ip: '10.88.0.2', publish: [{hostPort: 11434, containerPort: 11434}]}],
+    }
+    await loadNft(world.host, 'flush ruleset\n')
+    await loadIptables(world.host, 'iptables-nft-restore', dockerIptablesSave(layout))
+    expect(await kernelVerdicts(world.client, [[world.hostV4, 11434]])).toEqual(['accept'])
+    const {json, exitCode} = await cliIn<FirewallReport>(world.host, ['firewall'])
+    expect(json.backend).toBe('iptables-nft')
+    expect(json.inbound.ipv4.verdict).toBe('drop')
+    expect(json.published.find((p) => p.port === 11434)).toMatchObject({
+      exposed: true,
+      path: 'dnat 11434 → 10.88.0.2:11434 via forward chain DOCKER',
+      service: 'Ollama',
+    })
+    expect(exitCode).toBe(1)
+    // A user's DROP in DOCKER-USER: the kernel drops it, and llmsec agrees.
+    await loadNft(world.host, 'flush ruleset\n')
+    await loadIptables(world.host, 'iptables-nft-restore', dockerIptablesSave({...layout, dockerUser: ['-j DROP']}))
+    expect(await kernelVerdicts(world.client, [[world.hostV4, 11434]], 1500)).toEqual(['drop'])
+    const closed = await cliIn<FirewallReport>(world.host, ['firewall'])
+    expect(closed.json.published.find((p) => p.port === 11434)).toMatchObject({exposed: false, verdict: 'drop'})
+  })
+
+  it('the audit uses the same verdict: an input drop that the DNAT bypasses fails firewall-default-deny', async () => {
+    const audit = async () =>
+      (await cliIn<AuditResult>(world.host, ['audit', '--rule', 'firewall-default-deny'])).json.rules[0]
+    await loadNft(world.host, ruleset('tcp dport 11434 dnat to 10.88.0.2:11434', true))
+    const bypassed = await audit()
+    expect(bypassed.status).toBe('fail')
+    expect(bypassed.evidence.join('\n')).toContain(
+      'bypassed by destination NAT: Ollama: IPv4 dnat 11434 → 10.88.0.2:11434 via forward chain forward',
+    )
+    await loadNft(world.host, ruleset('tcp dport 11434 dnat to 10.88.0.2:11434', false))
+    expect((await audit()).status).toBe('pass')
   })
 
   it('with forwarding off the kernel drops the translated packet, and llmsec says why', async () => {
