@@ -4,6 +4,7 @@ import {scanHostVulnerabilities} from '../src/audit/index.js'
 import {loadWaivers} from '../src/audit/reports/index.js'
 import {LlmsecCommand} from '../src/cli/base-command.js'
 import {outputFlag} from '../src/cli/flags/output.js'
+import {sarifCategoryFlag} from '../src/cli/flags/report.js'
 import {renderVulnReport} from '../src/cli/render/vulns.js'
 import {ExitCode} from '../src/core/errors.js'
 import {writeFileAtomic} from '../src/core/fs.js'
@@ -50,6 +51,7 @@ Anything that cannot be read or compared is a note (version-unparsable, input-un
       default: 'table',
     })(),
     output: outputFlag('Write the report to this file instead of stdout (temporary file, fsync, rename).'),
+    'sarif-category': sarifCategoryFlag,
   }
 
   async run(): Promise<VulnReport> {
@@ -60,7 +62,9 @@ Anything that cannot be read or compared is a note (version-unparsable, input-un
     const ignore = (flags.ignore ?? []).map((id) => ({id, by: 'flag' as const, reason: '--ignore'}))
     const report = await scanHostVulnerabilities({root, live: root === '/', dbPaths: flags.db, ignore, waivers})
     const text =
-      flags.format === 'sarif' ? renderVulnSarif(report, this.config.version) : renderVulnReport(report, this.style)
+      flags.format === 'sarif'
+        ? renderVulnSarif(report, this.config.version, flags['sarif-category'])
+        : renderVulnReport(report, this.style)
     if (flags.output) await writeFileAtomic(flags.output, flags.format === 'sarif' ? text : `${text}\n`)
     else if (flags.format === 'sarif' && !this.jsonEnabled()) process.stdout.write(text)
     else this.render(text)

@@ -20,11 +20,12 @@ export interface OutputPlan {
   formats: ReportFormat[]
   /** Where each format goes; null = stdout. */
   targets: (string | null)[]
+  sarifCategory?: string
 }
 
 /** Checks the format/output combination before the (slow) audit runs. */
 export function planOutputs(
-  flags: {format?: ReportFormat[]; output?: string; 'output-dir'?: string},
+  flags: {format?: ReportFormat[]; output?: string; 'output-dir'?: string; 'sarif-category'?: string},
   json: boolean,
 ): OutputPlan {
   const requested: ReportFormat[] = flags.format?.length ? flags.format : ['table']
@@ -38,7 +39,7 @@ export function planOutputs(
   })
   if (json && targets.some((t, i) => t === null && formats[i] !== 'table' && flags.format?.length))
     throw usageError('--json already prints the result on stdout; add --output <file> for the other format.')
-  return {formats, targets}
+  return {formats, targets, sarifCategory: flags['sarif-category']}
 }
 
 function renderFleetTable(fleet: FleetReport, style: Style): string {
@@ -105,7 +106,7 @@ export async function emitReports(
     const text =
       format === 'table'
         ? `${renderTableReport(input, target ? plain : style, exitCode)}\n`
-        : renderReport(format, input)
+        : renderReport(format, input, {sarifCategory: plan.sarifCategory})
     if (!target) {
       stdout = text
       continue

@@ -114,6 +114,7 @@ export const CODES = {
   LFS_POINTER: unknown(),
   FILE_UNREADABLE: unknown(),
   SCAN_TIMEOUT: unknown(),
+  SCAN_CANCELLED: unknown(),
   SCAN_WORKER_FAILED: unknown(),
   SCAN_INTERNAL_ERROR: unknown(),
 } as const satisfies Record<string, CodeInfo>

@@ -26,6 +26,8 @@ export interface PoolOptions {
   fileTimeoutMs: number
   concurrency: number
   onDone?: (index: number) => void
+  /** Stops the scan: the threads are terminated and every file not finished is `unknown` (SCAN_CANCELLED). */
+  signal?: AbortSignal
 }
 
 /** Old-space heap of one scan thread: a file that needs more is `unknown`, never the end of the run. */
@@ -33,7 +35,7 @@ const WORKER_HEAP_MB = 192
 
 const createScanWorker = () => startThread('scan-worker', {maxOldGenerationSizeMb: WORKER_HEAP_MB})
 
-const failedReport = (path: string, code: 'SCAN_TIMEOUT' | 'SCAN_WORKER_FAILED', message: string) =>
+const failedReport = (path: string, code: 'SCAN_TIMEOUT' | 'SCAN_WORKER_FAILED' | 'SCAN_CANCELLED', message: string) =>
   fileReport(path, 0, 'unknown', [makeFinding(code, message)])
 
 interface Slot {
@@ -53,6 +55,7 @@ export async function scanInPool(jobs: PoolJob[], options: PoolOptions): Promise
   let next = 0
   let done = 0
   const slots: Slot[] = []
+  let cancel = () => {}
   await new Promise<void>((resolveAll) => {
     /** A replaced thread takes its next file once it reports ready. */
     const finish = (slot: Slot, id: number, report: FileReport, ready = true) => {
@@ -112,6 +115,22 @@ export async function scanInPool(jobs: PoolJob[], options: PoolOptions): Promise
       }
       slot.worker.postMessage(request)
     }
+    cancel = () => {
+      for (const slot of slots) {
+        if (slot.timer) clearTimeout(slot.timer)
+        slot.worker.removeAllListeners()
+        void slot.worker.terminate()
+      }
+      for (let id = 0; id < jobs.length; id++)
+        reports[id] ??= failedReport(
+          jobs[id].path,
+          'SCAN_CANCELLED',
+          'the scan was cancelled before this file was analysed',
+        )
+      resolveAll()
+    }
+    if (options.signal?.aborted) return cancel()
+    options.signal?.addEventListener('abort', cancel, {once: true})
     const count = Math.max(1, Math.min(options.concurrency, jobs.length))
     for (let i = 0; i < count; i++) {
       const slot: Slot = {worker: createScanWorker(), busy: null, timer: null}
@@ -119,6 +138,7 @@ export async function scanInPool(jobs: PoolJob[], options: PoolOptions): Promise
       slots.push(slot)
     }
   })
+  options.signal?.removeEventListener('abort', cancel)
   await Promise.all(
     slots.map((slot) => {
       slot.worker.removeAllListeners()

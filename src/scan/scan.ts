@@ -31,6 +31,8 @@ export interface ScanOptions {
   /** Worker threads (default: the cores, at most 4). */
   concurrency?: number
   onProgress?: OnProgress
+  /** Aborting stops the scan: files not finished are `unknown` (SCAN_CANCELLED). */
+  signal?: AbortSignal
 }
 
 interface Expanded {
@@ -76,6 +78,7 @@ async function scanJobs(jobs: PoolJob[], options: ScanOptions, onProgress: OnPro
     fileTimeoutMs: options.fileTimeoutMs ?? DEFAULT_FILE_TIMEOUT_MS,
     concurrency: options.concurrency ?? Math.min(4, availableParallelism()),
     onDone: tick,
+    signal: options.signal,
   })
 }
 

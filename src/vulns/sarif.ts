@@ -1,10 +1,12 @@
-import type {Severity} from '../core/severity.js'
+import {
+  automationDetails,
+  INFORMATION_URI,
+  physicalLocation,
+  SARIF_LEVEL as LEVEL,
+  SARIF_SCHEMA,
+  SECURITY_SEVERITY as SCORE,
+} from '../core/sarif.js'
 import type {VulnFinding, VulnReport} from './vulns.types.js'
-
-const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json'
-/** GitHub code scanning's bands: ≥ 9 critical, ≥ 7 high, ≥ 4 medium, > 0 low. */
-const SCORE: Record<Severity, string> = {critical: '9.5', high: '8.0', medium: '5.5', low: '2.0', info: '0.0'}
-const LEVEL: Record<Severity, string> = {critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note'}
 
 /** The SARIF rule of a finding: its primary advisory id, or `security-update` for a pending update. */
 function ruleId(finding: VulnFinding): string {
@@ -35,16 +37,7 @@ function result(finding: VulnFinding): Record<string, unknown> {
     ruleId: ruleId(finding),
     level: LEVEL[finding.severity],
     message: {text},
-    locations: [
-      {
-        physicalLocation: {
-          artifactLocation: {
-            uri: encodeURI(finding.location.replace(/ \(.*\)$/, '').replace(/^\//, '')),
-            uriBaseId: 'ROOTFS',
-          },
-        },
-      },
-    ],
+    locations: [{physicalLocation: physicalLocation(finding.location.replace(/ \(.*\)$/, ''), ruleId(finding))}],
     partialFingerprints: {
       package: `${finding.ecosystem}/${finding.package}@${finding.installed}:${finding.environment ?? finding.location}`,
     },
@@ -60,14 +53,14 @@ function result(finding: VulnFinding): Record<string, unknown> {
 }
 
 /** SARIF 2.1.0 for `llmsec vulns --format sarif`: one result per vulnerable package, ignored ones suppressed. */
-export function renderVulnSarif(report: VulnReport, version: string): string {
+export function renderVulnSarif(report: VulnReport, version: string, category?: string): string {
   const rules = new Map(report.findings.map((f) => [ruleId(f), rule(f)]))
   const notes = report.notes.map((n) => ({level: 'warning', message: {text: n.message}, descriptor: {id: n.code}}))
   const run = {
     tool: {
-      driver: {name: 'llmsec', version, informationUri: 'https://github.com/llmsec/llmsec', rules: [...rules.values()]},
+      driver: {name: 'llmsec', version, informationUri: INFORMATION_URI, rules: [...rules.values()]},
     },
-    automationDetails: {id: 'llmsec-vulns/'},
+    ...automationDetails(category),
     originalUriBaseIds: {ROOTFS: {uri: `file://${encodeURI(report.root.replace(/\/?$/, '/'))}`}},
     invocations: [{executionSuccessful: true, toolExecutionNotifications: notes}],
     results: report.findings.map(result),

@@ -1,48 +1,88 @@
-import {scanFile} from '../../scan/index.js'
-import {defineCheck, guardUnreadable, outcome} from '../check.js'
+import {DEFAULT_FILE_TIMEOUT_MS, scanPaths, type FileReport} from '../../scan/index.js'
+import {defineCheck, guardUnreadable, outcome, type CheckOutcome} from '../check.js'
 import {resolveInRoot} from '../facts/index.js'
 
 interface Params {
   maxFiles?: number
+  fileTimeoutMs?: number
+}
+
+const DEFAULT_MAX_FILES = 500
+
+const badLine = (path: string, report: FileReport) => {
+  const first = report.findings[0]
+  return `${path}: ${report.verdict}${first ? ` (${first.code}: ${first.message})` : ''}`
+}
+
+/** The root-relative path of each model file, keyed by the host path the scanner reads. */
+async function hostPaths(root: string, paths: string[]): Promise<{byHost: Map<string, string>; failed: string[]}> {
+  const byHost = new Map<string, string>()
+  const failed: string[] = []
+  for (const path of paths) {
+    try {
+      byHost.set(await resolveInRoot(root, path), path)
+    } catch (error) {
+      failed.push(`${path}: unknown (FILE_UNREADABLE: ${(error as Error).message.slice(0, 200)})`)
+    }
+  }
+  return {byHost, failed}
+}
+
+/** Why the files scanned are not all the model files there are, or null when they are. */
+function incompleteNote(scanned: number, total: number, truncated: boolean, limit: number): string | null {
+  if (truncated)
+    return `scanned ${scanned} model files, but the model walk stopped at its entry or depth limit: more may exist`
+  if (scanned < total)
+    return `scanned ${scanned} of ${total} model files (maxFiles ${limit}); the rest were not analysed`
+  return null
 }
 
 /**
- * Scans model files with the `scan` engine (pickle opcodes and imports, GGUF/safetensors
- * structure): unsafe, unknown (not fully analysed) and malformed all fail.
+ * Scans model files with the `scan` engine, each on a worker thread with the per-file time budget
+ * of `llmsec scan`: unsafe, unknown (not fully analysed) and malformed all fail. A scan that did
+ * not cover every model file is an `error`, never a pass.
  */
 export const check = defineCheck<Params>()({
   id: 'model-scan',
   title: 'Model files pass the llmsec scanner',
   description:
-    'Runs the scan engine (llmsec scan) over the model files: an unsafe verdict (imports outside the allowlist) or an unknown one (not fully analysed) or a malformed file fails.',
+    'Runs the scan engine (llmsec scan, isolated per file, with its time budget) over the model files: an unsafe verdict (imports outside the allowlist), an unknown one (not fully analysed) or a malformed file fails; model files left unscanned make the result an error.',
   appliesWhen: ['model-files'],
   params: {
     type: 'object',
     additionalProperties: false,
-    properties: {maxFiles: {type: 'integer', minimum: 1, maximum: 100_000, nullable: true}},
+    properties: {
+      maxFiles: {type: 'integer', minimum: 1, maximum: 100_000, nullable: true},
+      fileTimeoutMs: {type: 'integer', minimum: 100, maximum: 600_000, nullable: true},
+    },
   },
   async run({root, facts, params, signal}) {
-    const {files, unreadable} = await facts.get('models')
-    const limit = params.maxFiles ?? 500
-    const bad: {line: string; path: string}[] = []
-    let scanned = 0
-    for (const file of files.slice(0, limit)) {
-      if (signal?.aborted) break
-      if (file.format === 'llmsec-encrypted') continue
-      const report = scanFile(await resolveInRoot(root, file.path))
-      scanned++
+    const {files, truncated, unreadable} = await facts.get('models')
+    const limit = params.maxFiles ?? DEFAULT_MAX_FILES
+    const candidates = files.filter((f) => f.format !== 'llmsec-encrypted')
+    const {byHost, failed} = await hostPaths(
+      root,
+      candidates.slice(0, limit).map((f) => f.path),
+    )
+    const result = await scanPaths([...byHost.keys()], {
+      fileTimeoutMs: params.fileTimeoutMs ?? DEFAULT_FILE_TIMEOUT_MS,
+      signal,
+    })
+    if (signal?.aborted) return outcome.error('the audit stopped this check before the scan finished')
+    const bad = [...failed]
+    let location: string | undefined = failed.length ? candidates[0].path : undefined
+    for (const report of result.files) {
       if (report.verdict === 'clean') continue
-      const first = report.findings[0]
-      bad.push({
-        line: `${file.path}: ${report.verdict}${first ? ` (${first.code}: ${first.message})` : ''}`,
-        path: file.path,
-      })
+      const path = byHost.get(report.path) ?? report.path
+      location ??= path
+      bad.push(badLine(path, report))
     }
-    const note = files.length > limit ? [`scanned the first ${limit} of ${files.length} model files`] : []
-    const lines = [...bad.map((b) => b.line), ...note]
-    const verdict = bad.length
-      ? outcome.fail(lines, bad[0].path)
-      : outcome.pass([`${scanned} model files scanned, all clean`, ...note])
+    const note = incompleteNote(Math.min(limit, candidates.length), candidates.length, truncated, limit)
+    let verdict: CheckOutcome
+    if (bad.length) verdict = outcome.fail(note ? [...bad, note] : bad, location)
+    else if (note)
+      verdict = {...outcome.error(note), evidence: [note, `the ${result.files.length} files scanned are clean`]}
+    else verdict = outcome.pass([`${result.files.length} model files scanned, all clean`])
     return guardUnreadable(verdict, unreadable, true)
   },
 })

@@ -29,12 +29,16 @@ export {waiversSchema} from '../waivers.schema.js'
 export {summarizeInventory} from '../inventory-summary.js'
 
 /** Renders a report (or a fleet report) in a machine format; `table` is rendered by src/cli. */
-export function renderReport(format: Exclude<ReportFormat, 'table'>, input: AuditReport | FleetReport): string {
+export function renderReport(
+  format: Exclude<ReportFormat, 'table'>,
+  input: AuditReport | FleetReport,
+  options: {sarifCategory?: string} = {},
+): string {
   switch (format) {
     case 'json':
       return `${JSON.stringify(input, null, 2)}\n`
     case 'sarif':
-      return renderSarif(input)
+      return renderSarif(input, {category: options.sarifCategory})
     case 'junit':
       return renderJunit(input)
     case 'markdown':

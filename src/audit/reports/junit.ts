@@ -14,9 +14,13 @@ function seconds(ms: number | undefined): string {
   return ((ms ?? 0) / 1000).toFixed(3)
 }
 
+/**
+ * The classname is the rule's (first) ruleset, the same on every runner, so CI systems keep each
+ * test's history; the host is a suite property.
+ */
 function testcase(row: Row): string {
   const r = row.result
-  const attrs = `name="${x(`${r.ruleId}: ${r.title}`)}" classname="${x(`llmsec.${row.host}`)}" time="${seconds(r.durationMs)}"`
+  const attrs = `name="${x(`${r.ruleId}: ${r.title}`)}" classname="${x(`llmsec.${row.rulesets[0] ?? 'audit'}`)}" time="${seconds(r.durationMs)}"`
   const details = [
     ...r.evidence.map((e) => `saw: ${e}`),
     `severity: ${r.severity}`,

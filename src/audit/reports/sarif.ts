@@ -1,27 +1,15 @@
 import {createHash} from 'node:crypto'
 
-import type {Severity} from '../audit.types.js'
+import {
+  automationDetails,
+  INFORMATION_URI,
+  physicalLocation,
+  SARIF_LEVEL as LEVEL,
+  SARIF_SCHEMA,
+  SECURITY_SEVERITY,
+} from '../../core/sarif.js'
 import {describeWaiver, rowsOf, type Row} from './model.js'
 import type {AuditReport, FleetReport} from './report.types.js'
-
-const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json'
-const INFORMATION_URI = 'https://github.com/llmsec/llmsec'
-
-/** GitHub code scanning maps security-severity ≥ 9 to critical, ≥ 7 high, ≥ 4 medium, > 0 low. */
-const SECURITY_SEVERITY: Record<Severity, string> = {
-  critical: '9.5',
-  high: '8.0',
-  medium: '5.5',
-  low: '2.0',
-  info: '0.0',
-}
-const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
-  critical: 'error',
-  high: 'error',
-  medium: 'warning',
-  low: 'note',
-  info: 'note',
-}
 
 type Json = Record<string, unknown>
 
@@ -46,26 +34,25 @@ function ruleDescriptor(row: Row): Json {
   }
 }
 
-/** A location relative to the audited root, so the same finding has the same URI in every image. */
 function locationOf(row: Row, host: string): Json {
-  const path = row.result.location
-  if (path?.startsWith('/')) {
-    return {
-      physicalLocation: {artifactLocation: {uri: encodeURI(path.slice(1)), uriBaseId: 'ROOTFS'}},
-      logicalLocations: [{name: host, kind: 'module'}],
-    }
+  return {
+    physicalLocation: physicalLocation(row.result.location, row.key),
+    logicalLocations: [{name: host, kind: 'module'}],
   }
-  return {logicalLocations: [{name: host, kind: 'module'}]}
 }
 
-function fingerprint(host: string, row: Row): string {
+/**
+ * The finding's identity across runs: rule and file, and the host only in a fleet file (one run per
+ * host), so an ephemeral runner's random hostname does not open a new alert on every run.
+ */
+function fingerprint(row: Row, host: string | null): string {
   return createHash('sha256')
-    .update(`${host}\u0000${row.key}\u0000${row.result.location ?? ''}`)
+    .update(`${host ?? ''}\u0000${row.key}\u0000${row.result.location ?? ''}`)
     .digest('hex')
     .slice(0, 32)
 }
 
-function resultOf(row: Row, ruleIndex: number, host: string): Json {
+function resultOf(row: Row, ruleIndex: number, host: string, fleet: boolean): Json {
   const r = row.result
   const level = LEVEL[r.severity]
   const message = [`${r.title}: ${r.evidence.join('; ') || r.status}`, `Fix: ${r.remediation.split('\n')[0]}`].join(' ')
@@ -76,7 +63,7 @@ function resultOf(row: Row, ruleIndex: number, host: string): Json {
     level,
     message: {text: message},
     locations: [locationOf(row, host)],
-    partialFingerprints: {'llmsecFinding/v1': fingerprint(host, row)},
+    partialFingerprints: {'llmsecFinding/v2': fingerprint(row, fleet ? host : null)},
     ...(r.waived
       ? {
           suppressions: [
@@ -92,7 +79,7 @@ function resultOf(row: Row, ruleIndex: number, host: string): Json {
   }
 }
 
-function runOf(report: AuditReport, host: string): Json {
+function runOf(report: AuditReport, host: string, options: SarifOptions & {fleet: boolean}): Json {
   const rows = rowsOf(report, host)
   const findings = rows.filter((r) => r.status === 'fail' || r.status === 'waived')
   const rules = [...new Map(rows.map((r) => [r.key, r])).values()].sort((a, b) => a.key.localeCompare(b.key))
@@ -116,7 +103,7 @@ function runOf(report: AuditReport, host: string): Json {
         rules: rules.map(ruleDescriptor),
       },
     },
-    automationDetails: {id: `llmsec-audit/${host}/`},
+    ...automationDetails(options.category),
     originalUriBaseIds: {
       ROOTFS: {uri: report.root ? `file://${encodeURI(report.root.replace(/\/?$/, '/'))}` : 'file:///'},
     },
@@ -128,7 +115,7 @@ function runOf(report: AuditReport, host: string): Json {
         toolConfigurationNotifications: notices,
       },
     ],
-    results: findings.map((row) => resultOf(row, index.get(row.key) ?? 0, host)),
+    results: findings.map((row) => resultOf(row, index.get(row.key) ?? 0, host, options.fleet)),
     properties: {
       score: report.score,
       ...(report.headline ? {headline: report.headline} : {}),
@@ -139,11 +126,16 @@ function runOf(report: AuditReport, host: string): Json {
   }
 }
 
+export interface SarifOptions {
+  /** `--sarif-category`: the run's automationDetails.id (none by default). */
+  category?: string
+}
+
 /** SARIF 2.1.0: one run per host, rules with security-severity, results for failures and waived failures. */
-export function renderSarif(input: AuditReport | FleetReport): string {
+export function renderSarif(input: AuditReport | FleetReport, options: SarifOptions = {}): string {
   const runs =
     'kind' in input && input.kind === 'fleet'
-      ? input.hosts.map((h) => runOf(h.report, h.host))
-      : [runOf(input as AuditReport, (input as AuditReport).host ?? 'unknown')]
+      ? input.hosts.map((h) => runOf(h.report, h.host, {...options, fleet: true}))
+      : [runOf(input as AuditReport, (input as AuditReport).host ?? 'unknown', {...options, fleet: false})]
   return `${JSON.stringify({$schema: SARIF_SCHEMA, version: '2.1.0', runs}, null, 2)}\n`
 }

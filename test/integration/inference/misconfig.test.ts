@@ -110,11 +110,19 @@ describe('smoke against misconfigured servers (scripted vLLM, llama.cpp and Olla
   })
 
   it('passes limits on a server that rejects absurd max_tokens and rate-limits bursts', async () => {
-    const {report} = await smoke({kind: 'vllm', version: '0.11.0', apiKey: 'k', rateLimitPerSec: 4}, 'k')
+    // 0.11.1 is the release that fixed CVE-2025-62164 (0.10.2 up to 0.11.0 are affected).
+    const {report} = await smoke({kind: 'vllm', version: '0.11.1', apiKey: 'k', rateLimitPerSec: 4}, 'k')
     expect(check(report, 'limits.max-tokens').status).toBe('pass')
     expect(check(report, 'limits.rate')).toMatchObject({status: 'pass'})
     expect(check(report, 'version.known-vulnerable').status).toBe('pass')
     expect(check(report, 'prompt.canary-leak').status).toBe('pass')
+  })
+
+  it('flags vLLM 0.11.0 with the prompt-embeds advisory from the same data file', async () => {
+    const {report} = await smoke({kind: 'vllm', version: '0.11.0', apiKey: 'k'}, 'k')
+    const version = check(report, 'version.known-vulnerable')
+    expect(version.status).toBe('fail')
+    expect(version.evidence).toContain('CVE-2025-62164')
   })
 
   it('skips, not fails, inference checks when it has no credentials', async () => {

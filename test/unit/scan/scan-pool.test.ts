@@ -35,4 +35,11 @@ describe('scanPaths on worker threads', () => {
     const [pooled, inline] = await Promise.all([scanPaths(files), scanPaths(files, {isolate: false})])
     expect(inline.files).toEqual(pooled.files)
   })
+
+  it('ends at an abort: unfinished files are unknown (SCAN_CANCELLED), none clean', async () => {
+    const controller = new AbortController()
+    setTimeout(() => controller.abort(), 300)
+    const result = await scanPaths([join(dir, 'slow.pkl')], {fileTimeoutMs: 60_000, signal: controller.signal})
+    expect(result.files.map((f) => [f.verdict, f.findings[0]?.code])).toEqual([['unknown', 'SCAN_CANCELLED']])
+  })
 })

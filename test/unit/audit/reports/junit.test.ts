@@ -16,6 +16,13 @@ function parse(xml: string): {testsuites: Node & {testsuite: (Node & {testcase: 
 }
 
 describe('JUnit report', () => {
+  it('names test classes by ruleset, never by the runner, and keeps the host as a property', () => {
+    const [suite] = parse(renderJunit(sampleReport('runner-8f3a'))).testsuites.testsuite
+    expect(new Set(suite.testcase.map((c) => c.classname))).toEqual(new Set(['llmsec.baseline']))
+    const props = (suite.properties as {property: {name: string; value: string}[]}).property
+    expect(props.find((p) => p.name === 'host')?.value).toBe('runner-8f3a')
+  })
+
   it('parses back: one testcase per rule, failures with evidence, skips with reasons, waived as skipped', () => {
     const xml = renderJunit(sampleReport())
     const doc = parse(xml)

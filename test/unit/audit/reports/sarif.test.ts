@@ -59,4 +59,40 @@ describe('SARIF report', () => {
     log.runs[0].results[0].level = 'fatal'
     expect(validate(log)).toBe(false)
   })
+
+  it('gives every result a physical location: the file under the root, or a stable virtual artifact', () => {
+    const log = JSON.parse(renderSarif(sampleReport())) as SarifLog
+    const results = log.runs[0].results
+    expect(results.length).toBeGreaterThan(2)
+    for (const r of results) expect(r.locations[0].physicalLocation, r.ruleId).toBeDefined()
+    const hostLevel = results.find((r) => r.ruleId === 'auditd')
+    expect(hostLevel?.locations[0].physicalLocation?.artifactLocation.uri).toBe('llmsec-host/auditd')
+  })
+
+  it('sets automationDetails only from --sarif-category', () => {
+    const plain = JSON.parse(renderSarif(sampleReport('runner-8f3a'))) as {runs: Record<string, unknown>[]}
+    expect(plain.runs[0].automationDetails).toBeUndefined()
+    const named = JSON.parse(renderSarif(sampleReport(), {category: 'llmsec/gpu'})) as {
+      runs: {automationDetails: {id: string}}[]
+    }
+    expect(named.runs[0].automationDetails.id).toBe('llmsec/gpu/')
+  })
+
+  it('keeps the same fingerprints on a runner with another hostname, and tells hosts apart in a fleet', () => {
+    type Printed = {runs: {results: {ruleId: string; partialFingerprints: Record<string, string>}[]}[]}
+    const prints = (log: Printed, run = 0) =>
+      log.runs[run].results.map((r) => `${r.ruleId}=${Object.values(r.partialFingerprints).join()}`)
+    const a = JSON.parse(renderSarif(sampleReport('runner-1'))) as Printed
+    const b = JSON.parse(renderSarif(sampleReport('runner-2'))) as Printed
+    expect(prints(a)).toEqual(prints(b))
+    const fleet = JSON.parse(
+      renderSarif(
+        mergeFleet([
+          {file: 'a.json', report: sampleReport('gpu-1')},
+          {file: 'b.json', report: sampleReport('gpu-2')},
+        ]),
+      ),
+    ) as Printed
+    expect(prints(fleet, 0)).not.toEqual(prints(fleet, 1))
+  })
 })
