@@ -13,7 +13,7 @@ export interface Outcome {
 }
 
 /** Evaluation steps are shared by every chain of one packet's path. */
-export interface Budget {
+interface Budget {
   steps: number
 }
 

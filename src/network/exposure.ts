@@ -23,7 +23,7 @@ function eachRule(ruleset: Ruleset, visit: (conditions: Condition[], action: Act
  * tell apart: each non-loopback name a rule tests (a wildcard stands for the names it matches)
  * and "an interface no rule names". Every real interface behaves like one of them.
  */
-export function arrivalInterfaces(ruleset: Ruleset): FieldValue[] {
+function arrivalInterfaces(ruleset: Ruleset): FieldValue[] {
   const cached = arrivalCache.get(ruleset)
   if (cached) return cached
   const names = new Set<string>()
@@ -44,7 +44,7 @@ export function arrivalInterfaces(ruleset: Ruleset): FieldValue[] {
 }
 
 /** How an interface class is named in a report. */
-export function describeArrival(arrival: FieldValue): string {
+function describeArrival(arrival: FieldValue): string {
   if (arrival.kind === 'value') return `interface ${String(arrival.value).replace(/\*$/, '+')}`
   if (arrival.kind === 'other') return 'an interface no rule names'
   return 'any interface but lo'

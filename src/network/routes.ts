@@ -10,7 +10,7 @@ const MAX_LOOKUPS = 64
 const UNKNOWN_ROUTE: Route = {local: null, dev: null}
 
 /** Reads `ip -j route get ADDR`: local delivery (type local) or the outgoing device. */
-export function parseRouteGet(stdout: string): Route {
+function parseRouteGet(stdout: string): Route {
   let doc: Json
   try {
     doc = JSON.parse(stdout) as Json
