@@ -66,7 +66,6 @@ export async function hashModel(
     {
       algorithm,
       concurrency: options.concurrency,
-      unwatched: onProgress === noProgress,
       onBytes(delta) {
         done += delta
         onProgress({phase: 'hashing', done, total, unit: 'bytes'})

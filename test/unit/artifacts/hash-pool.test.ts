@@ -20,19 +20,40 @@ beforeAll(async () => {
 afterAll(async () => work?.cleanup())
 
 describe('hashJobs', () => {
-  it('hashes one unwatched job with blocking reads on the calling thread, to the same digest', async () => {
+  it('hashes on the calling thread with overlapped reads, to the digest a worker gives', async () => {
     let reported = 0
     const job = {path: join(work.dir, 'f2'), size: contents[2].length}
-    const [blocking] = await hashJobs([job], {
+    const small = {path: join(work.dir, 'f1'), size: contents[1].length}
+    const [caller] = await hashJobs([job], {algorithm: 'sha256', inlineBelowBytes: 0, onBytes: (d) => (reported += d)})
+    // Two jobs at concurrency 2: the worker is handed the larger first, the calling thread the other.
+    const [onWorker, onCaller] = await hashJobs([job, small], {
       algorithm: 'sha256',
       inlineBelowBytes: 0,
-      unwatched: true,
-      onBytes: (d) => (reported += d),
+      concurrency: 2,
     })
-    const [pooled] = await hashJobs([job], {algorithm: 'sha256', inlineBelowBytes: 0})
-    expect(blocking).toEqual({digest: sha256(contents[2]), bytes: contents[2].length})
-    expect(pooled).toEqual(blocking)
+    expect(caller).toEqual({digest: sha256(contents[2]), bytes: contents[2].length})
+    expect(onWorker).toEqual(caller)
+    expect(onCaller).toEqual({digest: sha256(contents[1]), bytes: contents[1].length})
     expect(reported).toBe(contents[2].length)
+  })
+
+  it('hashes byte ranges that end inside a read, start past the end, or are empty', async () => {
+    const path = join(work.dir, 'f2')
+    const size = contents[2].length
+    const ranges = [
+      [0, 1024 * 1024 + 1],
+      [3, 2 * 1024 * 1024],
+      [size - 5, size],
+      [size, size],
+      [7, 7],
+    ] as const
+    const results = await hashJobs(
+      ranges.map(([start, end]) => ({path, size: end - start, start, end})),
+      {algorithm: 'sha256', inlineBelowBytes: 0, concurrency: 1},
+    )
+    expect(results).toEqual(
+      ranges.map(([start, end]) => ({digest: sha256(contents[2].subarray(start, end)), bytes: end - start})),
+    )
   })
 
   it.each([
@@ -54,9 +75,14 @@ describe('hashJobs', () => {
     expect(reported).toBe(contents.reduce((sum, data) => sum + data.length, 0) + 4096)
   })
 
-  it('names the file that cannot be read', async () => {
-    const jobs = [{path: join(work.dir, 'nope'), size: 64 * 1024 * 1024}]
-    await expect(hashJobs(jobs, {algorithm: 'sha256', inlineBelowBytes: 0})).rejects.toThrow(/nope does not exist/)
+  it('names the file that cannot be read, on the calling thread or on a worker', async () => {
+    const missing = {path: join(work.dir, 'nope'), size: 64 * 1024 * 1024}
+    await expect(hashJobs([missing], {algorithm: 'sha256', inlineBelowBytes: 0})).rejects.toThrow(/nope does not exist/)
+    // The worker is handed the larger job (the missing file), the calling thread the other.
+    const jobs = [{path: join(work.dir, 'f2'), size: 1}, missing]
+    await expect(hashJobs(jobs, {algorithm: 'sha256', inlineBelowBytes: 0, concurrency: 2})).rejects.toThrow(
+      /nope does not exist/,
+    )
   })
 })
 
