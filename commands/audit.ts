@@ -8,7 +8,7 @@ import {
   modelTrust,
   runAuditReport,
 } from '../src/audit/index.js'
-import {loadWaivers, type AuditReport} from '../src/audit/reports/index.js'
+import {loadWaivers, readAuditResults, waiverSettings, type AuditReport} from '../src/audit/reports/index.js'
 import {emitReports, planOutputs} from '../src/cli/audit-output.js'
 import {LlmsecCommand} from '../src/cli/base-command.js'
 import {durationFlag} from '../src/cli/flags/duration.js'
@@ -27,6 +27,7 @@ export default class Audit extends LlmsecCommand<typeof Audit> {
     '<%= config.bin %> audit --format sarif --output llmsec.sarif',
     '<%= config.bin %> audit --format json --format sarif --format junit --format html --output-dir out/',
     '<%= config.bin %> audit --waivers ./waivers.yaml --format markdown >> "$GITHUB_STEP_SUMMARY"',
+    '<%= config.bin %> audit --compare last.json --fail-on-new high --format json --output today.json',
   ]
   static override flags = {
     ruleset: Flags.string({
@@ -64,6 +65,17 @@ export default class Audit extends LlmsecCommand<typeof Audit> {
       options: ['critical', 'high', 'medium', 'low', 'info', 'none'] as const,
       default: 'high',
     })(),
+    compare: Flags.string({
+      description:
+        'A saved result of this host (audit --json) to compare with: new and fixed failures, score change, model files added or removed.',
+    }),
+    'fail-on-new': Flags.option({
+      description:
+        'With --compare: exit 1 only when a failure of this severity or worse is new (replaces --fail-on and --fail-under).',
+      options: ['critical', 'high', 'medium', 'low', 'info'] as const,
+      dependsOn: ['compare'],
+      exclusive: ['fail-under'],
+    })(),
     timeout: durationFlag({
       description: 'Timeout of each check.',
       bareUnit: 'ms',
@@ -74,7 +86,11 @@ export default class Audit extends LlmsecCommand<typeof Audit> {
     ...reportFlags,
     waivers: Flags.string({
       description:
-        'Waivers file (expiring exceptions) [default: ./.llmsec-waivers.yaml when present, or waivers in the config].',
+        'Waivers file (expiring exceptions) [default: waivers.file in the config; ./.llmsec-waivers.yaml only with waivers.autoload: true].',
+    }),
+    'allow-critical-waivers': Flags.boolean({
+      description:
+        'Consent to waivers of critical rules (else such a waiver is refused, exit 2); the config can give it with waivers.allowCritical: true.',
     }),
   }
 
@@ -85,13 +101,17 @@ export default class Audit extends LlmsecCommand<typeof Audit> {
     if (refs.includes('all'))
       refs = [...new Set([...refs.filter((r) => r !== 'all'), ...(await listBuiltInRulesets())])]
     const plan = planOutputs(flags, this.jsonEnabled())
-    const waivers = await loadWaivers(flags.waivers ?? config.waivers)
+    const settings = waiverSettings(config.waivers)
+    const {waivers, note} = await loadWaivers(flags.waivers, settings)
+    if (note) this.warn(note)
+    const [previous] = flags.compare ? await readAuditResults([flags.compare]) : []
     const rulesets = []
     for (const ref of refs) rulesets.push(await loadRuleset(ref))
     const policy = {
       failOn: flags['fail-on'],
       failUnder: flags['fail-under'],
       allowIncomplete: flags['allow-incomplete'],
+      failOnNew: flags['fail-on-new'],
     }
     const report = await runAuditReport({
       rulesets,
@@ -104,7 +124,9 @@ export default class Audit extends LlmsecCommand<typeof Audit> {
       hostName: flags['host-name'],
       version: this.config.version,
       waivers,
+      allowCriticalWaivers: flags['allow-critical-waivers'] || settings.allowCritical,
       policy,
+      previous,
       onProgress: this.progress(),
     })
     const exit = exitCodeFor(report, policy)

@@ -5,7 +5,22 @@ import {createFactCache} from './facts/index.js'
 import {summarizeInventory} from './inventory-summary.js'
 import type {ExitPolicy} from './policy.js'
 import type {AuditReport} from './reports/report.types.js'
+import {refuseCriticalWaivers} from './waiver-rules.js'
 import {applyWaivers, type LoadedWaivers} from './waivers.js'
+import {compareAudits} from './compare.js'
+import type {AuditComparison} from './compare.types.js'
+import {coreError} from '../core/errors.js'
+
+/** Another host's results would list its differences as regressions and fixes: refused. */
+function compareWith(previous: {file: string; report: AuditReport}, report: AuditReport): AuditComparison {
+  const then = previous.report.host
+  if (typeof then === 'string' && report.host !== undefined && then !== report.host)
+    throw coreError(
+      'INPUT_MALFORMED',
+      `${previous.file} is the audit of host ${then}, not ${report.host}. Compare with a result of the same host (or set --host-name).`,
+    )
+  return compareAudits(previous.report, report, previous.file)
+}
 
 export interface AuditReportOptions extends AuditOptions {
   /** Waivers to apply (expiring exceptions); null or absent: none. */
@@ -14,6 +29,10 @@ export interface AuditReportOptions extends AuditOptions {
   policy?: ExitPolicy
   /** "Today" for waiver expiry (tests pin it). */
   now?: Date
+  /** Consent to waivers of critical rules (--allow-critical-waivers, or the config's waivers.allowCritical). */
+  allowCriticalWaivers?: boolean
+  /** A saved audit of the same host to compare with (`--compare`). */
+  previous?: {file: string; report: AuditReport}
 }
 
 /**
@@ -22,7 +41,8 @@ export interface AuditReportOptions extends AuditOptions {
  * nothing is gathered twice. The exit code is then `exitCodeFor(report, policy)`.
  */
 export async function runAuditReport(options: AuditReportOptions): Promise<AuditReport> {
-  const {waivers: loaded = null, policy = {}, now, ...auditOptions} = options
+  const {waivers: loaded = null, policy = {}, now, previous, allowCriticalWaivers = false, ...auditOptions} = options
+  refuseCriticalWaivers(loaded, auditOptions.rulesets, allowCriticalWaivers)
   const root = auditOptions.root ? resolve(auditOptions.root) : '/'
   const {probe, modelPaths, trust} = auditOptions
   const facts = auditOptions.facts ?? createFactCache({root, probe, modelPaths, trust})
@@ -34,7 +54,9 @@ export async function runAuditReport(options: AuditReportOptions): Promise<Audit
     failUnder: policy.failUnder ?? null,
     allowIncomplete: policy.allowIncomplete ?? false,
   }
+  if (policy.failOnNew) report.failOnNew = policy.failOnNew
   if (loaded) report.waivers = waivers
   report.inventory = await summarizeInventory(facts)
+  if (previous) report.comparison = compareWith(previous, report)
   return report
 }

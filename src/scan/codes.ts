@@ -71,6 +71,9 @@ export const CODES = {
   HDF5_CONFIG_NOT_FOUND: unknown(),
   // onnx
   ONNX_EXTERNAL_DATA_ESCAPE: dangerous('high'),
+  ONNX_EXTERNAL_DATA_MISSING: unknown(),
+  ONNX_EXTERNAL_DATA_OUT_OF_BOUNDS: malformed(),
+  ONNX_EXTERNAL_DATA_INVALID: malformed(),
   ONNX_MALFORMED: malformed(),
   // safetensors
   SAFETENSORS_TRUNCATED: malformed(),

@@ -1,6 +1,5 @@
-import {isAbsolute, normalize, posix, win32} from 'node:path'
-
 import {makeFinding} from './codes.js'
+import {judgeExternalData, MAX_LOCATION_BYTES, type ExternalRef} from './onnx-external.js'
 import type {ByteSource} from './source.js'
 import type {Finding} from './scan.types.js'
 
@@ -8,7 +7,11 @@ const MAX_DEPTH = 32
 const MAX_FIELDS = 10_000_000
 
 /** Protobuf field numbers (onnx.proto3) that lead to TensorProtos. */
-const MODEL_GRAPH = 7
+const MODEL = {graph: 7, trainingInfo: 20, functions: 25}
+/** TrainingInfoProto.initialization and .algorithm: GraphProtos. */
+const TRAINING_GRAPHS = new Set([1, 2])
+/** FunctionProto.node */
+const FUNCTION_NODE = 7
 const GRAPH = {node: 1, initializer: 5, sparseInitializer: 15}
 const NODE_ATTRIBUTE = 5
 const ATTRIBUTE = {t: 5, g: 6, tensors: 10, graphs: 11, sparseTensor: 22, sparseTensors: 23}
@@ -63,21 +66,15 @@ class Reader {
     }
   }
 
-  text(field: Field): string {
-    return this.source.read(field.start, Math.min(field.end - field.start, 4096)).toString('utf8')
+  text(field: Field, cap = 4096): string {
+    return this.source.read(field.start, Math.min(field.end - field.start, cap)).toString('utf8')
   }
 }
 
-/** Whether an external-data location leaves the model's directory (absolute, drive letter, or ../ escape). */
-export function escapesModelDir(location: string): boolean {
-  if (location === '' || isAbsolute(location) || win32.isAbsolute(location) || /^[a-zA-Z]:/.test(location)) return true
-  const normalised = normalize(location.replaceAll('\\', '/'))
-  return normalised === '..' || normalised.startsWith('../') || posix.isAbsolute(normalised)
-}
-
-function checkTensor(r: Reader, field: Field, findings: Finding[], member: string | null): void {
+/** Reads a TensorProto's `external_data` entries (StringStringEntryProto: key 1, value 2). */
+function readTensor(r: Reader, field: Field, refs: ExternalRef[]): void {
   let name = '?'
-  const locations: string[] = []
+  let ref: ExternalRef | null = null
   for (const f of r.fieldsOf(field.start, field.end)) {
     if (f.number === TENSOR.name && f.wire === 2) name = r.text(f)
     if (f.number !== TENSOR.externalData || f.wire !== 2) continue
@@ -85,65 +82,79 @@ function checkTensor(r: Reader, field: Field, findings: Finding[], member: strin
     let value = ''
     for (const kv of r.fieldsOf(f.start, f.end)) {
       if (kv.number === 1 && kv.wire === 2) key = r.text(kv)
-      if (kv.number === 2 && kv.wire === 2) value = r.text(kv)
+      if (kv.number === 2 && kv.wire === 2) value = r.text(kv, MAX_LOCATION_BYTES + 1)
     }
-    if (key === 'location') locations.push(value)
+    ref ??= {tensor: name, locations: [], offsets: [], lengths: []}
+    if (key === 'location') ref.locations.push(value)
+    else if (key === 'offset') ref.offsets.push(value)
+    else if (key === 'length') ref.lengths.push(value)
   }
-  for (const location of locations.filter(escapesModelDir))
-    findings.push(
-      makeFinding(
-        'ONNX_EXTERNAL_DATA_ESCAPE',
-        `tensor "${name}" reads external data from "${location}", outside the model directory`,
-        member,
-      ),
-    )
+  if (ref) refs.push({...ref, tensor: name})
 }
 
-function checkSparse(r: Reader, field: Field, findings: Finding[], member: string | null): void {
+function readSparse(r: Reader, field: Field, refs: ExternalRef[]): void {
   for (const part of r.fieldsOf(field.start, field.end))
-    if (SPARSE_PARTS.has(part.number) && part.wire === 2) checkTensor(r, part, findings, member)
+    if (SPARSE_PARTS.has(part.number) && part.wire === 2) readTensor(r, part, refs)
 }
 
-/** onnx/external_data_helper.py: every TensorProto of the graph, its nodes' attributes and subgraphs may be external. */
-function walkGraph(
-  r: Reader,
-  start: number,
-  end: number,
-  depth: number,
-  findings: Finding[],
-  member: string | null,
-): void {
+/** An AttributeProto: a tensor, tensors, sparse tensors, or graphs whose own tensors may be external. */
+function readAttribute(r: Reader, a: Field, depth: number, refs: ExternalRef[]): void {
+  for (const v of r.fieldsOf(a.start, a.end)) {
+    if (v.wire !== 2) continue
+    if (v.number === ATTRIBUTE.t || v.number === ATTRIBUTE.tensors) readTensor(r, v, refs)
+    if (v.number === ATTRIBUTE.sparseTensor || v.number === ATTRIBUTE.sparseTensors) readSparse(r, v, refs)
+    if (v.number === ATTRIBUTE.g || v.number === ATTRIBUTE.graphs) readGraph(r, v, depth + 1, refs)
+  }
+}
+
+/** A NodeProto (of a graph or a function): its attributes, If/Loop/Scan bodies included. */
+function readNode(r: Reader, node: Field, depth: number, refs: ExternalRef[]): void {
+  for (const a of r.fieldsOf(node.start, node.end))
+    if (a.number === NODE_ATTRIBUTE && a.wire === 2) readAttribute(r, a, depth, refs)
+}
+
+/**
+ * onnx/external_data_helper.py (_get_all_tensors): every initializer of the graph and of its nodes'
+ * subgraphs, and every tensor attribute; onnxruntime also loads sparse initializers and sparse
+ * attributes from external data, so those are read too.
+ */
+function readGraph(r: Reader, graph: Field, depth: number, refs: ExternalRef[]): void {
   if (depth > MAX_DEPTH) throw new Error('graphs nest too deeply')
-  for (const f of r.fieldsOf(start, end)) {
+  for (const f of r.fieldsOf(graph.start, graph.end)) {
     if (f.wire !== 2) continue
-    if (f.number === GRAPH.initializer) checkTensor(r, f, findings, member)
-    else if (f.number === GRAPH.sparseInitializer) checkSparse(r, f, findings, member)
-    else if (f.number === GRAPH.node) {
-      for (const a of r.fieldsOf(f.start, f.end)) {
-        if (a.number !== NODE_ATTRIBUTE || a.wire !== 2) continue
-        for (const v of r.fieldsOf(a.start, a.end)) {
-          if (v.wire !== 2) continue
-          if (v.number === ATTRIBUTE.t || v.number === ATTRIBUTE.tensors) checkTensor(r, v, findings, member)
-          if (v.number === ATTRIBUTE.sparseTensor || v.number === ATTRIBUTE.sparseTensors)
-            checkSparse(r, v, findings, member)
-          if (v.number === ATTRIBUTE.g || v.number === ATTRIBUTE.graphs)
-            walkGraph(r, v.start, v.end, depth + 1, findings, member)
-        }
-      }
-    }
+    if (f.number === GRAPH.initializer) readTensor(r, f, refs)
+    else if (f.number === GRAPH.sparseInitializer) readSparse(r, f, refs)
+    else if (f.number === GRAPH.node) readNode(r, f, depth, refs)
   }
 }
 
-/** Walks an ONNX ModelProto and reports external-data locations that escape the model directory. Skips raw tensor bytes. */
-export function checkOnnx(source: ByteSource, member: string | null, _directory: string | null = null): Finding[] {
-  const r = new Reader(source)
-  const findings: Finding[] = []
-  try {
-    for (const f of r.fieldsOf(0, source.size)) {
-      if (f.number === MODEL_GRAPH && f.wire === 2) walkGraph(r, f.start, f.end, 0, findings, member)
-    }
-  } catch (error) {
-    findings.push(makeFinding('ONNX_MALFORMED', `ONNX protobuf is malformed: ${(error as Error).message}`, member))
+/** ModelProto: the main graph, training graphs (TrainingInfoProto) and local functions' nodes. */
+function readModel(r: Reader, size: number, refs: ExternalRef[]): void {
+  for (const f of r.fieldsOf(0, size)) {
+    if (f.wire !== 2) continue
+    if (f.number === MODEL.graph) readGraph(r, f, 0, refs)
+    else if (f.number === MODEL.trainingInfo)
+      for (const t of r.fieldsOf(f.start, f.end)) {
+        if (t.wire === 2 && TRAINING_GRAPHS.has(t.number)) readGraph(r, t, 1, refs)
+      }
+    else if (f.number === MODEL.functions)
+      for (const n of r.fieldsOf(f.start, f.end)) {
+        if (n.wire === 2 && n.number === FUNCTION_NODE) readNode(r, n, 1, refs)
+      }
   }
-  return findings
+}
+
+/**
+ * Walks an ONNX ModelProto (raw tensor bytes skipped) and judges every external-data reference
+ * against the model's directory on disk (null inside archives: the spelling alone is judged).
+ */
+export function checkOnnx(source: ByteSource, member: string | null, directory: string | null = null): Finding[] {
+  const r = new Reader(source)
+  const refs: ExternalRef[] = []
+  try {
+    readModel(r, source.size, refs)
+  } catch (error) {
+    return [makeFinding('ONNX_MALFORMED', `ONNX protobuf is malformed: ${(error as Error).message}`, member)]
+  }
+  return judgeExternalData(refs, directory, member)
 }

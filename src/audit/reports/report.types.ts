@@ -1,4 +1,5 @@
-import type {AuditResult} from '../audit.types.js'
+import type {AuditResult, Severity} from '../audit.types.js'
+import type {AuditComparison} from '../compare.types.js'
 import type {WaiverReport} from '../waivers.types.js'
 
 /** A short inventory of the audited host, for reports (gathered from the audit's own facts). */
@@ -22,6 +23,10 @@ export interface HostInventory {
 export interface AuditReport extends AuditResult {
   waivers?: WaiverReport
   inventory?: HostInventory
+  /** With `--compare previous.json`: what changed since that run. */
+  comparison?: AuditComparison
+  /** `--fail-on-new`: the exit counted only new failures at or above this severity. */
+  failOnNew?: Severity | null
 }
 
 /** Several hosts' reports merged (`llmsec report a.json b.json`). */

@@ -1,5 +1,5 @@
-import type {AuditResult, RuleResult} from '../../audit/index.js'
-import {formatHeadline} from '../../audit/reports/index.js'
+import type {AuditComparison, FailureRef, RuleResult} from '../../audit/index.js'
+import {formatHeadline, type AuditReport} from '../../audit/reports/index.js'
 import {SEVERITIES} from '../../core/severity.js'
 import type {Style} from '../style.js'
 import {append} from '../../core/arrays.js'
@@ -47,8 +47,41 @@ function renderNotApplicable(rules: RuleResult[], style: Style): string[] {
   return out
 }
 
+function formatRef(ref: FailureRef): string {
+  const error = ref.status === 'error' ? ', could not be evaluated' : ''
+  return `${ref.ruleId} (${ref.severity}${error})${ref.subject ? ` ${ref.subject}` : ''}`
+}
+
+function renderComparison(c: AuditComparison, score: number, style: Style): string[] {
+  const sign = c.scoreChange > 0 ? '+' : ''
+  const when = c.previous.startedAt ? ` of ${c.previous.startedAt}` : ''
+  const out = [
+    '',
+    style.bold(`CHANGES SINCE ${c.previous.file}${when}`),
+    `  score ${c.previous.score.toFixed(1)} → ${score.toFixed(1)} (${sign}${c.scoreChange.toFixed(1)}) · ${c.introduced.length} new, ${c.resolved.length} fixed, ${c.persisting} still failing`,
+  ]
+  const lists: [string, FailureRef[], string][] = [
+    ['new failure', c.introduced, style.red('+')],
+    ['fixed', c.resolved, style.green('-')],
+    ['waived now (not fixed)', c.waived, style.cyan('~')],
+    ['not evaluated this run (not fixed)', c.notEvaluated, style.yellow('?')],
+  ]
+  for (const [label, refs, mark] of lists) for (const ref of refs) out.push(`  ${mark} ${label}: ${formatRef(ref)}`)
+  for (const e of c.newEvidence)
+    for (const line of e.lines) out.push(`  ${style.red('+')} ${e.ruleId} now also: ${line}`)
+  for (const path of c.models?.added ?? []) out.push(`  ${style.yellow('+')} model file: ${path}`)
+  for (const path of c.models?.removed ?? []) out.push(`  - model file: ${path}`)
+  return out
+}
+
+function policyText(audit: AuditReport): string {
+  if (audit.failOnNew) return `fail-on-new ${audit.failOnNew}`
+  const under = audit.failUnder !== undefined && audit.failUnder !== null ? `, fail-under ${audit.failUnder}` : ''
+  return `fail-on ${audit.failOn ?? 'high'}${under}`
+}
+
 /** Human output of `llmsec audit`: the headline first, failures by severity, errors, not-applicable explained, summary. */
-export function renderAudit(audit: AuditResult, style: Style, exitCode: number): string {
+export function renderAudit(audit: AuditReport, style: Style, exitCode: number): string {
   const where = audit.root ? `root ${audit.root}, host ${audit.host ?? 'unknown'}` : `host ${audit.host ?? 'unknown'}`
   const os = audit.os ? `, ${audit.os}` : ''
   const headline = audit.headline ? ` · ${formatHeadline(audit.headline)}` : ''
@@ -69,11 +102,11 @@ export function renderAudit(audit: AuditResult, style: Style, exitCode: number):
   }
   append(out, renderErrors(audit.rules, style))
   append(out, renderNotApplicable(audit.rules, style))
+  if (audit.comparison) append(out, renderComparison(audit.comparison, audit.score, style))
   const s = audit.summary
-  const policy = audit.failUnder !== undefined && audit.failUnder !== null ? `, fail-under ${audit.failUnder}` : ''
   out.push(
     '',
-    `${s.pass} passed, ${s.fail} failed, ${s.error} errors, ${s.waived} waived, ${s.notApplicable} not applicable — score ${audit.score.toFixed(1)} (fail-on ${audit.failOn ?? 'high'}${policy}: exit ${exitCode})`,
+    `${s.pass} passed, ${s.fail} failed, ${s.error} errors, ${s.waived} waived, ${s.notApplicable} not applicable — score ${audit.score.toFixed(1)} (${policyText(audit)}: exit ${exitCode})`,
   )
   return out.join('\n')
 }

@@ -6,7 +6,7 @@ import {describe, expect, it} from 'vitest'
 
 import {scanBuffer, scanFile} from '../../../src/scan/index.js'
 import {checkKerasJson} from '../../../src/scan/keras.js'
-import {escapesModelDir} from '../../../src/scan/onnx.js'
+import {escapesModelDir} from '../../../src/scan/onnx-external.js'
 import {globToRegExp} from '../../../src/core/glob.js'
 import {isExcluded} from '../../../src/scan/walk.js'
 import {isRoot} from '../../helpers/env.js'
