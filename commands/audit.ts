@@ -8,7 +8,7 @@ import {
   modelTrust,
   runAuditReport,
 } from '../src/audit/index.js'
-import {loadWaivers, readAuditResults, type AuditReport} from '../src/audit/reports/index.js'
+import {loadWaivers, readAuditResults, waiverSettings, type AuditReport} from '../src/audit/reports/index.js'
 import {emitReports, planOutputs} from '../src/cli/audit-output.js'
 import {LlmsecCommand} from '../src/cli/base-command.js'
 import {durationFlag} from '../src/cli/flags/duration.js'
@@ -86,7 +86,11 @@ export default class Audit extends LlmsecCommand<typeof Audit> {
     ...reportFlags,
     waivers: Flags.string({
       description:
-        'Waivers file (expiring exceptions) [default: ./.llmsec-waivers.yaml when present, or waivers in the config].',
+        'Waivers file (expiring exceptions) [default: waivers.file in the config; ./.llmsec-waivers.yaml only with waivers.autoload: true].',
+    }),
+    'allow-critical-waivers': Flags.boolean({
+      description:
+        'Consent to waivers of critical rules (else such a waiver is refused, exit 2); the config can give it with waivers.allowCritical: true.',
     }),
   }
 
@@ -97,7 +101,9 @@ export default class Audit extends LlmsecCommand<typeof Audit> {
     if (refs.includes('all'))
       refs = [...new Set([...refs.filter((r) => r !== 'all'), ...(await listBuiltInRulesets())])]
     const plan = planOutputs(flags, this.jsonEnabled())
-    const waivers = await loadWaivers(flags.waivers ?? config.waivers)
+    const settings = waiverSettings(config.waivers)
+    const {waivers, note} = await loadWaivers(flags.waivers, settings)
+    if (note) this.warn(note)
     const [previous] = flags.compare ? await readAuditResults([flags.compare]) : []
     const rulesets = []
     for (const ref of refs) rulesets.push(await loadRuleset(ref))
@@ -118,6 +124,7 @@ export default class Audit extends LlmsecCommand<typeof Audit> {
       hostName: flags['host-name'],
       version: this.config.version,
       waivers,
+      allowCriticalWaivers: flags['allow-critical-waivers'] || settings.allowCritical,
       policy,
       previous,
       onProgress: this.progress(),

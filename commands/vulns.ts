@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {scanHostVulnerabilities} from '../src/audit/index.js'
-import {loadWaivers} from '../src/audit/reports/index.js'
+import {loadWaivers, waiverSettings} from '../src/audit/reports/index.js'
 import {LlmsecCommand} from '../src/cli/base-command.js'
 import {outputFlag} from '../src/cli/flags/output.js'
 import {sarifCategoryFlag} from '../src/cli/flags/report.js'
@@ -42,7 +42,7 @@ Anything that cannot be read or compared is a note (version-unparsable, input-un
     }),
     waivers: Flags.string({
       description:
-        "Waivers file, as the audit's (rule: an advisory id in lower case, cve-2024-0132; path: a glob on the environment) [default: ./.llmsec-waivers.yaml when present, or waivers in the config].",
+        "Waivers file, as the audit's (rule: an advisory id in lower case, cve-2024-0132; path: a glob on the environment) [default: waivers.file in the config; ./.llmsec-waivers.yaml only with waivers.autoload: true].",
     }),
     format: Flags.option({
       char: 'f',
@@ -58,7 +58,8 @@ Anything that cannot be read or compared is a note (version-unparsable, input-un
     const {flags} = await this.parse(Vulns)
     const {config} = await this.config_()
     const root = await resolveRootOption(flags.root)
-    const waivers = await loadWaivers(flags.waivers ?? config.waivers)
+    const {waivers, note} = await loadWaivers(flags.waivers, waiverSettings(config.waivers))
+    if (note) this.warn(note)
     const ignore = (flags.ignore ?? []).map((id) => ({id, by: 'flag' as const, reason: '--ignore'}))
     const report = await scanHostVulnerabilities({root, live: root === '/', dbPaths: flags.db, ignore, waivers})
     const text =

@@ -5,6 +5,7 @@ import {createFactCache} from './facts/index.js'
 import {summarizeInventory} from './inventory-summary.js'
 import type {ExitPolicy} from './policy.js'
 import type {AuditReport} from './reports/report.types.js'
+import {refuseCriticalWaivers} from './waiver-rules.js'
 import {applyWaivers, type LoadedWaivers} from './waivers.js'
 import {compareAudits} from './compare.js'
 import type {AuditComparison} from './compare.types.js'
@@ -28,6 +29,8 @@ export interface AuditReportOptions extends AuditOptions {
   policy?: ExitPolicy
   /** "Today" for waiver expiry (tests pin it). */
   now?: Date
+  /** Consent to waivers of critical rules (--allow-critical-waivers, or the config's waivers.allowCritical). */
+  allowCriticalWaivers?: boolean
   /** A saved audit of the same host to compare with (`--compare`). */
   previous?: {file: string; report: AuditReport}
 }
@@ -38,7 +41,8 @@ export interface AuditReportOptions extends AuditOptions {
  * nothing is gathered twice. The exit code is then `exitCodeFor(report, policy)`.
  */
 export async function runAuditReport(options: AuditReportOptions): Promise<AuditReport> {
-  const {waivers: loaded = null, policy = {}, now, previous, ...auditOptions} = options
+  const {waivers: loaded = null, policy = {}, now, previous, allowCriticalWaivers = false, ...auditOptions} = options
+  refuseCriticalWaivers(loaded, auditOptions.rulesets, allowCriticalWaivers)
   const root = auditOptions.root ? resolve(auditOptions.root) : '/'
   const {probe, modelPaths, trust} = auditOptions
   const facts = auditOptions.facts ?? createFactCache({root, probe, modelPaths, trust})

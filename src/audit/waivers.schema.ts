@@ -1,4 +1,4 @@
-/** JSON Schema of a waivers file (`.llmsec-waivers.yaml`, docs/waivers.md). */
+/** JSON Schema of a waivers file (`.llmsec-waivers.yaml`; the rules it must meet: docs/scoring.md#waivers). */
 export const waiversSchema = {
   $id: 'https://llmsec.dev/schemas/waivers-v1.json',
   title: 'llmsec waivers',
@@ -12,11 +12,12 @@ export const waiversSchema = {
       items: {
         type: 'object',
         additionalProperties: false,
-        required: ['rule', 'justification', 'approver', 'expires'],
+        required: ['rule', 'justification', 'approver', 'created', 'expires'],
         properties: {
           rule: {type: 'string', pattern: '^([a-z0-9][a-z0-9-]*\\.)?[a-z0-9][a-z0-9-]*$', maxLength: 161},
-          justification: {type: 'string', minLength: 3, maxLength: 2000},
+          justification: {type: 'string', minLength: 1, maxLength: 2000},
           approver: {type: 'string', minLength: 1, maxLength: 200},
+          created: {type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$'},
           expires: {type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$'},
           host: {type: 'string', minLength: 1, maxLength: 255},
           path: {type: 'string', minLength: 1, maxLength: 1024},

@@ -1,9 +1,10 @@
 import {coreError, LlmsecError} from '../core/errors.js'
 import {pathExists} from '../core/fs.js'
-import {formatLocation, loadYamlFile, locate, parseYaml, type LoadedYaml} from '../core/yaml.js'
+import {loadYamlFile, locate, parseYaml, type LoadedYaml} from '../core/yaml.js'
 import {matchesGlob} from '../core/glob.js'
 import {scoreAudit} from './score.js'
 import type {AuditResult, RuleResult} from './audit.types.js'
+import {checkWaiver, MAX_WAIVER_DAYS, type WaiverSettings} from './waiver-rules.js'
 import {waiversSchema} from './waivers.schema.js'
 import type {Waiver, WaiverOutcome, WaiverReport, WaiversFile} from './waivers.types.js'
 
@@ -15,17 +16,16 @@ export interface LoadedWaivers {
   waivers: (Waiver & {line: number})[]
 }
 
-function isRealDate(text: string): boolean {
-  const date = new Date(`${text}T00:00:00Z`)
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text
+/** How a waivers file is judged: the longest a waiver may run, and "today". */
+export interface WaiverLimits {
+  maxDays?: number
+  now?: Date
 }
 
-function checkWaivers(loaded: LoadedYaml<WaiversFile>): LoadedWaivers {
+function checkWaivers(loaded: LoadedYaml<WaiversFile>, limits: WaiverLimits): LoadedWaivers {
+  const {maxDays = MAX_WAIVER_DAYS, now = new Date()} = limits
   const waivers = loaded.data.waivers.map((waiver, i) => {
-    if (!isRealDate(waiver.expires)) {
-      const where = formatLocation(locate(loaded, `/waivers/${i}/expires`))
-      throw coreError('INPUT_MALFORMED', `${where}: waivers.${i}.expires: ${waiver.expires} is not a calendar date`)
-    }
+    checkWaiver(loaded, i, maxDays, now)
     return {...waiver, line: locate(loaded, `/waivers/${i}`).line}
   })
   return {file: loaded.file, waivers}
@@ -40,24 +40,44 @@ function asInputError(error: unknown, file: string): unknown {
   return coreError('INPUT_MALFORMED', `${file}: YAML error: ${error.message.split('\n')[0]}`)
 }
 
-/** Parses waivers YAML text (exit 2 with file:line:column when malformed). */
-export function parseWaivers(text: string, file: string): LoadedWaivers {
+/** Parses waivers YAML text (exit 2 with file:line:column when malformed or when a waiver breaks a rule). */
+export function parseWaivers(text: string, file: string, limits: WaiverLimits = {}): LoadedWaivers {
   try {
-    return checkWaivers(parseYaml<WaiversFile>(text, file, waiversSchema))
+    return checkWaivers(parseYaml<WaiversFile>(text, file, waiversSchema), limits)
   } catch (error) {
     throw asInputError(error, file)
   }
 }
 
+/** The waivers file a run uses, and a note when the working directory's file is left unused. */
+export interface WaiversChoice {
+  waivers: LoadedWaivers | null
+  note?: string
+}
+
 /**
- * Loads a waivers file. An explicit file must exist; the default `.llmsec-waivers.yaml` is
- * optional (null when absent).
+ * Loads the waivers file a run uses: `--waivers`, else the file the config names, else
+ * `.llmsec-waivers.yaml` of the working directory only when the config says `waivers.autoload:
+ * true` (a directory someone else controls must not silence findings). A named file must exist.
  */
-export async function loadWaivers(file: string | undefined): Promise<LoadedWaivers | null> {
-  if (!file && !(await pathExists(DEFAULT_WAIVERS_FILE))) return null
-  const path = file ?? DEFAULT_WAIVERS_FILE
+export async function loadWaivers(
+  flag: string | undefined,
+  settings: WaiverSettings,
+  now: Date = new Date(),
+): Promise<WaiversChoice> {
+  let path = flag ?? settings.file
+  if (!path) {
+    if (!(await pathExists(DEFAULT_WAIVERS_FILE))) return {waivers: null}
+    if (!settings.autoload)
+      return {
+        waivers: null,
+        note: `${DEFAULT_WAIVERS_FILE} in the working directory is not used: pass --waivers ${DEFAULT_WAIVERS_FILE} or set waivers.autoload: true in the config`,
+      }
+    path = DEFAULT_WAIVERS_FILE
+  }
   try {
-    return checkWaivers(await loadYamlFile<WaiversFile>(path, waiversSchema))
+    const loaded = await loadYamlFile<WaiversFile>(path, waiversSchema)
+    return {waivers: checkWaivers(loaded, {maxDays: settings.maxDays, now})}
   } catch (error) {
     throw asInputError(error, path)
   }

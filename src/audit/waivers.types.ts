@@ -2,9 +2,13 @@
 export interface Waiver {
   /** `rule-id` (every ruleset) or `ruleset.rule-id`. */
   rule: string
+  /** Why the finding is accepted and where it is tracked (at least 20 characters). */
   justification: string
+  /** Who approved it (the owner of the exception). */
   approver: string
-  /** YYYY-MM-DD; the waiver holds through the end of that day (UTC). */
+  /** YYYY-MM-DD the waiver was written or last reviewed; not in the future. */
+  created: string
+  /** YYYY-MM-DD, at most `waivers.maxDays` (365) after `created`; the waiver holds through the end of that day (UTC). */
   expires: string
   /** Optional hostname glob. */
   host?: string

@@ -26,8 +26,12 @@ export interface LlmsecConfig {
   egress?: {targets?: string[]; allow?: string[]; timeoutMs?: number}
   /** Extra inference ports to judge in `llmsec firewall`. */
   inferencePorts?: {port: number; service: string}[]
-  /** Waivers file for `llmsec audit`. */
-  waivers?: string
+  /**
+   * Waivers for `llmsec audit` and `llmsec vulns`: a file name, or the file with the consents a
+   * waiver needs (autoload the working directory's file, waive critical rules) and the longest a
+   * waiver may run.
+   */
+  waivers?: string | {file?: string; autoload?: boolean; allowCritical?: boolean; maxDays?: number}
   /** `llmsec scan`: pickle globals ("module.name") an organisation allows beyond the built-in allowlist. */
   scan?: {allowGlobals?: string[]}
 }
@@ -85,7 +89,16 @@ export const configSchema = {
         properties: {port: {type: 'integer', minimum: 1, maximum: 65_535}, service: {type: 'string'}},
       },
     },
-    waivers: {type: 'string'},
+    waivers: {
+      type: ['string', 'object'],
+      additionalProperties: false,
+      properties: {
+        file: {type: 'string', minLength: 1},
+        autoload: {type: 'boolean'},
+        allowCritical: {type: 'boolean'},
+        maxDays: {type: 'integer', minimum: 1, maximum: 365},
+      },
+    },
     scan: {
       type: 'object',
       additionalProperties: false,

@@ -50,6 +50,8 @@ export interface GgufRunner {
   gpu: string | false
   trainContextSize: number
   generate(prompt: string, options: {maxTokens: number; onToken?: (text: string) => void}): Promise<GenerateResult>
+  /** One system + user exchange through the model's own chat template (node-llama-cpp's), from a clear history. */
+  chat(system: string, user: string, options: {maxTokens: number; temperature: number}): Promise<string>
   countTokens(text: string): number
   close(): Promise<void>
 }
@@ -127,16 +129,33 @@ export async function loadGguf(path: string, options: GgufOptions = {}): Promise
     }
   }
 
+  const chatNow = async (system: string, user: string, options: {maxTokens: number; temperature: number}) => {
+    await sequence.clearHistory()
+    const mod = await importNodeLlamaCpp()
+    const session = new mod.LlamaChatSession({
+      contextSequence: sequence,
+      systemPrompt: system,
+      autoDisposeSequence: false,
+    })
+    try {
+      return await session.prompt(user, {maxTokens: options.maxTokens, temperature: options.temperature})
+    } finally {
+      session.dispose({disposeSequence: false})
+    }
+  }
+  const serialise = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = queue.then(work)
+    queue = run.catch(() => undefined)
+    return run
+  }
+
   return {
     modelName: path.split('/').pop() ?? path,
     threads,
     gpu: llama.gpu,
     trainContextSize: model.trainContextSize,
-    generate(prompt, {maxTokens, onToken}) {
-      const run = queue.then(() => generateNow(prompt, maxTokens, onToken))
-      queue = run.catch(() => undefined)
-      return run
-    },
+    generate: (prompt, {maxTokens, onToken}) => serialise(() => generateNow(prompt, maxTokens, onToken)),
+    chat: (system, user, options) => serialise(() => chatNow(system, user, options)),
     countTokens: (text) => model.tokenize(text, false).length,
     async close() {
       await context.dispose()

@@ -5,7 +5,11 @@ import type {RuntimeId} from '../hardware/index.js'
 
 export type {Severity} from '../core/severity.js'
 
-export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip'
+/**
+ * `inconclusive`: the model failed a probe family's positive control, so resisting its attacks
+ * proves nothing; it is never counted as a pass.
+ */
+export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip' | 'inconclusive'
 
 /** One smoke check result. `evidence` is one human line; `data` holds numbers and lists. */
 export interface SmokeCheck {
@@ -50,7 +54,7 @@ export interface SmokeReport {
   target: TargetDescription
   server: {kind: ServerKind | 'node-llama-cpp'; version: string | null}
   checks: SmokeCheck[]
-  summary: {pass: number; fail: number; warn: number; skip: number}
+  summary: {pass: number; fail: number; warn: number; skip: number; inconclusive: number}
   /** In-process generation figures (--gguf only). */
   generation?: GenerationFigures
 }

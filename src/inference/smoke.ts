@@ -1,3 +1,4 @@
+import {append} from '../core/arrays.js'
 import {describeError} from '../core/errors.js'
 import {noProgress, type OnProgress} from '../core/progress.js'
 import {loadGguf, NODE_LLAMA_CPP_VERSION, type GgufOptions} from './gguf.js'
@@ -10,7 +11,9 @@ import {checkCors, checkMetrics, checkTransport, checkVersion} from './probes/ex
 import {checkCompletion, checkModels, checkStream} from './probes/inference.js'
 import {checkMaxTokens, checkRate} from './probes/limits.js'
 import {checkOllamaManagement} from './probes/ollama.js'
-import {makeCheck, type ProbeContext} from './probes/probe-context.js'
+import {makeCheck, type ProbeContext, type PromptFamilyOptions} from './probes/probe-context.js'
+import {checkPromptFamilies, PROMPT_FAMILY_MAX_TOKENS} from './probes/prompt-families.js'
+import {runPromptFamilies} from './prompt-security/run-families.js'
 
 export interface SmokeOptions {
   onProgress?: OnProgress
@@ -18,10 +21,12 @@ export interface SmokeOptions {
   seed?: number
   /** Requests in the limits.rate burst (default 20, at most 100). */
   burst?: number
+  /** Run the prompt-security families (`--prompts`). */
+  prompts?: PromptFamilyOptions
 }
 
 function summariseChecks(checks: SmokeCheck[]): SmokeReport['summary'] {
-  const summary = {pass: 0, fail: 0, warn: 0, skip: 0}
+  const summary = {pass: 0, fail: 0, warn: 0, skip: 0, inconclusive: 0}
   for (const check of checks) summary[check.status]++
   return summary
 }
@@ -32,7 +37,7 @@ function summariseChecks(checks: SmokeCheck[]): SmokeReport['summary'] {
  */
 export async function smokeEndpoint(target: EndpointTarget, options: SmokeOptions = {}): Promise<SmokeReport> {
   const onProgress = options.onProgress ?? noProgress
-  const steps = 12
+  const steps = options.prompts ? 13 : 12
   let done = 0
   const step = (detail: string) => onProgress({phase: 'smoke', done: done++, total: steps, unit: 'items', detail})
   step('identifying the server')
@@ -45,6 +50,7 @@ export async function smokeEndpoint(target: EndpointTarget, options: SmokeOption
     seed: options.seed ?? Math.floor(Math.random() * 2 ** 31),
     burst: Math.min(100, Math.max(1, options.burst ?? 20)),
     controls: new Map(),
+    prompts: options.prompts ?? null,
   }
   step('listing models')
   const {check: models, models: ids} = await checkModels(ctx)
@@ -67,6 +73,10 @@ export async function smokeEndpoint(target: EndpointTarget, options: SmokeOption
   for (const [label, probe] of probes) {
     step(label)
     checks.push(await probe(ctx))
+  }
+  if (ctx.prompts) {
+    step('prompt-security families')
+    append(checks, await checkPromptFamilies(ctx))
   }
   onProgress({phase: 'smoke', done: steps, total: steps, unit: 'items'})
   return {
@@ -125,8 +135,9 @@ export async function smokeGguf(path: string, options: SmokeOptions & GgufOption
         : makeCheck('inference.stream', 'fail', 'high', 'no token was streamed'),
     )
     onProgress({phase: 'canary prompts'})
+    const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31)
     checks.push(
-      await runCanaryAttacks(options.seed ?? Math.floor(Math.random() * 2 ** 31), async (system, prompt) => {
+      await runCanaryAttacks(seed, async (system, prompt) => {
         try {
           return (await runner.generate(`${system}\nUser: ${prompt}\nAssistant:`, {maxTokens: 48})).text
         } catch (error) {
@@ -134,6 +145,18 @@ export async function smokeGguf(path: string, options: SmokeOptions & GgufOption
         }
       }),
     )
+    if (options.prompts) {
+      const {samples, temperature} = options.prompts
+      const ask = async (system: string, user: string) => {
+        try {
+          return await runner.chat(system, user, {maxTokens: PROMPT_FAMILY_MAX_TOKENS, temperature})
+        } catch (error) {
+          return {failed: describeError(error)}
+        }
+      }
+      // One context sequence: the requests run one at a time whatever the concurrency.
+      append(checks, await runPromptFamilies(ask, {seed, samples, concurrency: 1, onProgress}))
+    }
     for (const id of NETWORK_CHECKS) checks.push(makeCheck(id, 'skip', 'info', 'in-process model: no endpoint'))
     return {
       target: {kind: 'gguf', location: path, model: runner.modelName},

@@ -60,3 +60,21 @@ export function parseSlo(text: string): SloSpec | string {
   if (Object.keys(slo).length === 0) return '--slo is empty; expected e.g. ttft=200,tpot=50'
   return slo
 }
+
+/**
+ * The Wilson score interval of a binomial proportion (95 % by default): unlike p ± z·SE it
+ * stays inside [0, 1] and is not empty at 0 of n, which is what a small sample of attacks gives.
+ */
+export function wilsonInterval(successes: number, trials: number, z = 1.959963984540054): {low: number; high: number} {
+  if (trials <= 0) return {low: 0, high: 1}
+  const p = successes / trials
+  const z2 = z * z
+  const denominator = 1 + z2 / trials
+  const centre = (p + z2 / (2 * trials)) / denominator
+  const half = (z * Math.sqrt((p * (1 - p)) / trials + z2 / (4 * trials * trials))) / denominator
+  // At 0 or n the exact bound is 0 or 1; rounding must not move it off.
+  return {
+    low: successes === 0 ? 0 : Math.max(0, centre - half),
+    high: successes === trials ? 1 : Math.min(1, centre + half),
+  }
+}

@@ -13,20 +13,29 @@ import {removeRoot} from '../helpers/rootfs.js'
 import {loadDocSchema} from '../helpers/schema.js'
 import {loadSarifValidator} from '../helpers/sample-report.js'
 
+/** A day relative to today (UTC), as waivers write it: created today, expiring within the 365 days allowed. */
+const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10)
+const TODAY = day(0)
+const LATER = day(300)
+
+// inference-bind-loopback is critical: its (expired) waiver needs --allow-critical-waivers.
 const WAIVERS = `waivers:
   - rule: baseline.ssh-no-root-login
     justification: break-glass console access, ticket SEC-142
     approver: ciso@example.org
-    expires: 2999-12-31
+    created: ${TODAY}
+    expires: ${LATER}
   - rule: inference-bind-loopback
-    justification: reverse proxy with mTLS in front
+    justification: reverse proxy with mTLS in front, SEC-150
     approver: ciso@example.org
+    created: 2019-06-01
     expires: 2020-01-01
     path: /etc/systemd/system/*.service
   - rule: no-such-rule
-    justification: a typo
+    justification: a typo in the rule id, SEC-151
     approver: ops@example.org
-    expires: 2999-01-01
+    created: ${TODAY}
+    expires: ${day(200)}
 `
 
 describe('llmsec audit --format / --output-dir / --waivers', () => {
@@ -51,6 +60,7 @@ describe('llmsec audit --format / --output-dir / --waivers', () => {
       root,
       '--waivers',
       join(dir, 'waivers.yaml'),
+      '--allow-critical-waivers',
       ...formats,
       '--output-dir',
       out,
@@ -94,7 +104,7 @@ describe('llmsec audit --format / --output-dir / --waivers', () => {
     expect(Number(junit.testsuites.tests)).toBe(json.rules.length)
     expect(Number(junit.testsuites.failures)).toBe(json.summary.fail)
     expect(cases.find((c) => c.name.startsWith('ssh-no-root-login:'))?.skipped?.message).toMatch(
-      /^waived until 2999-12-31/,
+      new RegExp(`^waived until ${LATER}`),
     )
     expect(cases.find((c) => c.name.startsWith('inference-bind-loopback:'))?.failure?.['#text']).toContain(
       'waiver expired',
@@ -108,7 +118,7 @@ describe('llmsec audit --format / --output-dir / --waivers', () => {
 
     const md = await readFile(join(out, 'llmsec-audit.md'), 'utf8')
     expect(md).toContain(`## llmsec audit: ${json.score.toFixed(1)}/100`)
-    expect(md).toMatch(/`ssh-no-root-login` \| ciso@example\.org \| 2999-12-31/)
+    expect(md).toContain(`\`ssh-no-root-login\` | ciso@example.org | ${LATER}`)
     expect(md).toContain('- expired: waiver for inference-bind-loopback expired on 2020-01-01')
     expect(md).toContain('- unmatched: waiver for no-such-rule matches nothing')
   })
@@ -120,6 +130,7 @@ describe('llmsec audit --format / --output-dir / --waivers', () => {
       root,
       '--waivers',
       join(dir, 'waivers.yaml'),
+      '--allow-critical-waivers',
       '--rule',
       'ssh-no-root-login',
       '--rule',
@@ -134,12 +145,12 @@ describe('llmsec audit --format / --output-dir / --waivers', () => {
     const bad = join(dir, 'bad.yaml')
     await writeFile(
       bad,
-      'waivers:\n  - rule: ssh\n    justification: because\n    approver: me\n    expires: someday\n',
+      'waivers:\n  - rule: ssh\n    justification: because\n    approver: me\n    created: 2026-04-01\n    expires: someday\n',
     )
     const run = await runCli(['audit', '--root', root, '--waivers', bad])
     expect(run.exitCode).toBe(2)
     expect(run.stderr.trim()).toBe(
-      `llmsec: ${bad}:5:14: waivers.0.expires: must match pattern "^\\d{4}-\\d{2}-\\d{2}$"`,
+      `llmsec: ${bad}:6:14: waivers.0.expires: must match pattern "^\\d{4}-\\d{2}-\\d{2}$"`,
     )
   })
 

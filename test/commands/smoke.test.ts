@@ -35,11 +35,55 @@ describe('llmsec smoke', () => {
     240_000,
   )
 
+  it.skipIf(skipReason(!hasStoriesModel, `${storiesModel} is absent`))(
+    '--prompts on the real tiny GGUF (it cannot follow instructions): every family inconclusive through its chat template, exit 4',
+    async () => {
+      const args = ['smoke', '--gguf', storiesModel, '--threads', '1', '--gpu', 'cpu', '--prompts', '--samples', '1']
+      const run = await runCliJson<Report>(args, {timeoutMs: 400_000})
+      expect(run.exitCode).toBe(4)
+      expect(schemaErrors('smoke', run.json)).toBeNull()
+      const families = run.json.checks.filter((c) => c.id.startsWith('prompt.') && c.id !== 'prompt.canary-leak')
+      expect(families.map((c) => c.status)).toEqual(Array.from({length: 7}, () => 'inconclusive'))
+    },
+    450_000,
+  )
+
   it('exits 1 with findings against an exposed Ollama and prints a table', async () => {
     const run = await runCli(['smoke', '--endpoint', server.url, '--burst', '3'])
     expect(run.exitCode).toBe(1)
     expect(run.stdout).toMatch(/FAIL\s+critical\s+ollama\.management-exposed/)
     expect(run.stdout).toMatch(/CVE-2024-37032/)
+  })
+
+  it('--prompts against a model that cannot follow instructions: every family inconclusive, exit 4', async () => {
+    // Behind a key and unidentified, so no other check fails: the exit code is the families' alone.
+    const incapable = await startScriptedServer({kind: 'generic', apiKey: 'k3y', model: {capable: false}})
+    try {
+      const args = [
+        'smoke',
+        '--endpoint',
+        incapable.url,
+        '--api-key',
+        'k3y',
+        '--burst',
+        '1',
+        '--prompts',
+        '--samples',
+        '2',
+      ]
+      const run = await runCliJson<Report>([...args, '--temperature', '0.5'])
+      expect(run.exitCode).toBe(4)
+      expect(schemaErrors('smoke', run.json)).toBeNull()
+      const families = run.json.checks.filter((c) => c.id.startsWith('prompt.') && c.id !== 'prompt.canary-leak')
+      expect(families.map((c) => c.status)).toEqual(Array.from({length: 7}, () => 'inconclusive'))
+      const table = await runCli(args)
+      expect(table.stdout).toMatch(/inconclusive\s+info\s+prompt\.goal-hijack/)
+      expect(table.stdout).toMatch(/7 inconclusive/)
+      const bad = await runCli([...args, '--temperature', '3'])
+      expect(bad.exitCode).toBe(2)
+    } finally {
+      await incapable.close()
+    }
   })
 
   it('rejects --endpoint with --gguf, a bad URL, and no target at all (exit 2, one line)', async () => {

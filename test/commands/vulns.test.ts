@@ -127,14 +127,17 @@ describe('llmsec vulns: SARIF and waivers', () => {
 
   it('applies the waivers file as the audit does (rule: the advisory id in lower case): active, expired, path-scoped', async () => {
     const file = join(vulnerable, 'waivers.yaml')
+    // Created today and expiring within the 365 days a waiver may run, or long expired.
+    const later = new Date(Date.now() + 300 * 86_400_000).toISOString().slice(0, 10)
+    const today = new Date().toISOString().slice(0, 10)
     const waiver = (rule: string, expires: string, path?: string) =>
-      `  - {rule: ${rule}, justification: tracked in OPS-1, approver: sec-team, expires: '${expires}'${path ? `, path: '${path}'` : ''}}`
+      `  - {rule: ${rule}, justification: tracked in OPS-1 until upgraded, approver: sec-team, created: '${expires === later ? today : '1999-06-01'}', expires: '${expires}'${path ? `, path: '${path}'` : ''}}`
     writeFileSync(
       file,
       [
         'waivers:',
-        waiver('cve-2025-47277', '2999-01-01', '/opt/vllm/**'),
-        waiver('cve-2025-32434', '2999-01-01', '/srv/**'),
+        waiver('cve-2025-47277', later, '/opt/vllm/**'),
+        waiver('cve-2025-32434', later, '/srv/**'),
         waiver('cve-2024-0132', '2000-01-01'),
         '',
       ].join('\n'),
@@ -143,7 +146,7 @@ describe('llmsec vulns: SARIF and waivers', () => {
     const found = byPackage(run.json)
     expect(found.get('vllm')?.ignored).toEqual({
       by: 'waiver',
-      reason: 'tracked in OPS-1 (approved by sec-team, expires 2999-01-01)',
+      reason: `tracked in OPS-1 until upgraded (approved by sec-team, expires ${later})`,
     })
     // A waiver scoped to another path, and an expired one, leave the finding standing.
     expect(found.get('torch')?.ignored).toBeUndefined()

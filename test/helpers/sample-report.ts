@@ -66,17 +66,21 @@ export function sampleReport(host = 'gpu-1'): AuditReport {
       '  - rule: baseline.ssh-root',
       '    justification: break-glass console, SEC-142',
       '    approver: ciso@example.org',
+      '    created: 2026-04-01',
       '    expires: 2027-03-31',
       '  - rule: bind-loopback',
-      '    justification: mTLS proxy in front',
+      '    justification: mTLS proxy in front, SEC-150',
       '    approver: ciso@example.org',
+      '    created: 2026-04-01',
       '    expires: 2026-10-01',
       '  - rule: no-such-rule',
-      '    justification: typo',
+      '    justification: a typo in the rule id, SEC-151',
       '    approver: ops@example.org',
+      '    created: 2026-04-01',
       '    expires: 2027-01-01',
     ].join('\n'),
     'waivers.yaml',
+    {now: new Date('2026-11-01T12:00:00Z')},
   )
   const {audit: waived, waivers: report} = applyWaivers(audit, waivers, new Date('2026-11-01T12:00:00Z'))
   return {

@@ -1,6 +1,8 @@
 import http from 'node:http'
 import type {AddressInfo} from 'node:net'
 
+import {scriptedAnswer, type ScriptedModel} from './scripted-model.js'
+
 /**
  * A scripted HTTP server imitating vLLM, llama.cpp or Ollama routes, with chosen
  * misconfigurations and fixed timings. It records every request so tests can assert what
@@ -14,6 +16,8 @@ export interface ScriptedServerOptions {
   apiKey?: string
   /** Answers with the system prompt, like a model that obeys extraction prompts. */
   leakySystemPrompt?: boolean
+  /** A scripted chat model that answers from the prompts (prompt-security families). */
+  model?: ScriptedModel
   /** How leaked system prompts come back. */
   leakEncoding?: 'raw' | 'base64'
   cors?: 'none' | 'wildcard' | 'reflect'
@@ -91,6 +95,10 @@ function send(res: http.ServerResponse, status: number, body: unknown, headers: 
 
 function answerPieces(options: ScriptedServerOptions, body: ChatBody, count: number): string[] {
   const system = body.messages?.find((m) => m.role === 'system')?.content
+  if (options.model) {
+    const text = scriptedAnswer(options.model, system ?? '', body.messages?.at(-1)?.content ?? '')
+    return text.split(/(?= )/)
+  }
   if (options.leakySystemPrompt && system) {
     const text = options.leakEncoding === 'base64' ? Buffer.from(system).toString('base64') : system
     return text.match(/.{1,8}/gs) ?? [text]

@@ -26,6 +26,7 @@ export {
 export {loadWaivers, parseWaivers, applyWaivers, DEFAULT_WAIVERS_FILE, type LoadedWaivers} from '../waivers.js'
 export type * from '../waivers.types.js'
 export {waiversSchema} from '../waivers.schema.js'
+export {waiverSettings} from '../waiver-rules.js'
 export {summarizeInventory} from '../inventory-summary.js'
 
 /** Renders a report (or a fleet report) in a machine format; `table` is rendered by src/cli. */

@@ -6,6 +6,7 @@ function paintStatus(status: SmokeCheck['status'], style: Style): string {
   if (status === 'pass') return style.green('pass')
   if (status === 'fail') return style.red('FAIL')
   if (status === 'warn') return style.yellow('warn')
+  if (status === 'inconclusive') return style.yellow('inconclusive')
   return style.dim('skip')
 }
 
@@ -14,8 +15,9 @@ function renderReport(report: SmokeReport, style: Style): string {
   const head = `${style.bold(report.target.location)}  (${server}${report.target.model ? `, model ${report.target.model}` : ''})`
   const rows = report.checks.map((c) => [paintStatus(c.status, style), c.severity, c.id, c.evidence])
   const table = renderTable(rows, {head: ['status', 'severity', 'check', 'evidence'], maxCellWidth: 110})
-  const {pass, fail, warn, skip} = report.summary
-  const lines = [head, table, `${pass} passed, ${fail} failed, ${warn} warnings, ${skip} skipped`]
+  const {pass, fail, warn, skip, inconclusive} = report.summary
+  const counts = `${pass} passed, ${fail} failed, ${warn} warnings, ${skip} skipped`
+  const lines = [head, table, inconclusive > 0 ? `${counts}, ${inconclusive} inconclusive` : counts]
   if (report.generation) {
     const g = report.generation
     lines.push(

@@ -61,7 +61,7 @@ export async function runCanaryAttacks(
 }
 
 /** One chat completion for a probe family, with a bounded wait for rate limits; errors come back as reasons. */
-async function askEndpoint(
+export async function askEndpoint(
   ctx: ProbeContext,
   messages: {role: 'system' | 'user'; content: string}[],
   options: {maxTokens: number; temperature?: number},

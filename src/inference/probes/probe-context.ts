@@ -15,6 +15,15 @@ export interface ProbeContext {
   burst: number
   /** Control answers (a random path) by request shape, sent once per run. */
   controls: Map<string, Promise<HttpResponse | null>>
+  /** The prompt-security families to run (`--prompts`), or null. */
+  prompts: PromptFamilyOptions | null
+}
+
+/** How `smoke --prompts` samples: samples per prompt, sampling temperature, requests in flight. */
+export interface PromptFamilyOptions {
+  samples: number
+  temperature: number
+  concurrency?: number
 }
 
 export function makeCheck(

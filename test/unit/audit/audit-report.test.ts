@@ -9,7 +9,7 @@ import {removeRoot} from '../../helpers/rootfs.js'
 const NOW = new Date('2026-11-01T12:00:00Z')
 const waiverFor = (rule: string, expires: string) =>
   parseWaivers(
-    `waivers:\n  - rule: ${rule}\n    justification: converted next sprint\n    approver: ciso@example.org\n    expires: ${expires}\n`,
+    `waivers:\n  - rule: ${rule}\n    justification: converted next sprint, SEC-160\n    approver: ciso@example.org\n    created: 2026-04-01\n    expires: ${expires}\n`,
     'w.yaml',
   )
 

@@ -6,7 +6,7 @@ import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 
 import type {AuditResult, RuleResult} from '../../../src/audit/index.js'
-import {applyWaivers, loadWaivers, parseWaivers} from '../../../src/audit/reports/index.js'
+import {applyWaivers, loadWaivers, parseWaivers, waiverSettings} from '../../../src/audit/reports/index.js'
 import {LlmsecError} from '../../../src/core/errors.js'
 import {auditOf} from '../../helpers/audit-results.js'
 
@@ -35,6 +35,7 @@ function waiversText(...entries: Record<string, string>[]): string {
     const fields = {
       justification: 'reverse proxy, SEC-142',
       approver: 'ciso@example.org',
+      created: '2026-04-01',
       expires: '2027-03-31',
       ...entry,
     }
@@ -44,10 +45,15 @@ function waiversText(...entries: Record<string, string>[]): string {
 }
 
 function errorOf(fn: () => unknown): LlmsecError {
+  // A refusal is always an input error: one line, exit 2.
   try {
     fn()
   } catch (error) {
-    if (error instanceof LlmsecError) return error
+    if (error instanceof LlmsecError) {
+      expect(error.exit).toBe(2)
+      expect(error.message).not.toContain('\n')
+      return error
+    }
     throw error
   }
   throw new Error('no error thrown')
@@ -127,26 +133,40 @@ describe('waivers', () => {
       /^w\.yaml:\d+:\d+: YAML syntax error/,
     )
     const missing = errorOf(() =>
-      parseWaivers('waivers:\n  - rule: ssh\n    justification: why not\n    approver: me\n', 'w.yaml'),
+      parseWaivers(
+        'waivers:\n  - rule: ssh\n    justification: why not, ticket SEC-1\n    approver: me\n    created: 2026-10-01\n',
+        'w.yaml',
+      ),
     )
     expect(missing.message).toMatch(/^w\.yaml:2:5: waivers\.0\.expires: missing required key/)
     expect(missing.exit).toBe(2)
     const badDate = errorOf(() => parseWaivers(waiversText({rule: 'ssh', expires: '2027-02-30'}), 'w.yaml'))
-    expect(badDate.message).toBe('w.yaml:4:14: waivers.0.expires: 2027-02-30 is not a calendar date')
+    expect(badDate.message).toBe('w.yaml:5:14: waivers.0.expires: 2027-02-30 is not a calendar date')
     expect(errorOf(() => parseWaivers(waiversText({rule: 'ssh', extra: 'x'}), 'w.yaml')).message).toMatch(
-      /^w\.yaml:6:5: waivers\.0\.extra: unknown key/,
+      /^w\.yaml:7:5: waivers\.0\.extra: unknown key/,
     )
   })
 
-  it('loads the default file only when it exists; an explicit missing file is an error', async () => {
+  it("uses the working directory's file only with waivers.autoload; a named file must exist", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'llmsec-waivers-'))
     const cwd = process.cwd()
     try {
       process.chdir(dir)
-      expect(await loadWaivers(undefined)).toBeNull()
+      expect(await loadWaivers(undefined, waiverSettings(undefined), NOW)).toEqual({waivers: null})
       await writeFile(join(dir, '.llmsec-waivers.yaml'), waiversText({rule: 'ssh'}))
-      expect((await loadWaivers(undefined))?.waivers).toHaveLength(1)
-      await expect(loadWaivers(join(dir, 'nope.yaml'))).rejects.toThrow(/does not exist/)
+      // Present but not consented to: not used, and the run says so.
+      const unused = await loadWaivers(undefined, waiverSettings({}), NOW)
+      expect(unused.waivers).toBeNull()
+      expect(unused.note).toBe(
+        '.llmsec-waivers.yaml in the working directory is not used: pass --waivers .llmsec-waivers.yaml or set waivers.autoload: true in the config',
+      )
+      expect((await loadWaivers(undefined, waiverSettings({autoload: true}), NOW)).waivers?.waivers).toHaveLength(1)
+      expect((await loadWaivers('.llmsec-waivers.yaml', waiverSettings({}), NOW)).waivers?.waivers).toHaveLength(1)
+      // A file named by the config is the config's choice (the older string form too).
+      await writeFile(join(dir, 'team.yaml'), waiversText({rule: 'fw'}, {rule: 'ssh'}))
+      expect((await loadWaivers(undefined, waiverSettings('team.yaml'), NOW)).waivers?.waivers).toHaveLength(2)
+      expect((await loadWaivers(undefined, waiverSettings({file: 'team.yaml'}), NOW)).waivers?.waivers).toHaveLength(2)
+      await expect(loadWaivers(join(dir, 'nope.yaml'), waiverSettings({}), NOW)).rejects.toThrow(/does not exist/)
     } finally {
       process.chdir(cwd)
       await rm(dir, {recursive: true, force: true})

@@ -21,6 +21,22 @@ describe('loadConfig', () => {
     })
   })
 
+  it("accepts docs/config.md's example, waivers settings included", async () => {
+    const doc = readFileSync(join(import.meta.dirname, '..', '..', '..', 'docs', 'config.md'), 'utf8')
+    const example = /```yaml\n(models:[\s\S]*?)```/.exec(doc)?.[1]
+    expect(example).toBeDefined()
+    const file = join(dir, 'doc-example.yaml')
+    writeFileSync(file, example!)
+    expect((await loadConfig(file)).config.waivers).toEqual({
+      file: 'team-waivers.yaml',
+      autoload: false,
+      allowCritical: false,
+      maxDays: 180,
+    })
+    writeFileSync(file, 'waivers: {maxDays: 400}\n')
+    await expect(loadConfig(file)).rejects.toThrow(/doc-example\.yaml:1:\d+: waivers\.maxDays: must be <= 365/)
+  })
+
   it('treats an empty file as an empty configuration', async () => {
     const file = join(dir, 'empty.yaml')
     writeFileSync(file, '')

@@ -1,7 +1,15 @@
+import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 
 import {summariseLevel, type RequestSample} from '../../../src/inference/bench.js'
-import {meetsSlo, parseSlo, percentile, summarise, timePerOutputToken} from '../../../src/inference/stats.js'
+import {
+  meetsSlo,
+  parseSlo,
+  percentile,
+  summarise,
+  timePerOutputToken,
+  wilsonInterval,
+} from '../../../src/inference/stats.js'
 
 const sample = (ttftMs: number, e2eMs: number, outputTokens: number, ok = true): RequestSample => ({
   ok,
@@ -83,5 +91,31 @@ describe('bench statistics', () => {
     expect(parseSlo('e2e=1000ms')).toEqual({e2eMs: 1000})
     expect(parseSlo('ttft=fast')).toMatch(/"ttft=fast"/)
     expect(parseSlo('')).toMatch(/empty/)
+  })
+})
+
+describe('wilsonInterval', () => {
+  it('matches published values and stays inside [0, 1] around the observed rate', () => {
+    const at = (k: number, n: number) => wilsonInterval(k, n)
+    expect(at(0, 10).low).toBe(0)
+    expect(at(0, 10).high).toBeCloseTo(0.2775, 4)
+    expect(at(5, 10).low).toBeCloseTo(0.2366, 4)
+    expect(at(5, 10).high).toBeCloseTo(0.7634, 4)
+    expect(at(20, 20).high).toBe(1)
+    expect(at(0, 0)).toEqual({low: 0, high: 1})
+    fc.assert(
+      fc.property(fc.integer({min: 1, max: 100_000}), fc.double({min: 0, max: 1, noNaN: true}), (n, share) => {
+        const k = Math.round(share * n)
+        const {low, high} = wilsonInterval(k, n)
+        expect(low).toBeGreaterThanOrEqual(0)
+        expect(high).toBeLessThanOrEqual(1)
+        expect(low).toBeLessThanOrEqual(k / n + 1e-12)
+        expect(high).toBeGreaterThanOrEqual(k / n - 1e-12)
+        // More trials at the same rate never widen the interval.
+        const wider = wilsonInterval(k, n)
+        const more = wilsonInterval(k * 2, n * 2)
+        expect(more.high - more.low).toBeLessThanOrEqual(wider.high - wider.low + 1e-12)
+      }),
+    )
   })
 })

@@ -14,7 +14,7 @@ describe('smoke and bench renderers', () => {
         target: {kind: 'gguf', location: 'm.gguf', model: 'm.gguf'},
         server: {kind: 'node-llama-cpp', version: '3.21.1'},
         checks: [{id: 'inference.completion', status: 'pass', severity: 'info', evidence: '64 tokens at 200 tokens/s'}],
-        summary: {pass: 1, fail: 0, warn: 0, skip: 0},
+        summary: {pass: 1, fail: 0, warn: 0, skip: 0, inconclusive: 0},
         generation: {
           promptTokens: 5,
           tokensGenerated: 64,
