@@ -40,7 +40,7 @@ const SIG_ZIP64_LOCATOR = 0x07064b50
 const SIG_ZIP64_EOCD = 0x06064b50
 const SIG_CENTRAL = 0x02014b50
 const SIG_LOCAL = 0x04034b50
-const SIG_DESCRIPTOR = 0x08074b50
+const DESCRIPTOR_SIGNATURE = Buffer.from([0x50, 0x4b, 0x07, 0x08])
 /** Signatures that may follow a member's data (and its descriptor). */
 const NEXT_SIGNATURES = new Set([SIG_LOCAL, SIG_CENTRAL, SIG_EOCD, SIG_ZIP64_EOCD])
 
@@ -235,9 +235,9 @@ function findDescriptor(
   for (let at = dataStart; at < limit; at += chunk) {
     const window = source.read(at, Math.min(chunk + 23, limit - at))
     for (
-      let i = window.indexOf('PK\x07\x08', 0, 'latin1');
+      let i = window.indexOf(DESCRIPTOR_SIGNATURE);
       i >= 0 && i < chunk;
-      i = window.indexOf('PK\x07\x08', i + 1, 'latin1')
+      i = window.indexOf(DESCRIPTOR_SIGNATURE, i + 1)
     ) {
       if (i + 16 > window.length) break
       const distance = at + i - dataStart
