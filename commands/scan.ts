@@ -2,10 +2,19 @@ import {Args, Flags} from '@oclif/core'
 
 import {LlmsecCommand} from '../src/cli/base-command.js'
 import {durationFlag} from '../src/cli/flags/duration.js'
+import {outputFlag} from '../src/cli/flags/output.js'
 import {renderScanReport} from '../src/cli/render/scan.js'
 import {usageError} from '../src/core/errors.js'
+import {writeFileAtomic} from '../src/core/fs.js'
 import {SEVERITIES} from '../src/core/severity.js'
-import {DEFAULT_FILE_TIMEOUT_MS, exitCodeFor, isDangerous, scanPaths, type ScanResult} from '../src/scan/index.js'
+import {
+  DEFAULT_FILE_TIMEOUT_MS,
+  exitCodeFor,
+  isDangerous,
+  renderScanMetrics,
+  scanPaths,
+  type ScanResult,
+} from '../src/scan/index.js'
 
 /** "module.name" with a dotted module path: what a pickle GLOBAL names. */
 const GLOBAL_NAME = /^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$/
@@ -21,6 +30,7 @@ export default class Scan extends LlmsecCommand<typeof Scan> {
     '<%= config.bin %> scan /srv/models --exclude "*.txt" --exclude ".git"',
     '<%= config.bin %> scan ./checkpoints --allow-global mylab.models.Net --file-timeout 30s --json',
     '<%= config.bin %> scan ./checkpoints --fail-on critical',
+    '<%= config.bin %> scan /srv/models --format prometheus --output /var/lib/prometheus/node-exporter/llmsec-scan.prom',
   ]
   static override strict = false
   static override args = {
@@ -46,6 +56,13 @@ export default class Scan extends LlmsecCommand<typeof Scan> {
       max: 3_600_000,
       default: DEFAULT_FILE_TIMEOUT_MS,
     }),
+    format: Flags.option({
+      char: 'f',
+      description: 'Output format: the table, or Prometheus metrics for the node_exporter textfile collector.',
+      options: ['table', 'prometheus'] as const,
+      default: 'table',
+    })(),
+    output: outputFlag('Write the report to this file instead of stdout (temporary file, fsync, rename).'),
   }
 
   async run(): Promise<ScanResult> {
@@ -57,13 +74,18 @@ export default class Scan extends LlmsecCommand<typeof Scan> {
       if (isDangerous(global))
         throw usageError(`--allow-global ${global} names a known-dangerous callable; it cannot be allowed.`)
     }
+    if (this.jsonEnabled() && flags.format !== 'table' && !flags.output)
+      throw usageError('--json already prints the result on stdout; add --output <file> for the other format.')
     const result = await scanPaths(argv as string[], {
       exclude: flags.exclude,
       allowGlobals,
       fileTimeoutMs: flags['file-timeout'],
       onProgress: this.progress(),
     })
-    this.render(renderScanReport(result, this.style))
+    const text = flags.format === 'prometheus' ? renderScanMetrics(result) : `${renderScanReport(result, this.style)}\n`
+    if (flags.output) await writeFileAtomic(flags.output, text)
+    else if (flags.format === 'prometheus' && !this.jsonEnabled()) process.stdout.write(text)
+    else this.render(text.trimEnd())
     this.setExitCode(exitCodeFor(result, {failOn: flags['fail-on']}))
     return result
   }

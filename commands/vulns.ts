@@ -10,7 +10,7 @@ import {ExitCode} from '../src/core/errors.js'
 import {writeFileAtomic} from '../src/core/fs.js'
 import {resolveRootOption} from '../src/core/root-path.js'
 import {atLeast, SEVERITIES, type Severity} from '../src/core/severity.js'
-import {renderVulnSarif, type VulnReport} from '../src/vulns/index.js'
+import {renderVulnMetrics, renderVulnSarif, type VulnReport} from '../src/vulns/index.js'
 
 export default class Vulns extends LlmsecCommand<typeof Vulns> {
   static override description = `Find pending security updates and vulnerable ML-stack versions, offline.
@@ -47,7 +47,7 @@ Anything that cannot be read or compared is a note (version-unparsable, input-un
     format: Flags.option({
       char: 'f',
       description: 'Output format of the report.',
-      options: ['table', 'sarif'] as const,
+      options: ['table', 'sarif', 'prometheus'] as const,
       default: 'table',
     })(),
     output: outputFlag('Write the report to this file instead of stdout (temporary file, fsync, rename).'),
@@ -62,12 +62,15 @@ Anything that cannot be read or compared is a note (version-unparsable, input-un
     if (note) this.warn(note)
     const ignore = (flags.ignore ?? []).map((id) => ({id, by: 'flag' as const, reason: '--ignore'}))
     const report = await scanHostVulnerabilities({root, live: root === '/', dbPaths: flags.db, ignore, waivers})
+    const machine = flags.format !== 'table'
     const text =
       flags.format === 'sarif'
         ? renderVulnSarif(report, this.config.version, flags['sarif-category'])
-        : renderVulnReport(report, this.style)
-    if (flags.output) await writeFileAtomic(flags.output, flags.format === 'sarif' ? text : `${text}\n`)
-    else if (flags.format === 'sarif' && !this.jsonEnabled()) process.stdout.write(text)
+        : flags.format === 'prometheus'
+          ? renderVulnMetrics(report)
+          : renderVulnReport(report, this.style)
+    if (flags.output) await writeFileAtomic(flags.output, machine ? text : `${text}\n`)
+    else if (machine && !this.jsonEnabled()) process.stdout.write(text)
     else this.render(text)
     const failOn = flags['fail-on']
     const failing =

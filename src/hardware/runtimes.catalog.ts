@@ -194,7 +194,7 @@ export const TRITON = {
   auth: {flags: ['--http-restricted-api', '--grpc-restricted-protocol'], env: []},
   openaiApi: false,
   health: '/v2/health/ready',
-  identify: [],
+  identify: [{path: '/v2', marker: 'extensions', version: 'version'}],
   codeExecution: false,
   docs: 'https://docs.nvidia.com/deeplearning/triton-inference-server/user-guide/docs/',
 } as const satisfies RuntimeDefinition
@@ -229,7 +229,8 @@ export const RAY = {
   auth: {flags: [], env: ['RAY_AUTH_MODE'], note: 'RAY_AUTH_MODE=token (Ray 2.52 and later); off by default'},
   openaiApi: false,
   health: null,
-  identify: [],
+  // The dashboard's /api/version also has a `version` key (its API version): `ray_commit` tells it from Ollama.
+  identify: [{path: '/api/version', marker: 'ray_commit', version: 'ray_version'}],
   codeExecution: true,
   advisories: {ecosystem: 'PyPI', name: 'ray'},
   docs: 'https://docs.ray.io/en/latest/ray-security/index.html',

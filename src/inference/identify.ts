@@ -11,8 +11,14 @@ function stringField(value: unknown, key: string): string | null {
   return typeof field === 'string' && field.length > 0 && field.length < 200 ? field : null
 }
 
-/** Every identification route of the runtime catalog, with the runtime it names. */
-const ROUTES = RUNTIME_LIST.flatMap((runtime) => runtime.identify.map((route) => ({...route, kind: runtime.id})))
+/**
+ * Every identification route of the runtime catalog, with the runtime it names. A route whose marker
+ * is the version itself says least (Ray's dashboard and Ollama both answer /api/version with a
+ * `version`), so routes with a distinctive marker are tried first.
+ */
+const ROUTES = RUNTIME_LIST.flatMap((runtime) => runtime.identify.map((route) => ({...route, kind: runtime.id}))).sort(
+  (a, b) => Number(a.marker === a.version) - Number(b.marker === b.version),
+)
 
 /** Reads a server kind and version from one answer; null when it says nothing. */
 export function identifyFromAnswer(path: string, res: HttpResponse): ServerIdentity | null {

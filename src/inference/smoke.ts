@@ -10,7 +10,16 @@ import {checkCanaryLeak, runCanaryAttacks} from './probes/canary-leak.js'
 import {checkCors, checkMetrics, checkTransport, checkVersion} from './probes/exposure.js'
 import {checkCompletion, checkModels, checkStream} from './probes/inference.js'
 import {checkMaxTokens, checkRate} from './probes/limits.js'
-import {checkOllamaManagement} from './probes/ollama.js'
+import {checkOllamaManagement, checkOllamaReadApi} from './probes/ollama.js'
+import {checkHostRebinding} from './probes/rebinding.js'
+import {
+  checkLlamaProps,
+  checkLlamaSlots,
+  checkRayJobs,
+  checkTgiInfo,
+  checkTritonModelControl,
+  checkVllmOpenapi,
+} from './probes/runtime-routes.js'
 import {makeCheck, type ProbeContext, type PromptFamilyOptions} from './probes/probe-context.js'
 import {checkPromptFamilies, PROMPT_FAMILY_MAX_TOKENS} from './probes/prompt-families.js'
 import {runPromptFamilies} from './prompt-security/run-families.js'
@@ -37,7 +46,7 @@ function summariseChecks(checks: SmokeCheck[]): SmokeReport['summary'] {
  */
 export async function smokeEndpoint(target: EndpointTarget, options: SmokeOptions = {}): Promise<SmokeReport> {
   const onProgress = options.onProgress ?? noProgress
-  const steps = options.prompts ? 13 : 12
+  const steps = options.prompts ? 21 : 20
   let done = 0
   const step = (detail: string) => onProgress({phase: 'smoke', done: done++, total: steps, unit: 'items', detail})
   step('identifying the server')
@@ -62,6 +71,14 @@ export async function smokeEndpoint(target: EndpointTarget, options: SmokeOption
     ['auth', checkAuthRequired],
     ['unguarded routes', checkUnguardedRoutes],
     ['Ollama management routes', checkOllamaManagement],
+    ['Ollama read routes', checkOllamaReadApi],
+    ['llama.cpp /slots', checkLlamaSlots],
+    ['llama.cpp /props', checkLlamaProps],
+    ['vLLM /openapi.json', checkVllmOpenapi],
+    ['Triton model control', checkTritonModelControl],
+    ['Ray Jobs API', checkRayJobs],
+    ['TGI /info', checkTgiInfo],
+    ['Host header', checkHostRebinding],
     ['transport', checkTransport],
     ['CORS', checkCors],
     ['metrics', checkMetrics],
@@ -92,6 +109,14 @@ const NETWORK_CHECKS = [
   'auth.required',
   'auth.unguarded-routes',
   'ollama.management-exposed',
+  'ollama.api-exposed',
+  'llamacpp.slots-exposed',
+  'llamacpp.props-exposed',
+  'vllm.openapi-routes',
+  'triton.model-control',
+  'ray.jobs-exposed',
+  'tgi.info-exposed',
+  'host.rebinding',
   'transport.tls',
   'cors.origin',
   'metrics.exposed',

@@ -13,6 +13,7 @@ export {
   type ScanOptions,
 } from './scan.js'
 export {exitCodeFor, type ScanExitPolicy} from './policy.js'
+export {renderScanMetrics} from './prometheus.js'
 export type {
   Allowance,
   FileReport,

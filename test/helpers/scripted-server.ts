@@ -10,7 +10,7 @@ import {scriptedAnswer, type ScriptedModel} from './scripted-model.js'
  */
 export interface ScriptedServerOptions {
   /** 'generic': only the OpenAI routes, like mock LLM servers. */
-  kind: 'vllm' | 'llama.cpp' | 'ollama' | 'generic'
+  kind: 'vllm' | 'llama.cpp' | 'ollama' | 'tgi' | 'triton' | 'ray' | 'generic'
   version?: string
   /** vLLM guards only /v1/*; llama.cpp guards everything but /health; Ollama has no auth of its own. */
   apiKey?: string
@@ -18,6 +18,16 @@ export interface ScriptedServerOptions {
   leakySystemPrompt?: boolean
   /** A scripted chat model that answers from the prompts (prompt-security families). */
   model?: ScriptedModel
+  /** llama.cpp: GET /slots served (started with --slots). */
+  slots?: boolean
+  /** llama.cpp: /props needs the key too (it is public by default here). */
+  guardProps?: boolean
+  /** vLLM: /openapi.json served, with the development routes (VLLM_SERVER_DEV_MODE=1) or without. */
+  openapi?: 'dev' | 'plain'
+  /** Triton: /v2 advertises the model repository extension. */
+  modelControl?: boolean
+  /** Requests whose Host header is not this server's own address get 403 (Ollama's DNS-rebinding guard). */
+  hostCheck?: boolean
   /** How leaked system prompts come back. */
   leakEncoding?: 'raw' | 'base64'
   cors?: 'none' | 'wildcard' | 'reflect'
@@ -122,7 +132,7 @@ function corsHeaders(options: ScriptedServerOptions, req: http.IncomingMessage):
 function isAuthorised(options: ScriptedServerOptions, req: http.IncomingMessage, path: string): boolean {
   if (!options.apiKey) return true
   if (options.kind === 'vllm' && !path.startsWith('/v1')) return true
-  if (options.kind === 'llama.cpp' && (path === '/health' || path === '/props')) return true
+  if (options.kind === 'llama.cpp' && (path === '/health' || (path === '/props' && !options.guardProps))) return true
   return req.headers.authorization === `Bearer ${options.apiKey}`
 }
 
@@ -254,8 +264,36 @@ function handleKindRoute(
     }
   }
   if (options.kind === 'llama.cpp' && path === '/props') {
-    return (send(res, 200, {default_generation_settings: {n_ctx: 4096}, build_info: version}), true)
+    const props = {default_generation_settings: {n_ctx: 4096}, build_info: version, model_path: '/models/m.gguf'}
+    return (send(res, 200, {...props, chat_template: '{{ messages }}', total_slots: 2}), true)
   }
+  if (options.kind === 'llama.cpp' && path === '/slots' && options.slots) {
+    const slot = (id: number) => ({id, n_ctx: 2048, is_processing: id === 0, prompt: id === 0 ? 'another user' : ''})
+    return (send(res, 200, [slot(0), slot(1)]), true)
+  }
+  if (options.kind === 'vllm' && path === '/openapi.json' && options.openapi) {
+    const routes = ['/v1/chat/completions', '/v1/models', '/health', '/tokenize', '/metrics', '/invocations']
+    if (options.openapi === 'dev') routes.push('/reset_prefix_cache', '/sleep', '/collective_rpc')
+    return (send(res, 200, {openapi: '3.1.0', paths: Object.fromEntries(routes.map((r) => [r, {}]))}), true)
+  }
+  return handleOtherKinds(options, res, path, version)
+}
+
+function handleOtherKinds(options: ScriptedServerOptions, res: http.ServerResponse, path: string, version: string) {
+  if (options.kind === 'ollama' && path === '/api/ps') return (send(res, 200, {models: []}), true)
+  if (options.kind === 'ollama' && path === '/api/show') return (send(res, 400, {error: 'unexpected EOF'}), true)
+  if (options.kind === 'tgi' && path === '/info') {
+    return (send(res, 200, {model_id: 'org/model', model_sha: 'abc123', version, max_input_tokens: 4096}), true)
+  }
+  if (options.kind === 'triton' && path === '/v2') {
+    const extensions = ['classification', 'sequence', 'statistics', 'binary_tensor_data']
+    if (options.modelControl) extensions.push('model_repository', 'model_repository(unload_dependents)')
+    return (send(res, 200, {name: 'triton', version, extensions}), true)
+  }
+  if (options.kind === 'ray' && path === '/api/version') {
+    return (send(res, 200, {version: '4', ray_version: version, ray_commit: 'f00d'}), true)
+  }
+  if (options.kind === 'ray' && path === '/api/jobs/') return (send(res, 200, [{job_id: 'raysubmit_1'}]), true)
   return false
 }
 
@@ -284,6 +322,9 @@ function route(
   }
   if (options.rejectMalformedEverywhere && raw !== '' && !isJson(raw)) {
     return send(res, 400, {error: {message: 'Unexpected end of JSON input'}})
+  }
+  if (options.hostCheck && !/^(127\.0\.0\.1|localhost)(:\d+)?$/.test(req.headers.host ?? '')) {
+    return send(res, 403, {error: 'forbidden host'})
   }
   if (!isAuthorised(options, req, path)) return send(res, 401, {error: 'unauthorized'})
   if (handleKindRoute(options, req, res, path, raw)) return

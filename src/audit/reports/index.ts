@@ -10,6 +10,7 @@ import {renderJunit} from './junit.js'
 import {renderMarkdown} from './markdown.js'
 import type {AuditReport, FleetReport, ReportFormat} from './report.types.js'
 import {renderSarif} from './sarif.js'
+import {renderAuditMetrics} from './prometheus.js'
 
 export {REPORT_FORMATS, REPORT_EXTENSIONS} from './report.types.js'
 export type {AuditReport, FleetReport, FleetHost, HostInventory, ReportFormat} from './report.types.js'
@@ -46,6 +47,8 @@ export function renderReport(
       return renderMarkdown(input)
     case 'html':
       return renderHtml(input)
+    case 'prometheus':
+      return renderAuditMetrics(input)
   }
 }
 

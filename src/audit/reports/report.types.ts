@@ -47,7 +47,7 @@ export interface FleetHost {
   report: AuditReport
 }
 
-export const REPORT_FORMATS = ['table', 'json', 'sarif', 'junit', 'markdown', 'html'] as const
+export const REPORT_FORMATS = ['table', 'json', 'sarif', 'junit', 'markdown', 'html', 'prometheus'] as const
 export type ReportFormat = (typeof REPORT_FORMATS)[number]
 
 /** File extension per format (`llmsec-audit.<ext>` under --output-dir). */
@@ -58,4 +58,5 @@ export const REPORT_EXTENSIONS: Record<ReportFormat, string> = {
   junit: 'junit.xml',
   markdown: 'md',
   html: 'html',
+  prometheus: 'prom',
 }

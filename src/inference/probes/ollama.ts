@@ -68,3 +68,36 @@ export async function checkOllamaManagement(ctx: ProbeContext): Promise<SmokeChe
     data,
   )
 }
+
+/** Ollama's read-only routes: the models on disk, the models loaded, and a model's details. */
+const OLLAMA_READ_PROBES: {
+  method: 'GET' | 'POST'
+  path: string
+  body?: string
+  shows: (res: HttpResponse) => boolean
+}[] = [
+  {method: 'GET', path: '/api/tags', shows: (res) => res.status === 200 && /"models"\s*:/.test(res.body)},
+  {method: 'GET', path: '/api/ps', shows: (res) => res.status === 200 && /"models"\s*:/.test(res.body)},
+  // Malformed JSON: the handler rejects it while binding the request (400), before any lookup.
+  {method: 'POST', path: '/api/show', body: MALFORMED_JSON, shows: (res) => res.status === 400},
+]
+
+/** ollama.api-exposed: model lists and details readable without credentials (identified Ollama only). */
+export async function checkOllamaReadApi(ctx: ProbeContext): Promise<SmokeCheck> {
+  if (ctx.server.kind !== OLLAMA.id) {
+    return makeCheck('ollama.api-exposed', 'skip', 'info', `not identified as Ollama (${ctx.server.kind})`)
+  }
+  const exposed: string[] = []
+  let refused = 0
+  for (const probe of OLLAMA_READ_PROBES) {
+    const answer = await probeWithControl(ctx, probe.path, {method: probe.method, body: probe.body, withoutAuth: true})
+    if (answer.res && AUTH_REFUSED.has(answer.res.status)) refused++
+    else if (routeShows(answer, probe.shows)) exposed.push(`${probe.method} ${probe.path}`)
+  }
+  if (exposed.length === 0) {
+    const why = refused > 0 ? 'refused without credentials' : 'no read route answered unlike a random path'
+    return makeCheck('ollama.api-exposed', 'pass', 'info', why)
+  }
+  const evidence = `answered without credentials: ${exposed.join(', ')} (which models are on disk and loaded)`
+  return makeCheck('ollama.api-exposed', 'fail', 'medium', evidence, {exposed})
+}
