@@ -1,10 +1,13 @@
 import {noProgress, type OnProgress} from '../core/progress.js'
-import {evaluatePacket} from './evaluate.js'
+import {evaluatePacket} from './path.js'
 import {readSysctl} from './host-facts.js'
 import {buildFindings} from './findings.js'
 import type {InferencePort} from './inference-ports.js'
-import {evaluateConnection, unmatchedPacket} from './packet.js'
-import {readFirewall, type FirewallReading, type ToolRunner} from './read-ruleset.js'
+import {dnatAddresses, findPublishedPorts, hasDnat, judgeArrivals} from './exposure.js'
+import {unmatchedPacket} from './packet.js'
+import {UNKNOWN_ENV, type PathEnv} from './path.js'
+import {defaultRunner, readFirewall, type FirewallReading, type ToolRunner} from './read-ruleset.js'
+import {readPathEnv} from './routes.js'
 import type {DirectionPolicy, FamilyDecision, FirewallReport, ListenerReport} from './network.types.js'
 import type {Decision, Ruleset, Verdict} from './ruleset.types.js'
 import {listListeningSockets, type ListeningSocket} from './sockets.js'
@@ -48,7 +51,13 @@ function socketFamilies(socket: ListeningSocket, all: ListeningSocket[], bindV6O
 
 function judgeSocket(
   socket: ListeningSocket,
-  context: {all: ListeningSocket[]; reading: FirewallReading; bindV6Only: boolean; ports: Map<number, InferencePort>},
+  context: {
+    all: ListeningSocket[]
+    reading: FirewallReading
+    bindV6Only: boolean
+    ports: Map<number, InferencePort>
+    env: PathEnv
+  },
 ): ListenerReport {
   const protocol = socket.protocol.startsWith('tcp') ? 'tcp' : 'udp'
   const service = protocol === 'tcp' ? (context.ports.get(socket.port)?.service ?? null) : null
@@ -65,13 +74,8 @@ function judgeSocket(
   const local = socket.wildcard || socket.address.startsWith('::ffff:') ? undefined : socket.address
   const decisions: FamilyDecision[] = socketFamilies(socket, context.all, context.bindV6Only).map((family) => {
     if (!context.reading.readable) return {family, ...UNREADABLE}
-    const {verdict, table, chain, rule} = evaluateConnection(context.reading.ruleset, {
-      direction: 'in',
-      protocol,
-      family,
-      local,
-      port: socket.port,
-    })
+    const spec = {direction: 'in', protocol, family, local, port: socket.port} as const
+    const {verdict, table, chain, rule} = judgeArrivals(context.reading.ruleset, spec, context.env)!.connection
     return {family, verdict, table, chain, rule}
   })
   const verdict = mostOpen(decisions.map((d) => d.verdict))
@@ -101,10 +105,17 @@ export async function analyzeFirewall(options: AnalyzeOptions): Promise<Firewall
   const ipv6Enabled = (await readSysctl(procRoot, 'net/ipv6/conf/all/disable_ipv6')) === '0'
   const bindV6Only = (await readSysctl(procRoot, 'net/ipv6/bindv6only')) === '1'
   const ports = new Map(options.inferencePorts.map((p) => [p.port, p]))
+  const ruleset = reading.ruleset
+  const env =
+    reading.readable && hasDnat(ruleset)
+      ? await readPathEnv(dnatAddresses(ruleset), options.run ?? defaultRunner, procRoot)
+      : UNKNOWN_ENV
   onProgress({phase: 'evaluating', total: scan.sockets.length, unit: 'items'})
   const listeners = scan.sockets
-    .map((socket) => judgeSocket(socket, {all: scan.sockets, reading, bindV6Only, ports}))
+    .map((socket) => judgeSocket(socket, {all: scan.sockets, reading, bindV6Only, ports, env}))
     .sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol) || a.address.localeCompare(b.address))
+  const families: (4 | 6)[] = ipv6Enabled ? [4, 6] : [4]
+  const published = reading.readable ? findPublishedPorts(ruleset, {env, ports: options.inferencePorts, families}) : []
   const inbound = policyOf(reading.ruleset, reading.readable, 'in')
   const outbound = policyOf(reading.ruleset, reading.readable, 'out')
   const notes = [...reading.ruleset.notes]
@@ -121,6 +132,7 @@ export async function analyzeFirewall(options: AnalyzeOptions): Promise<Firewall
     inbound,
     outbound,
     listeners,
+    published,
     notes,
   }
   return {...report, findings: buildFindings(report, ports)}

@@ -1,8 +1,9 @@
 import type {Severity} from '../core/severity.js'
+import {catalogEntry} from './exposure.js'
 import type {InferencePort} from './inference-ports.js'
 import type {Backend} from './read-ruleset.js'
-import {remediateDefaultDeny, remediateExposedPort} from './remediation.js'
-import type {DirectionPolicy, Finding, FirewallReport, ListenerReport} from './network.types.js'
+import {remediateDefaultDeny, remediateExposedPort, remediatePublishedPort} from './remediation.js'
+import type {DirectionPolicy, Finding, FirewallReport, ListenerReport, PublishedPort} from './network.types.js'
 import type {Decision} from './ruleset.types.js'
 
 /** The finding ids this command can emit, with what each means (documented in docs/json/firewall.md). */
@@ -83,6 +84,27 @@ function listenerFindings(
   ]
 }
 
+/** A port DNAT publishes is judged like a host listener on 0.0.0.0: same ids, same severities. */
+function publishedFindings(published: PublishedPort, port: InferencePort): Finding[] {
+  const subject = `tcp/${published.port} ${port.service}`
+  const evidence = [
+    `IPv${published.family} ${published.path} (${published.arrival}): ${published.verdict}`,
+    ...(published.natRule ? [`translated by "${published.natRule}"`] : []),
+    ...published.hooks,
+  ]
+  const remediation = remediatePublishedPort(published.port, published.to, port)
+  if (published.exposed === true) {
+    const severity: Severity = port.codeExecution ? 'critical' : 'high'
+    const title = `${port.service} port ${published.port} is published to other hosts by destination NAT to ${published.to}`
+    return [{id: 'NET-INFERENCE-EXPOSED', severity, title, subject, evidence, remediation}]
+  }
+  if (published.exposed === null) {
+    const title = `Cannot tell whether ${port.service} port ${published.port}, translated to ${published.to}, is reachable from other hosts`
+    return [{id: 'NET-INFERENCE-UNDECIDED', severity: 'medium', title, subject, evidence, remediation}]
+  }
+  return []
+}
+
 function policyFindings(report: Omit<FirewallReport, 'findings'>): Finding[] {
   const findings: Finding[] = []
   const {inbound, outbound, backend, frontends} = report
@@ -146,7 +168,10 @@ export function buildFindings(report: Omit<FirewallReport, 'findings'>, ports: M
   const listeners = report.listeners
     .filter((l) => l.inference && l.verdict !== null)
     .flatMap((l) => listenerFindings(l, ports.get(l.port)!, report.backend, report.frontends))
-  return sortFindings([...policyFindings(report), ...listeners])
+  const published = report.published
+    .filter((p) => p.inference)
+    .flatMap((p) => publishedFindings(p, catalogEntry(ports, p.port, p.toPort)!))
+  return sortFindings([...policyFindings(report), ...listeners, ...published])
 }
 
 const RANK: Record<Severity, number> = {critical: 0, high: 1, medium: 2, low: 3, info: 4}

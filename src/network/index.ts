@@ -12,7 +12,8 @@ export type {
 } from './network.types.js'
 export {explainPackets} from './explain.js'
 export type {Explanation} from './explain.js'
-export {evaluatePacket} from './evaluate.js'
+export {evaluatePacket, evaluatePath} from './path.js'
+export type {NatStep, PathDecision, PathEnv, Route} from './path.js'
 export {
   combineVerdicts,
   evaluateConnection,

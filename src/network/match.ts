@@ -1,4 +1,4 @@
-import {parseAddress, type AddressRange} from './ip.js'
+import {parseAddress, rangeContains, type AddressRange} from './ip.js'
 import type {Condition, Field, FieldValue, MatchValue} from './ruleset.types.js'
 
 /** Three-valued logic: a condition matches, does not, or cannot be decided. */
@@ -7,7 +7,8 @@ export type Tri = 'yes' | 'no' | 'maybe'
 /** The fields of a packet at one hook, as far as they are known. */
 export interface EvalPacket {
   family: 4 | 6
-  path: 'in' | 'out'
+  /** in: to this host (routed after prerouting); out: from it; forward: through it. */
+  path: 'in' | 'out' | 'forward'
   /** ct state new: nat chains only see the first packet of a connection. */
   ctNew: boolean
   fields: Record<Field, FieldValue>
@@ -62,6 +63,11 @@ export function matchValues(field: Field, known: FieldValue, values: MatchValue[
     }
     case 'range':
       return matchRange(known, values)
+    case 'outside':
+      // Decided only when every candidate lies inside the excluded ranges.
+      return values.every((v) => v.kind === 'addr' && known.ranges.some((r) => rangeContains(r, v.range)))
+        ? 'no'
+        : 'maybe'
     case 'value': {
       let result: Tri = 'no'
       for (const candidate of values) {

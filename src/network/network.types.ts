@@ -3,7 +3,10 @@
 import type {Severity} from '../core/severity.js'
 import type {Backend, SourceStatus} from './read-ruleset.js'
 import type {Decision, Verdict} from './ruleset.types.js'
+import type {PublishedPort} from './exposure.js'
 import type {ListeningSocket} from './sockets.js'
+
+export type {PublishedPort} from './exposure.js'
 
 export type {Severity} from '../core/severity.js'
 
@@ -56,6 +59,8 @@ export interface FirewallReport {
   inbound: DirectionPolicy
   outbound: DirectionPolicy
   listeners: ListenerReport[]
+  /** Ports destination NAT sends on (container-published ports, kube-proxy services, redirects). */
+  published: PublishedPort[]
   findings: Finding[]
   notes: string[]
 }

@@ -1,13 +1,25 @@
 import {usageError} from '../core/errors.js'
 import {isLoopbackAddress} from '../core/net.js'
-import {evaluatePacket} from './evaluate.js'
-import {addressFamily} from './ip.js'
+import {addressFamily, parseNetwork} from './ip.js'
 import type {EvalPacket} from './match.js'
+import {evaluatePath, UNKNOWN_ENV, type PathDecision, type PathEnv} from './path.js'
 import type {Decision, Field, FieldValue, PacketSpec, Ruleset, Verdict} from './ruleset.types.js'
 
 const value = (v: string | number | undefined): FieldValue =>
   v === undefined ? {kind: 'unknown'} : {kind: 'value', value: v}
 const ABSENT: FieldValue = {kind: 'absent'}
+/** Another host's address, or this host's address as another host reaches it: never loopback. */
+const NOT_LOOPBACK: Record<4 | 6, FieldValue> = {
+  4: {kind: 'outside', ranges: [parseNetwork('127.0.0.0/8')!]},
+  6: {kind: 'outside', ranges: [parseNetwork('::1/128')!]},
+}
+
+/** An address of the packet: the given one, else for traffic between hosts any non-loopback one. */
+function addressOf(given: string | undefined, spec: PacketSpec, iface: FieldValue): FieldValue {
+  if (given !== undefined) return value(given)
+  const fromAnotherHost = !(iface.kind === 'value' && iface.value === 'lo')
+  return fromAnotherHost ? NOT_LOOPBACK[spec.family] : {kind: 'unknown'}
+}
 
 /** An interface: the given name, lo for loopback peers, else "not lo". */
 function interfaceOf(name: string | undefined, peer: string | undefined): FieldValue {
@@ -20,9 +32,13 @@ function baseFields(spec: PacketSpec): Pick<Record<Field, FieldValue>, 'l4proto'
   return {l4proto: value(spec.protocol), nfproto: value(spec.family === 4 ? 'ipv4' : 'ipv6')}
 }
 
-/** The first packet of the connection the spec describes (ct state new). */
-export function requestPacket(spec: PacketSpec): EvalPacket {
-  const iface = interfaceOf(spec.direction === 'in' ? spec.iif : spec.oif, spec.remote)
+/**
+ * The first packet of the connection the spec describes (ct state new). `arrival` is the inbound
+ * interface as the exposure analysis enumerates them (one per class of interfaces the rules tell apart).
+ */
+export function requestPacket(spec: PacketSpec, arrival?: FieldValue): EvalPacket {
+  const named = interfaceOf(spec.direction === 'in' ? spec.iif : spec.oif, spec.remote)
+  const iface = spec.direction === 'in' && arrival && !spec.iif ? arrival : named
   const inbound = spec.direction === 'in'
   return {
     family: spec.family,
@@ -30,8 +46,8 @@ export function requestPacket(spec: PacketSpec): EvalPacket {
     ctNew: true,
     fields: {
       ...baseFields(spec),
-      saddr: value(inbound ? spec.remote : spec.local),
-      daddr: value(inbound ? spec.local : spec.remote),
+      saddr: inbound ? addressOf(spec.remote, spec, iface) : value(spec.local),
+      daddr: inbound ? addressOf(spec.local, spec, iface) : value(spec.remote),
       // Our own source port comes from the ephemeral range; a remote host's could be anything.
       sport: !inbound && spec.ephemeral ? {kind: 'range', ...spec.ephemeral} : {kind: 'unknown'},
       dport: value(spec.port),
@@ -45,8 +61,8 @@ export function requestPacket(spec: PacketSpec): EvalPacket {
 }
 
 /** The answer to that first packet (ct state established), travelling the other way. */
-export function replyPacket(spec: PacketSpec): EvalPacket {
-  const request = requestPacket(spec)
+export function replyPacket(spec: PacketSpec, arrival?: FieldValue): EvalPacket {
+  const request = requestPacket(spec, arrival)
   const f = request.fields
   return {
     family: spec.family,
@@ -96,12 +112,59 @@ export interface ConnectionDecision extends Decision {
   reply: Decision
 }
 
-/** Evaluates whether a connection as described would be let through, and which rule decides. */
-export function evaluateConnection(ruleset: Ruleset, spec: PacketSpec): ConnectionDecision {
-  const request = evaluatePacket(ruleset, requestPacket(spec))
-  const reply = evaluatePacket(ruleset, replyPacket(spec))
+/** The reply of a connection that destination NAT forwarded: it comes back through forward. */
+function forwardedReply(request: EvalPacket, decision: PathDecision): EvalPacket {
+  const f = request.fields
+  const to = decision.nat!.to
+  const dev = decision.forwarded?.dev
+  return {
+    family: request.family,
+    path: 'forward',
+    ctNew: false,
+    fields: {
+      ...f,
+      saddr: to.addr === undefined ? f.daddr : value(to.addr),
+      daddr: f.saddr,
+      sport: to.port ? value(to.port.low) : f.dport,
+      dport: f.sport,
+      iif: dev ? value(dev) : {kind: 'unknown'},
+      oif: f.iif,
+      ctstate: value('established'),
+      dtype: value('unicast'),
+    },
+  }
+}
+
+const plain = ({verdict, table, chain, rule}: Decision): Decision => ({verdict, table, chain, rule})
+
+/** A connection's verdict with the request's whole path (translation, forward chain, base chains passed). */
+export interface ConnectionPath extends ConnectionDecision {
+  path: PathDecision
+}
+
+/** Like evaluateConnection, keeping the request's path; `arrival` fixes the inbound interface class. */
+export function evaluateConnectionPath(
+  ruleset: Ruleset,
+  spec: PacketSpec,
+  options: {env?: PathEnv; arrival?: FieldValue} = {},
+): ConnectionPath {
+  const env = options.env ?? UNKNOWN_ENV
+  const packet = requestPacket(spec, options.arrival)
+  const path = evaluatePath(ruleset, packet, env)
+  const reply = plain(
+    path.forwarded && path.nat
+      ? evaluatePath(ruleset, forwardedReply(packet, path), env)
+      : evaluatePath(ruleset, replyPacket(spec, options.arrival), env),
+  )
+  const request = plain(path)
   const decisive = combineVerdicts(request.verdict, reply.verdict) === request.verdict ? request : reply
-  return {packet: spec, ...decisive, request, reply}
+  return {packet: spec, ...decisive, request, reply, path}
+}
+
+/** Evaluates whether a connection as described would be let through, and which rule decides. */
+export function evaluateConnection(ruleset: Ruleset, spec: PacketSpec, env?: PathEnv): ConnectionDecision {
+  const {path: _path, ...decision} = evaluateConnectionPath(ruleset, spec, {env})
+  return decision
 }
 
 /** Blocked in either direction is blocked; otherwise unknown wins over accept. */

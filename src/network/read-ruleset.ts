@@ -31,7 +31,8 @@ export interface FirewallReading {
 /** Runs one program; the seam tests use to feed recorded output. */
 export type ToolRunner = (command: string, args: string[]) => Promise<ExecResult>
 
-const defaultRunner: ToolRunner = (command, args) => runTool(command, args, {timeoutMs: 15_000})
+/** Runs firewall and routing tools (nft, iptables-save, ip) with a timeout. */
+export const defaultRunner: ToolRunner = (command, args) => runTool(command, args, {timeoutMs: 15_000})
 const IPTABLES_TABLES = new Set(['filter', 'nat', 'mangle', 'raw', 'security'])
 
 /** Tables iptables-nft created: ip/ip6 tables with iptables' names whose chains are uppercase. */

@@ -84,3 +84,15 @@ export function remediateDefaultDeny(
       : `nft add rule ${table} ${hook} udp dport 53 ip daddr <your resolver> accept`,
   ]
 }
+
+/**
+ * Commands that close a port destination NAT publishes. A ufw or INPUT rule does not see these
+ * packets (they are forwarded), so the fix is where the publishing happens, then DOCKER-USER.
+ */
+export function remediatePublishedPort(port: number, to: string, info: InferencePort): string[] {
+  return [
+    `Publish ${info.service} on loopback only (docker run -p 127.0.0.1:${port}:${port}, compose "127.0.0.1:${port}:${port}"), or remove the DNAT to ${to}`,
+    `iptables -I DOCKER-USER -p tcp -m conntrack --ctorigdstport ${port} --ctdir ORIGINAL -j DROP`,
+    `nft add rule inet llmsec forward ct original proto-dst ${port} ct status dnat drop`,
+  ]
+}

@@ -97,6 +97,8 @@ export type FieldValue =
   | {kind: 'unknown'}
   /** Anything except these exact values (e.g. an interface that is not lo). */
   | {kind: 'except'; values: string[]}
+  /** Some address outside these ranges (another host's address is never a loopback one). */
+  | {kind: 'outside'; ranges: AddressRange[]}
   /** Not present at this hook (oif on input): every condition on it fails. */
   | {kind: 'absent'}
   /** "Any value no rule names": used to find what happens to traffic no rule is about. */

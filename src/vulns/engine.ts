@@ -6,7 +6,8 @@ import {pendingSecurityUpdates, readDpkgStatus, readSecurityLists} from './dpkg.
 import {comparatorFor, fixedVersion, judgeAffected, recordSeverity} from './osv.js'
 import {findProducts, productServices} from './products.js'
 import {findSitePackages, readSitePackages} from './python-envs.js'
-import {listRootDir, readRootFile} from './root-files.js'
+import {readRootFile} from './root-files.js'
+import {readRpmDatabases} from './rpm.js'
 import {environmentsUsedBy, serviceUse} from './services.js'
 import type {
   InstalledPackage,
@@ -69,23 +70,6 @@ async function debianRelease(root: string): Promise<string | null> {
   if (read.state !== 'present') return null
   const fields = parseOsRelease(read.data.toString('utf8'))
   return fields.get('ID') === 'debian' ? (fields.get('VERSION_ID')?.split('.')[0] ?? null) : null
-}
-
-const RPM_DATABASES = ['/var/lib/rpm', '/usr/lib/sysimage/rpm']
-
-/** An rpm database is not read (no well-kept pure reader of its SQLite/BDB formats here): its packages are unknown, and said so. */
-async function rpmNotes(root: string): Promise<VulnNote[]> {
-  const notes: VulnNote[] = []
-  for (const dir of RPM_DATABASES) {
-    const entries = await listRootDir(root, dir, notes)
-    if (entries.some((e) => /^(rpmdb\.sqlite|Packages(\.db)?)$/.test(e.name)))
-      notes.push({
-        code: 'not-supported',
-        subject: dir,
-        message: `${dir} holds an rpm database, which llmsec does not read: the versions of its OS packages are unknown`,
-      })
-  }
-  return notes
 }
 
 /** The keys a package is looked up under in the advisory index. */
@@ -200,10 +184,12 @@ export async function scanVulnerabilities(options: VulnScanOptions): Promise<Vul
   const notes = {os: [] as VulnNote[], python: [] as VulnNote[], product: [] as VulnNote[]}
   const dpkg = await readDpkgStatus(root)
   append(notes.os, dpkg.notes)
-  append(notes.os, await rpmNotes(root))
+  const rpm = await readRpmDatabases(root)
+  append(notes.os, rpm.notes.os)
+  append(notes.product, rpm.notes.product)
   const lists = await readSecurityLists(root, notes.os)
   const python = await pythonPackages(root, starts, notes.python)
-  const products = await findProducts(root, options.live ?? root === '/', dpkg.packages, notes.product)
+  const products = await findProducts(root, options.live ?? root === '/', dpkg.packages, rpm.packages, notes.product)
   for (const product of products) product.services = productServices(product, starts).map(serviceUse)
   const release = await debianRelease(root)
   const all: InstalledPackage[] = [...dpkg.packages, ...python.packages, ...products]
@@ -228,6 +214,7 @@ export async function scanVulnerabilities(options: VulnScanOptions): Promise<Vul
     ],
     inventory: {
       dpkgPackages: dpkg.packages.length,
+      rpmPackages: rpm.packages.length,
       pythonPackages: python.packages.length,
       binaries: products.length,
       products: products.map(({name, version, location}) => ({name, version, location})),

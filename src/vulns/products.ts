@@ -5,6 +5,7 @@ import {runTool} from '../core/exec.js'
 import {parseVersion} from '../core/version.js'
 import {LLAMA_CPP, OLLAMA} from '../hardware/index.js'
 import type {DpkgPackage} from './dpkg.js'
+import type {RpmPackage} from './rpm.js'
 import {readRootFile} from './root-files.js'
 import type {InstalledPackage, ServiceStart, VulnNote} from './vulns.types.js'
 
@@ -17,6 +18,8 @@ interface ProductSpec {
   id: string
   /** dpkg package names whose upstream version is the product's version. */
   dpkg?: RegExp
+  /** rpm package names whose VERSION is the product's version (NVIDIA's CUDA and toolkit repositories, RPM Fusion). */
+  rpm?: RegExp
   /** Binaries (inside the root) whose `--version` is read on a live host. */
   binaries?: string[]
   versionPattern?: RegExp
@@ -25,10 +28,15 @@ interface ProductSpec {
 }
 
 const PRODUCTS: ProductSpec[] = [
-  {id: 'nvidia-container-toolkit', dpkg: /^nvidia-container-toolkit(-base)?$/},
+  {
+    id: 'nvidia-container-toolkit',
+    dpkg: /^nvidia-container-toolkit(-base)?$/,
+    rpm: /^nvidia-container-toolkit(-base)?$/,
+  },
   {
     id: 'nvidia-driver',
     dpkg: /^(nvidia-driver(-\d+)?(-server)?(-open)?|nvidia-kernel-dkms|nvidia-dkms-\d+(-server)?(-open)?)$/,
+    rpm: /^(nvidia-driver|kmod-nvidia(-latest|-open)?-dkms|xorg-x11-drv-nvidia)$/,
   },
   {
     id: OLLAMA.advisories.name,
@@ -74,6 +82,21 @@ function fromDpkg(packages: DpkgPackage[]): InstalledPackage[] {
   return [...out.values()]
 }
 
+/** Products installed as rpm packages (RHEL-family roots). */
+function fromRpm(packages: RpmPackage[]): InstalledPackage[] {
+  const out = new Map<string, InstalledPackage>()
+  for (const spec of PRODUCTS) {
+    for (const pkg of packages) {
+      if (spec.rpm?.test(pkg.name))
+        out.set(
+          `${spec.id}\0${pkg.version}`,
+          productPackage(spec.id, pkg.version, `${pkg.location} (${pkg.name})`, 'rpm'),
+        )
+    }
+  }
+  return [...out.values()]
+}
+
 /** The loaded NVIDIA kernel module's version on a live host ("NVRM version: … Kernel Module  550.54.15 …"). */
 async function liveDriver(): Promise<InstalledPackage | null> {
   const read = await readRootFile('/', NVIDIA_PROC, 4096)
@@ -104,14 +127,15 @@ async function liveBinaries(notes: VulnNote[]): Promise<InstalledPackage[]> {
   return found
 }
 
-/** Product versions of the inspected system. Under --root, binaries are not run, so only dpkg tells. */
+/** Product versions of the inspected system. Under --root, binaries are not run, so only dpkg and rpm tell. */
 export async function findProducts(
   root: string,
   live: boolean,
   dpkg: DpkgPackage[],
+  rpm: RpmPackage[],
   notes: VulnNote[],
 ): Promise<InstalledPackage[]> {
-  const products = fromDpkg(dpkg)
+  const products = [...fromDpkg(dpkg), ...fromRpm(rpm)]
   if (!live || root !== '/') return products
   const driver = await liveDriver()
   const others = products.filter((p) => !driver || p.name !== 'nvidia-driver')

@@ -1,7 +1,7 @@
 import type {Severity} from '../core/severity.js'
 
 /** Where an installed package was found. */
-type PackageSource = 'dpkg' | 'python' | 'binary'
+type PackageSource = 'dpkg' | 'rpm' | 'python' | 'binary'
 
 /** A service that uses a package: a systemd unit or a running process. */
 export interface ServiceUse {
@@ -127,6 +127,8 @@ export interface VulnReport {
   notes: VulnNote[]
   inventory: {
     dpkgPackages: number
+    /** Packages of the rpm database (RHEL-family roots), read with the rpm tool. */
+    rpmPackages: number
     pythonPackages: number
     binaries: number
     /** Products found (NVIDIA driver, container toolkit, inference binaries) with their versions. */

@@ -72,6 +72,64 @@ export async function createWorld(): Promise<World> {
   return world
 }
 
+/**
+ * Three namespaces for destination NAT: "host" routes between "client" (another host, on
+ * 198.18.1.0/24) and "box" (a container, 10.88.0.2 behind 10.88.0.1), with forwarding on.
+ */
+export interface NatWorld {
+  host: string
+  client: string
+  box: string
+  /** The host's address as the client sees it. */
+  hostV4: string
+  boxV4: string
+  destroy(): Promise<void>
+}
+
+export async function createNatWorld(): Promise<NatWorld> {
+  const id = randomBytes(4).toString('hex')
+  const [host, client, box] = ['h', 'c', 'b'].map((s) => `llmsec-${id}-${s}`)
+  const world: NatWorld = {
+    host,
+    client,
+    box,
+    hostV4: '198.18.1.1',
+    boxV4: '10.88.0.2',
+    async destroy() {
+      for (const ns of [host, client, box]) await runTool('ip', ['netns', 'del', ns])
+    },
+  }
+  try {
+    for (const ns of [host, client, box]) {
+      await must('ip', ['netns', 'add', ns])
+      await must('ip', ['-n', ns, 'link', 'set', 'lo', 'up'])
+    }
+    // Both veth pairs are created inside the host namespace: the machine's own namespace is never touched.
+    await must('ip', ['-n', host, 'link', 'add', 'vc', 'type', 'veth', 'peer', 'name', 'vh', 'netns', client])
+    await must('ip', ['-n', host, 'link', 'add', 'vb', 'type', 'veth', 'peer', 'name', 'vh', 'netns', box])
+    for (const [ns, dev, addr] of [
+      [host, 'vc', '198.18.1.1/24'],
+      [client, 'vh', '198.18.1.2/24'],
+      [host, 'vb', '10.88.0.1/24'],
+      [box, 'vh', '10.88.0.2/24'],
+    ]) {
+      await must('ip', ['-n', ns, 'addr', 'add', addr, 'dev', dev])
+      await must('ip', ['-n', ns, 'link', 'set', dev, 'up'])
+    }
+    await must('ip', ['-n', box, 'route', 'add', 'default', 'via', '10.88.0.1'])
+    await setSysctl(host, 'net.ipv4.ip_forward', '1')
+  } catch (error) {
+    await world.destroy()
+    throw error
+  }
+  return world
+}
+
+/** Sets a sysctl inside a namespace (per-namespace ones only, such as net.ipv4.ip_forward). */
+export async function setSysctl(ns: string, name: string, value: string): Promise<void> {
+  await must('ip', ['netns', 'exec', ns, 'sysctl', '-q', '-w', `${name}=${value}`])
+}
+
 /** Replaces the namespace's nftables ruleset (the text should start with `flush ruleset`). */
 export async function loadNft(ns: string, ruleset: string): Promise<void> {
   await must('ip', ['netns', 'exec', ns, 'nft', '-f', '-'], ruleset)

@@ -69,6 +69,9 @@ export interface RecordedRequest {
   body: string
   /** For streamed answers: when each content chunk was written, in ms after the request arrived. */
   chunkOffsetsMs?: number[]
+  /** Wall-clock times (performance.timeOrigin + now, comparable across threads): headers read, body read. */
+  headersAtMs?: number
+  bodyAtMs?: number
 }
 
 export interface ScriptedServer {
@@ -340,11 +343,14 @@ export async function startScriptedServer(options: ScriptedServerOptions): Promi
   const requests: RecordedRequest[] = []
   const state = {window: [] as number[], streams: 0}
   const server = http.createServer((req, res) => {
+    const headersAtMs = performance.timeOrigin + performance.now()
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8')
+      const bodyAtMs = performance.timeOrigin + performance.now()
       const record: RecordedRequest = {method: req.method ?? '', path: req.url ?? '', headers: req.headers, body}
+      Object.assign(record, {headersAtMs, bodyAtMs})
       requests.push(record)
       route(options, state, req, res, record)
     })

@@ -4,7 +4,7 @@ export const check = defineCheck<NoParams>()({
   id: 'firewall-default-deny',
   title: 'The loaded firewall denies inbound traffic by default',
   description:
-    'Judges the running ruleset with the firewall engine (nft, iptables-nft, legacy iptables): an unsolicited inbound packet must be dropped or rejected.',
+    'Judges the running ruleset with the firewall engine (nft, iptables-nft, legacy iptables): an unsolicited inbound packet must be dropped or rejected, and no inference port may be published past that policy by destination NAT (a Docker-published port bypasses a ufw or INPUT deny).',
   live: true,
   params: NO_PARAMS,
   async run({facts}) {
@@ -18,6 +18,8 @@ export const check = defineCheck<NoParams>()({
     const what = {drop: 'dropped', accept: 'accepted', unknown: 'not decided by the rules'}[fw.inputPolicy]
     const seen = `${fw.tool}: unsolicited inbound traffic is ${what}${by}, ${fw.ruleCount} rules`
     if (fw.inputPolicy === 'unknown') return outcome.error(seen)
-    return fw.inputPolicy === 'drop' ? outcome.pass([seen]) : outcome.fail([seen])
+    if (fw.inputPolicy !== 'drop') return outcome.fail([seen])
+    const bypassed = (fw.bypassed ?? []).map((line) => `the input policy is bypassed by destination NAT: ${line}`)
+    return bypassed.length > 0 ? outcome.fail([seen, ...bypassed]) : outcome.pass([seen])
   },
 })

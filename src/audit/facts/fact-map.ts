@@ -94,6 +94,12 @@ export interface FirewallFact {
   /** The rule or policy that decides it (from the firewall engine). */
   decidedBy?: string
   ruleCount: number
+  /**
+   * Inference ports another host reaches past the input policy because destination NAT publishes
+   * them (Docker, Podman, kube-proxy): `Ollama: dnat 11434 → 172.17.0.2:11434 via forward chain DOCKER`.
+   * Same verdict as `llmsec firewall`'s NET-INFERENCE-EXPOSED.
+   */
+  bypassed?: string[]
   /** Why the ruleset could not be read (not root, no tool). */
   unreadable?: string
 }

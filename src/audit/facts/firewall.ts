@@ -21,7 +21,16 @@ export const firewallProvider: FactProvider<'firewall'> = {
     const verdict = report.inbound.defaultPolicy
     const inputPolicy = verdict === 'accept' ? 'accept' : verdict === 'unknown' ? 'unknown' : 'drop'
     const decidedBy = report.inbound.ipv4.rule ?? undefined
-    return {tool: reading.backend, inputPolicy, ruleCount, ...(decidedBy ? {decidedBy} : {})}
+    const bypassed = report.published
+      .filter((p) => p.inference && p.exposed === true)
+      .map((p) => `${p.service}: IPv${p.family} ${p.path}`)
+    return {
+      tool: reading.backend,
+      inputPolicy,
+      ruleCount,
+      ...(decidedBy ? {decidedBy} : {}),
+      ...(bypassed.length > 0 ? {bypassed} : {}),
+    }
   },
 }
 

@@ -46,7 +46,7 @@ export function renderVulnReport(report: VulnReport, style: Style): string {
   for (const note of report.notes) out.push(style.yellow(`note [${note.code}] ${note.message}`))
   const inv = report.inventory
   out.push(
-    `${inv.dpkgPackages} dpkg packages, ${inv.pythonPackages} Python packages in ${inv.environments.length} environments, ` +
+    `${inv.dpkgPackages} dpkg packages, ${inv.rpmPackages ? `${inv.rpmPackages} rpm packages, ` : ''}${inv.pythonPackages} Python packages in ${inv.environments.length} environments, ` +
       `${inv.binaries} products checked against ${report.db.records} advisories in ${report.summary.durationMs} ms: ` +
       `${report.summary.findings} vulnerable${report.summary.ignored ? `, ${report.summary.ignored} ignored` : ''}`,
   )

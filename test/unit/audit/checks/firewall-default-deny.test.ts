@@ -15,6 +15,15 @@ checkTester.run(check, {
       facts: {firewall: {...drop, inputPolicy: 'accept', ruleCount: 0}},
       evidence: [/no inbound filtering is loaded/],
     },
+    {
+      name: 'a drop policy that destination NAT bypasses',
+      status: 'fail',
+      facts: {firewall: {...drop, bypassed: ['Ollama: IPv4 dnat 11434 → 172.17.0.2:11434 via forward chain DOCKER']}},
+      evidence: [
+        /dropped/,
+        /bypassed by destination NAT: Ollama: IPv4 dnat 11434 → 172\.17\.0\.2:11434 via forward chain DOCKER/,
+      ],
+    },
     {name: 'rules that leave it undecided', status: 'error', facts: {firewall: {...drop, inputPolicy: 'unknown'}}},
     {
       name: 'a ruleset that cannot be read',

@@ -22,10 +22,10 @@ checkTester.run(check, {
     },
     {
       // A RHEL-family root: its packages are unknown, never "not applicable".
-      name: 'an rpm database llmsec does not read',
+      name: 'an rpm database that cannot be read',
       status: 'error',
       files: {'/var/lib/rpm/rpmdb.sqlite': 'SQLite format 3'},
-      reason: /rpm database, which llmsec does not read/,
+      reason: /rpm database that could not be read/,
     },
     {
       name: 'no dpkg database',

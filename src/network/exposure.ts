@@ -1,0 +1,201 @@
+import {natText} from './evaluate.js'
+import type {InferencePort} from './inference-ports.js'
+import {evaluateConnectionPath, type ConnectionPath} from './packet.js'
+import type {PathEnv} from './path.js'
+import type {Action, Condition, FieldValue, NatTarget, PacketSpec, Ruleset, Verdict} from './ruleset.types.js'
+
+/** More interface names than this in the rules: fall back to "any interface but lo" (undecided matches). */
+const MAX_INTERFACES = 32
+/** Candidate published ports evaluated per ruleset. */
+const MAX_CANDIDATES = 512
+/** A port range on a DNAT rule contributes at most this many candidate ports. */
+const MAX_RANGE = 16
+
+const arrivalCache = new WeakMap<Ruleset, FieldValue[]>()
+
+function eachRule(ruleset: Ruleset, visit: (conditions: Condition[], action: Action | null) => void): void {
+  for (const table of ruleset.tables)
+    for (const chain of table.chains.values()) for (const rule of chain.rules) visit(rule.conditions, rule.action)
+}
+
+/**
+ * The interfaces another host's packet can arrive on, one representative per class the rules
+ * tell apart: each non-loopback name a rule tests (a wildcard stands for the names it matches)
+ * and "an interface no rule names". Every real interface behaves like one of them.
+ */
+function arrivalInterfaces(ruleset: Ruleset): FieldValue[] {
+  const cached = arrivalCache.get(ruleset)
+  if (cached) return cached
+  const names = new Set<string>()
+  const add = (field: string, values: {kind: string; text?: string}[]) => {
+    if (field !== 'iif') return
+    for (const v of values) if (v.kind === 'str' && v.text && v.text !== 'lo') names.add(v.text)
+  }
+  eachRule(ruleset, (conditions, action) => {
+    for (const c of conditions) if (c.field !== 'unknown') add(c.field, c.values)
+    if (action?.kind === 'vmap') for (const entry of action.entries) add(action.field, entry.values)
+  })
+  const classes: FieldValue[] =
+    names.size > MAX_INTERFACES
+      ? [{kind: 'except', values: ['lo']}]
+      : [{kind: 'other'}, ...[...names].sort().map((name): FieldValue => ({kind: 'value', value: name}))]
+  arrivalCache.set(ruleset, classes)
+  return classes
+}
+
+/** How an interface class is named in a report. */
+function describeArrival(arrival: FieldValue): string {
+  if (arrival.kind === 'value') return `interface ${String(arrival.value).replace(/\*$/, '+')}`
+  if (arrival.kind === 'other') return 'an interface no rule names'
+  return 'any interface but lo'
+}
+
+const OPENNESS: Record<Verdict, number> = {accept: 3, unknown: 2, reject: 1, drop: 0}
+
+/**
+ * The connection verdict for the most open interface class, and which class that is; `only`
+ * restricts the answer to paths it accepts (those through a translation). Null when none qualifies.
+ */
+export function judgeArrivals(
+  ruleset: Ruleset,
+  spec: PacketSpec,
+  env: PathEnv,
+  only: (connection: ConnectionPath) => boolean = () => true,
+): {connection: ConnectionPath; arrival: FieldValue} | null {
+  let best: {connection: ConnectionPath; arrival: FieldValue} | null = null
+  for (const arrival of arrivalInterfaces(ruleset)) {
+    const connection = evaluateConnectionPath(ruleset, spec, {env, arrival})
+    if (!only(connection)) continue
+    if (!best || OPENNESS[connection.verdict] > OPENNESS[best.connection.verdict]) best = {connection, arrival}
+  }
+  return best
+}
+
+/** A port another host can reach because destination NAT sends it on (a container's published port). */
+export interface PublishedPort {
+  protocol: 'tcp' | 'udp'
+  family: 4 | 6
+  /** The port the outside connects to. */
+  port: number
+  /** Where NAT sends it: `172.17.0.2:11434`, `:8080` for a redirect. */
+  to: string
+  /** The destination port after translation. */
+  toPort: number
+  /** Forwarded to another address (a container) rather than delivered to this host. */
+  forwarded: boolean
+  service: string | null
+  inference: boolean
+  exposed: boolean | null
+  verdict: Verdict
+  /** `dnat 11434 → 172.17.0.2:11434 via forward chain DOCKER`. */
+  path: string
+  /** The interface class of the most open answer. */
+  arrival: string
+  /** The translating rule. */
+  natRule: string | null
+  /** Each base chain the packet passed. */
+  hooks: string[]
+}
+
+function dnatTargets(action: Action | null): NatTarget[] {
+  if (action?.kind === 'dnat') return [action.to]
+  if (action?.kind === 'vmap') return action.entries.flatMap((e) => dnatTargets(e.action))
+  return []
+}
+
+function addRange(out: Set<number>, low: number, high: number): void {
+  for (let port = low; port <= Math.min(high, low + MAX_RANGE - 1); port++) out.add(port)
+}
+
+/** Ports worth asking about: every inference port, and the ports DNAT rules and maps name. */
+function candidatePorts(ruleset: Ruleset, ports: InferencePort[]): number[] {
+  const out = new Set(ports.map((p) => p.port))
+  eachRule(ruleset, (conditions, action) => {
+    if (out.size >= MAX_CANDIDATES || dnatTargets(action).length === 0) return
+    for (const c of conditions) {
+      if (c.field !== 'dport' || c.negate) continue
+      for (const v of c.values) if (v.kind === 'num') addRange(out, v.low, v.high)
+    }
+    if (action?.kind === 'vmap' && action.field === 'dport')
+      for (const e of action.entries) for (const v of e.values) if (v.kind === 'num') addRange(out, v.low, v.high)
+  })
+  return [...out].slice(0, MAX_CANDIDATES).sort((a, b) => a - b)
+}
+
+/** Whether any rule translates destinations: without one there is nothing to follow. */
+export function hasDnat(ruleset: Ruleset): boolean {
+  let found = false
+  eachRule(ruleset, (_conditions, action) => {
+    found ||= dnatTargets(action).length > 0
+  })
+  return found
+}
+
+/** Every address a DNAT rule sends packets to (the routes to look up). */
+export function dnatAddresses(ruleset: Ruleset): string[] {
+  const out = new Set<string>()
+  eachRule(ruleset, (_conditions, action) => {
+    for (const to of dnatTargets(action)) if (to.addr !== undefined) out.add(to.addr)
+  })
+  return [...out]
+}
+
+/** The runtime catalog's entry for a published port: by the port inside (the container's), then outside. */
+export function catalogEntry(byPort: Map<number, InferencePort>, port: number, toPort: number): InferencePort | null {
+  return byPort.get(toPort) ?? byPort.get(port) ?? null
+}
+
+function describePath(port: number, to: string, connection: ConnectionPath): string {
+  const {path} = connection
+  const via = path.forwardChain
+    ? ` via forward chain ${path.forwardChain}`
+    : path.forwarded
+      ? ' (forwarded)'
+      : ' (delivered to this host)'
+  return `dnat ${port} → ${to}${via}`
+}
+
+/**
+ * The ports destination NAT publishes (Docker's and kube-proxy's DNAT, nft dnat and redirect):
+ * for each candidate port and family, a new connection from another host on each interface class
+ * is followed through prerouting, the routing decision and forward (or input) to its verdict.
+ */
+export function findPublishedPorts(
+  ruleset: Ruleset,
+  options: {env: PathEnv; ports: InferencePort[]; families: (4 | 6)[]},
+): PublishedPort[] {
+  if (!hasDnat(ruleset)) return []
+  const byPort = new Map(options.ports.map((p) => [p.port, p]))
+  const found: PublishedPort[] = []
+  for (const family of options.families) {
+    for (const port of candidatePorts(ruleset, options.ports)) {
+      const spec: PacketSpec = {direction: 'in', protocol: 'tcp', family, port}
+      const judged = judgeArrivals(ruleset, spec, options.env, (c) => c.path.nat !== null)
+      if (!judged) continue
+      const {connection, arrival} = judged
+      const nat = connection.path.nat!
+      const toPort = nat.to.port?.low ?? port
+      // A translation that keeps the port still sends the packet to that port: name it.
+      const to = natText({...nat.to, port: nat.to.port ?? {low: port, high: port}})
+      const service = catalogEntry(byPort, port, toPort)
+      const verdict = connection.verdict
+      found.push({
+        protocol: 'tcp',
+        family,
+        port,
+        to,
+        toPort,
+        forwarded: connection.path.forwarded !== null,
+        service: service?.service ?? null,
+        inference: service !== null,
+        exposed: verdict === 'accept' ? true : verdict === 'unknown' ? null : false,
+        verdict,
+        path: describePath(port, to, connection),
+        arrival: describeArrival(arrival),
+        natRule: nat.rule,
+        hooks: connection.path.path,
+      })
+    }
+  }
+  return found
+}

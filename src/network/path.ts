@@ -1,0 +1,297 @@
+import {isLoopbackAddress} from '../core/net.js'
+import {append} from '../core/arrays.js'
+import {chainOutcomes, natText, type Outcome, type Walk} from './evaluate.js'
+import type {EvalPacket} from './match.js'
+import type {Chain, Decision, FieldValue, Hook, NatTarget, Ruleset, Table} from './ruleset.types.js'
+
+/** Where the kernel routes a translated destination. */
+export interface Route {
+  /** True: an address of this host (the packet goes to input); false: elsewhere (forward); null: not known. */
+  local: boolean | null
+  /** The outgoing interface when the packet is forwarded, when known. */
+  dev: string | null
+}
+
+/** Host facts the path of a translated packet depends on: routes and the forwarding switches. */
+export interface PathEnv {
+  route(addr: string, family: 4 | 6): Route
+  /** net.ipv4.ip_forward / net.ipv6.conf.all.forwarding; null: not known, read as on. */
+  forwarding(family: 4 | 6): boolean | null
+}
+
+/** Nothing known about the host: a translated packet may be delivered locally or forwarded. */
+export const UNKNOWN_ENV: PathEnv = {
+  route: (addr) => ({local: isLoopbackAddress(addr) ? true : null, dev: null}),
+  forwarding: () => null,
+}
+
+/** A destination NAT the packet went through. */
+export interface NatStep {
+  hook: Hook
+  table: string
+  chain: string
+  rule: string | null
+  to: NatTarget
+}
+
+/** The verdict on one packet's whole path, with the translation and the base chains it passed. */
+export interface PathDecision extends Decision {
+  nat: NatStep | null
+  /** Set when the translated packet is forwarded: the outgoing interface (when known). */
+  forwarded: {dev: string | null} | null
+  /** The forward-hook chain whose rule accepted the translated packet, when one did. */
+  forwardChain: string | null
+  /** Each base chain passed, in order: `prerouting ip nat PREROUTING: dnat to 10.0.0.2:11434 by "…"`. */
+  path: string[]
+}
+
+interface Fork {
+  packet: EvalPacket
+  hooks: Hook[]
+  routed: boolean
+  nat: NatStep | null
+  forwarded: {dev: string | null} | null
+  forwardChain: string | null
+  path: string[]
+  accepted: Decision | null
+  uncertain: Decision | null
+  /** Block verdicts earlier undecided chains might have given. */
+  blocks: Set<string>
+}
+
+interface Ctx {
+  env: PathEnv
+  bases: BaseChain[]
+  forks: number
+}
+
+interface BaseChain {
+  table: Table
+  chain: Chain
+}
+
+/** Undecided translations fork the path; past this many forks the answer is unknown. */
+const MAX_FORKS = 64
+
+const STAGES: Record<EvalPacket['path'], Hook[]> = {
+  in: ['ingress', 'prerouting'],
+  out: ['output', 'postrouting'],
+  forward: ['ingress', 'prerouting', 'forward', 'postrouting'],
+}
+
+const baseCache = new WeakMap<Ruleset, BaseChain[]>()
+
+/** Every base chain of the ruleset, computed once per ruleset (kube-proxy tables hold thousands of chains). */
+function baseChains(ruleset: Ruleset): BaseChain[] {
+  let bases = baseCache.get(ruleset)
+  if (!bases) {
+    bases = []
+    for (const table of ruleset.tables)
+      for (const chain of table.chains.values()) if (chain.hook) bases.push({table, chain})
+    baseCache.set(ruleset, bases)
+  }
+  return bases
+}
+
+function familyApplies(table: Table, family: 4 | 6): boolean {
+  if (table.family === 'inet' || table.family === 'netdev') return true
+  return table.family === (family === 4 ? 'ip' : 'ip6')
+}
+
+/** The base chains of one hook the packet traverses, by priority. */
+function chainsAt(ctx: Ctx, packet: EvalPacket, hook: Hook): BaseChain[] {
+  const found = ctx.bases.filter(
+    ({table, chain}) =>
+      chain.hook === hook &&
+      familyApplies(table, packet.family) &&
+      (hook === 'ingress') === (table.family === 'netdev') &&
+      (chain.type !== 'nat' || packet.ctNew),
+  )
+  return found.sort((a, b) => (a.chain.priority ?? 0) - (b.chain.priority ?? 0))
+}
+
+const tableName = (table: Table) => `${table.family} ${table.name}`
+
+function decide(verdict: Decision['verdict'], table: Table | null, outcome: Outcome | null): Decision {
+  return {verdict, table: table ? tableName(table) : null, chain: outcome?.chain ?? null, rule: outcome?.rule ?? null}
+}
+
+function deviceApplies(chain: Chain, packet: EvalPacket): boolean {
+  if (!chain.device) return true
+  const iif = packet.fields.iif
+  return iif.kind === 'value' && iif.value === chain.device
+}
+
+function finish(fork: Fork, decision?: Decision): PathDecision {
+  const base = decision ?? fork.uncertain ?? fork.accepted ?? decide('accept', null, null)
+  const {nat, forwarded, path} = fork
+  const forwardChain = base.verdict === 'accept' ? fork.forwardChain : null
+  return {...base, nat, forwarded, forwardChain, path}
+}
+
+const byPolicy = (d: Decision | null) => d?.rule?.startsWith('policy') ?? true
+
+/** Applies one chain's (untranslated) outcomes: blocked for sure ends the path, else it goes on. */
+function settle(fork: Fork, at: BaseChain, hook: Hook, outcomes: Outcome[], walk: Walk): Fork | PathDecision {
+  const {table, chain} = at
+  const label = `${hook} ${tableName(table)} ${chain.name}`
+  const blocked = outcomes.filter((o) => o.verdict === 'drop' || o.verdict === 'reject')
+  if (blocked.length === outcomes.length && deviceApplies(chain, fork.packet)) {
+    // Blocked whatever the undecided matches were. If it could be a drop or a reject, say so.
+    const kinds = new Set([...fork.blocks, ...blocked.map((o) => o.verdict)])
+    const first = decide(blocked[0].verdict as 'drop' | 'reject', table, blocked[0])
+    const decision =
+      kinds.size > 1 ? {...first, verdict: 'drop' as const, rule: `drop or reject: ${first.rule}`} : first
+    return finish({...fork, path: [...fork.path, `${label}: ${decision.verdict} by "${decision.rule}"`]}, decision)
+  }
+  const blocks = new Set(fork.blocks)
+  for (const o of blocked) blocks.add(o.verdict)
+  if (outcomes.every((o) => o.verdict === 'accept')) {
+    const byRule = outcomes.find((o) => !o.rule?.startsWith('policy')) ?? outcomes[0]
+    const ruled = !byRule.rule?.startsWith('policy')
+    const accepted = byPolicy(fork.accepted) && ruled ? decide('accept', table, byRule) : fork.accepted
+    const forwardChain = hook === 'forward' && ruled ? byRule.chain : fork.forwardChain
+    const step = `${label}: accept by "${byRule.rule}"`
+    return {
+      ...fork,
+      accepted: accepted ?? decide('accept', table, byRule),
+      forwardChain,
+      blocks,
+      path: [...fork.path, step],
+    }
+  }
+  const unclear = outcomes.find((o) => o.verdict === 'unknown')
+  const uncertain = fork.uncertain ?? {
+    ...decide('unknown', table, unclear ?? null),
+    rule: unclear?.rule ?? walk.firstUncertain,
+  }
+  return {...fork, uncertain, blocks, path: [...fork.path, `${label}: undecided at "${uncertain.rule}"`]}
+}
+
+function portValue(port: NatTarget['port']): FieldValue | undefined {
+  if (!port) return undefined
+  return port.low === port.high ? {kind: 'value', value: port.low} : {kind: 'range', low: port.low, high: port.high}
+}
+
+/** The packet after destination NAT: new destination address and port. */
+function translate(fork: Fork, at: BaseChain, hook: Hook, outcome: Outcome): Fork {
+  const to = outcome.to!
+  const fields = {...fork.packet.fields}
+  if (to.addr !== undefined) fields.daddr = {kind: 'value', value: to.addr}
+  fields.dport = portValue(to.port) ?? fields.dport
+  const nat: NatStep = {hook, table: tableName(at.table), chain: outcome.chain, rule: outcome.rule, to}
+  const step = `${hook} ${tableName(at.table)} ${at.chain.name}: dnat to ${natText(to)} by "${outcome.rule}"`
+  return {...fork, packet: {...fork.packet, fields}, nat, path: [...fork.path, step]}
+}
+
+/** After prerouting the kernel routes the (translated) packet: to this host's input, or forward. */
+function route(ctx: Ctx, fork: Fork): (Fork | PathDecision)[] {
+  const addr = fork.nat?.to.addr
+  const local: Fork = {...fork, routed: true, hooks: [...fork.hooks, 'input']}
+  if (fork.packet.path !== 'in') return [{...fork, routed: true}]
+  if (addr === undefined) return [local]
+  const family = fork.packet.family
+  const found = ctx.env.route(addr, family)
+  const out: (Fork | PathDecision)[] = found.local === false ? [] : [local]
+  if (found.local === true) return out
+  const forwarding = ctx.env.forwarding(family)
+  const off = family === 4 ? 'net.ipv4.ip_forward = 0' : 'net.ipv6.conf.all.forwarding = 0'
+  const via = found.dev ? ` via ${found.dev}` : ''
+  if (forwarding === false) {
+    out.push(finish(fork, {verdict: 'drop', table: null, chain: null, rule: `not forwarded: ${off}`}))
+    return out
+  }
+  const fields = {...fork.packet.fields, dtype: {kind: 'value', value: 'unicast'} as FieldValue}
+  fields.oif = found.dev ? {kind: 'value', value: found.dev} : {kind: 'unknown'}
+  out.push({
+    ...fork,
+    routed: true,
+    packet: {...fork.packet, fields},
+    hooks: [...fork.hooks, 'forward', 'postrouting'],
+    forwarded: {dev: found.dev},
+    path: [...fork.path, `route: ${addr} is not local, forwarded${via}`],
+  })
+  return out
+}
+
+function visit(ctx: Ctx, fork: Fork, hookAt: number, chainAt: number): PathDecision[] {
+  let [h, c] = [hookAt, chainAt]
+  let chains: BaseChain[] = []
+  for (;;) {
+    if (h >= fork.hooks.length) return [finish(fork)]
+    chains = chainsAt(ctx, fork.packet, fork.hooks[h])
+    if (c < chains.length) break
+    if (fork.hooks[h] === 'prerouting' && !fork.routed) {
+      const next = h + 1
+      return route(ctx, fork).flatMap((f) => ('verdict' in f ? [f] : visit(ctx, f, next, 0)))
+    }
+    ;[h, c] = [h + 1, 0]
+  }
+  const at = chains[c]
+  const hook = fork.hooks[h]
+  const walk: Walk = {table: at.table, packet: fork.packet, budget: {steps: 0}, firstUncertain: null}
+  const outcomes = chainOutcomes(walk, at.chain)
+  const results: PathDecision[] = []
+  const seen = new Set<string>()
+  const plain: Outcome[] = []
+  for (const outcome of outcomes) {
+    if (outcome.verdict !== 'dnat' || !outcome.to) plain.push(outcome)
+    else if (at.chain.type !== 'nat') plain.push({...outcome, verdict: 'unknown'})
+    else if (!seen.has(natText(outcome.to))) {
+      seen.add(natText(outcome.to))
+      if (++ctx.forks > MAX_FORKS) {
+        results.push(finish(fork, {...decide('unknown', at.table, outcome), rule: 'too many translations to follow'}))
+        return results
+      }
+      append(results, visit(ctx, translate(fork, at, hook, outcome), h, c + 1))
+    }
+  }
+  if (plain.length === 0) return results
+  const settled = settle(fork, at, hook, plain, walk)
+  if ('verdict' in settled) results.push(settled)
+  else append(results, visit(ctx, settled, h, c + 1))
+  return results
+}
+
+/**
+ * Several paths (an undecided translation forks one): blocked on every one is blocked, accepted
+ * on every one is accepted, anything else is unknown.
+ */
+function combinePaths(leaves: PathDecision[]): PathDecision {
+  const blocked = leaves.filter((l) => l.verdict === 'drop' || l.verdict === 'reject')
+  if (blocked.length === leaves.length) {
+    const kinds = new Set(blocked.map((l) => l.verdict))
+    return kinds.size > 1 ? {...blocked[0], verdict: 'drop', rule: `drop or reject: ${blocked[0].rule}`} : blocked[0]
+  }
+  if (leaves.every((l) => l.verdict === 'accept')) return leaves[0]
+  const unclear = leaves.find((l) => l.verdict === 'unknown') ?? leaves.find((l) => l.nat) ?? leaves[0]
+  return {...unclear, verdict: 'unknown', forwardChain: null}
+}
+
+/**
+ * Evaluates one packet along its whole path: every base chain of each hook in kernel order,
+ * destination NAT in prerouting and output, the routing decision (input or forward) for the
+ * translated packet, then forward and postrouting. Anything undecidable yields `unknown`.
+ */
+export function evaluatePath(ruleset: Ruleset, packet: EvalPacket, env: PathEnv = UNKNOWN_ENV): PathDecision {
+  const ctx: Ctx = {env, bases: baseChains(ruleset), forks: 0}
+  const fork: Fork = {
+    packet,
+    hooks: STAGES[packet.path],
+    routed: packet.path !== 'in',
+    nat: null,
+    forwarded: null,
+    forwardChain: null,
+    path: [],
+    accepted: null,
+    uncertain: null,
+    blocks: new Set(),
+  }
+  return combinePaths(visit(ctx, fork, 0, 0))
+}
+
+/** The verdict on one packet and the rule that decided it (evaluatePath without the path). */
+export function evaluatePacket(ruleset: Ruleset, packet: EvalPacket, env: PathEnv = UNKNOWN_ENV): Decision {
+  const {verdict, table, chain, rule} = evaluatePath(ruleset, packet, env)
+  return {verdict, table, chain, rule}
+}

@@ -1,0 +1,51 @@
+import {isLoopbackAddress} from '../core/net.js'
+import {readSysctl} from './host-facts.js'
+import {addressFamily} from './ip.js'
+import {isObj, text, type Json} from './json-values.js'
+import type {PathEnv, Route} from './path.js'
+import type {ToolRunner} from './read-ruleset.js'
+
+/** Route lookups per analysis: a ruleset naming more DNAT targets leaves the rest unknown. */
+const MAX_LOOKUPS = 64
+const UNKNOWN_ROUTE: Route = {local: null, dev: null}
+
+/** Reads `ip -j route get ADDR`: local delivery (type local) or the outgoing device. */
+function parseRouteGet(stdout: string): Route {
+  let doc: Json
+  try {
+    doc = JSON.parse(stdout) as Json
+  } catch {
+    return UNKNOWN_ROUTE
+  }
+  const first = Array.isArray(doc) ? doc[0] : undefined
+  if (!isObj(first)) return UNKNOWN_ROUTE
+  const type = text(first.type)
+  if (type === 'local') return {local: true, dev: text(first.dev) ?? null}
+  if (type !== undefined && type !== 'unicast') return UNKNOWN_ROUTE
+  return {local: false, dev: text(first.dev) ?? null}
+}
+
+/**
+ * The kernel's routing answer for each DNAT target and the forwarding switches, read once per
+ * analysis. What cannot be read stays unknown: the path evaluation then follows both ways.
+ */
+export async function readPathEnv(addresses: string[], run: ToolRunner, procRoot = '/proc'): Promise<PathEnv> {
+  const routes = new Map<string, Route>()
+  for (const addr of addresses.slice(0, MAX_LOOKUPS)) {
+    if (addressFamily(addr) === null) continue
+    const result = await run('ip', ['-j', 'route', 'get', addr])
+    routes.set(addr, result.status === 'ok' ? parseRouteGet(result.stdout) : UNKNOWN_ROUTE)
+  }
+  const switches = new Map<4 | 6, boolean | null>()
+  for (const [family, name] of [
+    [4, 'net/ipv4/ip_forward'],
+    [6, 'net/ipv6/conf/all/forwarding'],
+  ] as const) {
+    const value = await readSysctl(procRoot, name)
+    switches.set(family, value === '1' ? true : value === '0' ? false : null)
+  }
+  return {
+    route: (addr) => routes.get(addr) ?? (isLoopbackAddress(addr) ? {local: true, dev: 'lo'} : UNKNOWN_ROUTE),
+    forwarding: (family) => switches.get(family) ?? null,
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * Writes the iptables rules Docker's bridge driver installs for published ports, following the
+ * chain layout Docker documents (docs.docker.com, "Packet filtering and firewalls"): filter
+ * FORWARD jumps DOCKER-USER, DOCKER-ISOLATION-STAGE-1/-2 and DOCKER (Docker 28 adds DOCKER-FORWARD,
+ * DOCKER-CT and DOCKER-BRIDGE between them); nat PREROUTING and OUTPUT jump nat DOCKER, which DNATs
+ * each published port to its container. Addresses and names are parameters; the text is iptables-save's.
+ */
+
+export interface PublishedSpec {
+  /** The host address Docker publishes on; 0.0.0.0 (every address) by default. */
+  hostIp?: string
+  hostPort: number
+  containerPort: number
+  protocol?: 'tcp' | 'udp'
+}
+
+export interface ContainerSpec {
+  ip: string
+  publish: PublishedSpec[]
+}
+
+export interface DockerLayout {
+  bridge?: string
+  subnet?: string
+  containers: ContainerSpec[]
+  /** Docker 28's chain layout (DOCKER-FORWARD, DOCKER-CT, DOCKER-BRIDGE) instead of the classic one. */
+  docker28?: boolean
+  /** Rules a user put in DOCKER-USER, as iptables-save arguments after `-A DOCKER-USER`. */
+  dockerUser?: string[]
+  /** The filter INPUT policy (ufw's "deny incoming" makes it DROP). */
+  inputPolicy?: 'ACCEPT' | 'DROP'
+}
+
+const hostMatch = (hostIp: string | undefined) => (hostIp && hostIp !== '0.0.0.0' ? `-d ${hostIp}/32 ` : '')
+
+function natTable(layout: Required<Pick<DockerLayout, 'bridge' | 'subnet'>> & DockerLayout): string[] {
+  const {bridge, subnet} = layout
+  const lines = [
+    '*nat',
+    ':PREROUTING ACCEPT [0:0]',
+    ':INPUT ACCEPT [0:0]',
+    ':OUTPUT ACCEPT [0:0]',
+    ':POSTROUTING ACCEPT [0:0]',
+    ':DOCKER - [0:0]',
+    '-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER',
+    '-A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER',
+    `-A POSTROUTING -s ${subnet} ! -o ${bridge} -j MASQUERADE`,
+  ]
+  for (const c of layout.containers) {
+    for (const p of c.publish) {
+      const proto = p.protocol ?? 'tcp'
+      lines.push(
+        `-A POSTROUTING -s ${c.ip}/32 -d ${c.ip}/32 -p ${proto} -m ${proto} --dport ${p.containerPort} -j MASQUERADE`,
+      )
+    }
+  }
+  lines.push(`-A DOCKER -i ${bridge} -j RETURN`)
+  for (const c of layout.containers) {
+    for (const p of c.publish) {
+      const proto = p.protocol ?? 'tcp'
+      lines.push(
+        `-A DOCKER ${hostMatch(p.hostIp)}! -i ${bridge} -p ${proto} -m ${proto} --dport ${p.hostPort} -j DNAT --to-destination ${c.ip}:${p.containerPort}`,
+      )
+    }
+  }
+  lines.push('COMMIT')
+  return lines
+}
+
+function acceptRules(layout: DockerLayout, bridge: string): string[] {
+  return layout.containers.flatMap((c) =>
+    c.publish.map((p) => {
+      const proto = p.protocol ?? 'tcp'
+      return `-A DOCKER -d ${c.ip}/32 ! -i ${bridge} -o ${bridge} -p ${proto} -m ${proto} --dport ${p.containerPort} -j ACCEPT`
+    }),
+  )
+}
+
+function filterTable(layout: DockerLayout, bridge: string): string[] {
+  const chains = layout.docker28
+    ? [
+        'DOCKER',
+        'DOCKER-BRIDGE',
+        'DOCKER-CT',
+        'DOCKER-FORWARD',
+        'DOCKER-ISOLATION-STAGE-1',
+        'DOCKER-ISOLATION-STAGE-2',
+        'DOCKER-USER',
+      ]
+    : ['DOCKER', 'DOCKER-ISOLATION-STAGE-1', 'DOCKER-ISOLATION-STAGE-2', 'DOCKER-USER']
+  const lines = [
+    '*filter',
+    `:INPUT ${layout.inputPolicy ?? 'DROP'} [0:0]`,
+    ':FORWARD DROP [0:0]',
+    ':OUTPUT ACCEPT [0:0]',
+    ...chains.map((c) => `:${c} - [0:0]`),
+    '-A FORWARD -j DOCKER-USER',
+  ]
+  if (layout.docker28) {
+    lines.push(
+      '-A FORWARD -j DOCKER-FORWARD',
+      `-A DOCKER-BRIDGE -o ${bridge} -j DOCKER`,
+      `-A DOCKER-CT -o ${bridge} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
+      '-A DOCKER-FORWARD -j DOCKER-CT',
+      '-A DOCKER-FORWARD -j DOCKER-ISOLATION-STAGE-1',
+      '-A DOCKER-FORWARD -j DOCKER-BRIDGE',
+      `-A DOCKER-FORWARD -i ${bridge} -j ACCEPT`,
+      ...acceptRules(layout, bridge),
+      `-A DOCKER ! -i ${bridge} -o ${bridge} -j DROP`,
+    )
+  } else {
+    lines.push(
+      '-A FORWARD -j DOCKER-ISOLATION-STAGE-1',
+      `-A FORWARD -o ${bridge} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
+      `-A FORWARD -o ${bridge} -j DOCKER`,
+      `-A FORWARD -i ${bridge} ! -o ${bridge} -j ACCEPT`,
+      `-A FORWARD -i ${bridge} -o ${bridge} -j ACCEPT`,
+      ...acceptRules(layout, bridge),
+    )
+  }
+  lines.push(
+    `-A DOCKER-ISOLATION-STAGE-1 -i ${bridge} ! -o ${bridge} -j DOCKER-ISOLATION-STAGE-2`,
+    '-A DOCKER-ISOLATION-STAGE-1 -j RETURN',
+    `-A DOCKER-ISOLATION-STAGE-2 -o ${bridge} -j DROP`,
+    '-A DOCKER-ISOLATION-STAGE-2 -j RETURN',
+    ...(layout.dockerUser ?? []).map((rule) => `-A DOCKER-USER ${rule}`),
+    '-A DOCKER-USER -j RETURN',
+    'COMMIT',
+  )
+  return lines
+}
+
+/** The iptables-save text of Docker's rules for the given containers (IPv4). */
+export function dockerIptablesSave(layout: DockerLayout): string {
+  const bridge = layout.bridge ?? 'docker0'
+  const subnet = layout.subnet ?? '172.17.0.0/16'
+  const lines = [
+    '# Generated by iptables-nft-save v1.8.9 (nf_tables)',
+    ...natTable({...layout, bridge, subnet}),
+    ...filterTable(layout, bridge),
+  ]
+  return `${lines.join('\n')}\n`
+}
+
+/** One Ollama container on the default bridge publishing 11434 on every address. */
+export const OLLAMA_LAYOUT: DockerLayout = {
+  containers: [{ip: '172.17.0.2', publish: [{hostPort: 11434, containerPort: 11434}]}],
+}

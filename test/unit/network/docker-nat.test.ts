@@ -1,0 +1,129 @@
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {describe, expect, it} from 'vitest'
+
+import {listInferencePorts} from '../../../src/hardware/index.js'
+import {findPublishedPorts, type PublishedPort} from '../../../src/network/exposure.js'
+import type {ExecResult} from '../../../src/core/exec.js'
+import {parseIptablesSave, parseNftJson, readFirewall, type PathEnv, type Ruleset} from '../../../src/network/index.js'
+import {UNKNOWN_ENV} from '../../../src/network/path.js'
+import {repoRoot} from '../../helpers/cli.js'
+import {dockerIptablesSave, OLLAMA_LAYOUT, type DockerLayout} from '../../helpers/docker-layout.js'
+
+const fixture = (name: string) => readFileSync(join(repoRoot, 'fixtures', 'docker', name), 'utf8')
+
+/** A Docker host as the kernel routes it: containers behind docker0, forwarding on. */
+const DOCKER_HOST: PathEnv = {
+  route: (addr) => (addr.startsWith('172.17.') ? {local: false, dev: 'docker0'} : {local: null, dev: null}),
+  forwarding: () => true,
+}
+
+const ports = listInferencePorts()
+
+function published(ruleset: Ruleset, env: PathEnv = DOCKER_HOST): PublishedPort[] {
+  return findPublishedPorts(ruleset, {env, ports, families: [4]})
+}
+
+const fromText = (text: string) => parseIptablesSave(text, 'ip', 'iptables-nft')
+const of = (list: PublishedPort[], port: number) => list.find((p) => p.port === port)
+/** What a report says about a published port, without the rule texts (their syntax differs by source). */
+const meaning = (p: PublishedPort) => {
+  const {natRule: _rule, hooks: _hooks, ...rest} = p
+  return rest
+}
+
+describe("Docker's rule layout (generated from Docker's documented chains)", () => {
+  for (const layout of ['docker-classic', 'docker-28']) {
+    it(`${layout}: iptables-save, the nft JSON iptables-nft leaves, and nft's native translation agree`, async () => {
+      const rules = fixture(`${layout}.rules`)
+      const text = published(fromText(rules))
+      // What the kernel holds once iptables-nft loaded the rules, read as `llmsec firewall` reads a host.
+      const reading = await readFirewall(async (command, args) => {
+        const stdout = command === 'nft' ? fixture(`${layout}.nft.json`) : command === 'iptables-nft-save' ? rules : ''
+        const status = stdout ? 'ok' : 'missing'
+        return {status, command, args, exitCode: 0, stdout, stderr: '', durationMs: 1} as ExecResult
+      })
+      expect(reading.backend).toBe('iptables-nft')
+      const compat = published(reading.ruleset)
+      const native = published(parseNftJson(fixture(`${layout}.native.nft.json`)))
+      expect(compat.map(meaning)).toEqual(text.map(meaning))
+      expect(native.map(meaning)).toEqual(text.map(meaning))
+      expect(of(text, 11434)).toMatchObject({
+        to: '172.17.0.2:11434',
+        forwarded: true,
+        exposed: true,
+        verdict: 'accept',
+        service: 'Ollama',
+        path: 'dnat 11434 → 172.17.0.2:11434 via forward chain DOCKER',
+        arrival: 'an interface no rule names',
+      })
+      // The web UI publishes 3000 to its container's 8080: joined to the catalog by the container port.
+      expect(of(text, 3000)).toMatchObject({to: '172.17.0.3:8080', toPort: 8080, exposed: true})
+      expect(of(text, 3000)!.service).toContain('Open WebUI')
+    })
+  }
+
+  it('a DROP in DOCKER-USER closes it; a DROP for another port does not', () => {
+    const closed = dockerIptablesSave({...OLLAMA_LAYOUT, dockerUser: ['-j DROP']})
+    expect(of(published(fromText(closed)), 11434)).toMatchObject({exposed: false, verdict: 'drop'})
+    const other = dockerIptablesSave({
+      ...OLLAMA_LAYOUT,
+      dockerUser: ['-p tcp -m conntrack --ctstate NEW -m tcp --dport 22 -j DROP'],
+    })
+    expect(of(published(fromText(other)), 11434)).toMatchObject({exposed: true})
+  })
+
+  it('a DROP in DOCKER-USER for one interface leaves it open on the others, and says so', () => {
+    const eth0 = dockerIptablesSave({...OLLAMA_LAYOUT, dockerUser: ['-i eth0 -j DROP']})
+    expect(of(published(fromText(eth0)), 11434)).toMatchObject({exposed: true, arrival: 'an interface no rule names'})
+  })
+
+  it('a DOCKER-USER rule llmsec cannot read leaves it undecided, never "not exposed"', () => {
+    const opaque = dockerIptablesSave({...OLLAMA_LAYOUT, dockerUser: ['-m mark --mark 0x1 -j DROP']})
+    expect(of(published(fromText(opaque)), 11434)).toMatchObject({exposed: null, verdict: 'unknown'})
+  })
+
+  it('published on 127.0.0.1 only: another host cannot reach it', () => {
+    const loopback: DockerLayout = {
+      containers: [{ip: '172.17.0.2', publish: [{hostIp: '127.0.0.1', hostPort: 11434, containerPort: 11434}]}],
+    }
+    const list = published(fromText(dockerIptablesSave(loopback)))
+    expect(of(list, 11434)).toBeUndefined()
+  })
+
+  it('without the routes, a translation is followed both ways: input drop and forward accept are undecided', () => {
+    const list = published(fromText(fixture('docker-classic.rules')), UNKNOWN_ENV)
+    expect(of(list, 11434)).toMatchObject({exposed: null, verdict: 'unknown'})
+  })
+
+  it('with forwarding off the translated packet goes nowhere', () => {
+    const off: PathEnv = {...DOCKER_HOST, forwarding: () => false}
+    const list = published(fromText(fixture('docker-classic.rules')), off)
+    expect(of(list, 11434)).toMatchObject({exposed: false, verdict: 'drop'})
+  })
+
+  it('a redirect is judged by the port it redirects to: input accepting 8080 exposes 80', () => {
+    const text = `*nat
+:PREROUTING ACCEPT [0:0]
+-A PREROUTING -p tcp -m tcp --dport 80 -j REDIRECT --to-ports 11434
+COMMIT
+*filter
+:INPUT DROP [0:0]
+-A INPUT -p tcp -m tcp --dport 11434 -j ACCEPT
+COMMIT
+`
+    const list = published(fromText(text))
+    expect(of(list, 80)).toMatchObject({to: ':11434', forwarded: false, exposed: true, service: 'Ollama'})
+    const closed = text.replace('-A INPUT -p tcp -m tcp --dport 11434 -j ACCEPT\n', '')
+    expect(of(published(fromText(closed)), 80)).toMatchObject({exposed: false})
+  })
+
+  it('a DNAT that only sometimes applies (statistic) is not "not exposed"', () => {
+    const text = dockerIptablesSave(OLLAMA_LAYOUT).replace(
+      '! -i docker0 -p tcp -m tcp --dport 11434 -j DNAT',
+      '! -i docker0 -p tcp -m tcp --dport 11434 -m statistic --mode random --probability 0.5 -j DNAT',
+    )
+    expect(of(published(fromText(text)), 11434)!.exposed).not.toBe(false)
+  })
+})
