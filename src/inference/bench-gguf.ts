@@ -12,7 +12,11 @@ import {makePrompt} from './prompts.js'
 export async function benchGguf(path: string, options: BenchOptions & GgufOptions): Promise<BenchResult> {
   const onProgress = options.onProgress ?? noProgress
   onProgress({phase: 'loading model', detail: path})
-  const runner = await loadGguf(path, {...options, contextSize: options.inputTokens + options.outputTokens + 16})
+  const runner = await loadGguf(path, {
+    ...options,
+    contextSize: options.inputTokens + options.outputTokens + 16,
+    performanceTracking: true,
+  })
   // In-process the tokenizer is at hand, so prompts are exactly --input-tokens long.
   const promptOf = (seed: number) => fitPrompt(runner, makePrompt(options.inputTokens, seed), options.inputTokens)
   try {
@@ -25,6 +29,7 @@ export async function benchGguf(path: string, options: BenchOptions & GgufOption
     const warmup = options.warmup ?? 1
     for (let i = 0; i < warmup; i++)
       await runner.generate(promptOf(options.seed + 1_000_000 + i), {maxTokens: options.outputTokens})
+    await runner.llamaTimings() // resets llama.cpp's counters: the warm-up is not counted
     const started = performance.now()
     const deadline = started + options.durationMs
     for (let i = 0; i < options.requests && performance.now() < deadline; i++) {
@@ -62,6 +67,7 @@ export async function benchGguf(path: string, options: BenchOptions & GgufOption
       options,
     )
     const perSec = (tokens: number, ms: number) => Math.round((tokens / Math.max(ms / 1000, 1e-9)) * 10) / 10
+    const own = await runner.llamaTimings()
     return {
       target: {kind: 'gguf', location: path, model: runner.modelName},
       server: {kind: 'node-llama-cpp', version: NODE_LLAMA_CPP_VERSION},
@@ -77,6 +83,14 @@ export async function benchGguf(path: string, options: BenchOptions & GgufOption
         repetitions: samples.length,
         ppTokensPerSec: perSec(promptTokens, promptMs),
         tgTokensPerSec: perSec(generated, generateMs),
+        llamaCpp: own && {
+          promptTokens: own.promptTokens,
+          promptMs: own.promptMs,
+          evalRuns: own.evalRuns,
+          evalMs: own.evalMs,
+          ppTokensPerSec: perSec(own.promptTokens, own.promptMs),
+          tgTokensPerSec: perSec(own.evalRuns, own.evalMs),
+        },
       },
     }
   } finally {

@@ -29,6 +29,8 @@ export interface GgufOptions {
   /** 'auto' uses a GPU when node-llama-cpp finds a usable one; 'cpu' never does. */
   gpu?: 'auto' | 'cpu'
   contextSize?: number
+  /** Track llama.cpp's own prompt and eval timings (`runner.llamaTimings()`). */
+  performanceTracking?: boolean
 }
 
 interface GenerateResult {
@@ -53,11 +55,43 @@ export interface GgufRunner {
   /** One system + user exchange through the model's own chat template (node-llama-cpp's), from a clear history. */
   chat(system: string, user: string, options: {maxTokens: number; temperature: number}): Promise<string>
   countTokens(text: string): number
+  /**
+   * llama.cpp's own timings since the last call (needs `performanceTracking`); null when it printed
+   * none. The first call after a warm-up resets the counters.
+   */
+  llamaTimings(): Promise<LlamaTimings | null>
   close(): Promise<void>
 }
 
+/** llama.cpp's own counters, as its performance report prints them (llama_perf_context_print). */
+export interface LlamaTimings {
+  promptTokens: number
+  promptMs: number
+  evalRuns: number
+  evalMs: number
+}
+
+// "prompt eval time =       1.32 ms /     9 tokens (…)" and "eval time =       9.34 ms /    32 runs (…)".
+const PERF_LINE =
+  /^llama_perf_context_print:\s{0,40}(prompt eval|eval) time =\s{0,40}(\d{1,12}(?:\.\d{1,6})?) ms \/\s{0,40}(\d{1,12}) (?:tokens|runs)/
+
+/** Reads llama.cpp's timing lines; null until both the prompt and the eval line were seen. */
+export function parseLlamaTimings(lines: readonly string[]): LlamaTimings | null {
+  let prompt: [number, number] | null = null
+  let evaluation: [number, number] | null = null
+  for (const line of lines) {
+    const match = PERF_LINE.exec(line.slice(0, 300).trim())
+    if (!match) continue
+    const pair: [number, number] = [Number(match[2]), Number(match[3])]
+    if (match[1] === 'prompt eval') prompt = pair
+    else evaluation = pair
+  }
+  if (!prompt || !evaluation) return null
+  return {promptMs: prompt[0], promptTokens: prompt[1], evalMs: evaluation[0], evalRuns: evaluation[1]}
+}
+
 /** Opens node-llama-cpp (prebuilt binaries only: never builds, never downloads) and loads a GGUF file. */
-async function openGguf(path: string, gpu: 'auto' | 'cpu', vocabOnly: boolean) {
+async function openGguf(path: string, gpu: 'auto' | 'cpu', vocabOnly: boolean, perfLines?: string[]) {
   if (!(await pathExists(path))) throw coreError('INPUT_NOT_FOUND', `${path} does not exist.`)
   const mod = await importNodeLlamaCpp()
   const llama = await mod.getLlama({
@@ -65,7 +99,15 @@ async function openGguf(path: string, gpu: 'auto' | 'cpu', vocabOnly: boolean) {
     build: 'never',
     skipDownload: true,
     progressLogs: false,
-    logLevel: mod.LlamaLogLevel.error,
+    // Info level only to read llama.cpp's performance report; other info lines are dropped, errors still shown.
+    logLevel: perfLines ? mod.LlamaLogLevel.info : mod.LlamaLogLevel.error,
+    logger: perfLines
+      ? (level, message) => {
+          if (message.startsWith('llama_perf_context_print') && perfLines.length < 64) perfLines.push(message)
+          else if (level === mod.LlamaLogLevel.error || level === mod.LlamaLogLevel.fatal)
+            process.stderr.write(`${message}\n`)
+        }
+      : undefined,
   })
   let model: LlamaModel
   try {
@@ -92,11 +134,12 @@ export async function loadGgufTokenizer(path: string): Promise<{count(text: stri
 
 /** Loads a GGUF file with node-llama-cpp's prebuilt binaries (never builds, never downloads). */
 export async function loadGguf(path: string, options: GgufOptions = {}): Promise<GgufRunner> {
-  const {llama, model} = await openGguf(path, options.gpu ?? 'auto', false)
+  const perfLines: string[] | undefined = options.performanceTracking ? [] : undefined
+  const {llama, model} = await openGguf(path, options.gpu ?? 'auto', false, perfLines)
   // Oversubscribed threads make llama.cpp spin-wait: on a busy 2-core host 2 threads ran 60x slower than 1.
   const threads = options.threads ?? Math.max(1, Math.floor(cpus().length / 2))
   const contextSize = Math.min(options.contextSize ?? 2048, model.trainContextSize)
-  const context = await model.createContext({contextSize, threads})
+  const context = await model.createContext({contextSize, threads, performanceTracking: !!perfLines})
   const sequence = context.getSequence()
   let queue: Promise<unknown> = Promise.resolve()
 
@@ -157,6 +200,15 @@ export async function loadGguf(path: string, options: GgufOptions = {}): Promise
     generate: (prompt, {maxTokens, onToken}) => serialise(() => generateNow(prompt, maxTokens, onToken)),
     chat: (system, user, options) => serialise(() => chatNow(system, user, options)),
     countTokens: (text) => model.tokenize(text, false).length,
+    llamaTimings: () =>
+      serialise(async () => {
+        if (!perfLines) return null
+        perfLines.length = 0
+        await context.printTimings()
+        // The report reaches the logger through llama.cpp's log thread: wait for it, boundedly.
+        for (let i = 0; i < 50 && !parseLlamaTimings(perfLines); i++) await new Promise((r) => setTimeout(r, 10))
+        return parseLlamaTimings(perfLines)
+      }),
     async close() {
       await context.dispose()
       await model.dispose()

@@ -151,6 +151,18 @@ export interface GgufBenchFigures {
   ppTokensPerSec: number
   /** Generation tokens/s (llama-bench "tg"). */
   tgTokensPerSec: number
+  /**
+   * llama.cpp's own counters over the measured requests (node-llama-cpp performance tracking),
+   * beside the wall-clock rates above; null when llama.cpp printed none.
+   */
+  llamaCpp: {
+    promptTokens: number
+    promptMs: number
+    evalRuns: number
+    evalMs: number
+    ppTokensPerSec: number
+    tgTokensPerSec: number
+  } | null
 }
 
 export interface BenchResult {

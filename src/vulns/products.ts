@@ -25,6 +25,8 @@ interface ProductSpec {
   versionPattern?: RegExp
   /** Prefix of the release tags the version is compared as (`b` for llama.cpp builds). */
   tagPrefix?: string
+  /** A file of the installation that names its version, read offline and live. */
+  versionFile?: {path: string; pattern: RegExp}
 }
 
 const PRODUCTS: ProductSpec[] = [
@@ -49,6 +51,18 @@ const PRODUCTS: ProductSpec[] = [
     binaries: ['/usr/local/bin/llama-server', '/usr/bin/llama-server'],
     versionPattern: /^version:\s*(\d+)/m,
     tagPrefix: 'b',
+  },
+  {
+    // NVIDIA's Triton images carry the server release (2.59.0) in TRITON_VERSION next to bin/tritonserver.
+    id: 'triton',
+    binaries: ['/opt/tritonserver/bin/tritonserver'],
+    versionFile: {path: '/opt/tritonserver/TRITON_VERSION', pattern: /^\s*(\d+\.\d+\.\d+)\s*$/},
+  },
+  {
+    // text-generation-launcher --version prints "text-generation-launcher 3.3.4".
+    id: 'text-generation-inference',
+    binaries: ['/usr/local/bin/text-generation-launcher', '/usr/bin/text-generation-launcher'],
+    versionPattern: /text-generation-launcher\s+v?(\d[\w.+-]*)/,
   },
 ]
 
@@ -105,10 +119,49 @@ async function liveDriver(): Promise<InstalledPackage | null> {
   return version ? productPackage('nvidia-driver', version, NVIDIA_PROC, 'binary') : null
 }
 
+/** Products whose installation names its version in a file (read from the root, live or not). */
+async function fromVersionFiles(root: string, notes: VulnNote[]): Promise<Map<string, InstalledPackage>> {
+  const found = new Map<string, InstalledPackage>()
+  for (const spec of PRODUCTS) {
+    if (!spec.versionFile) continue
+    const read = await readRootFile(root, spec.versionFile.path, 4096)
+    if (read.state === 'absent') continue
+    const version = read.state === 'present' ? spec.versionFile.pattern.exec(read.data.toString('utf8'))?.[1] : null
+    if (version) found.set(spec.id, productPackage(spec.id, version, spec.versionFile.path, 'binary'))
+    else
+      notes.push({
+        code: 'version-unparsable',
+        subject: spec.versionFile.path,
+        message: `${spec.versionFile.path} names no ${spec.id} version llmsec can compare`,
+      })
+  }
+  return found
+}
+
+/**
+ * Under --root binaries are not run: each inference binary present whose version no file names is
+ * an open note, so an audit cannot pass on a binary it never versioned.
+ */
+async function offlineBinaries(root: string, known: Set<string>, notes: VulnNote[]): Promise<void> {
+  for (const spec of PRODUCTS) {
+    if (known.has(spec.id)) continue
+    for (const path of spec.binaries ?? []) {
+      if ((await readRootFile(root, path, 1)).state !== 'present') continue
+      notes.push({
+        code: 'not-supported',
+        subject: path,
+        message: `${path} is present but its version is not read offline (its build carries no version string llmsec can trust); run llmsec vulns on the live host, where --version is read`,
+      })
+      break
+    }
+  }
+}
+
 /** Binaries run with --version through the exec wrapper (live host only). */
-async function liveBinaries(notes: VulnNote[]): Promise<InstalledPackage[]> {
+async function liveBinaries(known: Set<string>, notes: VulnNote[]): Promise<InstalledPackage[]> {
   const found: InstalledPackage[] = []
   for (const spec of PRODUCTS) {
+    if (known.has(spec.id) || !spec.versionPattern) continue
     for (const path of spec.binaries ?? []) {
       if ((await readRootFile('/', path, 1)).state !== 'present') continue
       const result = await runTool(path, ['--version'], {timeoutMs: 5000})
@@ -127,7 +180,7 @@ async function liveBinaries(notes: VulnNote[]): Promise<InstalledPackage[]> {
   return found
 }
 
-/** Product versions of the inspected system. Under --root, binaries are not run, so only dpkg and rpm tell. */
+/** Product versions of the inspected system. Under --root, binaries are not run: dpkg, rpm and version files tell, and a binary none of them versions is a note. */
 export async function findProducts(
   root: string,
   live: boolean,
@@ -136,10 +189,16 @@ export async function findProducts(
   notes: VulnNote[],
 ): Promise<InstalledPackage[]> {
   const products = [...fromDpkg(dpkg), ...fromRpm(rpm)]
-  if (!live || root !== '/') return products
+  const files = await fromVersionFiles(root, notes)
+  const known = new Set([...products.map((p) => p.name), ...files.keys()])
+  const versioned = [...products, ...files.values()]
+  if (!live || root !== '/') {
+    await offlineBinaries(root, known, notes)
+    return versioned
+  }
   const driver = await liveDriver()
-  const others = products.filter((p) => !driver || p.name !== 'nvidia-driver')
-  return [...others, ...(driver ? [driver] : []), ...(await liveBinaries(notes))]
+  const others = versioned.filter((p) => !driver || p.name !== 'nvidia-driver')
+  return [...others, ...(driver ? [driver] : []), ...(await liveBinaries(known, notes))]
 }
 
 /** Services whose program is a product's binary (the unit that runs /usr/local/bin/ollama). */

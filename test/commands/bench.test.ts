@@ -215,6 +215,13 @@ describe('llmsec bench', () => {
       expect(run.json.gguf?.threads).toBe(1)
       expect(run.json.gguf?.loadAvg).toHaveLength(3)
       expect(run.json.levels[0].completed).toBe(3)
+      // llama.cpp's own counters over the three measured requests only (the warm-up was reset away).
+      const own = run.json.gguf?.llamaCpp
+      expect(own?.evalRuns).toBeGreaterThan(0)
+      expect(own?.evalRuns).toBeLessThanOrEqual(3 * 16)
+      expect(own?.promptTokens).toBeGreaterThan(0)
+      expect(own?.promptTokens).toBeLessThanOrEqual(3 * 33)
+      expect(own?.tgTokensPerSec).toBeGreaterThan(0)
     },
     240_000,
   )

@@ -69,6 +69,11 @@ export function renderBench(result: BenchResult, style: Style): string {
     lines.push(
       `pp ${g.ppTokensPerSec} tokens/s, tg ${g.tgTokensPerSec} tokens/s (${g.threads} threads, ${g.gpu || 'cpu'}, load ${g.loadAvg.join(' ')})`,
     )
+    if (g.llamaCpp) {
+      lines.push(
+        `llama.cpp's own counters: pp ${g.llamaCpp.ppTokensPerSec} tokens/s, tg ${g.llamaCpp.tgTokensPerSec} tokens/s`,
+      )
+    }
   }
   for (const level of result.levels) append(lines, levelNotes(level, style))
   return lines.join('\n')
