@@ -4,6 +4,7 @@
  */
 
 import type {Severity} from '../core/severity.js'
+import type {Fix} from './fix.types.js'
 
 export type {Severity} from '../core/severity.js'
 
@@ -34,8 +35,10 @@ export interface RuleResult {
   controls: ControlMap
   /** What was observed (one line each); for not-applicable/error the first line is the reason. */
   evidence: string[]
-  /** How to fix it (text; commands only where safe to copy). */
+  /** How to fix it (text; then the fix's steps, edits and commands as lines). */
   remediation: string
+  /** With status `fail`: the fix as data (file edits, commands shown but never run, manual steps). */
+  fix?: Fix
   /** The check that produced this result. */
   checkId?: string
   /** Not-applicable or error reason, also the first evidence line. */

@@ -2,6 +2,7 @@ import {Ajv, type JSONSchemaType, type ValidateFunction} from 'ajv'
 
 import type {FactCache, Unreadable} from './facts/index.js'
 import type {CheckStatus} from './audit.types.js'
+import type {Fix} from './fix.types.js'
 
 /** Conditions a rule or check can require before it applies (see conditions.ts). */
 export const CONDITIONS = [
@@ -37,6 +38,8 @@ export interface CheckOutcome {
   location?: string
   /** An error because permissions stopped a non-root llmsec from reading an input. */
   needsRoot?: boolean
+  /** With `fail`: the fix for what this check saw (withFix in fixes.ts). */
+  fix?: Fix
 }
 
 /**

@@ -6,6 +6,8 @@ import {findCheck} from './checks/index.js'
 import {createFactCache, type FactCache, type ModelTrust} from './facts/index.js'
 import {sanitizeEvidence, sanitizeLine} from './evidence.js'
 import {auditedHost} from './host-identity.js'
+import {hostOnlyReason} from './fix-context.js'
+import {renderRemediation, ruleFix} from './fixes.js'
 import {evaluateCheck} from './run-check.js'
 import type {ResolvedRule, ResolvedRuleset} from './ruleset.types.js'
 import {countStatuses, scoreAudit, SEVERITY_WEIGHTS} from './score.js'
@@ -103,12 +105,10 @@ function worstOutcome(variants: Evaluated[]): CheckOutcome {
 }
 
 /** One distinct rule from every ruleset's copy of it: evaluated once per distinct check, reported once. */
-function toResult(variants: Evaluated[]): RuleResult {
+function toResult(variants: Evaluated[], hostOnly: string | null): RuleResult {
   const {rule} = variants[0]
   const out = worstOutcome(variants)
-  const commands = rule.remediation.commands?.length
-    ? `\n${rule.remediation.commands.map((c) => `  ${c}`).join('\n')}`
-    : ''
+  const fix = ruleFix(rule.remediation, out, hostOnly)
   const severity = variants.map((v) => v.rule.severity).reduce((a, b) => (compareSeverity(b, a) > 0 ? b : a))
   return {
     ruleId: rule.id,
@@ -117,7 +117,8 @@ function toResult(variants: Evaluated[]): RuleResult {
     severity,
     controls: mergeControls(variants.map((v) => v.rule.controls)),
     evidence: sanitizeEvidence(out.evidence),
-    remediation: `${rule.remediation.text.trim()}${commands}`,
+    remediation: renderRemediation(rule.remediation, fix),
+    ...(fix ? {fix} : {}),
     checkId: rule.check.id,
     ...(out.reason ? {reason: sanitizeLine(out.reason)} : {}),
     ...(out.location ? {location: out.location} : {}),
@@ -204,11 +205,12 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   }
   const evaluated = await evaluateAll(selected, facts, options)
   const {host, os} = await auditedHost(facts, options.hostName)
+  const hostOnly = await hostOnlyReason(facts)
   const byRule = new Map<string, Evaluated[]>()
   for (const e of evaluated.flat()) byRule.set(e.rule.id, [...(byRule.get(e.rule.id) ?? []), e])
   const audit: AuditResult = {
     score: 0,
-    rules: [...byRule.values()].map(toResult),
+    rules: [...byRule.values()].map((variants) => toResult(variants, hostOnly)),
     rulesets: selected.map(({rs}, i) => rulesetView(rs, evaluated[i])),
     summary: countStatuses([]),
     host,

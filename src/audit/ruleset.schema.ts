@@ -7,13 +7,44 @@ const controls = {
   propertyNames: {pattern: '^[a-z0-9][a-z0-9-]*$'},
   additionalProperties: {type: 'array', minItems: 1, items: {type: 'string', minLength: 1}},
 }
+const requiredFor = (op: string, keys: string[]) => ({if: {properties: {op: {const: op}}}, then: {required: keys}})
+/** A file edit (src/audit/fix.types.ts); paths are inside the audited root. */
+const fileEdit = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['op', 'path'],
+  properties: {
+    op: {enum: ['set', 'write', 'append', 'chmod', 'chown']},
+    path: {type: 'string', pattern: '^/', maxLength: 4096},
+    syntax: {enum: ['sshd', 'space', 'equals']},
+    key: {type: 'string', pattern: '^[A-Za-z0-9_.-]+$'},
+    value: {type: 'string', pattern: '^[^\\n]*$'},
+    content: {type: 'string'},
+    line: {type: 'string', pattern: '^[^\\n]*$'},
+    mode: {type: 'string', pattern: '^(0?[0-7]{3,4}|[ugoa]*[-+=][rwxXst]*)$'},
+    recursive: {type: 'boolean'},
+    owner: {type: 'string', pattern: '^[a-z_][a-z0-9_.-]*$'},
+    group: {type: 'string', pattern: '^[a-z_][a-z0-9_.-]*$'},
+  },
+  allOf: [
+    requiredFor('set', ['syntax', 'key', 'value']),
+    requiredFor('write', ['content']),
+    requiredFor('append', ['line']),
+    requiredFor('chmod', ['mode']),
+    requiredFor('chown', ['owner']),
+  ],
+}
 // type: [string, object] instead of oneOf, so that errors point at the offending key.
 const remediation = {
   type: ['string', 'object'],
   minLength: 1,
   additionalProperties: false,
   required: ['text'],
-  properties: {text: {type: 'string', minLength: 1}, commands: {type: 'array', items: {type: 'string'}}},
+  properties: {
+    text: {type: 'string', minLength: 1},
+    commands: {type: 'array', items: {type: 'string'}},
+    edits: {type: 'array', items: fileEdit},
+  },
 }
 
 /** JSON Schema of a ruleset file (docs/rulesets.md; a copy is docs/rulesets.schema.json). */

@@ -1,11 +1,13 @@
 import type {Condition} from './check.js'
 import type {YamlLocation} from '../core/yaml.js'
 import type {ControlMap, Severity} from './audit.types.js'
+import type {FileEdit} from './fix.types.js'
 
-/** Remediation of a rule: text, and commands where they are safe to copy. */
+/** Remediation of a rule: text, file edits (fix.types.ts) and commands shown, never run. */
 export interface Remediation {
   text: string
   commands?: string[]
+  edits?: FileEdit[]
 }
 
 /** A rule as written in YAML. */

@@ -1,5 +1,7 @@
 import {type CipherGCM, type DecipherGCM, createCipheriv, createDecipheriv, createHash} from 'node:crypto'
 import {readSync, writevSync} from 'node:fs'
+import {setFlagsFromString} from 'node:v8'
+import {runInNewContext} from 'node:vm'
 
 import {TAG_LENGTH, chunkNonce, countChunks} from './format.js'
 
@@ -48,6 +50,17 @@ const WINDOW_BYTES = 256 * 1024
 const NEXT = 0
 const STOP = 1
 
+/**
+ * A minor garbage collection, for after each segment. Each chunk cipher call allocates its output
+ * outside the V8 heap, and V8 only collects after about 64 MiB of such garbage; a minor GC per
+ * 16 MiB segment keeps each thread's memory small.
+ */
+export function minorCollector(): (() => void) | undefined {
+  setFlagsFromString('--expose-gc')
+  const gc = runInNewContext('gc') as ((options?: {type: string}) => void) | undefined
+  return gc && (() => gc({type: 'minor'}))
+}
+
 /** Views over the control buffer: [next segment, stop flag] as Int32, bytes done as BigInt64. */
 export function createControl(): SharedArrayBuffer {
   return new SharedArrayBuffer(16)
@@ -71,22 +84,34 @@ export function segmentCount(job: ChunkJob): number {
  * (or inline for small files).
  */
 export function processSegments(job: ChunkJob, shared: ChunkShared): void {
-  const flags = new Int32Array(shared.control, 0, 2)
-  const done = new BigInt64Array(shared.control, 8, 1)
-  const readBuffer = Buffer.allocUnsafe(WINDOW_BYTES)
-  const segments = segmentCount(job)
-  for (;;) {
-    if (Atomics.load(flags, STOP)) return
-    const segment = Atomics.add(flags, NEXT, 1)
-    if (segment >= segments) return
-    const hash = shared.digests ? createHash('sha256') : undefined
-    processSegment(job, segment, {inFd: job.inputFd, outFd: job.outputFd, readBuffer, hash, done})
-    job.collect?.()
-    if (hash && shared.digests) hash.digest().copy(Buffer.from(shared.digests, segment * 32, 32))
+  const io = segmentIo(job, shared)
+  while (processNextSegment(job, shared, io));
+}
+
+/** The per-thread state processNextSegment works with: one read buffer, the shared counters. */
+export function segmentIo(job: ChunkJob, shared: ChunkShared): SegmentIo {
+  return {
+    inFd: job.inputFd,
+    outFd: job.outputFd,
+    readBuffer: Buffer.allocUnsafe(WINDOW_BYTES),
+    done: new BigInt64Array(shared.control, 8, 1),
   }
 }
 
-interface SegmentIo {
+/** Claims and processes one segment; false when none is left or a stop was requested. */
+export function processNextSegment(job: ChunkJob, shared: ChunkShared, io: SegmentIo): boolean {
+  const flags = new Int32Array(shared.control, 0, 2)
+  if (Atomics.load(flags, STOP)) return false
+  const segment = Atomics.add(flags, NEXT, 1)
+  if (segment >= segmentCount(job)) return false
+  const hash = shared.digests ? createHash('sha256') : undefined
+  processSegment(job, segment, {...io, hash})
+  job.collect?.()
+  if (hash && shared.digests) hash.digest().copy(Buffer.from(shared.digests, segment * 32, 32))
+  return true
+}
+
+export interface SegmentIo {
   inFd: number
   outFd?: number
   readBuffer: Buffer

@@ -9,22 +9,29 @@ import {
   type ChunkShared,
   bytesDone,
   createControl,
+  minorCollector,
+  processNextSegment,
   processSegments,
   requestStop,
   segmentCount,
+  segmentIo,
 } from './chunk-range.js'
 
-/** Below this many bytes a file is processed on the calling thread: starting workers costs more. */
+/** Below this many bytes a file is processed on the calling thread alone: starting workers costs more. */
 export const INLINE_LIMIT = 8 * 1024 * 1024
 const SEGMENT_BYTES = 16 * 1024 * 1024
 /**
- * Each worker costs about 40 MB of memory (isolate, buffers, cipher outputs awaiting GC) over the
- * ~75 MB of the CLI, so three keep a run under 200 MB on any machine; --workers raises it.
+ * Threads by default, the calling thread included: one per core, at most three. Each worker costs
+ * about 40 MB of memory (isolate, buffers, cipher outputs awaiting GC) over the ~75 MB of the CLI,
+ * so this keeps a run under 200 MB on any machine; --workers raises it.
  */
-const DEFAULT_MAX_WORKERS = 3
+const DEFAULT_MAX_THREADS = 3
 
 export interface RunOptions {
-  /** Worker threads to use (default: available cores); 0 processes on the calling thread. */
+  /**
+   * Worker threads besides the calling thread, which always takes segments too (default: one
+   * thread per core in all, at most three); 0 processes on the calling thread alone.
+   */
   workers?: number
   /** Collect a SHA-256 per segment of the plaintext (used to verify before deleting plaintext). */
   digests?: boolean
@@ -56,9 +63,9 @@ export function resolveWorkerEntry(moduleUrl: string = import.meta.url): WorkerE
 }
 
 /**
- * Runs a chunk job over the whole file with worker threads that each read and write their own
- * fixed offsets. Resolves with the per-segment digests (when asked); rejects with ChunkAuthError
- * when a chunk does not authenticate.
+ * Runs a chunk job over the whole file: worker threads and the calling thread claim segments and
+ * each reads and writes its own fixed offsets. Resolves with the per-segment digests (when
+ * asked); rejects with ChunkAuthError when a chunk does not authenticate.
  */
 export async function runChunkJob(job: ChunkJob, options: RunOptions = {}): Promise<Buffer | undefined> {
   const segments = segmentCount(job)
@@ -67,12 +74,12 @@ export async function runChunkJob(job: ChunkJob, options: RunOptions = {}): Prom
     digests: options.digests ? new SharedArrayBuffer(segments * 32) : undefined,
   }
   const bytes = job.plaintextLength
-  const wanted = options.workers ?? (bytes < INLINE_LIMIT ? 0 : Math.min(availableParallelism(), DEFAULT_MAX_WORKERS))
-  const workers = Math.min(wanted, segments)
+  const threads = bytes < INLINE_LIMIT ? 1 : Math.min(availableParallelism(), DEFAULT_MAX_THREADS)
+  const workers = Math.min(options.workers ?? threads - 1, segments - 1)
   const timer = options.onBytes ? setInterval(() => options.onBytes?.(bytesDone(shared.control)), 100) : undefined
   try {
     if (workers <= 0) processSegments(job, shared)
-    else await runWorkers(job, shared, workers)
+    else await runWithWorkers(job, shared, workers)
   } finally {
     if (timer) clearInterval(timer)
   }
@@ -80,13 +87,31 @@ export async function runChunkJob(job: ChunkJob, options: RunOptions = {}): Prom
   return shared.digests ? Buffer.from(shared.digests) : undefined
 }
 
-async function runWorkers(job: ChunkJob, shared: ChunkShared, count: number): Promise<void> {
+/**
+ * Starts the workers, then takes segments on this thread too, one at a time with a turn of the
+ * event loop between them (progress and the workers' messages keep flowing). A failure on either
+ * side stops the other; the first authentication failure is what is thrown.
+ */
+async function runWithWorkers(job: ChunkJob, shared: ChunkShared, count: number): Promise<void> {
   const entry = resolveWorkerEntry()
-  const results = await Promise.all(Array.from({length: count}, () => runOneWorker(entry, job, shared)))
+  const pool = Promise.all(Array.from({length: count}, () => runOneWorker(entry, job, shared)))
+  // Observed now: a worker that cannot start must not be an unhandled rejection meanwhile.
+  pool.catch(() => requestStop(shared.control))
+  let callerError: unknown
+  try {
+    const io = segmentIo(job, shared)
+    const own = {...job, collect: minorCollector()}
+    while (processNextSegment(own, shared, io)) await new Promise((resolve) => setImmediate(resolve))
+  } catch (error) {
+    requestStop(shared.control)
+    callerError = error
+  }
+  const results = await pool
+  if (callerError instanceof ChunkAuthError) throw callerError
   const failed = results.find((r) => !r.ok)
-  if (!failed) return
-  if (failed.chunk !== undefined) throw new ChunkAuthError(failed.chunk)
-  throw new Error(failed.message ?? 'a worker thread failed')
+  if (failed?.chunk !== undefined) throw new ChunkAuthError(failed.chunk)
+  if (callerError !== undefined) throw callerError
+  if (failed) throw new Error(failed.message ?? 'a worker thread failed')
 }
 
 interface WorkerResult {

@@ -55,6 +55,11 @@ export function buildCarelessRoot(): Promise<string> {
     '/srv/models': {dir: 0o777},
     '/srv/models/llama-ft/pytorch_model.bin': {content: PICKLE_BYTES, mode: 0o666},
     '/etc/login.defs': 'UMASK 022\n',
+    // apt (essential on Debian) ships its upgrade timer enabled; unattended-upgrades is what is missing.
+    '/lib/systemd/system/apt-daily-upgrade.timer': '[Timer]\nOnCalendar=*-*-* 6:00\n',
+    '/etc/systemd/system/timers.target.wants/apt-daily-upgrade.timer': {
+      link: '/lib/systemd/system/apt-daily-upgrade.timer',
+    },
   })
 }
 

@@ -1,6 +1,7 @@
 import {existingModelDirs} from '../check-helpers.js'
 import {defineCheck, guardUnreadable, outcome} from '../check.js'
 import {FactUnavailableError, RootReader, type FactCache} from '../facts/index.js'
+import {aptInstall, live as liveCommand, withFix, type FileEdit, type Fix} from '../fixes.js'
 
 interface Params {
   minRules?: number
@@ -37,6 +38,48 @@ const ENABLED: Record<string, string> = {
   '2': 'rules are locked until reboot (-e 2)',
 }
 
+/** Rules a host gets when it has none: changes to identity, sudo, sshd and audit configuration. */
+const BASE_RULES = [
+  '-w /etc/passwd -p wa -k identity',
+  '-w /etc/group -p wa -k identity',
+  '-w /etc/shadow -p wa -k identity',
+  '-w /etc/sudoers -p wa -k privilege',
+  '-w /etc/sudoers.d -p wa -k privilege',
+  '-w /etc/ssh/sshd_config -p wa -k sshd',
+  '-w /etc/audit -p wa -k audit-config',
+]
+
+interface AuditdState {
+  installed: boolean
+  fewRules: boolean
+  service: string | null
+  unwatched: string[]
+  lock?: boolean
+  off?: boolean
+}
+
+/**
+ * The fix: install and enable auditd, a rules file when there are too few rules, and a watch
+ * (reads and changes: `-p rwa`) appended for each model directory no watch covers, in a rules
+ * file of its own so the two never overwrite each other. augenrules(8) loads rules.d/*.rules.
+ */
+function auditdFix(state: AuditdState): Partial<Fix> {
+  const edits: FileEdit[] = []
+  if (state.fewRules)
+    edits.push({op: 'write', path: '/etc/audit/rules.d/llmsec-base.rules', content: `${BASE_RULES.join('\n')}\n`})
+  for (const dir of state.unwatched)
+    edits.push({op: 'append', path: '/etc/audit/rules.d/llmsec-models.rules', line: `-w ${dir} -p rwa -k llm-models`})
+  // augenrules reads rules.d in name order: the lock must come last.
+  if (state.lock) edits.push({op: 'append', path: '/etc/audit/rules.d/99-llmsec-finalize.rules', line: '-e 2'})
+  const commands = [
+    ...(state.installed ? [] : [aptInstall('auditd')]),
+    ...(state.service || !state.installed ? [liveCommand('systemctl enable --now auditd')] : []),
+    liveCommand('augenrules --load'),
+  ]
+  const steps = state.off ? ['remove the `-e 0` line from the audit rules files (it turns auditing off)'] : []
+  return {edits, commands, steps}
+}
+
 export const check = defineCheck<Params>()({
   id: 'auditd-rules',
   title: 'auditd is installed, enabled and has rules',
@@ -60,28 +103,43 @@ export const check = defineCheck<Params>()({
   async run({root, live, facts, params}) {
     const reader = new RootReader(root)
     const installed = (await reader.stat('/sbin/auditd')) ?? (await reader.stat('/usr/sbin/auditd'))
-    if (!installed)
-      return guardUnreadable(outcome.fail(['auditd is not installed (no /sbin/auditd)']), reader.unreadable)
     const auditd = await facts.get('auditd')
     reader.note(...auditd.unreadable)
-    const dupes = auditd.duplicates ? ` (${auditd.duplicates} repeated lines counted once)` : ''
-    const evidence = [`${auditd.ruleCount} audit rules in ${auditd.rulesFiles.join(', ') || 'no rules file'}${dupes}`]
-    if (auditd.enabled) evidence.push(ENABLED[auditd.enabled] ?? `-e ${auditd.enabled}`)
-    const problems: string[] = []
-    if (auditd.ruleCount < (params.minRules ?? 1)) problems.push(`fewer than ${params.minRules ?? 1} audit rules`)
-    if (auditd.enabled === '0') problems.push('auditing is turned off (-e 0)')
-    if (params.immutable && auditd.enabled !== '2') problems.push('rules are not locked (-e 2 missing)')
-    const service = await serviceState(facts, live, reader)
-    if (service) problems.push(service)
+    const unwatched: string[] = []
     if (params.watchModels) {
       const models = await facts.get('models')
       reader.note(...models.unreadable)
       for (const d of existingModelDirs(models))
-        if (!auditd.watches.some((w) => watchCovers(w, d.path)))
-          problems.push(`model directory ${d.path} has no audit watch (-w ${d.path})`)
+        if (!auditd.watches.some((w) => watchCovers(w, d.path))) unwatched.push(d.path)
     }
+    const fewRules = auditd.ruleCount < (params.minRules ?? 1)
+    if (!installed) {
+      const missing = outcome.fail(['auditd is not installed (no /sbin/auditd)'])
+      const fix = auditdFix({installed: false, fewRules, service: null, unwatched})
+      return guardUnreadable(withFix(missing, fix), reader.unreadable)
+    }
+    const dupes = auditd.duplicates ? ` (${auditd.duplicates} repeated lines counted once)` : ''
+    const evidence = [`${auditd.ruleCount} audit rules in ${auditd.rulesFiles.join(', ') || 'no rules file'}${dupes}`]
+    if (auditd.enabled) evidence.push(ENABLED[auditd.enabled] ?? `-e ${auditd.enabled}`)
+    const problems: string[] = []
+    if (fewRules) problems.push(`fewer than ${params.minRules ?? 1} audit rules`)
+    if (auditd.enabled === '0') problems.push('auditing is turned off (-e 0)')
+    if (params.immutable && auditd.enabled !== '2') problems.push('rules are not locked (-e 2 missing)')
+    const service = await serviceState(facts, live, reader)
+    if (service) problems.push(service)
+    for (const dir of unwatched) problems.push(`model directory ${dir} has no audit watch (-w ${dir})`)
     const verdict = problems.length
-      ? outcome.fail([...problems, ...evidence], auditd.rulesFiles[0])
+      ? withFix(
+          outcome.fail([...problems, ...evidence], auditd.rulesFiles[0]),
+          auditdFix({
+            installed: true,
+            fewRules,
+            service,
+            unwatched,
+            lock: params.immutable && auditd.enabled !== '2',
+            off: auditd.enabled === '0',
+          }),
+        )
       : outcome.pass(evidence, auditd.rulesFiles[0])
     return guardUnreadable(verdict, reader.unreadable)
   },

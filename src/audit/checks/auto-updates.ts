@@ -1,12 +1,33 @@
 import {defineCheck, guardUnreadable, NO_PARAMS, outcome, type CheckOutcome, type NoParams} from '../check.js'
 import {configLines, RootReader, type FactCache, type PackagesFact} from '../facts/index.js'
+import {aptInstall, live as liveCommand, withFix, type Fix} from '../fixes.js'
+
+/**
+ * The apt side of the fix: the package, and APT::Periodic settings in a file named to sort after
+ * the others (apt.conf(5): files in apt.conf.d are read in name order, the last setting wins).
+ */
+function aptFix(installed: boolean): Partial<Fix> {
+  const content = 'APT::Periodic::Update-Package-Lists "1";\nAPT::Periodic::Unattended-Upgrade "1";\n'
+  return {
+    edits: [{op: 'write', path: '/etc/apt/apt.conf.d/99llmsec-auto-upgrades', content}],
+    commands: installed ? [] : [aptInstall('unattended-upgrades')],
+  }
+}
+
+const timerFix = (problem: string): Partial<Fix> => ({
+  commands: [
+    ...(problem.endsWith('masked') ? [liveCommand(`systemctl unmask ${APT_TIMER}`)] : []),
+    liveCommand(`systemctl enable --now ${APT_TIMER}`),
+  ],
+})
 
 /** The timer that runs unattended-upgrade on a systemd host (apt's apt-daily-upgrade.service). */
 const APT_TIMER = 'apt-daily-upgrade.timer'
 
 /** unattended-upgrades and the last APT::Periodic::Unattended-Upgrade of apt.conf.d (later files win). */
 async function aptUpdates(reader: RootReader, packages: PackagesFact['packages']): Promise<CheckOutcome> {
-  if (!packages.has('unattended-upgrades')) return outcome.fail(['unattended-upgrades is not installed'])
+  if (!packages.has('unattended-upgrades'))
+    return withFix(outcome.fail(['unattended-upgrades is not installed']), aptFix(false))
   let setting: {value: string; path: string} | null = null
   for (const file of await reader.dropIns('/etc/apt/apt.conf.d', '')) {
     for (const line of configLines(file.text, /^\s*(#|\/\/)/)) {
@@ -16,11 +37,10 @@ async function aptUpdates(reader: RootReader, packages: PackagesFact['packages']
   }
   if (setting?.value !== '0' && setting !== null)
     return outcome.pass([`APT::Periodic::Unattended-Upgrade "${setting.value}" (${setting.path})`], setting.path)
-  return outcome.fail([
-    setting
-      ? `APT::Periodic::Unattended-Upgrade "0" (${setting.path})`
-      : 'APT::Periodic::Unattended-Upgrade is not set',
-  ])
+  const unset = setting
+    ? `APT::Periodic::Unattended-Upgrade "0" (${setting.path})`
+    : 'APT::Periodic::Unattended-Upgrade is not set'
+  return withFix(outcome.fail([unset]), aptFix(true))
 }
 
 /**
@@ -51,7 +71,7 @@ export const check = defineCheck<NoParams>()({
     if (source === 'dpkg') {
       const apt = await aptUpdates(reader, packages)
       const timer = apt.status === 'pass' ? await timerProblem(facts, live, reader) : null
-      const verdict = timer ? outcome.fail([timer, ...apt.evidence], apt.location) : apt
+      const verdict = timer ? withFix(outcome.fail([timer, ...apt.evidence], apt.location), timerFix(timer)) : apt
       return guardUnreadable(verdict, reader.unreadable)
     }
     const systemd = await facts.get('systemd')
@@ -59,7 +79,12 @@ export const check = defineCheck<NoParams>()({
     const timer = systemd.units.find((u) => /^dnf-automatic(-install)?\.timer$/.test(u.name) && u.enabled)
     const verdict = timer
       ? outcome.pass([`${timer.name} is enabled`], timer.path)
-      : outcome.fail(['no automatic update mechanism found (unattended-upgrades, dnf-automatic)'])
+      : withFix(outcome.fail(['no automatic update mechanism found (unattended-upgrades, dnf-automatic)']), {
+          commands: [
+            liveCommand('dnf install -y dnf-automatic'),
+            liveCommand('systemctl enable --now dnf-automatic-install.timer'),
+          ],
+        })
     return guardUnreadable(verdict, reader.unreadable)
   },
 })

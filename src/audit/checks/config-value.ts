@@ -1,5 +1,6 @@
 import {defineCheck, outcome} from '../check.js'
 import {configLines, readTextIn, whyUnreadable} from '../facts/index.js'
+import {withFix} from '../fixes.js'
 
 interface Params {
   path: string
@@ -48,14 +49,22 @@ export const check = defineCheck<Params>()({
   async run({root, params}) {
     const read = await readTextIn(root, params.path)
     if (read.state === 'unreadable') return outcome.unreadable([whyUnreadable(read)])
-    if (read.state === 'absent') return outcome.fail([`${params.path} does not exist`], params.path)
+    const set = {
+      op: 'set' as const,
+      path: params.path,
+      syntax: params.separator === 'space' ? ('space' as const) : ('equals' as const),
+      key: params.key,
+      value: params.values[0],
+    }
+    if (read.state === 'absent')
+      return withFix(outcome.fail([`${params.path} does not exist`], params.path), {edits: [set]})
     const text = read.value
     const ignoreCase = params.ignoreCase ?? false
-    const set = readConfigValue(text, params.key, params.separator ?? '=', ignoreCase)
-    const value = set ?? params.default ?? null
+    const configured = readConfigValue(text, params.key, params.separator ?? '=', ignoreCase)
+    const value = configured ?? params.default ?? null
     const norm = (v: string) => (ignoreCase ? v.toLowerCase() : v)
-    const seen = `${params.path}: ${params.key} = ${value ?? '(not set)'}${set === null && value !== null ? ' (default)' : ''}`
+    const seen = `${params.path}: ${params.key} = ${value ?? '(not set)'}${configured === null && value !== null ? ' (default)' : ''}`
     if (value !== null && params.values.map(norm).includes(norm(value))) return outcome.pass([seen], params.path)
-    return outcome.fail([`${seen}; expected ${params.values.join(' or ')}`], params.path)
+    return withFix(outcome.fail([`${seen}; expected ${params.values.join(' or ')}`], params.path), {edits: [set]})
   },
 })

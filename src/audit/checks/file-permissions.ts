@@ -1,4 +1,5 @@
 import {excessBits, parseMode} from '../check-helpers.js'
+import {withFix, type FileEdit} from '../fixes.js'
 import {defineCheck, guardUnreadable, outcome} from '../check.js'
 import {expandHome, formatMode, RootReader} from '../facts/index.js'
 
@@ -30,6 +31,7 @@ export const check = defineCheck<Params>()({
     const max = parseMode(params.maxMode)
     const bad: string[] = []
     const ok: string[] = []
+    const edits: FileEdit[] = []
     for (const path of params.paths.flatMap((p) => expandHome(p, homes))) {
       const info = await reader.stat(path)
       if (!info) continue
@@ -39,9 +41,12 @@ export const check = defineCheck<Params>()({
       if (extra || wrongOwner)
         bad.push(`${seen} (allowed at most ${formatMode(max)}${params.owner ? ', owner root' : ''})`)
       else ok.push(seen)
+      // The excess bits removed, the stricter ones kept.
+      if (extra) edits.push({op: 'chmod', path, mode: formatMode(info.mode & 0o7777 & max)})
+      if (wrongOwner) edits.push({op: 'chown', path, owner: 'root'})
     }
     const verdict = bad.length
-      ? outcome.fail(bad, bad[0].split(' ')[0])
+      ? withFix(outcome.fail(bad, bad[0].split(' ')[0]), {edits})
       : ok.length
         ? outcome.pass(ok)
         : outcome.notApplicable(`none of ${params.paths.join(', ')} exists`)

@@ -4,6 +4,8 @@ import {servicesOf} from '../check-helpers.js'
 import {defineCheck, guardUnreadable, NO_PARAMS, outcome, type NoParams} from '../check.js'
 import type {InferenceService, Unreadable} from '../facts/index.js'
 import {append} from '../../core/arrays.js'
+import {withFix} from '../fixes.js'
+import {bindFix} from '../service-fixes.js'
 
 /** One evidence line: `ollama (/u) binds 0.0.0.0 (OLLAMA_HOST=…)`, naming the port for multi-port runtimes. */
 function describeBind(service: InferenceService, bound: BoundPort): string {
@@ -40,12 +42,16 @@ export const check = defineCheck<NoParams>()({
     const gaps: Unreadable[] = [...unreadable]
     const bad: string[] = []
     const ok: string[] = []
+    const exposed = new Set<InferenceService>()
     let location: string | undefined
     for (const service of services) {
       const published = containerBinds(service)
       if (published) {
         for (const p of published) (p.loopback ? ok : bad).push(p.line)
-        if (published.some((p) => !p.loopback)) location ??= service.location
+        if (published.some((p) => !p.loopback)) {
+          location ??= service.location
+          exposed.add(service)
+        }
         continue
       }
       // An unread environment hides only the binds a variable could set; a flag still decides.
@@ -60,10 +66,13 @@ export const check = defineCheck<NoParams>()({
         else {
           bad.push(describeBind(service, bound))
           location ??= service.location
+          exposed.add(service)
         }
       }
     }
-    const verdict = bad.length ? outcome.fail(bad, location) : outcome.pass(ok)
+    const verdict = bad.length
+      ? withFix(outcome.fail(bad, location), await bindFix(facts, [...exposed]))
+      : outcome.pass(ok)
     return guardUnreadable(verdict, gaps, true)
   },
 })

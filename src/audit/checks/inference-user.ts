@@ -1,4 +1,6 @@
 import {servicesOf} from '../check-helpers.js'
+import {withFix} from '../fixes.js'
+import {userFix} from '../service-fixes.js'
 import {defineCheck, guardUnreadable, NO_PARAMS, outcome, type NoParams} from '../check.js'
 
 export const check = defineCheck<NoParams>()({
@@ -13,7 +15,9 @@ export const check = defineCheck<NoParams>()({
     const other = services.filter((s) => !root.includes(s))
     const describe = (s: (typeof services)[number]) =>
       `${s.runtime} (${s.location}) runs as ${s.user ?? 'unknown user'}`
-    const verdict = root.length ? outcome.fail(root.map(describe), root[0].location) : outcome.pass(other.map(describe))
+    const verdict = root.length
+      ? withFix(outcome.fail(root.map(describe), root[0].location), await userFix(facts, root))
+      : outcome.pass(other.map(describe))
     return guardUnreadable(verdict, unreadable, true)
   },
 })

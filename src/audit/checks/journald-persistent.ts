@@ -1,3 +1,4 @@
+import {live, withFix} from '../fixes.js'
 import {defineCheck, guardUnreadable, NO_PARAMS, outcome, type NoParams} from '../check.js'
 
 export const check = defineCheck<NoParams>()({
@@ -11,7 +12,18 @@ export const check = defineCheck<NoParams>()({
     const seen = `Storage=${j.storage}${j.files.length ? ` (${j.files.at(-1)})` : ' (default)'}, /var/log/journal ${j.persistentDirExists ? 'exists' : 'is absent'}`
     const persistent = j.storage === 'persistent' || (j.storage === 'auto' && j.persistentDirExists)
     return guardUnreadable(
-      persistent ? outcome.pass([seen], j.files.at(-1)) : outcome.fail([seen], j.files.at(-1)),
+      persistent
+        ? outcome.pass([seen], j.files.at(-1))
+        : withFix(outcome.fail([seen], j.files.at(-1)), {
+            edits: [
+              {
+                op: 'write',
+                path: '/etc/systemd/journald.conf.d/llmsec-storage.conf',
+                content: '[Journal]\nStorage=persistent\n',
+              },
+            ],
+            commands: [live('systemctl restart systemd-journald')],
+          }),
       j.unreadable,
     )
   },

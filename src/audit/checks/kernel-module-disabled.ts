@@ -1,5 +1,6 @@
 import {defineCheck, guardUnreadable, outcome} from '../check.js'
 import {configLines, readTextIn, RootReader} from '../facts/index.js'
+import {live as liveCommand, withFix, type Fix} from '../fixes.js'
 
 interface Params {
   modules: string[]
@@ -21,6 +22,22 @@ async function disabledModules(reader: RootReader): Promise<Map<string, string>>
   return disabled
 }
 
+/**
+ * The fix for modules that are not disabled or are loaded: a drop-in per module with `install … /bin/false`
+ * (modprobe.d(5): modprobe runs that command instead of loading it, also on explicit request;
+ * `blacklist` alone only stops aliases) and `modprobe -r` for loaded ones.
+ */
+function modulesFix(notDisabled: string[], loaded: string[]): Partial<Fix> {
+  return {
+    edits: notDisabled.map((m) => ({
+      op: 'write' as const,
+      path: `/etc/modprobe.d/llmsec-${m}.conf`,
+      content: `install ${m} /bin/false\nblacklist ${m}\n`,
+    })),
+    commands: loaded.map((m) => liveCommand(`modprobe -r ${m}`)),
+  }
+}
+
 export const check = defineCheck<Params>()({
   id: 'kernel-module-disabled',
   title: 'Kernel modules are disabled',
@@ -35,15 +52,23 @@ export const check = defineCheck<Params>()({
     const reader = new RootReader(root)
     const disabled = await disabledModules(reader)
     // /proc is the running kernel's, whatever the root.
-    const modules = live ? (reader.keep(await readTextIn('/', '/proc/modules')) ?? '') : ''
-    const loaded = new Set(modules.split('\n').map((l) => l.split(' ')[0]))
+    const procModules = live ? (reader.keep(await readTextIn('/', '/proc/modules')) ?? '') : ''
+    const loaded = new Set(procModules.split('\n').map((l) => l.split(' ')[0]))
     const bad: string[] = []
     const ok: string[] = []
-    for (const module of params.modules.map((m) => m.replaceAll('-', '_'))) {
+    const modules = params.modules.map((m) => m.replaceAll('-', '_'))
+    for (const module of modules) {
       if (loaded.has(module)) bad.push(`${module} is loaded in the running kernel`)
       else if (disabled.has(module)) ok.push(`${module} disabled (${disabled.get(module)})`)
       else bad.push(`${module} is not disabled in modprobe.d`)
     }
-    return guardUnreadable(bad.length ? outcome.fail([...bad, ...ok]) : outcome.pass(ok), reader.unreadable)
+    const fix = modulesFix(
+      modules.filter((m) => !disabled.has(m)),
+      modules.filter((m) => loaded.has(m)),
+    )
+    return guardUnreadable(
+      bad.length ? withFix(outcome.fail([...bad, ...ok]), fix) : outcome.pass(ok),
+      reader.unreadable,
+    )
   },
 })

@@ -1,10 +1,21 @@
 import {parseDurationDays} from '../check-helpers.js'
 import {defineCheck, guardUnreadable, outcome} from '../check.js'
 import {configLines, RootReader} from '../facts/index.js'
+import {live, withFix, type Fix} from '../fixes.js'
 
 interface Params {
   minDays?: number
   maxDays?: number
+}
+
+/** The fix: a journald drop-in keeping a year of logs, or the bounds when a year is outside them. */
+function retentionFix(params: Params): Partial<Fix> {
+  const days = Math.min(Math.max(365, params.minDays ?? 0), params.maxDays ?? Infinity)
+  const content = `[Journal]\nMaxRetentionSec=${days}day\n`
+  return {
+    edits: [{op: 'write', path: '/etc/systemd/journald.conf.d/llmsec-retention.conf', content}],
+    commands: [live('systemctl restart systemd-journald')],
+  }
 }
 
 const PERIOD_DAYS: Record<string, number> = {daily: 1, weekly: 7, monthly: 30, yearly: 365}
@@ -53,14 +64,16 @@ export const check = defineCheck<Params>()({
       sources.push({what: 'logrotate global rotate × period', days: rotateDays, path: '/etc/logrotate.conf'})
     if (!sources.length) {
       const none = outcome.fail(['no log retention configured (journald MaxRetentionSec, /etc/logrotate.conf)'])
-      return guardUnreadable(none, reader.unreadable)
+      return guardUnreadable(withFix(none, retentionFix(params)), reader.unreadable)
     }
     const min = params.minDays ?? 0
     const max = params.maxDays ?? Infinity
     const lines = sources.map((s) => `${s.what}: ${Math.round(s.days)} days (${s.path})`)
     const ok = sources.find((s) => s.days >= min && s.days <= max)
     const want = `expected ${min}${Number.isFinite(max) ? `–${max}` : '+'} days`
-    const verdict = ok ? outcome.pass(lines, ok.path) : outcome.fail([...lines, want], sources[0].path)
+    const verdict = ok
+      ? outcome.pass(lines, ok.path)
+      : withFix(outcome.fail([...lines, want], sources[0].path), retentionFix(params))
     return guardUnreadable(verdict, reader.unreadable)
   },
 })

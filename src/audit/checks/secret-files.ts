@@ -1,4 +1,5 @@
 import {excessBits, parseMode} from '../check-helpers.js'
+import {withFix} from '../fixes.js'
 import {defineCheck, guardUnreadable, outcome} from '../check.js'
 import {formatMode} from '../facts/index.js'
 
@@ -22,9 +23,15 @@ export const check = defineCheck<Params>()({
     const bad = files.filter((s) => excessBits(s.mode, max))
     const describe = (s: (typeof files)[number]) => `${s.path} (${s.kind}) mode ${formatMode(s.mode)}`
     const verdict = bad.length
-      ? outcome.fail(
-          bad.map((s) => `${describe(s)}: allowed at most ${formatMode(max)}`),
-          bad[0].path,
+      ? withFix(
+          outcome.fail(
+            bad.map((s) => `${describe(s)}: allowed at most ${formatMode(max)}`),
+            bad[0].path,
+          ),
+          {
+            edits: bad.map((s) => ({op: 'chmod' as const, path: s.path, mode: formatMode(s.mode & 0o7777 & max)})),
+            steps: ['rotate every token or key that was readable by others: it may have been copied'],
+          },
         )
       : outcome.pass(files.length ? files.map(describe) : ['no token, key or service environment files found'])
     return guardUnreadable(verdict, unreadable, true)

@@ -1,5 +1,6 @@
 import {runTool} from '../../core/exec.js'
 import {defineCheck, guardUnreadable, outcome} from '../check.js'
+import {live, withFix, type Fix} from '../fixes.js'
 import {
   connectionSpec,
   effectiveValue,
@@ -18,6 +19,8 @@ interface Params {
   default: string
   /** The user the setting matters for (PermitRootLogin: root); connections of other users are not asked about. */
   user?: string
+  /** The value the fix writes (default: the first of `values`, else `min`, else `max`). */
+  recommended?: string
 }
 
 /** Spellings sshd -T prints for one value (sshd_config(5): without-password is prohibit-password). */
@@ -51,6 +54,30 @@ async function asked(params: Params, c: SshdConnection): Promise<Seen | null> {
   const key = params.option.toLowerCase()
   const line = result.stdout.split('\n').find((l) => l.split(' ')[0] === key)
   return line ? {connection: c, value: line.slice(key.length + 1).trim(), from: 'sshd -T'} : null
+}
+
+/**
+ * The fix: every file with a line that sets the option to a failing value gets the recommended
+ * value on each of its lines (global and Match blocks); when no global line sets it, the main file
+ * gets one as its first line, before every Include and Match, where sshd reads it first.
+ */
+function sshdFix(params: Params, directives: SshdDirective[], main: string | null): Partial<Fix> {
+  const value = params.recommended ?? params.values?.[0] ?? String(params.min ?? params.max)
+  const key = params.option.toLowerCase()
+  const files = directives
+    .filter((d) => d.key === key && !judge(params, d.value.split(/\s+/)[0]))
+    .map((d) => d.where.replace(/:\d+$/, ''))
+  if (main && !directives.some((d) => d.key === key && d.match === null)) files.unshift(main)
+  return {
+    edits: [...new Set(files)].map((path) => ({
+      op: 'set' as const,
+      path,
+      syntax: 'sshd' as const,
+      key: params.option,
+      value,
+    })),
+    commands: [live('sshd -t'), live('systemctl reload ssh')],
+  }
 }
 
 function describe(params: Params, seen: Seen, ok: boolean): string {
@@ -90,6 +117,7 @@ export const check = defineCheck<Params>()({
       max: {type: 'integer', nullable: true},
       default: {type: 'string'},
       user: {type: 'string', pattern: '^[a-z_][a-z0-9_.-]*$', nullable: true},
+      recommended: {type: 'string', pattern: '^[A-Za-z0-9_./-]+$', nullable: true},
     },
   },
   async run({facts, params, live}) {
@@ -101,9 +129,12 @@ export const check = defineCheck<Params>()({
     const bad = seen.filter((s) => !judge(params, s.value))
     const where = sshd.path ?? undefined
     const verdict = bad.length
-      ? outcome.fail(
-          [...bad, ...seen.filter((s) => !bad.includes(s))].map((s) => describe(params, s, judge(params, s.value))),
-          where,
+      ? withFix(
+          outcome.fail(
+            [...bad, ...seen.filter((s) => !bad.includes(s))].map((s) => describe(params, s, judge(params, s.value))),
+            where,
+          ),
+          sshdFix(params, sshd.directives, sshd.path),
         )
       : outcome.pass(
           seen.map((s) => describe(params, s, true)),

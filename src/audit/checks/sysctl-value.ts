@@ -1,6 +1,7 @@
 import {defineCheck, guardUnreadable, outcome, type CheckOutcome} from '../check.js'
 import {configLines, readTextIn, RootReader, whyUnreadable, type TextFile} from '../facts/index.js'
 import {append} from '../../core/arrays.js'
+import {live, withFix, type Fix} from '../fixes.js'
 
 interface Params {
   key: string
@@ -27,15 +28,30 @@ export async function configuredSysctl(reader: RootReader, key: string): Promise
 
 const normalize = (value: string) => value.trim().split(/\s+/).join(' ')
 
-/** The running kernel's value, from /proc/sys. */
+/**
+ * The fix: the file that sets the key now gets the wanted value (sysctl.d(5): the last file read
+ * wins, so a drop-in would lose to it); a key set nowhere gets its own drop-in, one file per key
+ * so that two fixes never overwrite each other.
+ */
+function sysctlFix(params: Params, found: {file: string} | null): Partial<Fix> {
+  const value = params.values[0]
+  const file = `/etc/sysctl.d/60-llmsec-${params.key.replaceAll(/[./]/g, '-')}.conf`
+  const edit = found
+    ? {op: 'set' as const, path: found.file, syntax: 'equals' as const, key: params.key, value}
+    : {op: 'write' as const, path: file, content: `${params.key} = ${value}\n`}
+  return {edits: [edit], commands: [live('sysctl --system')]}
+}
+
+/** The running kernel's value, from /proc/sys (the fix as for the configuration under /). */
 async function runningValue(params: Params): Promise<CheckOutcome> {
   const read = await readTextIn('/', `/proc/sys/${params.key.replaceAll('.', '/')}`)
   if (read.state === 'absent') return outcome.notApplicable(`${params.key} does not exist in this kernel`)
   if (read.state === 'unreadable') return outcome.unreadable([whyUnreadable(read)])
   const seen = `${params.key} = ${normalize(read.value)} (running kernel)`
-  return params.values.includes(normalize(read.value))
-    ? outcome.pass([seen])
-    : outcome.fail([`${seen}; expected ${params.values.join(' or ')}`])
+  if (params.values.includes(normalize(read.value))) return outcome.pass([seen])
+  const configured = await configuredSysctl(new RootReader('/'), params.key)
+  const fix = configured && params.values.includes(normalize(configured.value)) ? null : configured
+  return withFix(outcome.fail([`${seen}; expected ${params.values.join(' or ')}`]), sysctlFix(params, fix))
 }
 
 export const check = defineCheck<Params>()({
@@ -58,12 +74,12 @@ export const check = defineCheck<Params>()({
     const expected = `expected ${params.values.join(' or ')}`
     if (!found) {
       const unset = outcome.fail([`${params.key} is not set in sysctl.conf or sysctl.d; ${expected}`])
-      return guardUnreadable(unset, reader.unreadable)
+      return guardUnreadable(withFix(unset, sysctlFix(params, null)), reader.unreadable)
     }
     const seen = `${params.key} = ${found.value} (${found.file})`
     const verdict = params.values.includes(normalize(found.value))
       ? outcome.pass([seen], found.file)
-      : outcome.fail([`${seen}; ${expected}`], found.file)
+      : withFix(outcome.fail([`${seen}; ${expected}`], found.file), sysctlFix(params, found))
     return guardUnreadable(verdict, reader.unreadable)
   },
 })

@@ -1,5 +1,13 @@
 import {defineCheck, guardUnreadable, NO_PARAMS, outcome, type NoParams} from '../check.js'
 import {FactUnavailableError} from '../facts/index.js'
+import {aptInstall, live, withFix} from '../fixes.js'
+
+/** chrony: Debian's package and unit are `chrony`, RHEL's package `chrony` and unit `chronyd`. */
+const chronyFix = (dpkg: boolean) => ({
+  commands: dpkg
+    ? [aptInstall('chrony'), live('systemctl enable --now chrony')]
+    : [live('dnf install -y chrony'), live('systemctl enable --now chronyd')],
+})
 
 const UNITS = [
   'chrony.service',
@@ -36,7 +44,10 @@ export const check = defineCheck<NoParams>()({
           enabled.map((u) => `${u.name} is enabled`),
           enabled[0].path,
         )
-      : outcome.fail([`none of ${UNITS.join(', ')} is enabled`])
+      : withFix(
+          outcome.fail([`none of ${UNITS.join(', ')} is enabled`]),
+          chronyFix((await facts.get('packages')).source === 'dpkg'),
+        )
     return guardUnreadable(verdict, unreadable)
   },
 })

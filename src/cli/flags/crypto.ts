@@ -16,7 +16,8 @@ export function cryptoFlags(output: string) {
         'Octal mode of the files written [default: 0644 minus the umask]; never taken from the input. Setuid, setgid, sticky and world-write are refused.',
     }),
     workers: Flags.integer({
-      description: 'Worker threads, about 40 MB each [default: one per core, at most 3].',
+      description:
+        'Worker threads besides the main one, which works too; about 40 MB each [default: one fewer than the cores, at most 2].',
       min: 0,
       max: 64,
     }),
