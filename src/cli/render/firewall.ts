@@ -72,7 +72,12 @@ export function renderExplanations(explanations: Explanation[], style: Style): s
           string,
           string,
         ]
-      return [head, renderPairs([step('first packet', e.request), step('reply', e.reply)], 4)].join('\n')
+      const pairs = [step('first packet', e.request), step('reply', e.reply)]
+      if (e.nat) pairs.push(['translated', e.nat])
+      const hooks = e.hooks.map((h) => `      ${h}`)
+      return [head, renderPairs(pairs, 4), ...(hooks.length ? ['    path of the first packet:', ...hooks] : [])].join(
+        '\n',
+      )
     })
     .join('\n\n')
 }

@@ -1,7 +1,7 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {AuditResult} from '../../../src/audit/index.js'
-import type {FirewallReport} from '../../../src/network/index.js'
+import type {Explanation, FirewallReport} from '../../../src/network/index.js'
 import {dockerIptablesSave} from '../../helpers/docker-layout.js'
 import {expectSchema} from '../../helpers/schema.js'
 import {
@@ -89,6 +89,22 @@ describe.skipIf(skip !== null)('destination NAT in network namespaces: input dro
     expect(published).toMatchObject({exposed: false, verdict: 'drop', to: '10.88.0.2:11434'})
     expect(json.findings.filter((f) => f.id.startsWith('NET-INFERENCE'))).toEqual([])
     expect(exitCode).toBe(0)
+  })
+
+  it('--explain follows the translation and prints each hook it passed', async () => {
+    const explain = async () =>
+      (await cliIn<Explanation>(world.host, ['firewall', '--explain', 'in:tcp:198.18.1.2:11434'])).json
+    await loadNft(world.host, ruleset('tcp dport 11434 dnat to 10.88.0.2:11434', true))
+    const open = await explain()
+    expectSchema('firewall', open)
+    expect(open.verdict).toBe('accept')
+    expect(open.nat).toBe('dnat to 10.88.0.2:11434 in ip nat prerouting')
+    expect(open.hooks).toContain('route: 10.88.0.2 is not local, forwarded via vb')
+    expect(open.hooks.some((h) => /^forward inet filter forward: accept by .*10\.88\.0\.2.*11434/.test(h))).toBe(true)
+    await loadNft(world.host, ruleset('tcp dport 11434 dnat to 10.88.0.2:11434', false))
+    const closed = await explain()
+    expect(closed.verdict).toBe('drop')
+    expect(closed.hooks.at(-1)).toMatch(/^forward inet filter forward: drop by "policy drop"/)
   })
 
   it("Docker's own layout loaded with iptables-nft: the kernel forwards 11434, llmsec names the DOCKER chain", async () => {
