@@ -12,7 +12,7 @@ import {scanSevenZip} from './sevenzip.js'
 import {describeOther, hasModelExtension, sniffContainer, type Container} from './sniff.js'
 import type {ByteSource} from './source.js'
 import {scanTorchTar} from './torch-tar.js'
-import {hasEndRecord} from './zip.js'
+import {hasEndRecord, listZip} from './zip.js'
 import type {InspectOptions, Inspection} from './scan.types.js'
 
 /** Extensions that name a header format when the content matches none, so a broken header is still judged. */
@@ -136,10 +136,27 @@ function inspectUnrecognised(
 }
 
 /**
- * Detects a source's format by content and runs the matching static checks. Pure over the source:
+ * Detects a source's format by content and runs the matching static checks; a file that is also a
+ * zip by its end record is judged as that zip too. Pure over the source:
  * it never loads, imports or executes anything, and reads only headers, pickles and archive directories.
  */
 export function inspectSource(source: ByteSource, member: string | null, options: InspectOptions = {}): Inspection {
+  const result = inspectByContent(source, member, options)
+  if (ZIP_FORMATS.has(result.format) || !hasEndRecord(source) || !listZip(source).ok) return result
+  // A pickle (or any format) that is also a zip: torch.load reads the pickle (no PK at byte 0),
+  // Python's zipfile finds the zip by its end record. Both readings are judged.
+  const archive = scanArchive(source, member, options, inspectSource)
+  const note = makeFinding(
+    'POLYGLOT_ZIP',
+    `the file is also a zip (${archive.format}) that zipfile-based readers load; its members were scanned too`,
+    member,
+  )
+  return {format: result.format, findings: [...result.findings, note, ...archive.findings]}
+}
+
+const ZIP_FORMATS: ReadonlySet<string> = new Set(['pytorch-zip', 'keras', 'npz', 'zip'])
+
+function inspectByContent(source: ByteSource, member: string | null, options: InspectOptions): Inspection {
   const head = source.read(0, DETECT_HEAD_BYTES)
   const format = detectModelFormat(head, source.size)
   const known = inspectFormat(source, format, member, options)

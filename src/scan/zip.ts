@@ -40,6 +40,9 @@ const SIG_ZIP64_LOCATOR = 0x07064b50
 const SIG_ZIP64_EOCD = 0x06064b50
 const SIG_CENTRAL = 0x02014b50
 const SIG_LOCAL = 0x04034b50
+const DESCRIPTOR_SIGNATURE = Buffer.from([0x50, 0x4b, 0x07, 0x08])
+/** Signatures that may follow a member's data (and its descriptor). */
+const NEXT_SIGNATURES = new Set([SIG_LOCAL, SIG_CENTRAL, SIG_EOCD, SIG_ZIP64_EOCD])
 
 /** Thrown inside the parser and caught at its entry point; not an Error, so no stack is captured (fuzzing throws a lot). */
 class ZipError {
@@ -218,6 +221,120 @@ function checkStructure(entries: ZipEntry[]): Finding[] {
   return findings
 }
 
+/**
+ * The sizes of a member whose local header defers them to a data descriptor (flag bit 3, as torch
+ * writes): the first descriptor signature after the data whose compressed size equals the distance,
+ * which is how streaming readers find the end of a stored member. Null when none within the limit.
+ */
+function findDescriptor(
+  source: ByteSource,
+  dataStart: number,
+): {compressedSize: number; size: number; crc: number} | null {
+  const limit = Math.min(source.size, dataStart + ZIP_LIMITS.maxInflate + 24)
+  const chunk = 1024 * 1024
+  for (let at = dataStart; at < limit; at += chunk) {
+    const window = source.read(at, Math.min(chunk + 23, limit - at))
+    for (
+      let i = window.indexOf(DESCRIPTOR_SIGNATURE);
+      i >= 0 && i < chunk;
+      i = window.indexOf(DESCRIPTOR_SIGNATURE, i + 1)
+    ) {
+      if (i + 16 > window.length) break
+      const distance = at + i - dataStart
+      if (window.readUInt32LE(i + 8) === distance)
+        return {crc: window.readUInt32LE(i + 4), compressedSize: distance, size: window.readUInt32LE(i + 12)}
+      if (i + 24 <= window.length && Number(window.readBigUInt64LE(i + 8)) === distance)
+        return {crc: window.readUInt32LE(i + 4), compressedSize: distance, size: Number(window.readBigUInt64LE(i + 16))}
+    }
+  }
+  return null
+}
+
+/** Where the next record starts after a member's data: past its data descriptor when it has one. */
+function afterMember(source: ByteSource, entry: ZipEntry): number {
+  const end = entry.dataStart + entry.compressedSize
+  if ((entry.flags & 8) === 0) return end
+  for (const length of [16, 24, 12, 20]) {
+    const next = source.read(end + length, 4)
+    if (next.length === 4 && NEXT_SIGNATURES.has(next.readUInt32LE(0))) return end + length
+  }
+  return -1
+}
+
+/** A member found by its local header alone: its sizes from the header (zip64 extra) or its descriptor. */
+function readHiddenEntry(source: ByteSource, at: number, header: Buffer): ZipEntry | Finding {
+  const nameLength = header.readUInt16LE(26)
+  const extraLength = header.readUInt16LE(28)
+  const entry: ZipEntry = {
+    name: source.read(at + 30, nameLength).toString('utf8'),
+    flags: header.readUInt16LE(6),
+    method: header.readUInt16LE(8),
+    crc: header.readUInt32LE(14),
+    compressedSize: header.readUInt32LE(18),
+    size: header.readUInt32LE(22),
+    localOffset: at,
+    dataStart: at + 30 + nameLength + extraLength,
+  }
+  applyZip64Extra(entry, source.read(at + 30 + nameLength, extraLength))
+  if (entry.flags & 8 && entry.compressedSize === 0) {
+    const sizes = findDescriptor(source, entry.dataStart)
+    if (sizes) Object.assign(entry, sizes)
+    else
+      return makeFinding(
+        'ZIP_HIDDEN_MEMBER_UNREAD',
+        `a member outside the central directory at byte ${at} has no size a reader could find; not analysed`,
+        entry.name,
+      )
+  }
+  if (entry.dataStart + entry.compressedSize > source.size)
+    return makeFinding(
+      'ZIP_HIDDEN_MEMBER_UNREAD',
+      `a member outside the central directory at byte ${at} runs past the file; not analysed`,
+      entry.name,
+    )
+  return entry
+}
+
+/**
+ * Members a front-to-back reader (a streaming unzip) finds by walking local headers from byte 0 that
+ * the central directory does not list: a second archive before the one the end record names.
+ */
+function hiddenMembers(source: ByteSource, entries: ZipEntry[]): {hidden: ZipEntry[]; findings: Finding[]} {
+  const hidden: ZipEntry[] = []
+  const findings: Finding[] = []
+  const known = new Map(entries.map((e) => [e.localOffset, e]))
+  let at = 0
+  for (let count = 0; count < ZIP_LIMITS.maxEntries && at >= 0; count++) {
+    const header = source.read(at, 30)
+    if (header.length < 30 || header.readUInt32LE(0) !== SIG_LOCAL) break
+    let entry = known.get(at)
+    if (!entry) {
+      const found = readHiddenEntry(source, at, header)
+      if ('code' in found) {
+        findings.push(found)
+        break
+      }
+      entry = found
+      hidden.push(entry)
+    }
+    if (entry.dataStart < 0) break
+    at = afterMember(source, entry)
+  }
+  if (hidden.length)
+    findings.unshift(
+      makeFinding(
+        'ZIP_HIDDEN_MEMBER',
+        `${hidden.length} members from byte ${hidden[0].localOffset} (${hidden
+          .slice(0, 3)
+          .map((e) => JSON.stringify(e.name.slice(0, 100)))
+          .join(
+            ', ',
+          )}${hidden.length > 3 ? ', …' : ''}) are not in the central directory: an archive before the one the end record names, which front-to-back readers load; scanned too`,
+      ),
+    )
+  return {hidden, findings}
+}
+
 /** Reads a zip's central directory and checks every local header against it. Never reads member data. */
 export function listZip(source: ByteSource): ZipListing {
   try {
@@ -229,7 +346,9 @@ export function listZip(source: ByteSource): ZipListing {
       if (problem) findings.push(problem)
     }
     append(findings, checkStructure(entries))
-    return {entries, findings, ok: true}
+    const {hidden, findings: hiddenFindings} = hiddenMembers(source, entries)
+    append(findings, hiddenFindings)
+    return {entries: [...entries, ...hidden], findings, ok: true}
   } catch (error) {
     if (!(error instanceof ZipError)) throw error
     return {entries: [], findings: [makeFinding(error.code, error.message)], ok: false}

@@ -10,7 +10,7 @@ const FOREIGN_HOST = 'attacker.example'
  * host.rebinding: a loopback server that answers a request whose Host header names a foreign
  * site. A web page on that site can re-point its name at 127.0.0.1 (DNS rebinding) and read the
  * answers from the visitor's browser. The same GET with the real Host is the control: it must
- * succeed, and the foreign one must get the same status.
+ * succeed. The foreign one is sent without credentials, as the page would; a key requirement stops it.
  */
 export async function checkHostRebinding(ctx: ProbeContext): Promise<SmokeCheck> {
   const url = new URL(ctx.target.baseUrl)
@@ -28,7 +28,8 @@ export async function checkHostRebinding(ctx: ProbeContext): Promise<SmokeCheck>
     const why = normal.res ? `HTTP ${normal.res.status}` : normal.reason
     return makeCheck('host.rebinding', 'skip', 'info', `GET ${path} with the real Host did not succeed (${why})`)
   }
-  const foreign = await probeRequest(ctx, path, {headers: {host: FOREIGN_HOST}})
+  // Without credentials: a page in the victim's browser does not know the API key.
+  const foreign = await probeRequest(ctx, path, {headers: {host: FOREIGN_HOST}, withoutAuth: true})
   if (!foreign.res) return makeCheck('host.rebinding', 'pass', 'info', `Host: ${FOREIGN_HOST} was not answered`)
   const status = foreign.res.status
   if (status === 200) {

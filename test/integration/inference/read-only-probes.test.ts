@@ -69,6 +69,9 @@ describe('read-only runtime probes, each with a benign twin', () => {
     const guarded = await smoke({kind: 'ollama', version: '0.12.0', hostCheck: true})
     expect(check(guarded, 'host.rebinding')).toMatchObject({status: 'pass', evidence: expect.stringMatching(/403/)})
     expect(log.some((r) => r.headers.host === 'attacker.example')).toBe(true)
+    // Behind a key the page in the browser gets nothing: no finding.
+    const keyed = await smoke({kind: 'ollama', version: '0.12.0', apiKey: 'k'}, 'k')
+    expect(check(keyed, 'host.rebinding')).toMatchObject({status: 'pass', evidence: expect.stringMatching(/401/)})
   })
 
   it('Triton, Ray and TGI: identified by their own routes, with findings only where the route shows it', async () => {

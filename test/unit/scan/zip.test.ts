@@ -135,3 +135,46 @@ describe('.npz members', () => {
     expect(codes(wrong)).toEqual(['NUMPY_SIZE_MISMATCH'])
   })
 })
+
+describe('zip polyglots: every reading a loader may take is judged', () => {
+  const benign = callPickle('collections', 'OrderedDict')
+  const zipOf = (data: Buffer) => buildZip([{name: 'archive/data.pkl', data}])
+  const report = (file: Buffer) => scanBuffer(file, 'model.pt')
+
+  it('a pickle before a zip: the pickle (torch.load) and the zip (zipfile) are both scanned', () => {
+    expect(report(Buffer.concat([benign, zipOf(evil)]))).toMatchObject({verdict: 'unsafe', format: 'pickle'})
+    expect(report(Buffer.concat([evil, zipOf(benign)])).verdict).toBe('unsafe')
+    const twin = report(Buffer.concat([benign, zipOf(benign)]))
+    expect(twin.verdict).toBe('clean')
+    expect(twin.findings.map((f) => f.code)).toContain('POLYGLOT_ZIP')
+  })
+
+  it('two zips: the front one (streaming readers) and the one the end record names (zipfile) are both scanned', () => {
+    expect(report(Buffer.concat([zipOf(evil), zipOf(benign)])).verdict).toBe('unsafe')
+    expect(report(Buffer.concat([zipOf(benign), zipOf(evil)])).verdict).toBe('unsafe')
+    const twin = report(Buffer.concat([zipOf(benign), zipOf(benign)]))
+    expect(twin.verdict).toBe('clean')
+    expect(twin.findings.map((f) => f.code)).toEqual(['ZIP_HIDDEN_MEMBER'])
+  })
+
+  it('finds a hidden member whose sizes are deferred to a data descriptor (flag bit 3, as torch writes)', () => {
+    const front = buildZip([{name: 'archive/data.pkl', data: evil, flags: 8}])
+    // Zero the local header's sizes and add the descriptor after the data, as a streaming writer does.
+    const withDescriptor = Buffer.concat([
+      front.subarray(0, 18),
+      Buffer.alloc(8),
+      front.subarray(26, 30 + 16 + evil.length),
+      Buffer.from([0x50, 0x4b, 0x07, 0x08]),
+      front.subarray(14, 18),
+      Buffer.from(Uint32Array.of(evil.length, evil.length).buffer),
+    ])
+    expect(report(Buffer.concat([withDescriptor, zipOf(benign)])).verdict).toBe('unsafe')
+    const lost = Buffer.concat([withDescriptor.subarray(0, withDescriptor.length - 16), zipOf(benign)])
+    expect(report(lost).findings.map((f) => f.code)).toContain('ZIP_HIDDEN_MEMBER_UNREAD')
+  })
+
+  it('a zip reading that fails is no reading: a pickle ending in a stray end-record signature stays a pickle', () => {
+    const stray = Buffer.concat([benign, Buffer.from([0x50, 0x4b, 0x05, 0x06]), Buffer.alloc(18, 0xff)])
+    expect(report(stray).verdict).toBe('clean')
+  })
+})
