@@ -171,6 +171,7 @@ export const TGI = {
   health: '/health',
   identify: [{path: '/info', marker: 'model_id', version: 'version'}],
   codeExecution: false,
+  advisories: {ecosystem: 'product', name: 'text-generation-inference'},
   docs: 'https://huggingface.co/docs/text-generation-inference/basic_tutorials/launcher',
 } as const satisfies RuntimeDefinition
 
@@ -196,6 +197,7 @@ export const TRITON = {
   health: '/v2/health/ready',
   identify: [{path: '/v2', marker: 'extensions', version: 'version'}],
   codeExecution: false,
+  advisories: {ecosystem: 'product', name: 'triton'},
   docs: 'https://docs.nvidia.com/deeplearning/triton-inference-server/user-guide/docs/',
 } as const satisfies RuntimeDefinition
 

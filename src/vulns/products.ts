@@ -3,7 +3,7 @@ import {posix} from 'node:path'
 import {parseDebianVersion} from '../core/deb-version.js'
 import {runTool} from '../core/exec.js'
 import {parseVersion} from '../core/version.js'
-import {LLAMA_CPP, OLLAMA} from '../hardware/index.js'
+import {LLAMA_CPP, OLLAMA, TGI, TRITON} from '../hardware/index.js'
 import type {DpkgPackage} from './dpkg.js'
 import type {RpmPackage} from './rpm.js'
 import {readRootFile} from './root-files.js'
@@ -54,13 +54,13 @@ const PRODUCTS: ProductSpec[] = [
   },
   {
     // NVIDIA's Triton images carry the server release (2.59.0) in TRITON_VERSION next to bin/tritonserver.
-    id: 'triton',
+    id: TRITON.advisories.name,
     binaries: ['/opt/tritonserver/bin/tritonserver'],
     versionFile: {path: '/opt/tritonserver/TRITON_VERSION', pattern: /^\s*(\d+\.\d+\.\d+)\s*$/},
   },
   {
     // text-generation-launcher --version prints "text-generation-launcher 3.3.4".
-    id: 'text-generation-inference',
+    id: TGI.advisories.name,
     binaries: ['/usr/local/bin/text-generation-launcher', '/usr/bin/text-generation-launcher'],
     versionPattern: /text-generation-launcher\s+v?(\d[\w.+-]*)/,
   },
