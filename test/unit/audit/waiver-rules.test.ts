@@ -24,10 +24,10 @@ function oneWaiver(fields: Record<string, string | undefined> = {}): string {
   return `# team waivers\nwaivers:\n${lines.join('\n')}\n`
 }
 
-/** The one-line refusal of a waivers file (exit 2), or null when it is accepted. */
-function refusal(text: string, maxDays?: number): string | null {
+/** The one-line usage error (exit 2) `run` refuses with, or null when it accepts. */
+function refusalOf(run: () => unknown): string | null {
   try {
-    parseWaivers(text, 'w.yaml', {now: NOW, maxDays})
+    run()
     return null
   } catch (error) {
     if (!(error instanceof LlmsecError)) throw error
@@ -36,6 +36,9 @@ function refusal(text: string, maxDays?: number): string | null {
     return error.message
   }
 }
+
+/** The one-line refusal of a waivers file (exit 2), or null when it is accepted. */
+const refusal = (text: string, maxDays?: number) => refusalOf(() => parseWaivers(text, 'w.yaml', {now: NOW, maxDays}))
 
 describe('waiver rules: each refusal has an accepted twin', () => {
   it('created is required, a calendar date, and not in the future', () => {
@@ -125,17 +128,8 @@ describe('waivers of critical rules need consent', () => {
   })
   const file = (rule: string) => parseWaivers(oneWaiver({rule}), 'w.yaml', {now: NOW})
 
-  function refused(rule: string, rulesets: ResolvedRuleset[], consent = false): string | null {
-    try {
-      refuseCriticalWaivers(file(rule), rulesets, consent)
-      return null
-    } catch (error) {
-      if (!(error instanceof LlmsecError)) throw error
-      expect(error.exit).toBe(2)
-      expect(error.message).not.toContain('\n')
-      return error.message
-    }
-  }
+  const refused = (rule: string, rulesets: ResolvedRuleset[], consent = false) =>
+    refusalOf(() => refuseCriticalWaivers(file(rule), rulesets, consent))
 
   it('refuses one without consent, naming file:line; accepts it with consent', () => {
     expect(baseline.rules.find((r) => r.id === 'inference-bind-loopback')?.severity).toBe('critical')
