@@ -2,12 +2,14 @@ import {readdir, readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {execa} from 'execa'
-import {DaemonSet} from 'kubernetes-models/apps/v1/DaemonSet'
-import {CronJob} from 'kubernetes-models/batch/v1/CronJob'
-import {Job} from 'kubernetes-models/batch/v1/Job'
-import {ConfigMap} from 'kubernetes-models/v1/ConfigMap'
-import {Namespace} from 'kubernetes-models/v1/Namespace'
-import {ServiceAccount} from 'kubernetes-models/v1/ServiceAccount'
+import {DaemonSet, type IDaemonSet} from 'kubernetes-models/apps/v1/DaemonSet'
+import {CronJob, type ICronJob} from 'kubernetes-models/batch/v1/CronJob'
+import {type IJob, Job} from 'kubernetes-models/batch/v1/Job'
+import {ConfigMap, type IConfigMap} from 'kubernetes-models/v1/ConfigMap'
+import type {IContainer} from 'kubernetes-models/v1/Container'
+import {type INamespace, Namespace} from 'kubernetes-models/v1/Namespace'
+import type {IPodSpec} from 'kubernetes-models/v1/PodSpec'
+import {type IServiceAccount, ServiceAccount} from 'kubernetes-models/v1/ServiceAccount'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {parseAllDocuments} from 'yaml'
 
@@ -20,15 +22,15 @@ const MANIFESTS = join(repoRoot, 'contrib', 'kubernetes')
 /** The one capability the audit containers keep: reading root-owned files past their modes. */
 const AUDIT_CAPS = ['DAC_READ_SEARCH']
 
-type Doc = Record<string, any>
-/** kubernetes-models classes by kind: each validates against the Kubernetes API's OpenAPI schema. */
-const MODELS: Record<string, new (data: any) => {validate(): void}> = {
-  ConfigMap,
-  CronJob,
-  DaemonSet,
-  Job,
-  Namespace,
-  ServiceAccount,
+type Doc = {kind: string} & Record<string, unknown>
+/** kubernetes-models by kind: each validates against the Kubernetes API's OpenAPI schema. */
+const VALIDATORS: Record<string, (doc: unknown) => void> = {
+  ConfigMap: (doc) => new ConfigMap(doc as IConfigMap).validate(),
+  CronJob: (doc) => new CronJob(doc as ICronJob).validate(),
+  DaemonSet: (doc) => new DaemonSet(doc as IDaemonSet).validate(),
+  Job: (doc) => new Job(doc as IJob).validate(),
+  Namespace: (doc) => new Namespace(doc as INamespace).validate(),
+  ServiceAccount: (doc) => new ServiceAccount(doc as IServiceAccount).validate(),
 }
 
 async function manifests(): Promise<{file: string; doc: Doc}[]> {
@@ -44,24 +46,25 @@ async function manifests(): Promise<{file: string; doc: Doc}[]> {
 }
 
 function validate(doc: Doc): void {
-  const Model = MODELS[doc.kind]
-  if (!Model) throw new Error(`no schema model for kind ${doc.kind}`)
-  new Model(doc).validate()
+  const check = VALIDATORS[doc.kind]
+  if (!check) throw new Error(`no schema model for kind ${doc.kind}`)
+  check(doc)
 }
 
-function podSpec(doc: Doc): Doc | undefined {
-  if (doc.kind === 'CronJob') return doc.spec.jobTemplate.spec.template.spec
-  if (doc.kind === 'Job' || doc.kind === 'DaemonSet') return doc.spec.template.spec
+function podSpec(doc: Doc): IPodSpec | undefined {
+  if (doc.kind === 'CronJob') return (doc as unknown as ICronJob).spec!.jobTemplate.spec!.template.spec
+  if (doc.kind === 'Job') return (doc as unknown as IJob).spec!.template.spec
+  if (doc.kind === 'DaemonSet') return (doc as unknown as IDaemonSet).spec!.template.spec
   return undefined
 }
 
-const containersOf = (pod: Doc): Doc[] => [...(pod.initContainers ?? []), ...pod.containers]
-const isAudit = (c: Doc) => String(c.image).startsWith('llmsec:')
+const containersOf = (pod: IPodSpec): IContainer[] => [...(pod.initContainers ?? []), ...pod.containers]
+const isAudit = (c: IContainer) => String(c.image).startsWith('llmsec:')
 
 /** Runs an audit container's arguments as the container would: root with only its capabilities. */
-function runAsContainer(container: Doc, hostRoot: string, home: string) {
-  const caps = container.securityContext.capabilities.add.map((c: string) => `+${c.toLowerCase()}`)
-  const args = (container.args as string[]).map((a) => (a === '/host' ? hostRoot : a))
+function runAsContainer(container: IContainer, hostRoot: string, home: string) {
+  const caps = (container.securityContext?.capabilities?.add ?? []).map((c) => `+${c.toLowerCase()}`)
+  const args = (container.args ?? []).map((a) => (a === '/host' ? hostRoot : a))
   return execa(
     'setpriv',
     [
@@ -80,7 +83,7 @@ function runAsContainer(container: Doc, hostRoot: string, home: string) {
 
 describe('contrib/kubernetes manifests', () => {
   let docs: {file: string; doc: Doc}[] = []
-  let pods: {file: string; pod: Doc}[] = []
+  let pods: {file: string; pod: IPodSpec}[] = []
   beforeAll(async () => {
     docs = await manifests()
     pods = docs.flatMap(({file, doc}) => {
@@ -99,9 +102,10 @@ describe('contrib/kubernetes manifests', () => {
     ])
     for (const {file, doc} of docs) expect(() => validate(doc), file).not.toThrow()
     const broken = structuredClone(docs.find((d) => d.doc.kind === 'Job')!.doc)
-    broken.spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem = 'yes'
+    const container: Partial<IContainer> = podSpec(broken)!.containers[0]
+    container.securityContext = {...container.securityContext, readOnlyRootFilesystem: 'yes' as unknown as boolean}
     expect(() => validate(broken)).toThrow(/readOnlyRootFilesystem must be boolean/)
-    delete broken.spec.template.spec.containers[0].name
+    delete container.name
     expect(() => validate(broken)).toThrow(/containers\/0 must have required property name/)
   })
 
@@ -111,23 +115,23 @@ describe('contrib/kubernetes manifests', () => {
       expect(pod.nodeSelector, file).toEqual({'nvidia.com/gpu.present': 'true'})
       expect(pod.tolerations, file).toContainEqual({key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule'})
       expect(pod.automountServiceAccountToken, file).toBe(false)
-      for (const key of ['hostNetwork', 'hostPID', 'hostIPC']) expect(pod[key], `${file} ${key}`).toBeUndefined()
-      expect(pod.securityContext.seccompProfile, file).toEqual({type: 'RuntimeDefault'})
-      const hostVolumes = (pod.volumes as Doc[]).filter((v) => v.hostPath)
+      expect([pod.hostNetwork, pod.hostPID, pod.hostIPC], file).toEqual([undefined, undefined, undefined])
+      expect(pod.securityContext?.seccompProfile, file).toEqual({type: 'RuntimeDefault'})
+      const hostVolumes = (pod.volumes ?? []).filter((v) => v.hostPath)
       expect(
-        hostVolumes.map((v) => v.hostPath.path),
+        hostVolumes.map((v) => v.hostPath?.path),
         file,
       ).toEqual(['/'])
       for (const container of containersOf(pod)) {
         const where = `${file} ${container.name}`
-        const sc = container.securityContext
+        const sc = container.securityContext ?? {}
         expect(sc.privileged, where).toBe(false)
         expect(sc.allowPrivilegeEscalation, where).toBe(false)
         expect(sc.readOnlyRootFilesystem, where).toBe(true)
-        expect(sc.capabilities.drop, where).toEqual(['ALL'])
-        expect(sc.capabilities.add ?? [], where).toEqual(isAudit(container) ? AUDIT_CAPS : [])
+        expect(sc.capabilities?.drop, where).toEqual(['ALL'])
+        expect(sc.capabilities?.add ?? [], where).toEqual(isAudit(container) ? AUDIT_CAPS : [])
         if (!isAudit(container)) expect(sc.runAsNonRoot, where).toBe(true)
-        expect(Object.keys(container.resources.limits).sort(), where).toEqual(['cpu', 'memory'])
+        expect(Object.keys(container.resources?.limits ?? {}).sort(), where).toEqual(['cpu', 'memory'])
         for (const mount of container.volumeMounts ?? []) {
           if (hostVolumes.some((v) => v.name === mount.name))
             expect(mount, where).toMatchObject({mountPath: '/host', readOnly: true})
@@ -143,7 +147,7 @@ describe('contrib/kubernetes manifests', () => {
     for (const [container] of audits.slice(1)) expect(container).toEqual(audits[0][0])
     const [audit] = audits[0]
     expect(audit.image).toBe(`llmsec:${version}`)
-    expect(audit.args.slice(0, 5)).toEqual(['audit', '--root', '/host', '--format', 'json'])
+    expect(audit.args?.slice(0, 5)).toEqual(['audit', '--root', '/host', '--format', 'json'])
     expect(audit.args).not.toContain('--output')
   })
 
@@ -196,9 +200,9 @@ describe('contrib/kubernetes manifests', () => {
           {reject: false, timeout: 60_000, env: {KUBECONFIG: join(work, 'no-kubeconfig')}},
         )
         expect(made.exitCode, String(made.stderr)).toBe(0)
-        const configMap = JSON.parse(String(made.stdout)) as Doc
+        const configMap = JSON.parse(String(made.stdout)) as Doc & IConfigMap
         expect(() => validate(configMap)).not.toThrow()
-        expect(JSON.parse(configMap.data['audit.json'])).toEqual(JSON.parse(String(run.stdout)))
+        expect(JSON.parse(configMap.data?.['audit.json'] ?? '')).toEqual(JSON.parse(String(run.stdout)))
         // A ConfigMap holds at most 1 MiB.
         expect(Buffer.byteLength(String(made.stdout))).toBeLessThan(1024 * 1024)
       },
