@@ -120,7 +120,7 @@ async function start(request: DecodeRequest): Promise<Run> {
       return
     }
     if (size + bytes.length > maxOutput) fail(`more than ${maxOutput} bytes`)
-    for (let done = 0; done < bytes.length; ) {
+    for (let done = 0; done < bytes.length;) {
       if (size === chunks.length * CHUNK_BYTES) {
         if ((chunks.length + 1) * CHUNK_BYTES + heapGrowth > memory)
           fail(`more than ${Math.round(memory / MiB)} MiB of memory for this file's decoded data`)
@@ -245,7 +245,8 @@ function decode7z(run: Run, request: DecodeRequest): DecodeReply {
   const items = parseListing(run.listing())
   if (typeof items === 'string') return {problem: 'corrupt', detail: items}
   if (items.some((item) => item.encrypted)) return {problem: 'encrypted', detail: 'members are encrypted'}
-  if (items.length > request.maxMembers) return {problem: 'too-large', detail: `more than ${request.maxMembers} members`}
+  if (items.length > request.maxMembers)
+    return {problem: 'too-large', detail: `more than ${request.maxMembers} members`}
   const declared = items.reduce((sum, item) => sum + item.size, 0)
   if (declared > request.maxOutput) return {problem: 'too-large', detail: `members declare ${declared} bytes`}
   run.collect('data')

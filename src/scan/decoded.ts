@@ -9,7 +9,7 @@ export const CHUNK_BYTES = 1024 * 1024
  * inside a 7z inside an xz counts once per byte, not once per level), including 7-Zip's heap growth.
  * Past it the data is not analysed: the caller reports COMPRESSION_TOO_LARGE (`unknown`), never clean.
  */
-export const FILE_DECODE_MEMORY = 72 * 1024 * 1024
+const FILE_DECODE_MEMORY = 72 * 1024 * 1024
 
 export class DecodeMemory {
   private held = 0
@@ -97,7 +97,7 @@ export class ChunkSink {
  * A source over fixed-size chunks: a read inside one chunk is a view (no copy), one across chunks
  * copies only the bytes asked for.
  */
-export function chunkedSource(chunks: readonly Uint8Array[], size: number): ByteSource {
+function chunkedSource(chunks: readonly Uint8Array[], size: number): ByteSource {
   const view = (i: number, from: number, to: number) =>
     Buffer.from(chunks[i].buffer, chunks[i].byteOffset + from, to - from)
   return {

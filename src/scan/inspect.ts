@@ -86,7 +86,13 @@ function inspectStream(
   const weak = kind === 'zlib' && inner.corrupt !== undefined
   let result: Inspection
   try {
-    result = inspectSource(inner.source, member, {...options, memory, depth: depth + 1, name: undefined, explicit: !weak})
+    result = inspectSource(inner.source, member, {
+      ...options,
+      memory,
+      depth: depth + 1,
+      name: undefined,
+      explicit: !weak,
+    })
   } finally {
     inner.release()
   }

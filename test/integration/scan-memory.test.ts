@@ -60,24 +60,32 @@ describe.skipIf(skipReason(skip, 'memory tests need GNU time (/usr/bin/time), py
       ['lz4-bomb.joblib', 'an lz4 zero bomb'],
       ['xz-big-dict.joblib', 'an xz stream whose 64 MiB dictionary and output exceed the decode memory'],
       ['gzip-nested.pkl.gz', 'gzip in gzip, 40 MiB at each level'],
-    ])('%s (%s): unknown, never clean, under 200 MB', async (name) => {
-      const {exitCode, peakRss, report} = await scan(name)
-      expect(exitCode).toBe(1)
-      expect(report.verdict).toBe('unknown')
-      expect(codes(report)).toContain('COMPRESSION_TOO_LARGE')
-      expect(peakRss).toBeLessThan(PEAK_LIMIT)
-    }, 90_000)
+    ])(
+      '%s (%s): unknown, never clean, under 200 MB',
+      async (name) => {
+        const {exitCode, peakRss, report} = await scan(name)
+        expect(exitCode).toBe(1)
+        expect(report.verdict).toBe('unknown')
+        expect(codes(report)).toContain('COMPRESSION_TOO_LARGE')
+        expect(peakRss).toBeLessThan(PEAK_LIMIT)
+      },
+      90_000,
+    )
 
     // 7-Zip's heap grows by about 24 MiB to extract a 7z archive: its members get the rest of the memory.
     it.each([
       ['xz-fits.joblib', '60 MiB'],
       ['fits.7z', '40 MiB'],
-    ])('%s (%s inside the limits): analysed and clean, under 200 MB', async (name) => {
-      const {exitCode, peakRss, report} = await scan(name)
-      expect(report).toMatchObject({verdict: 'clean', findings: []})
-      expect(exitCode).toBe(0)
-      expect(peakRss).toBeLessThan(PEAK_LIMIT)
-    }, 90_000)
+    ])(
+      '%s (%s inside the limits): analysed and clean, under 200 MB',
+      async (name) => {
+        const {exitCode, peakRss, report} = await scan(name)
+        expect(report).toMatchObject({verdict: 'clean', findings: []})
+        expect(exitCode).toBe(0)
+        expect(peakRss).toBeLessThan(PEAK_LIMIT)
+      },
+      90_000,
+    )
 
     it('says which budget stopped the decoder', async () => {
       const {report} = await scan('xz-big-dict.joblib')

@@ -96,7 +96,7 @@ describe.skipIf(skipReason(noLz4, 'lz4 tests need python3-lz4'))('joblib lz4 fra
 })
 
 describe('gzip members', () => {
-  it('reads members after zero padding, as Python\'s gzip module does (a pickle may span them)', () => {
+  it("reads members after zero padding, as Python's gzip module does (a pickle may span them)", () => {
     const cut = Math.floor(payload.length / 2)
     const file = Buffer.concat([gzipSync(payload.subarray(0, cut)), Buffer.alloc(9), gzipSync(payload.subarray(cut))])
     expect(codes(scanBuffer(file, 'm.pkl.gz'))).toContain('PICKLE_DANGEROUS_GLOBAL')
@@ -165,7 +165,10 @@ describe.skipIf(skipReason(no7z, '7z archive tests need 7z (p7zip-full) to build
   })
 
   it("caps 7-Zip's memory: a dictionary and output past the file's decode memory are unknown, saying so", () => {
-    const big = sevenZip('dict.7z', {'m.pkl': Buffer.concat([twin, Buffer.alloc(40 * 1024 * 1024)])}, ['-mx9', '-md=64m'])
+    const big = sevenZip('dict.7z', {'m.pkl': Buffer.concat([twin, Buffer.alloc(40 * 1024 * 1024)])}, [
+      '-mx9',
+      '-md=64m',
+    ])
     const report = scanBuffer(big, 'm.7z')
     expect(report.verdict).toBe('unknown')
     expect(report.findings).toEqual([expect.objectContaining({code: 'COMPRESSION_TOO_LARGE'})])
@@ -174,7 +177,12 @@ describe.skipIf(skipReason(no7z, '7z archive tests need 7z (p7zip-full) to build
 
   it('cuts members at their listed sizes, in archive order, and never trusts a name that forges listing lines', () => {
     const several = scanBuffer(
-      sevenZip('several.7z', {'a.pkl': twin, 'b.bin': Buffer.alloc(3000, 1), 'c.txt': payload, 'empty.pkl': Buffer.alloc(0)}),
+      sevenZip('several.7z', {
+        'a.pkl': twin,
+        'b.bin': Buffer.alloc(3000, 1),
+        'c.txt': payload,
+        'empty.pkl': Buffer.alloc(0),
+      }),
       'm.7z',
     )
     expect(several.findings.filter((f) => f.code === 'PICKLE_DANGEROUS_GLOBAL').map((f) => f.member)).toEqual(['c.txt'])

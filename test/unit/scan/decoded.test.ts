@@ -19,7 +19,8 @@ describe('decoded data in chunks', () => {
           const plain = bufferSource(data)
           const chunked = sink.source()
           expect(chunked.size).toBe(size)
-          for (const [offset, length] of reads) expect(chunked.read(offset, length).equals(plain.read(offset, length))).toBe(true)
+          for (const [offset, length] of reads)
+            expect(chunked.read(offset, length).equals(plain.read(offset, length))).toBe(true)
         },
       ),
       {numRuns: 30},
