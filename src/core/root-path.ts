@@ -2,7 +2,7 @@ import {stat} from 'node:fs/promises'
 import {posix, resolve} from 'node:path'
 
 import {coreError} from './errors.js'
-import {rootFsOf} from './root-fs.js'
+import {isVirtualRoot, rootFsOf} from './root-fs.js'
 
 /** Largest text file read from an inspected system (configuration files are small). */
 export const MAX_TEXT_BYTES = 2 * 1024 * 1024
@@ -63,6 +63,7 @@ export async function readTextInRoot(root: string, path: string, max = MAX_TEXT_
  */
 export async function resolveRootOption(root: string | undefined): Promise<string> {
   if (!root) return '/'
+  if (isVirtualRoot(root)) return root
   const absolute = resolve(root)
   if (!(await stat(absolute).catch(() => null))?.isDirectory())
     throw coreError('INPUT_NOT_FOUND', `--root ${root} is not a directory; pass the mounted root filesystem.`)
