@@ -46,8 +46,7 @@ export interface AuditReportOptions extends AuditOptions {
 export async function runAuditReport(options: AuditReportOptions): Promise<AuditReport> {
   const {waivers: loaded = null, policy = {}, now, previous, allowCriticalWaivers = false, ...auditOptions} = options
   refuseCriticalWaivers(loaded, auditOptions.rulesets, allowCriticalWaivers)
-  if (auditOptions.imageFile && auditOptions.root)
-    throw coreError('USAGE', 'Give either --root or --image, not both.')
+  if (auditOptions.imageFile && auditOptions.root) throw coreError('USAGE', 'Give either --root or --image, not both.')
   const image = auditOptions.imageFile ? await openImage(auditOptions.imageFile) : undefined
   try {
     return await auditAndReport({...auditOptions, image}, loaded, policy, now, previous)

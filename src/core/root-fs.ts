@@ -72,7 +72,7 @@ export function errnoError(code: string, message: string): NodeJS.ErrnoException
  * absolute target is re-anchored at the root and `..` never climbs above it; more than 40 links is
  * ELOOP. Returns the normalized path inside the root with no link left in it.
  */
-export async function resolveLinks(
+async function resolveLinks(
   path: string,
   readLink: (candidate: string) => Promise<string | undefined>,
   describe: string,
@@ -108,7 +108,11 @@ class DirectoryRootFs implements RootFs {
 
   async realpath(path: string): Promise<string> {
     if (this.root === '/') return realpath(path)
-    return resolveLinks(path, async (candidate) => readlink(join(this.root, candidate)).catch(() => undefined), this.root)
+    return resolveLinks(
+      path,
+      async (candidate) => readlink(join(this.root, candidate)).catch(() => undefined),
+      this.root,
+    )
   }
 
   private async parentPath(path: string): Promise<string> {

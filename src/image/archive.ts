@@ -12,7 +12,7 @@ import {memberPath, VirtualRoot, type Content} from './virtual-root.js'
 import {parseImageConfig, type ImageConfig} from './config.js'
 
 /** How the image was stored. */
-export type ImageFormat = 'docker-archive' | 'oci-layout' | 'filesystem-tar'
+type ImageFormat = 'docker-archive' | 'oci-layout' | 'filesystem-tar'
 
 /** An image opened as a virtual root: pass `root` wherever a `--root` directory goes. */
 export interface OpenImage {
@@ -123,7 +123,11 @@ function directoryStore(dir: string): Store {
   }
 }
 
-async function readJson(store: Store, name: string, where: string): Promise<{json: unknown; bytes: Buffer} | undefined> {
+async function readJson(
+  store: Store,
+  name: string,
+  where: string,
+): Promise<{json: unknown; bytes: Buffer} | undefined> {
   const blob = await store.blob(name)
   if (!blob) return undefined
   if (blob.size > MAX_JSON_BYTES) throw imageError('IMAGE_MALFORMED', `${where}: ${name} is larger than 8 MiB`)
@@ -153,7 +157,10 @@ function dockerPlan(manifest: unknown, where: string): Plan {
   if (!Array.isArray(manifest) || manifest.length === 0 || !isRecord(manifest[0]))
     throw imageError('IMAGE_MALFORMED', `${where}: manifest.json lists no image`)
   if (manifest.length > 1)
-    throw imageError('IMAGE_UNSUPPORTED', `${where} holds ${manifest.length} images; save one image per archive (docker save IMAGE).`)
+    throw imageError(
+      'IMAGE_UNSUPPORTED',
+      `${where} holds ${manifest.length} images; save one image per archive (docker save IMAGE).`,
+    )
   const [image] = manifest as Record<string, unknown>[]
   if (typeof image.Config !== 'string') throw imageError('IMAGE_MALFORMED', `${where}: manifest.json has no Config`)
   return {format: 'docker-archive', layers: strings(image.Layers), config: image.Config, tags: strings(image.RepoTags)}
@@ -194,7 +201,14 @@ async function ociPlan(store: Store, index: unknown, where: string): Promise<Pla
 }
 
 /** Applies one layer to the virtual root, front to back. */
-async function applyLayer(root: VirtualRoot, blob: Blob, layer: number, whiteouts: boolean, where: string, budget: {left: number}) {
+async function applyLayer(
+  root: VirtualRoot,
+  blob: Blob,
+  layer: number,
+  whiteouts: boolean,
+  where: string,
+  budget: {left: number},
+) {
   const source = await blob.source()
   await walkTar(source, where, async (entry, readBody) => {
     let content: Content | null = null
@@ -237,9 +251,15 @@ export async function openImage(file: string): Promise<OpenImage> {
     await handle.read(head, 0, 4, 0)
     if (head.subarray(0, 2).equals(GZIP) || head.equals(ZSTD)) {
       await handle.close()
-      throw imageError('IMAGE_UNSUPPORTED', `--image ${file} is compressed; decompress it first (llmsec reads the archive in place).`)
+      throw imageError(
+        'IMAGE_UNSUPPORTED',
+        `--image ${file} is compressed; decompress it first (llmsec reads the archive in place).`,
+      )
     }
-    store = await archiveStore(handle, info.size, file)
+    store = await archiveStore(handle, info.size, file).catch(async (error: unknown) => {
+      await handle!.close()
+      throw error
+    })
   }
   try {
     return await assemble(store, handle, file, info.size)
@@ -257,7 +277,8 @@ async function assemble(store: Store, handle: FileHandle | null, file: string, s
   else if (index) plan = await ociPlan(store, index.json, file)
   else if (handle) plan = {format: 'filesystem-tar', layers: [], config: null, tags: []}
   else throw imageError('IMAGE_MALFORMED', `${file} is a directory without index.json; pass an OCI image layout.`)
-  if (plan.layers.length > MAX_LAYERS) throw imageError('IMAGE_UNSUPPORTED', `${file} has more than ${MAX_LAYERS} layers`)
+  if (plan.layers.length > MAX_LAYERS)
+    throw imageError('IMAGE_UNSUPPORTED', `${file} has more than ${MAX_LAYERS} layers`)
   const configRead = plan.config ? await readJson(store, plan.config, file) : undefined
   if (plan.config && !configRead) throw imageError('IMAGE_MALFORMED', `${file}: the config ${plan.config} is missing`)
   const configDigest = configRead ? `sha256:${createHash('sha256').update(configRead.bytes).digest('hex')}` : null

@@ -34,7 +34,7 @@ const BLOCK = 512
 /** Bounds on metadata members: a pax header or a GNU long name larger than this is malformed. */
 const MAX_META_BYTES = 1024 * 1024
 /** Most members one archive may have (each costs a little memory in a virtual root). */
-export const MAX_TAR_ENTRIES = 2_000_000
+const MAX_TAR_ENTRIES = 2_000_000
 
 const padded = (size: number) => Math.ceil(size / BLOCK) * BLOCK
 
@@ -122,7 +122,7 @@ export class StreamSource implements TarSource {
   }
 
   async skip(n: number): Promise<void> {
-    for (let left = n; left > 0 && !(this.done && this.pendingBytes === 0); ) {
+    for (let left = n; left > 0 && !(this.done && this.pendingBytes === 0);) {
       await this.fill(Math.min(left, 1024 * 1024))
       const step = Math.min(left, this.pendingBytes)
       if (step === 0) break
@@ -179,7 +179,10 @@ export async function walkTar(
     const header = new Header(block, 0, ex, gex)
     if (header.nullBlock) return
     if (!header.cksumValid)
-      throw imageError('IMAGE_MALFORMED', `${where}: a tar header at byte ${source.position - BLOCK} has a bad checksum`)
+      throw imageError(
+        'IMAGE_MALFORMED',
+        `${where}: a tar header at byte ${source.position - BLOCK} has a bad checksum`,
+      )
     const size = header.size ?? 0
     switch (header.type) {
       case 'ExtendedHeader':

@@ -234,8 +234,12 @@ export class VirtualRoot implements RootFs {
       const buffer = Buffer.alloc(want)
       const {bytesRead} = await content.handle.read(buffer, 0, want, content.offset)
       data = buffer.subarray(0, bytesRead)
-    }    else if (content.data.length >= want) data = content.data.subarray(0, want)
-    else throw errnoError('EPARTIAL', `${path}: only the first ${content.data.length} bytes were kept from a compressed layer`)
+    } else if (content.data.length >= want) data = content.data.subarray(0, want)
+    else
+      throw errnoError(
+        'EPARTIAL',
+        `${path}: only the first ${content.data.length} bytes were kept from a compressed layer`,
+      )
     return {data, stats: new VirtualStats(node)}
   }
 
@@ -277,7 +281,8 @@ export class VirtualRoot implements RootFs {
   apply(entry: TarEntry, layer: number, content: Content | null, whiteouts: boolean): void {
     const path = memberPath(entry.path)
     if (path === '/') {
-      if (entry.type === 'Directory') Object.assign(this.root, {perm: entry.mode & 0o7777, uid: entry.uid, gid: entry.gid})
+      if (entry.type === 'Directory')
+        Object.assign(this.root, {perm: entry.mode & 0o7777, uid: entry.uid, gid: entry.gid})
       return
     }
     const parent = this.parentOf(path, layer)
@@ -297,7 +302,13 @@ export class VirtualRoot implements RootFs {
     const kind = KINDS[entry.type] ?? 'other'
     const existing = parent.children!.get(name)
     if (kind === 'dir' && existing?.kind === 'dir') {
-      Object.assign(existing, {perm: entry.mode & 0o7777, uid: entry.uid, gid: entry.gid, mtimeMs: entry.mtimeMs, layer})
+      Object.assign(existing, {
+        perm: entry.mode & 0o7777,
+        uid: entry.uid,
+        gid: entry.gid,
+        mtimeMs: entry.mtimeMs,
+        layer,
+      })
       return
     }
     const node = this.node(kind, entry, layer)
