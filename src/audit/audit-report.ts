@@ -1,6 +1,6 @@
 import {resolve} from 'node:path'
 
-import {runAudit, type AuditOptions} from './engine.js'
+import {imageFactEnv, runAudit, type AuditOptions} from './engine.js'
 import {createFactCache} from './facts/index.js'
 import {summarizeInventory} from './inventory-summary.js'
 import type {ExitPolicy} from './policy.js'
@@ -64,7 +64,7 @@ async function auditAndReport(
 ): Promise<AuditReport> {
   const root = auditOptions.image?.root ?? (auditOptions.root ? resolve(auditOptions.root) : '/')
   const {probe, modelPaths, trust} = auditOptions
-  const image = auditOptions.image ? {name: auditOptions.image.name, config: auditOptions.image.config} : undefined
+  const image = imageFactEnv(auditOptions.image)
   const facts = auditOptions.facts ?? createFactCache({root, probe, modelPaths, trust, image})
   const audit = await runAudit({...auditOptions, facts})
   const {audit: waived, waivers} = applyWaivers(audit, loaded, now)

@@ -3,7 +3,7 @@ import {noProgress, type OnProgress} from '../core/progress.js'
 import {resolveRootOption} from '../core/root-path.js'
 import {outcome, type CheckOutcome} from './check.js'
 import {findCheck} from './checks/index.js'
-import {createFactCache, type FactCache, type ModelTrust} from './facts/index.js'
+import {createFactCache, type FactCache, type FactEnv, type ModelTrust} from './facts/index.js'
 import {sanitizeEvidence, sanitizeLine} from './evidence.js'
 import {auditedHost} from './host-identity.js'
 import {hostOnlyReason} from './fix-context.js'
@@ -187,6 +187,11 @@ async function evaluateAll(
   return Promise.all(selected.map(({rs, rules}) => Promise.all(rules.map((rule) => runOnce(rs.id, rule)))))
 }
 
+/** What the facts know of an --image: its name, tags and config. */
+export function imageFactEnv(image: OpenImage | undefined): FactEnv['image'] {
+  return image ? {name: image.name, tags: image.tags, config: image.config} : undefined
+}
+
 function imageSummary({file, format, tags, configDigest, layers}: OpenImage): AuditedImage {
   return {file, format, tags, configDigest, layers}
 }
@@ -201,7 +206,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const started = Date.now()
   const startedAt = new Date(started).toISOString()
   const root = options.image?.root ?? (await resolveRootOption(options.root))
-  const image = options.image ? {name: options.image.name, config: options.image.config} : undefined
+  const image = imageFactEnv(options.image)
   const env = {root, probe: options.probe, modelPaths: options.modelPaths, trust: options.trust, image}
   const facts = options.facts ?? createFactCache(env)
   const selected = options.rulesets.map((rs) => ({

@@ -104,6 +104,36 @@ describe('llmsec audit --image formats and refusals', () => {
     )
   })
 
+  it('reads the image config as its service: a vLLM entrypoint on 0.0.0.0 with --trust-remote-code, as root', async () => {
+    const vllm = dockerArchive({
+      layers: [tarOf(BASE)],
+      tags: ['vllm/vllm-openai:v0.6.3'],
+      config: {
+        Entrypoint: ['python3', '-m', 'vllm.entrypoints.openai.api_server'],
+        Cmd: ['--host', '0.0.0.0', '--trust-remote-code'],
+        Env: ['VLLM_NO_USAGE_STATS=1'],
+        ExposedPorts: {'8000/tcp': {}},
+      },
+    })
+    const file = join(dir, 'vllm-config.tar')
+    await writeFile(file, vllm.tar)
+    const run = await runCliJson<AuditResult>(['audit', '--image', file, '--ruleset', 'baseline'])
+    const rules = rulesOf(run.json, 'baseline')
+    for (const id of ['inference-bind-loopback', 'inference-not-root', 'no-trust-remote-code'])
+      expect(rules.get(id)?.status, `${id}: ${JSON.stringify(rules.get(id))}`).toBe('fail')
+    expect(rules.get('inference-bind-loopback')?.evidence.join('\n')).toContain('vllm (image config) binds 0.0.0.0')
+    // The same image with a User and a loopback bind passes those rules.
+    const safe = dockerArchive({
+      layers: [tarOf(BASE)],
+      tags: ['vllm/vllm-openai:v0.6.3'],
+      config: {Entrypoint: ['vllm', 'serve', 'm'], Cmd: ['--host', '127.0.0.1'], User: 'vllm:vllm'},
+    })
+    await writeFile(file, safe.tar)
+    const passed = rulesOf((await runCliJson<AuditResult>(['audit', '--image', file, '--ruleset', 'baseline'])).json)
+    for (const id of ['inference-bind-loopback', 'inference-not-root', 'no-trust-remote-code'])
+      expect(passed.get(id)?.status, `${id}: ${JSON.stringify(passed.get(id))}`).toBe('pass')
+  })
+
   it('refuses a compressed archive, a zstd layer and --root with --image (exit 2, one line)', async () => {
     const {gzipSync} = await import('node:zlib')
     const gz = join(dir, 'img.tar.gz')

@@ -14,7 +14,7 @@ export interface FactEnv {
   /** Who may sign models (llmsec.yaml `signing`): the auditor's trust, read on the auditing host. */
   trust?: ModelTrust
   /** The image audited with --image: its name and config (User, Env, Entrypoint/Cmd, ExposedPorts). */
-  image?: {name: string; config: ImageConfig | null}
+  image?: {name: string; tags: string[]; config: ImageConfig | null}
 }
 
 /** Trust material for model signatures (the verify engine's options; paths on the auditing host). */
