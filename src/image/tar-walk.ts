@@ -135,6 +135,23 @@ export class StreamSource implements TarSource {
 /** Reads a member body for the walker's reader: at most `max` bytes, once. */
 export type ReadBody = (max: number) => Promise<Buffer>
 
+/** node-tar's header decoder, its throws (a base-256 number out of range) as IMAGE_MALFORMED. */
+function decodeHeader(block: Buffer, ex: HeaderData, gex: HeaderData, where: string): Header {
+  try {
+    return new Header(block, 0, ex, gex)
+  } catch (error) {
+    throw imageError('IMAGE_MALFORMED', `${where} does not decode: ${(error as Error).message}`)
+  }
+}
+
+function parsePax(text: string, ex: HeaderData, global: boolean, where: string): HeaderData {
+  try {
+    return Pax.parse(text, ex, global)
+  } catch (error) {
+    throw imageError('IMAGE_MALFORMED', `${where}: a pax header does not decode: ${(error as Error).message}`)
+  }
+}
+
 async function readMeta(source: TarSource, size: number, where: string): Promise<string> {
   if (size > MAX_META_BYTES) throw imageError('IMAGE_MALFORMED', `${where}: an extension header of ${size} bytes`)
   const body = await source.read(padded(size))
@@ -176,7 +193,7 @@ export async function walkTar(
     const block = await source.read(BLOCK)
     if (block.length === 0) return
     if (block.length < BLOCK) throw imageError('IMAGE_MALFORMED', `${where}: the archive ends inside a header`)
-    const header = new Header(block, 0, ex, gex)
+    const header = decodeHeader(block, ex, gex, `${where}: the tar header at byte ${source.position - BLOCK}`)
     if (header.nullBlock) return
     if (!header.cksumValid)
       throw imageError(
@@ -187,10 +204,10 @@ export async function walkTar(
     switch (header.type) {
       case 'ExtendedHeader':
       case 'OldExtendedHeader':
-        ex = Pax.parse(await readMeta(source, size, where), ex, false)
+        ex = parsePax(await readMeta(source, size, where), ex, false, where)
         continue
       case 'GlobalExtendedHeader':
-        gex = Pax.parse(await readMeta(source, size, where), gex, true)
+        gex = parsePax(await readMeta(source, size, where), gex, true, where)
         continue
       case 'NextFileHasLongPath':
       case 'OldGnuLongPath':

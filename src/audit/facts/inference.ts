@@ -99,7 +99,7 @@ async function composeServices(
 }
 
 /** Where an image's own process is described: its config, not a file of the root. */
-export const IMAGE_CONFIG_LOCATION = 'image config'
+const IMAGE_CONFIG_LOCATION = 'image config'
 
 /**
  * The process an image starts (`Entrypoint` + `Cmd`, as `User` with `Env`), when it is an

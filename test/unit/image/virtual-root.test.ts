@@ -159,7 +159,7 @@ describe('image formats', () => {
           expect(error).toBeInstanceOf(LlmsecError)
         }
       }),
-      {numRuns: 150},
+      {numRuns: 400},
     )
   })
 })
