@@ -31,6 +31,7 @@ import {check as packageInstalled} from './package-installed.js'
 import {check as pamFaillock} from './pam-faillock.js'
 import {check as secretFiles} from './secret-files.js'
 import {check as securityUpdatesPending} from './security-updates-pending.js'
+import {check as sshdAlgorithms} from './sshd-algorithms.js'
 import {check as sshdOption} from './sshd-option.js'
 import {check as sysctlValue} from './sysctl-value.js'
 import {check as systemdUnit} from './systemd-unit.js'
@@ -71,6 +72,7 @@ export const CHECKS = [
   pamFaillock,
   secretFiles,
   securityUpdatesPending,
+  sshdAlgorithms,
   sshdOption,
   sysctlValue,
   systemdUnit,

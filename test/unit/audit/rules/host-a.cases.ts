@@ -102,6 +102,13 @@ export const cases: RuleCaseTable = {
   'ssh-no-empty-passwords': ssh('PermitEmptyPasswords yes', 'PermitEmptyPasswords no'),
   'ssh-no-user-environment': ssh('PermitUserEnvironment yes', 'PermitUserEnvironment no'),
   'ssh-use-pam': ssh('PasswordAuthentication no', 'UsePAM yes', 'the default (no)'),
+  'ssh-strong-ciphers': ssh('Ciphers +aes256-cbc', 'UsePAM yes', undefined, 'the default list'),
+  'ssh-strong-macs': ssh(
+    'UsePAM yes',
+    'MACs hmac-sha2-512-etm@openssh.com,hmac-sha2-256-etm@openssh.com',
+    'the default list (umac-64, hmac-sha1)',
+  ),
+  'ssh-strong-kex': ssh('KexAlgorithms diffie-hellman-group14-sha1,curve25519-sha256', 'KexAlgorithms -*-sha1'),
   'files-passwd': mode('/etc/passwd', 0o664, 0o644),
   'files-passwd-backup': mode('/etc/passwd-', 0o666, 0o600),
   'files-group': mode('/etc/group', 0o646, 0o644),
