@@ -1,7 +1,7 @@
 import {FactCache, type FactEnv, type FactProvider} from './cache.js'
 import {firewallConfigProvider, firewallProvider} from './firewall.js'
 import {gpusProvider} from './gpus.js'
-import {modelsProvider, osProvider, packagesProvider, usersProvider} from './host.js'
+import {modelsProvider, osProvider, packagesProvider, shadowProvider, usersProvider} from './host.js'
 import {inferenceProvider} from './inference.js'
 import {auditdProvider, journaldProvider, sshdProvider} from './logging.js'
 import {processesProvider} from './processes.js'
@@ -35,6 +35,7 @@ export {splitExecStart} from './exec-start.js'
 export const FACT_PROVIDERS: FactProvider[] = [
   osProvider,
   usersProvider,
+  shadowProvider,
   packagesProvider,
   systemdProvider,
   systemdActiveProvider,
