@@ -1,3 +1,4 @@
+import {append} from '../../core/arrays.js'
 import type {UserEntry} from '../../hardware/index.js'
 import {defineCheck, guardUnreadable, outcome, type CheckOutcome} from '../check.js'
 import type {GroupEntry, ShadowEntry} from '../facts/index.js'
@@ -54,8 +55,9 @@ function findings(test: Test, a: Accounts): {bad: string[]; commands?: string[]}
       const root = a.users.find((u) => u.name === 'root')
       const bad = a.groups.filter((g) => g.gid === 0 && g.name !== 'root').map((g) => `group ${g.name} has GID 0`)
       if (root && root.gid !== 0) bad.push(`root's primary GID is ${root.gid}, not 0`)
-      bad.push(
-        ...a.users
+      append(
+        bad,
+        a.users
           .filter((u) => u.gid === 0 && u.name !== 'root' && !COMMAND_SHELLS[u.name])
           .map((u) => `${u.name} has primary GID 0`),
       )
@@ -105,7 +107,10 @@ function findings(test: Test, a: Accounts): {bad: string[]; commands?: string[]}
       const shadow = a.groups.find((g) => g.name === 'shadow')
       if (!shadow) return {bad: []}
       const bad = shadow.members.map((m) => `${m} is a member of group shadow`)
-      bad.push(...a.users.filter((u) => u.gid === shadow.gid).map((u) => `${u.name}'s primary group is shadow`))
+      append(
+        bad,
+        a.users.filter((u) => u.gid === shadow.gid).map((u) => `${u.name}'s primary group is shadow`),
+      )
       return {bad}
     }
     case 'no-empty-passwords': {

@@ -14,8 +14,11 @@ interface Params {
  * The list an algorithm option yields (sshd_config(5)): `+list` appends to the default, `-list`
  * removes the entries matching its patterns, `^list` puts the entries first; else the list replaces it.
  */
-export function algorithmList(value: string, defaults: string[]): string[] {
-  const items = value.slice(/^[-+^]/.test(value) ? 1 : 0).split(',').filter(Boolean)
+function algorithmList(value: string, defaults: string[]): string[] {
+  const items = value
+    .slice(/^[-+^]/.test(value) ? 1 : 0)
+    .split(',')
+    .filter(Boolean)
   switch (value[0]) {
     case '+':
       return [...defaults, ...items.filter((a) => !defaults.includes(a))]

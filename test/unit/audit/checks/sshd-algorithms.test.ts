@@ -59,7 +59,9 @@ checkTester.run(check, {
       status: 'fail',
       files: sshd('MACs hmac-sha2-256\nMatch Address 10.0.0.0/8\n  MACs hmac-sha1\n'),
       params: macs,
-      includes: [/^MACs for user llmsec-probe from 10\.0\.0\.0 \(Match Address 10\.0\.0\.0\/8 at .*\) offers hmac-sha1$/],
+      includes: [
+        /^MACs for user llmsec-probe from 10\.0\.0\.0 \(Match Address 10\.0\.0\.0\/8 at .*\) offers hmac-sha1$/,
+      ],
     },
     {
       name: 'an unreadable include is an error, never a pass',
