@@ -12,6 +12,7 @@ import {findCheck} from './checks/index.js'
 import {KNOWN_CONTROLS} from './controls.js'
 import {auditError} from './errors.js'
 import {ruleRegexError} from './rule-regex.js'
+import {cachedRuleset} from './ruleset-cache.js'
 import {rulesetSchema} from './ruleset.schema.js'
 import {DEFAULT_CRITICAL_CAP} from './score.js'
 import type {Remediation, ResolvedRule, ResolvedRuleset, RuleOverride, RulesetSpec} from './ruleset.types.js'
@@ -223,7 +224,8 @@ function loadRulesetFile(file: string, chain: string[]): Promise<ResolvedRuleset
   // A file resolves to the same rules whichever ruleset extends it (cycles fail on first load).
   let promise = parsed.get(file)
   if (!promise) {
-    promise = parseRulesetFile(file, chain)
+    // A built-in file is resolved once at build time (ruleset-cache.ts) while it is unchanged.
+    promise = cachedRuleset(file, builtInRulesetDir()).then((hit) => hit ?? parseRulesetFile(file, chain))
     parsed.set(file, promise)
   }
   return promise

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {paramsValidator, type Check, type CheckOutcome} from '../../src/audit/check.js'
+import {paramsValidator, type Check, type CheckOutcome, type Condition} from '../../src/audit/check.js'
 import {evaluateCheck} from '../../src/audit/run-check.js'
 import type {ModelTrust, Unreadable} from '../../src/audit/facts/index.js'
 import type {CheckStatus} from '../../src/audit/audit.types.js'
@@ -51,7 +51,8 @@ export interface CheckTests<P> {
 
 const matcher = (line: string | RegExp) => (typeof line === 'string' ? line : expect.stringMatching(line))
 
-async function runCase<P>(check: Check<P>, c: CheckCase<P>): Promise<CheckOutcome> {
+/** Runs one case as the engine does; appliesWhen is a rule's own conditions. */
+export async function runCase<P>(check: Check<P>, c: CheckCase<P>, appliesWhen?: Condition[]): Promise<CheckOutcome> {
   const params = c.params ?? {}
   const validate = paramsValidator(check)
   expect(validate(params), `params ${JSON.stringify(params)}: ${JSON.stringify(validate.errors)}`).toBe(true)
@@ -59,14 +60,14 @@ async function runCase<P>(check: Check<P>, c: CheckCase<P>): Promise<CheckOutcom
   try {
     await c.setup?.(root)
     const facts = createTestFacts({...c, root, live: c.live ?? !c.files, trust: c.trust?.(root)})
-    const run = {params: params as Record<string, unknown>, timeoutMs: 15_000}
+    const run = {params: params as Record<string, unknown>, appliesWhen, timeoutMs: 15_000}
     return await evaluateCheck(check as unknown as Check, facts, run)
   } finally {
     if (c.files) await removeRoot(root)
   }
 }
 
-function expectOutcome(out: CheckOutcome, status: CheckStatus, c: CheckCase<unknown>): void {
+export function expectOutcome(out: CheckOutcome, status: CheckStatus, c: CheckCase<unknown>): void {
   const seen = JSON.stringify(out)
   expect(out.status, seen).toBe(status)
   if (c.evidence) expect(out.evidence, seen).toEqual(c.evidence.map(matcher))
