@@ -3,7 +3,7 @@ import {isLoopbackAddress} from '../core/net.js'
 import {addressFamily, parseNetwork} from './ip.js'
 import type {EvalPacket} from './match.js'
 import {evaluatePath, UNKNOWN_ENV, type PathDecision, type PathEnv} from './path.js'
-import type {Decision, Field, FieldValue, PacketSpec, Ruleset, Verdict} from './ruleset.types.js'
+import type {Decision, FieldValue, PacketSpec, Ruleset, Verdict} from './ruleset.types.js'
 
 const value = (v: string | number | undefined): FieldValue =>
   v === undefined ? {kind: 'unknown'} : {kind: 'value', value: v}
