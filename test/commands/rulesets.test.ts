@@ -95,7 +95,7 @@ describe('llmsec rulesets', () => {
     expect(validator('checks')(checks.json)).toBe(true)
   })
 
-  it('show prints a framework ruleset\'s controls with what each rule shows and does not', async () => {
+  it("show prints a framework ruleset's controls with what each rule shows and does not", async () => {
     const run = await runCli(['rulesets', 'show', 'hipaa'])
     expect(run.exitCode).toBe(0)
     const controls = run.stdout.slice(run.stdout.indexOf('Controls of hipaa:'))
