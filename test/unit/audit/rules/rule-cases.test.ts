@@ -37,7 +37,6 @@ const PENDING = new Set<string>([
   'gpu-device-permissions',
   'models-scan-clean',
   'models-signed',
-  'models-encrypted-at-rest',
   'firewall-configured',
   'firewall-default-deny',
   'hf-hub-offline',
@@ -47,11 +46,6 @@ const PENDING = new Set<string>([
   'auditd-active',
   'journald-persistent',
   'log-retention-configured',
-  'ml-stack-vulnerable',
-  'gpu-driver-vulnerable',
-  'container-toolkit-vulnerable',
-  'gpu-ecc-enabled',
-  'gpu-persistence-mode',
 ])
 
 it('every baseline rule has a failing and a passing root', async () => {
