@@ -17,6 +17,7 @@ import {check as inferenceArgs} from './inference-args.js'
 import {check as inferenceAuthProbe} from './inference-auth-probe.js'
 import {check as inferenceBind} from './inference-bind.js'
 import {check as inferenceEnv} from './inference-env.js'
+import {check as inferenceUnitSandbox} from './inference-unit-sandbox.js'
 import {check as inferenceUser} from './inference-user.js'
 import {check as journaldPersistent} from './journald-persistent.js'
 import {check as kernelModuleDisabled} from './kernel-module-disabled.js'
@@ -59,6 +60,7 @@ export const CHECKS = [
   inferenceAuthProbe,
   inferenceBind,
   inferenceEnv,
+  inferenceUnitSandbox,
   inferenceUser,
   journaldPersistent,
   kernelModuleDisabled,
