@@ -5,10 +5,20 @@ const vllm = (lines: string) => ({
   '/etc/systemd/system/vllm.service': `[Service]\nExecStart=/usr/bin/vllm serve m\nUser=vllm\n${lines}`,
 })
 const dropIn = (lines: string) => ({'/etc/systemd/system/vllm.service.d/x.conf': `[Service]\n${lines}`})
-const nnp = {directive: 'NoNewPrivileges', require: 'one-of', values: ['yes', 'true'], fix: ['NoNewPrivileges=yes']}
-const caps = {directive: 'CapabilityBoundingSet', require: 'empty', fix: ['CapabilityBoundingSet=']}
-const mem = {directive: 'MemoryMax', require: 'limit', fix: ['MemoryMax=90%']}
-const gpu = {directive: 'DeviceAllow', require: 'devices', values: ['/dev/nvidia'], fix: ['DevicePolicy=closed']}
+const nnp = {
+  directive: 'NoNewPrivileges',
+  require: 'one-of' as const,
+  values: ['yes', 'true'],
+  fix: ['NoNewPrivileges=yes'],
+}
+const caps = {directive: 'CapabilityBoundingSet', require: 'empty' as const, fix: ['CapabilityBoundingSet=']}
+const mem = {directive: 'MemoryMax', require: 'limit' as const, fix: ['MemoryMax=90%']}
+const gpu = {
+  directive: 'DeviceAllow',
+  require: 'devices' as const,
+  values: ['/dev/nvidia'],
+  fix: ['DevicePolicy=closed'],
+}
 
 checkTester.run(check, {
   valid: [
@@ -85,8 +95,8 @@ checkTester.run(check, {
     },
   ],
   invalidParams: [
-    {directive: 'no-new', require: 'one-of', fix: ['X=1']},
+    {directive: 'no-new', require: 'one-of' as const, fix: ['X=1']},
     {directive: 'NoNewPrivileges', require: 'some', fix: ['NoNewPrivileges=yes']},
-    {directive: 'NoNewPrivileges', require: 'limit', fix: []},
+    {directive: 'NoNewPrivileges', require: 'limit' as const, fix: []},
   ],
 })
