@@ -1,4 +1,4 @@
-import {mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {mkdtemp, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -10,8 +10,7 @@ import {buildCarelessRoot, buildHardenedRoot, hardenedConfig} from '../helpers/a
 import {runCli, runCliJson} from '../helpers/cli.js'
 import {hasTool, isRoot, skipReason} from '../helpers/env.js'
 import {dockerArchive, membersOf, tarOf, type TarMember} from '../helpers/image-archive.js'
-import {PICKLE_BYTES} from '../helpers/rootfs.js'
-import {removeRoot} from '../helpers/rootfs.js'
+import {PICKLE_BYTES, removeRoot} from '../helpers/rootfs.js'
 
 /** Rules that need a real file (the scanner, the signature verifier): under --image they error, never pass. */
 const NEEDS_REAL_FILE = /needs a file on this machine|not a file on this machine|ENOTLOCAL/
