@@ -3,7 +3,8 @@ import type {AddressInfo} from 'node:net'
 import {join} from 'node:path'
 
 import {generateKeyPairPem, signModel} from '../../../../src/artifacts/index.js'
-import type {GpusFact, Socket} from '../../../../src/audit/facts/index.js'
+import type {GpusFact} from '../../../../src/audit/facts/index.js'
+import type {ListeningSocket} from '../../../../src/network/index.js'
 import type {RuleCaseTable} from '../../../helpers/rule-tester.js'
 import {PICKLE_BYTES, safetensorsBytes, type RootSpec} from '../../../helpers/rootfs.js'
 import {UPGRADED, vulnRootSpec} from '../../../helpers/vuln-root.js'
@@ -16,7 +17,7 @@ const ollama = (...lines: string[]): RootSpec => ({
 const vllm = (args: string): RootSpec => ({
   '/etc/systemd/system/vllm.service': `[Service]\nUser=vllm\nExecStart=/opt/vllm/bin/vllm serve /srv/models/m ${args}\n`,
 })
-const socket = (address: string, port: number): Socket => ({
+const socket = (address: string, port: number): ListeningSocket => ({
   protocol: 'tcp',
   address,
   port,
