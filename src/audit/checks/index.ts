@@ -35,6 +35,7 @@ import {check as secretFiles} from './secret-files.js'
 import {check as securityUpdatesPending} from './security-updates-pending.js'
 import {check as sshdAlgorithms} from './sshd-algorithms.js'
 import {check as sshdOption} from './sshd-option.js'
+import {check as sudoers} from './sudoers.js'
 import {check as sysctlValue} from './sysctl-value.js'
 import {check as systemdUnit} from './systemd-unit.js'
 import {check as timeSync} from './time-sync.js'
@@ -78,6 +79,7 @@ export const CHECKS = [
   securityUpdatesPending,
   sshdAlgorithms,
   sshdOption,
+  sudoers,
   sysctlValue,
   systemdUnit,
   timeSync,

@@ -27,6 +27,7 @@ const NOT_FILE_EDITS: Record<string, string> = {
   'audit-watches-models': 'needs auditd installed and enabled',
   'time-sync': 'needs chrony installed and enabled',
   'automatic-security-updates': 'needs unattended-upgrades installed',
+  'sudo-installed': 'needs sudo installed',
 }
 
 /** What the Debian packages the fixes install put where the checks look, and the unit each enables. */
@@ -38,6 +39,7 @@ const PACKAGES: Record<string, RootSpec> = {
   },
   chrony: {'/lib/systemd/system/chrony.service': '[Service]\nExecStart=/usr/sbin/chronyd\n'},
   'unattended-upgrades': {},
+  sudo: {},
 }
 
 async function audit(root: string): Promise<Map<string, RuleResult>> {

@@ -2,6 +2,8 @@ import type {RootSpec} from '../../../helpers/rootfs.js'
 import type {RuleCases, RuleCaseTable} from '../../../helpers/rule-tester.js'
 import {UPGRADED, vulnRootSpec} from '../../../helpers/vuln-root.js'
 
+const dpkg = (names: string[]) =>
+  names.map((n) => `Package: ${n}\nStatus: install ok installed\nVersion: 1.0\n`).join('\n')
 const sshd = (text: string, extra: RootSpec = {}): RootSpec => ({'/etc/ssh/sshd_config': text, ...extra})
 
 /** An sshd option: the failing config, the passing one. */
@@ -189,6 +191,26 @@ export const cases: RuleCaseTable = {
   'accounts-no-empty-passwords': accounts('bob without password', {shadow: shadow.replace(/^bob:[^:]*:/m, 'bob::')}),
   'accounts-system-no-shell': accounts('daemon with bash', {passwd: passwd.replace('/usr/sbin/nologin', '/bin/bash')}),
   'accounts-no-shell-locked': accounts('daemon with a hash', {shadow: shadow.replace('daemon:*:', 'daemon:$y$e$f:')}),
+  'sudo-installed': {
+    fail: {name: 'no sudo package', files: {'/var/lib/dpkg/status': dpkg(['openssh-server'])}},
+    pass: {name: 'sudo installed', files: {'/var/lib/dpkg/status': dpkg(['sudo'])}},
+  },
+  'sudo-use-pty': {
+    fail: {name: 'use_pty turned off', files: {'/etc/sudoers': 'Defaults use_pty\nDefaults !use_pty\n'}},
+    pass: {name: 'use_pty', files: {'/etc/sudoers': 'Defaults env_reset, use_pty\n'}},
+  },
+  'sudo-logfile': {
+    fail: {name: 'no logfile', files: {'/etc/sudoers': 'Defaults use_pty\n'}},
+    pass: {name: 'a logfile', files: {'/etc/sudoers': 'Defaults logfile=/var/log/sudo.log\n'}},
+  },
+  'sudo-no-nopasswd-all': {
+    fail: {name: '%sudo NOPASSWD: ALL', files: {'/etc/sudoers': '%sudo ALL=(ALL:ALL) NOPASSWD: ALL\n'}},
+    pass: {name: '%sudo ALL', files: {'/etc/sudoers': '%sudo ALL=(ALL:ALL) ALL\n'}},
+  },
+  'sudo-authenticate-on': {
+    fail: {name: 'Defaults !authenticate', files: {'/etc/sudoers': 'Defaults !authenticate\n'}},
+    pass: {name: 'authentication left on', files: {'/etc/sudoers': 'Defaults use_pty\n'}},
+  },
   // Older rules of the baseline.
   'docker-group-empty': {
     fail: {name: 'bob is in the docker group', files: {'/etc/group': 'root:x:0:\ndocker:x:998:bob\n'}},
