@@ -24,6 +24,7 @@ const common: RootSpec = {
   '/etc/group': GROUP,
   '/lib/systemd/systemd': {content: '', mode: 0o755},
   '/etc/ssh/sshd_config': 'Include /etc/ssh/sshd_config.d/*.conf\nUsePAM yes\n',
+  '/etc/shadow': {content: 'root:*:19700:0:99999:7:::\nollama:!:19700::::::\nalice:!:19700:1:365:7:30::\n', mode: 0o640},
 }
 
 /**
@@ -135,7 +136,23 @@ function buildHardenedFiles(): Promise<string> {
     '/etc/logrotate.conf': 'weekly\nrotate 52\n',
     '/etc/apt/apt.conf.d/20auto-upgrades':
       'APT::Periodic::Update-Package-Lists "1";\nAPT::Periodic::Unattended-Upgrade "1";\n',
-    '/etc/ssh/sshd_config.d/10-llmsec.conf': 'PermitRootLogin no\nPasswordAuthentication no\nClientAliveInterval 300\n',
+    '/etc/ssh/sshd_config': {content: 'Include /etc/ssh/sshd_config.d/*.conf\nUsePAM yes\n', mode: 0o600},
+    '/etc/ssh/sshd_config.d/10-llmsec.conf': {
+      content: [
+        'PermitRootLogin no',
+        'PasswordAuthentication no',
+        'ClientAliveInterval 300',
+        'Banner /etc/issue.net',
+        'DisableForwarding yes',
+        'LoginGraceTime 60',
+        'MaxAuthTries 4',
+        'MaxStartups 10:30:60',
+        'MACs hmac-sha2-512-etm@openssh.com,hmac-sha2-256-etm@openssh.com',
+        '',
+      ].join('\n'),
+      mode: 0o600,
+    },
+    '/etc/default/useradd': 'INACTIVE=30\n',
     '/etc/sysctl.d/60-llmsec.conf': 'kernel.kptr_restrict = 2\nkernel.unprivileged_bpf_disabled = 1\n',
     '/etc/modprobe.d/llmsec-usb.conf': 'install usb-storage /bin/false\n',
     '/etc/pam.d/common-auth': [
@@ -147,7 +164,7 @@ function buildHardenedFiles(): Promise<string> {
       '',
     ].join('\n'),
     '/var/lib/aide/aide.db': 'aide database',
-    '/etc/login.defs': 'UMASK 027\n',
+    '/etc/login.defs': 'UMASK 027\nPASS_MAX_DAYS 365\nPASS_MIN_DAYS 1\nENCRYPT_METHOD YESCRYPT\n',
     '/etc/issue.net': 'Authorised use only. Activity is monitored.\n',
     '/etc/crypttab': 'models_crypt UUID=0b4c-11 none luks\n',
     '/etc/fstab': 'UUID=0b4c-01 / ext4 errors=remount-ro 0 1\n/dev/mapper/models_crypt /srv/models ext4 defaults 0 2\n',
