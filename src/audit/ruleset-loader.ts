@@ -195,6 +195,7 @@ function ownRules(loaded: LoadedYaml<RulesetSpec>, rules: Map<string, ResolvedRu
       severity: spec.severity,
       weight: spec.weight ?? 1,
       controls: spec.controls ?? {},
+      references: spec.references ?? {},
       appliesWhen: spec.appliesWhen ?? [],
       check: {id: spec.check.id, params: spec.check.params ?? {}},
       remediation: toRemediation(spec.remediation),

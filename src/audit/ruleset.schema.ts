@@ -34,6 +34,16 @@ const fileEdit = {
     requiredFor('chown', ['owner']),
   ],
 }
+/** Benchmark sections a rule follows: source (`cis-debian-12`) → section numbers (`5.1.6`). */
+const references = {
+  type: 'object',
+  propertyNames: {pattern: '^[a-z0-9][a-z0-9-]*$'},
+  additionalProperties: {
+    type: 'array',
+    minItems: 1,
+    items: {type: 'string', pattern: '^[0-9]+(\\.[0-9]+)*$', maxLength: 40},
+  },
+}
 // type: [string, object] instead of oneOf, so that errors point at the offending key.
 const remediation = {
   type: ['string', 'object'],
@@ -109,6 +119,7 @@ export const rulesetSchema = {
           severity: {enum: [...SEVERITIES]},
           weight: {type: 'number', minimum: 0, maximum: 100},
           controls,
+          references,
           appliesWhen: {type: 'array', items: {enum: [...CONDITIONS]}},
           check: {
             type: 'object',

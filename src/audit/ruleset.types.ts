@@ -19,6 +19,8 @@ export interface RuleSpec {
   severity: Severity
   weight?: number
   controls?: ControlMap
+  /** Benchmark sections the rule follows: source → section numbers (`{cis-debian-12: ['5.1.6']}`). */
+  references?: Record<string, string[]>
   appliesWhen?: Condition[]
   check: {id: string; params?: Record<string, unknown>}
   remediation: string | Remediation
@@ -63,6 +65,8 @@ export interface ResolvedRule {
   severity: Severity
   weight: number
   controls: ControlMap
+  /** Benchmark sections the rule follows (empty when it cites none). */
+  references: Record<string, string[]>
   appliesWhen: Condition[]
   check: {id: string; params: Record<string, unknown>}
   remediation: Remediation
