@@ -1,0 +1,478 @@
+import type {RuleCaseTable} from '../../../helpers/rule-tester.js'
+
+const debian = {'/etc/os-release': 'ID=debian\nVERSION_ID="12"\n'}
+const dpkg = (names: string[]) =>
+  names.map((n) => `Package: ${n}\nStatus: install ok installed\nVersion: 1.0\n`).join('\n')
+const systemd = {
+  '/usr/lib/systemd/systemd': '',
+  '/usr/lib/systemd/system/rsync.service':
+    '[Service]\nExecStart=/usr/bin/rsync --daemon\n[Install]\nWantedBy=multi-user.target\n',
+}
+
+/** CIS host hardening B (services, kernel, mounts, MAC, auditd, logging): crafted roots (see rule-cases.test.ts). */
+export const cases: RuleCaseTable = {
+  // TODO no-rsync-daemon
+  'sysctl-aslr': {
+    fail: {name: 'set to 0', files: {'/etc/sysctl.d/50-x.conf': 'kernel.randomize_va_space = 0\n'}},
+    pass: {
+      name: 'set to 2',
+      files: {
+        '/etc/sysctl.d/50-x.conf': 'kernel.randomize_va_space = 9\n',
+        '/etc/sysctl.d/60-y.conf': 'kernel.randomize_va_space=2\n',
+      },
+    },
+  },
+  'sysctl-ptrace-scope': {
+    fail: {name: 'set to 0', files: {'/etc/sysctl.d/50-x.conf': 'kernel.yama.ptrace_scope = 0\n'}},
+    pass: {
+      name: 'set to 3',
+      files: {
+        '/etc/sysctl.d/50-x.conf': 'kernel.yama.ptrace_scope = 9\n',
+        '/etc/sysctl.d/60-y.conf': 'kernel.yama.ptrace_scope=3\n',
+      },
+    },
+  },
+  'sysctl-suid-dumpable': {
+    fail: {name: 'set to 1', files: {'/etc/sysctl.d/50-x.conf': 'fs.suid_dumpable = 1\n'}},
+    pass: {
+      name: 'set to 0',
+      files: {'/etc/sysctl.d/50-x.conf': 'fs.suid_dumpable = 9\n', '/etc/sysctl.d/60-y.conf': 'fs.suid_dumpable=0\n'},
+    },
+  },
+  'sysctl-dmesg-restrict': {
+    fail: {name: 'set to 0', files: {'/etc/sysctl.d/50-x.conf': 'kernel.dmesg_restrict = 0\n'}},
+    pass: {
+      name: 'set to 1',
+      files: {
+        '/etc/sysctl.d/50-x.conf': 'kernel.dmesg_restrict = 9\n',
+        '/etc/sysctl.d/60-y.conf': 'kernel.dmesg_restrict=1\n',
+      },
+    },
+  },
+  'sysctl-protected-hardlinks': {
+    fail: {name: 'set to 0', files: {'/etc/sysctl.d/50-x.conf': 'fs.protected_hardlinks = 0\n'}},
+    pass: {
+      name: 'set to 1',
+      files: {
+        '/etc/sysctl.d/50-x.conf': 'fs.protected_hardlinks = 9\n',
+        '/etc/sysctl.d/60-y.conf': 'fs.protected_hardlinks=1\n',
+      },
+    },
+  },
+  'sysctl-protected-symlinks': {
+    fail: {name: 'set to 0', files: {'/etc/sysctl.d/50-x.conf': 'fs.protected_symlinks = 0\n'}},
+    pass: {
+      name: 'set to 1',
+      files: {
+        '/etc/sysctl.d/50-x.conf': 'fs.protected_symlinks = 9\n',
+        '/etc/sysctl.d/60-y.conf': 'fs.protected_symlinks=1\n',
+      },
+    },
+  },
+  'sysctl-protected-fifos': {
+    fail: {name: 'set to 0', files: {'/etc/sysctl.d/50-x.conf': 'fs.protected_fifos = 0\n'}},
+    pass: {
+      name: 'set to 2',
+      files: {
+        '/etc/sysctl.d/50-x.conf': 'fs.protected_fifos = 9\n',
+        '/etc/sysctl.d/60-y.conf': 'fs.protected_fifos=2\n',
+      },
+    },
+  },
+  'sysctl-protected-regular': {
+    fail: {name: 'set to 0', files: {'/etc/sysctl.d/50-x.conf': 'fs.protected_regular = 0\n'}},
+    pass: {
+      name: 'set to 2',
+      files: {
+        '/etc/sysctl.d/50-x.conf': 'fs.protected_regular = 9\n',
+        '/etc/sysctl.d/60-y.conf': 'fs.protected_regular=2\n',
+      },
+    },
+  },
+  'sysctl-sysrq-off': {
+    fail: {name: 'set to 1', files: {'/etc/sysctl.d/50-x.conf': 'kernel.sysrq = 1\n'}},
+    pass: {
+      name: 'set to 0',
+      files: {'/etc/sysctl.d/50-x.conf': 'kernel.sysrq = 9\n', '/etc/sysctl.d/60-y.conf': 'kernel.sysrq=0\n'},
+    },
+  },
+  'sysctl-bpf-jit-harden': {
+    fail: {name: 'set to 0', files: {'/etc/sysctl.d/50-x.conf': 'net.core.bpf_jit_harden = 0\n'}},
+    pass: {
+      name: 'set to 2',
+      files: {
+        '/etc/sysctl.d/50-x.conf': 'net.core.bpf_jit_harden = 9\n',
+        '/etc/sysctl.d/60-y.conf': 'net.core.bpf_jit_harden=2\n',
+      },
+    },
+  },
+  'sysctl-ldisc-autoload': {
+    fail: {name: 'set to 1', files: {'/etc/sysctl.d/50-x.conf': 'dev.tty.ldisc_autoload = 1\n'}},
+    pass: {
+      name: 'set to 0',
+      files: {
+        '/etc/sysctl.d/50-x.conf': 'dev.tty.ldisc_autoload = 9\n',
+        '/etc/sysctl.d/60-y.conf': 'dev.tty.ldisc_autoload=0\n',
+      },
+    },
+  },
+  'sysctl-ipv4-forwarding': {
+    fail: {name: 'set to 1', files: {'/etc/sysctl.d/50-x.conf': 'net.ipv4.ip_forward = 1\n'}},
+    pass: {
+      name: 'set to 0',
+      files: {
+        '/etc/sysctl.d/50-x.conf': 'net.ipv4.ip_forward = 9\n',
+        '/etc/sysctl.d/60-y.conf': 'net.ipv4.ip_forward=0\n',
+      },
+    },
+  },
+  'sysctl-ipv6-forwarding': {
+    fail: {name: 'set to 1', files: {'/etc/sysctl.d/50-x.conf': 'net.ipv6.conf.all.forwarding = 1\n'}},
+    pass: {
+      name: 'set to 0',
+      files: {
+        '/etc/sysctl.d/50-x.conf': 'net.ipv6.conf.all.forwarding = 9\n',
+        '/etc/sysctl.d/60-y.conf': 'net.ipv6.conf.all.forwarding=0\n',
+      },
+    },
+  },
+  'sysctl-send-redirects-all': {
+    fail: {name: 'set to 1', files: {'/etc/sysctl.d/50-x.conf': 'net.ipv4.conf.all.send_redirects = 1\n'}},
+    pass: {
+      name: 'set to 0',
+      files: {
+        '/etc/sysctl.d/50-x.conf': 'net.ipv4.conf.all.send_redirects = 9\n',
+        '/etc/sysctl.d/60-y.conf': 'net.ipv4.conf.all.send_redirects=0\n',
+      },
+    },
+  },
+  'sysctl-send-redirects-default': {
+    fail: {name: 'set to 1', files: {'/etc/sysctl.d/50-x.conf': 'net.ipv4.conf.default.send_redirects = 1\n'}},
+    pass: {
+      name: 'set to 0',
+      files: {
+        '/etc/sysctl.d/50-x.conf': 'net.ipv4.conf.default.send_redirects = 9\n',
+        '/etc/sysctl.d/60-y.conf': 'net.ipv4.conf.default.send_redirects=0\n',
+      },
+    },
+  },
+  'sysctl-icmp-bogus-errors': {
+    fail: {name: 'set to 0', files: {'/etc/sysctl.d/50-x.conf': 'net.ipv4.icmp_ignore_bogus_error_responses = 0\n'}},
+    pass: {
+      name: 'set to 1',
+      files: {
+        '/etc/sysctl.d/50-x.conf': 'net.ipv4.icmp_ignore_bogus_error_responses = 9\n',
+        '/etc/sysctl.d/60-y.conf': 'net.ipv4.icmp_ignore_bogus_error_responses=1\n',
+      },
+    },
+  },
+  'sysctl-icmp-echo-broadcasts': {
+    fail: {name: 'set to 0', files: {'/etc/sysctl.d/50-x.conf': 'net.ipv4.icmp_echo_ignore_broadcasts = 0\n'}},
+    pass: {
+      name: 'set to 1',
+      files: {
+        '/etc/sysctl.d/50-x.conf': 'net.ipv4.icmp_echo_ignore_broadcasts = 9\n',
+        '/etc/sysctl.d/60-y.conf': 'net.ipv4.icmp_echo_ignore_broadcasts=1\n',
+      },
+    },
+  },
+  'sysctl-accept-redirects-all': {
+    fail: {name: 'set to 1', files: {'/etc/sysctl.d/50-x.conf': 'net.ipv4.conf.all.accept_redirects = 1\n'}},
+    pass: {
+      name: 'set to 0',
+      files: {
+        '/etc/sysctl.d/50-x.conf': 'net.ipv4.conf.all.accept_redirects = 9\n',
+        '/etc/sysctl.d/60-y.conf': 'net.ipv4.conf.all.accept_redirects=0\n',
+      },
+    },
+  },
+  'sysctl-accept-redirects-default': {
+    fail: {name: 'set to 1', files: {'/etc/sysctl.d/50-x.conf': 'net.ipv4.conf.default.accept_redirects = 1\n'}},
+    pass: {
+      name: 'set to 0',
+      files: {
+        '/etc/sysctl.d/50-x.conf': 'net.ipv4.conf.default.accept_redirects = 9\n',
+        '/etc/sysctl.d/60-y.conf': 'net.ipv4.conf.default.accept_redirects=0\n',
+      },
+    },
+  },
+  'sysctl-ipv6-accept-redirects': {
+    fail: {name: 'set to 1', files: {'/etc/sysctl.d/50-x.conf': 'net.ipv6.conf.all.accept_redirects = 1\n'}},
+    pass: {
+      name: 'set to 0',
+      files: {
+        '/etc/sysctl.d/50-x.conf': 'net.ipv6.conf.all.accept_redirects = 9\n',
+        '/etc/sysctl.d/60-y.conf': 'net.ipv6.conf.all.accept_redirects=0\n',
+      },
+    },
+  },
+  'sysctl-secure-redirects': {
+    fail: {name: 'set to 1', files: {'/etc/sysctl.d/50-x.conf': 'net.ipv4.conf.all.secure_redirects = 1\n'}},
+    pass: {
+      name: 'set to 0',
+      files: {
+        '/etc/sysctl.d/50-x.conf': 'net.ipv4.conf.all.secure_redirects = 9\n',
+        '/etc/sysctl.d/60-y.conf': 'net.ipv4.conf.all.secure_redirects=0\n',
+      },
+    },
+  },
+  'sysctl-rp-filter': {
+    fail: {name: 'set to 0', files: {'/etc/sysctl.d/50-x.conf': 'net.ipv4.conf.all.rp_filter = 0\n'}},
+    pass: {
+      name: 'set to 2',
+      files: {
+        '/etc/sysctl.d/50-x.conf': 'net.ipv4.conf.all.rp_filter = 9\n',
+        '/etc/sysctl.d/60-y.conf': 'net.ipv4.conf.all.rp_filter=2\n',
+      },
+    },
+  },
+  'sysctl-source-route': {
+    fail: {name: 'set to 1', files: {'/etc/sysctl.d/50-x.conf': 'net.ipv4.conf.all.accept_source_route = 1\n'}},
+    pass: {
+      name: 'set to 0',
+      files: {
+        '/etc/sysctl.d/50-x.conf': 'net.ipv4.conf.all.accept_source_route = 9\n',
+        '/etc/sysctl.d/60-y.conf': 'net.ipv4.conf.all.accept_source_route=0\n',
+      },
+    },
+  },
+  'sysctl-ipv6-source-route': {
+    fail: {name: 'set to 1', files: {'/etc/sysctl.d/50-x.conf': 'net.ipv6.conf.all.accept_source_route = 1\n'}},
+    pass: {
+      name: 'set to 0',
+      files: {
+        '/etc/sysctl.d/50-x.conf': 'net.ipv6.conf.all.accept_source_route = 9\n',
+        '/etc/sysctl.d/60-y.conf': 'net.ipv6.conf.all.accept_source_route=0\n',
+      },
+    },
+  },
+  'sysctl-log-martians': {
+    fail: {name: 'set to 0', files: {'/etc/sysctl.d/50-x.conf': 'net.ipv4.conf.all.log_martians = 0\n'}},
+    pass: {
+      name: 'set to 1',
+      files: {
+        '/etc/sysctl.d/50-x.conf': 'net.ipv4.conf.all.log_martians = 9\n',
+        '/etc/sysctl.d/60-y.conf': 'net.ipv4.conf.all.log_martians=1\n',
+      },
+    },
+  },
+  'sysctl-tcp-syncookies': {
+    fail: {name: 'set to 0', files: {'/etc/sysctl.d/50-x.conf': 'net.ipv4.tcp_syncookies = 0\n'}},
+    pass: {
+      name: 'set to 1',
+      files: {
+        '/etc/sysctl.d/50-x.conf': 'net.ipv4.tcp_syncookies = 9\n',
+        '/etc/sysctl.d/60-y.conf': 'net.ipv4.tcp_syncookies=1\n',
+      },
+    },
+  },
+  'sysctl-ipv6-accept-ra': {
+    fail: {name: 'set to 1', files: {'/etc/sysctl.d/50-x.conf': 'net.ipv6.conf.all.accept_ra = 1\n'}},
+    pass: {
+      name: 'set to 0',
+      files: {
+        '/etc/sysctl.d/50-x.conf': 'net.ipv6.conf.all.accept_ra = 9\n',
+        '/etc/sysctl.d/60-y.conf': 'net.ipv6.conf.all.accept_ra=0\n',
+      },
+    },
+  },
+  'module-cramfs-disabled': {
+    fail: {name: 'not disabled', files: {...debian, '/etc/modprobe.d/x.conf': 'blacklist usb-storage\n'}},
+    pass: {name: 'install /bin/false', files: {...debian, '/etc/modprobe.d/x.conf': 'install cramfs /bin/false\n'}},
+  },
+  'module-freevxfs-disabled': {
+    fail: {name: 'not disabled', files: {...debian, '/etc/modprobe.d/x.conf': 'blacklist usb-storage\n'}},
+    pass: {name: 'install /bin/false', files: {...debian, '/etc/modprobe.d/x.conf': 'install freevxfs /bin/false\n'}},
+  },
+  'module-hfs-disabled': {
+    fail: {name: 'not disabled', files: {...debian, '/etc/modprobe.d/x.conf': 'blacklist usb-storage\n'}},
+    pass: {name: 'install /bin/false', files: {...debian, '/etc/modprobe.d/x.conf': 'install hfs /bin/false\n'}},
+  },
+  'module-hfsplus-disabled': {
+    fail: {name: 'not disabled', files: {...debian, '/etc/modprobe.d/x.conf': 'blacklist usb-storage\n'}},
+    pass: {name: 'install /bin/false', files: {...debian, '/etc/modprobe.d/x.conf': 'install hfsplus /bin/false\n'}},
+  },
+  'module-jffs2-disabled': {
+    fail: {name: 'not disabled', files: {...debian, '/etc/modprobe.d/x.conf': 'blacklist usb-storage\n'}},
+    pass: {name: 'install /bin/false', files: {...debian, '/etc/modprobe.d/x.conf': 'install jffs2 /bin/false\n'}},
+  },
+  'module-udf-disabled': {
+    fail: {name: 'not disabled', files: {...debian, '/etc/modprobe.d/x.conf': 'blacklist usb-storage\n'}},
+    pass: {name: 'install /bin/false', files: {...debian, '/etc/modprobe.d/x.conf': 'install udf /bin/false\n'}},
+  },
+  'module-dccp-disabled': {
+    fail: {name: 'not disabled', files: {...debian, '/etc/modprobe.d/x.conf': 'blacklist usb-storage\n'}},
+    pass: {name: 'install /bin/false', files: {...debian, '/etc/modprobe.d/x.conf': 'install dccp /bin/false\n'}},
+  },
+  'module-tipc-disabled': {
+    fail: {name: 'not disabled', files: {...debian, '/etc/modprobe.d/x.conf': 'blacklist usb-storage\n'}},
+    pass: {name: 'install /bin/false', files: {...debian, '/etc/modprobe.d/x.conf': 'install tipc /bin/false\n'}},
+  },
+  'module-rds-disabled': {
+    fail: {name: 'not disabled', files: {...debian, '/etc/modprobe.d/x.conf': 'blacklist usb-storage\n'}},
+    pass: {name: 'install /bin/false', files: {...debian, '/etc/modprobe.d/x.conf': 'install rds /bin/false\n'}},
+  },
+  'module-sctp-disabled': {
+    fail: {name: 'not disabled', files: {...debian, '/etc/modprobe.d/x.conf': 'blacklist usb-storage\n'}},
+    pass: {name: 'install /bin/false', files: {...debian, '/etc/modprobe.d/x.conf': 'install sctp /bin/false\n'}},
+  },
+  'module-firewire-disabled': {
+    fail: {name: 'not disabled', files: {...debian, '/etc/modprobe.d/x.conf': 'blacklist usb-storage\n'}},
+    pass: {
+      name: 'install /bin/false',
+      files: {...debian, '/etc/modprobe.d/x.conf': 'install firewire-core /bin/false\n'},
+    },
+  },
+  'module-thunderbolt-disabled': {
+    fail: {name: 'not disabled', files: {...debian, '/etc/modprobe.d/x.conf': 'blacklist usb-storage\n'}},
+    pass: {
+      name: 'install /bin/false',
+      files: {...debian, '/etc/modprobe.d/x.conf': 'install thunderbolt /bin/false\n'},
+    },
+  },
+  'module-squashfs-disabled': {
+    fail: {name: 'not disabled', files: {...debian, '/etc/modprobe.d/x.conf': 'blacklist usb-storage\n'}},
+    pass: {name: 'install /bin/false', files: {...debian, '/etc/modprobe.d/x.conf': 'install squashfs /bin/false\n'}},
+  },
+  'no-avahi': {
+    fail: {
+      name: 'avahi-daemon installed',
+      files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server', 'avahi-daemon'])},
+    },
+    pass: {name: 'not installed', files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server'])}},
+  },
+  'no-dhcp-server': {
+    fail: {
+      name: 'kea-dhcp6-server installed',
+      files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server', 'kea-dhcp6-server'])},
+    },
+    pass: {name: 'not installed', files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server'])}},
+  },
+  'no-dns-server': {
+    fail: {name: 'bind9 installed', files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server', 'bind9'])}},
+    pass: {name: 'not installed', files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server'])}},
+  },
+  'no-dnsmasq': {
+    fail: {name: 'dnsmasq installed', files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server', 'dnsmasq'])}},
+    pass: {name: 'not installed', files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server'])}},
+  },
+  'no-ftp-server': {
+    fail: {
+      name: 'pure-ftpd installed',
+      files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server', 'pure-ftpd'])},
+    },
+    pass: {name: 'not installed', files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server'])}},
+  },
+  'no-ldap-server': {
+    fail: {name: 'slapd installed', files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server', 'slapd'])}},
+    pass: {name: 'not installed', files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server'])}},
+  },
+  'no-mail-access-server': {
+    fail: {
+      name: 'dovecot-pop3d installed',
+      files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server', 'dovecot-pop3d'])},
+    },
+    pass: {name: 'not installed', files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server'])}},
+  },
+  'no-nfs-server': {
+    fail: {
+      name: 'nfs-kernel-server installed',
+      files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server', 'nfs-kernel-server'])},
+    },
+    pass: {name: 'not installed', files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server'])}},
+  },
+  'no-cups': {
+    fail: {
+      name: 'cups-daemon installed',
+      files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server', 'cups-daemon'])},
+    },
+    pass: {name: 'not installed', files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server'])}},
+  },
+  'no-rpcbind': {
+    fail: {name: 'rpcbind installed', files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server', 'rpcbind'])}},
+    pass: {name: 'not installed', files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server'])}},
+  },
+  'no-samba': {
+    fail: {name: 'samba installed', files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server', 'samba'])}},
+    pass: {name: 'not installed', files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server'])}},
+  },
+  'no-snmp': {
+    fail: {name: 'snmpd installed', files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server', 'snmpd'])}},
+    pass: {name: 'not installed', files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server'])}},
+  },
+  'no-tftp-server': {
+    fail: {name: 'atftpd installed', files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server', 'atftpd'])}},
+    pass: {name: 'not installed', files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server'])}},
+  },
+  'no-web-proxy': {
+    fail: {name: 'squid installed', files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server', 'squid'])}},
+    pass: {name: 'not installed', files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server'])}},
+  },
+  'no-general-web-server': {
+    fail: {
+      name: 'lighttpd installed',
+      files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server', 'lighttpd'])},
+    },
+    pass: {name: 'not installed', files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server'])}},
+  },
+  'no-inetd': {
+    fail: {
+      name: 'inetutils-inetd installed',
+      files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server', 'inetutils-inetd'])},
+    },
+    pass: {name: 'not installed', files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server'])}},
+  },
+  'no-x-server': {
+    fail: {
+      name: 'xwayland installed',
+      files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server', 'xwayland'])},
+    },
+    pass: {name: 'not installed', files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server'])}},
+  },
+  'no-rsh-server': {
+    fail: {
+      name: 'rsh-redone-server installed',
+      files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server', 'rsh-redone-server'])},
+    },
+    pass: {name: 'not installed', files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server'])}},
+  },
+  'no-nis': {
+    fail: {name: 'nis installed', files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server', 'nis'])}},
+    pass: {name: 'not installed', files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server'])}},
+  },
+  'no-rsh-client': {
+    fail: {
+      name: 'rsh-redone-client installed',
+      files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server', 'rsh-redone-client'])},
+    },
+    pass: {name: 'not installed', files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server'])}},
+  },
+  'no-talk-client': {
+    fail: {name: 'talk installed', files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server', 'talk'])}},
+    pass: {name: 'not installed', files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server'])}},
+  },
+  'no-telnet-client': {
+    fail: {
+      name: 'inetutils-telnet installed',
+      files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server', 'inetutils-telnet'])},
+    },
+    pass: {name: 'not installed', files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server'])}},
+  },
+  'no-ftp-client': {
+    fail: {
+      name: 'inetutils-ftp installed',
+      files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server', 'inetutils-ftp'])},
+    },
+    pass: {name: 'not installed', files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server'])}},
+  },
+  'no-rsync-daemon': {
+    fail: {
+      name: 'rsync.service enabled',
+      files: {
+        ...systemd,
+        '/etc/systemd/system/multi-user.target.wants/rsync.service': {link: '/usr/lib/systemd/system/rsync.service'},
+      },
+    },
+    pass: {name: 'installed, not enabled', files: systemd},
+  },
+}
