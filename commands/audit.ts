@@ -22,6 +22,7 @@ export default class Audit extends LlmsecCommand<typeof Audit> {
     '<%= config.bin %> audit --ruleset hipaa --ruleset owasp-llm-top10',
     '<%= config.bin %> audit --ruleset all --json',
     '<%= config.bin %> audit --root /mnt/image --fail-under 80 --fail-on none',
+    '<%= config.bin %> audit --image vllm.tar --format sarif --output llmsec.sarif',
     '<%= config.bin %> audit --ruleset ./my-rules.yaml --rule inference-bind-loopback',
     '<%= config.bin %> audit --probe --rule inference-api-authenticated',
     '<%= config.bin %> audit --format sarif --output llmsec.sarif',
@@ -43,6 +44,11 @@ export default class Audit extends LlmsecCommand<typeof Audit> {
       description:
         'Audit a mounted root filesystem or unpacked image offline; live checks (processes, sockets, firewall, GPUs) are skipped.',
     }),
+    image: Flags.string({
+      description:
+        'Audit a container image in place: a docker save archive, an OCI image layout (directory or tar) or a docker export tar; nothing is extracted.',
+      exclusive: ['root'],
+    }),
     probe: Flags.boolean({
       description:
         'Also send one GET to each listening inference port on 127.0.0.1 to see whether it answers without credentials.',
@@ -58,7 +64,8 @@ export default class Audit extends LlmsecCommand<typeof Audit> {
         'Exit 0/1 by --fail-on/--fail-under even when some rules could not be evaluated (else exit 4); errors still count as failures.',
     }),
     'host-name': Flags.string({
-      description: "The host name reports show [default: /etc/hostname of --root, else this machine's name].",
+      description:
+        "The host name reports show [default: the image's tag and config digest with --image, /etc/hostname of --root, else this machine's name].",
     }),
     'fail-on': Flags.option({
       description: 'Exit 1 when a rule of this severity or worse fails; "none" never fails.',
@@ -117,6 +124,7 @@ export default class Audit extends LlmsecCommand<typeof Audit> {
       rulesets,
       rules: flags.rule,
       root: flags.root,
+      imageFile: flags.image,
       probe: flags.probe,
       modelPaths: [...(config.models?.paths ?? []), ...(flags.models ?? [])],
       trust: modelTrust(config.signing),

@@ -1,6 +1,6 @@
 import {resolve} from 'node:path'
 
-import {runAudit, type AuditOptions} from './engine.js'
+import {imageFactEnv, runAudit, type AuditOptions} from './engine.js'
 import {createFactCache} from './facts/index.js'
 import {summarizeInventory} from './inventory-summary.js'
 import type {ExitPolicy} from './policy.js'
@@ -10,6 +10,7 @@ import {applyWaivers, type LoadedWaivers} from './waivers.js'
 import {compareAudits} from './compare.js'
 import type {AuditComparison} from './compare.types.js'
 import {coreError} from '../core/errors.js'
+import {openImage} from '../image/index.js'
 
 /** Another host's results would list its differences as regressions and fixes: refused. */
 function compareWith(previous: {file: string; report: AuditReport}, report: AuditReport): AuditComparison {
@@ -33,6 +34,8 @@ export interface AuditReportOptions extends AuditOptions {
   allowCriticalWaivers?: boolean
   /** A saved audit of the same host to compare with (`--compare`). */
   previous?: {file: string; report: AuditReport}
+  /** An image file or OCI layout to audit in place (`--image`) instead of a root. */
+  imageFile?: string
 }
 
 /**
@@ -43,9 +46,26 @@ export interface AuditReportOptions extends AuditOptions {
 export async function runAuditReport(options: AuditReportOptions): Promise<AuditReport> {
   const {waivers: loaded = null, policy = {}, now, previous, allowCriticalWaivers = false, ...auditOptions} = options
   refuseCriticalWaivers(loaded, auditOptions.rulesets, allowCriticalWaivers)
-  const root = auditOptions.root ? resolve(auditOptions.root) : '/'
+  if (auditOptions.imageFile && auditOptions.root) throw coreError('USAGE', 'Give either --root or --image, not both.')
+  const image = auditOptions.imageFile ? await openImage(auditOptions.imageFile) : undefined
+  try {
+    return await auditAndReport({...auditOptions, image}, loaded, policy, now, previous)
+  } finally {
+    await image?.close()
+  }
+}
+
+async function auditAndReport(
+  auditOptions: AuditOptions,
+  loaded: LoadedWaivers | null,
+  policy: ExitPolicy,
+  now: Date | undefined,
+  previous: AuditReportOptions['previous'],
+): Promise<AuditReport> {
+  const root = auditOptions.image?.root ?? (auditOptions.root ? resolve(auditOptions.root) : '/')
   const {probe, modelPaths, trust} = auditOptions
-  const facts = auditOptions.facts ?? createFactCache({root, probe, modelPaths, trust})
+  const image = imageFactEnv(auditOptions.image)
+  const facts = auditOptions.facts ?? createFactCache({root, probe, modelPaths, trust, image})
   const audit = await runAudit({...auditOptions, facts})
   const {audit: waived, waivers} = applyWaivers(audit, loaded, now)
   const report: AuditReport = {

@@ -116,6 +116,18 @@ export interface RulesetResult {
   controlFamilies?: ControlFamilyScore[]
 }
 
+/** A container image audited with --image (read in place, never extracted). */
+export interface AuditedImage {
+  /** The image file or OCI layout directory. */
+  file: string
+  format: 'docker-archive' | 'oci-layout' | 'filesystem-tar'
+  /** Repository tags (docker save) or reference names (OCI). */
+  tags: string[]
+  /** sha256 of the image config; null for a filesystem tar. */
+  configDigest: string | null
+  layers: number
+}
+
 /** The whole audit: what `llmsec audit --json` prints. */
 export interface AuditResult {
   /** Overall score over the distinct rules of all rulesets (each counted once), capped at the strictest criticalCap. */
@@ -135,8 +147,10 @@ export interface AuditResult {
   /** ISO 8601 start time. */
   startedAt?: string
   durationMs?: number
-  /** The root filesystem audited offline with --root, or null for the live host. */
+  /** The root filesystem audited offline with --root, or null for the live host (and for --image). */
   root?: string | null
+  /** The container image audited with --image, read in place. */
+  image?: AuditedImage
   /** Whether endpoints were probed (--probe). */
   probe?: boolean
   /** Exit policy that was applied, for reporters that show why a build failed. */

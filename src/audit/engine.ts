@@ -3,7 +3,7 @@ import {noProgress, type OnProgress} from '../core/progress.js'
 import {resolveRootOption} from '../core/root-path.js'
 import {outcome, type CheckOutcome} from './check.js'
 import {findCheck} from './checks/index.js'
-import {createFactCache, type FactCache, type ModelTrust} from './facts/index.js'
+import {createFactCache, type FactCache, type FactEnv, type ModelTrust} from './facts/index.js'
 import {sanitizeEvidence, sanitizeLine} from './evidence.js'
 import {auditedHost} from './host-identity.js'
 import {hostOnlyReason} from './fix-context.js'
@@ -11,7 +11,8 @@ import {renderRemediation, ruleFix} from './fixes.js'
 import {evaluateCheck} from './run-check.js'
 import type {ResolvedRule, ResolvedRuleset} from './ruleset.types.js'
 import {countStatuses, scoreAudit, SEVERITY_WEIGHTS} from './score.js'
-import type {AuditResult, ControlMap, RuleResult, RulesetResult} from './audit.types.js'
+import type {AuditedImage, AuditResult, ControlMap, RuleResult, RulesetResult} from './audit.types.js'
+import type {OpenImage} from '../image/index.js'
 import {compareSeverity} from '../core/severity.js'
 import {maxOf} from '../core/arrays.js'
 
@@ -36,6 +37,8 @@ export interface AuditOptions {
   facts?: FactCache
   /** The host name reports show (default: the image's /etc/hostname under --root, else this machine's). */
   hostName?: string
+  /** An image opened as a virtual root (--image): `root` is its root, reports name it. */
+  image?: OpenImage
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000
@@ -184,6 +187,15 @@ async function evaluateAll(
   return Promise.all(selected.map(({rs, rules}) => Promise.all(rules.map((rule) => runOnce(rs.id, rule)))))
 }
 
+/** What the facts know of an --image: its name, tags and config. */
+export function imageFactEnv(image: OpenImage | undefined): FactEnv['image'] {
+  return image ? {name: image.name, tags: image.tags, config: image.config} : undefined
+}
+
+function imageSummary({file, format, tags, configDigest, layers}: OpenImage): AuditedImage {
+  return {file, format, tags, configDigest, layers}
+}
+
 /**
  * Audits the host (or a root filesystem) against rulesets. A rule shared by several rulesets is
  * one distinct rule: its check runs once (once per distinct parameters), it is reported once with
@@ -193,8 +205,9 @@ async function evaluateAll(
 export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const started = Date.now()
   const startedAt = new Date(started).toISOString()
-  const root = await resolveRootOption(options.root)
-  const env = {root, probe: options.probe, modelPaths: options.modelPaths, trust: options.trust}
+  const root = options.image?.root ?? (await resolveRootOption(options.root))
+  const image = imageFactEnv(options.image)
+  const env = {root, probe: options.probe, modelPaths: options.modelPaths, trust: options.trust, image}
   const facts = options.facts ?? createFactCache(env)
   const selected = options.rulesets.map((rs) => ({
     rs,
@@ -204,7 +217,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     throw usageError(`no rule ${options.rules.join(', ')} in ruleset ${options.rulesets.map((r) => r.id).join(', ')}.`)
   }
   const evaluated = await evaluateAll(selected, facts, options)
-  const {host, os} = await auditedHost(facts, options.hostName)
+  const {host, os} = await auditedHost(facts, options.hostName ?? options.image?.name)
   const hostOnly = await hostOnlyReason(facts)
   const byRule = new Map<string, Evaluated[]>()
   for (const e of evaluated.flat()) byRule.set(e.rule.id, [...(byRule.get(e.rule.id) ?? []), e])
@@ -218,7 +231,8 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     llmsecVersion: options.version,
     startedAt,
     durationMs: Date.now() - started,
-    root: root === '/' ? null : root,
+    root: root === '/' || options.image ? null : root,
+    ...(options.image ? {image: imageSummary(options.image)} : {}),
     probe: options.probe ?? false,
   }
   scoreAudit(audit)

@@ -4,6 +4,7 @@ import {ARTIFACTS_ERRORS} from '../artifacts/errors.js'
 import {AUDIT_ERRORS} from '../audit/errors.js'
 import {CORE_ERRORS, type ErrorCodes} from '../core/errors.js'
 import {CRYPTO_ERRORS} from '../crypto/errors.js'
+import {IMAGE_ERRORS} from '../image/errors.js'
 import {INFERENCE_ERRORS} from '../inference/errors.js'
 
 /** Each domain's table of error codes, by domain (a code belongs to exactly one). */
@@ -12,6 +13,7 @@ export const ERROR_TABLES = {
   artifacts: ARTIFACTS_ERRORS,
   audit: AUDIT_ERRORS,
   crypto: CRYPTO_ERRORS,
+  image: IMAGE_ERRORS,
   inference: INFERENCE_ERRORS,
 } as const
 
@@ -21,6 +23,7 @@ export const ERROR_CODES = {
   ...ARTIFACTS_ERRORS,
   ...AUDIT_ERRORS,
   ...CRYPTO_ERRORS,
+  ...IMAGE_ERRORS,
   ...INFERENCE_ERRORS,
 } as const satisfies ErrorCodes<string>
 

@@ -1,9 +1,8 @@
-import {constants, type Dirent, type Stats} from 'node:fs'
-import {open, readdir, stat} from 'node:fs/promises'
-import {join, posix, resolve} from 'node:path'
+import {posix, resolve} from 'node:path'
 
 import type {OnProgress} from '../core/progress.js'
-import {expandHome, resolveInRoot, unreadable, type Unreadable} from '../core/root-path.js'
+import {rootFsOf, type RootDirent, type RootFs, type RootStats} from '../core/root-fs.js'
+import {expandHome, unreadable, type Unreadable} from '../core/root-path.js'
 import {hasMagic} from '../crypto/index.js'
 import {DETECT_HEAD_BYTES, detectModelFormat, type ModelFormat as ScanFormat} from '../scan/index.js'
 import {RUNTIME_LIST} from './runtimes.catalog.js'
@@ -79,7 +78,7 @@ const MAX_DEPTH = 12
 const MAX_UNREADABLE = 1000
 
 interface Walk {
-  root: string
+  fs: RootFs
   section: ModelSection
   seen: Set<string>
   visited: number
@@ -95,19 +94,7 @@ export function detectFormat(head: Buffer, size: number): ScanFormat | 'llmsec-e
   return hasMagic(head) ? 'llmsec-encrypted' : detectModelFormat(head, size)
 }
 
-async function readFormat(hostPath: string, size: number): Promise<ScanFormat | 'llmsec-encrypted'> {
-  // O_NOFOLLOW: the path was resolved inside the root; a link swapped in since is not followed.
-  const handle = await open(hostPath, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
-  try {
-    const head = Buffer.alloc(Math.min(DETECT_HEAD_BYTES, size))
-    const {bytesRead} = await handle.read(head, 0, head.length, 0)
-    return detectFormat(head.subarray(0, bytesRead), size)
-  } finally {
-    await handle.close()
-  }
-}
-
-function modelFile(path: string, format: ModelFormat, info: Stats, walk: Walk): ModelFile {
+function modelFile(path: string, format: ModelFormat, info: RootStats, walk: Walk): ModelFile {
   return {
     path,
     format,
@@ -122,31 +109,26 @@ function modelFile(path: string, format: ModelFormat, info: Stats, walk: Walk): 
   }
 }
 
+const NOT_A_FILE = new Set(['EISDIR', 'EFTYPE'])
+
 /**
- * Inspects one file. `hostPath` is given for a regular file already resolved; otherwise the path is
- * resolved inside the root (a symlink is followed there: Hugging Face snapshots link to blobs).
+ * Inspects one path by its first bytes, resolved inside the root (a symlink is followed there:
+ * Hugging Face snapshots link to blobs). Directories and special files are skipped unread.
  */
-async function inspect(path: string, walk: Walk, resolved?: string): Promise<void> {
-  let hostPath: string
-  let info: Stats
+async function inspect(path: string, walk: Walk, readPath = path): Promise<void> {
+  let head: Buffer
+  let info: RootStats
   try {
-    hostPath = resolved ?? (await resolveInRoot(walk.root, path))
-    info = await stat(hostPath)
+    ;({data: head, stats: info} = await walk.fs.read(readPath, DETECT_HEAD_BYTES))
   } catch (error) {
-    noteUnreadable(walk, path, error)
+    if (!NOT_A_FILE.has((error as NodeJS.ErrnoException).code ?? '')) noteUnreadable(walk, path, error)
     return
   }
-  if (!info.isFile() || info.size === 0) return
+  if (info.size === 0) return
   const key = `${info.dev}:${info.ino}`
   if (walk.seen.has(key)) return
   walk.seen.add(key)
-  let format: ScanFormat | 'llmsec-encrypted'
-  try {
-    format = await readFormat(hostPath, info.size)
-  } catch (error) {
-    noteUnreadable(walk, path, error)
-    return
-  }
+  const format = detectFormat(head, info.size)
   if (format !== 'unknown') walk.section.files.push(modelFile(path, format, info, walk))
 }
 
@@ -159,29 +141,33 @@ function noteUnreadable(walk: Walk, path: string, error: unknown): Unreadable | 
   return entry
 }
 
-async function listDirectory(hostDir: string, path: string, walk: Walk): Promise<Dirent[]> {
+async function listDirectory(real: string, path: string, walk: Walk): Promise<RootDirent[]> {
   try {
-    return (await readdir(hostDir, {withFileTypes: true})).sort((a, b) => (a.name < b.name ? -1 : 1))
+    return (await walk.fs.readdir(real)).sort((a, b) => (a.name < b.name ? -1 : 1))
   } catch (error) {
     noteUnreadable(walk, path, error)
     return []
   }
 }
 
-/** Walks a directory whose host path is already resolved; directory symlinks are never followed. */
-async function walkDirectory(hostDir: string, path: string, depth: number, walk: Walk): Promise<void> {
+/**
+ * Walks a directory read at `real` (links resolved) and reported as `path`; directory symlinks
+ * below it are never followed (file symlinks are, inside the root).
+ */
+async function walkDirectory(real: string, path: string, depth: number, walk: Walk): Promise<void> {
   if (depth > MAX_DEPTH) {
     walk.section.truncated = true
     return
   }
-  for (const entry of await listDirectory(hostDir, path, walk)) {
+  for (const entry of await listDirectory(real, path, walk)) {
     if (walk.visited++ >= MAX_ENTRIES) {
       walk.section.truncated = true
       return
     }
     const child = posix.join(path, entry.name)
-    if (entry.isDirectory()) await walkDirectory(join(hostDir, entry.name), child, depth + 1, walk)
-    else if (entry.isFile()) await inspect(child, walk, join(hostDir, entry.name))
+    const realChild = posix.join(real, entry.name)
+    if (entry.isDirectory()) await walkDirectory(realChild, child, depth + 1, walk)
+    else if (entry.isFile()) await inspect(child, walk, realChild)
     else if (entry.isSymbolicLink()) await inspect(child, walk)
     if (walk.visited % 200 === 0) walk.onProgress?.({phase: 'finding model files', done: walk.visited, unit: 'files'})
   }
@@ -189,11 +175,11 @@ async function walkDirectory(hostDir: string, path: string, depth: number, walk:
 
 async function searchDirectory(path: string, walk: Walk): Promise<ModelDirectory> {
   try {
-    // Resolved inside the root, the path holds no link any more; on this host a linked directory is followed.
-    const hostPath = await resolveInRoot(walk.root, path)
-    const info = await stat(hostPath)
-    if (info.isDirectory()) await walkDirectory(hostPath, path, 0, walk)
-    else await inspect(path, walk, hostPath)
+    // A linked search directory is followed, inside the root; links below it are not.
+    const real = await walk.fs.realpath(path)
+    const info = await walk.fs.stat(real)
+    if (info.isDirectory()) await walkDirectory(real, path, 0, walk)
+    else await inspect(path, walk, real)
     return {path, status: 'ok', uid: info.uid, mode: octal(info.mode)}
   } catch (error) {
     const gap = noteUnreadable(walk, path, error)
@@ -210,7 +196,7 @@ async function searchDirectory(path: string, walk: Walk): Promise<ModelDirectory
 export async function findModelFiles(options: FindModelsOptions): Promise<ModelSection> {
   const root = options.root ?? '/'
   const walk: Walk = {
-    root,
+    fs: rootFsOf(root),
     section: {directories: [], files: [], unreadable: [], truncated: false},
     seen: new Set(),
     visited: 0,

@@ -1,7 +1,4 @@
-import {constants, type Dirent} from 'node:fs'
-import {open, readdir} from 'node:fs/promises'
-
-import {resolveInRoot} from '../core/root-path.js'
+import {rootFsOf, type RootDirent} from '../core/root-fs.js'
 import type {VulnNote} from './vulns.types.js'
 
 /** A file of the inspected system: its bytes, absent, or unreadable with the errno name. */
@@ -17,25 +14,17 @@ function errno(error: unknown): string {
 /** Reads at most `max` bytes of a file inside the root (symlinks resolved inside it). */
 export async function readRootFile(root: string, path: string, max: number): Promise<RootRead> {
   try {
-    const handle = await open(await resolveInRoot(root, path), constants.O_RDONLY | constants.O_NONBLOCK)
-    try {
-      const info = await handle.stat()
-      if (!info.isFile()) return {state: 'unreadable', code: info.isDirectory() ? 'EISDIR' : 'EFTYPE'}
-      const buffer = Buffer.alloc(Math.min(info.size, max))
-      const {bytesRead} = await handle.read(buffer, 0, buffer.length, 0)
-      return {state: 'present', data: buffer.subarray(0, bytesRead), truncated: info.size > max}
-    } finally {
-      await handle.close()
-    }
+    const {data, stats} = await rootFsOf(root).read(path, max)
+    return {state: 'present', data, truncated: stats.size > max}
   } catch (error) {
     return ABSENT.has(errno(error)) ? {state: 'absent'} : {state: 'unreadable', code: errno(error)}
   }
 }
 
 /** Lists a directory inside the root; [] when absent, a note when unreadable. */
-export async function listRootDir(root: string, path: string, notes: VulnNote[]): Promise<Dirent[]> {
+export async function listRootDir(root: string, path: string, notes: VulnNote[]): Promise<RootDirent[]> {
   try {
-    return await readdir(await resolveInRoot(root, path), {withFileTypes: true})
+    return await rootFsOf(root).readdir(path)
   } catch (error) {
     if (!ABSENT.has(errno(error))) notes.push(unreadableNote(path, errno(error)))
     return []

@@ -1,4 +1,5 @@
 import type {TrustOptions} from '../../artifacts/index.js'
+import type {ImageConfig} from '../../image/index.js'
 import type {FactMap} from './fact-map.js'
 
 export type FactId = keyof FactMap
@@ -12,6 +13,8 @@ export interface FactEnv {
   modelPaths: string[]
   /** Who may sign models (llmsec.yaml `signing`): the auditor's trust, read on the auditing host. */
   trust?: ModelTrust
+  /** The image audited with --image: its name and config (User, Env, Entrypoint/Cmd, ExposedPorts). */
+  image?: {name: string; tags: string[]; config: ImageConfig | null}
 }
 
 /** Trust material for model signatures (the verify engine's options; paths on the auditing host). */

@@ -144,8 +144,8 @@ import type {ContainerSpec} from './containers.js'
 export type InferenceRuntime = RuntimeId
 export interface InferenceService {
   runtime: InferenceRuntime
-  source: 'unit' | 'process'
-  /** Unit file path or /proc/<pid>. */
+  source: 'unit' | 'process' | 'image'
+  /** Unit file path, /proc/<pid>, or `image config` (the Entrypoint/Cmd of an --image). */
   location: string
   user: string | null
   environment: Record<string, string>

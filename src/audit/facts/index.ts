@@ -61,6 +61,7 @@ export function createFactCache(env: Partial<FactEnv> = {}): FactCache {
       probe: env.probe ?? false,
       modelPaths: env.modelPaths ?? [],
       ...(env.trust ? {trust: env.trust} : {}),
+      ...(env.image ? {image: env.image} : {}),
     },
     FACT_PROVIDERS,
   )

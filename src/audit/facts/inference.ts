@@ -98,6 +98,34 @@ async function composeServices(
   return out
 }
 
+/** Where an image's own process is described: its config, not a file of the root. */
+const IMAGE_CONFIG_LOCATION = 'image config'
+
+/**
+ * The process an image starts (`Entrypoint` + `Cmd`, as `User` with `Env`), when it is an
+ * inference runtime: by its command line, else by the image's tags (runtime catalog images).
+ * No `User` runs it as root.
+ */
+function imageService(env: FactEnv): InferenceService | null {
+  const config = env.image?.config
+  if (!config) return null
+  const args = [...config.entrypoint, ...config.cmd]
+  const byTag = RUNTIME_LIST.find((r) => env.image!.tags.some((tag) => imageMatches(tag, r.images)))
+  const runtime = detectRuntime(args.join(' ')) ?? byTag?.id ?? null
+  if (!runtime) return null
+  // `User` is user[:group]; the user part decides (0 and root alike).
+  const user = config.user?.split(':')[0] || 'root'
+  return {
+    runtime,
+    source: 'image',
+    location: IMAGE_CONFIG_LOCATION,
+    user,
+    environment: config.environment,
+    unreadable: [],
+    args,
+  }
+}
+
 /**
  * Inference services: systemd units whose ExecStart starts a known runtime, a container of one
  * (`docker run`/`podman run`, Compose services started by the unit), read under the root, and,
@@ -110,6 +138,8 @@ export const inferenceProvider: FactProvider<'inference'> = {
     const reader = new RootReader(env.root)
     const systemd = await facts.get('systemd')
     for (const unit of systemd.units) append(services, await unitServices(env, unit, reader))
+    const fromImage = imageService(env)
+    if (fromImage) services.push(fromImage)
     // A Compose file a unit starts is one of its inputs: unread, it may hide services.
     for (const u of reader.unreadable)
       if (!systemd.unreadable.some((s) => s.path === u.path)) systemd.unreadable.push(u)

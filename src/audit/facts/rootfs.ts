@@ -1,13 +1,10 @@
-import {constants, type Stats} from 'node:fs'
-import {lstat, open, readdir, stat} from 'node:fs/promises'
-import {join, posix} from 'node:path'
+import {posix} from 'node:path'
 
-import {MAX_TEXT_BYTES, resolveInRoot, unreadable, type Unreadable} from '../../core/root-path.js'
+import {rootFsOf, type RootStats} from '../../core/root-fs.js'
+import {MAX_TEXT_BYTES, unreadable, type Unreadable} from '../../core/root-path.js'
 
 /** Paths of the audited system resolve inside the root; unreadable inputs are recorded (src/core/root-path.ts). */
 export {resolveInRoot, type Unreadable} from '../../core/root-path.js'
-
-const READ_CHUNK_BYTES = 64 * 1024
 
 /**
  * One read of a path of the audited system. `absent` is only ENOENT/ENOTDIR: a permission or I/O
@@ -42,58 +39,41 @@ export function valueOf<T>(read: FileRead<T>): T | null {
 }
 
 /** /dev/null (major 1, minor 3): systemd masks a file by linking it there, and reads it as empty. */
-const isDevNull = (info: Stats) => info.isCharacterDevice() && info.rdev === 0x103
-
-/** Thrown for a path that exists but is no regular file; `code` classifies it as unreadable. */
-class NotAFile extends Error {
-  constructor(readonly code: 'EISDIR' | 'EFTYPE') {
-    super(code)
-  }
-}
+const isDevNull = (info: RootStats) => info.isCharacterDevice() && info.rdev === 0x103
 
 /**
- * Reads a text file of the audited system (at most `max` bytes). The file is opened without
- * blocking, so a FIFO planted in an image cannot hang the audit; /proc files (size 0) are read
- * to their end.
+ * Reads a text file of the audited system (at most `max` bytes). A non-regular file is never
+ * opened for reading, so a FIFO planted in an image cannot hang the audit; /proc files (size 0)
+ * are read to their end.
  */
 export async function readTextIn(root: string, path: string, max = MAX_TEXT_BYTES): Promise<FileRead<string>> {
   return attempt(path, async () => {
-    const handle = await open(await resolveInRoot(root, path), constants.O_RDONLY | constants.O_NONBLOCK)
+    const fs = rootFsOf(root)
     try {
-      const info = await handle.stat()
-      if (isDevNull(info)) return ''
-      if (!info.isFile()) throw new NotAFile(info.isDirectory() ? 'EISDIR' : 'EFTYPE')
-      const chunks: Buffer[] = []
-      for (let total = 0; total < max;) {
-        const buffer = Buffer.alloc(Math.min(max - total, Math.max(info.size, READ_CHUNK_BYTES)))
-        const {bytesRead} = await handle.read(buffer, 0, buffer.length, null)
-        if (bytesRead === 0) break
-        chunks.push(buffer.subarray(0, bytesRead))
-        total += bytesRead
-      }
-      return Buffer.concat(chunks).toString('utf8')
-    } finally {
-      await handle.close()
+      return (await fs.read(path, max)).data.toString('utf8')
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EFTYPE' && isDevNull(await fs.stat(path))) return ''
+      throw error
     }
   })
 }
 
 /** stat() of a path of the audited system, following links inside the root. */
-export async function statIn(root: string, path: string): Promise<FileRead<Stats>> {
-  return attempt(path, async () => stat(await resolveInRoot(root, path)))
+export async function statIn(root: string, path: string): Promise<FileRead<RootStats>> {
+  return attempt(path, async () => rootFsOf(root).stat(path))
 }
 
 /**
  * lstat() of a path of the audited system (the link itself, not its target). The parent is
  * resolved inside the root, so a linked parent directory never leads out of it.
  */
-async function lstatIn(root: string, path: string): Promise<FileRead<Stats>> {
-  return attempt(path, async () => lstat(join(await resolveInRoot(root, posix.dirname(path)), posix.basename(path))))
+async function lstatIn(root: string, path: string): Promise<FileRead<RootStats>> {
+  return attempt(path, async () => rootFsOf(root).lstat(path))
 }
 
 /** Entry names of a directory of the audited system, sorted. */
 export async function listDirIn(root: string, path: string): Promise<FileRead<string[]>> {
-  return attempt(path, async () => (await readdir(await resolveInRoot(root, path))).sort())
+  return attempt(path, async () => (await rootFsOf(root).readdir(path)).map((e) => e.name).sort())
 }
 
 /** A configuration file and its text. */
@@ -127,12 +107,17 @@ export class RootReader {
     return this.keep(await readTextIn(this.root, path, max))
   }
 
-  async stat(path: string): Promise<Stats | null> {
+  async stat(path: string): Promise<RootStats | null> {
     return this.keep(await statIn(this.root, path))
   }
 
-  async lstat(path: string): Promise<Stats | null> {
+  async lstat(path: string): Promise<RootStats | null> {
     return this.keep(await lstatIn(this.root, path))
+  }
+
+  /** The target of a symbolic link (its parent resolved inside the root); null when it is none or unreadable. */
+  async readlink(path: string): Promise<string | null> {
+    return this.keep(await attempt(path, async () => rootFsOf(this.root).readlink(path)))
   }
 
   async list(path: string): Promise<string[]> {

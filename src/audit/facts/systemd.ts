@@ -1,10 +1,9 @@
-import {readlink} from 'node:fs/promises'
-import {join, posix} from 'node:path'
+import {posix} from 'node:path'
 
 import {runTool} from '../../core/exec.js'
 import {FactUnavailableError, type FactProvider} from './cache.js'
 import type {UnitFile} from './fact-map.js'
-import {resolveInRoot, RootReader} from './rootfs.js'
+import {RootReader} from './rootfs.js'
 
 /** Unit directories, highest precedence first (as systemd searches them). */
 const UNIT_DIRS = ['/etc/systemd/system', '/run/systemd/system', '/usr/lib/systemd/system', '/lib/systemd/system']
@@ -82,7 +81,7 @@ async function unitEnvironment(root: string, service: Record<string, string[]>) 
 async function isMasked(reader: RootReader, path: string): Promise<boolean> {
   const link = await reader.lstat(path)
   if (!link?.isSymbolicLink()) return false
-  const target = await readlink(join(await resolveInRoot(reader.root, posix.dirname(path)), posix.basename(path)))
+  const target = await reader.readlink(path)
   return target === '/dev/null' || (await reader.stat(path))?.isCharacterDevice() === true
 }
 

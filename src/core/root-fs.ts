@@ -1,0 +1,198 @@
+import {constants, type Dirent, type Stats} from 'node:fs'
+import {lstat, open, readdir, readlink, realpath, stat} from 'node:fs/promises'
+import {isAbsolute, join, posix} from 'node:path'
+
+/** What the readers of an inspected system use of a file's status (fs.Stats satisfies it). */
+export type RootStats = Pick<
+  Stats,
+  | 'mode'
+  | 'uid'
+  | 'gid'
+  | 'size'
+  | 'dev'
+  | 'ino'
+  | 'rdev'
+  | 'nlink'
+  | 'atime'
+  | 'mtime'
+  | 'atimeMs'
+  | 'mtimeMs'
+  | 'isFile'
+  | 'isDirectory'
+  | 'isSymbolicLink'
+  | 'isCharacterDevice'
+  | 'isBlockDevice'
+  | 'isFIFO'
+  | 'isSocket'
+>
+
+/** A directory entry of an inspected system (fs.Dirent satisfies it). */
+export type RootDirent = Pick<Dirent, 'name' | 'isFile' | 'isDirectory' | 'isSymbolicLink'>
+
+/**
+ * The file system of an inspected system: a directory on this machine (`--root`, or `/`) or a
+ * virtual root read from an image archive (`--image`). Paths are absolute paths of the inspected
+ * system. Failures throw errors with an errno `code` (ENOENT and ENOTDIR mean absent; anything
+ * else is unreadable), so every reader tells "absent" from "could not be read" the same way.
+ */
+export interface RootFs {
+  /** Status, following symbolic links inside the root. */
+  stat(path: string): Promise<RootStats>
+  /** Status of the path itself (its parent resolved inside the root). */
+  lstat(path: string): Promise<RootStats>
+  /** The path inside the root with every symbolic link resolved (inside the root). */
+  realpath(path: string): Promise<string>
+  /** The target of a symbolic link (its parent resolved inside the root). */
+  readlink(path: string): Promise<string>
+  /** Entries of a directory (links followed inside the root), in no particular order. */
+  readdir(path: string): Promise<RootDirent[]>
+  /**
+   * At most `max` bytes of a regular file (links followed inside the root) and its status; a
+   * directory throws EISDIR, any other non-regular file EFTYPE (never read, so a FIFO cannot hang).
+   */
+  read(path: string, max: number): Promise<{data: Buffer; stats: RootStats}>
+  /**
+   * The path on this machine that holds `path`, for readers that need a real file (a scanner, a
+   * signature verifier). A virtual root has none and throws ENOTLOCAL: callers record it as
+   * unreadable, so a rule that needs the file errors instead of passing.
+   */
+  hostPath(path: string): Promise<string>
+}
+
+/** Most symlinks followed for one path, as the kernel's ELOOP limit. */
+export const MAX_LINK_HOPS = 40
+
+/** An error carrying an errno-style code, as node:fs throws them. */
+export function errnoError(code: string, message: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(message), {code})
+}
+
+/**
+ * Resolves `path` inside a root whose links `readLink` answers (undefined: not a link). An
+ * absolute target is re-anchored at the root and `..` never climbs above it; more than 40 links is
+ * ELOOP. Returns the normalized path inside the root with no link left in it.
+ */
+async function resolveLinks(
+  path: string,
+  readLink: (candidate: string) => Promise<string | undefined>,
+  describe: string,
+): Promise<string> {
+  const parts = posix.normalize(`/${path}`).split('/').filter(Boolean)
+  let current = '/'
+  for (let hops = 0, i = 0; i < parts.length; i++) {
+    const candidate = posix.join(current, parts[i])
+    const target = await readLink(candidate)
+    if (target === undefined) {
+      current = candidate
+      continue
+    }
+    if (++hops > MAX_LINK_HOPS) throw errnoError('ELOOP', `too many symbolic links under ${describe} resolving ${path}`)
+    const next = isAbsolute(target) ? target : posix.join(current, target)
+    const rest = parts.slice(i + 1)
+    parts.length = 0
+    for (const part of posix.normalize(next).split('/')) if (part) parts.push(part)
+    for (const part of rest) parts.push(part)
+    current = '/'
+    i = -1
+  }
+  return current
+}
+
+/** A directory of this machine as the root (`/` reads this host itself). */
+class DirectoryRootFs implements RootFs {
+  constructor(readonly root: string) {}
+
+  async hostPath(path: string): Promise<string> {
+    return this.root === '/' ? path : join(this.root, await this.realpath(path))
+  }
+
+  async realpath(path: string): Promise<string> {
+    if (this.root === '/') return realpath(path)
+    return resolveLinks(
+      path,
+      async (candidate) => readlink(join(this.root, candidate)).catch(() => undefined),
+      this.root,
+    )
+  }
+
+  private async parentPath(path: string): Promise<string> {
+    return join(await this.hostPath(posix.dirname(path)), posix.basename(path))
+  }
+
+  async stat(path: string): Promise<RootStats> {
+    return stat(await this.hostPath(path))
+  }
+
+  async lstat(path: string): Promise<RootStats> {
+    return lstat(await this.parentPath(path))
+  }
+
+  async readlink(path: string): Promise<string> {
+    return readlink(await this.parentPath(path))
+  }
+
+  async readdir(path: string): Promise<RootDirent[]> {
+    return readdir(await this.hostPath(path), {withFileTypes: true})
+  }
+
+  /** Opened without blocking; /proc files (size 0) are read to their end. */
+  async read(path: string, max: number): Promise<{data: Buffer; stats: RootStats}> {
+    const handle = await open(await this.hostPath(path), constants.O_RDONLY | constants.O_NONBLOCK)
+    try {
+      const info = await handle.stat()
+      if (!info.isFile()) throw errnoError(info.isDirectory() ? 'EISDIR' : 'EFTYPE', `${path} is not a regular file`)
+      const chunks: Buffer[] = []
+      let total = 0
+      while (total < max) {
+        const buffer = Buffer.alloc(Math.min(max - total, Math.max(info.size, 64 * 1024)))
+        const {bytesRead} = await handle.read(buffer, 0, buffer.length, null)
+        if (bytesRead === 0) break
+        chunks.push(buffer.subarray(0, bytesRead))
+        total += bytesRead
+      }
+      return {data: Buffer.concat(chunks), stats: info}
+    } finally {
+      await handle.close()
+    }
+  }
+}
+
+/**
+ * Virtual roots are named by an absolute path holding a NUL byte: no file system call accepts
+ * such a path (node:fs throws ERR_INVALID_ARG_VALUE), so code that bypasses the RootFs and
+ * joins the root with a path fails as unreadable, never reads this machine.
+ */
+const VIRTUAL_PREFIX = '/\0virtual-root/'
+const virtualRoots = new Map<string, RootFs>()
+let virtualCount = 0
+
+/** Registers a virtual root and returns the root name that readers pass around like `--root`. */
+export function registerVirtualRoot(fs: RootFs, label: string): string {
+  const name = `${VIRTUAL_PREFIX}${++virtualCount}/${label.replaceAll('/', '_')}`
+  virtualRoots.set(name, fs)
+  return name
+}
+
+/** Forgets a virtual root (its readers fail afterwards). */
+export function releaseVirtualRoot(name: string): void {
+  virtualRoots.delete(name)
+}
+
+/** Whether a root name is a virtual root (an image), not a directory of this machine. */
+export function isVirtualRoot(root: string): boolean {
+  return root.startsWith(VIRTUAL_PREFIX)
+}
+
+const directories = new Map<string, RootFs>()
+
+/** The file system behind a root name: a registered virtual root, else that directory. */
+export function rootFsOf(root: string): RootFs {
+  if (isVirtualRoot(root)) {
+    const fs = virtualRoots.get(root)
+    if (!fs) throw errnoError('ENOTLOCAL', `virtual root ${JSON.stringify(root)} is no longer open`)
+    return fs
+  }
+  let fs = directories.get(root)
+  if (!fs) directories.set(root, (fs = new DirectoryRootFs(root)))
+  return fs
+}

@@ -1,0 +1,3 @@
+/** Container images read in place as a virtual root (`--image`). */
+export {openImage, type OpenImage} from './archive.js'
+export type {ImageConfig} from './config.js'
