@@ -27,6 +27,7 @@ import {check as modelPermissions} from './model-permissions.js'
 import {check as modelPickle} from './model-pickle.js'
 import {check as modelScan} from './model-scan.js'
 import {check as modelSignature} from './model-signature.js'
+import {check as mountOptions} from './mount-options.js'
 import {check as packageInstalled} from './package-installed.js'
 import {check as pamFaillock} from './pam-faillock.js'
 import {check as secretFiles} from './secret-files.js'
@@ -67,6 +68,7 @@ export const CHECKS = [
   modelPickle,
   modelScan,
   modelSignature,
+  mountOptions,
   packageInstalled,
   pamFaillock,
   secretFiles,

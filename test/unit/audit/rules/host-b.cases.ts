@@ -9,6 +9,8 @@ const systemd = {
     '[Service]\nExecStart=/usr/bin/rsync --daemon\n[Install]\nWantedBy=multi-user.target\n',
 }
 
+const fstab = (lines: string) => ({'/etc/fstab': `UUID=1 / ext4 defaults 0 1\n${lines}`})
+
 /** CIS host hardening B (services, kernel, mounts, MAC, auditd, logging): crafted roots (see rule-cases.test.ts). */
 export const cases: RuleCaseTable = {
   // TODO no-rsync-daemon
@@ -474,5 +476,53 @@ export const cases: RuleCaseTable = {
       },
     },
     pass: {name: 'installed, not enabled', files: systemd},
+  },
+  'tmp-separate-mount': {
+    fail: {name: 'no mount of its own', files: fstab('')},
+    pass: {name: 'a tmpfs', files: fstab('tmpfs /tmp tmpfs defaults 0 0\n')},
+  },
+  'dev-shm-separate-mount': {
+    fail: {name: 'no mount of its own', files: fstab('')},
+    pass: {name: 'a tmpfs', files: fstab('tmpfs /dev/shm tmpfs defaults 0 0\n')},
+  },
+  'tmp-nodev': {
+    fail: {name: 'mounted without nodev', files: fstab('tmpfs /tmp tmpfs rw,nosuid,noexec 0 0\n')},
+    pass: {name: 'mounted nodev', files: fstab('tmpfs /tmp tmpfs rw,nodev 0 0\n')},
+  },
+  'tmp-nosuid': {
+    fail: {name: 'mounted without nosuid', files: fstab('tmpfs /tmp tmpfs rw,nodev,noexec 0 0\n')},
+    pass: {name: 'mounted nosuid', files: fstab('tmpfs /tmp tmpfs rw,nosuid 0 0\n')},
+  },
+  'tmp-noexec': {
+    fail: {name: 'mounted without noexec', files: fstab('tmpfs /tmp tmpfs rw,nodev,nosuid 0 0\n')},
+    pass: {name: 'mounted noexec', files: fstab('tmpfs /tmp tmpfs rw,noexec 0 0\n')},
+  },
+  'dev-shm-nodev': {
+    fail: {name: 'mounted without nodev', files: fstab('tmpfs /dev/shm tmpfs rw,nosuid,noexec 0 0\n')},
+    pass: {name: 'mounted nodev', files: fstab('tmpfs /dev/shm tmpfs rw,nodev 0 0\n')},
+  },
+  'dev-shm-nosuid': {
+    fail: {name: 'mounted without nosuid', files: fstab('tmpfs /dev/shm tmpfs rw,nodev,noexec 0 0\n')},
+    pass: {name: 'mounted nosuid', files: fstab('tmpfs /dev/shm tmpfs rw,nosuid 0 0\n')},
+  },
+  'dev-shm-noexec': {
+    fail: {name: 'mounted without noexec', files: fstab('tmpfs /dev/shm tmpfs rw,nodev,nosuid 0 0\n')},
+    pass: {name: 'mounted noexec', files: fstab('tmpfs /dev/shm tmpfs rw,noexec 0 0\n')},
+  },
+  'var-tmp-nodev': {
+    fail: {name: 'mounted without nodev', files: fstab('tmpfs /var/tmp tmpfs rw,nosuid,noexec 0 0\n')},
+    pass: {name: 'mounted nodev', files: fstab('tmpfs /var/tmp tmpfs rw,nodev 0 0\n')},
+  },
+  'var-tmp-nosuid': {
+    fail: {name: 'mounted without nosuid', files: fstab('tmpfs /var/tmp tmpfs rw,nodev,noexec 0 0\n')},
+    pass: {name: 'mounted nosuid', files: fstab('tmpfs /var/tmp tmpfs rw,nosuid 0 0\n')},
+  },
+  'var-tmp-noexec': {
+    fail: {name: 'mounted without noexec', files: fstab('tmpfs /var/tmp tmpfs rw,nodev,nosuid 0 0\n')},
+    pass: {name: 'mounted noexec', files: fstab('tmpfs /var/tmp tmpfs rw,noexec 0 0\n')},
+  },
+  'var-log-separate-mount': {
+    fail: {name: 'on the root filesystem', files: fstab('tmpfs /tmp tmpfs defaults 0 0\n')},
+    pass: {name: 'a logical volume', files: fstab('/dev/mapper/vg-log /var/log ext4 defaults 0 2\n')},
   },
 }
