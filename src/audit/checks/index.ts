@@ -1,4 +1,5 @@
 import type {Check} from '../check.js'
+import {check as auditdEvents} from './auditd-events.js'
 import {check as auditdRules} from './auditd-rules.js'
 import {check as autoUpdates} from './auto-updates.js'
 import {check as configValue} from './config-value.js'
@@ -40,6 +41,7 @@ import {check as unitSecrets} from './unit-secrets.js'
 
 /** Every check, sorted by id (a test keeps this list complete and sorted). */
 export const CHECKS = [
+  auditdEvents,
   auditdRules,
   autoUpdates,
   configValue,

@@ -1,4 +1,5 @@
 import type {RuleCaseTable} from '../../../helpers/rule-tester.js'
+import {safetensorsBytes} from '../../../helpers/rootfs.js'
 
 const debian = {'/etc/os-release': 'ID=debian\nVERSION_ID="12"\n'}
 const dpkg = (names: string[]) =>
@@ -524,5 +525,248 @@ export const cases: RuleCaseTable = {
   'var-log-separate-mount': {
     fail: {name: 'on the root filesystem', files: fstab('tmpfs /tmp tmpfs defaults 0 0\n')},
     pass: {name: 'a logical volume', files: fstab('/dev/mapper/vg-log /var/log ext4 defaults 0 2\n')},
+  },
+  'audit-sudoers-changes': {
+    fail: {
+      name: 'a class member is not recorded',
+      files: {'/etc/audit/rules.d/a.rules': '-w /etc/sudoers -p wa\n-w /etc/motd -p wa\n'},
+    },
+    pass: {
+      name: 'every member recorded',
+      files: {'/etc/audit/rules.d/a.rules': '-w /etc/sudoers -p wa\n-w /etc/sudoers.d -p wa\n'},
+    },
+  },
+  'audit-time-changes': {
+    fail: {
+      name: 'a class member is not recorded',
+      files: {'/etc/audit/rules.d/a.rules': '-w /etc/localtime -p wa\n-w /etc/motd -p wa\n'},
+    },
+    pass: {
+      name: 'every member recorded',
+      files: {
+        '/etc/audit/rules.d/a.rules':
+          '-w /etc/localtime -p wa\n-a always,exit -S adjtimex,settimeofday,clock_settime -F auid>=1000\n',
+      },
+    },
+  },
+  'audit-network-environment': {
+    fail: {
+      name: 'a class member is not recorded',
+      files: {
+        '/etc/audit/rules.d/a.rules':
+          '-w /etc/issue -p wa\n-w /etc/issue.net -p wa\n-w /etc/hosts -p wa\n-w /etc/networks -p wa\n-w /etc/network -p wa\n-w /etc/motd -p wa\n',
+      },
+    },
+    pass: {
+      name: 'every member recorded',
+      files: {
+        '/etc/audit/rules.d/a.rules':
+          '-w /etc/issue -p wa\n-w /etc/issue.net -p wa\n-w /etc/hosts -p wa\n-w /etc/networks -p wa\n-w /etc/network -p wa\n-a always,exit -S sethostname,setdomainname -F auid>=1000\n',
+      },
+    },
+  },
+  'audit-privileged-commands': {
+    fail: {
+      name: 'a class member is not recorded',
+      files: {'/etc/audit/rules.d/a.rules': '-w /etc/passwd -p wa\n', '/usr/bin/su': {content: '', mode: 0o4755}},
+    },
+    pass: {
+      name: 'every member recorded',
+      files: {
+        '/etc/audit/rules.d/a.rules': '-a always,exit -F path=/usr/bin/su -F perm=x -k privileged\n',
+        '/usr/bin/su': {content: '', mode: 0o4755},
+      },
+    },
+  },
+  'audit-access-failures': {
+    fail: {
+      name: 'a class member is not recorded',
+      files: {
+        '/etc/audit/rules.d/a.rules':
+          '-a always,exit -F arch=b64 -S creat,open,openat,truncate,ftruncate\n-w /etc/motd -p wa\n',
+      },
+    },
+    pass: {
+      name: 'every member recorded',
+      files: {'/etc/audit/rules.d/a.rules': '-a always,exit -S creat,open,openat,truncate,ftruncate -F auid>=1000\n'},
+    },
+  },
+  'audit-identity-changes': {
+    fail: {
+      name: 'a class member is not recorded',
+      files: {
+        '/etc/audit/rules.d/a.rules':
+          '-w /etc/group -p wa\n-w /etc/passwd -p wa\n-w /etc/gshadow -p wa\n-w /etc/shadow -p wa\n-w /etc/security/opasswd -p wa\n-w /etc/nsswitch.conf -p wa\n-w /etc/motd -p wa\n',
+      },
+    },
+    pass: {
+      name: 'every member recorded',
+      files: {
+        '/etc/audit/rules.d/a.rules':
+          '-w /etc/group -p wa\n-w /etc/passwd -p wa\n-w /etc/gshadow -p wa\n-w /etc/shadow -p wa\n-w /etc/security/opasswd -p wa\n-w /etc/nsswitch.conf -p wa\n-w /etc/pam.d -p wa\n',
+      },
+    },
+  },
+  'audit-permission-changes': {
+    fail: {
+      name: 'a class member is not recorded',
+      files: {
+        '/etc/audit/rules.d/a.rules':
+          '-a always,exit -F arch=b64 -S chmod,fchmod,fchmodat,chown,fchown,fchownat,lchown,setxattr,lsetxattr,fsetxattr,removexattr,lremovexattr,fremovexattr\n-w /etc/motd -p wa\n',
+      },
+    },
+    pass: {
+      name: 'every member recorded',
+      files: {
+        '/etc/audit/rules.d/a.rules':
+          '-a always,exit -S chmod,fchmod,fchmodat,chown,fchown,fchownat,lchown,setxattr,lsetxattr,fsetxattr,removexattr,lremovexattr,fremovexattr -F auid>=1000\n',
+      },
+    },
+  },
+  'audit-mounts': {
+    fail: {
+      name: 'a class member is not recorded',
+      files: {'/etc/audit/rules.d/a.rules': '-a always,exit -F arch=b64 -S mount\n-w /etc/motd -p wa\n'},
+    },
+    pass: {
+      name: 'every member recorded',
+      files: {'/etc/audit/rules.d/a.rules': '-a always,exit -S mount -F auid>=1000\n'},
+    },
+  },
+  'audit-session-records': {
+    fail: {
+      name: 'a class member is not recorded',
+      files: {'/etc/audit/rules.d/a.rules': '-w /var/run/utmp -p wa\n-w /var/log/wtmp -p wa\n-w /etc/motd -p wa\n'},
+    },
+    pass: {
+      name: 'every member recorded',
+      files: {'/etc/audit/rules.d/a.rules': '-w /var/run/utmp -p wa\n-w /var/log/wtmp -p wa\n-w /var/log/btmp -p wa\n'},
+    },
+  },
+  'audit-login-records': {
+    fail: {
+      name: 'a class member is not recorded',
+      files: {'/etc/audit/rules.d/a.rules': '-w /var/log/lastlog -p wa\n-w /etc/motd -p wa\n'},
+    },
+    pass: {
+      name: 'every member recorded',
+      files: {'/etc/audit/rules.d/a.rules': '-w /var/log/lastlog -p wa\n-w /var/run/faillock -p wa\n'},
+    },
+  },
+  'audit-file-deletion': {
+    fail: {
+      name: 'a class member is not recorded',
+      files: {
+        '/etc/audit/rules.d/a.rules':
+          '-a always,exit -F arch=b64 -S unlink,unlinkat,rename,renameat\n-w /etc/motd -p wa\n',
+      },
+    },
+    pass: {
+      name: 'every member recorded',
+      files: {'/etc/audit/rules.d/a.rules': '-a always,exit -S unlink,unlinkat,rename,renameat -F auid>=1000\n'},
+    },
+  },
+  'audit-mac-changes': {
+    fail: {
+      name: 'a class member is not recorded',
+      files: {'/etc/audit/rules.d/a.rules': '-w /etc/apparmor -p wa\n-w /etc/motd -p wa\n'},
+    },
+    pass: {
+      name: 'every member recorded',
+      files: {'/etc/audit/rules.d/a.rules': '-w /etc/apparmor -p wa\n-w /etc/apparmor.d -p wa\n'},
+    },
+  },
+  'audit-permission-commands': {
+    fail: {
+      name: 'a class member is not recorded',
+      files: {
+        '/etc/audit/rules.d/a.rules':
+          '-w /usr/bin/chcon -p x\n-w /usr/bin/setfacl -p x\n-w /usr/bin/chacl -p x\n-w /etc/motd -p wa\n',
+      },
+    },
+    pass: {
+      name: 'every member recorded',
+      files: {
+        '/etc/audit/rules.d/a.rules':
+          '-w /usr/bin/chcon -p x\n-w /usr/bin/setfacl -p x\n-w /usr/bin/chacl -p x\n-w /usr/sbin/usermod -p x\n',
+      },
+    },
+  },
+  'audit-kernel-modules': {
+    fail: {
+      name: 'a class member is not recorded',
+      files: {'/etc/audit/rules.d/a.rules': '-w /usr/bin/kmod -p x\n-w /etc/motd -p wa\n'},
+    },
+    pass: {
+      name: 'every member recorded',
+      files: {
+        '/etc/audit/rules.d/a.rules':
+          '-w /usr/bin/kmod -p x\n-a always,exit -S init_module,finit_module,delete_module -F auid>=1000\n',
+      },
+    },
+  },
+  'audit-rules-immutable': {
+    fail: {name: '-e 1', files: {'/usr/sbin/auditd': '', '/etc/audit/rules.d/a.rules': '-w /etc/passwd -p wa\n-e 1\n'}},
+    pass: {
+      name: '-e 2 last',
+      files: {
+        '/usr/sbin/auditd': '',
+        '/etc/audit/rules.d/10-a.rules': '-e 1\n-w /etc/passwd -p wa\n',
+        '/etc/audit/rules.d/99-f.rules': '-e 2\n',
+      },
+    },
+  },
+  'audit-model-directories': {
+    fail: {
+      name: 'no watch on /srv/models',
+      files: {
+        '/usr/sbin/auditd': '',
+        '/etc/audit/rules.d/a.rules': '-w /srv/model -p wa\n',
+        '/srv/models/m.safetensors': safetensorsBytes(),
+      },
+    },
+    pass: {
+      name: 'a watch on /srv',
+      files: {
+        '/usr/sbin/auditd': '',
+        '/etc/audit/rules.d/a.rules': '-w /srv -p rwa\n',
+        '/srv/models/m.safetensors': safetensorsBytes(),
+      },
+    },
+  },
+  'auditd-keep-logs': {
+    fail: {name: 'the default', files: {'/etc/audit/auditd.conf': 'log_file = /var/log/audit/audit.log\n'}},
+    pass: {
+      name: 'keep_logs',
+      files: {'/etc/audit/auditd.conf': 'log_file = /var/log/audit/audit.log\nmax_log_file_action = KEEP_LOGS\n'},
+    },
+  },
+  'auditd-space-left-action': {
+    fail: {name: 'the default', files: {'/etc/audit/auditd.conf': 'log_file = /var/log/audit/audit.log\n'}},
+    pass: {
+      name: 'email',
+      files: {'/etc/audit/auditd.conf': 'log_file = /var/log/audit/audit.log\nspace_left_action = EMAIL\n'},
+    },
+  },
+  'auditd-admin-space-left-action': {
+    fail: {name: 'the default', files: {'/etc/audit/auditd.conf': 'log_file = /var/log/audit/audit.log\n'}},
+    pass: {
+      name: 'single',
+      files: {'/etc/audit/auditd.conf': 'log_file = /var/log/audit/audit.log\nadmin_space_left_action = SINGLE\n'},
+    },
+  },
+  'auditd-disk-full-action': {
+    fail: {name: 'the default', files: {'/etc/audit/auditd.conf': 'log_file = /var/log/audit/audit.log\n'}},
+    pass: {
+      name: 'single',
+      files: {'/etc/audit/auditd.conf': 'log_file = /var/log/audit/audit.log\ndisk_full_action = SINGLE\n'},
+    },
+  },
+  'auditd-disk-error-action': {
+    fail: {name: 'the default', files: {'/etc/audit/auditd.conf': 'log_file = /var/log/audit/audit.log\n'}},
+    pass: {
+      name: 'syslog',
+      files: {'/etc/audit/auditd.conf': 'log_file = /var/log/audit/audit.log\ndisk_error_action = SYSLOG\n'},
+    },
   },
 }
