@@ -13,8 +13,8 @@ type SetSyntax = 'sshd' | 'space' | 'equals'
  *   added: for `sshd` as the file's first line (sshd_config(5): the first value obtained wins, and
  *   a line before every Match block applies to all connections); for `space`/`equals` at the end.
  *   `space` writes `key value`, `equals` writes `key=value`. A missing file is created (0644).
- * - `write`: a drop-in file llmsec names (`llmsec-…`) gets exactly `content` (created or replaced;
- *   mode `mode`, default 0644). Distinct fixes never write the same drop-in with different content.
+ * - `write`: a drop-in file llmsec names (`llmsec-…`), or a file a rule replaces as a whole (a log-in
+ *   banner), gets exactly `content` (created or replaced; mode `mode`, default 0644). Distinct fixes never write the same drop-in with different content.
  * - `append`: `line` is added at the end of `path` unless the file already has that exact line
  *   (the file is created when missing).
  * - `chmod`: octal (`0600`) or symbolic (`o-w`) mode, with `recursive` to the whole tree.

@@ -5,7 +5,12 @@ import {withFix} from '../fixes.js'
 interface Params {
   path: string
   key: string
-  values: string[]
+  values?: string[]
+  /** Integer settings: the value must be at least / at most this (stricter values pass). */
+  min?: number
+  max?: number
+  /** The value the fix writes (default: the first of `values`, else `max`, else `min`). */
+  recommended?: string
   separator?: '=' | 'space'
   default?: string
   ignoreCase?: boolean
@@ -29,6 +34,23 @@ export function readConfigValue(
   return value
 }
 
+function allowed(params: Params, value: string, norm: (v: string) => string): boolean {
+  if (params.values && !params.values.map(norm).includes(norm(value))) return false
+  if (params.min === undefined && params.max === undefined) return true
+  if (!/^-?\d+$/.test(value)) return false
+  const n = Number(value)
+  return (params.min === undefined || n >= params.min) && (params.max === undefined || n <= params.max)
+}
+
+const expected = (params: Params) =>
+  [
+    params.values?.join(' or '),
+    params.min !== undefined ? `≥ ${params.min}` : undefined,
+    params.max !== undefined ? `≤ ${params.max}` : undefined,
+  ]
+    .filter(Boolean)
+    .join(', ')
+
 export const check = defineCheck<Params>()({
   id: 'config-value',
   title: 'A configuration key has an allowed value',
@@ -36,11 +58,15 @@ export const check = defineCheck<Params>()({
   params: {
     type: 'object',
     additionalProperties: false,
-    required: ['path', 'key', 'values'],
+    required: ['path', 'key'],
+    anyOf: [{required: ['values']}, {required: ['min']}, {required: ['max']}],
     properties: {
       path: {type: 'string', pattern: '^/'},
       key: {type: 'string', minLength: 1},
-      values: {type: 'array', minItems: 1, items: {type: 'string'}},
+      values: {type: 'array', minItems: 1, items: {type: 'string'}, nullable: true},
+      min: {type: 'integer', nullable: true},
+      max: {type: 'integer', nullable: true},
+      recommended: {type: 'string', pattern: '^[^\\n]*$', nullable: true},
       separator: {type: 'string', enum: ['=', 'space'], nullable: true},
       default: {type: 'string', nullable: true},
       ignoreCase: {type: 'boolean', nullable: true},
@@ -54,7 +80,7 @@ export const check = defineCheck<Params>()({
       path: params.path,
       syntax: params.separator === 'space' ? ('space' as const) : ('equals' as const),
       key: params.key,
-      value: params.values[0],
+      value: params.recommended ?? params.values?.[0] ?? String(params.max ?? params.min),
     }
     if (read.state === 'absent')
       return withFix(outcome.fail([`${params.path} does not exist`], params.path), {edits: [set]})
@@ -64,7 +90,7 @@ export const check = defineCheck<Params>()({
     const value = configured ?? params.default ?? null
     const norm = (v: string) => (ignoreCase ? v.toLowerCase() : v)
     const seen = `${params.path}: ${params.key} = ${value ?? '(not set)'}${configured === null && value !== null ? ' (default)' : ''}`
-    if (value !== null && params.values.map(norm).includes(norm(value))) return outcome.pass([seen], params.path)
-    return withFix(outcome.fail([`${seen}; expected ${params.values.join(' or ')}`], params.path), {edits: [set]})
+    if (value !== null && allowed(params, value, norm)) return outcome.pass([seen], params.path)
+    return withFix(outcome.fail([`${seen}; expected ${expected(params)}`], params.path), {edits: [set]})
   },
 })

@@ -1,3 +1,6 @@
+import {posix} from 'node:path'
+
+import {globToRegExp} from '../../core/glob.js'
 import {excessBits, parseMode} from '../check-helpers.js'
 import {withFix, type FileEdit} from '../fixes.js'
 import {defineCheck, guardUnreadable, outcome} from '../check.js'
@@ -9,11 +12,20 @@ interface Params {
   owner?: 'root'
 }
 
+/** A path whose last component is a glob (`/etc/ssh/ssh_host_*_key`) stands for the entries it matches, sorted. */
+async function expandGlob(reader: RootReader, path: string): Promise<string[]> {
+  const name = posix.basename(path)
+  if (!/[*?[]/.test(name)) return [path]
+  const dir = posix.dirname(path)
+  const glob = globToRegExp(name)
+  return (await reader.list(dir)).filter((n) => glob.test(n)).map((n) => posix.join(dir, n))
+}
+
 export const check = defineCheck<Params>()({
   id: 'file-permissions',
   title: 'Files are not more permissive than a mode',
   description:
-    'Fails when an existing path has permission bits beyond maxMode (or the wrong owner). `~/` means every home.',
+    'Fails when an existing path has permission bits beyond maxMode (or the wrong owner). `~/` means every home; a glob in the last component (`ssh_host_*_key`) every entry it matches.',
   params: {
     type: 'object',
     additionalProperties: false,
@@ -32,7 +44,10 @@ export const check = defineCheck<Params>()({
     const bad: string[] = []
     const ok: string[] = []
     const edits: FileEdit[] = []
-    for (const path of params.paths.flatMap((p) => expandHome(p, homes))) {
+    const paths: string[] = []
+    for (const pattern of params.paths.flatMap((p) => expandHome(p, homes)))
+      for (const path of await expandGlob(reader, pattern)) if (!paths.includes(path)) paths.push(path)
+    for (const path of paths) {
       const info = await reader.stat(path)
       if (!info) continue
       const extra = excessBits(info.mode, max)

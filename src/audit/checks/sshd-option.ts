@@ -13,9 +13,15 @@ interface Params {
   option: string
   /** Allowed values (case-insensitive). */
   values?: string[]
+  /** Values that fail (case-insensitive); any other value passes (Banner: not `none`). */
+  forbidden?: string[]
   /** Numeric options: the value must be at least / at most this (stricter values pass). */
   min?: number
   max?: number
+  /** The value is a time (sshd_config(5) TIME FORMATS: 1m30s): min and max are seconds. */
+  seconds?: boolean
+  /** Colon-separated numbers (MaxStartups start:rate:full): each part at most the limit at its place. */
+  partsMax?: number[]
   default: string
   /** The user the setting matters for (PermitRootLogin: root); connections of other users are not asked about. */
   user?: string
@@ -33,11 +39,31 @@ interface Seen {
   from: string
 }
 
+const TIME_UNITS: Record<string, number> = {'': 1, s: 1, m: 60, h: 3600, d: 86_400, w: 604_800}
+
+/** sshd's convtime: a sequence of numbers with optional units (s, m, h, d, w; either case); null when malformed. */
+function sshdSeconds(value: string): number | null {
+  if (!/^(\d+[smhdwSMHDW]?)+$/.test(value)) return null
+  let total = 0
+  for (const m of value.matchAll(/(\d+)([smhdwSMHDW]?)/g)) total += Number(m[1]) * TIME_UNITS[m[2].toLowerCase()]
+  return total
+}
+
+/** MaxStartups-style `a:b:c`: the parts written are each within their limit (a lone `a` is start and full). */
+function partsWithin(value: string, limits: number[]): boolean {
+  const parts = value.split(':')
+  if (parts.length > limits.length || !parts.every((p) => /^\d+$/.test(p))) return false
+  const checked = parts.length === 1 ? [0, limits.length - 1] : parts.map((_, i) => i)
+  return checked.every((i) => Number(parts[parts.length === 1 ? 0 : i]) <= limits[i])
+}
+
 function judge(params: Params, value: string): boolean {
   if (params.values && !params.values.map(canonical).includes(canonical(value))) return false
+  if (params.forbidden?.map(canonical).includes(canonical(value))) return false
+  if (params.partsMax && !partsWithin(value, params.partsMax)) return false
   if (params.min === undefined && params.max === undefined) return true
-  if (!/^\d+$/.test(value)) return false
-  const n = Number(value)
+  const n = params.seconds ? sshdSeconds(value) : /^\d+$/.test(value) ? Number(value) : null
+  if (n === null) return false
   return (params.min === undefined || n >= params.min) && (params.max === undefined || n <= params.max)
 }
 
@@ -62,7 +88,8 @@ async function asked(params: Params, c: SshdConnection): Promise<Seen | null> {
  * gets one as its first line, before every Include and Match, where sshd reads it first.
  */
 function sshdFix(params: Params, directives: SshdDirective[], main: string | null): Partial<Fix> {
-  const value = params.recommended ?? params.values?.[0] ?? String(params.min ?? params.max)
+  const value =
+    params.recommended ?? params.values?.[0] ?? params.partsMax?.join(':') ?? String(params.min ?? params.max)
   const key = params.option.toLowerCase()
   const files = directives
     .filter((d) => d.key === key && !judge(params, d.value.split(/\s+/)[0]))
@@ -84,6 +111,8 @@ function describe(params: Params, seen: Seen, ok: boolean): string {
   const who = `user ${seen.connection.user} from ${seen.connection.addr}`
   const want = [
     params.values ? params.values.join(' or ') : null,
+    params.forbidden ? `not ${params.forbidden.join(' or ')}` : null,
+    params.partsMax ? `each of ${params.partsMax.join(':')} at most` : null,
     params.min !== undefined ? `≥ ${params.min}` : null,
     params.max !== undefined ? `≤ ${params.max}` : null,
   ]
@@ -109,15 +138,24 @@ export const check = defineCheck<Params>()({
     type: 'object',
     additionalProperties: false,
     required: ['option', 'default'],
-    anyOf: [{required: ['values']}, {required: ['min']}, {required: ['max']}],
+    anyOf: [
+      {required: ['values']},
+      {required: ['forbidden']},
+      {required: ['min']},
+      {required: ['max']},
+      {required: ['partsMax']},
+    ],
     properties: {
       option: {type: 'string', pattern: '^[A-Za-z]+$'},
       values: {type: 'array', minItems: 1, items: {type: 'string'}, nullable: true},
+      forbidden: {type: 'array', minItems: 1, items: {type: 'string'}, nullable: true},
       min: {type: 'integer', nullable: true},
       max: {type: 'integer', nullable: true},
+      seconds: {type: 'boolean', nullable: true},
+      partsMax: {type: 'array', minItems: 1, maxItems: 3, items: {type: 'integer', minimum: 0}, nullable: true},
       default: {type: 'string'},
       user: {type: 'string', pattern: '^[a-z_][a-z0-9_.-]*$', nullable: true},
-      recommended: {type: 'string', pattern: '^[A-Za-z0-9_./-]+$', nullable: true},
+      recommended: {type: 'string', pattern: '^[A-Za-z0-9_./:-]+$', nullable: true},
     },
   },
   async run({facts, params, live}) {

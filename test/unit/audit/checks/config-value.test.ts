@@ -14,6 +14,11 @@ describe('readConfigValue', () => {
 
 checkTester.run(check, {
   valid: [
+    {
+      name: 'a number within min and max',
+      files: {'/etc/login.defs': 'PASS_MAX_DAYS 99999\nPASS_MAX_DAYS\t90\n'},
+      params: {path: '/etc/login.defs', key: 'PASS_MAX_DAYS', min: 1, max: 365, separator: 'space'},
+    },
     {name: 'the last assignment wins, comments ignored', files, params: umask},
     {
       name: 'values are unquoted and case can be ignored',
@@ -22,6 +27,31 @@ checkTester.run(check, {
     },
   ],
   invalid: [
+    {
+      name: 'a number beyond max (the fix writes max)',
+      status: 'fail',
+      files: {'/etc/login.defs': 'PASS_MAX_DAYS 99999\n'},
+      params: {path: '/etc/login.defs', key: 'PASS_MAX_DAYS', min: 1, max: 365, separator: 'space'},
+      evidence: ['/etc/login.defs: PASS_MAX_DAYS = 99999; expected ≥ 1, ≤ 365'],
+    },
+    {
+      name: 'a non-number where a range is asked never passes',
+      status: 'fail',
+      files: {'/etc/default/useradd': 'INACTIVE=never\n'},
+      params: {path: '/etc/default/useradd', key: 'INACTIVE', min: 0, max: 45},
+    },
+    {
+      name: 'an unset key takes a default below min',
+      status: 'fail',
+      files: {'/etc/default/useradd': 'SHELL=/bin/sh\n'},
+      params: {path: '/etc/default/useradd', key: 'INACTIVE', min: 0, max: 45, default: '-1'},
+    },
+    {
+      name: 'an unreadable file is an error',
+      status: 'error',
+      files: {'/etc/login.defs': {dir: 0o755}},
+      params: {path: '/etc/login.defs', key: 'PASS_MIN_DAYS', min: 1, separator: 'space'},
+    },
     {name: 'a value not allowed', status: 'fail', files, params: {...umask, values: ['077']}},
     {
       name: 'an unset key takes the default',

@@ -11,6 +11,24 @@ checkTester.run(check, {
   valid: [{name: 'every existing path complies', files, params: {paths: ['/root/.ollama/history'], maxMode: '0600'}}],
   invalid: [
     {
+      name: 'a glob in the last component stands for every entry it matches',
+      status: 'fail',
+      files: {
+        '/etc/ssh/ssh_host_ed25519_key': {content: 'k', mode: 0o600},
+        '/etc/ssh/ssh_host_rsa_key': {content: 'k', mode: 0o640},
+        '/etc/ssh/ssh_host_rsa_key.pub': {content: 'k', mode: 0o644},
+      },
+      params: {paths: ['/etc/ssh/ssh_host_*_key'], maxMode: '0600', owner: 'root'},
+      evidence: [/^\/etc\/ssh\/ssh_host_rsa_key mode 0640 uid 0 \(allowed at most 0600, owner root\)$/],
+    },
+    {
+      name: 'a glob whose directory cannot be read is an error, not a pass',
+      status: 'error',
+      // A link that points at itself: listing it fails with ELOOP (root cannot be denied a read).
+      files: {'/etc/ssh': {link: '/etc/ssh'}},
+      params: {paths: ['/etc/ssh/ssh_host_*_key'], maxMode: '0600'},
+    },
+    {
       name: '~ expands to every home; a mode beyond maxMode fails',
       status: 'fail',
       files,

@@ -14,6 +14,21 @@ const idle = {option: 'ClientAliveInterval', min: 1, max: 300, default: '0'}
 checkTester.run(check, {
   valid: [
     {
+      name: 'a time in sshd time format within the limit (1m = 60 s)',
+      files: sshd('LoginGraceTime 1M\n'),
+      params: {option: 'LoginGraceTime', min: 1, max: 60, seconds: true, default: '120'},
+    },
+    {
+      name: 'MaxStartups stricter in every part',
+      files: sshd('MaxStartups 5:50:20\n'),
+      params: {option: 'MaxStartups', partsMax: [10, 60, 60], default: '10:30:100'},
+    },
+    {
+      name: 'a value that is not forbidden',
+      files: sshd('Banner /etc/issue.net\n'),
+      params: {option: 'Banner', forbidden: ['none'], default: 'none'},
+    },
+    {
       name: 'the first value wins (Include first), as in sshd',
       files,
       params: noRoot,
@@ -50,6 +65,37 @@ checkTester.run(check, {
     },
   ],
   invalid: [
+    {
+      name: 'a forbidden value set in a Match block (Banner none)',
+      status: 'fail',
+      files: sshd('Banner /etc/issue.net\nMatch Address 10.*\n  Banner none\n'),
+      params: {option: 'Banner', forbidden: ['none'], default: 'none', recommended: '/etc/issue.net'},
+      includes: [/^Banner none for user llmsec-probe from 10\.1 .*; expected not none$/],
+    },
+    {
+      name: 'a time beyond the limit in sshd time format (1m30s = 90 s > 60)',
+      status: 'fail',
+      files: sshd('LoginGraceTime 1m30s\n'),
+      params: {option: 'LoginGraceTime', min: 1, max: 60, seconds: true, default: '120'},
+    },
+    {
+      name: 'a malformed time never passes',
+      status: 'fail',
+      files: sshd('LoginGraceTime 30x\n'),
+      params: {option: 'LoginGraceTime', min: 1, max: 60, seconds: true, default: '120'},
+    },
+    {
+      name: 'MaxStartups whose full part is beyond its limit',
+      status: 'fail',
+      files: sshd('MaxStartups 10:30:100\n'),
+      params: {option: 'MaxStartups', partsMax: [10, 30, 60], default: '10:30:100'},
+    },
+    {
+      name: 'a lone MaxStartups number is both start and full',
+      status: 'fail',
+      files: sshd('MaxStartups 20\n'),
+      params: {option: 'MaxStartups', partsMax: [10, 30, 60], default: '10:30:100'},
+    },
     {
       name: 'Match Address * re-enables root log-in',
       status: 'fail',
@@ -142,5 +188,6 @@ checkTester.run(check, {
     {option: 'PermitRootLogin', values: ['no']},
     {option: 'Permit-Root', values: ['no'], default: 'x'},
     {option: 'PermitRootLogin', default: 'x'},
+    {option: 'MaxStartups', partsMax: [1, 2, 3, 4], default: 'x'},
   ],
 })
