@@ -41,19 +41,19 @@ interface ParsedRule {
   perms: string
   syscalls: Set<string>
   arch: string | null
-  exit: boolean
+  onExit: boolean
 }
 
 /** One auditctl(8) rule line: its watch, syscall list, arch filter and whether it is an exit rule. */
 function parseRule(line: string): ParsedRule {
   const words = line.split(' ')
-  const rule: ParsedRule = {path: null, perms: '', syscalls: new Set(), arch: null, exit: false}
+  const rule: ParsedRule = {path: null, perms: '', syscalls: new Set(), arch: null, onExit: false}
   for (let i = 0; i < words.length - 1; i++) {
     const [flag, value] = [words[i], words[i + 1]]
     if (flag === '-w') rule.path = value.replace(/(.)\/+$/, '$1')
     else if (flag === '-p') rule.perms = value
     else if (flag === '-S') for (const s of value.split(',')) rule.syscalls.add(s)
-    else if ((flag === '-a' || flag === '-A') && value.split(',').includes('exit')) rule.exit = true
+    else if ((flag === '-a' || flag === '-A') && value.split(',').includes('exit')) rule.onExit = true
     else if (flag === '-F') {
       const [field, v] = value.split('=', 2)
       if (field === 'arch') rule.arch = v
@@ -122,7 +122,7 @@ export const check = defineCheck<Params>()({
     }
     for (const arch of arches)
       for (const call of params.syscalls ?? [])
-        if (!rules.some((r) => r.exit && r.syscalls.has(call) && (r.arch === null || r.arch === arch)))
+        if (!rules.some((r) => r.onExit && r.syscalls.has(call) && (r.arch === null || r.arch === arch)))
           missing.push(`${call} (${arch}) is not recorded`)
     for (const program of programs)
       if (!rules.some((r) => r.path !== null && covers(r.path, program) && r.perms.includes('x')))

@@ -21,7 +21,9 @@ import {check as inferenceUser} from './inference-user.js'
 import {check as journaldPersistent} from './journald-persistent.js'
 import {check as kernelModuleDisabled} from './kernel-module-disabled.js'
 import {check as listenerExposure} from './listener-exposure.js'
+import {check as logForwarding} from './log-forwarding.js'
 import {check as logRetention} from './log-retention.js'
+import {check as macStatus} from './mac-status.js'
 import {check as mlStackVulnerable} from './ml-stack-vulnerable.js'
 import {check as modelEncryption} from './model-encryption.js'
 import {check as modelPermissions} from './model-permissions.js'
@@ -29,6 +31,7 @@ import {check as modelPickle} from './model-pickle.js'
 import {check as modelScan} from './model-scan.js'
 import {check as modelSignature} from './model-signature.js'
 import {check as mountOptions} from './mount-options.js'
+import {check as mtaLocalOnly} from './mta-local-only.js'
 import {check as packageInstalled} from './package-installed.js'
 import {check as pamFaillock} from './pam-faillock.js'
 import {check as secretFiles} from './secret-files.js'
@@ -63,7 +66,9 @@ export const CHECKS = [
   journaldPersistent,
   kernelModuleDisabled,
   listenerExposure,
+  logForwarding,
   logRetention,
+  macStatus,
   mlStackVulnerable,
   modelEncryption,
   modelPermissions,
@@ -71,6 +76,7 @@ export const CHECKS = [
   modelScan,
   modelSignature,
   mountOptions,
+  mtaLocalOnly,
   packageInstalled,
   pamFaillock,
   secretFiles,

@@ -1,3 +1,4 @@
+import type {InferenceService} from '../../../../src/audit/facts/index.js'
 import type {RuleCaseTable} from '../../../helpers/rule-tester.js'
 import {safetensorsBytes} from '../../../helpers/rootfs.js'
 
@@ -11,6 +12,16 @@ const systemd = {
 }
 
 const fstab = (lines: string) => ({'/etc/fstab': `UUID=1 / ext4 defaults 0 1\n${lines}`})
+
+const vllm = (environment: Record<string, string>): InferenceService => ({
+  runtime: 'vllm',
+  source: 'unit',
+  location: '/etc/systemd/system/vllm.service',
+  user: 'vllm',
+  environment,
+  unreadable: [],
+  args: ['/opt/venv/bin/vllm', 'serve'],
+})
 
 /** CIS host hardening B (services, kernel, mounts, MAC, auditd, logging): crafted roots (see rule-cases.test.ts). */
 export const cases: RuleCaseTable = {
@@ -767,6 +778,125 @@ export const cases: RuleCaseTable = {
     pass: {
       name: 'syslog',
       files: {'/etc/audit/auditd.conf': 'log_file = /var/log/audit/audit.log\ndisk_error_action = SYSLOG\n'},
+    },
+  },
+  'mac-enabled': {
+    fail: {name: 'AppArmor not installed', files: {...systemd}},
+    pass: {
+      name: 'AppArmor installed and enabled',
+      files: {
+        ...systemd,
+        '/usr/sbin/apparmor_parser': '',
+        '/usr/lib/systemd/system/apparmor.service': '[Service]\nExecStart=/lib/apparmor/apparmor.systemd reload\n',
+        '/etc/systemd/system/sysinit.target.wants/apparmor.service': {link: '/usr/lib/systemd/system/apparmor.service'},
+      },
+    },
+  },
+  'mac-profiles-enforcing': {
+    fail: {
+      name: 'a profile in complain mode',
+      files: {'/etc/apparmor.d/usr.bin.man': '/usr/bin/man flags=(complain) {\n}\n'},
+    },
+    pass: {name: 'profiles enforce', files: {'/etc/apparmor.d/usr.bin.man': '/usr/bin/man {\n}\n'}},
+  },
+  'inference-units-confined': {
+    fail: {
+      name: 'an Ollama unit without a profile',
+      files: {...systemd, '/etc/systemd/system/ollama.service': '[Service]\nExecStart=/usr/local/bin/ollama serve\n'},
+    },
+    pass: {
+      name: 'AppArmorProfile= in the unit',
+      files: {
+        ...systemd,
+        '/etc/systemd/system/ollama.service':
+          '[Service]\nExecStart=/usr/local/bin/ollama serve\nAppArmorProfile=ollama\n',
+      },
+    },
+  },
+  'logs-forwarded-remote': {
+    fail: {name: 'rsyslog writes local files only', files: {'/etc/rsyslog.conf': '*.* -/var/log/syslog\n'}},
+    pass: {
+      name: 'rsyslog forwards over TCP',
+      files: {'/etc/rsyslog.conf': '*.* -/var/log/syslog\n*.* @@logs.example.org:514\n'},
+    },
+  },
+  'mta-local-only': {
+    fail: {name: 'postfix on all interfaces', files: {'/etc/postfix/main.cf': 'inet_interfaces = all\n'}},
+    pass: {name: 'postfix loopback-only', files: {'/etc/postfix/main.cf': 'inet_interfaces = loopback-only\n'}},
+  },
+  // Older rules (they left PENDING).
+  'firewall-configured': {
+    fail: {
+      name: 'ufw enabled with an ACCEPT default',
+      files: {'/etc/ufw/ufw.conf': 'ENABLED=yes\n', '/etc/default/ufw': 'DEFAULT_INPUT_POLICY="ACCEPT"\n'},
+    },
+    pass: {
+      name: 'ufw enabled with DROP',
+      files: {'/etc/ufw/ufw.conf': 'ENABLED=yes\n', '/etc/default/ufw': 'DEFAULT_INPUT_POLICY="DROP"\n'},
+    },
+  },
+  'firewall-default-deny': {
+    fail: {
+      name: 'the loaded input policy accepts',
+      facts: {firewall: {tool: 'nftables', inputPolicy: 'accept', ruleCount: 2, decidedBy: 'policy accept'}},
+    },
+    pass: {
+      name: 'the loaded input policy drops',
+      facts: {firewall: {tool: 'nftables', inputPolicy: 'drop', ruleCount: 3, decidedBy: 'policy drop'}},
+    },
+  },
+  'auditd-active': {
+    fail: {name: 'auditd not installed', files: {'/etc/audit/rules.d/a.rules': '-w /etc/passwd -p wa\n'}},
+    pass: {
+      name: 'installed with a rule',
+      files: {'/usr/sbin/auditd': '', '/etc/audit/rules.d/a.rules': '-w /etc/passwd -p wa\n'},
+    },
+  },
+  'journald-persistent': {
+    fail: {
+      name: 'Storage=volatile',
+      files: {
+        ...systemd,
+        '/etc/systemd/journald.conf': '[Journal]\nStorage=volatile\n',
+        '/var/log/journal': {dir: 0o755},
+      },
+    },
+    pass: {
+      name: 'auto with /var/log/journal',
+      files: {...systemd, '/etc/systemd/journald.conf': '[Journal]\n', '/var/log/journal': {dir: 0o2755}},
+    },
+  },
+  'log-retention-configured': {
+    fail: {name: 'one week', files: {'/etc/logrotate.conf': 'weekly\nrotate 1\n'}},
+    pass: {name: 'five weeks', files: {'/etc/logrotate.conf': 'weekly\nrotate 5\n'}},
+  },
+  'hf-hub-offline': {
+    fail: {name: 'a vLLM service without HF_HUB_OFFLINE', facts: {inference: [vllm({})]}},
+    pass: {name: 'HF_HUB_OFFLINE=1', facts: {inference: [vllm({HF_HUB_OFFLINE: '1'})]}},
+  },
+  'vllm-usage-stats-off': {
+    fail: {name: 'VLLM_NO_USAGE_STATS=0', facts: {inference: [vllm({VLLM_NO_USAGE_STATS: '0'})]}},
+    pass: {name: 'VLLM_NO_USAGE_STATS=1', facts: {inference: [vllm({VLLM_NO_USAGE_STATS: '1'})]}},
+  },
+  'telemetry-do-not-track': {
+    fail: {name: 'DO_NOT_TRACK unset', facts: {inference: [vllm({})]}},
+    pass: {name: 'DO_NOT_TRACK=1', facts: {inference: [vllm({DO_NOT_TRACK: '1'})]}},
+  },
+  'crash-reporting-off': {
+    fail: {
+      name: 'apport enabled',
+      files: {
+        ...systemd,
+        '/usr/lib/systemd/system/apport.service': '[Service]\nExecStart=/usr/share/apport/apport --start\n',
+        '/etc/systemd/system/multi-user.target.wants/apport.service': {link: '/usr/lib/systemd/system/apport.service'},
+      },
+    },
+    pass: {
+      name: 'apport installed, not enabled',
+      files: {
+        ...systemd,
+        '/usr/lib/systemd/system/apport.service': '[Service]\nExecStart=/usr/share/apport/apport --start\n',
+      },
     },
   },
 }
