@@ -77,7 +77,11 @@ console.log(
       .join(', '),
 )
 const [ib, ia] = [Number(lb.hardening_index), Number(la.hardening_index)]
-console.log(`Lynis hardening index: ${ib} → ${ia} (${ia - ib >= 0 ? '+' : ''}${ia - ib}; target ≥ +20: ${ia - ib >= 20 ? 'met' : 'NOT met'})`)
-console.log(`llmsec score:          ${before.score} → ${after.score} (target ≥ 90: ${after.score >= 90 ? 'met' : 'NOT met'})`)
+console.log(
+  `Lynis hardening index: ${ib} → ${ia} (${ia - ib >= 0 ? '+' : ''}${ia - ib}; target ≥ +20: ${ia - ib >= 20 ? 'met' : 'NOT met'})`,
+)
+console.log(
+  `llmsec score:          ${before.score} → ${after.score} (target ≥ 90: ${after.score >= 90 ? 'met' : 'NOT met'})`,
+)
 const stillFailing = after.rules.filter((r) => r.status === 'fail' || r.status === 'error').map((r) => r.ruleId)
 console.log(`llmsec rules failing after the fixes (${stillFailing.length}): ${stillFailing.join(', ') || 'none'}`)

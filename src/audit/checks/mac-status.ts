@@ -27,7 +27,9 @@ async function grubCmdline(reader: RootReader): Promise<string[]> {
 }
 
 async function apparmorEnabled(reader: RootReader, facts: FactCache, live: boolean): Promise<CheckOutcome> {
-  const fix = {commands: [aptInstall('apparmor', 'apparmor-utils'), liveCommand('systemctl enable apparmor.service')]}
+  const fix = {
+    commands: [aptInstall('apparmor', 'apparmor-utils'), liveCommand('systemctl enable --now apparmor.service')],
+  }
   if (live) {
     const enabled = (await reader.text('/sys/module/apparmor/parameters/enabled'))?.trim()
     if (enabled === 'Y') return outcome.pass(['AppArmor is enabled in the running kernel'])
