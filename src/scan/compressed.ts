@@ -1,9 +1,9 @@
-import {constants, gunzipSync, inflateSync} from 'node:zlib'
+import {Inflate} from 'pako'
 
-import * as lz4 from 'lz4js'
-
-import {decodeSync} from './decode-sync.js'
-import {bufferSource, type ByteSource} from './source.js'
+import {ChunkSink, DecodeMemory, OutputTooLarge} from './decoded.js'
+import {decodeWith7zip} from './decode-sync.js'
+import {decodeLz4, Lz4Error, Lz4TooLarge} from './lz4.js'
+import {sliceSource, type ByteSource} from './source.js'
 
 /** Compressed pickles (joblib `compress=`, .pkl.gz) are inflated up to this size, never more. */
 export const MAX_DECOMPRESSED = 64 * 1024 * 1024
@@ -13,27 +13,86 @@ export type StreamKind = 'gzip' | 'zlib' | 'joblib-zfile' | 'lz4' | 'bzip2' | 'x
 
 /**
  * What decompression gave. `corrupt` may still carry the bytes decoded before the damage: joblib's
- * readers stream into the unpickler, which runs whatever arrives before the error.
+ * readers stream into the unpickler, which runs whatever arrives before the error. `release()` gives
+ * the decoded bytes' memory back to the file's budget once they have been inspected.
  */
 export type Decompressed =
-  {source: ByteSource; corrupt?: string} | {problem: 'too-large' | 'corrupt' | 'failed'; detail: string}
+  | {source: ByteSource; corrupt?: string; release: () => void}
+  | {problem: 'too-large' | 'corrupt' | 'failed'; detail: string}
 
-const tooLarge = {problem: 'too-large', detail: `more than ${MAX_DECOMPRESSED} bytes`} as const
+/** Compressed input is fed to the inflater this much at a time: no stream is ever read whole. */
+const INPUT_PIECE = 64 * 1024
 
-/** Node's zlib; a sync flush keeps what a truncated stream decoded (Python's streaming readers do too). */
-function inflateNode(bytes: Buffer, kind: 'gzip' | 'zlib'): Decompressed {
-  const inflate = kind === 'gzip' ? gunzipSync : inflateSync
+const decoded = (sink: ChunkSink, corrupt?: string): Decompressed => {
+  const release = () => sink.release()
+  return corrupt === undefined ? {source: sink.source(), release} : {source: sink.source(), corrupt, release}
+}
+
+const tooLarge = (sink: ChunkSink, detail: string): Decompressed => {
+  sink.release()
+  return {problem: 'too-large', detail}
+}
+
+/**
+ * One zlib or gzip stream from `source`, streamed piece by piece into the sink. Returns the offset of
+ * the first byte after the stream, or the error message when it is damaged or cut off.
+ */
+function inflateOne(source: ByteSource, sink: ChunkSink, gzip: boolean): {end: number} | {error: string} {
+  const inflater = new Inflate({windowBits: gzip ? 31 : 15, chunkSize: 256 * 1024})
+  inflater.onData = (chunk) => sink.write(chunk)
+  for (let at = 0; at < source.size; at += INPUT_PIECE) {
+    const piece = source.read(at, INPUT_PIECE)
+    inflater.push(piece, false)
+    if (inflater.err) return {error: inflater.msg || `zlib error ${inflater.err}`}
+    if (inflater.ended) return {end: at + piece.length - inflater.strm.avail_in}
+  }
+  inflater.push(new Uint8Array(0), true)
+  return inflater.ended && !inflater.err ? {end: source.size} : {error: inflater.msg || 'the stream is cut off'}
+}
+
+/** The first byte at or after `from` that is not a zero (gzip files may be padded with zeros). */
+function skipZeros(source: ByteSource, from: number): number {
+  for (let at = from; at < source.size; at += INPUT_PIECE) {
+    const piece = source.read(at, INPUT_PIECE)
+    const i = piece.findIndex((b) => b !== 0)
+    if (i >= 0) return at + i
+  }
+  return source.size
+}
+
+/**
+ * zlib (joblib's BinaryZlibFile: one stream, what follows it is never read) and gzip (Python's
+ * _GzipReader: members one after another, zero padding between them, anything else an error). The
+ * bytes before damage or a cut still count: Python's streaming readers hand them to the unpickler.
+ */
+function inflateStreams(source: ByteSource, sink: ChunkSink, gzip: boolean): string | undefined {
+  let rest = source
+  for (let members = 0; ; members++) {
+    const one = inflateOne(rest, sink, gzip)
+    if ('error' in one) return one.error
+    if (!gzip) return undefined
+    const next = skipZeros(rest, one.end)
+    if (next >= rest.size) return undefined
+    rest = sliceSource(rest, next, rest.size - next)
+    const head = rest.read(0, 2)
+    if (head[0] !== 0x1f || head[1] !== 0x8b) return 'data after a gzip member is not a gzip member'
+    if (members >= 100_000) return 'more than 100000 gzip members'
+  }
+}
+
+/** zlib and gzip through pako, chunk by chunk into the file's decode budget. */
+function inflateZlib(source: ByteSource, kind: 'gzip' | 'zlib', memory: DecodeMemory): Decompressed {
+  const sink = new ChunkSink(memory, MAX_DECOMPRESSED)
   try {
-    return {source: bufferSource(inflate(bytes, {maxOutputLength: MAX_DECOMPRESSED}))}
-  } catch (error) {
-    if ((error as {code?: string}).code === 'ERR_BUFFER_TOO_LARGE') return tooLarge
-    try {
-      const partial = inflate(bytes, {maxOutputLength: MAX_DECOMPRESSED, finishFlush: constants.Z_SYNC_FLUSH})
-      return {source: bufferSource(partial), corrupt: (error as Error).message}
-    } catch (again) {
-      if ((again as {code?: string}).code === 'ERR_BUFFER_TOO_LARGE') return tooLarge
-      return {problem: 'corrupt', detail: (error as Error).message}
+    const error = inflateStreams(source, sink, kind === 'gzip')
+    if (error !== undefined && sink.size === 0) {
+      sink.release()
+      return {problem: 'corrupt', detail: error}
     }
+    return decoded(sink, error)
+  } catch (error) {
+    if (error instanceof OutputTooLarge) return tooLarge(sink, error.message)
+    throw error
   }
 }
 
@@ -54,58 +113,61 @@ export function zfileLength(head: Buffer): bigint | null {
  * joblib's pre-0.9.3 format (numpy_pickle_compat.read_zfile): "ZF", the length as 19 hex characters,
  * an optional space (Python 2 joblib ≤ 0.8.4), then one zlib stream inflated whole before unpickling.
  */
-function inflateZfile(bytes: Buffer): Decompressed {
-  if (zfileLength(bytes) === null)
+function inflateZfile(source: ByteSource, memory: DecodeMemory): Decompressed {
+  const head = source.read(0, 22)
+  if (zfileLength(head) === null)
     return {problem: 'corrupt', detail: 'the ZF header does not hold a hexadecimal length'}
-  const start = bytes[21] === 0x20 ? 22 : 21
+  const start = head[21] === 0x20 ? 22 : 21
+  const sink = new ChunkSink(memory, MAX_DECOMPRESSED)
   try {
-    return {source: bufferSource(inflateSync(bytes.subarray(start), {maxOutputLength: MAX_DECOMPRESSED}))}
-  } catch (error) {
-    if ((error as {code?: string}).code === 'ERR_BUFFER_TOO_LARGE') return tooLarge
+    const error = inflateStreams(sliceSource(source, start, source.size - start), sink, false)
+    if (error === undefined) return decoded(sink)
     // zlib.decompress fails before the unpickler sees a byte: nothing of it runs.
-    return {problem: 'corrupt', detail: (error as Error).message}
+    sink.release()
+    return {problem: 'corrupt', detail: error}
+  } catch (error) {
+    if (error instanceof OutputTooLarge) return tooLarge(sink, error.message)
+    throw error
   }
 }
 
-/** An lz4 frame (lz4.frame.LZ4FrameFile): its declared or block-bounded size is checked before decoding. */
-function inflateLz4(bytes: Buffer): Decompressed {
-  let bound: number
+/** lz4 frames (lz4.frame.LZ4FrameFile) with the bounded decoder of lz4.ts; damage keeps what came before. */
+function inflateLz4(source: ByteSource, memory: DecodeMemory): Decompressed {
+  const sink = new ChunkSink(memory, MAX_DECOMPRESSED)
   try {
-    bound = Number(lz4.decompressBound(bytes) as unknown)
+    decodeLz4(source, sink)
+    return decoded(sink)
   } catch (error) {
-    return {problem: 'corrupt', detail: (error as Error).message}
+    if (error instanceof OutputTooLarge || error instanceof Lz4TooLarge) return tooLarge(sink, error.message)
+    if (!(error instanceof Lz4Error)) throw error
+    if (sink.size > 0) return decoded(sink, error.message)
+    sink.release()
+    return {problem: 'corrupt', detail: error.message}
   }
-  if (!Number.isSafeInteger(bound) || bound < 0) return {problem: 'corrupt', detail: 'the lz4 frame size is invalid'}
-  if (bound > MAX_DECOMPRESSED) return tooLarge
-  const out = Buffer.alloc(bound)
-  const written = lz4.decompressFrame(bytes, out)
-  // lz4js drops what does not fit: more than the frame declared is damage, and the start is still read.
-  const source = bufferSource(out.subarray(0, Math.min(written, bound)))
-  return written > bound ? {source, corrupt: 'the lz4 blocks hold more than the frame declares'} : {source}
 }
 
 /** bzip2, xz and lzma go to 7-Zip on the decoder thread; the bytes before a damaged spot still count. */
-function inflateWith7zip(bytes: Buffer, kind: 'bzip2' | 'xz' | 'lzma'): Decompressed {
-  const reply = decodeSync(kind, bytes, MAX_DECOMPRESSED, 1)
+function inflateWith7zip(source: ByteSource, kind: 'bzip2' | 'xz' | 'lzma', memory: DecodeMemory): Decompressed {
+  const reply = decodeWith7zip(kind, source, memory, MAX_DECOMPRESSED, 1)
   if ('problem' in reply)
     return {problem: reply.problem === 'encrypted' ? 'failed' : reply.problem, detail: reply.detail}
-  const source = bufferSource(Buffer.from(reply.members[0]?.data ?? []))
-  return reply.corrupt === undefined ? {source} : {source, corrupt: reply.corrupt}
+  return decoded(reply.sink, reply.corrupt)
 }
 
-/** Decompresses a stream of `kind` within MAX_DECOMPRESSED, reading at most that much compressed input. */
-export function decompressBounded(source: ByteSource, kind: StreamKind): Decompressed {
-  if (source.size > MAX_DECOMPRESSED) return tooLarge
-  const bytes = source.read(0, source.size)
+/**
+ * Decompresses a stream of `kind` within MAX_DECOMPRESSED and the file's decode memory (shared by
+ * every nesting level). zlib, gzip and lz4 stream from the source; 7-Zip's formats read a copy of it.
+ */
+export function decompressBounded(source: ByteSource, kind: StreamKind, memory: DecodeMemory): Decompressed {
   switch (kind) {
     case 'gzip':
     case 'zlib':
-      return inflateNode(bytes, kind)
+      return inflateZlib(source, kind, memory)
     case 'joblib-zfile':
-      return inflateZfile(bytes)
+      return inflateZfile(source, memory)
     case 'lz4':
-      return inflateLz4(bytes)
+      return inflateLz4(source, memory)
     default:
-      return inflateWith7zip(bytes, kind)
+      return inflateWith7zip(source, kind, memory)
   }
 }

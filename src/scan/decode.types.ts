@@ -5,9 +5,12 @@ export type DecodeKind = 'xz' | 'lzma' | 'bzip2' | '7z'
 
 export interface DecodeRequest {
   kind: DecodeKind
+  /** The compressed bytes, on a SharedArrayBuffer: 7-Zip reads them in place, nothing is copied. */
   input: Uint8Array
+  /** Bytes of memory 7-Zip may use beyond its initial heap: heap growth plus output chunks together. */
+  memory: number
   /** Output bytes (all members together) past which decoding stops. */
-  limit: number
+  maxOutput: number
   /** Members of a 7z archive past which it is not extracted. */
   maxMembers: number
   /** The reply goes here; `signal[0]` turns 1 once it is posted. */
@@ -15,13 +18,19 @@ export interface DecodeRequest {
   signal: Int32Array
 }
 
+/** A member of a 7z archive: `size` bytes at `offset` of the output ('' and the whole output for a stream). */
 export interface DecodedMember {
-  /** The member path inside a 7z archive; '' for a compressed stream. */
   name: string
-  data: Uint8Array
+  offset: number
+  size: number
 }
 
 type DecodeProblem = 'too-large' | 'corrupt' | 'encrypted' | 'failed'
 
-/** `corrupt` with members: the stream broke after these bytes had been decoded. */
-export type DecodeReply = {members: DecodedMember[]; corrupt?: string} | {problem: DecodeProblem; detail: string}
+/**
+ * The output as chunks of CHUNK_BYTES on SharedArrayBuffers (shared with the scanning thread, never
+ * copied), `size` bytes in all. `corrupt`: the stream broke after these bytes had been decoded.
+ */
+export type DecodeReply =
+  | {chunks: Uint8Array[]; size: number; members: DecodedMember[]; corrupt?: string}
+  | {problem: DecodeProblem; detail: string}

@@ -1,6 +1,7 @@
 import {scanArchive} from './archive.js'
 import {makeFinding, type FindingCode} from './codes.js'
 import {decompressBounded, type StreamKind} from './compressed.js'
+import {DecodeMemory} from './decoded.js'
 import {DETECT_HEAD_BYTES, detectModelFormat, type ModelFormat} from './detect.js'
 import {checkGguf} from './gguf.js'
 import {checkKerasH5} from './keras.js'
@@ -74,7 +75,8 @@ function inspectStream(
       format: 'compressed',
       findings: [makeFinding('ARCHIVE_TOO_DEEP', 'compressed data nested too deeply; not opened', member)],
     }
-  const inner = decompressBounded(source, kind)
+  const memory = options.memory ?? new DecodeMemory()
+  const inner = decompressBounded(source, kind, memory)
   if ('problem' in inner) {
     // A two-byte zlib header can occur by chance: a stream that does not inflate is judged as what it is.
     if (inner.problem === 'corrupt' && kind === 'zlib') return null
@@ -82,7 +84,18 @@ function inspectStream(
     return {format: 'compressed', findings: [makeFinding(code, `${kind} ${message} (${inner.detail})`, member)]}
   }
   const weak = kind === 'zlib' && inner.corrupt !== undefined
-  const result = inspectSource(inner.source, member, {...options, depth: depth + 1, name: undefined, explicit: !weak})
+  let result: Inspection
+  try {
+    result = inspectSource(inner.source, member, {
+      ...options,
+      memory,
+      depth: depth + 1,
+      name: undefined,
+      explicit: !weak,
+    })
+  } finally {
+    inner.release()
+  }
   if (weak && result.findings.length === 0 && result.format === 'unknown') return null
   const damage = inner.corrupt
     ? [makeFinding('COMPRESSION_CORRUPT', `${kind} data is damaged after the part analysed (${inner.corrupt})`, member)]

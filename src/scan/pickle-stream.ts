@@ -1,7 +1,7 @@
 import {kindOf, makeFinding} from './codes.js'
 import {walkPickle, type PickleWalk} from './pickle.js'
 import {judgeGlobals} from './pickle-judge.js'
-import {bufferSource, type ByteSource} from './source.js'
+import type {ByteSource} from './source.js'
 import type {Finding, InspectOptions, Inspection, ScanFormat} from './scan.types.js'
 
 /** torch/serialization.py MAGIC_NUMBER: what the first pickle of a legacy torch.save file holds. */
@@ -67,7 +67,7 @@ function inspectNested(
     ]
   return nested.flatMap((bytes, i) => {
     const path = `${member ?? ''}!<nested ${i + 1}>`
-    return inspect(bufferSource(bytes), path, {...options, depth, lenient: false, explicit: true}).findings
+    return inspect(bytes, path, {...options, depth, lenient: false, explicit: true}).findings
   })
 }
 

@@ -1,3 +1,5 @@
+import type {ByteSource} from './source.js'
+
 /**
  * The abstract values the static walker keeps on its stack: just enough to resolve STACK_GLOBAL
  * names, tell calls from imports, size joblib arrays and find nested pickles. Nothing is ever
@@ -8,7 +10,7 @@ export type PValue =
   | {t: 'str'; s: string}
   | {t: 'int'; n: number | bigint}
   | {t: 'bool'; b: boolean}
-  | {t: 'bytes'; data: Buffer | null; length: number}
+  | {t: 'bytes'; data: ByteSource | null; length: number}
   | {t: 'seq'; items: PValue[]}
   | {t: 'dict'; items: PValue[]}
   | {t: 'global'; ref: string}

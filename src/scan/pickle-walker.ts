@@ -1,7 +1,7 @@
 import {makeFinding, type FindingCode} from './codes.js'
 import {normaliseGlobal} from './dangerous.js'
 import {parseLineInt, type PValue} from './pickle-values.js'
-import type {ByteSource, Cursor} from './source.js'
+import {sliceSource, type ByteSource, type Cursor} from './source.js'
 import type {Finding} from './scan.types.js'
 import {append} from '../core/arrays.js'
 
@@ -37,7 +37,7 @@ export interface PickleWalk {
   /** What STOP returns (the top of the stack), when reached. */
   result: PValue | null
   /** Byte strings handed to a nested loader (torch.storage._load_from_bytes): files to scan themselves. */
-  nested: Buffer[]
+  nested: ByteSource[]
 }
 
 /** Thrown inside the parser and caught at its entry point; not an Error, so no stack is captured (fuzzing throws a lot). */
@@ -57,7 +57,7 @@ export class Walker {
   /** Every distinct global, in first-seen order (at most limits.maxGlobals). */
   globals: string[] = []
   findings: Finding[] = []
-  nested: Buffer[] = []
+  nested: ByteSource[] = []
   frameEnd: number | null = null
   frameReported = false
 
@@ -124,6 +124,13 @@ export class Walker {
     const bytes = this.cursor.take(n)
     if (!bytes) this.fail('PICKLE_TRUNCATED', `pickle ends inside an argument of ${n} bytes`)
     return bytes
+  }
+
+  /** The next n bytes as a view on the source (nothing read), advancing past them. */
+  slice(n: number): ByteSource {
+    const at = this.cursor.pos
+    this.skip(n)
+    return sliceSource(this.cursor.source, at, n)
   }
 
   skip(n: number): void {

@@ -3,7 +3,7 @@ import {makeFinding} from './codes.js'
 import {isJoblibWrapper, skipJoblibArray} from './pickle-joblib.js'
 import {OP, SIZED_ARG, FIXED_ARG, LINE_ARG} from './pickle-opcodes.js'
 import {decodeStringArg, decodeUnicodeArg, decodeUtf8Strict} from './pickle-strings.js'
-import {Cursor, type ByteSource} from './source.js'
+import {bufferSource, Cursor, type ByteSource} from './source.js'
 import {type PValue, ANY, toGlobalRef} from './pickle-values.js'
 import {DEFAULT_PICKLE_LIMITS, WalkError, Walker, type PickleLimits, type PickleWalk} from './pickle-walker.js'
 import {append} from '../core/arrays.js'
@@ -43,7 +43,8 @@ function readSized(w: Walker, op: number): PValue {
       w.skip(length)
       return {t: 'bytes', data: null, length}
     }
-    return {t: 'bytes', data: w.take(length), length}
+    // A view on the pickle's own bytes, read only if a nested loader takes them: never copied here.
+    return {t: 'bytes', data: w.slice(length), length}
   }
   if (length > KEEP_STRING) {
     w.skip(length)
@@ -71,7 +72,7 @@ function applyCall(w: Walker, fn: PValue, args: PValue): PValue {
 function encodeBytes(args: PValue): PValue {
   const [text, encoding] = args.t === 'seq' ? args.items : []
   if (text?.t === 'str' && (encoding === undefined || (encoding.t === 'str' && /^latin[-_]?1$/i.test(encoding.s))))
-    return {t: 'bytes', data: Buffer.from(text.s, 'latin1'), length: text.s.length}
+    return {t: 'bytes', data: bufferSource(Buffer.from(text.s, 'latin1')), length: text.s.length}
   return {t: 'obj', cls: '_codecs.encode', args}
 }
 

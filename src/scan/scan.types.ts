@@ -1,4 +1,5 @@
 import type {Severity} from '../core/severity.js'
+import type {DecodeMemory} from './decoded.js'
 import type {ModelFormat} from './detect.js'
 
 export type {Severity} from '../core/severity.js'
@@ -87,6 +88,8 @@ export interface InspectOptions {
   lenient?: boolean
   /** Shared by all archive levels of one file (created on the first). */
   budget?: ArchiveBudget
+  /** Memory for decompressed data, shared by all nesting levels of one file (created on the first). */
+  memory?: DecodeMemory
   /** How globals are judged (default: the built-in allowlist only). */
   policy?: GlobalPolicy
   /** Allowances used, collected over the whole file. */

@@ -1,9 +1,10 @@
 import {makeFinding} from './codes.js'
 import {MAX_DECOMPRESSED} from './compressed.js'
-import {decodeSync} from './decode-sync.js'
+import {DecodeMemory} from './decoded.js'
+import {decodeWith7zip} from './decode-sync.js'
 import type {Inspect} from './pickle-stream.js'
 import {hasModelExtension} from './sniff.js'
-import {bufferSource, type ByteSource} from './source.js'
+import {sliceSource, type ByteSource} from './source.js'
 import type {Finding, InspectOptions, Inspection} from './scan.types.js'
 import {append} from '../core/arrays.js'
 
@@ -29,7 +30,8 @@ export function scanSevenZip(
   })
   if (source.size > MAX_DECOMPRESSED)
     return unread('COMPRESSION_TOO_LARGE', 'the 7z archive is larger than the scan limit; not opened')
-  const reply = decodeSync('7z', source.read(0, source.size), MAX_DECOMPRESSED, MAX_MEMBERS)
+  const memory = options.memory ?? new DecodeMemory()
+  const reply = decodeWith7zip('7z', source, memory, MAX_DECOMPRESSED, MAX_MEMBERS)
   if ('problem' in reply) {
     if (reply.problem === 'too-large')
       return unread('COMPRESSION_TOO_LARGE', `the 7z archive expands past the scan limit (${reply.detail}); not opened`)
@@ -39,18 +41,24 @@ export function scanSevenZip(
   }
   const findings: Finding[] = []
   const depth = (options.depth ?? 0) + 1
-  for (const entry of reply.members) {
-    const path = join(member, entry.name)
-    const lenient = !/\.(pkl|pickle|npy)$/i.test(entry.name) && !hasModelExtension(entry.name)
-    const found = inspect(bufferSource(Buffer.from(entry.data)), path, {
-      ...options,
-      name: entry.name,
-      depth,
-      lenient,
-      explicit: false,
-      directory: null,
-    })
-    append(findings, found.findings)
+  const output = reply.sink.source()
+  try {
+    for (const entry of reply.members) {
+      const path = join(member, entry.name)
+      const lenient = !/\.(pkl|pickle|npy)$/i.test(entry.name) && !hasModelExtension(entry.name)
+      const found = inspect(sliceSource(output, entry.offset, entry.size), path, {
+        ...options,
+        memory,
+        name: entry.name,
+        depth,
+        lenient,
+        explicit: false,
+        directory: null,
+      })
+      append(findings, found.findings)
+    }
+  } finally {
+    reply.sink.release()
   }
   return {format: '7z', findings}
 }

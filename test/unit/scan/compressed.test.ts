@@ -1,7 +1,7 @@
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {deflateSync} from 'node:zlib'
+import {deflateSync, gzipSync} from 'node:zlib'
 
 import {execaSync} from 'execa'
 import fc from 'fast-check'
@@ -95,6 +95,16 @@ describe.skipIf(skipReason(noLz4, 'lz4 tests need python3-lz4'))('joblib lz4 fra
   })
 })
 
+describe('gzip members', () => {
+  it("reads members after zero padding, as Python's gzip module does (a pickle may span them)", () => {
+    const cut = Math.floor(payload.length / 2)
+    const file = Buffer.concat([gzipSync(payload.subarray(0, cut)), Buffer.alloc(9), gzipSync(payload.subarray(cut))])
+    expect(codes(scanBuffer(file, 'm.pkl.gz'))).toContain('PICKLE_DANGEROUS_GLOBAL')
+    const junk = Buffer.concat([gzipSync(twin), Buffer.from('junk')])
+    expect(codes(scanBuffer(junk, 'm.pkl.gz'))).toContain('COMPRESSION_CORRUPT')
+  })
+})
+
 /** joblib's old format: "ZF", the length in 19 hex characters, then zlib. */
 const zfile = (pickle: Buffer, length = `0x${pickle.length.toString(16)}`, extra = '') =>
   Buffer.concat([Buffer.from(`ZF${length.padEnd(19)}${extra}`, 'latin1'), deflateSync(pickle)])
@@ -152,5 +162,31 @@ describe.skipIf(skipReason(no7z, '7z archive tests need 7z (p7zip-full) to build
     expect(hidden.verdict).toBe('unknown')
     const bomb = scanBuffer(sevenZip('bomb.7z', {'a.bin': Buffer.alloc(70 * 1024 * 1024)}), 'm.7z')
     expect(codes(bomb)).toEqual(['COMPRESSION_TOO_LARGE'])
+  })
+
+  it("caps 7-Zip's memory: a dictionary and output past the file's decode memory are unknown, saying so", () => {
+    const big = sevenZip('dict.7z', {'m.pkl': Buffer.concat([twin, Buffer.alloc(40 * 1024 * 1024)])}, [
+      '-mx9',
+      '-md=64m',
+    ])
+    const report = scanBuffer(big, 'm.7z')
+    expect(report.verdict).toBe('unknown')
+    expect(report.findings).toEqual([expect.objectContaining({code: 'COMPRESSION_TOO_LARGE'})])
+    expect(report.findings[0].message).toMatch(/MiB of memory/)
+  })
+
+  it('cuts members at their listed sizes, in archive order, and never trusts a name that forges listing lines', () => {
+    const several = scanBuffer(
+      sevenZip('several.7z', {
+        'a.pkl': twin,
+        'b.bin': Buffer.alloc(3000, 1),
+        'c.txt': payload,
+        'empty.pkl': Buffer.alloc(0),
+      }),
+      'm.7z',
+    )
+    expect(several.findings.filter((f) => f.code === 'PICKLE_DANGEROUS_GLOBAL').map((f) => f.member)).toEqual(['c.txt'])
+    const forged = scanBuffer(sevenZip('forged.7z', {'x\nSize = 0': payload, 'y.pkl': twin}), 'm.7z')
+    expect(['unsafe', 'unknown']).toContain(forged.verdict)
   })
 })
