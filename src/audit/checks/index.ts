@@ -1,5 +1,6 @@
 import type {Check} from '../check.js'
 import {check as accountDatabase} from './account-database.js'
+import {check as auditdEvents} from './auditd-events.js'
 import {check as auditdRules} from './auditd-rules.js'
 import {check as autoUpdates} from './auto-updates.js'
 import {check as configValue} from './config-value.js'
@@ -22,13 +23,17 @@ import {check as inferenceUser} from './inference-user.js'
 import {check as journaldPersistent} from './journald-persistent.js'
 import {check as kernelModuleDisabled} from './kernel-module-disabled.js'
 import {check as listenerExposure} from './listener-exposure.js'
+import {check as logForwarding} from './log-forwarding.js'
 import {check as logRetention} from './log-retention.js'
+import {check as macStatus} from './mac-status.js'
 import {check as mlStackVulnerable} from './ml-stack-vulnerable.js'
 import {check as modelEncryption} from './model-encryption.js'
 import {check as modelPermissions} from './model-permissions.js'
 import {check as modelPickle} from './model-pickle.js'
 import {check as modelScan} from './model-scan.js'
 import {check as modelSignature} from './model-signature.js'
+import {check as mountOptions} from './mount-options.js'
+import {check as mtaLocalOnly} from './mta-local-only.js'
 import {check as packageInstalled} from './package-installed.js'
 import {check as pamFaillock} from './pam-faillock.js'
 import {check as secretFiles} from './secret-files.js'
@@ -44,6 +49,7 @@ import {check as unitSecrets} from './unit-secrets.js'
 /** Every check, sorted by id (a test keeps this list complete and sorted). */
 export const CHECKS = [
   accountDatabase,
+  auditdEvents,
   auditdRules,
   autoUpdates,
   configValue,
@@ -66,13 +72,17 @@ export const CHECKS = [
   journaldPersistent,
   kernelModuleDisabled,
   listenerExposure,
+  logForwarding,
   logRetention,
+  macStatus,
   mlStackVulnerable,
   modelEncryption,
   modelPermissions,
   modelPickle,
   modelScan,
   modelSignature,
+  mountOptions,
+  mtaLocalOnly,
   packageInstalled,
   pamFaillock,
   secretFiles,

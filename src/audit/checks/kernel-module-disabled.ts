@@ -4,6 +4,8 @@ import {live as liveCommand, withFix, type Fix} from '../fixes.js'
 
 interface Params {
   modules: string[]
+  /** Packages that need the modules (snapd mounts squashfs images): with one installed, the rule does not apply. */
+  unlessInstalled?: string[]
 }
 
 /** Modules that modprobe.d blacklists or replaces with /bin/false or /bin/true. */
@@ -46,10 +48,20 @@ export const check = defineCheck<Params>()({
     type: 'object',
     additionalProperties: false,
     required: ['modules'],
-    properties: {modules: {type: 'array', minItems: 1, items: {type: 'string', pattern: '^[A-Za-z0-9_-]+$'}}},
+    properties: {
+      modules: {type: 'array', minItems: 1, items: {type: 'string', pattern: '^[A-Za-z0-9_-]+$'}},
+      unlessInstalled: {type: 'array', nullable: true, items: {type: 'string', pattern: '^[a-z0-9][a-z0-9+.-]*$'}},
+    },
   },
-  async run({root, live, params}) {
+  async run({root, live, facts, params}) {
     const reader = new RootReader(root)
+    if (params.unlessInstalled?.length) {
+      const {packages, unreadable} = await facts.get('packages')
+      reader.note(...unreadable)
+      const user = params.unlessInstalled.find((name) => packages.has(name))
+      if (user && !unreadable.length)
+        return outcome.notApplicable(`${user} is installed and needs ${params.modules.join(', ')}`)
+    }
     const disabled = await disabledModules(reader)
     // /proc is the running kernel's, whatever the root.
     const procModules = live ? (reader.keep(await readTextIn('/', '/proc/modules')) ?? '') : ''

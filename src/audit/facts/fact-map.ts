@@ -193,6 +193,8 @@ interface SshdFact extends Incomplete {
 
 interface AuditdFact extends Incomplete {
   rulesFiles: string[]
+  /** The distinct rules (-a, -A, -w), blanks normalised, in load order. */
+  rules: string[]
   /** Distinct rules (-a, -A, -w); a rule written twice counts once. */
   ruleCount: number
   /** Rule lines that repeat an earlier one. */

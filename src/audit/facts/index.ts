@@ -23,7 +23,7 @@ export {
   whyUnreadable,
 } from './rootfs.js'
 export type {FileRead, TextFile, Unreadable} from './rootfs.js'
-export {resolveLive, resolveOffline} from './mounts.js'
+export {mountPoint, resolveLive, resolveOffline, type MountPoint} from './mounts.js'
 export {parseSecurityConf, readPamStack} from './pam.js'
 export type {PamLine} from './pam.js'
 export {connectionSpec, effectiveValue, matchPattern, probeConnections} from './sshd-match.js'

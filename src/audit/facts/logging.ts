@@ -53,6 +53,7 @@ export const auditdProvider: FactProvider<'auditd'> = {
     const watches = [...new Set(rules.flatMap((l) => watchedPath(l) ?? []))]
     return {
       rulesFiles: files.map((f) => f.path),
+      rules,
       ruleCount: rules.length,
       duplicates: all.length - rules.length,
       watches,

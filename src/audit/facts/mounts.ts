@@ -9,6 +9,8 @@ export interface MountEntry {
   spec: string
   file: string
   type: string
+  /** Field 4: the mount options (`defaults` when the field is absent). */
+  options: string[]
 }
 
 /** A crypttab(5) line: mapping name, backing device, key file, options. */
@@ -33,8 +35,9 @@ const unescape = (field: string) =>
 
 export function parseMounts(text: string): MountEntry[] {
   return configLines(text, /^\s*#/).flatMap((line) => {
-    const [spec, file, type] = line.split(/\s+/).map(unescape)
-    return spec && file?.startsWith('/') ? [{spec, file: posix.normalize(file), type: type ?? ''}] : []
+    const [spec, file, type, options] = line.split(/\s+/).map(unescape)
+    if (!spec || !file?.startsWith('/')) return []
+    return [{spec, file: posix.normalize(file), type: type ?? '', options: (options ?? 'defaults').split(',')}]
   })
 }
 
@@ -141,4 +144,66 @@ export async function resolveLive(reader: RootReader, paths: string[]): Promise<
       evidence: `${on}, ${device.encrypted ? 'dm-crypt' : 'not a dm-crypt device'}`,
     }
   })
+}
+
+/** A mount point as the audited system has it: its options and where they were read. */
+export interface MountPoint {
+  path: string
+  options: string[]
+  /** `/etc/fstab`, `/proc/self/mountinfo`, a mount unit, or systemd's built-in mount. */
+  source: string
+}
+
+/**
+ * proc(5) mountinfo: field 5 is the mount point, field 6 the per-mount options (nodev, nosuid and
+ * noexec are per-mount flags); after the ` - ` separator come type, source and superblock options.
+ * The last line for a mount point is the mount on top.
+ */
+export function parseMountinfo(text: string): Map<string, string[]> {
+  const mounts = new Map<string, string[]>()
+  for (const line of text.split('\n')) {
+    const fields = line.split(' ')
+    if (fields.length < 6 || !fields.includes('-')) continue
+    mounts.set(posix.normalize(unescape(fields[4])), fields[5].split(','))
+  }
+  return mounts
+}
+
+/** systemd mounts /dev/shm itself at boot (mount-setup.c) with these flags when nothing else does. */
+const SYSTEMD_BUILTIN: Record<string, string[]> = {'/dev/shm': ['nosuid', 'nodev', 'strictatime', 'mode=1777']}
+
+/** `/var/tmp` → `var-tmp.mount` (systemd.mount(5): the unit is named after the escaped path). */
+const mountUnitName = (path: string) => `${path.slice(1).replaceAll('-', '\\x2d').replaceAll('/', '-')}.mount`
+
+/** An enabled mount unit for the path (tmp.mount), with its Options=. */
+async function mountUnit(reader: RootReader, path: string): Promise<MountPoint | null> {
+  const name = mountUnitName(path)
+  const wants = await reader.lstat(`/etc/systemd/system/local-fs.target.wants/${name}`)
+  if (!wants) return null
+  for (const dir of ['/etc/systemd/system', '/usr/lib/systemd/system', '/lib/systemd/system', '/usr/share/systemd']) {
+    const text = await reader.text(`${dir}/${name}`)
+    if (text === null) continue
+    const options = /^\s*Options\s*=\s*(.*)$/m.exec(text)?.[1].trim() ?? 'defaults'
+    return {path, options: options.split(','), source: `${dir}/${name}`}
+  }
+  return null
+}
+
+/**
+ * How a path is mounted: live, from /proc/self/mountinfo; offline, from /etc/fstab, then an enabled
+ * mount unit, then systemd's built-in /dev/shm mount (when systemd is installed). Null: the path is
+ * no mount point of its own (it lives on its parent's filesystem).
+ */
+export async function mountPoint(reader: RootReader, path: string, live: boolean): Promise<MountPoint | null> {
+  if (live) {
+    const options = parseMountinfo((await reader.text('/proc/self/mountinfo')) ?? '').get(path)
+    return options ? {path, options, source: '/proc/self/mountinfo'} : null
+  }
+  const entry = parseMounts((await reader.text('/etc/fstab')) ?? '').findLast((m) => m.file === path)
+  if (entry) return {path, options: entry.options, source: '/etc/fstab'}
+  const unit = await mountUnit(reader, path)
+  if (unit) return unit
+  const systemd = (await reader.stat('/usr/lib/systemd/systemd')) ?? (await reader.stat('/lib/systemd/systemd'))
+  const builtin = SYSTEMD_BUILTIN[path]
+  return systemd && builtin ? {path, options: builtin, source: 'systemd (built-in mount)'} : null
 }

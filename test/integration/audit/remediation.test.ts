@@ -20,14 +20,22 @@ const NOT_FILE_EDITS: Record<string, string> = {
   'models-signed': "signing needs the signer's private key (llmsec sign)",
   'models-encrypted-at-rest': 'a LUKS volume on a block device is made on the running host (cryptsetup)',
   'file-integrity-monitoring': 'the AIDE database is built by aideinit on the running system',
+  'var-log-separate-mount': 'a partition or logical volume for /var/log is made on the running host',
+  'logs-forwarded-remote': 'the remote collector is the operator’s choice (a step names both ways to set it)',
+  'inference-units-confined':
+    'an AppArmor profile for the server has to be written (aa-genprof) and enforced by a person',
   // These need a package installed first (a live command); the second test gives the root the
   // package's files and then applies the same printed edits.
   'firewall-configured': 'needs nftables installed and enabled',
   'auditd-active': 'needs auditd installed and enabled',
   'audit-watches-models': 'needs auditd installed and enabled',
+  'audit-model-directories': 'needs auditd installed and enabled',
+  'audit-rules-immutable': 'needs auditd installed and enabled',
   'time-sync': 'needs chrony installed and enabled',
   'automatic-security-updates': 'needs unattended-upgrades installed',
   'sudo-installed': 'needs sudo installed',
+  'mac-enabled': 'needs apparmor installed and enabled',
+  'mac-profiles-enforcing': 'needs apparmor (with its profiles) installed',
 }
 
 /** What the Debian packages the fixes install put where the checks look, and the unit each enables. */
@@ -40,6 +48,12 @@ const PACKAGES: Record<string, RootSpec> = {
   chrony: {'/lib/systemd/system/chrony.service': '[Service]\nExecStart=/usr/sbin/chronyd\n'},
   'unattended-upgrades': {},
   sudo: {},
+  apparmor: {
+    '/usr/sbin/apparmor_parser': {content: '', mode: 0o755},
+    '/lib/systemd/system/apparmor.service': '[Service]\nExecStart=/lib/apparmor/apparmor.systemd reload\n',
+  },
+  'apparmor-utils': {},
+  'apparmor-profiles': {'/etc/apparmor.d/usr.bin.man': '/usr/bin/man {\n}\n'},
 }
 
 async function audit(root: string): Promise<Map<string, RuleResult>> {
@@ -112,7 +126,10 @@ describe('remediation that is right where it is printed: the careless root', () 
         written.set(edit.path, edit.content)
       }
     const sysctl = [...written.keys()].filter((p) => p.startsWith('/etc/sysctl.d/'))
-    expect(sysctl).toHaveLength(2)
+    // One drop-in per key: as many files as failing sysctl rules (29 on this root), none shared.
+    const sysctlRules = failing(before).filter((r) => r.fix?.edits.some((e) => e.path.startsWith('/etc/sysctl.d/')))
+    expect(sysctlRules.length).toBeGreaterThanOrEqual(20)
+    expect(sysctl).toHaveLength(sysctlRules.length)
     // The firewall accepts SSH and replies before its policy drops the rest.
     const nft = written.get('/etc/nftables.conf')!
     expect(nft).toMatch(

@@ -1,5 +1,5 @@
 import {check} from '../../../../src/audit/checks/kernel-module-disabled.js'
-import {checkTester} from '../../../helpers/check-tester.js'
+import {checkTester, denied} from '../../../helpers/check-tester.js'
 
 const files = {'/etc/modprobe.d/x.conf': 'install usb-storage /bin/false\nblacklist firewire_core\n'}
 
@@ -13,6 +13,27 @@ checkTester.run(check, {
     },
   ],
   invalid: [
+    {
+      name: 'the package that would make it not applicable is absent',
+      status: 'fail',
+      files: {...files, '/var/lib/dpkg/status': 'Package: lynis\nStatus: install ok installed\nVersion: 3\n'},
+      params: {modules: ['squashfs'], unlessInstalled: ['snapd']},
+      evidence: ['squashfs is not disabled in modprobe.d'],
+    },
+    {
+      name: 'snapd installed: squashfs is needed',
+      status: 'not-applicable',
+      files: {...files, '/var/lib/dpkg/status': 'Package: snapd\nStatus: install ok installed\nVersion: 2\n'},
+      params: {modules: ['squashfs'], unlessInstalled: ['snapd']},
+      reason: 'snapd is installed and needs squashfs',
+    },
+    {
+      name: 'the package database is unreadable: no verdict',
+      status: 'error',
+      files,
+      facts: {packages: {source: 'dpkg', packages: new Map(), unreadable: [denied('/var/lib/dpkg/status')]}},
+      params: {modules: ['squashfs'], unlessInstalled: ['snapd']},
+    },
     {
       name: 'a module that is not disabled',
       status: 'fail',
