@@ -1,7 +1,20 @@
 import {readFile} from 'node:fs/promises'
 
 import {Ajv, type ErrorObject, type ValidateFunction} from 'ajv'
-import {Composer, Document, isMap, isScalar, isSeq, LineCounter, Parser, type CST, type Node} from 'yaml'
+import {
+  Composer,
+  Document,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  Parser,
+  type CST,
+  type Node,
+  type Pair,
+  type YAMLMap,
+} from 'yaml'
 import {coreError, fsError} from './errors.js'
 
 /**
@@ -43,6 +56,22 @@ function validatorFor(schema: object): ValidateFunction {
   return validate
 }
 
+/** Each mapping's pairs by key text, built on the first lookup: locating every key of a large map stays linear. */
+const pairIndex = new WeakMap<YAMLMap, Map<string, Pair>>()
+
+function pairNamed(map: YAMLMap, name: string): Pair | undefined {
+  let index = pairIndex.get(map)
+  if (!index) {
+    index = new Map()
+    for (const item of map.items as Pair[]) {
+      const text = String((item.key as {value?: unknown})?.value ?? item.key)
+      if (!index.has(text)) index.set(text, item)
+    }
+    pairIndex.set(map, index)
+  }
+  return index.get(name)
+}
+
 /** Turns a JSON pointer like /rules/3/check into the YAML node at that path. */
 function nodeAt(doc: Document, pointer: string, atKey = false): Node | undefined {
   const parts = pointer
@@ -53,7 +82,7 @@ function nodeAt(doc: Document, pointer: string, atKey = false): Node | undefined
   let last: Node | undefined = doc.contents ?? undefined
   for (const [index, part] of parts.entries()) {
     if (isMap(node)) {
-      const pair = node.items.find((item) => String((item.key as {value?: unknown})?.value ?? item.key) === part)
+      const pair = pairNamed(node, part)
       if (!pair) break
       last = (pair.key as Node) ?? last
       if (atKey && index === parts.length - 1) break
@@ -139,11 +168,16 @@ function checkShape(tokens: CST.Token[], lineCounter: LineCounter, file: string)
   }
 }
 
-/** Duplicate keys, found with one Set per mapping (the library's own check is quadratic). */
-function findDuplicateKey(doc: Document): Node | null {
+/**
+ * Duplicate keys, found with one Set per mapping (the library's own check is quadratic), and
+ * whether the document has aliases (only aliases can nest the data deeper than the syntax tree).
+ */
+function scanDocument(doc: Document): {duplicate: Node | null; aliases: boolean} {
   const stack: unknown[] = [doc.contents]
+  let aliases = false
   while (stack.length > 0) {
     const node = stack.pop()
+    if (isAlias(node)) aliases = true
     if (isSeq(node)) for (const item of node.items) stack.push(item)
     if (!isMap(node)) continue
     const seen = new Set<string>()
@@ -151,13 +185,13 @@ function findDuplicateKey(doc: Document): Node | null {
       const key = pair.key
       if (isScalar(key)) {
         const name = String(key.value)
-        if (seen.has(name)) return key
+        if (seen.has(name)) return {duplicate: key, aliases}
         seen.add(name)
       }
       stack.push(key, pair.value)
     }
   }
-  return null
+  return {duplicate: null, aliases}
 }
 
 /** The deepest nesting of plain data, shared (aliased) values measured once. */
@@ -213,7 +247,7 @@ export function parseYaml<T>(text: string, file: string, schema?: object): Loade
     const what = syntax.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')
     throw coreError('INPUT_MALFORMED', `${file}:${line}:${col}: YAML syntax error: ${what}`)
   }
-  const duplicate = findDuplicateKey(doc)
+  const {duplicate, aliases} = scanDocument(doc)
   if (duplicate) {
     const {line, col} = lineCounter.linePos(duplicate.range?.[0] ?? 0)
     const name = String((duplicate as {value?: unknown}).value).slice(0, 80)
@@ -227,7 +261,7 @@ export function parseYaml<T>(text: string, file: string, schema?: object): Loade
     const why = error instanceof Error ? error.message.split('\n')[0] : String(error)
     throw coreError('INPUT_MALFORMED', `${file}: YAML error: ${why}`)
   }
-  if (dataDepth(data) > YAML_LIMITS.depth) {
+  if (aliases && dataDepth(data) > YAML_LIMITS.depth) {
     throw coreError('INPUT_MALFORMED', `${file}: YAML nested deeper than ${YAML_LIMITS.depth} levels through aliases`)
   }
   if (schema) {

@@ -3,7 +3,7 @@ import {isLoopbackAddress} from '../core/net.js'
 import {addressFamily, parseNetwork} from './ip.js'
 import type {EvalPacket} from './match.js'
 import {evaluatePath, UNKNOWN_ENV, type PathDecision, type PathEnv} from './path.js'
-import type {Decision, Field, FieldValue, PacketSpec, Ruleset, Verdict} from './ruleset.types.js'
+import type {Decision, FieldValue, PacketSpec, Ruleset, Verdict} from './ruleset.types.js'
 
 const value = (v: string | number | undefined): FieldValue =>
   v === undefined ? {kind: 'unknown'} : {kind: 'value', value: v}
@@ -28,10 +28,6 @@ function interfaceOf(name: string | undefined, peer: string | undefined): FieldV
   return {kind: 'except', values: ['lo']}
 }
 
-function baseFields(spec: PacketSpec): Pick<Record<Field, FieldValue>, 'l4proto' | 'nfproto'> {
-  return {l4proto: value(spec.protocol), nfproto: value(spec.family === 4 ? 'ipv4' : 'ipv6')}
-}
-
 /**
  * The first packet of the connection the spec describes (ct state new). `arrival` is the inbound
  * interface as the exposure analysis enumerates them (one per class of interfaces the rules tell apart).
@@ -45,7 +41,8 @@ export function requestPacket(spec: PacketSpec, arrival?: FieldValue): EvalPacke
     path: spec.direction,
     ctNew: true,
     fields: {
-      ...baseFields(spec),
+      l4proto: value(spec.protocol),
+      nfproto: value(spec.family === 4 ? 'ipv4' : 'ipv6'),
       saddr: inbound ? addressOf(spec.remote, spec, iface) : value(spec.local),
       daddr: inbound ? addressOf(spec.local, spec, iface) : value(spec.remote),
       // Our own source port comes from the ephemeral range; a remote host's could be anything.
@@ -69,7 +66,8 @@ export function replyPacket(spec: PacketSpec, arrival?: FieldValue): EvalPacket 
     path: spec.direction === 'in' ? 'out' : 'in',
     ctNew: false,
     fields: {
-      ...f,
+      l4proto: f.l4proto,
+      nfproto: f.nfproto,
       saddr: f.daddr,
       daddr: f.saddr,
       sport: f.dport,
@@ -122,7 +120,8 @@ function forwardedReply(request: EvalPacket, decision: PathDecision): EvalPacket
     path: 'forward',
     ctNew: false,
     fields: {
-      ...f,
+      l4proto: f.l4proto,
+      nfproto: f.nfproto,
       saddr: to.addr === undefined ? f.daddr : value(to.addr),
       daddr: f.saddr,
       sport: to.port ? value(to.port.low) : f.dport,

@@ -7,6 +7,7 @@ import type {ToolRunner} from './read-ruleset.js'
 
 /** Route lookups per analysis: a ruleset naming more DNAT targets leaves the rest unknown. */
 const MAX_LOOKUPS = 64
+const LOOKUP_CONCURRENCY = 8
 const UNKNOWN_ROUTE: Route = {local: null, dev: null}
 
 /** Reads `ip -j route get ADDR`: local delivery (type local) or the outgoing device. */
@@ -31,10 +32,14 @@ function parseRouteGet(stdout: string): Route {
  */
 export async function readPathEnv(addresses: string[], run: ToolRunner, procRoot = '/proc'): Promise<PathEnv> {
   const routes = new Map<string, Route>()
-  for (const addr of addresses.slice(0, MAX_LOOKUPS)) {
-    if (addressFamily(addr) === null) continue
-    const result = await run('ip', ['-j', 'route', 'get', addr])
-    routes.set(addr, result.status === 'ok' ? parseRouteGet(result.stdout) : UNKNOWN_ROUTE)
+  const lookups = addresses.slice(0, MAX_LOOKUPS).filter((addr) => addressFamily(addr) !== null)
+  // A few lookups at a time: each is a process start, and kube-proxy rulesets name many targets.
+  for (let i = 0; i < lookups.length; i += LOOKUP_CONCURRENCY) {
+    const batch = lookups.slice(i, i + LOOKUP_CONCURRENCY)
+    const results = await Promise.all(batch.map((addr) => run('ip', ['-j', 'route', 'get', addr])))
+    batch.forEach((addr, j) =>
+      routes.set(addr, results[j].status === 'ok' ? parseRouteGet(results[j].stdout) : UNKNOWN_ROUTE),
+    )
   }
   const switches = new Map<4 | 6, boolean | null>()
   for (const [family, name] of [

@@ -1,4 +1,5 @@
 import type {Check} from '../check.js'
+import {check as accountDatabase} from './account-database.js'
 import {check as auditdRules} from './auditd-rules.js'
 import {check as autoUpdates} from './auto-updates.js'
 import {check as configValue} from './config-value.js'
@@ -31,6 +32,7 @@ import {check as packageInstalled} from './package-installed.js'
 import {check as pamFaillock} from './pam-faillock.js'
 import {check as secretFiles} from './secret-files.js'
 import {check as securityUpdatesPending} from './security-updates-pending.js'
+import {check as sshdAlgorithms} from './sshd-algorithms.js'
 import {check as sshdOption} from './sshd-option.js'
 import {check as sysctlValue} from './sysctl-value.js'
 import {check as systemdUnit} from './systemd-unit.js'
@@ -39,6 +41,7 @@ import {check as unitSecrets} from './unit-secrets.js'
 
 /** Every check, sorted by id (a test keeps this list complete and sorted). */
 export const CHECKS = [
+  accountDatabase,
   auditdRules,
   autoUpdates,
   configValue,
@@ -71,6 +74,7 @@ export const CHECKS = [
   pamFaillock,
   secretFiles,
   securityUpdatesPending,
+  sshdAlgorithms,
   sshdOption,
   sysctlValue,
   systemdUnit,

@@ -30,6 +30,19 @@ interface UsersFact extends Incomplete {
   homes: string[]
 }
 
+/** One /etc/shadow line: the account and its password field (`!`/`*` locked, empty none). */
+export interface ShadowEntry {
+  name: string
+  password: string
+}
+interface ShadowFact extends Incomplete {
+  /** Whether /etc/shadow exists (absent: entries is empty, and password fields are unknown). */
+  present: boolean
+  entries: ShadowEntry[]
+  /** UID_MIN of /etc/login.defs (1000 when unset): accounts below it are system accounts. */
+  uidMin: number
+}
+
 export interface PackageEntry {
   name: string
   version: string
@@ -200,6 +213,7 @@ interface JournaldFact extends Incomplete {
 export interface FactMap {
   os: OsRelease
   users: UsersFact
+  shadow: ShadowFact
   packages: PackagesFact
   systemd: SystemdFact
   'systemd.active': Set<string>

@@ -41,6 +41,22 @@ export const usersProvider: FactProvider<'users'> = {
   },
 }
 
+/** /etc/shadow's account and password fields (nothing else is kept) and UID_MIN of login.defs. */
+export const shadowProvider: FactProvider<'shadow'> = {
+  id: 'shadow',
+  async gather(env) {
+    const reader = new RootReader(env.root)
+    const text = await reader.text('/etc/shadow')
+    const entries = (text ?? '')
+      .split('\n')
+      .map((line) => line.split(':'))
+      .filter((f) => f.length >= 2 && f[0] !== '' && !f[0].startsWith('#'))
+      .map((f) => ({name: f[0], password: f[1]}))
+    const uidMin = /^\s*UID_MIN\s+(\d+)\s*$/m.exec((await reader.text('/etc/login.defs')) ?? '')?.[1]
+    return {present: text !== null, entries, uidMin: uidMin ? Number(uidMin) : 1000, unreadable: reader.unreadable}
+  },
+}
+
 /** Installed packages from dpkg's status file (the one database read without running a tool). */
 export function parseDpkgStatus(text: string): Map<string, PackageEntry> {
   const packages = new Map<string, PackageEntry>()

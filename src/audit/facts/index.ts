@@ -1,7 +1,7 @@
 import {FactCache, type FactEnv, type FactProvider} from './cache.js'
 import {firewallConfigProvider, firewallProvider} from './firewall.js'
 import {gpusProvider} from './gpus.js'
-import {modelsProvider, osProvider, packagesProvider, usersProvider} from './host.js'
+import {modelsProvider, osProvider, packagesProvider, shadowProvider, usersProvider} from './host.js'
 import {inferenceProvider} from './inference.js'
 import {auditdProvider, journaldProvider, sshdProvider} from './logging.js'
 import {processesProvider} from './processes.js'
@@ -26,7 +26,7 @@ export type {FileRead, TextFile, Unreadable} from './rootfs.js'
 export {resolveLive, resolveOffline} from './mounts.js'
 export {parseSecurityConf, readPamStack} from './pam.js'
 export type {PamLine} from './pam.js'
-export {connectionSpec, effectiveValue, probeConnections} from './sshd-match.js'
+export {connectionSpec, effectiveValue, matchPattern, probeConnections} from './sshd-match.js'
 export type {SshdConnection} from './sshd-match.js'
 export {expandHome} from '../../core/root-path.js'
 export {splitExecStart} from './exec-start.js'
@@ -35,6 +35,7 @@ export {splitExecStart} from './exec-start.js'
 export const FACT_PROVIDERS: FactProvider[] = [
   osProvider,
   usersProvider,
+  shadowProvider,
   packagesProvider,
   systemdProvider,
   systemdActiveProvider,

@@ -34,6 +34,20 @@ const wanted = (name: string, target = 'multi-user.target'): RootSpec => ({
   [`/etc/systemd/system/${target}.wants/${name}`]: {link: `/lib/systemd/system/${name}`},
 })
 
+const passwd =
+  'root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1::/usr/sbin:/usr/sbin/nologin\nbob:x:1000:1000::/home/bob:/bin/bash\n'
+const group = 'root:x:0:\ndaemon:x:1:\nshadow:x:42:\nbob:x:1000:\n'
+const shadow = 'root:$y$j9T$a$b:19000::::::\ndaemon:*:19000::::::\nbob:$y$j9T$c$d:19000::::::\n'
+/** The account databases, with one of them changed for the failing root. */
+function accounts(name: string, change: Partial<Record<'passwd' | 'group' | 'shadow', string>>): RuleCases {
+  const files = (c: typeof change): RootSpec => ({
+    '/etc/passwd': c.passwd ?? passwd,
+    '/etc/group': c.group ?? group,
+    '/etc/shadow': {content: c.shadow ?? shadow, mode: 0o640},
+  })
+  return {fail: {name, files: files(change)}, pass: {name: 'a consistent database', files: files({})}}
+}
+
 /** CIS host hardening, area A: the rules' crafted roots (see rule-cases.test.ts). */
 export const cases: RuleCaseTable = {
   'ssh-config-permissions': {
@@ -102,6 +116,13 @@ export const cases: RuleCaseTable = {
   'ssh-no-empty-passwords': ssh('PermitEmptyPasswords yes', 'PermitEmptyPasswords no'),
   'ssh-no-user-environment': ssh('PermitUserEnvironment yes', 'PermitUserEnvironment no'),
   'ssh-use-pam': ssh('PasswordAuthentication no', 'UsePAM yes', 'the default (no)'),
+  'ssh-strong-ciphers': ssh('Ciphers +aes256-cbc', 'UsePAM yes', undefined, 'the default list'),
+  'ssh-strong-macs': ssh(
+    'UsePAM yes',
+    'MACs hmac-sha2-512-etm@openssh.com,hmac-sha2-256-etm@openssh.com',
+    'the default list (umac-64, hmac-sha1)',
+  ),
+  'ssh-strong-kex': ssh('KexAlgorithms diffie-hellman-group14-sha1,curve25519-sha256', 'KexAlgorithms -*-sha1'),
   'files-passwd': mode('/etc/passwd', 0o664, 0o644),
   'files-passwd-backup': mode('/etc/passwd-', 0o666, 0o600),
   'files-group': mode('/etc/group', 0o646, 0o644),
@@ -155,6 +176,19 @@ export const cases: RuleCaseTable = {
       files: {'/boot/grub/grub.cfg': 'set superusers="boot"\npassword_pbkdf2 boot grub.pbkdf2.sha512.10000.AB.CD\n'},
     },
   },
+  'accounts-single-uid0': accounts('a second UID 0 account', {passwd: `${passwd}toor:x:0:0::/root:/bin/sh\n`}),
+  'accounts-root-gid0': accounts('a second GID 0 group', {group: `${group}wheel:x:0:bob\n`}),
+  'accounts-unique-uids': accounts('two accounts with UID 1000', {
+    passwd: `${passwd}eve:x:1000:1000::/home/e:/bin/sh\n`,
+  }),
+  'accounts-unique-gids': accounts('two groups with GID 1000', {group: `${group}staff2:x:1000:\n`}),
+  'accounts-unique-user-names': accounts('bob twice', {passwd: `${passwd}bob:x:1001:1000::/home/b:/bin/sh\n`}),
+  'accounts-unique-group-names': accounts('bob twice', {group: `${group}bob:x:1001:\n`}),
+  'accounts-groups-exist': accounts('GID 2000 has no group', {passwd: `${passwd}eve:x:1001:2000::/home/e:/bin/sh\n`}),
+  'accounts-shadow-group-empty': accounts('bob in shadow', {group: group.replace('shadow:x:42:', 'shadow:x:42:bob')}),
+  'accounts-no-empty-passwords': accounts('bob without password', {shadow: shadow.replace(/^bob:[^:]*:/m, 'bob::')}),
+  'accounts-system-no-shell': accounts('daemon with bash', {passwd: passwd.replace('/usr/sbin/nologin', '/bin/bash')}),
+  'accounts-no-shell-locked': accounts('daemon with a hash', {shadow: shadow.replace('daemon:*:', 'daemon:$y$e$f:')}),
   // Older rules of the baseline.
   'docker-group-empty': {
     fail: {name: 'bob is in the docker group', files: {'/etc/group': 'root:x:0:\ndocker:x:998:bob\n'}},
