@@ -1,3 +1,4 @@
+import {DecodeMemory} from './decoded.js'
 import {makeFinding} from './codes.js'
 import {detectModelFormat, type ModelFormat} from './detect.js'
 import {checkKerasJson} from './keras.js'
@@ -6,7 +7,7 @@ import type {Inspect} from './pickle-stream.js'
 import {hasModelExtension, sniffContainer} from './sniff.js'
 import type {ByteSource} from './source.js'
 import type {ArchiveBudget, Finding, InspectOptions, Inspection, ScanFormat} from './scan.types.js'
-import {listZip, openEntry, readEntryHead, type ZipEntry} from './zip.js'
+import {listZip, openEntry, readEntryHead, type OpenedEntry, type ZipEntry} from './zip.js'
 import {append} from '../core/arrays.js'
 
 /** Archives inside archives are followed this deep (a .npz in a zip in a zip is depth 2). */
@@ -72,6 +73,7 @@ interface ArchiveContext {
   kind: ScanFormat
   options: InspectOptions
   budget: ArchiveBudget
+  memory: DecodeMemory
   inspect: Inspect
 }
 
@@ -103,9 +105,24 @@ function inspectEntry(ctx: ArchiveContext, entry: ZipEntry): Finding[] {
     return [
       makeFinding('ZIP_BOMB', 'archives in this file expand beyond the scan budget (256 MiB or 100,000 members)', path),
     ]
-  const opened = openEntry(ctx.source, entry)
+  const opened = openEntry(ctx.source, entry, ctx.memory)
   if ('code' in opened) return [...(flagged ? [flagged] : []), {...opened, member: path}]
-  const problems = [...(flagged ? [flagged] : []), ...opened.problems.map((f) => ({...f, member: path}))]
+  try {
+    return [...(flagged ? [flagged] : []), ...inspectOpened(ctx, entry, path, opened, isConfig)]
+  } finally {
+    opened.release()
+  }
+}
+
+/** Judges an opened member: Keras config JSON, or whatever format its bytes are. */
+function inspectOpened(
+  ctx: ArchiveContext,
+  entry: ZipEntry,
+  path: string,
+  opened: OpenedEntry,
+  isConfig: boolean,
+): Finding[] {
+  const problems: Finding[] = opened.problems.map((f) => ({...f, member: path}))
   if (isConfig)
     return [
       ...problems,
@@ -152,12 +169,14 @@ export function scanArchive(
   if (listing.findings.some((f) => f.code === 'ZIP_BOMB' || f.code === 'ZIP_OVERLAPPING_ENTRIES'))
     return {format: kind, findings}
   const budget = options.budget ?? {inflatedBytes: 0, members: 0}
+  const memory = options.memory ?? new DecodeMemory()
   const ctx: ArchiveContext = {
     source,
     prefix: member,
     kind,
-    options: {...options, budget, directory: null},
+    options: {...options, budget, memory, directory: null},
     budget,
+    memory,
     inspect,
   }
   for (const entry of listing.entries) {

@@ -37,8 +37,8 @@ const tooLarge = (sink: ChunkSink, detail: string): Decompressed => {
  * One zlib or gzip stream from `source`, streamed piece by piece into the sink. Returns the offset of
  * the first byte after the stream, or the error message when it is damaged or cut off.
  */
-function inflateOne(source: ByteSource, sink: ChunkSink, gzip: boolean): {end: number} | {error: string} {
-  const inflater = new Inflate({windowBits: gzip ? 31 : 15, chunkSize: 256 * 1024})
+function inflateOne(source: ByteSource, sink: ChunkSink, windowBits: number): {end: number} | {error: string} {
+  const inflater = new Inflate({windowBits, chunkSize: 256 * 1024})
   inflater.onData = (chunk) => sink.write(chunk)
   for (let at = 0; at < source.size; at += INPUT_PIECE) {
     const piece = source.read(at, INPUT_PIECE)
@@ -48,6 +48,15 @@ function inflateOne(source: ByteSource, sink: ChunkSink, gzip: boolean): {end: n
   }
   inflater.push(new Uint8Array(0), true)
   return inflater.ended && !inflater.err ? {end: source.size} : {error: inflater.msg || 'the stream is cut off'}
+}
+
+/**
+ * A raw deflate stream (a zip member) inflated into the sink piece by piece; the error message when
+ * it is damaged or cut off. Throws the sink's OutputTooLarge past its limit or the decode memory.
+ */
+export function inflateRawInto(source: ByteSource, sink: ChunkSink): string | null {
+  const one = inflateOne(source, sink, -15)
+  return 'error' in one ? one.error : null
 }
 
 /** The first byte at or after `from` that is not a zero (gzip files may be padded with zeros). */
@@ -68,7 +77,7 @@ function skipZeros(source: ByteSource, from: number): number {
 function inflateStreams(source: ByteSource, sink: ChunkSink, gzip: boolean): string | undefined {
   let rest = source
   for (let members = 0; ; members++) {
-    const one = inflateOne(rest, sink, gzip)
+    const one = inflateOne(rest, sink, gzip ? 31 : 15)
     if ('error' in one) return one.error
     if (!gzip) return undefined
     const next = skipZeros(rest, one.end)

@@ -35,8 +35,12 @@ export class DecodeMemory {
 
 /** Thrown by a sink when the output passes its limit: the decoder stops at once, nothing more is produced. */
 export class OutputTooLarge extends Error {
-  constructor(readonly limit: number) {
-    super(`more than ${limit} bytes`)
+  constructor(
+    readonly limit: number,
+    /** The file's decode memory ran out (rather than this output's own limit). */
+    readonly memory = false,
+  ) {
+    super(memory ? `more than the file's ${limit}-byte decode memory` : `more than ${limit} bytes`)
   }
 }
 
@@ -60,7 +64,7 @@ export class ChunkSink {
     let done = 0
     while (done < bytes.length) {
       if (this.size === this.chunks.length * CHUNK_BYTES) {
-        if (!this.memory.reserve(CHUNK_BYTES)) throw new OutputTooLarge(this.memory.limit)
+        if (!this.memory.reserve(CHUNK_BYTES)) throw new OutputTooLarge(this.memory.limit, true)
         this.reserved += CHUNK_BYTES
         this.chunks.push(new Uint8Array(CHUNK_BYTES))
       }

@@ -1,7 +1,9 @@
 import {constants, crc32, inflateRawSync} from 'node:zlib'
 
 import {makeFinding, type FindingCode} from './codes.js'
-import {bufferSource, sliceSource, type ByteSource} from './source.js'
+import {inflateRawInto} from './compressed.js'
+import {ChunkSink, DecodeMemory, OutputTooLarge} from './decoded.js'
+import {sliceSource, type ByteSource} from './source.js'
 import type {Finding} from './scan.types.js'
 import {append} from '../core/arrays.js'
 
@@ -396,6 +398,8 @@ export function readEntryHead(source: ByteSource, entry: ZipEntry, length: numbe
 export interface OpenedEntry {
   source: ByteSource
   problems: Finding[]
+  /** Gives the inflated bytes' memory back to the file's decode memory once they have been inspected. */
+  release(): void
 }
 
 const crcMismatch = (entry: ZipEntry) =>
@@ -406,7 +410,11 @@ const crcMismatch = (entry: ZipEntry) =>
  * deflated ones are inflated up to ZIP_LIMITS.maxInflate. A CRC mismatch is reported but the bytes
  * are still inspected: a loader that does not check CRCs would run them.
  */
-export function openEntry(source: ByteSource, entry: ZipEntry): OpenedEntry | Finding {
+export function openEntry(
+  source: ByteSource,
+  entry: ZipEntry,
+  memory: DecodeMemory = new DecodeMemory(),
+): OpenedEntry | Finding {
   if (entry.method === 0) {
     if (entry.compressedSize !== entry.size)
       return makeFinding(
@@ -416,7 +424,7 @@ export function openEntry(source: ByteSource, entry: ZipEntry): OpenedEntry | Fi
       )
     const window = sliceSource(source, entry.dataStart, entry.size)
     const problems = entry.size <= ZIP_LIMITS.maxInflate && crcOf(window) !== entry.crc ? [crcMismatch(entry)] : []
-    return {source: window, problems}
+    return {source: window, problems, release: () => {}}
   }
   if (entry.size > ZIP_LIMITS.maxInflate || entry.compressedSize > ZIP_LIMITS.maxInflate)
     return makeFinding(
@@ -424,24 +432,32 @@ export function openEntry(source: ByteSource, entry: ZipEntry): OpenedEntry | Fi
       `member inflates to ${entry.size} bytes, over the ${ZIP_LIMITS.maxInflate}-byte inspection limit`,
       entry.name,
     )
-  let data: Buffer
+  // Streamed into chunks of the file's decode memory: never held twice, never read whole.
+  const sink = new ChunkSink(memory, entry.size + 1)
+  let error: string | null
   try {
-    data = inflate(source.read(entry.dataStart, entry.compressedSize), entry.size + 1, false)
-  } catch (error) {
-    const tooBig = (error as {code?: string}).code === 'ERR_BUFFER_TOO_LARGE'
-    return tooBig
-      ? makeFinding('ZIP_SIZE_MISMATCH', `member inflates beyond its declared ${entry.size} bytes`, entry.name)
-      : makeFinding('ZIP_CORRUPT_DATA', `member's deflate data is corrupt`, entry.name)
+    error = inflateRawInto(sliceSource(source, entry.dataStart, entry.compressedSize), sink)
+  } catch (thrown) {
+    sink.release()
+    if (!(thrown instanceof OutputTooLarge)) throw thrown
+    return thrown.memory
+      ? makeFinding('ZIP_MEMBER_TOO_LARGE', `member needs ${thrown.message}; not inspected`, entry.name)
+      : makeFinding('ZIP_SIZE_MISMATCH', `member inflates beyond its declared ${entry.size} bytes`, entry.name)
   }
+  if (error !== null) {
+    sink.release()
+    return makeFinding('ZIP_CORRUPT_DATA', `member's deflate data is corrupt`, entry.name)
+  }
+  const data = sink.source()
   const problems: Finding[] = []
-  if (data.length !== entry.size)
+  if (data.size !== entry.size)
     problems.push(
       makeFinding(
         'ZIP_SIZE_MISMATCH',
-        `member inflates to ${data.length} bytes, not the declared ${entry.size}`,
+        `member inflates to ${data.size} bytes, not the declared ${entry.size}`,
         entry.name,
       ),
     )
-  if (crc32(data) !== entry.crc) problems.push(crcMismatch(entry))
-  return {source: bufferSource(data), problems}
+  if (crcOf(data) !== entry.crc) problems.push(crcMismatch(entry))
+  return {source: data, problems, release: () => sink.release()}
 }

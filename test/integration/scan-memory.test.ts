@@ -20,7 +20,7 @@ const skip = !hasGnuTime || !pythonOk || !hasTool('7z')
 
 /** Writes the inputs with Python's own compressors (what joblib uses) and 7z. */
 const WRITE = `
-import gzip, lzma, os, pickle, subprocess, sys, lz4.frame
+import gzip, io, lzma, os, pickle, subprocess, sys, zipfile, lz4.frame
 out = sys.argv[1]
 def put(name, data):
     open(os.path.join(out, name), 'wb').write(data)
@@ -31,6 +31,13 @@ put('xz-big-dict.joblib', lzma.compress(zeros(60), filters=[{'id': lzma.FILTER_L
 put('gzip-bomb.joblib', gzip.compress(zeros(80)))
 put('gzip-nested.pkl.gz', gzip.compress(gzip.compress(pickle.dumps(os.urandom(40 << 20), protocol=4), 1), 1))
 put('lz4-bomb.joblib', lz4.frame.compress(zeros(80)))
+def zipped(data):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, 'w', zipfile.ZIP_DEFLATED) as z:
+        z.writestr('m.pkl', data)
+    return buf.getvalue()
+put('zip-member.zip', zipped(pickle.dumps(os.urandom(60 << 20), protocol=4)))
+put('zip-in-gzip.pkl.gz', gzip.compress(zipped(pickle.dumps(os.urandom(40 << 20), protocol=4)), 1))
 put('member.pkl', zeros(40))
 subprocess.run(['7z', 'a', '-bso0', '-bsp0', os.path.join(out, 'fits.7z'), os.path.join(out, 'member.pkl')], check=True)
 os.remove(os.path.join(out, 'member.pkl'))
@@ -75,6 +82,7 @@ describe.skipIf(skipReason(skip, 'memory tests need GNU time (/usr/bin/time), py
     // 7-Zip's heap grows by about 24 MiB to extract a 7z archive: its members get the rest of the memory.
     it.each([
       ['xz-fits.joblib', '60 MiB'],
+      ['zip-member.zip', 'a deflated member of 60 MiB'],
       ['fits.7z', '40 MiB'],
     ])(
       '%s (%s inside the limits): analysed and clean, under 200 MB',
