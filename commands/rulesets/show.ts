@@ -1,6 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {loadRuleset, type ResolvedRuleset} from '../../src/audit/index.js'
+import {frameworkTable} from '../../src/audit/framework-table.js'
 import {LlmsecCommand} from '../../src/cli/base-command.js'
 import {renderTable} from '../../src/cli/table.js'
 
@@ -25,7 +26,18 @@ export default class RulesetsShow extends LlmsecCommand<typeof RulesetsShow> {
         .join('; '),
     ])
     const head = `${this.style.bold(ruleset.title)} (${ruleset.id} ${ruleset.version}, ${ruleset.rules.length} rules)\n${ruleset.file}\n`
-    this.render(`${head}\n${renderTable(rows, {head: ['rule', 'severity', 'check', 'controls'], maxCellWidth: 90})}`)
+    const rules = renderTable(rows, {head: ['rule', 'severity', 'check', 'controls'], maxCellWidth: 90})
+    this.render(`${head}\n${rules}${this.controlTable(ruleset)}`)
     return ruleset
+  }
+
+  /** A framework ruleset's controls, each with its rules: what a pass shows and what it does not. */
+  private controlTable(ruleset: ResolvedRuleset): string {
+    const blocks = frameworkTable(ruleset).map(({control, rules}) =>
+      [this.style.bold(control), ...rules.map((r) => `  ${r.id}: ${r.proves}\n    does not show: ${r.limits}`)].join(
+        '\n',
+      ),
+    )
+    return blocks.length === 0 ? '' : `\n\nControls of ${ruleset.framework}:\n${blocks.join('\n')}`
   }
 }

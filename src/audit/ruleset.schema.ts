@@ -120,6 +120,7 @@ export const rulesetSchema = {
           weight: {type: 'number', minimum: 0, maximum: 100},
           controls,
           references,
+          limits: {type: 'string', minLength: 1},
           appliesWhen: {type: 'array', items: {enum: [...CONDITIONS]}},
           check: {
             type: 'object',

@@ -21,6 +21,8 @@ export interface RuleSpec {
   controls?: ControlMap
   /** Benchmark sections the rule follows: source → section numbers (`{cis-debian-12: ['5.1.6']}`). */
   references?: Record<string, string[]>
+  /** What a pass does not show (docs/rulesets.md's framework tables print it next to the description). */
+  limits?: string
   appliesWhen?: Condition[]
   check: {id: string; params?: Record<string, unknown>}
   remediation: string | Remediation
@@ -67,6 +69,8 @@ export interface ResolvedRule {
   controls: ControlMap
   /** Benchmark sections the rule follows (empty when it cites none). */
   references: Record<string, string[]>
+  /** What a pass does not show ('' when the rule does not say). */
+  limits: string
   appliesWhen: Condition[]
   check: {id: string; params: Record<string, unknown>}
   remediation: Remediation

@@ -94,4 +94,12 @@ describe('llmsec rulesets', () => {
     const checks = await runCliJson(['rulesets', 'list', '--checks'])
     expect(validator('checks')(checks.json)).toBe(true)
   })
+
+  it("show prints a framework ruleset's controls with what each rule shows and does not", async () => {
+    const run = await runCli(['rulesets', 'show', 'hipaa'])
+    expect(run.exitCode).toBe(0)
+    const controls = run.stdout.slice(run.stdout.indexOf('Controls of hipaa:'))
+    expect(controls).toMatch(/^164\.312\(b\)\n {2}[a-z0-9-]+: .+\n {4}does not show: .+$/m)
+    expect(controls).toMatch(/^ {2}models-signed: .+\n {4}does not show: (?!not stated).+$/m)
+  })
 })
