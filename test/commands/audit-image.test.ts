@@ -58,8 +58,11 @@ describe.skipIf(skipReason(prefix === null, 'audit --image as an unprivileged us
         cwd: '/',
         env: {TMPDIR: scratch},
       })
-      expect(run.exitCode, run.stderr).toBe(1)
+      // Exit 4: the model scan needs the file on this machine, so it is an error (never a pass).
+      expect(run.exitCode, run.stderr).toBe(4)
       const rules = rulesOf(run.json, 'baseline')
+      expect(rules.get('models-scan-clean')).toMatchObject({status: 'error'})
+      expect(rules.get('models-scan-clean')?.reason).toContain('ENOTLOCAL')
       const writable = rules.get('models-not-world-writable')
       expect(writable?.status).toBe('fail')
       expect(writable?.evidence.join('\n')).toContain('/srv/models/model.safetensors mode 0666 is world-writable')

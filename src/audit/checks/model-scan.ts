@@ -1,5 +1,6 @@
 import {DEFAULT_FILE_TIMEOUT_MS, scanPaths, type FileReport} from '../../scan/index.js'
 import {defineCheck, guardUnreadable, outcome, type CheckOutcome} from '../check.js'
+import {unreadable as unreadableAt, type Unreadable} from '../../core/root-path.js'
 import {resolveInRoot} from '../facts/index.js'
 
 interface Params {
@@ -14,15 +15,18 @@ const badLine = (path: string, report: FileReport) => {
   return `${path}: ${report.verdict}${first ? ` (${first.code}: ${first.message})` : ''}`
 }
 
-/** The root-relative path of each model file, keyed by the host path the scanner reads. */
-async function hostPaths(root: string, paths: string[]): Promise<{byHost: Map<string, string>; failed: string[]}> {
+/**
+ * The root-relative path of each model file, keyed by the host path the scanner reads. A path with
+ * no host path (a loop, or a file inside an --image) is unreadable: the scan cannot pass on it.
+ */
+async function hostPaths(root: string, paths: string[]): Promise<{byHost: Map<string, string>; failed: Unreadable[]}> {
   const byHost = new Map<string, string>()
-  const failed: string[] = []
+  const failed: Unreadable[] = []
   for (const path of paths) {
     try {
       byHost.set(await resolveInRoot(root, path), path)
     } catch (error) {
-      failed.push(`${path}: unknown (FILE_UNREADABLE: ${(error as Error).message.slice(0, 200)})`)
+      failed.push(unreadableAt(path, (error as NodeJS.ErrnoException).code ?? 'EIO'))
     }
   }
   return {byHost, failed}
@@ -69,8 +73,8 @@ export const check = defineCheck<Params>()({
       signal,
     })
     if (signal?.aborted) return outcome.error('the audit stopped this check before the scan finished')
-    const bad = [...failed]
-    let location: string | undefined = failed.length ? candidates[0].path : undefined
+    const bad: string[] = []
+    let location: string | undefined
     for (const report of result.files) {
       if (report.verdict === 'clean') continue
       const path = byHost.get(report.path) ?? report.path
@@ -83,6 +87,6 @@ export const check = defineCheck<Params>()({
     else if (note)
       verdict = {...outcome.error(note), evidence: [note, `the ${result.files.length} files scanned are clean`]}
     else verdict = outcome.pass([`${result.files.length} model files scanned, all clean`])
-    return guardUnreadable(verdict, unreadable, true)
+    return guardUnreadable(verdict, [...unreadable, ...failed], true)
   },
 })

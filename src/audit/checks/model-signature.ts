@@ -3,6 +3,7 @@ import {posix} from 'node:path'
 import {verifyModel, type Mismatch} from '../../artifacts/index.js'
 import {append} from '../../core/arrays.js'
 import {describeError} from '../../core/errors.js'
+import {unreadable as unreadableAt} from '../../core/root-path.js'
 import {existingModelDirs} from '../check-helpers.js'
 import {defineCheck, guardUnreadable, NO_PARAMS, outcome, type NoParams} from '../check.js'
 import {resolveInRoot, RootReader, type ModelTrust} from '../facts/index.js'
@@ -33,11 +34,23 @@ function mismatchLine(signature: string, m: Mismatch): string {
   return `${signature}: ${m.path} ${m.reason}${m.detail ? ` (${m.detail})` : ''}`
 }
 
-/** Verifies one signature with the verify engine; the lines that explain a failure, or null when it verifies. */
-async function verifySignature(root: string, sig: string, trust: ModelTrust): Promise<string[] | null> {
+/**
+ * Verifies one signature with the verify engine; the lines that explain a failure, or null when it
+ * verifies. A model with no path on this machine (a loop, a model inside an --image) is recorded as
+ * unreadable on the reader and verifies nothing ([]).
+ */
+async function verifySignature(reader: RootReader, sig: string, trust: ModelTrust): Promise<string[] | null> {
+  let model: string
+  let signature: string
   try {
-    const model = await resolveInRoot(root, coveredBy(sig))
-    const result = await verifyModel(model, {...trust, signature: await resolveInRoot(root, sig)})
+    model = await resolveInRoot(reader.root, coveredBy(sig))
+    signature = await resolveInRoot(reader.root, sig)
+  } catch (error) {
+    reader.note(unreadableAt(sig, (error as NodeJS.ErrnoException).code ?? 'EIO'))
+    return []
+  }
+  try {
+    const result = await verifyModel(model, {...trust, signature})
     if (result.verified) return null
     const lines = result.mismatches.slice(0, MAX_MISMATCH_LINES).map((m) => mismatchLine(sig, m))
     const more = result.mismatches.length - lines.length
@@ -87,7 +100,7 @@ export const check = defineCheck<NoParams>()({
     }
     const verified: string[] = []
     for (const sig of [...signatures].sort()) {
-      const failed = await verifySignature(root, sig, trust!)
+      const failed = await verifySignature(reader, sig, trust!)
       if (failed) append(problems, failed)
       else verified.push(`${sig} verifies`)
     }
