@@ -105,6 +105,12 @@ async function readNft(ctx: Context): Promise<Table[] | null | 'missing'> {
   }
 }
 
+function dropNotesOn(ctx: Context, table: string): void {
+  const kept = ctx.notes.filter((note) => !note.startsWith(`${table} `) && !note.startsWith(`${table}:`))
+  ctx.notes.length = 0
+  append(ctx.notes, kept)
+}
+
 /** iptables-nft tables read through nft carry opaque xt expressions: re-read them with iptables-nft-save. */
 async function replaceCompatTables(ctx: Context, tables: Table[]): Promise<Table[]> {
   const out: Table[] = []
@@ -120,6 +126,8 @@ async function replaceCompatTables(ctx: Context, tables: Table[]): Promise<Table
       byFamily.set(family, await readIptables(ctx, command, family, 'iptables-nft'))
     }
     const replacement = byFamily.get(family)?.find((t) => t.name === table.name)
+    // The nft reading's notes on a replaced table are about its opaque xt expressions: drop them.
+    if (replacement) dropNotesOn(ctx, `${table.family} ${table.name}`)
     out.push(replacement ?? {...table, source: 'iptables-nft'})
   }
   return out

@@ -45,6 +45,8 @@ describe("Docker's rule layout (generated from Docker's documented chains)", () 
         return {status, command, args, exitCode: 0, stdout, stderr: '', durationMs: 1} as ExecResult
       })
       expect(reading.backend).toBe('iptables-nft')
+      // Re-read through iptables-nft-save: no note on the opaque xt expressions of the nft reading.
+      expect(reading.ruleset.notes.filter((n) => n.includes('xt '))).toEqual([])
       const compat = published(reading.ruleset)
       const native = published(parseNftJson(fixture(`${layout}.native.nft.json`)))
       expect(compat.map(meaning)).toEqual(text.map(meaning))
