@@ -24,7 +24,10 @@ const common: RootSpec = {
   '/etc/group': GROUP,
   '/lib/systemd/systemd': {content: '', mode: 0o755},
   '/etc/ssh/sshd_config': 'Include /etc/ssh/sshd_config.d/*.conf\nUsePAM yes\n',
-  '/etc/shadow': {content: 'root:*:19700:0:99999:7:::\nollama:!:19700::::::\nalice:!:19700:1:365:7:30::\n', mode: 0o640},
+  '/etc/shadow': {
+    content: 'root:*:19700:0:99999:7:::\nollama:!:19700::::::\nalice:!:19700:1:365:7:30::\n',
+    mode: 0o640,
+  },
 }
 
 /**
@@ -84,6 +87,100 @@ export async function buildHardenedRoot(): Promise<string> {
   return root
 }
 
+/** The sandbox of the hardened inference unit. */
+const SANDBOX = [
+  'NoNewPrivileges=yes',
+  'ProtectSystem=strict',
+  'ProtectHome=yes',
+  'PrivateTmp=yes',
+  'CapabilityBoundingSet=',
+  'DevicePolicy=closed',
+  'DeviceAllow=/dev/nvidia0 rw',
+  'MemoryMax=48G',
+  'TasksMax=512',
+  'AppArmorProfile=ollama',
+]
+/** The hardened root's kernel parameters (CIS/Lynis profile). */
+const SYSCTL: [string, string][] = [
+  ['kernel.kptr_restrict', '2'],
+  ['kernel.unprivileged_bpf_disabled', '1'],
+  ['kernel.randomize_va_space', '2'],
+  ['kernel.yama.ptrace_scope', '1'],
+  ['fs.suid_dumpable', '0'],
+  ['kernel.dmesg_restrict', '1'],
+  ['fs.protected_hardlinks', '1'],
+  ['fs.protected_symlinks', '1'],
+  ['fs.protected_fifos', '2'],
+  ['fs.protected_regular', '2'],
+  ['kernel.sysrq', '0'],
+  ['net.core.bpf_jit_harden', '2'],
+  ['dev.tty.ldisc_autoload', '0'],
+  ['net.ipv4.ip_forward', '0'],
+  ['net.ipv6.conf.all.forwarding', '0'],
+  ['net.ipv4.conf.all.send_redirects', '0'],
+  ['net.ipv4.conf.default.send_redirects', '0'],
+  ['net.ipv4.icmp_ignore_bogus_error_responses', '1'],
+  ['net.ipv4.icmp_echo_ignore_broadcasts', '1'],
+  ['net.ipv4.conf.all.accept_redirects', '0'],
+  ['net.ipv4.conf.default.accept_redirects', '0'],
+  ['net.ipv6.conf.all.accept_redirects', '0'],
+  ['net.ipv4.conf.all.secure_redirects', '0'],
+  ['net.ipv4.conf.all.rp_filter', '1'],
+  ['net.ipv4.conf.all.accept_source_route', '0'],
+  ['net.ipv6.conf.all.accept_source_route', '0'],
+  ['net.ipv4.conf.all.log_martians', '1'],
+  ['net.ipv4.tcp_syncookies', '1'],
+  ['net.ipv6.conf.all.accept_ra', '0'],
+]
+/** Kernel modules the hardened root refuses to load. */
+const MODULES = [
+  'usb-storage',
+  'cramfs',
+  'freevxfs',
+  'hfs',
+  'hfsplus',
+  'jffs2',
+  'udf',
+  'dccp',
+  'tipc',
+  'rds',
+  'sctp',
+  'firewire_core',
+  'thunderbolt',
+  'squashfs',
+]
+const b64 = (calls: string) =>
+  `-a always,exit -F arch=b64 -S ${calls} -F auid>=1000 -F auid!=unset\n-a always,exit -F arch=b32 -S ${calls} -F auid>=1000 -F auid!=unset\n`
+const watch = (paths: string[], perm = 'wa') => paths.map((p) => `-w ${p} -p ${perm}\n`).join('')
+/** The CIS audit event classes, model directory watches and the lock (-e 2). */
+const AUDIT_RULES = [
+  watch(['/etc/ssh/sshd_config', '/etc/sudoers', '/etc/sudoers.d', '/etc/localtime']),
+  '-w /srv/models -p rwa -k llm-models\n',
+  b64('adjtimex,settimeofday,clock_settime'),
+  b64('sethostname,setdomainname'),
+  watch(['/etc/issue', '/etc/issue.net', '/etc/hosts', '/etc/networks', '/etc/network']),
+  b64('creat,open,openat,truncate,ftruncate'),
+  watch([
+    '/etc/passwd',
+    '/etc/group',
+    '/etc/shadow',
+    '/etc/gshadow',
+    '/etc/security/opasswd',
+    '/etc/nsswitch.conf',
+    '/etc/pam.d',
+  ]),
+  b64(
+    'chmod,fchmod,fchmodat,chown,fchown,fchownat,lchown,setxattr,lsetxattr,fsetxattr,removexattr,lremovexattr,fremovexattr',
+  ),
+  b64('mount'),
+  watch(['/var/run/utmp', '/var/log/wtmp', '/var/log/btmp', '/var/log/lastlog', '/var/run/faillock']),
+  b64('unlink,unlinkat,rename,renameat'),
+  watch(['/etc/apparmor', '/etc/apparmor.d']),
+  watch(['/usr/bin/chcon', '/usr/bin/setfacl', '/usr/bin/chacl', '/usr/sbin/usermod', '/usr/bin/kmod'], 'x'),
+  b64('init_module,finit_module,delete_module'),
+  '-e 2\n',
+].join('')
+
 function buildHardenedFiles(): Promise<string> {
   const wants = '/etc/systemd/system/multi-user.target.wants'
   return buildRoot({
@@ -94,6 +191,9 @@ function buildHardenedFiles(): Promise<string> {
       ['auditd', '1:3.0.9-1'],
       ['chrony', '4.3-2'],
       ['nftables', '1.0.6-2'],
+      ['sudo', '1.9.13p3-1'],
+      ['apparmor', '3.0.8-3'],
+      ['rsyslog', '8.2302.0-1'],
     ]),
     '/etc/systemd/system/ollama.service': [
       '[Service]',
@@ -102,6 +202,7 @@ function buildHardenedFiles(): Promise<string> {
       'Group=ollama',
       'Environment="OLLAMA_HOST=127.0.0.1:11434" DO_NOT_TRACK=1',
       'EnvironmentFile=-/etc/ollama/env',
+      ...SANDBOX,
       '',
     ].join('\n'),
     '/etc/ollama/env': {content: 'OLLAMA_KEEP_ALIVE=5m\n', mode: 0o600},
@@ -128,7 +229,7 @@ function buildHardenedFiles(): Promise<string> {
     '/etc/systemd/system/timers.target.wants/apt-daily-upgrade.timer': {
       link: '/lib/systemd/system/apt-daily-upgrade.timer',
     },
-    '/etc/audit/rules.d/llmsec.rules': '-w /etc/ssh/sshd_config -p wa -k sshd\n-w /srv/models -p rwa -k llm-models\n',
+    '/etc/audit/rules.d/llmsec.rules': AUDIT_RULES,
     '/var/log/audit': {dir: 0o700},
     '/var/log/audit/audit.log': {content: '', mode: 0o600},
     '/etc/systemd/journald.conf': '[Journal]\nStorage=persistent\nMaxRetentionSec=1year\n',
@@ -153,8 +254,29 @@ function buildHardenedFiles(): Promise<string> {
       mode: 0o600,
     },
     '/etc/default/useradd': 'INACTIVE=30\n',
-    '/etc/sysctl.d/60-llmsec.conf': 'kernel.kptr_restrict = 2\nkernel.unprivileged_bpf_disabled = 1\n',
-    '/etc/modprobe.d/llmsec-usb.conf': 'install usb-storage /bin/false\n',
+    '/etc/sysctl.d/60-llmsec.conf': SYSCTL.map(([key, value]) => `${key} = ${value}\n`).join(''),
+    '/etc/modprobe.d/llmsec.conf': MODULES.map((m) => `install ${m} /bin/false\n`).join(''),
+    '/etc/sudoers': {
+      content: 'Defaults use_pty\nDefaults logfile=/var/log/sudo.log\n%sudo ALL=(ALL:ALL) ALL\n',
+      mode: 0o440,
+    },
+    '/etc/sudoers.d': {dir: 0o750},
+    '/usr/sbin/apparmor_parser': {content: '', mode: 0o755},
+    '/lib/systemd/system/apparmor.service': '[Service]\nExecStart=/lib/apparmor/apparmor.systemd reload\n',
+    '/etc/systemd/system/sysinit.target.wants/apparmor.service': {link: '/lib/systemd/system/apparmor.service'},
+    '/etc/apparmor.d/usr.local.bin.ollama': '/usr/local/bin/ollama {\n}\n',
+    '/etc/rsyslog.conf': '*.* -/var/log/syslog\n*.* @@logs.example.org:514\n',
+    '/lib/systemd/system/rsyslog.service': '[Service]\nExecStart=/usr/sbin/rsyslogd -n\n',
+    [`${wants}/rsyslog.service`]: {link: '/lib/systemd/system/rsyslog.service'},
+    '/etc/audit/auditd.conf': [
+      'log_file = /var/log/audit/audit.log',
+      'max_log_file_action = keep_logs',
+      'space_left_action = email',
+      'admin_space_left_action = single',
+      'disk_full_action = single',
+      'disk_error_action = syslog',
+      '',
+    ].join('\n'),
     '/etc/pam.d/common-auth': [
       'auth required pam_faillock.so preauth',
       'auth [success=1 default=ignore] pam_unix.so',
@@ -167,7 +289,14 @@ function buildHardenedFiles(): Promise<string> {
     '/etc/login.defs': 'UMASK 027\nPASS_MAX_DAYS 365\nPASS_MIN_DAYS 1\nENCRYPT_METHOD YESCRYPT\n',
     '/etc/issue.net': 'Authorised use only. Activity is monitored.\n',
     '/etc/crypttab': 'models_crypt UUID=0b4c-11 none luks\n',
-    '/etc/fstab': 'UUID=0b4c-01 / ext4 errors=remount-ro 0 1\n/dev/mapper/models_crypt /srv/models ext4 defaults 0 2\n',
+    '/etc/fstab': [
+      'UUID=0b4c-01 / ext4 errors=remount-ro 0 1',
+      'UUID=0b4c-02 /var/log ext4 defaults 0 2',
+      'tmpfs /tmp tmpfs rw,nodev,nosuid,noexec 0 0',
+      'tmpfs /dev/shm tmpfs rw,nodev,nosuid,noexec 0 0',
+      '/dev/mapper/models_crypt /srv/models ext4 defaults 0 2',
+      '',
+    ].join('\n'),
     '/home/alice/.cache/huggingface/token': {content: 'hf_abcdefghijklmnopqrstuvwxyz\n', mode: 0o600},
     '/home/alice/.ollama/history': {content: 'hello\n', mode: 0o600},
     '/srv/models': {dir: 0o750},
