@@ -13,14 +13,14 @@ import {openToOthers, runCliJsonAsNobody, whyNoUnprivilegedRun} from '../helpers
 
 /** Paths of the hardened root made unreadable for others, and the rule each one decides. */
 const LOCKED: [string, number, string][] = [
-  ['/etc/ssh/sshd_config.d/10-llmsec.conf', 0o600, 'ssh-no-root-login'],
+  ['/etc/ssh/sshd_config', 0o600, 'ssh-no-root-login'],
   ['/srv/models', 0o700, 'no-pickle-models'],
   ['/etc/audit/rules.d', 0o700, 'auditd-active'],
   ['/var/lib/dpkg/status', 0o600, 'no-telnet-server'],
   ['/etc/login.defs', 0o600, 'default-umask-restrictive'],
   ['/var/lib/aide', 0o700, 'file-integrity-monitoring'],
   ['/etc/sysctl.d', 0o700, 'sysctl-kptr-restrict'],
-  ['/etc/modprobe.d/llmsec-usb.conf', 0o600, 'usb-storage-disabled'],
+  ['/etc/modprobe.d/llmsec.conf', 0o600, 'usb-storage-disabled'],
   ['/etc/systemd/journald.conf', 0o600, 'journald-persistent'],
   ['/etc/ollama/env', 0o600, 'inference-bind-loopback'],
 ]
