@@ -41,6 +41,15 @@ export async function removeRoot(root: string): Promise<void> {
 /** A minimal valid pickle (protocol 4: BININT1 1, STOP), the way torch.save's legacy format starts. */
 export const PICKLE_BYTES = Uint8Array.from([0x80, 0x04, 0x4b, 0x01, 0x2e])
 
+/** A pickle that imports os.system and calls it with "id" (never loaded: the scanner only reads it). */
+export const MALICIOUS_PICKLE = Buffer.concat([
+  Buffer.from([0x80, 0x02]),
+  Buffer.from('cos\nsystem\n', 'latin1'),
+  Buffer.from([0x58, 2, 0, 0, 0]),
+  Buffer.from('id', 'latin1'),
+  Buffer.from([0x85, 0x52, 0x2e]),
+])
+
 /** A minimal valid safetensors file: 8-byte little-endian header length, JSON header, no tensors. */
 export function safetensorsBytes(): Uint8Array {
   const header = Buffer.from('{"__metadata__":{"format":"pt"}}')

@@ -1,15 +1,8 @@
 import {check} from '../../../../src/audit/checks/model-scan.js'
 import {checkTester} from '../../../helpers/check-tester.js'
-import {PICKLE_BYTES, safetensorsBytes} from '../../../helpers/rootfs.js'
+import {MALICIOUS_PICKLE as MALICIOUS, PICKLE_BYTES, safetensorsBytes} from '../../../helpers/rootfs.js'
 
 // protocol 2 pickle: GLOBAL 'os system', a string argument, TUPLE1, REDUCE, STOP — what a trojan checkpoint holds.
-const MALICIOUS = Buffer.concat([
-  Buffer.from([0x80, 0x02]),
-  Buffer.from('cos\nsystem\n', 'latin1'),
-  Buffer.from([0x58, 2, 0, 0, 0]),
-  Buffer.from('id', 'latin1'),
-  Buffer.from([0x85, 0x52, 0x2e]),
-])
 
 /** Three clean model files: a maxFiles of 2 leaves one of them unscanned. */
 const THREE_CLEAN = {

@@ -6,7 +6,7 @@ import {generateKeyPairPem, signModel} from '../../../../src/artifacts/index.js'
 import type {GpusFact} from '../../../../src/audit/facts/index.js'
 import type {ListeningSocket} from '../../../../src/network/index.js'
 import type {RuleCaseTable} from '../../../helpers/rule-tester.js'
-import {PICKLE_BYTES, safetensorsBytes, type RootSpec} from '../../../helpers/rootfs.js'
+import {MALICIOUS_PICKLE as MALICIOUS, PICKLE_BYTES, safetensorsBytes, type RootSpec} from '../../../helpers/rootfs.js'
 import {UPGRADED, vulnRootSpec} from '../../../helpers/vuln-root.js'
 
 /** An Ollama unit with the given [Service] lines. */
@@ -32,13 +32,6 @@ const gpus = (ecc: string, persistence: string): GpusFact => ({
   vendor: 'nvidia',
   gpus: [{name: 'NVIDIA H100', driverVersion: '560.1', ecc, persistence, mig: 'Disabled'}],
 })
-const MALICIOUS = Buffer.concat([
-  Buffer.from([0x80, 0x02]),
-  Buffer.from('cos\nsystem\n', 'latin1'),
-  Buffer.from([0x58, 2, 0, 0, 0]),
-  Buffer.from('id', 'latin1'),
-  Buffer.from([0x85, 0x52, 0x2e]),
-])
 const model = {'/srv/models/llama/model.safetensors': safetensorsBytes(), '/srv/models/llama/config.json': '{}\n'}
 const signer = generateKeyPairPem('ecdsa-p256')
 const keys = {'/keys/private.pem': {content: signer.privatePem, mode: 0o600}, '/keys/public.pem': signer.publicPem}
