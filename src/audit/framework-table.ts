@@ -53,5 +53,5 @@ export function renderFrameworkMarkdown(rulesets: ResolvedRuleset[]): string {
         '',
       ].join('\n')
     })
-  return `${sections.join('\n')}`
+  return sections.join('\n')
 }

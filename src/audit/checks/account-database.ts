@@ -4,7 +4,8 @@ import {defineCheck, guardUnreadable, outcome, type CheckOutcome} from '../check
 import type {GroupEntry, ShadowEntry} from '../facts/index.js'
 import {live, withFix} from '../fixes.js'
 
-const TESTS = [
+/** The consistency tests, one per rule. */
+export const TESTS = [
   'single-uid0',
   'root-gid0',
   'unique-uids',
