@@ -58,6 +58,11 @@ export interface Check<P = Record<string, unknown>> {
   params: JSONSchemaType<P>
   /** Conditions that must hold, else the rule is not applicable (with the reason). */
   appliesWhen?: Condition[]
+  /**
+   * What a pass of this check never shows, whatever its params: the framework tables' last column
+   * for every rule that does not state its own `limits`.
+   */
+  limits?: string
   /** Needs the running host (processes, sockets, firewall, GPUs): not applicable under --root. */
   live?: boolean
   /**

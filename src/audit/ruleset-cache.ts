@@ -13,7 +13,7 @@ import {DEFAULT_CRITICAL_CAP} from './score.js'
  * The built-in rulesets, resolved and validated by `npm run build` (scripts/build-ruleset-cache.mjs),
  * so an audit does not parse and validate the same YAML on every run. An entry is used only while
  * every built-in YAML file and everything validation depends on (check parameter schemas, control
- * ids, the ruleset schema) are byte for byte what the build saw; anything else loads the YAML.
+ * ids, the ruleset schema, the checks' default limits) are byte for byte what the build saw; anything else loads the YAML.
  */
 export interface RulesetCache {
   format: typeof CACHE_FORMAT
@@ -34,7 +34,7 @@ export function rulesetCacheFile(): string | null {
 
 /** What a resolved built-in ruleset depends on besides its YAML (the loader's validation inputs). */
 function validationInputs(): string {
-  const checks = CHECKS.map((c) => [c.id, c.params, c.regexParams ?? []])
+  const checks = CHECKS.map((c) => [c.id, c.params, c.regexParams ?? [], c.limits ?? ''])
   return JSON.stringify([CACHE_FORMAT, checks, KNOWN_CONTROLS, rulesetSchema, DEFAULT_CRITICAL_CAP])
 }
 

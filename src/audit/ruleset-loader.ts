@@ -196,7 +196,7 @@ function ownRules(loaded: LoadedYaml<RulesetSpec>, rules: Map<string, ResolvedRu
       weight: spec.weight ?? 1,
       controls: spec.controls ?? {},
       references: spec.references ?? {},
-      limits: spec.limits ?? '',
+      limits: spec.limits ?? findCheck(spec.check.id)?.limits ?? '',
       appliesWhen: spec.appliesWhen ?? [],
       check: {id: spec.check.id, params: spec.check.params ?? {}},
       remediation: toRemediation(spec.remediation),

@@ -150,6 +150,8 @@ const needsShadow = (test: Test) => test === 'no-empty-passwords' || test === 'l
 export const check = defineCheck<Params>()({
   id: 'account-database',
   title: 'The account databases are consistent',
+  limits:
+    'The local files only (/etc/passwd, /etc/group, /etc/shadow): accounts from LDAP, SSSD or NIS are not seen, nor whether passwords are strong.',
   /**
    * One test of /etc/passwd, /etc/group and /etc/shadow (only the password field is kept):
    * a single UID 0, GID 0 for root only, no duplicate UIDs, GIDs or names, primary groups that

@@ -85,6 +85,8 @@ function eventsFix(params: Params, arches: Arch[], perms: string, programs: stri
 export const check = defineCheck<Params>()({
   id: 'auditd-events',
   title: 'auditd records a class of events',
+  limits:
+    'That a rule records the event class; not, under --root, that the rule is loaded in the kernel, nor that the log is kept, forwarded or reviewed.',
   /**
    * auditctl(8): `-w PATH -p PERMS` (no -p: every access) and `-a always,exit -F path=|dir= -F perm=`
    * watch a path and what lies below it; `-a always,exit [-F arch=…] -S call,…` records system

@@ -83,6 +83,8 @@ function auditdFix(state: AuditdState): Partial<Fix> {
 export const check = defineCheck<Params>()({
   id: 'auditd-rules',
   title: 'auditd is installed, enabled and has rules',
+  limits:
+    'Not, under --root, that the rules are loaded in the kernel; on any host, not that records reach durable storage or that anyone reviews them.',
   /**
    * auditctl(8) and augenrules(8): rules.d/*.rules and audit.rules, one rule counted once however
    * often it is written; `-w DIR` and `-F dir=DIR` watch DIR and everything below it, so a watch

@@ -54,6 +54,8 @@ const expected = (params: Params) =>
 export const check = defineCheck<Params>()({
   id: 'config-value',
   title: 'A configuration key has an allowed value',
+  limits:
+    'The value in the file the program reads, not whether it has taken effect: login.defs ageing, for one, applies to accounts created or changed later, not to existing ones.',
   description: 'Reads key=value (or "key value") files; the last assignment wins; an unset key takes `default`.',
   params: {
     type: 'object',

@@ -12,6 +12,7 @@ interface Params {
 export const check = defineCheck<Params>()({
   id: 'file-content',
   title: 'A file matches (or does not match) a pattern',
+  limits: "Only whether the pattern matches the file's text; nothing beyond the pattern is understood.",
   description:
     'Searches a file with a regular expression (RE2 syntax, multiline mode: linear time, no lookaround or backreferences).',
   regexParams: ['pattern'],

@@ -24,6 +24,8 @@ async function expandGlob(reader: RootReader, path: string): Promise<string[]> {
 export const check = defineCheck<Params>()({
   id: 'file-permissions',
   title: 'Files are not more permissive than a mode',
+  limits:
+    'Mode and owner of the named paths only; ACLs, parent directories and copies of the same data elsewhere are not judged.',
   description:
     'Fails when an existing path has permission bits beyond maxMode (or the wrong owner). `~/` means every home; a glob in the last component (`ssh_host_*_key`) every entry it matches.',
   params: {

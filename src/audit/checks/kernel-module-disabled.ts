@@ -43,6 +43,8 @@ function modulesFix(notDisabled: string[], loaded: string[]): Partial<Fix> {
 export const check = defineCheck<Params>()({
   id: 'kernel-module-disabled',
   title: 'Kernel modules are disabled',
+  limits:
+    'That modprobe refuses the module and it is not loaded now; a module built into the kernel, or loaded by root with insmod, is not prevented.',
   description: 'Fails when a module is loaded (running host) or not disabled in modprobe.d.',
   params: {
     type: 'object',

@@ -58,6 +58,8 @@ const enabled = (units: UnitFile[], name: string) => units.some((u) => u.name ==
 export const check = defineCheck<NoParams>()({
   id: 'log-forwarding',
   title: 'Logs are forwarded to a remote collector',
+  limits:
+    'That a remote target is configured and its service enabled; not that the collector is reachable, receives every record or keeps it.',
   description:
     'rsyslog (@host, @@host, omfwd/omrelp actions), syslog-ng (network/syslog/tcp/udp destinations) or systemd-journal-upload (URL=) names a remote target, and its service is enabled.',
   params: NO_PARAMS,

@@ -179,6 +179,8 @@ async function inferenceConfined(reader: RootReader, facts: FactCache): Promise<
 export const check = defineCheck<Params>()({
   id: 'mac-status',
   title: 'Mandatory access control is on, enforcing and confines inference services',
+  limits:
+    'That AppArmor or SELinux is on and its profiles enforce; not what a profile allows, so a permissive profile in enforce mode passes.',
   description:
     'AppArmor (SELinux on RHEL-family systems): enabled in the kernel or configured to load at boot, every profile enforcing, inference services running under a profile.',
   params: {

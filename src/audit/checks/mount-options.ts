@@ -62,6 +62,8 @@ function judge(params: Params, mount: MountPoint | null): CheckOutcome {
 export const check = defineCheck<Params>()({
   id: 'mount-options',
   title: 'A directory is a mount of its own with the given options',
+  limits:
+    'The options of that one mount, as mounted (running host) or configured (--root); other writable or executable places, such as bind mounts or home directories, are not judged.',
   description:
     'Reads /proc/self/mountinfo on the running host; under --root /etc/fstab, then an enabled mount unit, then systemd’s built-in /dev/shm mount.',
   params: {

@@ -73,6 +73,8 @@ function judgeConfigured(mtas: Mta[]): CheckOutcome {
 export const check = defineCheck<NoParams>()({
   id: 'mta-local-only',
   title: 'The mail transfer agent accepts mail from this host only',
+  limits:
+    "postfix and exim4 settings and, on the running host, listeners on ports 25, 465 and 587; other MTAs' settings and mail relayed by local programs are not judged.",
   description:
     'postfix inet_interfaces and exim4 dc_local_interfaces name loopback addresses only; on the running host nothing listens on ports 25, 465 or 587 beyond loopback.',
   params: NO_PARAMS,

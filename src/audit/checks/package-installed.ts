@@ -26,6 +26,8 @@ function judgePackages(packages: PackagesFact['packages'], params: Params): Chec
 export const check = defineCheck<Params>()({
   id: 'package-installed',
   title: 'A package is installed (in a version range) or absent',
+  limits:
+    "Only dpkg's package records: software installed from source, pip, a tarball or inside containers is not seen, and an installed package says nothing of its configuration.",
   description: 'Reads dpkg status; with several names, one installed package suffices for "present".',
   appliesWhen: ['debian'],
   params: {

@@ -43,6 +43,8 @@ const offered = (directives: SshdDirective[], params: Params, c: Parameters<type
 export const check = defineCheck<Params>()({
   id: 'sshd-algorithms',
   title: 'sshd offers no weak algorithm',
+  limits:
+    'The algorithm lists sshd builds from its files; not what a client negotiates, the strength of the host keys, or an sshd started with other options.',
   /**
    * The effective Ciphers, MACs or KexAlgorithms list, as sshd builds it from the files (Include
    * in place, the first value wins, +/-/^ relative to the default), for the global section and for

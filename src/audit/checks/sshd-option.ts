@@ -124,6 +124,8 @@ function describe(params: Params, seen: Seen, ok: boolean): string {
 export const check = defineCheck<Params>()({
   id: 'sshd-option',
   title: 'An sshd option has a hardened value',
+  limits:
+    'The option as sshd reads its files (Include and Match followed); not an sshd started with other -o options or before the files changed, nor other SSH daemons such as dropbear.',
   /**
    * sshd_config(5): the first obtained value of a keyword is used; Include is read where it stands;
    * the first Match block that applies to a connection and sets the keyword overrides the global

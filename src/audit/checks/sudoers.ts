@@ -120,6 +120,8 @@ function judge(test: Test, lines: SudoersLine[]): {bad: string[]; ok: string[]; 
 export const check = defineCheck<Params>()({
   id: 'sudoers',
   title: 'sudo is configured safely',
+  limits:
+    'The sudoers files as sudo reads them; sudo rules from LDAP or SSSD, other privilege tools (doas, pkexec, setuid programs) and what an allowed command can do are not judged.',
   /**
    * /etc/sudoers with its includes (sudoers(5): @include/#include in place, @includedir files in
    * name order without `~` or `.` in the name; bounded): global Defaults use_pty and logfile, no

@@ -57,6 +57,8 @@ async function runningValue(params: Params): Promise<CheckOutcome> {
 export const check = defineCheck<Params>()({
   id: 'sysctl-value',
   title: 'A kernel parameter has an allowed value',
+  limits:
+    'Only that one kernel setting is in place now (running host) or at boot (--root); a later script or container runtime that changes it is not seen.',
   description: 'Reads /proc/sys on the running host, or sysctl.conf and sysctl.d under --root.',
   params: {
     type: 'object',

@@ -22,6 +22,8 @@ function judgeEnablement(units: UnitFile[], params: Params): CheckOutcome {
 export const check = defineCheck<Params>()({
   id: 'systemd-unit',
   title: 'A systemd unit is enabled, active or disabled',
+  limits:
+    'Whether systemd would start the unit as its files stand; a service started another way (cron, a shell, a container) or a unit changed after the audit is not seen.',
   description:
     'With several units, one of them suffices (for enabled/active) or all must comply (disabled). "active" needs the running host.',
   appliesWhen: ['systemd'],

@@ -4,6 +4,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {frameworkTable, LIMITS_NOT_STATED, renderFrameworkMarkdown} from '../../../src/audit/framework-table.js'
+import {findCheck} from '../../../src/audit/checks/index.js'
 import {listBuiltInRulesets, loadRuleset} from '../../../src/audit/index.js'
 import {repoRoot} from '../../helpers/cli.js'
 
@@ -28,6 +29,18 @@ describe('framework tables', () => {
     expect(signed.limits).toBe(hipaa.rules.find((r) => r.id === 'models-signed')!.limits)
     expect(signed.limits).not.toBe(LIMITS_NOT_STATED)
     expect(frameworkTable(await loadRuleset('baseline'))).toEqual([])
+  })
+
+  it("take the check's limits for a rule that states none, and every built-in rule has one", async () => {
+    const baseline = await loadRuleset('baseline')
+    const bySysctl = baseline.rules.filter((r) => r.check.id === 'sysctl-value')
+    const sysctlLimits = findCheck('sysctl-value')!.limits
+    expect(bySysctl.filter((r) => r.limits === sysctlLimits).length).toBeGreaterThan(0)
+    expect(bySysctl.some((r) => r.limits !== sysctlLimits)).toBe(true)
+    const unstated = rulesets.flatMap((ruleset) =>
+      ruleset.rules.filter((r) => !r.limits).map((r) => `${ruleset.id}/${r.id}`),
+    )
+    expect(unstated).toEqual([])
   })
 
   it('are what docs/rulesets.md shows (npx tsx scripts/render-framework-tables.ts)', () => {
