@@ -8,19 +8,38 @@ interface Params {
   unlessInstalled?: string[]
 }
 
-/** Modules that modprobe.d blacklists or replaces with /bin/false or /bin/true. */
+/** An install command that loads nothing: exactly false or true (modprobe runs it with sh -c). */
+const NO_OP_INSTALL = /^(?:(?:\/usr)?\/bin\/)?(?:false|true)$/
+
+/** Where modprobe.d(5) reads, lowest precedence first (a later directory's file replaces the same name). */
+const MODPROBE_DIRS = [
+  '/lib/modprobe.d',
+  '/usr/lib/modprobe.d',
+  '/usr/local/lib/modprobe.d',
+  '/run/modprobe.d',
+  '/etc/modprobe.d',
+]
+
+/**
+ * Modules modprobe.d replaces with a command that loads nothing, with the line that does it. Only
+ * `install NAME /bin/false` (or true) counts: `blacklist` stops alias loading only (an explicit
+ * `modprobe NAME` or a dependency still loads it), and an install command that runs anything else
+ * (`/sbin/modprobe --ignore-install NAME; /bin/true`) may load it. A module with two install lines
+ * counts only if both are no-ops.
+ */
 async function disabledModules(reader: RootReader): Promise<Map<string, string>> {
   const disabled = new Map<string, string>()
-  for (const dir of ['/lib/modprobe.d', '/usr/lib/modprobe.d', '/etc/modprobe.d']) {
-    for (const file of await reader.dropIns(dir)) {
-      for (const line of configLines(file.text)) {
-        const match = /^(blacklist|install)\s+(\S+)\s*(.*)$/.exec(line)
-        if (!match) continue
-        const name = match[2].replaceAll('-', '_')
-        if (match[1] === 'blacklist' || /\/(false|true)\b/.test(match[3])) disabled.set(name, `${file.path}: ${line}`)
-      }
+  const loadable = new Set<string>()
+  for (const file of await reader.layeredDropIns(MODPROBE_DIRS)) {
+    for (const line of configLines(file.text)) {
+      const match = /^install\s+(\S+)\s*(.*)$/.exec(line)
+      if (!match) continue
+      const name = match[1].replaceAll('-', '_')
+      if (NO_OP_INSTALL.test(match[2].trim())) disabled.set(name, `${file.path}: ${line}`)
+      else loadable.add(name)
     }
   }
+  for (const name of loadable) disabled.delete(name)
   return disabled
 }
 
@@ -74,7 +93,10 @@ export const check = defineCheck<Params>()({
     for (const module of modules) {
       if (loaded.has(module)) bad.push(`${module} is loaded in the running kernel`)
       else if (disabled.has(module)) ok.push(`${module} disabled (${disabled.get(module)})`)
-      else bad.push(`${module} is not disabled in modprobe.d`)
+      else
+        bad.push(
+          `${module} is not disabled in modprobe.d (only \`install ${module} /bin/false\` stops an explicit load)`,
+        )
     }
     const fix = modulesFix(
       modules.filter((m) => !disabled.has(m)),

@@ -1,6 +1,5 @@
 import {defineCheck, guardUnreadable, outcome, type CheckOutcome} from '../check.js'
-import {configLines, readTextIn, RootReader, whyUnreadable, type TextFile} from '../facts/index.js'
-import {append} from '../../core/arrays.js'
+import {configLines, readTextIn, RootReader, whyUnreadable} from '../facts/index.js'
 import {live, withFix, type Fix} from '../fixes.js'
 
 interface Params {
@@ -8,11 +7,12 @@ interface Params {
   values: string[]
 }
 
+/** Where sysctl.d(5) reads, lowest precedence first (a later directory's file replaces the same name). */
+const SYSCTL_DIRS = ['/lib/sysctl.d', '/usr/lib/sysctl.d', '/usr/local/lib/sysctl.d', '/run/sysctl.d', '/etc/sysctl.d']
+
 /** The value a sysctl key gets at boot from sysctl.conf and sysctl.d (later files win). */
 export async function configuredSysctl(reader: RootReader, key: string): Promise<{value: string; file: string} | null> {
-  const files: TextFile[] = []
-  for (const dir of ['/usr/lib/sysctl.d', '/run/sysctl.d', '/etc/sysctl.d']) append(files, await reader.dropIns(dir))
-  files.sort((a, b) => a.path.split('/').pop()!.localeCompare(b.path.split('/').pop()!))
+  const files = await reader.layeredDropIns(SYSCTL_DIRS)
   const main = await reader.text('/etc/sysctl.conf')
   if (main !== null) files.push({path: '/etc/sysctl.conf', text: main})
   const wanted = key.replaceAll('/', '.')

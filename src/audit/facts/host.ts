@@ -37,7 +37,13 @@ export const usersProvider: FactProvider<'users'> = {
     const reader = new RootReader(env.root)
     const users = parsePasswd((await reader.text('/etc/passwd')) ?? '')
     const groups = parseGroup((await reader.text('/etc/group')) ?? '')
-    return {users, groups, homes: loginHomes(users), unreadable: reader.unreadable}
+    // Directories under /home count whether or not /etc/passwd lists them (a deleted account's
+    // home still holds its tokens; a root without passwd still has homes).
+    const present: string[] = []
+    for (const name of await reader.list('/home'))
+      if ((await reader.lstat(`/home/${name}`))?.isDirectory()) present.push(`/home/${name}`)
+    const homes = [...new Set([...loginHomes(users), ...present])].sort()
+    return {users, groups, homes, unreadable: reader.unreadable}
   },
 }
 

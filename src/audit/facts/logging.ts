@@ -71,8 +71,12 @@ export const journaldProvider: FactProvider<'journald'> = {
     const files: TextFile[] = []
     const main = await reader.text('/etc/systemd/journald.conf')
     if (main !== null) files.push({path: '/etc/systemd/journald.conf', text: main})
-    for (const dir of ['/usr/lib/systemd/journald.conf.d', '/etc/systemd/journald.conf.d'])
-      append(files, await reader.dropIns(dir))
+    append(
+      files,
+      await reader.layeredDropIns(
+        ['/usr/lib/systemd', '/run/systemd', '/etc/systemd'].map((d) => `${d}/journald.conf.d`),
+      ),
+    )
     const values = new Map<string, string>()
     for (const file of files) {
       for (const line of configLines(file.text)) {

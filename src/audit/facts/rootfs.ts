@@ -124,6 +124,26 @@ export class RootReader {
     return this.keep(await listDirIn(this.root, path)) ?? []
   }
 
+  /**
+   * The drop-ins of layered directories (lowest precedence first: /usr/lib, /run, /etc) as
+   * systemd, sysctl.d(5) and modprobe.d(5) read them: one list in file-name order across the
+   * directories, a file of a later directory replacing the same name in an earlier one (so an
+   * empty file or a /dev/null link in /etc masks a vendor file).
+   */
+  async layeredDropIns(dirs: string[], suffix = '.conf'): Promise<TextFile[]> {
+    const byName = new Map<string, TextFile>()
+    for (const dir of dirs) {
+      for (const name of await this.list(dir)) {
+        if (!name.endsWith(suffix)) continue
+        const path = posix.join(dir, name)
+        const masked = (await this.lstat(path))?.isSymbolicLink() && (await this.readlink(path)) === '/dev/null'
+        const text = masked ? '' : await this.text(path)
+        if (text !== null) byName.set(name, {path, text})
+      }
+    }
+    return [...byName.keys()].sort().map((name) => byName.get(name)!)
+  }
+
   /** Reads every `*.conf`-like file of a directory in name order (drop-in directories). */
   async dropIns(dir: string, suffix = '.conf'): Promise<TextFile[]> {
     const out: TextFile[] = []

@@ -23,6 +23,17 @@ checkTester.run(check, {
       evidence: [/^Storage=volatile \(\/etc\/systemd\/journald\.conf\.d\/volatile\.conf\)/],
     },
     {
+      name: 'a vendor drop-in later in name order wins over an earlier /etc one',
+      status: 'fail',
+      files: {
+        ...systemd,
+        '/etc/systemd/journald.conf.d/10-persist.conf': '[Journal]\nStorage=persistent\n',
+        '/usr/lib/systemd/journald.conf.d/zz-volatile.conf': '[Journal]\nStorage=volatile\n',
+        '/var/log/journal': {dir: 0o755},
+      },
+      evidence: [/^Storage=volatile \(\/usr\/lib\/systemd\/journald\.conf\.d\/zz-volatile\.conf\)/],
+    },
+    {
       name: 'without systemd',
       status: 'not-applicable',
       files: {'/etc/systemd/journald.conf': '[Journal]\nStorage=persistent\n'},

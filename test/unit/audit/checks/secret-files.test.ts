@@ -36,6 +36,12 @@ checkTester.run(check, {
         '/home/carol/.cache/huggingface/token (Hugging Face token) mode 0644: allowed at most 0600',
       ],
     },
+    {
+      name: 'a home that /etc/passwd does not list (or a root without passwd) is still searched',
+      status: 'fail',
+      files: {'/home/gone/.cache/huggingface/token': {content: 'hf_x', mode: 0o644}},
+      evidence: ['/home/gone/.cache/huggingface/token (Hugging Face token) mode 0644: allowed at most 0600'],
+    },
   ],
   invalidParams: [{maxMode: '600x'}],
 })

@@ -13,7 +13,29 @@ const files = {
 }
 const ostype = readFileSync('/proc/sys/kernel/ostype', 'utf8').trim()
 
+async function configuredIn(spec: Record<string, string>, key: string) {
+  const root = await buildRoot(spec)
+  try {
+    return await configuredSysctl(new RootReader(root), key)
+  } finally {
+    await removeRoot(root)
+  }
+}
+
 describe('configuredSysctl', () => {
+  it('reads the drop-ins in file-name order across the directories (sysctl.d(5))', async () => {
+    const spec = {
+      '/etc/sysctl.d/10-a.conf': 'kernel.kptr_restrict = 2\n',
+      '/usr/lib/sysctl.d/99-z.conf': 'kernel.kptr_restrict = 0\n',
+    }
+    expect(await configuredIn(spec, 'kernel.kptr_restrict')).toEqual({value: '0', file: '/usr/lib/sysctl.d/99-z.conf'})
+  })
+
+  it('lets an /etc file replace the vendor file of the same name (masking it when empty)', async () => {
+    const spec = {'/usr/lib/sysctl.d/50-x.conf': 'fs.suid_dumpable = 0\n', '/etc/sysctl.d/50-x.conf': '# masked\n'}
+    expect(await configuredIn(spec, 'fs.suid_dumpable')).toBeNull()
+  })
+
   it('reads sysctl.d under --root, later files winning', async () => {
     const root = await buildRoot(files)
     try {

@@ -291,7 +291,7 @@ export const cases: RuleCaseTable = {
     },
   },
   'module-cramfs-disabled': {
-    fail: {name: 'not disabled', files: {...debian, '/etc/modprobe.d/x.conf': 'blacklist usb-storage\n'}},
+    fail: {name: 'only blacklisted', files: {...debian, '/etc/modprobe.d/x.conf': 'blacklist cramfs\n'}},
     pass: {name: 'install /bin/false', files: {...debian, '/etc/modprobe.d/x.conf': 'install cramfs /bin/false\n'}},
   },
   'module-freevxfs-disabled': {
