@@ -97,9 +97,10 @@ async function loadUnit(
   const text = await reader.text(path)
   if (text === null) return null
   const sections = parseUnit(text)
-  for (const dropDir of UNIT_DIRS.map((d) => posix.join(d, `${name}.d`))) {
-    for (const file of await reader.dropIns(dropDir)) parseUnit(file.text, sections)
-  }
+  // systemd.unit(5): drop-ins from every unit directory apply in file-name order; a same-named file in
+  // a higher-precedence directory (/etc over /run over /usr/lib) replaces the lower one.
+  const dropDirs = UNIT_DIRS.map((d) => posix.join(d, `${name}.d`)).reverse()
+  for (const file of await reader.layeredDropIns(dropDirs)) parseUnit(file.text, sections)
   const env = await unitEnvironment(reader.root, sections.Service ?? {})
   return {name, path, sections, ...env, enabled: enabled.has(name)}
 }

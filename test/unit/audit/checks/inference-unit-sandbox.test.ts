@@ -35,6 +35,17 @@ checkTester.run(check, {
     },
     {name: 'a memory limit', files: vllm('MemoryMax=64G\n'), params: mem},
     {
+      // systemd.unit(5): drop-ins from all directories apply in name order, so /etc's 90-harden.conf
+      // comes after /usr/lib's 10-vendor.conf and wins; reading directory by directory got it backwards.
+      name: 'an admin drop-in later in name order than the vendor one wins',
+      files: {
+        ...vllm(''),
+        '/etc/systemd/system/vllm.service.d/90-harden.conf': '[Service]\nNoNewPrivileges=yes\n',
+        '/usr/lib/systemd/system/vllm.service.d/10-vendor.conf': '[Service]\nNoNewPrivileges=no\n',
+      },
+      params: nnp,
+    },
+    {
       name: 'a closed policy with GPU nodes only (entries before a reset are dropped)',
       files: vllm('DevicePolicy=closed\nDeviceAllow=/dev/sda rw\nDeviceAllow=\nDeviceAllow=/dev/nvidia0 rw\n'),
       params: gpu,
@@ -48,6 +59,16 @@ checkTester.run(check, {
       params: nnp,
       evidence: ['vllm (/etc/systemd/system/vllm.service): NoNewPrivileges=no, wanted yes or true'],
       location: '/etc/systemd/system/vllm.service',
+    },
+    {
+      name: 'a same-named /usr/lib drop-in is replaced by the /etc one, not applied too',
+      status: 'fail',
+      files: {
+        ...vllm(''),
+        '/usr/lib/systemd/system/vllm.service.d/50-x.conf': '[Service]\nNoNewPrivileges=yes\n',
+        '/etc/systemd/system/vllm.service.d/50-x.conf': '[Service]\nUser=vllm\n',
+      },
+      params: nnp,
     },
     {name: 'not set', status: 'fail', files: vllm(''), params: nnp, evidence: [/: not set, wanted yes or true$/]},
     {
