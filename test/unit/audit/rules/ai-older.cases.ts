@@ -188,6 +188,19 @@ export const cases: RuleCaseTable = {
     fail: {name: 'ECC off', facts: {gpus: gpus('Disabled', 'Enabled')}},
     pass: {name: 'ECC on', facts: {gpus: gpus('Enabled', 'Enabled')}},
   },
+  'gpu-device-permissions': {
+    fail: {
+      name: 'a world-readable node next to a 0660 one',
+      files: {'/dev/nvidiactl': {content: '', mode: 0o660}, '/dev/nvidia0': {content: '', mode: 0o666}},
+      facts: {gpus: gpus('Enabled', 'Enabled')},
+      location: '/dev/nvidia0',
+    },
+    pass: {
+      name: 'nodes 0660 and 0600',
+      files: {'/dev/nvidiactl': {content: '', mode: 0o600}, '/dev/nvidia0': {content: '', mode: 0o660}},
+      facts: {gpus: gpus('Enabled', 'Enabled')},
+    },
+  },
   'gpu-persistence-mode': {
     fail: {name: 'persistence off', facts: {gpus: gpus('Enabled', 'Disabled')}},
     pass: {name: 'persistence on', facts: {gpus: gpus('Enabled', 'Enabled')}},
