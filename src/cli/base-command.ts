@@ -109,6 +109,11 @@ export abstract class LlmsecCommand<T extends typeof Command> extends Command {
     process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
   }
 
+  /** What `--output` gets for the human format: the JSON result under --json (what stdout prints), else the text. */
+  protected humanOrJson(result: unknown, text: string): string {
+    return this.jsonEnabled() ? `${JSON.stringify(result, null, 2)}\n` : `${text.trimEnd()}\n`
+  }
+
   /** Prints a note to stderr, unless --quiet or --json. */
   protected note(text: string): void {
     if (this.jsonEnabled() || this.flags?.quiet) return
