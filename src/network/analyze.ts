@@ -3,7 +3,8 @@ import {evaluatePacket} from './path.js'
 import {readSysctl} from './host-facts.js'
 import {buildFindings} from './findings.js'
 import type {InferencePort} from './inference-ports.js'
-import {dnatAddresses, findPublishedPorts, hasDnat, judgeArrivals} from './exposure.js'
+import {dnatAddresses, findPublishedPorts, hasDnat, judgeArrivals, type PublishedPort} from './exposure.js'
+import {bypassedRules, readFrontendRules} from './frontend-config.js'
 import {unmatchedPacket} from './packet.js'
 import {UNKNOWN_ENV, type PathEnv} from './path.js'
 import {defaultRunner, readFirewall, type FirewallReading, type ToolRunner} from './read-ruleset.js'
@@ -20,6 +21,8 @@ export interface AnalyzeOptions {
   /** A reading already made; skips running tools. */
   reading?: FirewallReading
   procRoot?: string
+  /** Where ufw's and firewalld's configuration is read (the frontend rules a DNAT bypasses); default `/`. */
+  configRoot?: string
   onProgress?: OnProgress
 }
 
@@ -92,6 +95,18 @@ function judgeSocket(
 }
 
 /**
+ * Names, on each published port that may be reachable, the ufw or firewalld rules it bypasses
+ * (read from their configuration only when some port is published); returns notes on what could not be read.
+ */
+async function nameBypassedRules(published: PublishedPort[], root: string): Promise<string[]> {
+  const open = published.filter((p) => p.exposed !== false)
+  if (open.length === 0) return []
+  const {rules, notes} = await readFrontendRules(root)
+  for (const p of open) p.bypasses = bypassedRules(rules, p.port, p.protocol)
+  return notes
+}
+
+/**
  * Reads the firewall and the listening sockets and judges, for each, whether another host
  * could connect; adds the default inbound and outbound policies and findings. No traffic is sent.
  */
@@ -116,9 +131,10 @@ export async function analyzeFirewall(options: AnalyzeOptions): Promise<Firewall
     .sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol) || a.address.localeCompare(b.address))
   const families: (4 | 6)[] = ipv6Enabled ? [4, 6] : [4]
   const published = reading.readable ? findPublishedPorts(ruleset, {env, ports: options.inferencePorts, families}) : []
+  const frontendNotes = await nameBypassedRules(published, options.configRoot ?? '/')
   const inbound = policyOf(reading.ruleset, reading.readable, 'in')
   const outbound = policyOf(reading.ruleset, reading.readable, 'out')
-  const notes = [...reading.ruleset.notes]
+  const notes = [...reading.ruleset.notes, ...frontendNotes]
   if (scan.ownersIncomplete)
     notes.push('Some sockets belong to processes this user cannot see; run as root to name them.')
   for (const file of scan.unreadable) notes.push(`${file} could not be read.`)

@@ -95,6 +95,11 @@ export interface PublishedPort {
   natRule: string | null
   /** Each base chain the packet passed. */
   hooks: string[]
+  /**
+   * The ufw or firewalld rules (read from their own configuration) this port would meet on input
+   * were it not translated, and so bypasses: `ufw deny 11434/tcp (/etc/ufw/user.rules)`.
+   */
+  bypasses: string[]
 }
 
 function dnatTargets(action: Action | null): NatTarget[] {
@@ -270,6 +275,7 @@ export function findPublishedPorts(
         arrival: describeArrival(arrival),
         natRule: nat.rule,
         hooks: connection.path.path,
+        bypasses: [],
       })
     }
   }

@@ -90,6 +90,7 @@ function publishedFindings(published: PublishedPort, port: InferencePort): Findi
   const evidence = [
     `IPv${published.family} ${published.path} (${published.arrival}): ${published.verdict}`,
     ...(published.natRule ? [`translated by "${published.natRule}"`] : []),
+    ...published.bypasses.map((rule) => `bypasses the frontend rule ${rule}`),
     ...published.hooks,
   ]
   const remediation = remediatePublishedPort(published.port, published.to, port)

@@ -23,7 +23,10 @@ export const firewallProvider: FactProvider<'firewall'> = {
     const decidedBy = report.inbound.ipv4.rule ?? undefined
     const bypassed = report.published
       .filter((p) => p.inference && p.exposed === true)
-      .map((p) => `${p.service}: IPv${p.family} ${p.path}`)
+      .map((p) => {
+        const bypasses = p.bypasses.length > 0 ? `; bypasses ${p.bypasses.join('; ')}` : ''
+        return `${p.service}: IPv${p.family} ${p.path}${bypasses}`
+      })
     return {
       tool: reading.backend,
       inputPolicy,
