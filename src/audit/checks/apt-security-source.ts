@@ -58,11 +58,15 @@ const isSecurity = (s: Source) =>
   s.suites.some((suite) => /-security$/.test(suite)) ||
   (s.uris.some((u) => /security\.debian\.org/.test(u)) && s.suites.some((suite) => /\/updates$/.test(suite)))
 
+/** Debian releases with a -security suite, for an os-release without VERSION_CODENAME. */
+const DEBIAN_CODENAMES: Record<string, string> = {'11': 'bullseye', '12': 'bookworm', '13': 'trixie'}
+
 /** The line the fix appends, for the release os-release names (null when it names none llmsec knows). */
 function securityLine(osRelease: string): string | null {
   const fields = parseOsRelease(osRelease)
-  const codename = fields.get('VERSION_CODENAME')
   const id = fields.get('ID')
+  const codename =
+    fields.get('VERSION_CODENAME') ?? (id === 'debian' ? DEBIAN_CODENAMES[fields.get('VERSION_ID') ?? ''] : undefined)
   if (!codename || !/^[a-z]+$/.test(codename)) return null
   if (id === 'debian') return `deb http://security.debian.org/debian-security ${codename}-security main`
   if (id === 'ubuntu')

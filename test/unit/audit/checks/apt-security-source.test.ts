@@ -1,5 +1,7 @@
 import {check} from '../../../../src/audit/checks/apt-security-source.js'
-import {checkTester} from '../../../helpers/check-tester.js'
+import {expect, it} from 'vitest'
+
+import {checkTester, runCase} from '../../../helpers/check-tester.js'
 import type {RootSpec} from '../../../helpers/rootfs.js'
 
 const debian = (extra: RootSpec): RootSpec => ({
@@ -76,4 +78,16 @@ checkTester.run(check, {
       reason: /no dpkg package database/,
     },
   ],
+})
+
+it('names the suite from VERSION_ID when os-release has no VERSION_CODENAME', async () => {
+  const files = {...debian({'/etc/apt/sources.list': MAIN}), '/etc/os-release': 'ID=debian\nVERSION_ID="12"\n'}
+  const out = await runCase(check, {name: 'no codename', files})
+  expect(out.fix?.edits).toEqual([
+    {
+      op: 'append',
+      path: '/etc/apt/sources.list',
+      line: 'deb http://security.debian.org/debian-security bookworm-security main',
+    },
+  ])
 })
