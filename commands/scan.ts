@@ -82,7 +82,10 @@ export default class Scan extends LlmsecCommand<typeof Scan> {
       fileTimeoutMs: flags['file-timeout'],
       onProgress: this.progress(),
     })
-    const text = flags.format === 'prometheus' ? renderScanMetrics(result) : `${renderScanReport(result, this.style)}\n`
+    const text =
+      flags.format === 'prometheus'
+        ? renderScanMetrics(result)
+        : this.humanOrJson(result, renderScanReport(result, this.style))
     if (flags.output) await writeFileAtomic(flags.output, text)
     else if (flags.format === 'prometheus' && !this.jsonEnabled()) process.stdout.write(text)
     else this.render(text.trimEnd())

@@ -68,8 +68,8 @@ Anything that cannot be read or compared is a note (version-unparsable, input-un
         ? renderVulnSarif(report, this.config.version, flags['sarif-category'])
         : flags.format === 'prometheus'
           ? renderVulnMetrics(report)
-          : renderVulnReport(report, this.style)
-    if (flags.output) await writeFileAtomic(flags.output, machine ? text : `${text}\n`)
+          : this.humanOrJson(report, renderVulnReport(report, this.style))
+    if (flags.output) await writeFileAtomic(flags.output, text)
     else if (machine && !this.jsonEnabled()) process.stdout.write(text)
     else this.render(text)
     const failOn = flags['fail-on']

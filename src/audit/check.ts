@@ -1,4 +1,4 @@
-import {Ajv, type JSONSchemaType, type ValidateFunction} from 'ajv'
+import type {JSONSchemaType} from 'ajv'
 
 import type {FactCache, Unreadable} from './facts/index.js'
 import type {CheckStatus} from './audit.types.js'
@@ -106,8 +106,7 @@ export function defineCheck<P>() {
     check as unknown as Check<P>
 }
 
-const ajv = new Ajv({allErrors: false, strict: false})
-const schemas = new WeakMap<object, {schema: object; validate: ValidateFunction}>()
+const schemas = new WeakMap<object, object>()
 
 function withoutNullable(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutNullable)
@@ -119,24 +118,17 @@ function withoutNullable(value: unknown): unknown {
   )
 }
 
-function compiled(check: {params: object}) {
-  let entry = schemas.get(check.params)
-  if (!entry) {
-    const schema = withoutNullable(check.params) as object
-    entry = {schema, validate: ajv.compile(schema)}
-    schemas.set(check.params, entry)
-  }
-  return entry
-}
-
-/** The JSON Schema of a check's params as rulesets see it (published by `rulesets list --checks`). */
+/**
+ * The JSON Schema of a check's params as rulesets see it (published by `rulesets list --checks`;
+ * check-params.ts compiles it).
+ */
 export function paramsSchema(check: {params: object}): object {
-  return compiled(check).schema
-}
-
-/** The compiled validator of a check's params (the ruleset loader and the check tester use it). */
-export function paramsValidator(check: {params: object}): ValidateFunction {
-  return compiled(check).validate
+  let schema = schemas.get(check.params)
+  if (!schema) {
+    schema = withoutNullable(check.params) as object
+    schemas.set(check.params, schema)
+  }
+  return schema
 }
 
 const PERMISSION_CODES = new Set(['EACCES', 'EPERM'])

@@ -107,6 +107,9 @@ export function controlFamily(framework: string, id: string): string {
   }
 }
 
+/** Family ids in numeric order (PCI 2 before 10); one collator, as localeCompare with options builds one per call. */
+const FAMILY_ORDER = new Intl.Collator('en', {numeric: true})
+
 /** Scores per control family: each rule counts once per family it maps to. */
 export function scoreControlFamilies(results: Scored[]): ControlFamilyScore[] {
   const groups = new Map<string, {framework: string; family: string; results: Scored[]}>()
@@ -126,7 +129,7 @@ export function scoreControlFamilies(results: Scored[]): ControlFamilyScore[] {
       const applicable = counts.pass + counts.fail + counts.error > 0
       return {framework, family, score: applicable ? scoreResults(rs) : null, ...counts}
     })
-    .sort((a, b) => a.framework.localeCompare(b.framework) || a.family.localeCompare(b.family, 'en', {numeric: true}))
+    .sort((a, b) => a.framework.localeCompare(b.framework) || FAMILY_ORDER.compare(a.family, b.family))
 }
 
 /**

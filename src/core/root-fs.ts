@@ -26,6 +26,13 @@ export type RootStats = Pick<
   | 'isSocket'
 >
 
+/**
+ * Where a regular file's bytes are, for a reader on another thread of this process: a range of
+ * an open file descriptor (read in place with positioned reads; the reader never closes it), or
+ * the bytes themselves.
+ */
+export type FileBytes = {fd: number; offset: number; size: number} | {data: Uint8Array}
+
 /** A directory entry of an inspected system (fs.Dirent satisfies it). */
 export type RootDirent = Pick<Dirent, 'name' | 'isFile' | 'isDirectory' | 'isSymbolicLink'>
 
@@ -57,6 +64,12 @@ export interface RootFs {
    * unreadable, so a rule that needs the file errors instead of passing.
    */
   hostPath(path: string): Promise<string>
+  /**
+   * A virtual root's answer to hostPath: where the file's bytes are (links followed inside the
+   * root), holding at most `maxMemory` bytes in memory; a file that would need more throws
+   * EPARTIAL. Directory roots have none (they give a host path).
+   */
+  locate?(path: string, maxMemory: number): Promise<FileBytes>
 }
 
 /** Most symlinks followed for one path, as the kernel's ELOOP limit. */

@@ -1,21 +1,24 @@
 import {readFile} from 'node:fs/promises'
+import {createRequire} from 'node:module'
 
-import {Ajv, type ErrorObject, type ValidateFunction} from 'ajv'
-import {
-  Composer,
-  Document,
-  isAlias,
-  isMap,
-  isScalar,
-  isSeq,
-  LineCounter,
-  Parser,
-  type CST,
-  type Node,
-  type Pair,
-  type YAMLMap,
-} from 'yaml'
+import type {Ajv as AjvType, ErrorObject, ValidateFunction} from 'ajv'
+import type * as YamlLib from 'yaml'
+import type {CST, Document, LineCounter, Node, Pair, YAMLMap} from 'yaml'
 import {coreError, fsError} from './errors.js'
+
+/*
+ * The yaml and ajv packages (both CommonJS, ~130 modules together) are required on first use, not
+ * at import: every command imports this module, and an audit whose rulesets come from the build's
+ * cache with no config or waivers file never parses YAML.
+ */
+const requireLazily = createRequire(import.meta.url)
+let yamlLib: typeof YamlLib | undefined
+let ajv: AjvType | undefined
+
+function yaml(): typeof YamlLib {
+  yamlLib ??= requireLazily('yaml') as typeof YamlLib
+  return yamlLib
+}
 
 /**
  * Limits of every YAML file llmsec reads (config, rulesets, waivers; documented in docs/config.md
@@ -44,12 +47,16 @@ export interface LoadedYaml<T> {
   file: string
 }
 
-const ajv = new Ajv({allErrors: false, strict: false, useDefaults: false})
 const compiled = new WeakMap<object, ValidateFunction>()
 
 function validatorFor(schema: object): ValidateFunction {
   let validate = compiled.get(schema)
   if (!validate) {
+    ajv ??= new (requireLazily('ajv') as typeof import('ajv')).Ajv({
+      allErrors: false,
+      strict: false,
+      useDefaults: false,
+    })
     validate = ajv.compile(schema)
     compiled.set(schema, validate)
   }
@@ -81,14 +88,14 @@ function nodeAt(doc: Document, pointer: string, atKey = false): Node | undefined
   let node: unknown = doc.contents
   let last: Node | undefined = doc.contents ?? undefined
   for (const [index, part] of parts.entries()) {
-    if (isMap(node)) {
+    if (yaml().isMap(node)) {
       const pair = pairNamed(node, part)
       if (!pair) break
       last = (pair.key as Node) ?? last
       if (atKey && index === parts.length - 1) break
       node = pair.value
       if (node && typeof node === 'object' && 'range' in node) last = node as Node
-    } else if (isSeq(node)) {
+    } else if (yaml().isSeq(node)) {
       node = node.items[Number(part)]
       if (node && typeof node === 'object' && 'range' in node) last = node as Node
     } else break
@@ -177,13 +184,13 @@ function scanDocument(doc: Document): {duplicate: Node | null; aliases: boolean}
   let aliases = false
   while (stack.length > 0) {
     const node = stack.pop()
-    if (isAlias(node)) aliases = true
-    if (isSeq(node)) for (const item of node.items) stack.push(item)
-    if (!isMap(node)) continue
+    if (yaml().isAlias(node)) aliases = true
+    if (yaml().isSeq(node)) for (const item of node.items) stack.push(item)
+    if (!yaml().isMap(node)) continue
     const seen = new Set<string>()
     for (const pair of node.items) {
       const key = pair.key
-      if (isScalar(key)) {
+      if (yaml().isScalar(key)) {
         const name = String(key.value)
         if (seen.has(name)) return {duplicate: key, aliases}
         seen.add(name)
@@ -216,17 +223,17 @@ function dataDepth(root: unknown): number {
 }
 
 function composeDocument(text: string, file: string, lineCounter: LineCounter): Document {
-  const tokens = [...new Parser(lineCounter.addNewLine).parse(text)]
+  const tokens = [...new (yaml().Parser)(lineCounter.addNewLine).parse(text)]
   checkShape(tokens, lineCounter, file)
   let doc: Document | null = null
-  for (const composed of new Composer({uniqueKeys: false}).compose(tokens, true, text.length)) {
+  for (const composed of new (yaml().Composer)({uniqueKeys: false}).compose(tokens, true, text.length)) {
     if (doc) {
       const {line, col} = lineCounter.linePos(composed.range[0])
       throw coreError('INPUT_MALFORMED', `${file}:${line}:${col}: a YAML file holds one document; found another`)
     }
     doc = composed
   }
-  return doc ?? new Document()
+  return doc ?? new (yaml().Document)()
 }
 
 /**
@@ -238,7 +245,7 @@ export function parseYaml<T>(text: string, file: string, schema?: object): Loade
   if (text.length > YAML_LIMITS.bytes) {
     throw coreError('INPUT_MALFORMED', `${file} is larger than ${YAML_LIMITS.bytes} bytes; refusing to parse it.`)
   }
-  const lineCounter = new LineCounter()
+  const lineCounter = new (yaml().LineCounter)()
   const doc = composeDocument(text, file, lineCounter)
   const loaded = {doc, lineCounter, file}
   const syntax = doc.errors[0]

@@ -5,7 +5,7 @@ import {basename, join, posix} from 'node:path'
 import {createGunzip} from 'node:zlib'
 
 import {coreError} from '../core/errors.js'
-import {registerVirtualRoot, releaseVirtualRoot} from '../core/root-fs.js'
+import {errnoError, registerVirtualRoot, releaseVirtualRoot} from '../core/root-fs.js'
 import {imageError} from './errors.js'
 import {FileRangeSource, StreamSource, walkTar, type TarEntry, type TarSource} from './tar-walk.js'
 import {memberPath, VirtualRoot, type Content} from './virtual-root.js'
@@ -200,6 +200,38 @@ async function ociPlan(store: Store, index: unknown, where: string): Promise<Pla
   throw imageError('IMAGE_MALFORMED', `${where}: index.json leads to no image manifest`)
 }
 
+/**
+ * Reads members of a compressed layer again, for files whose head alone was kept. One stream is
+ * kept open and read forward, so members asked for in layer order cost one pass over the layer;
+ * asking for an earlier member starts a new pass.
+ */
+class LayerRereader {
+  private stream: StreamSource | null = null
+
+  constructor(
+    private readonly blob: Blob,
+    private readonly where: string,
+  ) {}
+
+  async read(offset: number, size: number): Promise<Buffer> {
+    if (this.stream && this.stream.position > offset) await this.close()
+    if (!this.stream) {
+      const source = await this.blob.source()
+      if (!(source instanceof StreamSource)) throw new Error(`${this.where} is not a compressed layer`)
+      this.stream = source
+    }
+    await this.stream.skip(offset - this.stream.position)
+    const data = await this.stream.read(size)
+    if (data.length < size) throw errnoError('EPARTIAL', `${this.where} ends inside a member`)
+    return data
+  }
+
+  async close(): Promise<void> {
+    await this.stream?.close()
+    this.stream = null
+  }
+}
+
 /** Applies one layer to the virtual root, front to back. */
 async function applyLayer(
   root: VirtualRoot,
@@ -208,8 +240,11 @@ async function applyLayer(
   whiteouts: boolean,
   where: string,
   budget: {left: number},
+  rereaders: LayerRereader[],
 ) {
   const source = await blob.source()
+  const rereader = new LayerRereader(blob, where)
+  rereaders.push(rereader)
   await walkTar(source, where, async (entry, readBody) => {
     let content: Content | null = null
     if (entry.type === 'File' || entry.type === 'OldFile' || entry.type === 'ContiguousFile') {
@@ -218,7 +253,11 @@ async function applyLayer(
         const keep = entry.size <= KEEP_WHOLE_BYTES && budget.left >= entry.size ? entry.size : KEEP_HEAD_BYTES
         const data = entry.size > 0 ? await readBody(keep) : Buffer.alloc(0)
         budget.left -= data.length
-        content = {at: 'memory', data}
+        const offset = entry.offset
+        content =
+          data.length < entry.size
+            ? {at: 'memory', data, reread: async (size) => rereader.read(offset, size)}
+            : {at: 'memory', data}
       }
     }
     root.apply(entry, layer, content, whiteouts)
@@ -285,11 +324,13 @@ async function assemble(store: Store, handle: FileHandle | null, file: string, s
   const config = configRead ? parseImageConfig(configRead.json) : null
   const root = new VirtualRoot()
   const budget = {left: KEEP_BUDGET_BYTES}
-  if (plan.format === 'filesystem-tar') await applyLayer(root, blobOf(handle!, 0, size, file), 0, false, file, budget)
+  const rereaders: LayerRereader[] = []
+  if (plan.format === 'filesystem-tar')
+    await applyLayer(root, blobOf(handle!, 0, size, file), 0, false, file, budget, rereaders)
   for (const [i, name] of plan.layers.entries()) {
     const blob = await store.blob(name)
     if (!blob) throw imageError('IMAGE_MALFORMED', `${file}: layer ${name} is missing`)
-    await applyLayer(root, blob, i + 1, true, `${file}:${name}`, budget)
+    await applyLayer(root, blob, i + 1, true, `${file}:${name}`, budget, rereaders)
   }
   const name = imageName(plan, configDigest, file)
   const rootName = registerVirtualRoot(root, name)
@@ -304,6 +345,7 @@ async function assemble(store: Store, handle: FileHandle | null, file: string, s
     layers: Math.max(1, plan.layers.length),
     close: async () => {
       releaseVirtualRoot(rootName)
+      for (const rereader of rereaders) await rereader.close()
       await store.close()
     },
   }

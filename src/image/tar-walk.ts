@@ -121,6 +121,14 @@ export class StreamSource implements TarSource {
     return this.take(n, true)
   }
 
+  /** Stops reading: the stream is destroyed. */
+  async close(): Promise<void> {
+    this.done = true
+    this.pending = []
+    this.pendingBytes = 0
+    await this.chunks.return?.()
+  }
+
   async skip(n: number): Promise<void> {
     for (let left = n; left > 0 && !(this.done && this.pendingBytes === 0);) {
       await this.fill(Math.min(left, 1024 * 1024))

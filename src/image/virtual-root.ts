@@ -1,13 +1,25 @@
 import type {FileHandle} from 'node:fs/promises'
 import {posix} from 'node:path'
 
-import {errnoError, MAX_LINK_HOPS, type RootDirent, type RootFs, type RootStats} from '../core/root-fs.js'
+import {
+  errnoError,
+  MAX_LINK_HOPS,
+  type FileBytes,
+  type RootDirent,
+  type RootFs,
+  type RootStats,
+} from '../core/root-fs.js'
 import type {TarEntry} from './tar-walk.js'
 
 type Kind = 'file' | 'dir' | 'symlink' | 'char' | 'block' | 'fifo' | 'other'
 
-/** Where a file's bytes are: in the image file (read in place), or kept in memory from a stream. */
-export type Content = {at: 'file'; handle: FileHandle; offset: number} | {at: 'memory'; data: Buffer}
+/**
+ * Where a file's bytes are: in the image file (read in place), or kept in memory from a stream;
+ * `reread` gets the whole body again from its (compressed) layer when only its head was kept.
+ */
+export type Content =
+  | {at: 'file'; handle: FileHandle; offset: number}
+  | {at: 'memory'; data: Buffer; reread?: (size: number) => Promise<Buffer>}
 
 interface VNode {
   kind: Kind
@@ -222,25 +234,48 @@ export class VirtualRoot implements RootFs {
     }))
   }
 
-  async read(path: string, max: number): Promise<{data: Buffer; stats: RootStats}> {
+  /** A regular file's node and its content; anything else throws as read() documents. */
+  private regular(path: string): VNode & {content: Content} {
     const node = this.follow(path)
     if (node.kind === 'dir') throw errnoError('EISDIR', `${path} is a directory`)
     if (node.kind !== 'file' && node.kind !== 'other') throw errnoError('EFTYPE', `${path} is not a regular file`)
     if (node.broken) throw errnoError('EPARTIAL', `${path}: ${node.broken}`)
+    return node as VNode & {content: Content}
+  }
+
+  async read(path: string, max: number): Promise<{data: Buffer; stats: RootStats}> {
+    const node = this.regular(path)
     const want = Math.min(max, node.size)
-    const content = node.content!
+    const content = node.content
     let data: Buffer
     if (content.at === 'file') {
       const buffer = Buffer.alloc(want)
       const {bytesRead} = await content.handle.read(buffer, 0, want, content.offset)
       data = buffer.subarray(0, bytesRead)
     } else if (content.data.length >= want) data = content.data.subarray(0, want)
+    else if (content.reread) data = (await content.reread(want)).subarray(0, want)
     else
       throw errnoError(
         'EPARTIAL',
         `${path}: only the first ${content.data.length} bytes were kept from a compressed layer`,
       )
     return {data, stats: new VirtualStats(node)}
+  }
+
+  /**
+   * Where a file's bytes are: a range of the image file's descriptor (an uncompressed layer, read
+   * in place), else its bytes, read again from a compressed layer when at most `maxMemory`.
+   */
+  async locate(path: string, maxMemory: number): Promise<FileBytes> {
+    const node = this.regular(path)
+    const content = node.content
+    if (content.at === 'file') return {fd: content.handle.fd, offset: content.offset, size: node.size}
+    if (content.data.length >= node.size) return {data: content.data.subarray(0, node.size)}
+    if (content.reread && node.size <= maxMemory) return {data: await content.reread(node.size)}
+    throw errnoError(
+      'EPARTIAL',
+      `${path}: ${node.size} bytes in a compressed layer, more than the ${maxMemory} llmsec holds in memory for one file`,
+    )
   }
 
   async hostPath(path: string): Promise<string> {

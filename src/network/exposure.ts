@@ -2,7 +2,7 @@ import {natText} from './evaluate.js'
 import type {InferencePort} from './inference-ports.js'
 import {evaluateConnectionPath, type ConnectionPath} from './packet.js'
 import type {PathEnv} from './path.js'
-import type {Action, Condition, FieldValue, NatTarget, PacketSpec, Ruleset, Verdict} from './ruleset.types.js'
+import type {Action, Condition, FieldValue, NatTarget, PacketSpec, Ruleset, Table, Verdict} from './ruleset.types.js'
 
 /** More interface names than this in the rules: fall back to "any interface but lo" (undecided matches). */
 const MAX_INTERFACES = 32
@@ -107,18 +107,70 @@ function addRange(out: Set<number>, low: number, high: number): void {
   for (let port = low; port <= Math.min(high, low + MAX_RANGE - 1); port++) out.add(port)
 }
 
-/** Ports worth asking about: every inference port, and the ports DNAT rules and maps name. */
+/** The target chain of a jump or goto, in the action or any of its map entries. */
+function jumpTargets(action: Action | null, out: string[] = []): string[] {
+  if (action?.kind === 'jump' || action?.kind === 'goto') out.push(action.target)
+  if (action?.kind === 'vmap') for (const e of action.entries) jumpTargets(e.action, out)
+  return out
+}
+
+/**
+ * The chains of a table from which a destination NAT can be reached: those holding one, and those
+ * jumping to such a chain. kube-proxy's NodePort rule (`KUBE-NODEPORTS --dport 31434 -j KUBE-EXT-…`)
+ * names the port on a jump three chains above the DNAT, which names none.
+ */
+function chainsReachingDnat(table: Table): Set<string> {
+  const callers = new Map<string, string[]>()
+  const reaching = new Set<string>()
+  for (const chain of table.chains.values()) {
+    for (const rule of chain.rules) {
+      if (dnatTargets(rule.action).length > 0) reaching.add(chain.name)
+      for (const target of jumpTargets(rule.action)) {
+        const list = callers.get(target)
+        if (list) list.push(chain.name)
+        else callers.set(target, [chain.name])
+      }
+    }
+  }
+  const queue = [...reaching]
+  for (let at = 0; at < queue.length; at++) {
+    for (const caller of callers.get(queue[at]) ?? []) {
+      if (reaching.has(caller)) continue
+      reaching.add(caller)
+      queue.push(caller)
+    }
+  }
+  return reaching
+}
+
+/** Whether taking this action may lead to a destination NAT. */
+function leadsToDnat(action: Action | null, reaching: Set<string>): boolean {
+  return dnatTargets(action).length > 0 || jumpTargets(action).some((target) => reaching.has(target))
+}
+
+/**
+ * Ports worth asking about: every inference port, and the destination ports named on the way to
+ * a translation (on DNAT rules and maps, and on jumps to chains that lead to one).
+ */
 function candidatePorts(ruleset: Ruleset, ports: InferencePort[]): number[] {
   const out = new Set(ports.map((p) => p.port))
-  eachRule(ruleset, (conditions, action) => {
-    if (out.size >= MAX_CANDIDATES || dnatTargets(action).length === 0) return
-    for (const c of conditions) {
-      if (c.field !== 'dport' || c.negate) continue
-      for (const v of c.values) if (v.kind === 'num') addRange(out, v.low, v.high)
+  for (const table of ruleset.tables) {
+    const reaching = chainsReachingDnat(table)
+    if (reaching.size === 0) continue
+    for (const name of reaching) {
+      for (const rule of table.chains.get(name)?.rules ?? []) {
+        if (out.size >= MAX_CANDIDATES) break
+        const {conditions, action} = rule
+        if (!leadsToDnat(action, reaching)) continue
+        for (const c of conditions) {
+          if (c.field !== 'dport' || c.negate) continue
+          for (const v of c.values) if (v.kind === 'num') addRange(out, v.low, v.high)
+        }
+        if (action?.kind === 'vmap' && action.field === 'dport')
+          for (const e of action.entries) for (const v of e.values) if (v.kind === 'num') addRange(out, v.low, v.high)
+      }
     }
-    if (action?.kind === 'vmap' && action.field === 'dport')
-      for (const e of action.entries) for (const v of e.values) if (v.kind === 'num') addRange(out, v.low, v.high)
-  })
+  }
   return [...out].slice(0, MAX_CANDIDATES).sort((a, b) => a - b)
 }
 

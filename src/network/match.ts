@@ -74,6 +74,8 @@ export function matchValues(field: Field, known: FieldValue, values: MatchValue[
       return values.every((v) => v.kind === 'addr' && known.ranges.some((r) => rangeContains(r, v.range)))
         ? 'no'
         : 'maybe'
+    case 'among':
+      return matchAmong(known.ranges, values)
     case 'value': {
       let result: Tri = 'no'
       for (const candidate of values) {
@@ -84,6 +86,26 @@ export function matchValues(field: Field, known: FieldValue, values: MatchValue[
       return result
     }
   }
+}
+
+/** Some address within `ranges` (each wholly one of this host's): yes when all lie inside the values, no when none touch them. */
+function matchAmong(ranges: AddressRange[], values: MatchValue[]): Tri {
+  if (values.some((v) => v.kind !== 'addr')) return 'maybe'
+  let inside = 0
+  let touching = 0
+  for (const range of ranges) {
+    let contained = false
+    let overlaps = false
+    for (const v of values) {
+      if (v.kind !== 'addr' || v.range.family !== range.family) continue
+      if (rangeContains(v.range, range)) contained = true
+      else if (v.range.low <= range.high && range.low <= v.range.high) overlaps = true
+    }
+    if (contained) inside++
+    else if (overlaps) touching++
+  }
+  if (inside === ranges.length) return 'yes'
+  return inside === 0 && touching === 0 ? 'no' : 'maybe'
 }
 
 function matchRange(known: {low: number; high: number}, values: MatchValue[]): Tri {

@@ -1,6 +1,6 @@
 import {usageError} from '../core/errors.js'
 import {isLoopbackAddress} from '../core/net.js'
-import {addressFamily, parseNetwork} from './ip.js'
+import {addressFamily, parseNetwork, type AddressRange} from './ip.js'
 import type {EvalPacket} from './match.js'
 import {evaluatePath, UNKNOWN_ENV, type PathDecision, type PathEnv} from './path.js'
 import type {Decision, FieldValue, PacketSpec, Ruleset, Verdict} from './ruleset.types.js'
@@ -14,11 +14,20 @@ const NOT_LOOPBACK: Record<4 | 6, FieldValue> = {
   6: {kind: 'outside', ranges: [parseNetwork('::1/128')!]},
 }
 
-/** An address of the packet: the given one, else for traffic between hosts any non-loopback one. */
-function addressOf(given: string | undefined, spec: PacketSpec, iface: FieldValue): FieldValue {
+/**
+ * An address of the packet: the given one, else for traffic between hosts any non-loopback one,
+ * or one of this host's own (`locals`) when the local address is what is unspecified.
+ */
+function addressOf(
+  given: string | undefined,
+  spec: PacketSpec,
+  iface: FieldValue,
+  locals?: AddressRange[],
+): FieldValue {
   if (given !== undefined) return value(given)
   const fromAnotherHost = !(iface.kind === 'value' && iface.value === 'lo')
-  return fromAnotherHost ? NOT_LOOPBACK[spec.family] : {kind: 'unknown'}
+  if (!fromAnotherHost) return {kind: 'unknown'}
+  return locals && locals.length > 0 ? {kind: 'among', ranges: locals} : NOT_LOOPBACK[spec.family]
 }
 
 /** An interface: the given name, lo for loopback peers, else "not lo". */
@@ -30,9 +39,10 @@ function interfaceOf(name: string | undefined, peer: string | undefined): FieldV
 
 /**
  * The first packet of the connection the spec describes (ct state new). `arrival` is the inbound
- * interface as the exposure analysis enumerates them (one per class of interfaces the rules tell apart).
+ * interface as the exposure analysis enumerates them (one per class of interfaces the rules tell apart);
+ * `locals` the host's own addresses, when known (an inbound packet is addressed to one of them).
  */
-export function requestPacket(spec: PacketSpec, arrival?: FieldValue): EvalPacket {
+export function requestPacket(spec: PacketSpec, arrival?: FieldValue, locals?: AddressRange[]): EvalPacket {
   const named = interfaceOf(spec.direction === 'in' ? spec.iif : spec.oif, spec.remote)
   const iface = spec.direction === 'in' && arrival && !spec.iif ? arrival : named
   const inbound = spec.direction === 'in'
@@ -44,7 +54,7 @@ export function requestPacket(spec: PacketSpec, arrival?: FieldValue): EvalPacke
       l4proto: value(spec.protocol),
       nfproto: value(spec.family === 4 ? 'ipv4' : 'ipv6'),
       saddr: inbound ? addressOf(spec.remote, spec, iface) : value(spec.local),
-      daddr: inbound ? addressOf(spec.local, spec, iface) : value(spec.remote),
+      daddr: inbound ? addressOf(spec.local, spec, iface, locals) : value(spec.remote),
       // Our own source port comes from the ephemeral range; a remote host's could be anything.
       sport: !inbound && spec.ephemeral ? {kind: 'range', ...spec.ephemeral} : {kind: 'unknown'},
       dport: value(spec.port),
@@ -58,8 +68,8 @@ export function requestPacket(spec: PacketSpec, arrival?: FieldValue): EvalPacke
 }
 
 /** The answer to that first packet (ct state established), travelling the other way. */
-export function replyPacket(spec: PacketSpec, arrival?: FieldValue): EvalPacket {
-  const request = requestPacket(spec, arrival)
+export function replyPacket(spec: PacketSpec, arrival?: FieldValue, locals?: AddressRange[]): EvalPacket {
+  const request = requestPacket(spec, arrival, locals)
   const f = request.fields
   return {
     family: spec.family,
@@ -148,12 +158,13 @@ export function evaluateConnectionPath(
   options: {env?: PathEnv; arrival?: FieldValue} = {},
 ): ConnectionPath {
   const env = options.env ?? UNKNOWN_ENV
-  const packet = requestPacket(spec, options.arrival)
+  const locals = env.locals?.(spec.family) ?? undefined
+  const packet = requestPacket(spec, options.arrival, locals)
   const path = evaluatePath(ruleset, packet, env)
   const reply = plain(
     path.forwarded && path.nat
       ? evaluatePath(ruleset, forwardedReply(packet, path), env)
-      : evaluatePath(ruleset, replyPacket(spec, options.arrival), env),
+      : evaluatePath(ruleset, replyPacket(spec, options.arrival, locals), env),
   )
   const request = plain(path)
   const decisive = combineVerdicts(request.verdict, reply.verdict) === request.verdict ? request : reply

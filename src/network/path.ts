@@ -1,6 +1,7 @@
 import {isLoopbackAddress} from '../core/net.js'
 import {append} from '../core/arrays.js'
 import {chainOutcomes, natText, type Outcome, type Walk} from './evaluate.js'
+import type {AddressRange} from './ip.js'
 import {copyFields, type EvalPacket} from './match.js'
 import type {Chain, Decision, FieldValue, Hook, NatTarget, Ruleset, Table} from './ruleset.types.js'
 
@@ -17,6 +18,11 @@ export interface PathEnv {
   route(addr: string, family: 4 | 6): Route
   /** net.ipv4.ip_forward / net.ipv6.conf.all.forwarding; null: not known, read as on. */
   forwarding(family: 4 | 6): boolean | null
+  /**
+   * The addresses packets to this host can carry (its local routing table, loopback excluded);
+   * null or absent: not known, any non-loopback address.
+   */
+  locals?(family: 4 | 6): AddressRange[] | null
 }
 
 /** Nothing known about the host: a translated packet may be delivered locally or forwarded. */

@@ -1,6 +1,6 @@
 import {isLoopbackAddress} from '../core/net.js'
 import {readSysctl} from './host-facts.js'
-import {addressFamily} from './ip.js'
+import {addressFamily, parseNetwork, rangeContains, type AddressRange} from './ip.js'
 import {isObj, text, type Json} from './json-values.js'
 import type {PathEnv, Route} from './path.js'
 import type {ToolRunner} from './read-ruleset.js'
@@ -26,6 +26,40 @@ function parseRouteGet(stdout: string): Route {
   return {local: false, dev: text(first.dev) ?? null}
 }
 
+/** More local addresses than this (an IPVS node binds every service IP): treat them as unknown. */
+const MAX_LOCALS = 64
+const LOOPBACK = [parseNetwork('127.0.0.0/8')!, parseNetwork('::1/128')!]
+
+/**
+ * The destinations `ip -j route show table local` lists as local (addresses, and AnyIP prefixes
+ * routed to lo), loopback excluded; null when unreadable or too many to compare rules with.
+ */
+export function parseLocalRoutes(stdout: string): AddressRange[] | null {
+  let doc: Json
+  try {
+    doc = JSON.parse(stdout) as Json
+  } catch {
+    return null
+  }
+  if (!Array.isArray(doc)) return null
+  const out: AddressRange[] = []
+  for (const entry of doc) {
+    if (!isObj(entry) || text(entry.type) !== 'local') continue
+    const dst = text(entry.dst)
+    const range = dst === undefined ? null : parseNetwork(dst)
+    if (!range) return null
+    if (LOOPBACK.some((lo) => rangeContains(lo, range))) continue
+    out.push(range)
+    if (out.length > MAX_LOCALS) return null
+  }
+  return out.length > 0 ? out : null
+}
+
+async function readLocals(run: ToolRunner, family: 4 | 6): Promise<AddressRange[] | null> {
+  const result = await run('ip', ['-j', `-${family}`, 'route', 'show', 'table', 'local'])
+  return result.status === 'ok' ? parseLocalRoutes(result.stdout) : null
+}
+
 /**
  * The kernel's routing answer for each DNAT target and the forwarding switches, read once per
  * analysis. What cannot be read stays unknown: the path evaluation then follows both ways.
@@ -49,7 +83,12 @@ export async function readPathEnv(addresses: string[], run: ToolRunner, procRoot
     const value = await readSysctl(procRoot, name)
     switches.set(family, value === '1' ? true : value === '0' ? false : null)
   }
+  const locals = new Map<4 | 6, AddressRange[] | null>([
+    [4, await readLocals(run, 4)],
+    [6, await readLocals(run, 6)],
+  ])
   return {
+    locals: (family) => locals.get(family) ?? null,
     route: (addr) => routes.get(addr) ?? (isLoopbackAddress(addr) ? {local: true, dev: 'lo'} : UNKNOWN_ROUTE),
     forwarding: (family) => switches.get(family) ?? null,
   }

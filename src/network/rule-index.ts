@@ -1,4 +1,4 @@
-import {parseAddress} from './ip.js'
+import {parseAddress, type AddressRange} from './ip.js'
 import type {Field, FieldValue, MatchValue} from './ruleset.types.js'
 
 /**
@@ -14,6 +14,8 @@ const MIN_INDEXED = 32
 /** Fields an index may key on, and how many of them one list indexes. */
 const INDEX_FIELDS: Field[] = ['daddr', 'dport', 'saddr', 'sport', 'iif', 'oif', 'l4proto']
 const MAX_FIELDS = 2
+/** A packet address known to be one of at most this many is looked up address by address. */
+const MAX_AMONG = 64
 
 interface FieldIndex {
   field: Field
@@ -24,6 +26,7 @@ interface FieldIndex {
   /** Kinds of keys present: a packet value these kinds cannot decide makes the index unusable. */
   hasNum: boolean
   hasAddr: boolean
+  hasStr: boolean
 }
 
 /** One list's indexes; `size` is the list length it was built for. */
@@ -59,7 +62,14 @@ export function buildListIndex(size: number, required: (i: number, field: Field)
   if (size < MIN_INDEXED) return {size, fields: []}
   const built: (FieldIndex & {keyed: number})[] = []
   for (const field of INDEX_FIELDS) {
-    const index = {field, unkeyed: [] as number[], buckets: new Map<string, number[]>(), hasNum: false, hasAddr: false}
+    const index = {
+      field,
+      unkeyed: [] as number[],
+      buckets: new Map<string, number[]>(),
+      hasNum: false,
+      hasAddr: false,
+      hasStr: false,
+    }
     let keyed = 0
     for (let i = 0; i < size; i++) {
       const values = required(i, field)
@@ -72,6 +82,7 @@ export function buildListIndex(size: number, required: (i: number, field: Field)
       for (const key of new Set(keys)) {
         index.hasNum ||= key.startsWith('n:')
         index.hasAddr ||= key.startsWith('a:')
+        index.hasStr ||= key.startsWith('s:')
         const bucket = index.buckets.get(key)
         if (bucket) bucket.push(i)
         else index.buckets.set(key, [i])
@@ -107,9 +118,22 @@ function mergeAscending(lists: number[][]): number[] {
   return [...seen].sort((a, b) => a - b)
 }
 
+/** One of a few known addresses: the items keyed on any of them, and the unkeyed ones. */
+function amongCandidates(index: FieldIndex, ranges: AddressRange[]): number[][] | null {
+  if (index.hasNum || index.hasStr || !index.hasAddr || ranges.length > MAX_AMONG) return null
+  const lists = [index.unkeyed]
+  for (const range of ranges) {
+    if (range.low !== range.high) return null
+    const bucket = index.buckets.get(`a:${range.family}:${range.low}`)
+    if (bucket) lists.push(bucket)
+  }
+  return lists
+}
+
 function candidatesOf(index: FieldIndex, known: FieldValue): number[][] | null {
   // A field the packet does not have, or has with a value no rule names: exact requirements fail.
   if (known.kind === 'absent' || known.kind === 'other') return [index.unkeyed]
+  if (known.kind === 'among') return amongCandidates(index, known.ranges)
   if (known.kind !== 'value') return null
   const keys = lookupKeys(index, known.value)
   if (!keys) return null

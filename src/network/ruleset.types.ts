@@ -99,6 +99,8 @@ export type FieldValue =
   | {kind: 'except'; values: string[]}
   /** Some address outside these ranges (another host's address is never a loopback one). */
   | {kind: 'outside'; ranges: AddressRange[]}
+  /** One of this host's own addresses, somewhere in these ranges (its local routing table, loopback excluded). */
+  | {kind: 'among'; ranges: AddressRange[]}
   /** Not present at this hook (oif on input): every condition on it fails. */
   | {kind: 'absent'}
   /** "Any value no rule names": used to find what happens to traffic no rule is about. */

@@ -12,6 +12,7 @@ export {
   type FileScanOptions,
   type ScanOptions,
 } from './scan.js'
+export {MAX_FILE_MEMORY_BYTES, scanInRoot, type RootScanOptions} from './scan-root.js'
 export {exitCodeFor, type ScanExitPolicy} from './policy.js'
 export {renderScanMetrics} from './prometheus.js'
 export type {

@@ -2,10 +2,11 @@ import {statSync} from 'node:fs'
 import {dirname} from 'node:path'
 
 import {describeError} from '../core/errors.js'
+import type {FileBytes} from '../core/root-fs.js'
 import {unreadable} from '../core/root-path.js'
 import {makeFinding} from './codes.js'
 import {inspectSource} from './inspect.js'
-import {bufferSource, openFileSource, type ByteSource} from './source.js'
+import {bufferSource, descriptorRangeSource, openFileSource, type ByteSource} from './source.js'
 import type {FileReport, GlobalPolicy} from './scan.types.js'
 import {judgeFindings} from './verdict.js'
 
@@ -95,5 +96,22 @@ export function scanFile(path: string, options: FileScanOptions = {}): FileRepor
     return unreadableReport(path, error)
   } finally {
     source.close()
+  }
+}
+
+/**
+ * Scans a file of an inspected system by where its bytes are (an image member read in place, or
+ * bytes in memory), named `path` (its path inside that system), in this thread.
+ */
+export function scanBytes(bytes: FileBytes, path: string, options: FileScanOptions = {}): FileReport {
+  const source =
+    'data' in bytes
+      ? bufferSource(Buffer.from(bytes.data.buffer, bytes.data.byteOffset, bytes.data.byteLength))
+      : descriptorRangeSource(bytes.fd, bytes.offset, bytes.size)
+  try {
+    // No directory: an ONNX file's external data is not looked up beside it (that finding says so).
+    return scanSource(source, path, options, null)
+  } catch (error) {
+    return unreadableReport(path, error)
   }
 }

@@ -1,6 +1,7 @@
 import type {Worker} from 'node:worker_threads'
 
 import {formatDuration} from '../core/duration.js'
+import type {FileBytes} from '../core/root-fs.js'
 import {makeFinding} from './codes.js'
 import {fileReport} from './scan-file.js'
 import type {FileReport} from './scan.types.js'
@@ -11,13 +12,17 @@ export interface ScanRequest {
   path: string
   explicit: boolean
   allowGlobals: string[]
+  bytes?: FileBytes
 }
 
 export type ScanResponse = {id: number; report: FileReport} | {ready: true}
 
 export interface PoolJob {
+  /** A file on this machine, or (with `bytes`) the path inside the inspected system the report names. */
   path: string
   explicit: boolean
+  /** Where the bytes are when the file is not on this machine (a member of an image). */
+  bytes?: FileBytes
 }
 
 export interface PoolOptions {
@@ -112,6 +117,7 @@ export async function scanInPool(jobs: PoolJob[], options: PoolOptions): Promise
         path: jobs[id].path,
         explicit: jobs[id].explicit,
         allowGlobals: options.allowGlobals,
+        bytes: jobs[id].bytes,
       }
       slot.worker.postMessage(request)
     }

@@ -4,7 +4,7 @@ import {availableParallelism} from 'node:os'
 import {fsError} from '../core/errors.js'
 import {globToRegExp} from '../core/glob.js'
 import {noProgress, type OnProgress} from '../core/progress.js'
-import {scanFile, unreadableReport} from './scan-file.js'
+import {scanBytes, scanFile, unreadableReport} from './scan-file.js'
 import {scanInPool, type PoolJob} from './scan-pool.js'
 import type {FileReport, ScanResult} from './scan.types.js'
 import {countAllowances, summarise} from './verdict.js'
@@ -67,12 +67,17 @@ async function expandPaths(paths: string[], exclude: RegExp[]): Promise<Expanded
   return {jobs, rejected}
 }
 
-async function scanJobs(jobs: PoolJob[], options: ScanOptions, onProgress: OnProgress): Promise<FileReport[]> {
+/** Scans the jobs (each its own result, in order) on the pool, or in this thread with `isolate: false`. */
+export async function scanJobs(jobs: PoolJob[], options: ScanOptions, onProgress: OnProgress): Promise<FileReport[]> {
   const allowGlobals = options.allowGlobals ?? []
   let finished = 0
   const tick = () => onProgress({phase: 'scanning', done: ++finished, total: jobs.length, unit: 'files'})
   if (options.isolate === false)
-    return jobs.map((job) => (tick(), scanFile(job.path, {allowGlobals, explicit: job.explicit})))
+    return jobs.map((job) => {
+      tick()
+      const fileOptions = {allowGlobals, explicit: job.explicit}
+      return job.bytes ? scanBytes(job.bytes, job.path, fileOptions) : scanFile(job.path, fileOptions)
+    })
   return scanInPool(jobs, {
     allowGlobals,
     fileTimeoutMs: options.fileTimeoutMs ?? DEFAULT_FILE_TIMEOUT_MS,

@@ -36,35 +36,48 @@ export interface FileSource extends ByteSource {
   close(): void
 }
 
+/**
+ * Positioned reads of [start, start + size) of an open descriptor. The first read (format
+ * detection) is kept: for small files every later read is served from it.
+ */
+function positionedSource(fd: number, start: number, size: number): ByteSource {
+  let head: Buffer | null = null
+  return {
+    size,
+    read(offset, length) {
+      if (head && offset >= 0 && offset + Math.min(length, size - offset) <= head.length)
+        return head.subarray(offset, offset + Math.min(length, size - offset))
+      const want = Math.max(0, Math.min(length, size - offset))
+      const buffer = Buffer.allocUnsafe(want)
+      let done = 0
+      while (done < want) {
+        const n = readSync(fd, buffer, done, want - done, start + offset + done)
+        if (n === 0) break
+        done += n
+      }
+      const out = buffer.subarray(0, done)
+      if (offset === 0 && head === null && want <= 64 * 1024) head = out
+      return out
+    },
+  }
+}
+
 export function openFileSource(path: string): FileSource {
   const fd = openSync(path, 'r')
   try {
-    const size = fstatSync(fd).size
-    // The first read (format detection) is kept: for small files every later read is served from it.
-    let head: Buffer | null = null
-    return {
-      size,
-      read(offset, length) {
-        if (head && offset >= 0 && offset + Math.min(length, size - offset) <= head.length)
-          return head.subarray(offset, offset + Math.min(length, size - offset))
-        const want = Math.max(0, Math.min(length, size - offset))
-        const buffer = Buffer.allocUnsafe(want)
-        let done = 0
-        while (done < want) {
-          const n = readSync(fd, buffer, done, want - done, offset + done)
-          if (n === 0) break
-          done += n
-        }
-        const out = buffer.subarray(0, done)
-        if (offset === 0 && head === null && want <= 64 * 1024) head = out
-        return out
-      },
-      close: () => closeSync(fd),
-    }
+    return {...positionedSource(fd, 0, fstatSync(fd).size), close: () => closeSync(fd)}
   } catch (error) {
     closeSync(fd)
     throw error
   }
+}
+
+/**
+ * A range of a descriptor another part of this process owns (a member of an image archive, read
+ * in place): never closed here.
+ */
+export function descriptorRangeSource(fd: number, start: number, size: number): ByteSource {
+  return positionedSource(fd, start, size)
 }
 
 /** A forward reader over a source with a small read-ahead cache (the pickle and GGUF walkers use it). */

@@ -32,6 +32,18 @@ describe('llmsec scan', () => {
     expect(run.stdout).toMatch(/2 files scanned .* 2 clean, 0 unsafe, 0 unknown, 0 malformed/)
   })
 
+  it('--json --output writes the JSON result to the file (the same JSON stdout prints), not the table', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'llmsec-scan-out-'))
+    try {
+      const out = join(dir, 'scan.json')
+      const run = await runCli(['scan', join(fixtures, 'torch-zip-benign.pt'), '--json', '--output', out])
+      expect(run.exitCode).toBe(0)
+      expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(JSON.parse(run.stdout))
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
+  })
+
   it('shows severity, code, member and globals of findings', async () => {
     const run = await runCli(['scan', join(fixtures, 'zip-misleading-name.bin')])
     expect(run.exitCode).toBe(1)

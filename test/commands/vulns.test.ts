@@ -97,6 +97,15 @@ describe('llmsec vulns --root', () => {
   })
 })
 
+describe('llmsec vulns --json --output', () => {
+  it('writes the JSON result to the file, the same JSON stdout prints (not the table)', async () => {
+    const out = join(vulnerable, 'vulns.json')
+    const run = await runCli(['vulns', '--root', vulnerable, '--json', '--output', out])
+    expect(run.exitCode).toBe(1)
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(JSON.parse(run.stdout))
+  })
+})
+
 describe('llmsec vulns: SARIF and waivers', () => {
   it('writes valid SARIF 2.1.0 with a result per vulnerable package and ignored ones suppressed', async () => {
     const out = join(vulnerable, 'report.sarif')

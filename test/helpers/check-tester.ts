@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
-import {paramsValidator, type Check, type CheckOutcome, type Condition} from '../../src/audit/check.js'
+import type {Check, CheckOutcome, Condition} from '../../src/audit/check.js'
+import {paramsValidator} from '../../src/audit/check-params.js'
 import {evaluateCheck} from '../../src/audit/run-check.js'
 import type {ModelTrust, Unreadable} from '../../src/audit/facts/index.js'
 import type {CheckStatus} from '../../src/audit/audit.types.js'

@@ -135,6 +135,11 @@ export async function loadNft(ns: string, ruleset: string): Promise<void> {
   await must('ip', ['netns', 'exec', ns, 'nft', '-f', '-'], ruleset)
 }
 
+/** The namespace's ruleset as `nft list ruleset` prints it (iptables-nft tables in nft's own syntax). */
+export async function listRuleset(ns: string): Promise<string> {
+  return (await must('ip', ['netns', 'exec', ns, 'nft', 'list', 'ruleset'])).stdout
+}
+
 /** Loads an iptables-save style dump with the given restore tool (iptables-legacy-restore, iptables-nft-restore…). */
 export async function loadIptables(ns: string, tool: string, dump: string): Promise<void> {
   await must('ip', ['netns', 'exec', ns, tool], dump)

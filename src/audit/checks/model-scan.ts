@@ -1,7 +1,6 @@
-import {DEFAULT_FILE_TIMEOUT_MS, scanPaths, type FileReport} from '../../scan/index.js'
+import {DEFAULT_FILE_TIMEOUT_MS, scanInRoot, type FileReport} from '../../scan/index.js'
 import {defineCheck, guardUnreadable, outcome, type CheckOutcome} from '../check.js'
 import {unreadable as unreadableAt, type Unreadable} from '../../core/root-path.js'
-import {resolveInRoot} from '../facts/index.js'
 
 interface Params {
   maxFiles?: number
@@ -13,23 +12,6 @@ const DEFAULT_MAX_FILES = 500
 const badLine = (path: string, report: FileReport) => {
   const first = report.findings[0]
   return `${path}: ${report.verdict}${first ? ` (${first.code}: ${first.message})` : ''}`
-}
-
-/**
- * The root-relative path of each model file, keyed by the host path the scanner reads. A path with
- * no host path (a loop, or a file inside an --image) is unreadable: the scan cannot pass on it.
- */
-async function hostPaths(root: string, paths: string[]): Promise<{byHost: Map<string, string>; failed: Unreadable[]}> {
-  const byHost = new Map<string, string>()
-  const failed: Unreadable[] = []
-  for (const path of paths) {
-    try {
-      byHost.set(await resolveInRoot(root, path), path)
-    } catch (error) {
-      failed.push(unreadableAt(path, (error as NodeJS.ErrnoException).code ?? 'EIO'))
-    }
-  }
-  return {byHost, failed}
 }
 
 /** Why the files scanned are not all the model files there are, or null when they are. */
@@ -50,7 +32,7 @@ export const check = defineCheck<Params>()({
   id: 'model-scan',
   title: 'Model files pass the llmsec scanner',
   description:
-    'Runs the scan engine (llmsec scan, isolated per file, with its time budget) over the model files: an unsafe verdict (imports outside the allowlist), an unknown one (not fully analysed) or a malformed file fails; model files left unscanned make the result an error.',
+    'Runs the scan engine (llmsec scan, isolated per file, with its time budget) over the model files (inside an --image, read in place from its layers): an unsafe verdict (imports outside the allowlist), an unknown one (not fully analysed) or a malformed file fails; model files left unscanned make the result an error.',
   appliesWhen: ['model-files'],
   params: {
     type: 'object',
@@ -64,22 +46,24 @@ export const check = defineCheck<Params>()({
     const {files, truncated, unreadable} = await facts.get('models')
     const limit = params.maxFiles ?? DEFAULT_MAX_FILES
     const candidates = files.filter((f) => f.format !== 'llmsec-encrypted')
-    const {byHost, failed} = await hostPaths(
+    // A file with no bytes to scan (a loop; a compressed image member too large to hold) is unreadable: never a pass.
+    const failed: Unreadable[] = []
+    const result = await scanInRoot(
       root,
       candidates.slice(0, limit).map((f) => f.path),
+      {
+        fileTimeoutMs: params.fileTimeoutMs ?? DEFAULT_FILE_TIMEOUT_MS,
+        signal,
+        onUnreadable: (path, error) => failed.push(unreadableAt(path, error.code ?? 'EIO')),
+      },
     )
-    const result = await scanPaths([...byHost.keys()], {
-      fileTimeoutMs: params.fileTimeoutMs ?? DEFAULT_FILE_TIMEOUT_MS,
-      signal,
-    })
     if (signal?.aborted) return outcome.error('the audit stopped this check before the scan finished')
     const bad: string[] = []
     let location: string | undefined
     for (const report of result.files) {
       if (report.verdict === 'clean') continue
-      const path = byHost.get(report.path) ?? report.path
-      location ??= path
-      bad.push(badLine(path, report))
+      location ??= report.path
+      bad.push(badLine(report.path, report))
     }
     const note = incompleteNote(Math.min(limit, candidates.length), candidates.length, truncated, limit)
     let verdict: CheckOutcome

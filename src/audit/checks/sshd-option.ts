@@ -5,6 +5,7 @@ import {
   connectionSpec,
   effectiveValue,
   probeConnections,
+  type FactCache,
   type SshdConnection,
   type SshdDirective,
 } from '../facts/index.js'
@@ -73,9 +74,13 @@ function offline(directives: SshdDirective[], params: Params, c: SshdConnection)
   return {connection: c, value: d.value.split(/\s+/)[0], from: d.match ? `${d.match.text} at ${d.where}` : d.where}
 }
 
-/** `sshd -T -C …` on the running host: what sshd itself computes for the connection (needs root). */
-async function asked(params: Params, c: SshdConnection): Promise<Seen | null> {
-  const result = await runTool('sshd', ['-T', '-C', connectionSpec(c)], {timeoutMs: 10_000})
+/**
+ * `sshd -T -C …` on the running host: what sshd itself computes for the connection (needs root).
+ * Asked once per connection in a run: every sshd-option rule reads its option from the same answer.
+ */
+async function asked(facts: FactCache, params: Params, c: SshdConnection): Promise<Seen | null> {
+  const spec = connectionSpec(c)
+  const result = await facts.once(`sshd -T -C ${spec}`, () => runTool('sshd', ['-T', '-C', spec], {timeoutMs: 10_000}))
   if (result.status !== 'ok') return null
   const key = params.option.toLowerCase()
   const line = result.stdout.split('\n').find((l) => l.split(' ')[0] === key)
@@ -163,9 +168,11 @@ export const check = defineCheck<Params>()({
   async run({facts, params, live}) {
     const sshd = await facts.get('sshd')
     const connections = probeConnections(sshd.directives, params.option, params.user ? {user: params.user} : {})
-    const seen: Seen[] = []
-    for (const c of connections)
-      seen.push((live ? await asked(params, c) : null) ?? offline(sshd.directives, params, c))
+    const seen = await Promise.all(
+      connections.map(
+        async (c) => (live ? await asked(facts, params, c) : null) ?? offline(sshd.directives, params, c),
+      ),
+    )
     const bad = seen.filter((s) => !judge(params, s.value))
     const where = sshd.path ?? undefined
     const verdict = bad.length

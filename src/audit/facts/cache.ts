@@ -45,6 +45,7 @@ export class FactCache {
   readonly env: FactEnv
   private readonly providers: Map<string, FactProvider>
   private readonly pending = new Map<string, Promise<unknown>>()
+  private readonly memos = new Map<string, Promise<unknown>>()
   /** How often each provider ran (tests assert each fact is gathered once). */
   readonly gatherCounts = new Map<string, number>()
 
@@ -60,6 +61,19 @@ export class FactCache {
       this.pending.set(id, promise)
     }
     return promise as Promise<FactMap[K]>
+  }
+
+  /**
+   * The result of `work`, computed once per key for this run: several checks asking the same
+   * question of the host (`sshd -T -C` for one connection) share the one answer.
+   */
+  once<T>(key: string, work: () => Promise<T>): Promise<T> {
+    let promise = this.memos.get(key)
+    if (!promise) {
+      promise = work()
+      this.memos.set(key, promise)
+    }
+    return promise as Promise<T>
   }
 
   private async gather<K extends FactId>(id: K): Promise<FactMap[K]> {

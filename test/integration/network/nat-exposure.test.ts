@@ -3,11 +3,13 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {AuditResult} from '../../../src/audit/index.js'
 import type {Explanation, FirewallReport} from '../../../src/network/index.js'
 import {dockerIptablesSave} from '../../helpers/docker-layout.js'
+import {kubeProxyIptablesSave, type KubeProxyLayout} from '../../helpers/kube-proxy-layout.js'
 import {expectSchema} from '../../helpers/schema.js'
 import {
   cliIn,
   createNatWorld,
   kernelVerdicts,
+  listRuleset,
   loadIptables,
   loadNft,
   netnsSkipReason,
@@ -131,6 +133,46 @@ describe.skipIf(skip !== null)('destination NAT in network namespaces: input dro
     expect(await kernelVerdicts(world.client, [[world.hostV4, 11434]], 1500)).toEqual(['drop'])
     const closed = await cliIn<FirewallReport>(world.host, ['firewall'])
     expect(closed.json.published.find((p) => p.port === 11434)).toMatchObject({exposed: false, verdict: 'drop'})
+  })
+
+  it("kube-proxy's NodePort to a pod in another namespace: the kernel forwards it, llmsec reports it with the path", async () => {
+    // Service 1's pod is the box; the others' pods are nowhere (their DNATs are never taken here).
+    const layout: KubeProxyLayout = {
+      services: 3,
+      nodePorts: [[1, 31434]],
+      targetPort: 11434,
+      podCidr: '10.88.0.0/16',
+      podIp: (i) => (i === 1 ? world.boxV4 : `10.88.1.${i}`),
+    }
+    const nodePort = async () => {
+      const {json, exitCode} = await cliIn<FirewallReport>(world.host, ['firewall'])
+      return {exitCode, published: json.published.find((p) => p.port === 31434), inbound: json.inbound}
+    }
+    for (const form of ['iptables-nft', 'native nft'] as const) {
+      await loadNft(world.host, 'flush ruleset\n')
+      await loadIptables(world.host, 'iptables-nft-restore', kubeProxyIptablesSave(layout))
+      if (form === 'native nft') {
+        const text = await listRuleset(world.host)
+        await loadNft(world.host, `flush ruleset\n${text.replace(/^# Warning:.*$/gm, '')}`)
+      }
+      expect(await kernelVerdicts(world.client, [[world.hostV4, 31434]])).toEqual(['accept'])
+      const open = await nodePort()
+      expect(open.inbound.ipv4.verdict, form).toBe('drop')
+      expect(open.published, form).toMatchObject({
+        exposed: true,
+        to: '10.88.0.2:11434',
+        service: 'Ollama',
+        path: 'dnat 31434 → 10.88.0.2:11434 via forward chain KUBE-FORWARD',
+      })
+      expect(open.exitCode, form).toBe(1)
+    }
+    // The benign twin, ClusterIP only: the kernel drops 31434 from another host, and llmsec publishes nothing.
+    await loadNft(world.host, 'flush ruleset\n')
+    await loadIptables(world.host, 'iptables-nft-restore', kubeProxyIptablesSave({...layout, nodePorts: []}))
+    expect(await kernelVerdicts(world.client, [[world.hostV4, 31434]], 1500)).toEqual(['drop'])
+    const closed = await cliIn<FirewallReport>(world.host, ['firewall'])
+    expect(closed.json.published).toEqual([])
+    expect(closed.json.findings.filter((f) => f.id.startsWith('NET-INFERENCE'))).toEqual([])
   })
 
   it('the audit uses the same verdict: an input drop that the DNAT bypasses fails firewall-default-deny', async () => {

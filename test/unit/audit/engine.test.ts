@@ -57,6 +57,16 @@ describe('score', () => {
     ])
     expect(families.find((f) => f.family === 'AU')).toMatchObject({score: 50, pass: 1, fail: 1})
     expect(families.find((f) => f.family === 'SC')).toMatchObject({score: 0, fail: 1})
+    const ordered = scoreControlFamilies([
+      result('pass', 'high', {'pci-dss': ['10.2', '2.2', '1.1'], gdpr: ['Art. 5(1)(e)', 'Art. 32(1)(b)']}),
+    ])
+    expect(ordered.map((f) => `${f.framework} ${f.family}`)).toEqual([
+      'gdpr Art. 5',
+      'gdpr Art. 32',
+      'pci-dss 1',
+      'pci-dss 2',
+      'pci-dss 10',
+    ])
   })
 
   it('applies --fail-on and --fail-under', () => {

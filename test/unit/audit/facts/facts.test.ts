@@ -67,6 +67,17 @@ describe('fact cache', () => {
     expect(facts.gatherCounts.get('systemd')).toBe(1)
   })
 
+  it('answers a question of the host once per key in a run (sshd -T -C per connection)', async () => {
+    const facts = createTestFacts({root: '/', live: true})
+    let runs = 0
+    const work = async () => ++runs
+    const answers = await Promise.all([facts.once('a', work), facts.once('a', work), facts.once('b', work)])
+    expect(answers[0]).toBe(answers[1])
+    expect(answers[2]).not.toBe(answers[0])
+    expect(runs).toBe(2)
+    expect(await createTestFacts({root: '/', live: true}).once('a', work)).toBe(3)
+  })
+
   it('refuses live facts under --root with a reason', async () => {
     const facts = createTestFacts({root: '/tmp', live: false})
     await expect(facts.get('processes')).rejects.toThrow('processes needs the running host; --root audits files only')
