@@ -16,6 +16,7 @@ Works without root and without a GPU: a section that cannot be read says why, an
     '<%= config.bin %> inventory',
     '<%= config.bin %> inventory --models /srv/models --models /data/llm',
     '<%= config.bin %> inventory --skip-models --json',
+    '<%= config.bin %> inventory --inactive-days 30',
     '<%= config.bin %> inventory --root /mnt/image --json',
   ]
   static override flags = {
@@ -24,6 +25,13 @@ Works without root and without a GPU: a section that cannot be read says why, an
       multiple: true,
     }),
     'skip-models': Flags.boolean({description: 'Do not walk model directories.'}),
+    'inactive-days': Flags.integer({
+      description:
+        'A model file no running inference service names and not read or written for this many days is listed as inactive.',
+      min: 1,
+      max: 3650,
+      default: 90,
+    }),
     root: Flags.string({
       description:
         'Inventory a mounted root filesystem or unpacked image offline; GPUs, processes and sockets are skipped.',
@@ -36,6 +44,7 @@ Works without root and without a GPU: a section that cannot be read says why, an
       root: this.flags.root,
       modelDirectories: [...(config.models?.paths ?? []), ...(this.flags.models ?? [])],
       skipModels: this.flags['skip-models'],
+      inactiveDays: this.flags['inactive-days'],
       onProgress: this.progress(),
     })
     this.render(renderInventory(result, this.style))

@@ -5,6 +5,7 @@ import {listListeningSockets, type ListeningSocket} from '../network/index.js'
 import type {GpuSection} from './gpu.types.js'
 import {collectGpus} from './gpus.js'
 import {collectHost, collectHostFromRoot, type HostInfo} from './host.js'
+import {DEFAULT_INACTIVE_DAYS, inactiveModelFiles, modelReferences} from './inactive-models.js'
 import {defaultModelDirectories, findModelFiles, type ModelSection} from './models.js'
 import {listProcesses} from './processes.js'
 import {collectContainerTooling, findRuntimes, type ContainerTooling, type InferenceRuntime} from './runtimes.js'
@@ -30,6 +31,11 @@ export interface InventoryResult {
   inference: RuntimeSection | null
   /** null when the model walk was skipped (--skip-models). */
   models: ModelSection | null
+  /**
+   * Model files no running inference service names (its command line) that were neither read nor
+   * written for `days` days; null when the model walk was skipped.
+   */
+  inactiveModels: {days: number; basis: string; paths: string[]} | null
   /** Sections not collected, with why: live ones under --root, models with --skip-models. */
   skipped: {section: Section; reason: string}[]
   /** Sections that failed entirely, with the reason; the rest is still reported. */
@@ -45,6 +51,8 @@ export interface InventoryOptions {
   skipModels?: boolean
   /** Replace the default model directories instead of adding to them. */
   onlyGivenModelDirectories?: boolean
+  /** Days without a read or write after which an unreferenced model file is inactive (default 90). */
+  inactiveDays?: number
   onProgress?: OnProgress
 }
 
@@ -112,6 +120,15 @@ export async function collectInventory(options: InventoryOptions = {}): Promise<
           }),
         ),
   ])
+  const days = options.inactiveDays ?? DEFAULT_INACTIVE_DAYS
+  const references = modelReferences(inference?.runtimes.map((r) => r.command) ?? [])
+  const inactiveModels = models && {
+    days,
+    basis: inference
+      ? 'the running inference services and access times'
+      : 'access times only: no running services were read',
+    paths: inactiveModelFiles(models.files, references, days).map((f) => f.path),
+  }
   return {
     generatedAt: new Date().toISOString(),
     durationMs: Math.round(performance.now() - started),
@@ -120,6 +137,7 @@ export async function collectInventory(options: InventoryOptions = {}): Promise<
     gpus: gpus ?? {gpus: [], sources: []},
     inference,
     models,
+    inactiveModels,
     skipped,
     errors,
   }

@@ -7,6 +7,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {InventoryResult} from '../../src/hardware/index.js'
 import {hasShared, repoRoot, runCli, runCliJson, sharedDir} from '../helpers/cli.js'
 import {hasTool, skipReason} from '../helpers/env.js'
+import {buildRoot, removeRoot, safetensorsBytes} from '../helpers/rootfs.js'
 import {assertValid, loadDocSchema} from '../helpers/schema.js'
 
 const validate = loadDocSchema('inventory')
@@ -121,6 +122,24 @@ describe('llmsec inventory', () => {
       ['model.safetensors', 'pickle', true, '0644'],
       ['weights.bin', 'gguf', false, '0600'],
     ])
+  })
+
+  it('lists model files unused for --inactive-days as inactive; recently used ones are not', async () => {
+    const root = await buildRoot({
+      '/srv/models/old/model.safetensors': {content: safetensorsBytes(), ageDays: 120},
+      '/srv/models/new/model.safetensors': {content: safetensorsBytes(), ageDays: 3},
+    })
+    try {
+      const run = await inventory(['--root', root])
+      expect(run.exitCode).toBe(0)
+      assertValid(validate, run.json)
+      expect(run.json.inactiveModels).toMatchObject({days: 90, paths: ['/srv/models/old/model.safetensors']})
+      expect(run.json.inactiveModels?.basis).toMatch(/access times only/)
+      const longer = await inventory(['--root', root, '--inactive-days', '365'])
+      expect(longer.json.inactiveModels?.paths).toEqual([])
+    } finally {
+      await removeRoot(root)
+    }
   })
 
   it('validates against the documented schema on this host', async () => {

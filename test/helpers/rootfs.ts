@@ -1,10 +1,13 @@
-import {chmod, mkdir, mkdtemp, rm, symlink, writeFile} from 'node:fs/promises'
+import {chmod, mkdir, mkdtemp, rm, symlink, utimes, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 
-/** A file to create: text, or bytes, with an optional mode; or a symlink target; or a directory. */
+/**
+ * A file to create: text, or bytes, with an optional mode and age (access and modification times
+ * that many days ago); or a symlink target; or a directory.
+ */
 export type RootEntry =
-  string | Uint8Array | {content: string | Uint8Array; mode?: number} | {link: string} | {dir: number}
+  string | Uint8Array | {content: string | Uint8Array; mode?: number; ageDays?: number} | {link: string} | {dir: number}
 export type RootSpec = Record<string, RootEntry>
 
 /** Builds a root filesystem under a fresh temporary directory; returns its path. */
@@ -27,10 +30,14 @@ export async function addToRoot(root: string, spec: RootSpec): Promise<void> {
       await symlink(entry.link, target)
       continue
     }
-    const {content, mode} =
-      typeof entry === 'string' || entry instanceof Uint8Array ? {content: entry, mode: 0o644} : entry
+    const {content, mode, ageDays} =
+      typeof entry === 'string' || entry instanceof Uint8Array ? {content: entry, mode: 0o644, ageDays: 0} : entry
     await writeFile(target, content)
     await chmod(target, mode ?? 0o644)
+    if (ageDays) {
+      const then = new Date(Date.now() - ageDays * 86_400_000)
+      await utimes(target, then, then)
+    }
   }
 }
 

@@ -29,6 +29,7 @@ import {check as logRetention} from './log-retention.js'
 import {check as macStatus} from './mac-status.js'
 import {check as mlStackVulnerable} from './ml-stack-vulnerable.js'
 import {check as modelEncryption} from './model-encryption.js'
+import {check as modelInactive} from './model-inactive.js'
 import {check as modelPermissions} from './model-permissions.js'
 import {check as modelPickle} from './model-pickle.js'
 import {check as modelScan} from './model-scan.js'
@@ -84,6 +85,7 @@ export const CHECKS = [
   macStatus,
   mlStackVulnerable,
   modelEncryption,
+  modelInactive,
   modelPermissions,
   modelPickle,
   modelScan,

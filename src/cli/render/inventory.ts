@@ -143,6 +143,12 @@ function renderModels(result: InventoryResult, style: Style): string[] {
   for (const d of [...directories.filter((d) => d.status === 'error'), ...result.models.unreadable])
     lines.push(style.yellow(`  ${d.path}: ${d.reason}`))
   if (result.models.truncated) lines.push(style.yellow('  stopped at the walk limit (100,000 entries or 12 levels)'))
+  const inactive = result.inactiveModels
+  if (inactive?.paths.length) {
+    const head = `  inactive (no running service names them, unused for ${inactive.days}+ days; judged by ${inactive.basis}):`
+    lines.push(style.yellow(head))
+    for (const path of inactive.paths) lines.push(`    ${path}`)
+  }
   return lines
 }
 

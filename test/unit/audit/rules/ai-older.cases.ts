@@ -172,6 +172,20 @@ export const cases: RuleCaseTable = {
       files: {'/srv/models': {dir: 0o750}, '/srv/models/m.safetensors': {content: safetensorsBytes(), mode: 0o640}},
     },
   },
+  'models-inactive': {
+    fail: {
+      name: 'a model untouched for 200 days that no service names (the unit serves another)',
+      files: {
+        ...vllm(''),
+        '/srv/models/m/model.safetensors': {content: safetensorsBytes(), ageDays: 200},
+        '/srv/models/old/model.safetensors': {content: safetensorsBytes(), ageDays: 200},
+      },
+    },
+    pass: {
+      name: 'the same old model, served by the vLLM unit (its directory is on the command line)',
+      files: {...vllm(''), '/srv/models/m/model.safetensors': {content: safetensorsBytes(), ageDays: 200}},
+    },
+  },
   'ml-stack-vulnerable': {
     fail: {name: 'torch 2.5.1 and vllm 0.8.4 in the venv of vllm.service', files: vulnRootSpec()},
     pass: {name: 'the fixed versions', files: vulnRootSpec(UPGRADED)},
