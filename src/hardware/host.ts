@@ -1,7 +1,5 @@
 import {access, readFile} from 'node:fs/promises'
 
-import si from 'systeminformation'
-
 import {describeError} from '../core/errors.js'
 import {runTool} from '../core/exec.js'
 import {readTextInRoot} from '../core/root-path.js'
@@ -163,6 +161,8 @@ export async function collectHost(): Promise<HostInfo> {
     if (result.status !== 'ok') throw new Error(result.reason)
     return parseLsblk(result.stdout)
   }
+  // systeminformation (CommonJS, ~20 modules) is loaded by inventory's host section only.
+  const {default: si} = await import('systeminformation')
   const [os, cpu, mem, system, devices, container, secureBoot, swapsText] = await Promise.all([
     settle('os', unavailable, () => si.osInfo()),
     settle('cpu', unavailable, () => si.cpu()),
