@@ -2,6 +2,7 @@ import {access, readFile} from 'node:fs/promises'
 
 import {describeError} from '../core/errors.js'
 import {runTool} from '../core/exec.js'
+import {describeRoot} from '../core/root-fs.js'
 import {readTextInRoot} from '../core/root-path.js'
 import {readOsRelease} from './system-files.js'
 
@@ -210,7 +211,7 @@ const LIVE_ONLY_HOST_FACTS = ['kernel', 'arch', 'cpu', 'memory', 'virtualization
  */
 export async function collectHostFromRoot(root: string): Promise<HostInfo> {
   const [hostname, release] = await Promise.all([readTextInRoot(root, '/etc/hostname'), readOsRelease(root)])
-  const reason = `live host only: not read from the image under --root ${root}`
+  const reason = `live host only: not read from the image under ${describeRoot(root)}`
   return {
     hostname: hostname?.split('\n')[0].trim() || null,
     os: {
