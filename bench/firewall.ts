@@ -79,6 +79,10 @@ function throughput(label: string, ruleset: Ruleset): void {
 async function inNamespace<T>(fn: (ns: string, inNs: (...args: string[]) => string[]) => Promise<T>): Promise<T> {
   const ns = `llmsec-bench-${randomBytes(3).toString('hex')}`
   await runTool('ip', ['netns', 'add', ns])
+  // A node's own address (llmsec reads the local routing table; cluster IPs are not among them).
+  await runTool('ip', ['-n', ns, 'link', 'add', 'node0', 'type', 'dummy'])
+  await runTool('ip', ['-n', ns, 'addr', 'add', '192.0.2.10/24', 'dev', 'node0'])
+  await runTool('ip', ['-n', ns, 'link', 'set', 'node0', 'up'])
   try {
     return await fn(ns, (...args) => ['netns', 'exec', ns, ...args])
   } finally {

@@ -12,6 +12,7 @@ import {loadWaivers, readAuditResults, waiverSettings, type AuditReport} from '.
 import {emitReports, planOutputs} from '../src/cli/audit-output.js'
 import {LlmsecCommand} from '../src/cli/base-command.js'
 import {durationFlag} from '../src/cli/flags/duration.js'
+import {imageFlag} from '../src/cli/flags/image.js'
 import {reportFlags} from '../src/cli/flags/report.js'
 
 export default class Audit extends LlmsecCommand<typeof Audit> {
@@ -44,11 +45,7 @@ export default class Audit extends LlmsecCommand<typeof Audit> {
       description:
         'Audit a mounted root filesystem or unpacked image offline; live checks (processes, sockets, firewall, GPUs) are skipped.',
     }),
-    image: Flags.string({
-      description:
-        'Audit a container image in place: a docker save archive, an OCI image layout (directory or tar) or a docker export tar; nothing is extracted.',
-      exclusive: ['root'],
-    }),
+    image: imageFlag,
     probe: Flags.boolean({
       description:
         'Also send one GET to each listening inference port on 127.0.0.1 to see whether it answers without credentials.',

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {LlmsecCommand} from '../src/cli/base-command.js'
+import {imageFlag, withInspected} from '../src/cli/flags/image.js'
 import {renderInventory} from '../src/cli/render/inventory.js'
 import {collectInventory, type InventoryResult} from '../src/hardware/index.js'
 
@@ -9,7 +10,7 @@ export default class Inventory extends LlmsecCommand<typeof Inventory> {
     'List GPUs, host facts, inference runtimes and model files on this host (or a mounted image)'
   static override description = `Reads GPUs (nvidia-smi, amd-smi or rocm-smi, else the OS's display controllers), host facts (OS, kernel, CPU, memory, virtualisation, disk and swap encryption, Secure Boot), running inference runtimes with the addresses they listen on, and model files found by content in the usual model directories.
 
-With --root, inventories a mounted root filesystem or unpacked image offline: model files (paths inside the root; links never lead out of it) and the host facts its files hold (/etc/hostname, /etc/os-release). The live sections (GPUs, processes, sockets, container tools) say they were skipped.
+With --root, inventories a mounted root filesystem or unpacked image offline: model files (paths inside the root; links never lead out of it) and the host facts its files hold (/etc/hostname, /etc/os-release). The live sections (GPUs, processes, sockets, container tools) say they were skipped. With --image, the same of a container image read in place (nothing extracted).
 
 Works without root and without a GPU: a section that cannot be read says why, and the command still exits 0.`
   static override examples = [
@@ -18,6 +19,7 @@ Works without root and without a GPU: a section that cannot be read says why, an
     '<%= config.bin %> inventory --skip-models --json',
     '<%= config.bin %> inventory --inactive-days 30',
     '<%= config.bin %> inventory --root /mnt/image --json',
+    '<%= config.bin %> inventory --image vllm.tar --json',
   ]
   static override flags = {
     models: Flags.string({
@@ -36,17 +38,21 @@ Works without root and without a GPU: a section that cannot be read says why, an
       description:
         'Inventory a mounted root filesystem or unpacked image offline; GPUs, processes and sockets are skipped.',
     }),
+    image: imageFlag,
   }
 
   async run(): Promise<InventoryResult> {
     const {config} = await this.config_()
-    const result = await collectInventory({
-      root: this.flags.root,
-      modelDirectories: [...(config.models?.paths ?? []), ...(this.flags.models ?? [])],
-      skipModels: this.flags['skip-models'],
-      inactiveDays: this.flags['inactive-days'],
-      onProgress: this.progress(),
-    })
+    const result = await withInspected(this.flags, async ({root, image}) =>
+      collectInventory({
+        root,
+        image: image ?? undefined,
+        modelDirectories: [...(config.models?.paths ?? []), ...(this.flags.models ?? [])],
+        skipModels: this.flags['skip-models'],
+        inactiveDays: this.flags['inactive-days'],
+        onProgress: this.progress(),
+      }),
+    )
     this.render(renderInventory(result, this.style))
     return result
   }

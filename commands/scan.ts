@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {LlmsecCommand} from '../src/cli/base-command.js'
 import {durationFlag} from '../src/cli/flags/duration.js'
+import {imageFlag, withInspected, type Inspected} from '../src/cli/flags/image.js'
 import {outputFlag} from '../src/cli/flags/output.js'
 import {renderScanReport} from '../src/cli/render/scan.js'
 import {usageError} from '../src/core/errors.js'
@@ -12,6 +13,7 @@ import {
   exitCodeFor,
   isDangerous,
   renderScanMetrics,
+  scanInRoot,
   scanPaths,
   type ScanResult,
 } from '../src/scan/index.js'
@@ -30,13 +32,18 @@ export default class Scan extends LlmsecCommand<typeof Scan> {
     '<%= config.bin %> scan /srv/models --exclude "*.txt" --exclude ".git"',
     '<%= config.bin %> scan ./checkpoints --allow-global mylab.models.Net --file-timeout 30s --json',
     '<%= config.bin %> scan ./checkpoints --fail-on critical',
+    '<%= config.bin %> scan --image vllm.tar /srv/models',
     '<%= config.bin %> scan /srv/models --format prometheus --output /var/lib/prometheus/node-exporter/llmsec-scan.prom',
   ]
   static override strict = false
   static override args = {
-    path: Args.string({description: 'Files or directories to scan (directories recursively).', required: true}),
+    path: Args.string({
+      description:
+        'Files or directories to scan (directories recursively); with --image, paths inside the image [default: /].',
+    }),
   }
   static override flags = {
+    image: imageFlag,
     exclude: Flags.string({description: 'Skip files and directories matching this glob (repeatable).', multiple: true}),
     'allow-global': Flags.string({
       description:
@@ -65,7 +72,7 @@ export default class Scan extends LlmsecCommand<typeof Scan> {
     output: outputFlag('Write the report to this file instead of stdout (temporary file, fsync, rename).'),
   }
 
-  async run(): Promise<ScanResult> {
+  async run(): Promise<ScanResult & {image?: Inspected['image']}> {
     const {argv, flags} = await this.parse(Scan)
     const {config} = await this.config_()
     const allowGlobals = [...(config.scan?.allowGlobals ?? []), ...(flags['allow-global'] ?? [])]
@@ -76,12 +83,20 @@ export default class Scan extends LlmsecCommand<typeof Scan> {
     }
     if (this.jsonEnabled() && flags.format !== 'table' && !flags.output)
       throw usageError('--json already prints the result on stdout; add --output <file> for the other format.')
-    const result = await scanPaths(argv as string[], {
+    const paths = argv as string[]
+    if (!flags.image && paths.length === 0) throw usageError('Name a file or directory to scan (or --image IMAGE).')
+    const options = {
       exclude: flags.exclude,
       allowGlobals,
       fileTimeoutMs: flags['file-timeout'],
       onProgress: this.progress(),
-    })
+    }
+    const result = flags.image
+      ? await withInspected(flags, async ({root, image}) => ({
+          ...(await scanInRoot(root, paths.length ? paths : ['/'], options)),
+          image: image!,
+        }))
+      : await scanPaths(paths, options)
     const text =
       flags.format === 'prometheus'
         ? renderScanMetrics(result)

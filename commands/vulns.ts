@@ -3,12 +3,12 @@ import {Flags} from '@oclif/core'
 import {scanHostVulnerabilities} from '../src/audit/index.js'
 import {loadWaivers, waiverSettings} from '../src/audit/reports/index.js'
 import {LlmsecCommand} from '../src/cli/base-command.js'
+import {imageFlag, withInspected} from '../src/cli/flags/image.js'
 import {outputFlag} from '../src/cli/flags/output.js'
 import {sarifCategoryFlag} from '../src/cli/flags/report.js'
 import {renderVulnReport} from '../src/cli/render/vulns.js'
 import {ExitCode} from '../src/core/errors.js'
 import {writeFileAtomic} from '../src/core/fs.js'
-import {resolveRootOption} from '../src/core/root-path.js'
 import {atLeast, SEVERITIES, type Severity} from '../src/core/severity.js'
 import {renderVulnMetrics, renderVulnSarif, type VulnReport} from '../src/vulns/index.js'
 
@@ -19,6 +19,7 @@ Anything that cannot be read or compared is a note (version-unparsable, input-un
   static override examples = [
     '<%= config.bin %> vulns',
     '<%= config.bin %> vulns --root /mnt/image --json',
+    '<%= config.bin %> vulns --image vllm.tar --format sarif --output vulns.sarif',
     '<%= config.bin %> vulns --db ~/osv/PyPI-all.zip --db ~/osv/Debian-all.zip --fail-on critical',
     '<%= config.bin %> vulns --ignore CVE-2024-0134',
     '<%= config.bin %> vulns --root /mnt/image --format sarif --output vulns.sarif',
@@ -27,6 +28,7 @@ Anything that cannot be read or compared is a note (version-unparsable, input-un
     root: Flags.string({
       description: 'Inspect a mounted root filesystem or unpacked image offline; binaries are not run.',
     }),
+    image: imageFlag,
     db: Flags.string({
       description: 'An OSV export to add: a directory of OSV JSON files or an all.zip (repeatable; read as a stream).',
       multiple: true,
@@ -57,11 +59,12 @@ Anything that cannot be read or compared is a note (version-unparsable, input-un
   async run(): Promise<VulnReport> {
     const {flags} = await this.parse(Vulns)
     const {config} = await this.config_()
-    const root = await resolveRootOption(flags.root)
     const {waivers, note} = await loadWaivers(flags.waivers, waiverSettings(config.waivers))
     if (note) this.warn(note)
     const ignore = (flags.ignore ?? []).map((id) => ({id, by: 'flag' as const, reason: '--ignore'}))
-    const report = await scanHostVulnerabilities({root, live: root === '/', dbPaths: flags.db, ignore, waivers})
+    const report = await withInspected(flags, async ({root, live, image}) =>
+      scanHostVulnerabilities({root, live, image: image ?? undefined, dbPaths: flags.db, ignore, waivers}),
+    )
     const machine = flags.format !== 'table'
     const text =
       flags.format === 'sarif'

@@ -10,7 +10,6 @@ import {applyWaivers, type LoadedWaivers} from './waivers.js'
 import {compareAudits} from './compare.js'
 import type {AuditComparison} from './compare.types.js'
 import {coreError} from '../core/errors.js'
-import {openImage} from '../image/index.js'
 
 /** Another host's results would list its differences as regressions and fixes: refused. */
 function compareWith(previous: {file: string; report: AuditReport}, report: AuditReport): AuditComparison {
@@ -47,7 +46,10 @@ export async function runAuditReport(options: AuditReportOptions): Promise<Audit
   const {waivers: loaded = null, policy = {}, now, previous, allowCriticalWaivers = false, ...auditOptions} = options
   refuseCriticalWaivers(loaded, auditOptions.rulesets, allowCriticalWaivers)
   if (auditOptions.imageFile && auditOptions.root) throw coreError('USAGE', 'Give either --root or --image, not both.')
-  const image = auditOptions.imageFile ? await openImage(auditOptions.imageFile) : undefined
+  // The image readers (tar, gzip, OCI layouts) are loaded for --image only.
+  const image = auditOptions.imageFile
+    ? await (await import('../image/index.js')).openImage(auditOptions.imageFile)
+    : undefined
   try {
     return await auditAndReport({...auditOptions, image}, loaded, policy, now, previous)
   } finally {

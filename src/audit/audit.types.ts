@@ -1,3 +1,4 @@
+import type {ImageSummary} from '../image/index.js'
 /**
  * The result types of `llmsec audit`. Reporters (SARIF, JUnit, HTML) and waivers consume
  * these, so this file is kept stable: add optional fields, never rename or remove.
@@ -117,16 +118,7 @@ export interface RulesetResult {
 }
 
 /** A container image audited with --image (read in place, never extracted). */
-export interface AuditedImage {
-  /** The image file or OCI layout directory. */
-  file: string
-  format: 'docker-archive' | 'oci-layout' | 'filesystem-tar'
-  /** Repository tags (docker save) or reference names (OCI). */
-  tags: string[]
-  /** sha256 of the image config; null for a filesystem tar. */
-  configDigest: string | null
-  layers: number
-}
+export type AuditedImage = ImageSummary
 
 /** The whole audit: what `llmsec audit --json` prints. */
 export interface AuditResult {

@@ -11,8 +11,8 @@ import {renderRemediation, ruleFix} from './fixes.js'
 import {evaluateCheck} from './run-check.js'
 import type {ResolvedRule, ResolvedRuleset} from './ruleset.types.js'
 import {countStatuses, scoreAudit, SEVERITY_WEIGHTS} from './score.js'
-import type {AuditedImage, AuditResult, ControlMap, RuleResult, RulesetResult} from './audit.types.js'
-import type {OpenImage} from '../image/index.js'
+import type {AuditResult, ControlMap, RuleResult, RulesetResult} from './audit.types.js'
+import {summarizeImage, type OpenImage} from '../image/index.js'
 import {compareSeverity} from '../core/severity.js'
 import {maxOf} from '../core/arrays.js'
 
@@ -192,10 +192,6 @@ export function imageFactEnv(image: OpenImage | undefined): FactEnv['image'] {
   return image ? {name: image.name, tags: image.tags, config: image.config} : undefined
 }
 
-function imageSummary({file, format, tags, configDigest, layers}: OpenImage): AuditedImage {
-  return {file, format, tags, configDigest, layers}
-}
-
 /**
  * Audits the host (or a root filesystem) against rulesets. A rule shared by several rulesets is
  * one distinct rule: its check runs once (once per distinct parameters), it is reported once with
@@ -232,7 +228,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     startedAt,
     durationMs: Date.now() - started,
     root: root === '/' || options.image ? null : root,
-    ...(options.image ? {image: imageSummary(options.image)} : {}),
+    ...(options.image ? {image: summarizeImage(options.image)} : {}),
     probe: options.probe ?? false,
   }
   scoreAudit(audit)

@@ -62,6 +62,8 @@ async function serviceStarts(facts: FactCache, live: boolean): Promise<ServiceSt
 export interface HostVulnOptions {
   root: string
   live: boolean
+  /** The image read with --image (its virtual root is `root`): the report names it, its root is `/`. */
+  image?: VulnReport['image']
   dbPaths?: string[]
   ignore?: VulnIgnore[]
   /** The audit's waivers file: `rule` names an advisory id; `path` globs the environment or location. */
@@ -80,7 +82,9 @@ async function hostnameOf(root: string, live: boolean): Promise<string | null> {
  */
 async function waiverIgnores(options: HostVulnOptions): Promise<VulnIgnore[]> {
   const waivers = options.waivers?.waivers ?? []
-  const host = waivers.some((w) => w.host) ? await hostnameOf(options.root, options.live) : null
+  // An image is named as the audit names it (tag and config digest), so one waivers file fits both.
+  const named = options.image?.name ?? (await hostnameOf(options.root, options.live))
+  const host = waivers.some((w) => w.host) ? named : null
   return waivers
     .filter((w) => !w.host || (host !== null && matchesGlob(host, w.host)))
     .map((w) => ({
@@ -97,7 +101,14 @@ export async function scanHostVulnerabilities(options: HostVulnOptions): Promise
   const facts = createFactCache({root: options.root, live: options.live})
   const services = await serviceStarts(facts, options.live)
   const ignore = [...(options.ignore ?? []), ...(await waiverIgnores(options))]
-  return scanVulnerabilities({root: options.root, live: options.live, dbPaths: options.dbPaths, ignore, services})
+  const report = await scanVulnerabilities({
+    root: options.root,
+    live: options.live,
+    dbPaths: options.dbPaths,
+    ignore,
+    services,
+  })
+  return options.image ? {...report, root: '/', image: options.image} : report
 }
 
 const reports = new WeakMap<FactCache, Promise<VulnReport>>()

@@ -177,23 +177,31 @@ class DirectoryRootFs implements RootFs {
  */
 const VIRTUAL_PREFIX = '/\0virtual-root/'
 const virtualRoots = new Map<string, RootFs>()
+const virtualLabels = new Map<string, string>()
 let virtualCount = 0
 
 /** Registers a virtual root and returns the root name that readers pass around like `--root`. */
 export function registerVirtualRoot(fs: RootFs, label: string): string {
   const name = `${VIRTUAL_PREFIX}${++virtualCount}/${label.replaceAll('/', '_')}`
   virtualRoots.set(name, fs)
+  virtualLabels.set(name, label)
   return name
 }
 
 /** Forgets a virtual root (its readers fail afterwards). */
 export function releaseVirtualRoot(name: string): void {
   virtualRoots.delete(name)
+  virtualLabels.delete(name)
 }
 
 /** Whether a root name is a virtual root (an image), not a directory of this machine. */
 export function isVirtualRoot(root: string): boolean {
   return root.startsWith(VIRTUAL_PREFIX)
+}
+
+/** How messages name a root: `--image <tag (digest)>` for a virtual root, else `--root <dir>`. */
+export function describeRoot(root: string): string {
+  return isVirtualRoot(root) ? `--image ${virtualLabels.get(root) ?? 'image'}` : `--root ${root}`
 }
 
 const directories = new Map<string, RootFs>()

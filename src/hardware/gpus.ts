@@ -1,10 +1,8 @@
-import si from 'systeminformation'
-
 import {describeError} from '../core/errors.js'
 import {runTool} from '../core/exec.js'
 import {emptyGpu, parseAmdSmiStatic, parseRocmSmi} from './amd.js'
 import type {GpuInfo, GpuSection} from './gpu.types.js'
-import {MAX_NVIDIA_XML_BYTES, parseNvidiaSmiXml} from './nvidia.js'
+import {MAX_NVIDIA_XML_BYTES} from './nvidia-limits.js'
 import {append} from '../core/arrays.js'
 
 type SourceEntry = GpuSection['sources'][number]
@@ -12,13 +10,13 @@ type SourceEntry = GpuSection['sources'][number]
 async function fromTool(
   tool: string,
   args: string[],
-  parse: (text: string) => GpuInfo[],
+  parse: (text: string) => GpuInfo[] | Promise<GpuInfo[]>,
 ): Promise<{gpus: GpuInfo[]; source: SourceEntry}> {
   const result = await runTool(tool, args, {timeoutMs: 15_000, maxBuffer: MAX_NVIDIA_XML_BYTES})
   if (result.status === 'missing') return {gpus: [], source: {tool, status: 'missing', message: `${tool} not found`}}
   if (result.status !== 'ok') return {gpus: [], source: {tool, status: 'error', message: result.reason}}
   try {
-    return {gpus: parse(result.stdout), source: {tool, status: 'ok'}}
+    return {gpus: await parse(result.stdout), source: {tool, status: 'ok'}}
   } catch (error) {
     return {
       gpus: [],
@@ -29,6 +27,8 @@ async function fromTool(
 
 /** GPUs seen by the OS (PCI display controllers), for hosts without vendor tools. */
 async function fromSystemInformation(): Promise<GpuInfo[]> {
+  // Loaded only when no vendor tool answered: most hosts never need systeminformation.
+  const {default: si} = await import('systeminformation')
   const {controllers} = await si.graphics()
   return controllers
     .filter((c) => /nvidia|amd|advanced micro|ati|intel/i.test(c.vendor ?? ''))
@@ -55,7 +55,8 @@ async function fromSystemInformation(): Promise<GpuInfo[]> {
  */
 export async function collectGpus(): Promise<GpuSection> {
   const [nvidia, amd] = await Promise.all([
-    fromTool('nvidia-smi', ['-q', '-x'], parseNvidiaSmiXml),
+    // The XML parser (fast-xml-parser) is loaded only when nvidia-smi answered.
+    fromTool('nvidia-smi', ['-q', '-x'], async (xml) => (await import('./nvidia.js')).parseNvidiaSmiXml(xml)),
     fromTool('amd-smi', ['static', '--json'], parseAmdSmiStatic),
   ])
   const sources = [nvidia.source, amd.source]

@@ -1,9 +1,8 @@
 import {access, readFile} from 'node:fs/promises'
 
-import si from 'systeminformation'
-
 import {describeError} from '../core/errors.js'
 import {runTool} from '../core/exec.js'
+import {describeRoot} from '../core/root-fs.js'
 import {readTextInRoot} from '../core/root-path.js'
 import {readOsRelease} from './system-files.js'
 
@@ -163,6 +162,8 @@ export async function collectHost(): Promise<HostInfo> {
     if (result.status !== 'ok') throw new Error(result.reason)
     return parseLsblk(result.stdout)
   }
+  // systeminformation (CommonJS, ~20 modules) is loaded by inventory's host section only.
+  const {default: si} = await import('systeminformation')
   const [os, cpu, mem, system, devices, container, secureBoot, swapsText] = await Promise.all([
     settle('os', unavailable, () => si.osInfo()),
     settle('cpu', unavailable, () => si.cpu()),
@@ -210,7 +211,7 @@ const LIVE_ONLY_HOST_FACTS = ['kernel', 'arch', 'cpu', 'memory', 'virtualization
  */
 export async function collectHostFromRoot(root: string): Promise<HostInfo> {
   const [hostname, release] = await Promise.all([readTextInRoot(root, '/etc/hostname'), readOsRelease(root)])
-  const reason = `live host only: not read from the image under --root ${root}`
+  const reason = `live host only: not read from the image under ${describeRoot(root)}`
   return {
     hostname: hostname?.split('\n')[0].trim() || null,
     os: {

@@ -1,5 +1,7 @@
 import {describeError} from '../core/errors.js'
+import type {ImageSummary} from '../image/index.js'
 import type {OnProgress} from '../core/progress.js'
+import {describeRoot} from '../core/root-fs.js'
 import {resolveRootOption} from '../core/root-path.js'
 import {listListeningSockets, type ListeningSocket} from '../network/index.js'
 import type {GpuSection} from './gpu.types.js'
@@ -24,8 +26,10 @@ type Section = 'host' | 'gpus' | 'inference' | 'models'
 export interface InventoryResult {
   generatedAt: string
   durationMs: number
-  /** The mounted root filesystem inventoried offline (--root), or null for this running host. */
+  /** The mounted root filesystem inventoried offline (--root), or null for this running host (and for --image). */
   root: string | null
+  /** The container image inventoried in place with --image. */
+  image?: InventoryImage
   host: HostInfo | null
   gpus: GpuSection
   inference: RuntimeSection | null
@@ -42,7 +46,12 @@ export interface InventoryResult {
   errors: {section: Section; reason: string}[]
 }
 
+/** An image read with --image, as the report names it. */
+type InventoryImage = ImageSummary & {name: string}
+
 export interface InventoryOptions {
+  /** An image opened as a virtual root (--image): `root` is its root; the report names the image. */
+  image?: InventoryImage
   /** A mounted root filesystem to inventory offline: model files and host files only. */
   root?: string
   /** Extra model directories (config and --models), as paths on the inspected system. */
@@ -100,7 +109,7 @@ export async function collectInventory(options: InventoryOptions = {}): Promise<
     ...(options.modelDirectories ?? []),
   ]
   if (!live) {
-    const reason = `needs the running host; --root ${root} inventories files only`
+    const reason = `needs the running host; ${describeRoot(root)} inventories files only`
     skipped.push({section: 'gpus', reason}, {section: 'inference', reason})
   }
   if (options.skipModels) skipped.push({section: 'models', reason: 'skipped with --skip-models'})
@@ -132,7 +141,8 @@ export async function collectInventory(options: InventoryOptions = {}): Promise<
   return {
     generatedAt: new Date().toISOString(),
     durationMs: Math.round(performance.now() - started),
-    root: live ? null : root,
+    root: live || options.image ? null : root,
+    ...(options.image ? {image: options.image} : {}),
     host,
     gpus: gpus ?? {gpus: [], sources: []},
     inference,

@@ -3,8 +3,10 @@ import {posix, resolve} from 'node:path'
 import type {OnProgress} from '../core/progress.js'
 import {rootFsOf, type RootDirent, type RootFs, type RootStats} from '../core/root-fs.js'
 import {expandHome, unreadable, type Unreadable} from '../core/root-path.js'
-import {hasMagic} from '../crypto/index.js'
-import {DETECT_HEAD_BYTES, detectModelFormat, type ModelFormat as ScanFormat} from '../scan/index.js'
+// Format detection only: the crypto and scan indexes (ciphers, parsers, worker pools) are loaded by
+// the commands and checks that use them, not by every audit and inventory that walks model directories.
+import {hasMagic} from '../crypto/format.js'
+import {DETECT_HEAD_BYTES, detectModelFormat, type ModelFormat as ScanFormat} from '../scan/detect.js'
 import {RUNTIME_LIST} from './runtimes.catalog.js'
 
 /** A model file's format: one of the scan engine's, or llmsec's encrypted container. */

@@ -2,10 +2,8 @@ import {XMLParser} from 'fast-xml-parser'
 
 import {coreError} from '../core/errors.js'
 import type {GpuInfo, MigDevice} from './gpu.types.js'
+import {MAX_NVIDIA_XML_BYTES} from './nvidia-limits.js'
 import {valueAt} from './value-at.js'
-
-/** Largest `nvidia-smi -q -x` output accepted (a 16-GPU host prints well under 1 MiB). */
-export const MAX_NVIDIA_XML_BYTES = 16 * 1024 * 1024
 
 type Xml = Record<string, unknown>
 

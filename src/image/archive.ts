@@ -4,6 +4,8 @@ import {lstat, open, stat, type FileHandle} from 'node:fs/promises'
 import {basename, join, posix} from 'node:path'
 import {createGunzip} from 'node:zlib'
 
+import {Header} from 'tar'
+
 import {coreError} from '../core/errors.js'
 import {errnoError, registerVirtualRoot, releaseVirtualRoot} from '../core/root-fs.js'
 import {imageError} from './errors.js'
@@ -13,6 +15,33 @@ import {parseImageConfig, type ImageConfig} from './config.js'
 
 /** How the image was stored. */
 type ImageFormat = 'docker-archive' | 'oci-layout' | 'filesystem-tar'
+
+/** What reports say of an image read with --image (the `image` object of their JSON). */
+export interface ImageSummary {
+  /** The image file or OCI layout directory. */
+  file: string
+  format: ImageFormat
+  /** Repository tags (docker save) or reference names (OCI). */
+  tags: string[]
+  /** sha256 of the image config; null for a filesystem tar. */
+  configDigest: string | null
+  layers: number
+}
+
+/** An image's summary for reports. */
+export function summarizeImage({file, format, tags, configDigest, layers}: OpenImage): ImageSummary {
+  return {file, format, tags, configDigest, layers}
+}
+
+/** Opens an image, runs `work` on it, and closes it whatever happens. */
+export async function withImage<T>(file: string, work: (image: OpenImage) => Promise<T>): Promise<T> {
+  const image = await openImage(file)
+  try {
+    return await work(image)
+  } finally {
+    await image.close()
+  }
+}
 
 /** An image opened as a virtual root: pass `root` wherever a `--root` directory goes. */
 export interface OpenImage {
@@ -269,6 +298,15 @@ function imageName(plan: Plan, digest: string | null, file: string): string {
   return digest ? `${label} (${digest})` : label
 }
 
+/** Whether a first block is a tar header (a checksum that holds); node-tar's throws count as no. */
+function startsLikeTar(block: Buffer): boolean {
+  try {
+    return new Header(block).cksumValid
+  } catch {
+    return false
+  }
+}
+
 /**
  * Opens a container image without extracting it: a `docker save` archive, an OCI image layout
  * (directory or tar) or a filesystem tar (`docker export`). Layers are applied in order with
@@ -286,13 +324,21 @@ export async function openImage(file: string): Promise<OpenImage> {
     handle = await open(file, 'r').catch((error: NodeJS.ErrnoException) => {
       throw coreError('INPUT_UNREADABLE', `--image ${file} cannot be read (${error.code ?? 'EIO'}).`)
     })
-    const head = Buffer.alloc(4)
-    await handle.read(head, 0, 4, 0)
+    const first = Buffer.alloc(512)
+    const {bytesRead} = await handle.read(first, 0, 512, 0)
+    const head = first.subarray(0, 4)
     if (head.subarray(0, 2).equals(GZIP) || head.equals(ZSTD)) {
       await handle.close()
       throw imageError(
         'IMAGE_UNSUPPORTED',
         `--image ${file} is compressed; decompress it first (llmsec reads the archive in place).`,
+      )
+    }
+    if (bytesRead < 512 || !startsLikeTar(first)) {
+      await handle.close()
+      throw imageError(
+        'IMAGE_MALFORMED',
+        `--image ${file} is not a tar archive; give a docker save archive, an OCI image layout (directory or tar) or a docker export tar.`,
       )
     }
     store = await archiveStore(handle, info.size, file).catch(async (error: unknown) => {

@@ -1,3 +1,3 @@
 /** Container images read in place as a virtual root (`--image`). */
-export {openImage, type OpenImage} from './archive.js'
+export {openImage, summarizeImage, withImage, type ImageSummary, type OpenImage} from './archive.js'
 export type {ImageConfig} from './config.js'

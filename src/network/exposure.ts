@@ -114,18 +114,37 @@ function jumpTargets(action: Action | null, out: string[] = []): string[] {
   return out
 }
 
+/** DNAT in a ruleset, found in one pass and kept per ruleset (kube-proxy: 24,000 rules). */
+interface DnatSummary {
+  /** Per table, the chains from which a destination NAT can be reached (empty tables left out). */
+  reaching: Map<Table, Set<string>>
+  /** Every address a DNAT rule sends packets to. */
+  addresses: string[]
+}
+
+const summaryCache = new WeakMap<Ruleset, DnatSummary>()
+
+function isDnat(action: Action | null): boolean {
+  if (action?.kind === 'dnat') return true
+  return action?.kind === 'vmap' && action.entries.some((e) => isDnat(e.action))
+}
+
 /**
  * The chains of a table from which a destination NAT can be reached: those holding one, and those
  * jumping to such a chain. kube-proxy's NodePort rule (`KUBE-NODEPORTS --dport 31434 -j KUBE-EXT-…`)
  * names the port on a jump three chains above the DNAT, which names none.
  */
-function chainsReachingDnat(table: Table): Set<string> {
+function chainsReachingDnat(table: Table, addresses: Set<string>): Set<string> {
   const callers = new Map<string, string[]>()
   const reaching = new Set<string>()
   for (const chain of table.chains.values()) {
-    for (const rule of chain.rules) {
-      if (dnatTargets(rule.action).length > 0) reaching.add(chain.name)
-      for (const target of jumpTargets(rule.action)) {
+    for (const {action} of chain.rules) {
+      if (action === null || action.kind === 'accept' || action.kind === 'drop' || action.kind === 'return') continue
+      if (isDnat(action)) {
+        reaching.add(chain.name)
+        for (const to of dnatTargets(action)) if (to.addr !== undefined) addresses.add(to.addr)
+      }
+      for (const target of jumpTargets(action)) {
         const list = callers.get(target)
         if (list) list.push(chain.name)
         else callers.set(target, [chain.name])
@@ -143,9 +162,24 @@ function chainsReachingDnat(table: Table): Set<string> {
   return reaching
 }
 
+function summariseDnat(ruleset: Ruleset): DnatSummary {
+  let summary = summaryCache.get(ruleset)
+  if (!summary) {
+    const addresses = new Set<string>()
+    const reaching = new Map<Table, Set<string>>()
+    for (const table of ruleset.tables) {
+      const found = chainsReachingDnat(table, addresses)
+      if (found.size > 0) reaching.set(table, found)
+    }
+    summary = {reaching, addresses: [...addresses]}
+    summaryCache.set(ruleset, summary)
+  }
+  return summary
+}
+
 /** Whether taking this action may lead to a destination NAT. */
 function leadsToDnat(action: Action | null, reaching: Set<string>): boolean {
-  return dnatTargets(action).length > 0 || jumpTargets(action).some((target) => reaching.has(target))
+  return isDnat(action) || jumpTargets(action).some((target) => reaching.has(target))
 }
 
 /**
@@ -154,9 +188,7 @@ function leadsToDnat(action: Action | null, reaching: Set<string>): boolean {
  */
 function candidatePorts(ruleset: Ruleset, ports: InferencePort[]): number[] {
   const out = new Set(ports.map((p) => p.port))
-  for (const table of ruleset.tables) {
-    const reaching = chainsReachingDnat(table)
-    if (reaching.size === 0) continue
+  for (const [table, reaching] of summariseDnat(ruleset).reaching) {
     for (const name of reaching) {
       for (const rule of table.chains.get(name)?.rules ?? []) {
         if (out.size >= MAX_CANDIDATES) break
@@ -176,20 +208,12 @@ function candidatePorts(ruleset: Ruleset, ports: InferencePort[]): number[] {
 
 /** Whether any rule translates destinations: without one there is nothing to follow. */
 export function hasDnat(ruleset: Ruleset): boolean {
-  let found = false
-  eachRule(ruleset, (_conditions, action) => {
-    found ||= dnatTargets(action).length > 0
-  })
-  return found
+  return summariseDnat(ruleset).reaching.size > 0
 }
 
 /** Every address a DNAT rule sends packets to (the routes to look up). */
 export function dnatAddresses(ruleset: Ruleset): string[] {
-  const out = new Set<string>()
-  eachRule(ruleset, (_conditions, action) => {
-    for (const to of dnatTargets(action)) if (to.addr !== undefined) out.add(to.addr)
-  })
-  return [...out]
+  return summariseDnat(ruleset).addresses
 }
 
 /** The runtime catalog's entry for a published port: by the port inside (the container's), then outside. */

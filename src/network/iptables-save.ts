@@ -77,28 +77,32 @@ export function detectIptablesDialect(text: string): IptablesDialect {
 
 /** Splits an iptables-save line into words, honouring "double quotes" and backslash escapes. */
 export function tokenize(line: string): string[] {
+  // Most words have neither quotes nor escapes: they are sliced out whole, not built character by character.
+  if (!line.includes('"') && !line.includes('\\')) return line.split(/[ \t]+/).filter((w) => w !== '')
   const words: string[] = []
   let current = ''
   let quoted = false
   let inWord = false
+  let run = 0
   for (let i = 0; i < line.length; i++) {
-    const c = line[i]
-    if (c === '\\' && i + 1 < line.length) {
-      current += line[++i]
+    const c = line.charCodeAt(i)
+    if (c === 92 /* \\ */ && i + 1 < line.length) {
+      current += line.slice(run, i) + line[i + 1]
+      run = ++i + 1
       inWord = true
-    } else if (c === '"') {
+    } else if (c === 34 /* " */) {
+      current += line.slice(run, i)
+      run = i + 1
       quoted = !quoted
       inWord = true
-    } else if (!quoted && (c === ' ' || c === '\t')) {
-      if (inWord) words.push(current)
+    } else if (!quoted && (c === 32 || c === 9)) {
+      if (inWord) words.push(current + line.slice(run, i))
       current = ''
+      run = i + 1
       inWord = false
-    } else {
-      current += c
-      inWord = true
-    }
+    } else inWord = true
   }
-  if (inWord) words.push(current)
+  if (inWord) words.push(current + line.slice(run))
   return words
 }
 
@@ -310,7 +314,8 @@ export function parseIptablesSave(text: string, family: 'ip' | 'ip6', source: Ta
   let number = 0
   for (const rawLine of lines) {
     number++
-    const line = rawLine.trim().replace(/^\[\d+:\d+\]\s+/, '')
+    const trimmed = rawLine.trim()
+    const line = trimmed.startsWith('[') ? trimmed.replace(/^\[\d+:\d+\]\s+/, '') : trimmed
     if (line === '' || line.startsWith('#')) continue
     if (line.length > MAX_LINE_LENGTH) {
       notes.push(`line ${number}: longer than ${MAX_LINE_LENGTH} characters, skipped`)

@@ -1,6 +1,7 @@
 import {describeError} from '../core/errors.js'
 import {runTool, type ExecResult} from '../core/exec.js'
 import {detectIptablesDialect, parseIptablesSave} from './iptables-save.js'
+import {isObj, type Json, type Obj} from './json-values.js'
 import {parseNftJson} from './nft-json.js'
 import type {Ruleset, Table, TableSource} from './ruleset.types.js'
 import {append} from '../core/arrays.js'
@@ -28,11 +29,12 @@ export interface FirewallReading {
   readable: boolean
 }
 
-/** Runs one program; the seam tests use to feed recorded output. */
-export type ToolRunner = (command: string, args: string[]) => Promise<ExecResult>
+/** Runs one program (with `input` on stdin when given); the seam tests use to feed recorded output. */
+export type ToolRunner = (command: string, args: string[], input?: string) => Promise<ExecResult>
 
 /** Runs firewall and routing tools (nft, iptables-save, ip) with a timeout. */
-export const defaultRunner: ToolRunner = (command, args) => runTool(command, args, {timeoutMs: 15_000})
+export const defaultRunner: ToolRunner = (command, args, input) =>
+  runTool(command, args, {timeoutMs: 15_000, input, maxBuffer: 512 * 1024 * 1024})
 const IPTABLES_TABLES = new Set(['filter', 'nat', 'mangle', 'raw', 'security'])
 
 /** Tables iptables-nft created: ip/ip6 tables with iptables' names whose chains are uppercase. */
@@ -56,10 +58,27 @@ interface Context {
   run: ToolRunner
   sources: SourceStatus[]
   notes: string[]
+  /** Tools started ahead (they run side by side), by command line; taken by the first call that needs one. */
+  started: Map<string, Promise<ExecResult>>
+}
+
+const lineOf = (command: string, args: string[]) => `${command} ${args.join(' ')}`.trim()
+
+/** Starts a tool now; its result is taken (and recorded in sources, in call order) by `call`. */
+function start(ctx: Context, command: string, args: string[] = []): void {
+  const line = lineOf(command, args)
+  if (!ctx.started.has(line)) ctx.started.set(line, ctx.run(command, args))
+}
+
+function take(ctx: Context, command: string, args: string[]): Promise<ExecResult> {
+  const line = lineOf(command, args)
+  const started = ctx.started.get(line)
+  ctx.started.delete(line)
+  return started ?? ctx.run(command, args)
 }
 
 async function call(ctx: Context, command: string, args: string[]): Promise<ExecResult | null> {
-  const result = await ctx.run(command, args)
+  const result = await take(ctx, command, args)
   const line = `${command} ${args.join(' ')}`.trim()
   if (result.status === 'ok') {
     ctx.sources.push({command: line, status: 'ok'})
@@ -84,8 +103,78 @@ async function readIptables(
   return parsed.tables
 }
 
+/** nft's own tables listed one by one, at most (more: the whole ruleset is listed). */
+const MAX_TABLE_LISTS = 16
+/** Table names passed to `nft list table` (nft parses its arguments as a command: plain names only). */
+const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/
+
+/** The tables and chains, without rules, from `nft -j list chains` (which has no table objects). */
+function parseSkeleton(stdout: string): Table[] | null {
+  try {
+    const doc = JSON.parse(stdout) as Json
+    if (!isObj(doc) || !Array.isArray(doc.nftables)) return null
+    const chains = doc.nftables.filter((item) => isObj(item) && isObj(item.chain))
+    const tables = new Map<string, Json>()
+    for (const item of chains) {
+      const {family, table} = (item as {chain: Obj}).chain
+      if (typeof family === 'string' && typeof table === 'string')
+        tables.set(`${family} ${table}`, {table: {family, name: table}})
+    }
+    return parseNftJson(JSON.stringify({nftables: [...tables.values(), ...chains]})).tables
+  } catch {
+    return null
+  }
+}
+
+/** One nft table as `nft -j list table` prints it, or null. */
+async function readNftTable(ctx: Context, family: string, name: string): Promise<Table | null> {
+  const result = await call(ctx, 'nft', ['-j', 'list', 'table', family, name])
+  if (!result) return null
+  try {
+    const parsed = parseNftJson(result.stdout)
+    append(ctx.notes, parsed.notes)
+    return parsed.tables.find((t) => t.family === family && t.name === name) ?? null
+  } catch {
+    return null
+  }
+}
+
+/**
+ * With iptables-nft tables present (Docker, kube-proxy), nft's JSON of them is the slowest part of a
+ * reading (kube-proxy's 24,000 rules as opaque xt objects) and is replaced by iptables-nft-save's
+ * anyway: list the chains, read those tables with iptables-nft-save and nft's own tables one by one,
+ * side by side. Null when that is not possible; the whole ruleset is then read as before.
+ */
+async function readNftSplit(ctx: Context): Promise<Table[] | null> {
+  const listed = await take(ctx, 'nft', ['-j', 'list', 'chains'])
+  const skeleton = listed.status === 'ok' ? parseSkeleton(listed.stdout) : null
+  if (!skeleton) return null
+  const compat = skeleton.filter(isIptablesNftTable)
+  const native = skeleton.filter((t) => !isIptablesNftTable(t))
+  if (compat.length === 0 || native.length > MAX_TABLE_LISTS || !native.every((t) => PLAIN_NAME.test(t.name)))
+    return null
+  const saves = new Map<string, 'ip' | 'ip6'>()
+  for (const t of compat) saves.set(t.family === 'ip' ? 'iptables-nft-save' : 'ip6tables-nft-save', t.family as 'ip')
+  for (const command of saves.keys()) start(ctx, command)
+  for (const t of native) start(ctx, 'nft', ['-j', 'list', 'table', t.family, t.name])
+  const read = new Map<string, Table>()
+  for (const [command, family] of saves)
+    for (const t of (await readIptables(ctx, command, family, 'iptables-nft')) ?? [])
+      read.set(`${t.family} ${t.name}`, t)
+  for (const t of native) {
+    const table = await readNftTable(ctx, t.family, t.name)
+    if (table) read.set(`${t.family} ${t.name}`, table)
+  }
+  const tables = skeleton.map((t) => read.get(`${t.family} ${t.name}`))
+  if (tables.some((t) => t === undefined)) return null
+  ctx.sources.unshift({command: 'nft -j list chains', status: 'ok'})
+  return tables as Table[]
+}
+
 async function readNft(ctx: Context): Promise<Table[] | null | 'missing'> {
-  const result = await ctx.run('nft', ['-j', 'list', 'ruleset'])
+  const split = await readNftSplit(ctx)
+  if (split) return split
+  const result = await take(ctx, 'nft', ['-j', 'list', 'ruleset'])
   if (result.status === 'missing') {
     ctx.sources.push({command: 'nft -j list ruleset', status: 'missing', reason: result.reason})
     return 'missing'
@@ -116,7 +205,7 @@ async function replaceCompatTables(ctx: Context, tables: Table[]): Promise<Table
   const out: Table[] = []
   const byFamily = new Map<'ip' | 'ip6', Table[] | null>()
   for (const table of tables) {
-    if (!isIptablesNftTable(table)) {
+    if (table.source !== 'nftables' || !isIptablesNftTable(table)) {
       out.push(table)
       continue
     }
@@ -145,9 +234,9 @@ function summarise(tables: Table[]): {backend: Backend; backends: Backend[]} {
 async function detectFrontends(ctx: Context, tables: Table[]): Promise<string[]> {
   const frontends: string[] = []
   const chainNames = tables.flatMap((t) => [...t.chains.keys()])
-  const ufw = await ctx.run('ufw', ['status'])
+  const ufw = await take(ctx, 'ufw', ['status'])
   if (/Status: active/.test(ufw.stdout) || chainNames.some((n) => n.startsWith('ufw-'))) frontends.push('ufw')
-  const firewalld = await ctx.run('firewall-cmd', ['--state'])
+  const firewalld = await take(ctx, 'firewall-cmd', ['--state'])
   if (firewalld.stdout.trim() === 'running' || tables.some((t) => t.name === 'firewalld')) frontends.push('firewalld')
   return frontends
 }
@@ -157,7 +246,12 @@ async function detectFrontends(ctx: Context, tables: Table[]): Promise<string[]>
  * iptables-nft-save), legacy iptables tables beside it, iptables-save when nft is absent.
  */
 export async function readFirewall(run: ToolRunner = defaultRunner): Promise<FirewallReading> {
-  const ctx: Context = {run, sources: [], notes: []}
+  const ctx: Context = {run, sources: [], notes: [], started: new Map()}
+  // Side by side: the tools a reading almost always needs.
+  start(ctx, 'nft', ['-j', 'list', 'chains'])
+  for (const command of ['iptables-legacy-save', 'ip6tables-legacy-save']) start(ctx, command)
+  start(ctx, 'ufw', ['status'])
+  start(ctx, 'firewall-cmd', ['--state'])
   let tables: Table[] = []
   let readable = false
   const nft = await readNft(ctx)

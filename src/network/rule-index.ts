@@ -94,25 +94,63 @@ export function buildListIndex(size: number, required: (i: number, field: Field)
   return {size, fields: built.slice(0, MAX_FIELDS)}
 }
 
-/** The keys a known packet value can equal, or null when some keyed item could not be decided for it. */
-function lookupKeys(index: FieldIndex, value: string | number): string[] | null {
-  const keys = [`s:${String(value)}`]
-  if (index.hasNum) {
+/** A packet value's keys of each kind (null: not a number, not an address), computed once per value object. */
+interface ValueKeys {
+  s: string
+  n: string | null
+  a: string | null
+}
+
+const valueKeys = new WeakMap<object, ValueKeys>()
+
+function keysOf(known: {value: string | number}): ValueKeys {
+  let keys = valueKeys.get(known)
+  if (!keys) {
+    const value = known.value
     const number = typeof value === 'number' ? value : Number(value)
-    if (!Number.isFinite(number)) return null
-    keys.push(`n:${number}`)
-  }
-  if (index.hasAddr) {
-    const address = parseAddress(String(value))
-    if (!address) return null
-    keys.push(`a:${address.family}:${address.low}`)
+    const address = typeof value === 'number' ? null : parseAddress(value)
+    keys = {
+      s: `s:${String(value)}`,
+      n: Number.isFinite(number) ? `n:${number}` : null,
+      a: address ? `a:${address.family}:${address.low}` : null,
+    }
+    valueKeys.set(known, keys)
   }
   return keys
+}
+
+/** The keys a known packet value can equal, or null when some keyed item could not be decided for it. */
+function lookupKeys(index: FieldIndex, known: {value: string | number}): string[] | null {
+  const {s, n, a} = keysOf(known)
+  const keys = [s]
+  if (index.hasNum) {
+    if (n === null) return null
+    keys.push(n)
+  }
+  if (index.hasAddr) {
+    if (a === null) return null
+    keys.push(a)
+  }
+  return keys
+}
+
+/** Merges two ascending lists without repeats (the usual case: unkeyed items and one bucket). */
+function mergeTwo(a: number[], b: number[]): number[] {
+  if (a.length === 0) return b
+  if (b.length === 0) return a
+  const out: number[] = []
+  let [i, j] = [0, 0]
+  while (i < a.length || j < b.length) {
+    const next = j >= b.length || (i < a.length && a[i] <= b[j]) ? a[i++] : b[j++]
+    if (out.length === 0 || out[out.length - 1] !== next) out.push(next)
+  }
+  return out
 }
 
 /** Merges ascending position lists into one ascending list without repeats. */
 function mergeAscending(lists: number[][]): number[] {
   if (lists.length === 1) return lists[0]
+  if (lists.length === 2) return mergeTwo(lists[0], lists[1])
   const seen = new Set<number>()
   for (const list of lists) for (const i of list) seen.add(i)
   return [...seen].sort((a, b) => a - b)
@@ -135,7 +173,7 @@ function candidatesOf(index: FieldIndex, known: FieldValue): number[][] | null {
   if (known.kind === 'absent' || known.kind === 'other') return [index.unkeyed]
   if (known.kind === 'among') return amongCandidates(index, known.ranges)
   if (known.kind !== 'value') return null
-  const keys = lookupKeys(index, known.value)
+  const keys = lookupKeys(index, known)
   if (!keys) return null
   const lists = [index.unkeyed]
   for (const key of keys) {

@@ -1,4 +1,5 @@
 import type {Severity} from '../core/severity.js'
+import type {ImageSummary} from '../image/index.js'
 
 /** Where an installed package was found. */
 type PackageSource = 'dpkg' | 'rpm' | 'python' | 'binary'
@@ -122,7 +123,10 @@ export interface PythonEnvironment {
 
 /** The result of `llmsec vulns`. */
 export interface VulnReport {
+  /** The inspected root: `/` for this host and for an --image, else the --root directory. */
   root: string
+  /** The container image read in place with --image (its paths are inside it). */
+  image?: ImageSummary & {name: string}
   findings: VulnFinding[]
   notes: VulnNote[]
   inventory: {

@@ -1,4 +1,5 @@
-import {isPickleBased} from '../../scan/index.js'
+// detect.js alone: the scan engine's index (parsers, worker pool) is for model-scan.
+import {isPickleBased} from '../../scan/detect.js'
 import {defineCheck, guardUnreadable, outcome} from '../check.js'
 
 interface Params {

@@ -1,4 +1,4 @@
-import {DEFAULT_FILE_TIMEOUT_MS, scanInRoot, type FileReport} from '../../scan/index.js'
+import type {FileReport} from '../../scan/index.js'
 import {defineCheck, guardUnreadable, outcome, type CheckOutcome} from '../check.js'
 import {unreadable as unreadableAt, type Unreadable} from '../../core/root-path.js'
 
@@ -48,6 +48,8 @@ export const check = defineCheck<Params>()({
     const candidates = files.filter((f) => f.format !== 'llmsec-encrypted')
     // A file with no bytes to scan (a loop; a compressed image member too large to hold) is unreadable: never a pass.
     const failed: Unreadable[] = []
+    // The scan engine is loaded when there are model files to scan (appliesWhen), not by every audit.
+    const {DEFAULT_FILE_TIMEOUT_MS, scanInRoot} = await import('../../scan/index.js')
     const result = await scanInRoot(
       root,
       candidates.slice(0, limit).map((f) => f.path),

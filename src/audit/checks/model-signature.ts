@@ -1,6 +1,6 @@
 import {posix} from 'node:path'
 
-import {verifyModel, type Mismatch} from '../../artifacts/index.js'
+import type {Mismatch} from '../../artifacts/index.js'
 import {append} from '../../core/arrays.js'
 import {describeError} from '../../core/errors.js'
 import {unreadable as unreadableAt} from '../../core/root-path.js'
@@ -50,6 +50,8 @@ async function verifySignature(reader: RootReader, sig: string, trust: ModelTrus
     return []
   }
   try {
+    // The verify engine (sigstore, X.509) is loaded when there is a signature to verify.
+    const {verifyModel} = await import('../../artifacts/index.js')
     const result = await verifyModel(model, {...trust, signature})
     if (result.verified) return null
     const lines = result.mismatches.slice(0, MAX_MISMATCH_LINES).map((m) => mismatchLine(sig, m))

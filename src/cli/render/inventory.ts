@@ -156,6 +156,7 @@ function renderModels(result: InventoryResult, style: Style): string[] {
 export function renderInventory(result: InventoryResult, style: Style): string {
   const sections = [
     ...(result.root ? [[style.bold(`Offline inventory of ${result.root}`)]] : []),
+    ...(result.image ? [[style.bold(`Inventory of image ${result.image.name}, read in place`)]] : []),
     renderHost(result, style),
     renderGpus(result, style),
     renderInference(result, style),

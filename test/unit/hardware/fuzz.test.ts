@@ -5,13 +5,8 @@ import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 
 import {LlmsecError} from '../../../src/core/errors.js'
-import {
-  parseAmdSmiStatic,
-  parseLsblk,
-  parseNvidiaSmiXml,
-  parseRocmSmi,
-  parseSwaps,
-} from '../../../src/hardware/index.js'
+import {parseNvidiaSmiXml} from '../../../src/hardware/nvidia.js'
+import {parseAmdSmiStatic, parseLsblk, parseRocmSmi, parseSwaps} from '../../../src/hardware/index.js'
 import {parseProcNet} from '../../../src/network/index.js'
 import {detectModelFormat} from '../../../src/scan/index.js'
 import {repoRoot} from '../../helpers/cli.js'

@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {LlmsecError} from '../../../src/core/errors.js'
-import {parseNvidiaSmiXml} from '../../../src/hardware/index.js'
+import {parseNvidiaSmiXml} from '../../../src/hardware/nvidia.js'
 import {hasShared, repoRoot, sharedDir} from '../../helpers/cli.js'
 
 const fixture = (name: string) => readFileSync(join(repoRoot, 'fixtures', 'nvidia-smi', name), 'utf8')

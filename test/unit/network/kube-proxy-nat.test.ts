@@ -8,7 +8,7 @@ import {listInferencePorts} from '../../../src/hardware/index.js'
 import {findPublishedPorts, type PublishedPort} from '../../../src/network/exposure.js'
 import {parseNetwork} from '../../../src/network/ip.js'
 import {parseIptablesSave, parseNftJson, readFirewall, type PathEnv, type Ruleset} from '../../../src/network/index.js'
-import {parseLocalRoutes} from '../../../src/network/routes.js'
+import {parseLocalRoutes, parseRouteBatch} from '../../../src/network/routes.js'
 import {repoRoot} from '../../helpers/cli.js'
 import {kubeProxyIptablesSave, KUBE_LAYOUTS} from '../../helpers/kube-proxy-layout.js'
 
@@ -121,5 +121,23 @@ describe("kube-proxy's NodePorts (generated from kube-proxy's chain layout)", ()
     expect(of(published(fromText(fixture('kube-clusterip.rules')), anyIp), 80)?.exposed).not.toBe(false)
     expect(parseLocalRoutes('not json')).toBeNull()
     expect(parseLocalRoutes(JSON.stringify([{type: 'local', dst: 'nonsense'}]))).toBeNull()
+  })
+})
+
+describe('route lookups in one ip -batch', () => {
+  it('matches answers to addresses by dst; a failed lookup (no answer line) stays unknown', () => {
+    const out = [
+      JSON.stringify([{dst: '10.244.0.1', dev: 'cni0', flags: []}]),
+      JSON.stringify([{type: 'local', dst: '192.0.2.10', dev: 'lo'}]),
+      JSON.stringify([{dst: 'fd00:0::5', dev: 'eth0'}]),
+      'Error: garbage',
+    ].join('\n')
+    const routes = parseRouteBatch(out)
+    expect([...routes.values()]).toEqual([
+      {local: false, dev: 'cni0'},
+      {local: true, dev: 'lo'},
+      {local: false, dev: 'eth0'},
+    ])
+    expect(routes.size).toBe(3)
   })
 })
