@@ -1,8 +1,9 @@
 /**
  * Applies the fixes `llmsec audit --root ROOT --json` printed, in the order of its rules, to ROOT:
  * every file edit exactly as docs/json/audit.md describes it (test/helpers/apply-fix.ts), and the
- * commands that act on the root's own files run inside it with chroot: package installs and removals
- * and systemctl enable/disable/mask. Commands that need the running system (sysctl, modprobe,
+ * commands that act on the root's own files run inside it with chroot: apt-get install, remove, purge,
+ * update and upgrade, systemctl enable/disable/mask, and AIDE's database initialisation (aide --init
+ * and the move of the new database into place). Commands that need the running system (sysctl, modprobe,
  * augenrules --load, mount, restarts) would act on this machine's kernel instead: they are skipped
  * and counted. Used by bench/coverage.sh; prints one JSON line of counts.
  * Usage: npx tsx bench/coverage-apply.ts AUDIT_JSON ROOT
@@ -30,8 +31,11 @@ const APT_OPTIONS = ['-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Optio
 function chrootArgs(command: string): string[] | null {
   if (/[;&|<>`$()"'\\]/.test(command)) return null
   const words = command.trim().split(/\s+/)
-  if (words[0] === 'apt-get' && (words[1] === 'install' || words[1] === 'purge' || words[1] === 'remove'))
+  if (words[0] === 'apt-get' && ['install', 'purge', 'remove', 'update', 'upgrade'].includes(words[1]))
     return ['apt-get', ...APT_OPTIONS, ...words.slice(1)]
+  // AIDE's database is built from the root's own files, so it is made inside the root as well.
+  if (command === 'aide --init --config /etc/aide/aide.conf') return words
+  if (command === 'mv /var/lib/aide/aide.db.new /var/lib/aide/aide.db') return words
   if (words[0] === 'systemctl' && ['enable', 'disable', 'mask'].includes(words[1]))
     return ['systemctl', words[1], ...words.slice(2).filter((w) => w !== '--now')]
   return null

@@ -10,7 +10,7 @@
 # (the audit JSON and Lynis reports of the last run stay in $LLMSEC_BENCH_CACHE/last-run).
 # Lynis runs inside the chroot (Debian's lynis package, installed by debootstrap) with /proc mounted.
 # Bounded: debootstrap 30 minutes, each Lynis run 15, each audit 5, at most ROUNDS (default 3)
-# rounds of fixing. Run after `npm run build`.
+# rounds of fixing. Builds the project first (npm run build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CACHE="${LLMSEC_BENCH_CACHE:-/var/cache/llmsec-bench}"
@@ -24,7 +24,11 @@ die() {
 }
 [ "$(id -u)" = 0 ] || die "needs root (debootstrap and chroot)"
 command -v debootstrap >/dev/null || die "debootstrap is not installed: apt-get install debootstrap"
-[ -x bin/run.js ] && [ -d dist ] || die "dist/ is missing: run npm run build first"
+# bin/run.js runs the checks compiled in dist/ but reads the rulesets from rulesets/ (the ruleset cache
+# in dist/ is used only while those files are unchanged): build now, so both come from this tree.
+timeout 600 npm run build >"${TMPDIR:-/tmp}/llmsec-coverage-build.log" 2>&1 ||
+  die "npm run build failed (see ${TMPDIR:-/tmp}/llmsec-coverage-build.log)"
+[ -x bin/run.js ] && [ -d dist ] || die "dist/ is missing after the build"
 
 if [ ! -x "$BASE/usr/sbin/lynis" ]; then
   mkdir -p "$CACHE"

@@ -6,6 +6,7 @@ import type {
   InferenceService,
   ModelDirectory,
   ModelsFact,
+  RootReader,
   Unreadable,
 } from './facts/index.js'
 
@@ -89,4 +90,13 @@ export function parseDurationDays(text: string): number | null {
 /** The model directories that exist (the walk searched them), with their owner and mode. */
 export function existingModelDirs(models: ModelsFact): (ModelDirectory & {mode: string; uid: number})[] {
   return models.directories.filter((d): d is ModelDirectory & {mode: string; uid: number} => d.status === 'ok')
+}
+
+/** A PAM service name (a file of /etc/pam.d), as a params schema pattern. */
+export const PAM_SERVICE_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]*$'
+
+/** Not applicable when the root has no /etc/pam.d (an unreadable one is an error); null when it has one. */
+export async function noPamConfiguration(reader: RootReader): Promise<CheckOutcome | null> {
+  if ((await reader.stat('/etc/pam.d')) !== null) return null
+  return guardUnreadable(outcome.notApplicable('no PAM configuration (/etc/pam.d is absent)'), reader.unreadable)
 }

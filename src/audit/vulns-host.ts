@@ -151,6 +151,11 @@ interface VulnCheckSpec {
   areas: VulnArea[]
   /** When nothing the check judges is installed: the not-applicable reason (null: judge anyway). */
   absent?: (report: VulnReport) => string | null
+  /**
+   * When the report cannot show what the check judges (no security list to compare with): the
+   * reason, and the check fails instead of passing on an empty comparison.
+   */
+  blind?: (report: VulnReport) => string | null
 }
 
 /**
@@ -172,6 +177,8 @@ export function vulnCheck(spec: VulnCheckSpec): Check<NoParams> {
         return outcome.error(`${open[0].message}${open.length > 1 ? ` and ${open.length - 1} more` : ''}`)
       const absent = spec.absent?.(report)
       if (absent) return outcome.notApplicable(absent)
+      const blind = spec.blind?.(report)
+      if (blind) return outcome.fail([blind])
       return outcome.pass([`no known advisory or pending security update (${report.db.records} advisories)`])
     },
   }

@@ -1,5 +1,6 @@
 import type {Check} from '../check.js'
 import {check as accountDatabase} from './account-database.js'
+import {check as aptSecuritySource} from './apt-security-source.js'
 import {check as auditdEvents} from './auditd-events.js'
 import {check as auditdRules} from './auditd-rules.js'
 import {check as autoUpdates} from './auto-updates.js'
@@ -37,9 +38,14 @@ import {check as mountOptions} from './mount-options.js'
 import {check as mtaLocalOnly} from './mta-local-only.js'
 import {check as packageInstalled} from './package-installed.js'
 import {check as pamFaillock} from './pam-faillock.js'
+import {check as pwquality} from './pwquality.js'
+import {check as resourceLimit} from './resource-limit.js'
 import {check as secretFiles} from './secret-files.js'
 import {check as securityUpdatesPending} from './security-updates-pending.js'
+import {check as shellTimeout} from './shell-timeout.js'
+import {check as sshdAccessList} from './sshd-access-list.js'
 import {check as sshdAlgorithms} from './sshd-algorithms.js'
+import {check as sshdAuthMethods} from './sshd-auth-methods.js'
 import {check as sshdOption} from './sshd-option.js'
 import {check as sudoers} from './sudoers.js'
 import {check as sysctlValue} from './sysctl-value.js'
@@ -50,6 +56,7 @@ import {check as unitSecrets} from './unit-secrets.js'
 /** Every check, sorted by id (a test keeps this list complete and sorted). */
 export const CHECKS = [
   accountDatabase,
+  aptSecuritySource,
   auditdEvents,
   auditdRules,
   autoUpdates,
@@ -87,9 +94,14 @@ export const CHECKS = [
   mtaLocalOnly,
   packageInstalled,
   pamFaillock,
+  pwquality,
+  resourceLimit,
   secretFiles,
   securityUpdatesPending,
+  shellTimeout,
+  sshdAccessList,
   sshdAlgorithms,
+  sshdAuthMethods,
   sshdOption,
   sudoers,
   sysctlValue,

@@ -1,3 +1,4 @@
+import {noPamConfiguration, PAM_SERVICE_PATTERN} from '../check-helpers.js'
 import {defineCheck, guardUnreadable, outcome} from '../check.js'
 import {parseSecurityConf, readPamStack, RootReader, type PamLine} from '../facts/index.js'
 
@@ -31,14 +32,14 @@ export const check = defineCheck<Params>()({
     additionalProperties: false,
     required: ['service'],
     properties: {
-      service: {type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$'},
+      service: {type: 'string', pattern: PAM_SERVICE_PATTERN},
       maxDeny: {type: 'integer', minimum: 1, nullable: true},
     },
   },
   async run({root, params}) {
     const reader = new RootReader(root)
-    if ((await reader.stat('/etc/pam.d')) === null)
-      return guardUnreadable(outcome.notApplicable('no PAM configuration (/etc/pam.d is absent)'), reader.unreadable)
+    const noPam = await noPamConfiguration(reader)
+    if (noPam) return noPam
     const path = `/etc/pam.d/${params.service}`
     const stack = await readPamStack(reader, params.service, 'auth')
     const faillock = stack.filter((l) => l.module === 'pam_faillock.so')

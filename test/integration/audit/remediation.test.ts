@@ -19,7 +19,10 @@ const NOT_FILE_EDITS: Record<string, string> = {
   'no-pickle-models': 'the checkpoint has to be converted to safetensors from a trusted copy',
   'models-signed': "signing needs the signer's private key (llmsec sign)",
   'models-encrypted-at-rest': 'a LUKS volume on a block device is made on the running host (cryptsetup)',
-  'file-integrity-monitoring': 'the AIDE database is built by aideinit on the running system',
+  'file-integrity-monitoring': 'the AIDE database is built by aide --init from the files of the running system',
+  'os-security-updates-pending': 'apt-get update fetches the security lists and apt-get upgrade installs the updates',
+  'ssh-access-list': 'who may log in over SSH is the operator’s choice (a step says where to list them)',
+  'ssh-second-factor': 'a second factor has to be set up in PAM by a person before sshd may demand it',
   'var-log-separate-mount': 'a partition or logical volume for /var/log is made on the running host',
   'logs-forwarded-remote': 'the remote collector is the operator’s choice (a step names both ways to set it)',
   'inference-units-confined':
@@ -34,6 +37,7 @@ const NOT_FILE_EDITS: Record<string, string> = {
   'time-sync': 'needs chrony installed and enabled',
   'automatic-security-updates': 'needs unattended-upgrades installed',
   'sudo-installed': 'needs sudo installed',
+  'aide-installed': 'needs aide installed',
   'mac-enabled': 'needs apparmor installed and enabled',
   'mac-profiles-enforcing': 'needs apparmor (with its profiles) installed',
 }
@@ -53,6 +57,9 @@ const PACKAGES: Record<string, RootSpec> = {
     '/lib/systemd/system/apparmor.service': '[Service]\nExecStart=/lib/apparmor/apparmor.systemd reload\n',
   },
   'apparmor-utils': {},
+  aide: {},
+  'aide-common': {},
+
   'apparmor-profiles': {'/etc/apparmor.d/usr.bin.man': '/usr/bin/man {\n}\n'},
 }
 

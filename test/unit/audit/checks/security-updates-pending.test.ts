@@ -28,6 +28,13 @@ checkTester.run(check, {
       reason: /rpm database that could not be read/,
     },
     {
+      // An empty comparison is not "nothing pending": the list was never fetched, or no -security source exists.
+      name: 'packages but no security suite list',
+      status: 'fail',
+      files: {'/var/lib/dpkg/status': 'Package: bash\nStatus: install ok installed\nVersion: 5.2.15-2+b2\n'},
+      evidence: [/^no security suite list in \/var\/lib\/apt\/lists .*run apt-get update$/],
+    },
+    {
       name: 'no dpkg database',
       status: 'not-applicable',
       files: {'/etc/hostname': 'h\n'},
