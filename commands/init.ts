@@ -8,6 +8,8 @@ import {
   buildConfig,
   defaultAnswers,
   discoverSetup,
+  installUnits,
+  renderUnits,
   writeConfig,
   type Discovered,
   type InitAnswers,
@@ -28,6 +30,12 @@ export interface InitResult {
   found?: Pick<Discovered, 'modelDirs' | 'modelFiles' | 'endpoints'>
 }
 
+/** `init --systemd`: the scheduled-audit units written, and how to start them. */
+export interface InitSystemdResult {
+  units: string[]
+  enable: string[]
+}
+
 export default class Init extends LlmsecCommand<typeof Init> {
   static override description =
     'Write llmsec.yaml: model directories, inference endpoints, rulesets, signing key and egress allowlist'
@@ -37,6 +45,7 @@ export default class Init extends LlmsecCommand<typeof Init> {
     '<%= config.bin %> init --yes --location user',
     'sudo <%= config.bin %> init --yes --force --location system',
     '<%= config.bin %> init --root /mnt/image --yes --output /mnt/image/etc/llmsec/config.yaml',
+    'sudo <%= config.bin %> init --systemd',
   ]
   static override flags = {
     yes: Flags.boolean({
@@ -53,9 +62,19 @@ export default class Init extends LlmsecCommand<typeof Init> {
     })(),
     output: outputFlag('Write to this file instead (llmsec reads it only with --config).', 'file'),
     root: Flags.string({description: 'Discover model directories and runtimes in a mounted root filesystem.'}),
+    systemd: Flags.boolean({
+      description:
+        "Instead of the configuration, write the daily audit units (llmsec-audit.service and .timer) naming this llmsec and the configuration's model paths; enabling them is left to you.",
+      exclusive: ['location', 'output', 'root', 'yes'],
+    }),
+    'systemd-dir': Flags.string({
+      description: 'Where --systemd writes the units [default: /etc/systemd/system].',
+      dependsOn: ['systemd'],
+    }),
   }
 
-  async run(): Promise<InitResult> {
+  async run(): Promise<InitResult | InitSystemdResult> {
+    if (this.flags.systemd) return this.installSystemd()
     const {location} = this.flags
     const file = this.flags.output
       ? resolve(this.flags.output)
@@ -81,6 +100,19 @@ export default class Init extends LlmsecCommand<typeof Init> {
     this.render(`wrote ${file}`)
     const {modelDirs, modelFiles, endpoints} = found
     return {...(await this.finish(file, true, config)), found: {modelDirs, modelFiles, endpoints}}
+  }
+
+  private async installSystemd(): Promise<InitSystemdResult> {
+    const {config} = await this.config_()
+    const units = await renderUnits(resolve(process.argv[1]), config.models?.paths ?? [])
+    const paths = await installUnits(
+      resolve(this.flags['systemd-dir'] ?? '/etc/systemd/system'),
+      units,
+      this.flags.force,
+    )
+    const enable = ['systemctl daemon-reload', 'systemctl enable --now llmsec-audit.timer']
+    this.render([...paths.map((p) => `wrote ${p}`), `start the daily audit with: ${enable.join(' && ')}`].join('\n'))
+    return {units: paths, enable}
   }
 
   private async finish(file: string, written: boolean, config: LlmsecConfig): Promise<InitResult> {

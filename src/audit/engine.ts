@@ -12,7 +12,7 @@ import {evaluateCheck} from './run-check.js'
 import type {ResolvedRule, ResolvedRuleset} from './ruleset.types.js'
 import {countStatuses, scoreAudit, SEVERITY_WEIGHTS} from './score.js'
 import type {AuditResult, ControlMap, RuleResult, RulesetResult} from './audit.types.js'
-import {summarizeImage, type OpenImage} from '../image/index.js'
+import type {OpenImage} from '../image/index.js'
 import {compareSeverity} from '../core/severity.js'
 import {maxOf} from '../core/arrays.js'
 
@@ -228,7 +228,8 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     startedAt,
     durationMs: Date.now() - started,
     root: root === '/' || options.image ? null : root,
-    ...(options.image ? {image: summarizeImage(options.image)} : {}),
+    // The image readers are loaded for --image only.
+    ...(options.image ? {image: (await import('../image/index.js')).summarizeImage(options.image)} : {}),
     probe: options.probe ?? false,
   }
   scoreAudit(audit)

@@ -51,8 +51,13 @@ export const firewallConfigProvider: FactProvider<'firewall.config'> = {
     const configs: FirewallConfigFact['configs'] = []
     const nft = await flattened(reader, '/etc/nftables.conf')
     if (nft !== null) {
+      // nft loads the file (a subprocess in a namespace) while systemd's units are still being read;
+      // awaited after unitEnabled, so an error of either surfaces as it did when they ran in turn.
+      const loading =
+        'error' in nft ? Promise.resolve({defaultDeny: null, decidedBy: nft.error}) : nftConfigPolicy(nft.text)
+      loading.catch(() => undefined)
       const enabled = await unitEnabled(facts, ['nftables.service'])
-      const policy = 'error' in nft ? {defaultDeny: null, decidedBy: nft.error} : await nftConfigPolicy(nft.text)
+      const policy = await loading
       configs.push({source: 'nftables', path: '/etc/nftables.conf', ...policy, enabled})
     }
     for (const [path, family] of [

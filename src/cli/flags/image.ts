@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {resolveRootOption} from '../../core/root-path.js'
-import {summarizeImage, withImage, type ImageSummary} from '../../image/index.js'
+import type {ImageSummary} from '../../image/index.js'
 
 /** `--image`: the one definition audit, scan, vulns and inventory share (it excludes `--root`). */
 export const imageFlag = Flags.string({
@@ -28,10 +28,13 @@ export async function withInspected<T>(
   flags: {root?: string; image?: string},
   work: (inspected: Inspected) => Promise<T>,
 ): Promise<T> {
-  if (flags.image)
+  if (flags.image) {
+    // The image readers (tar, gzip, OCI layouts) are loaded for --image only.
+    const {summarizeImage, withImage} = await import('../../image/index.js')
     return withImage(flags.image, async (image) =>
       work({root: image.root, live: false, image: {...summarizeImage(image), name: image.name}}),
     )
+  }
   const root = await resolveRootOption(flags.root)
   return work({root, live: root === '/', image: null})
 }

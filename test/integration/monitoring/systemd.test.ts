@@ -79,6 +79,38 @@ describe.skipIf(noAnalyze)('contrib/systemd units', () => {
     expect(Number(exposure![1])).toBeLessThan(4)
   })
 
+  it('llmsec init --systemd writes units that verify, naming this llmsec and the configured model paths', async () => {
+    const target = join(dir, 'installed')
+    await mkdir(target)
+    const config = join(dir, 'llmsec.yaml')
+    await writeFile(config, `models:\n  paths: [${join(careless, 'srv/models')}, /data/llm]\n`)
+    const args = ['init', '--systemd', '--systemd-dir', target, '--config', config]
+    const run = await runCli([...args, '--json'])
+    expect(run.exitCode, run.stderr).toBe(0)
+    const {units} = JSON.parse(run.stdout) as {units: string[]}
+    expect(units).toEqual([join(target, 'llmsec-audit.service'), join(target, 'llmsec-audit.timer')])
+    const service = await readFile(units[0], 'utf8')
+    for (const line of directives(service, 'ExecStart')) expect(line.startsWith(`${binPath} `), line).toBe(true)
+    expect(directives(service, 'ExecStart').find((l) => l.includes(' scan '))).toContain(
+      ` scan ${join(careless, 'srv/models')} /data/llm --format`,
+    )
+    const verify = await analyze(['verify', ...units])
+    expect(verify.output).toBe('')
+    // An existing unit is kept (exit 2, nothing replaced) unless --force.
+    await writeFile(units[1], '# local edit\n')
+    const again = await runCli(args)
+    expect(again.exitCode).toBe(2)
+    expect(again.stderr.trim().split('\n')).toHaveLength(1)
+    expect(await readFile(units[1], 'utf8')).toBe('# local edit\n')
+    expect((await runCli([...args, '--force'])).exitCode).toBe(0)
+    expect(await readFile(units[1], 'utf8')).toContain('OnCalendar=daily')
+    // A model path systemd would split into two arguments is refused, and nothing is written.
+    await writeFile(config, 'models:\n  paths: [/srv/my models]\n')
+    const spaced = await runCli(['init', '--systemd', '--systemd-dir', join(dir, 'units'), '--config', config])
+    expect(spaced.exitCode).toBe(2)
+    expect(spaced.stderr).toMatch(/cannot go on an ExecStart= line/)
+  })
+
   it.skipIf(noPromtool)('its command lines run against a fixture root and write valid textfile metrics', async () => {
     const service = await readFile(join(UNITS, 'llmsec-audit.service'), 'utf8')
     const textfile = join(dir, 'textfile')
