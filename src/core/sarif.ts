@@ -41,3 +41,16 @@ export function physicalLocation(path: string | undefined, ruleId: string): Reco
 export function automationDetails(category: string | undefined): Record<string, unknown> {
   return category ? {automationDetails: {id: category.endsWith('/') ? category : `${category}/`}} : {}
 }
+
+/**
+ * The ROOTFS base of a run's artifact locations: the audited root directory, or `/` of the host;
+ * for an `--image` run, `/` inside the image, which its description names.
+ */
+export function rootBase(
+  root: string | null,
+  image?: {name: string; file: string},
+): {uri: string; description?: {text: string}} {
+  const uri = root ? `file://${encodeURI(root.replace(/\/?$/, '/'))}` : 'file:///'
+  if (!image) return {uri}
+  return {uri: 'file:///', description: {text: `the root of image ${image.name} (${image.file}), read in place`}}
+}

@@ -2,6 +2,7 @@ import {
   automationDetails,
   INFORMATION_URI,
   physicalLocation,
+  rootBase,
   SARIF_LEVEL as LEVEL,
   SARIF_SCHEMA,
   SECURITY_SEVERITY as SCORE,
@@ -61,7 +62,8 @@ export function renderVulnSarif(report: VulnReport, version: string, category?: 
       driver: {name: 'llmsec', version, informationUri: INFORMATION_URI, rules: [...rules.values()]},
     },
     ...automationDetails(category),
-    originalUriBaseIds: {ROOTFS: {uri: `file://${encodeURI(report.root.replace(/\/?$/, '/'))}`}},
+    originalUriBaseIds: {ROOTFS: rootBase(report.image ? null : report.root, report.image)},
+    ...(report.image ? {properties: {image: report.image}} : {}),
     invocations: [{executionSuccessful: true, toolExecutionNotifications: notes}],
     results: report.findings.map(result),
   }

@@ -4,6 +4,7 @@ import {
   automationDetails,
   INFORMATION_URI,
   physicalLocation,
+  rootBase,
   SARIF_LEVEL as LEVEL,
   SARIF_SCHEMA,
   SECURITY_SEVERITY,
@@ -105,7 +106,7 @@ function runOf(report: AuditReport, host: string, options: SarifOptions & {fleet
     },
     ...automationDetails(options.category),
     originalUriBaseIds: {
-      ROOTFS: {uri: report.root ? `file://${encodeURI(report.root.replace(/\/?$/, '/'))}` : 'file:///'},
+      ROOTFS: rootBase(report.root ?? null, report.image ? {name: host, file: report.image.file} : undefined),
     },
     invocations: [
       {
@@ -120,6 +121,7 @@ function runOf(report: AuditReport, host: string, options: SarifOptions & {fleet
       score: report.score,
       ...(report.headline ? {headline: report.headline} : {}),
       host,
+      ...(report.image ? {image: report.image} : {}),
       os: report.os ?? report.inventory?.os ?? null,
       rulesets: report.rulesets.map((r) => ({id: r.id, score: r.score})),
     },

@@ -7,6 +7,7 @@ import {buildCarelessRoot, buildHardenedRoot, hardenedConfig} from '../../helper
 import {runCli} from '../../helpers/cli.js'
 import {skipReason} from '../../helpers/env.js'
 import {buildRoot} from '../../helpers/rootfs.js'
+import {dockerArchive, membersOf, tarOf} from '../../helpers/image-archive.js'
 import {multitoolErrors, sarifMultitool} from '../../helpers/sarif-multitool.js'
 import {vulnRootSpec} from '../../helpers/vuln-root.js'
 
@@ -28,10 +29,20 @@ describe.skipIf(missing)('SARIF that GitHub code scanning accepts', () => {
     const vulnerable = await buildRoot(vulnRootSpec())
     roots.push(careless, hardened, vulnerable)
     const out = (name: string) => join(careless, `${name}.sarif`)
+    // The same roots as image archives (docker save layout), audited in place with --image.
+    const image = async (root: string, name: string) => {
+      const file = join(careless, `${name}.tar`)
+      await writeFile(file, dockerArchive({layers: [tarOf(await membersOf(root))], tags: [`example/${name}:1`]}).tar)
+      return file
+    }
+    const carelessImage = await image(careless, 'careless')
+    const vulnImage = await image(vulnerable, 'vulnerable')
     const runs: [string, string[]][] = [
       ['careless', ['audit', '--root', careless, '--ruleset', 'all', '--allow-incomplete']],
       ['hardened', ['audit', '--root', hardened, '--config', hardenedConfig(hardened)]],
       ['vulns', ['vulns', '--root', vulnerable]],
+      ['careless-image', ['audit', '--image', carelessImage, '--ruleset', 'all', '--allow-incomplete']],
+      ['vulns-image', ['vulns', '--image', vulnImage]],
     ]
     for (const [name, args] of runs) {
       const run = await runCli([...args, '--format', 'sarif', '--output', out(name)])
@@ -52,6 +63,24 @@ describe.skipIf(missing)('SARIF that GitHub code scanning accepts', () => {
       }
     }
     expect(results).toBeGreaterThan(10)
+  })
+
+  it('names the image of an --image run in its properties and its ROOTFS base', async () => {
+    for (const name of ['careless-image', 'vulns-image']) {
+      const log = JSON.parse(await readFile(files[name], 'utf8')) as {
+        runs: {
+          properties?: {image?: {file: string}}
+          originalUriBaseIds: {ROOTFS: {uri: string; description?: {text: string}}}
+          results: unknown[]
+        }[]
+      }
+      const [run] = log.runs
+      expect(run.results.length, name).toBeGreaterThan(0)
+      expect(run.properties?.image?.file, name).toMatch(/\.tar$/)
+      expect(run.originalUriBaseIds.ROOTFS.uri, name).toBe('file:///')
+      expect(run.originalUriBaseIds.ROOTFS.description?.text, name).toContain('example/')
+      expect(JSON.stringify(log), name).not.toMatch(/virtual-root|\\u0000/)
+    }
   })
 
   it('passes sarif-multitool validate with the GHAS rules', async () => {
