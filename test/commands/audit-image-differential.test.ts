@@ -1,4 +1,4 @@
-import {mkdtemp, writeFile} from 'node:fs/promises'
+import {lstat, mkdtemp, readdir, utimes, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -70,6 +70,12 @@ describe.skipIf(skipReason(why !== null, `audit --image against --root of the sa
       const merged = join(work, 'merged.tar')
       await writeFile(merged, tarOf(members))
       await execa('tar', ['--same-owner', '-xpf', merged, '-C', extracted])
+      // An image keeps no access times (its files read as last used when written); extraction just
+      // read them now. Give the extracted files their written times back, so models-inactive compares alike.
+      for (const entry of await readdir(extracted, {recursive: true, withFileTypes: true})) {
+        const path = join(entry.parentPath, entry.name)
+        if (entry.isFile()) await utimes(path, (await lstat(path)).mtime, (await lstat(path)).mtime)
+      }
       const config = withConfig ? ['--config', hardenedConfig(root)] : []
       const args = ['audit', '--ruleset', 'all', ...config]
       const viaImage = await runCliJson<AuditResult>([...args, '--image', image])
