@@ -1,8 +1,6 @@
 import {readFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
-import {XMLParser} from 'fast-xml-parser'
-
 /**
  * What ufw and firewalld are configured to do, read from their own files, to name the frontend
  * rule a destination NAT bypasses (`ufw deny 11434/tcp`). Judgement stays on the generated tables:
@@ -96,17 +94,23 @@ async function readUfw(root: string, notes: string[]): Promise<FrontendRule[]> {
 }
 
 // The same settings as the nvidia-smi reader: no DTDs, no entities, attributes kept as text.
-const xml = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@',
-  processEntities: false,
-  htmlEntities: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  isArray: (name) => ['port', 'rule', 'service', 'interface', 'source'].includes(name),
-})
+// Loaded on first use: only hosts with a firewalld zone file pay for the XML parser.
+let xmlParser: Promise<{parse(text: string, validate: boolean): unknown}> | undefined
+const xml = () =>
+  (xmlParser ??= import('fast-xml-parser').then(
+    ({XMLParser}) =>
+      new XMLParser({
+        ignoreAttributes: false,
+        attributeNamePrefix: '@',
+        processEntities: false,
+        htmlEntities: false,
+        ignoreDeclaration: true,
+        ignorePiTags: true,
+        parseTagValue: false,
+        parseAttributeValue: false,
+        isArray: (name) => ['port', 'rule', 'service', 'interface', 'source'].includes(name),
+      }),
+  ))
 
 type Xml = Record<string, unknown>
 
@@ -123,7 +127,7 @@ async function readZone(root: string, zone: string, notes: string[]): Promise<{f
     const text = await readBounded(root, file, notes)
     if (text === null) continue
     try {
-      const doc = xml.parse(text, true) as Xml
+      const doc = (await xml()).parse(text, true) as Xml
       if (doc.zone && typeof doc.zone === 'object') return {file, doc: doc.zone as Xml}
       notes.push(`${file} has no <zone> element.`)
     } catch (error) {

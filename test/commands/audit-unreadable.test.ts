@@ -70,7 +70,7 @@ const modelAudit = (root: string) => [
 ]
 
 /**
- * Issue 14: a model file that cannot be read is an `error` (critical: it sits in a model
+ * A model file that cannot be read is an `error` (critical: it sits in a model
  * directory, and the model scan rule is critical), never a skip with exit 0. The directories are
  * open to others here; only the weights file is not, and a readable sibling must not make it pass.
  */
