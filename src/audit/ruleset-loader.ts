@@ -6,7 +6,7 @@ import {cachedRuleset} from './ruleset-cache.js'
 import {builtInRulesetDir, resolveRef} from './ruleset-paths.js'
 import type {ResolvedRuleset} from './ruleset.types.js'
 
-export {builtInRulesetDir, isRulesetPath, resolveRef} from './ruleset-paths.js'
+export {builtInRulesetDir, isRulesetPath} from './ruleset-paths.js'
 
 /** Ids of the built-in rulesets, sorted. */
 export async function listBuiltInRulesets(): Promise<string[]> {
