@@ -1,23 +1,15 @@
 import {XMLParser} from 'fast-xml-parser'
 
 import {coreError} from '../core/errors.js'
+import {SAFE_XML_OPTIONS} from '../core/xml-options.js'
 import type {GpuInfo, MigDevice} from './gpu.types.js'
 import {MAX_NVIDIA_XML_BYTES} from './nvidia-limits.js'
 import {valueAt} from './value-at.js'
 
 type Xml = Record<string, unknown>
 
-// DTDs and entities are never processed: nvidia-smi output names a DTD we must not fetch,
-// and entity expansion is how XML parsers get attacked.
 const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@',
-  processEntities: false,
-  htmlEntities: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  parseTagValue: false,
-  parseAttributeValue: false,
+  ...SAFE_XML_OPTIONS,
   trimValues: true,
   isArray: (name) => name === 'gpu' || name === 'mig_device',
 })

@@ -1,6 +1,8 @@
 import {readFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
+import {SAFE_XML_OPTIONS} from '../core/xml-options.js'
+
 /**
  * What ufw and firewalld are configured to do, read from their own files, to name the frontend
  * rule a destination NAT bypasses (`ufw deny 11434/tcp`). Judgement stays on the generated tables:
@@ -93,21 +95,13 @@ async function readUfw(root: string, notes: string[]): Promise<FrontendRule[]> {
   return rules
 }
 
-// The same settings as the nvidia-smi reader: no DTDs, no entities, attributes kept as text.
 // Loaded on first use: only hosts with a firewalld zone file pay for the XML parser.
 let xmlParser: Promise<{parse(text: string, validate: boolean): unknown}> | undefined
 const xml = () =>
   (xmlParser ??= import('fast-xml-parser').then(
     ({XMLParser}) =>
       new XMLParser({
-        ignoreAttributes: false,
-        attributeNamePrefix: '@',
-        processEntities: false,
-        htmlEntities: false,
-        ignoreDeclaration: true,
-        ignorePiTags: true,
-        parseTagValue: false,
-        parseAttributeValue: false,
+        ...SAFE_XML_OPTIONS,
         isArray: (name) => ['port', 'rule', 'service', 'interface', 'source'].includes(name),
       }),
   ))
