@@ -49,6 +49,8 @@ export interface RuleResult {
   /** Rule description and rationale, copied from the ruleset for reports. */
   description?: string
   rationale?: string
+  /** The rule's page (docs/rules/<id>.md) when the rule is a built-in one. */
+  helpUri?: string
   /** Effective weight used in the score (severity weight × rule weight). */
   weight?: number
   durationMs?: number

@@ -9,6 +9,7 @@ import {auditedHost} from './host-identity.js'
 import {hostOnlyReason} from './fix-context.js'
 import {renderRemediation, ruleFix} from './fixes.js'
 import {evaluateCheck} from './run-check.js'
+import {ruleHelpUri} from './rule-docs.js'
 import type {ResolvedRule, ResolvedRuleset} from './ruleset.types.js'
 import {countStatuses, scoreAudit, SEVERITY_WEIGHTS} from './score.js'
 import type {AuditResult, ControlMap, RuleResult, RulesetResult} from './audit.types.js'
@@ -113,6 +114,7 @@ function toResult(variants: Evaluated[], hostOnly: string | null): RuleResult {
   const out = worstOutcome(variants)
   const fix = ruleFix(rule.remediation, out, hostOnly)
   const severity = variants.map((v) => v.rule.severity).reduce((a, b) => (compareSeverity(b, a) > 0 ? b : a))
+  const helpUri = ruleHelpUri(variants.map((v) => v.rule))
   return {
     ruleId: rule.id,
     title: rule.title,
@@ -128,6 +130,7 @@ function toResult(variants: Evaluated[], hostOnly: string | null): RuleResult {
     ...(out.needsRoot ? {needsRoot: true} : {}),
     description: rule.description,
     rationale: rule.rationale,
+    ...(helpUri ? {helpUri} : {}),
     weight: maxOf(
       variants.map((v) => ruleWeight(v.rule)),
       -Infinity,

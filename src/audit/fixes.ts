@@ -35,7 +35,8 @@ export const isUnitPath = (location: string) => /\.(service|socket|timer)$/.test
 /** An `apt-get install` command for Debian packages (the root's package manager is dpkg when this is shown). */
 export const aptInstall = (...packages: string[]) => live(`apt-get install -y ${packages.join(' ')}`)
 
-function describeEdit(edit: FileEdit): string[] {
+/** One file edit as the lines every format shows it in. */
+export function describeEdit(edit: FileEdit): string[] {
   switch (edit.op) {
     case 'set':
       return [

@@ -25,6 +25,7 @@ function ruleDescriptor(row: Row): Json {
     name: row.key.replace(/[.-](\w)/g, (_, c: string) => c.toUpperCase()),
     shortDescription: {text: r.title},
     fullDescription: {text: r.description ?? r.title},
+    ...(r.helpUri ? {helpUri: r.helpUri} : {}),
     help: {text: help, markdown: help.replace(/\n {2}(\S.*)/g, '\n```\n$1\n```')},
     defaultConfiguration: {level: LEVEL[r.severity]},
     properties: {
