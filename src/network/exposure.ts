@@ -1,7 +1,7 @@
 import {natText} from './evaluate.js'
 import type {InferencePort} from './inference-ports.js'
 import {evaluateConnectionPath, type ConnectionPath} from './packet.js'
-import type {PathEnv} from './path.js'
+import {TOO_MANY_TRANSLATIONS, type PathEnv} from './path.js'
 import type {Action, Condition, FieldValue, NatTarget, PacketSpec, Ruleset, Table, Verdict} from './ruleset.types.js'
 
 /** More interface names than this in the rules: fall back to "any interface but lo" (undecided matches). */
@@ -228,11 +228,14 @@ export function catalogEntry(byPort: Map<number, InferencePort>, port: number, t
 
 function describePath(port: number, to: string, connection: ConnectionPath): string {
   const {path} = connection
-  const via = path.forwardChain
-    ? ` via forward chain ${path.forwardChain}`
-    : path.forwarded
-      ? ' (forwarded)'
-      : ' (delivered to this host)'
+  const via =
+    path.rule === TOO_MANY_TRANSLATIONS
+      ? ` (not followed: ${TOO_MANY_TRANSLATIONS})`
+      : path.forwardChain
+        ? ` via forward chain ${path.forwardChain}`
+        : path.forwarded
+          ? ' (forwarded)'
+          : ' (delivered to this host)'
   return `dnat ${port} → ${to}${via}`
 }
 

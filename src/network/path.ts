@@ -78,6 +78,8 @@ interface BaseChain {
 
 /** Undecided translations fork the path; past this many forks the answer is unknown. */
 const MAX_FORKS = 64
+/** The rule named on a path whose translation was not followed past MAX_FORKS. */
+export const TOO_MANY_TRANSLATIONS = 'too many translations to follow'
 
 const STAGES: Record<EvalPacket['path'], Hook[]> = {
   in: ['ingress', 'prerouting'],
@@ -276,7 +278,12 @@ function visit(ctx: Ctx, fork: Fork, hookAt: number, chainAt: number): PathDecis
     else if (!seen.has(natText(outcome.to))) {
       seen.add(natText(outcome.to))
       if (++ctx.forks > MAX_FORKS) {
-        results.push(finish(fork, {...decide('unknown', at.table, outcome), rule: 'too many translations to follow'}))
+        // The leaf keeps its translation: a published port with too many to follow is unknown, not dropped.
+        const translated = translate(fork, at, hook, outcome)
+        const unfollowed = nextFork(translated, {
+          path: [...translated.path, `${TOO_MANY_TRANSLATIONS} (over ${MAX_FORKS})`],
+        })
+        results.push(finish(unfollowed, {...decide('unknown', at.table, outcome), rule: TOO_MANY_TRANSLATIONS}))
         return results
       }
       append(results, visit(ctx, translate(fork, at, hook, outcome), h, c + 1))
@@ -299,8 +306,15 @@ function combinePaths(leaves: PathDecision[]): PathDecision {
     const kinds = new Set(blocked.map((l) => l.verdict))
     return kinds.size > 1 ? {...blocked[0], verdict: 'drop', rule: `drop or reject: ${blocked[0].rule}`} : blocked[0]
   }
-  if (leaves.every((l) => l.verdict === 'accept')) return leaves[0]
-  const unclear = leaves.find((l) => l.verdict === 'unknown') ?? leaves.find((l) => l.nat) ?? leaves[0]
+  // A translated leaf is named first: a path without one would hide the port from the published list.
+  const translated = leaves.filter((l) => l.nat)
+  if (leaves.every((l) => l.verdict === 'accept')) return translated[0] ?? leaves[0]
+  const unclear =
+    translated.find((l) => l.verdict === 'unknown') ??
+    translated.find((l) => l.verdict === 'accept') ??
+    translated[0] ??
+    leaves.find((l) => l.verdict === 'unknown') ??
+    leaves[0]
   return {...unclear, verdict: 'unknown', forwardChain: null}
 }
 

@@ -129,3 +129,62 @@ COMMIT
     expect(of(published(fromText(text)), 11434)!.exposed).not.toBe(false)
   })
 })
+
+describe('many translations of one port (fail closed)', () => {
+  /** `sources` DNAT rules for 11434, each for one source address, then one for any source. */
+  const manyDnat = (sources: number, forward: 'ACCEPT' | 'DROP') => {
+    const bySource = Array.from(
+      {length: sources},
+      (_, i) =>
+        `-A PREROUTING -s 198.51.100.${i + 1}/32 -p tcp -m tcp --dport 11434 -j DNAT --to-destination 172.17.0.${i + 2}:11434`,
+    )
+    return `*nat
+:PREROUTING ACCEPT [0:0]
+${bySource.join('\n')}
+-A PREROUTING -p tcp -m tcp --dport 11434 -j DNAT --to-destination 172.17.1.1:11434
+COMMIT
+*filter
+:INPUT DROP [0:0]
+:FORWARD DROP [0:0]
+-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A FORWARD -d 172.17.0.0/16 -j ${forward}
+COMMIT
+`
+  }
+
+  it('64 translations are all followed: exposed when forward accepts, not when it drops', () => {
+    expect(of(published(fromText(manyDnat(63, 'ACCEPT'))), 11434)).toMatchObject({exposed: true, verdict: 'accept'})
+    expect(of(published(fromText(manyDnat(63, 'DROP'))), 11434)).toMatchObject({exposed: false})
+  })
+
+  it('past 64 translations the port is still listed, undecided with the reason, never left out', () => {
+    for (const forward of ['ACCEPT', 'DROP'] as const) {
+      const port = of(published(fromText(manyDnat(64, forward))), 11434)
+      expect(port).toMatchObject({exposed: null, verdict: 'unknown', service: 'Ollama'})
+      expect(port!.path).toContain('too many translations to follow')
+      expect(port!.hooks.join('\n')).toContain('too many translations to follow (over 64)')
+    }
+  })
+
+  it('an undecided untranslated path does not hide the translated one', () => {
+    const text = `*nat
+:PREROUTING ACCEPT [0:0]
+-A PREROUTING -s 198.51.100.1/32 -p tcp -m tcp --dport 11434 -j DNAT --to-destination 172.17.0.2:11434
+COMMIT
+*filter
+:INPUT ACCEPT [0:0]
+:FORWARD DROP [0:0]
+-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A INPUT -m mark --mark 0x1 -j ACCEPT
+-A INPUT -j DROP
+-A FORWARD -d 172.17.0.0/16 -j ACCEPT
+COMMIT
+`
+    expect(of(published(fromText(text)), 11434)).toMatchObject({exposed: null, to: '172.17.0.2:11434'})
+    // Its twin: the translated packet is dropped in forward and the host drops the rest: not exposed.
+    const closed = text
+      .replace('-A FORWARD -d 172.17.0.0/16 -j ACCEPT\n', '')
+      .replace('-A INPUT -m mark --mark 0x1 -j ACCEPT\n', '')
+    expect(of(published(fromText(closed)), 11434)).toMatchObject({exposed: false})
+  })
+})
