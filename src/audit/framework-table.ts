@@ -8,7 +8,7 @@ export interface ControlRow {
 }
 
 /** What a rule shows, in one line: its description, or its title when it has none. */
-const proves = (rule: ResolvedRule) => (rule.description || rule.title).replace(/\s+/g, ' ').trim()
+export const proves = (rule: ResolvedRule) => (rule.description || rule.title).replace(/\s+/g, ' ').trim()
 
 /** Said of a rule that does not state what a pass leaves unproven. */
 export const LIMITS_NOT_STATED = 'not stated'

@@ -2,6 +2,7 @@ import {dirname} from 'node:path'
 
 import {INFORMATION_URI} from '../core/sarif.js'
 import {FRAMEWORK_TITLES} from './controls.js'
+import {LIMITS_NOT_STATED, proves} from './framework-table.js'
 import {describeEdit} from './fixes.js'
 import {builtInRulesetDir} from './ruleset-paths.js'
 import type {ResolvedRule, ResolvedRuleset} from './ruleset.types.js'
@@ -39,10 +40,11 @@ export function ruleHelpUri(copies: ResolvedRule[]): string | undefined {
   return file && copies.every(hasRuleDoc) ? `${INFORMATION_URI}/blob/main/${RULE_DOCS_DIR}/${file}` : undefined
 }
 
+/** One built-in rule as each ruleset that contains it sees it. */
+type RuleViews = {ruleset: ResolvedRuleset; rule: ResolvedRule}[]
+
 /** A rule's page, from every built-in ruleset that contains it (each with its own severity and controls). */
-function renderRuleDoc(id: string, rulesets: ResolvedRuleset[]): string {
-  const views = rulesets.flatMap((ruleset) => ruleset.rules.filter((r) => r.id === id).map((rule) => ({ruleset, rule})))
-  if (views.length === 0) throw new Error(`no built-in ruleset has rule ${id}`)
+function renderRuleDoc(id: string, views: RuleViews): string {
   const {rule} = views[0]
   const controls = new Map<string, Set<string>>()
   for (const {rule: r} of views)
@@ -62,10 +64,10 @@ function renderRuleDoc(id: string, rulesets: ResolvedRuleset[]): string {
     '',
     '<!-- Written by scripts/render-rule-docs.ts from the built-in rulesets; edit the rulesets, not this page. -->',
     '',
-    oneLine(rule.description || rule.title),
+    proves(rule),
     '',
     ...(rule.rationale ? [`**Why it matters:** ${oneLine(rule.rationale)}`, ''] : []),
-    `**What a pass does not show:** ${oneLine(rule.limits) || 'not stated'}`,
+    `**What a pass does not show:** ${oneLine(rule.limits) || LIMITS_NOT_STATED}`,
     '',
     '| ruleset | severity |',
     '|---|---|',
@@ -88,7 +90,9 @@ function renderRuleDoc(id: string, rulesets: ResolvedRuleset[]): string {
 
 /** Every built-in rule's page by file name, and an index page (README.md) listing them. */
 export function renderRuleDocs(rulesets: ResolvedRuleset[]): Map<string, string> {
-  const ids = [...new Set(rulesets.flatMap((r) => r.rules.filter(hasRuleDoc).map((rule) => rule.id)))].sort()
+  const byId = new Map<string, RuleViews>()
+  for (const ruleset of rulesets)
+    for (const rule of ruleset.rules) byId.set(rule.id, [...(byId.get(rule.id) ?? []), {ruleset, rule}])
   const pages = new Map<string, string>()
   const index = [
     '# Built-in rules',
@@ -96,12 +100,11 @@ export function renderRuleDocs(rulesets: ResolvedRuleset[]): Map<string, string>
     'One page per rule of the built-in rulesets (`llmsec rulesets show <id>`).',
     '',
   ]
-  for (const id of ids) {
+  for (const [id, views] of [...byId].sort(([a], [b]) => a.localeCompare(b))) {
     const file = ruleDocFile(id)
-    if (!file) continue
-    pages.set(file, renderRuleDoc(id, rulesets))
-    const title = rulesets.flatMap((r) => r.rules).find((r) => r.id === id)!.title
-    index.push(`- [\`${id}\`](${file}): ${title}`)
+    if (!file || !views.some((v) => hasRuleDoc(v.rule))) continue
+    pages.set(file, renderRuleDoc(id, views))
+    index.push(`- [\`${id}\`](${file}): ${views[0].rule.title}`)
   }
   pages.set('README.md', `${index.join('\n')}\n`)
   return pages
