@@ -3,7 +3,14 @@ import {evaluatePacket} from './path.js'
 import {readSysctl} from './host-facts.js'
 import {buildFindings} from './findings.js'
 import type {InferencePort} from './inference-ports.js'
-import {dnatAddresses, findPublishedPorts, hasDnat, judgeArrivals, type PublishedPort} from './exposure.js'
+import {
+  dnatAddresses,
+  findPublishedPorts,
+  hasDnat,
+  judgeArrivals,
+  NOT_FOLLOWED,
+  type PublishedPort,
+} from './exposure.js'
 import {bypassedRules, readFrontendRules} from './frontend-config.js'
 import {unmatchedPacket} from './packet.js'
 import {UNKNOWN_ENV, type PathEnv} from './path.js'
@@ -135,6 +142,8 @@ export async function analyzeFirewall(options: AnalyzeOptions): Promise<Firewall
   const inbound = policyOf(reading.ruleset, reading.readable, 'in')
   const outbound = policyOf(reading.ruleset, reading.readable, 'out')
   const notes = [...reading.ruleset.notes, ...frontendNotes]
+  for (const p of published.filter((port) => port.to === NOT_FOLLOWED))
+    notes.push(`IPv${p.family} ${p.path}: undecided.`)
   if (scan.ownersIncomplete)
     notes.push('Some sockets belong to processes this user cannot see; run as root to name them.')
   for (const file of scan.unreadable) notes.push(`${file} could not be read.`)

@@ -8,6 +8,7 @@ export type {
   Finding,
   FirewallReport,
   ListenerReport,
+  PublishedPort,
   Severity,
 } from './network.types.js'
 export {explainPackets} from './explain.js'

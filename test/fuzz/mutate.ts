@@ -84,7 +84,9 @@ function paths(node: unknown, at: Path, out: Path[], budget: {left: number}): vo
 
 type JsonEdit = {pick: number; kind: 'replace' | 'delete' | 'rename'; value: unknown; name: string}
 
-function applyJsonEdit(doc: unknown, edit: JsonEdit): unknown {
+function applyJsonEdit(doc: unknown, original: JsonEdit): unknown {
+  // A fresh copy of the value each time: a shared constant put in twice could end up inside itself.
+  const edit = {...original, value: JSON.parse(JSON.stringify(original.value) ?? 'null') as unknown}
   const all: Path[] = []
   paths(doc, [], all, {left: 4000})
   const path = all[edit.pick % all.length]

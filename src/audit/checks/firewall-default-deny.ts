@@ -20,6 +20,9 @@ export const check = defineCheck<NoParams>()({
     if (fw.inputPolicy === 'unknown') return outcome.error(seen)
     if (fw.inputPolicy !== 'drop') return outcome.fail([seen])
     const bypassed = (fw.bypassed ?? []).map((line) => `the input policy is bypassed by destination NAT: ${line}`)
-    return bypassed.length > 0 ? outcome.fail([seen, ...bypassed]) : outcome.pass([seen])
+    if (bypassed.length > 0) return outcome.fail([seen, ...bypassed])
+    // A published inference port the engine cannot judge is not a pass.
+    const undecided = (fw.undecided ?? []).map((line) => `cannot tell whether destination NAT bypasses it: ${line}`)
+    return undecided.length > 0 ? outcome.error([seen, ...undecided].join('; ')) : outcome.pass([seen])
   },
 })

@@ -113,6 +113,11 @@ export interface FirewallFact {
    * Same verdict as `llmsec firewall`'s NET-INFERENCE-EXPOSED.
    */
   bypassed?: string[]
+  /**
+   * Inference ports destination NAT publishes where the engine cannot tell whether another host
+   * reaches them (a rule it cannot read, too many translations or port ranges to follow).
+   */
+  undecided?: string[]
   /** Why the ruleset could not be read (not root, no tool). */
   unreadable?: string
 }

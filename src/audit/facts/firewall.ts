@@ -1,5 +1,5 @@
 import {listInferencePorts} from '../../hardware/index.js'
-import {analyzeFirewall, readFirewall} from '../../network/index.js'
+import {analyzeFirewall, readFirewall, type PublishedPort} from '../../network/index.js'
 import type {FactProvider} from './cache.js'
 import type {FirewallConfigFact} from './fact-map.js'
 import {flattenNftConfig, iptablesConfigPolicy, nftConfigPolicy} from './firewall-config.js'
@@ -21,18 +21,20 @@ export const firewallProvider: FactProvider<'firewall'> = {
     const verdict = report.inbound.defaultPolicy
     const inputPolicy = verdict === 'accept' ? 'accept' : verdict === 'unknown' ? 'unknown' : 'drop'
     const decidedBy = report.inbound.ipv4.rule ?? undefined
-    const bypassed = report.published
-      .filter((p) => p.inference && p.exposed === true)
-      .map((p) => {
-        const bypasses = p.bypasses.length > 0 ? `; bypasses ${p.bypasses.join('; ')}` : ''
-        return `${p.service}: IPv${p.family} ${p.path}${bypasses}`
-      })
+    const line = (p: PublishedPort) => {
+      const bypasses = p.bypasses.length > 0 ? `; bypasses ${p.bypasses.join('; ')}` : ''
+      return `${p.service}: IPv${p.family} ${p.path}${bypasses}`
+    }
+    const inference = report.published.filter((p) => p.inference)
+    const bypassed = inference.filter((p) => p.exposed === true).map(line)
+    const undecided = inference.filter((p) => p.exposed === null).map(line)
     return {
       tool: reading.backend,
       inputPolicy,
       ruleCount,
       ...(decidedBy ? {decidedBy} : {}),
       ...(bypassed.length > 0 ? {bypassed} : {}),
+      ...(undecided.length > 0 ? {undecided} : {}),
     }
   },
 }

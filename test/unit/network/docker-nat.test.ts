@@ -188,3 +188,71 @@ COMMIT
     expect(of(published(fromText(closed)), 11434)).toMatchObject({exposed: false})
   })
 })
+
+describe('every published port is judged: UDP, port ranges and more ports than are followed', () => {
+  /** A host whose INPUT drops everything, DNATing `dnat` lines (iptables-save arguments) with forward `forward`. */
+  const host = (dnat: string[], forward = ['-d 172.17.0.0/16 -j ACCEPT']) => `*nat
+:PREROUTING ACCEPT [0:0]
+${dnat.map((line) => `-A PREROUTING ${line}`).join('\n')}
+COMMIT
+*filter
+:INPUT DROP [0:0]
+:FORWARD DROP [0:0]
+-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+${forward.map((line) => `-A FORWARD ${line}`).join('\n')}
+COMMIT
+`
+
+  it('a UDP-published port is listed as udp, and a TCP rule for the same port does not stand for it', () => {
+    const udp = published(fromText(host(['-p udp -m udp --dport 5353 -j DNAT --to-destination 172.17.0.2:5353'])))
+    expect(udp.filter((p) => p.port === 5353)).toMatchObject([{protocol: 'udp', exposed: true}])
+    // Its twin: forward accepts only TCP, so the UDP translation is dropped.
+    const tcpOnly = host(
+      ['-p udp -m udp --dport 5353 -j DNAT --to-destination 172.17.0.2:5353'],
+      ['-p tcp -d 172.17.0.0/16 -j ACCEPT'],
+    )
+    expect(published(fromText(tcpOnly)).filter((p) => p.port === 5353)).toMatchObject([
+      {protocol: 'udp', exposed: false},
+    ])
+    // A rule with no protocol publishes both.
+    const any = published(fromText(host(['-d 192.0.2.10/32 -j DNAT --to-destination 172.17.0.2:11434'])))
+    expect(any.filter((p) => p.port === 11434).map((p) => p.protocol)).toEqual(['tcp'])
+  })
+
+  it('a range is cut where another rule tells its ports apart: the part left translated is reported', () => {
+    // The first 16 ports of the range leave the nat chain untranslated; the other 85 go to Ollama.
+    // (Judging only a range's first ports, as before, found nothing published here.)
+    const dnat = [
+      '-p tcp -m tcp --dport 20000:20015 -j RETURN',
+      '-p tcp -m tcp --dport 20000:20100 -j DNAT --to-destination 172.17.0.2:11434',
+    ]
+    const list = published(fromText(host(dnat))).filter((p) => p.port >= 20000)
+    expect(list.map((p) => [p.port, p.lastPort, p.exposed, p.service])).toEqual([[20016, 20100, true, 'Ollama']])
+    expect(list[0].path).toBe('dnat 20016-20100 → 172.17.0.2:11434 via forward chain FORWARD')
+    // Its twin: without the RETURN the whole range is one, judged by its first port.
+    const whole = published(fromText(host(dnat.slice(1)))).filter((p) => p.port >= 20000)
+    expect(whole.map((p) => [p.port, p.lastPort, p.exposed])).toEqual([[20000, 20100, true]])
+  })
+
+  it('past 512 port ranges the rest are listed as not followed, undecided; inference ports are followed first', () => {
+    const many = Array.from(
+      {length: 600},
+      (_, i) => `-p tcp -m tcp --dport ${40000 + i} -j DNAT --to-destination 172.17.0.2:${i === 599 ? 11434 : 9000}`,
+    )
+    const list = published(
+      fromText(host([...many, '-p tcp -m tcp --dport 11434 -j DNAT --to-destination 172.17.0.3:11434'])),
+    )
+    expect(of(list, 11434)).toMatchObject({exposed: true, to: '172.17.0.3:11434'})
+    const rest = list.find((p) => p.to === 'not followed')
+    expect(rest).toMatchObject({exposed: null, verdict: 'unknown', inference: true, service: 'Ollama', toPort: 11434})
+    expect(rest!.path).toMatch(
+      /^dnat: \d+ tcp port ranges from 4\d{4} to 40599 not followed \(more than 512 to follow\)$/,
+    )
+    // Every one of the 600 is either followed or counted among those not followed.
+    const notFollowed = Number(/^dnat: (\d+)/.exec(rest!.path)![1])
+    expect(list.filter((p) => p.to !== 'not followed' && p.port >= 40000).length + notFollowed).toBe(600)
+    // Its twin: no DNAT names an inference port, so the ranges not followed cannot reach one.
+    const benign = published(fromText(host(many.map((line) => line.replace(':11434', ':9000')))))
+    expect(benign.find((p) => p.to === 'not followed')).toMatchObject({inference: false, service: null})
+  })
+})

@@ -24,6 +24,17 @@ checkTester.run(check, {
         /bypassed by destination NAT: Ollama: IPv4 dnat 11434 → 172\.17\.0\.2:11434 via forward chain DOCKER/,
       ],
     },
+    {
+      name: 'a drop policy with an inference port published where the engine cannot tell (not a pass)',
+      status: 'error',
+      facts: {
+        firewall: {
+          ...drop,
+          undecided: ['Ollama: IPv4 dnat 11434 → 172.17.0.2:11434 (not followed: too many translations to follow)'],
+        },
+      },
+      reason: /cannot tell whether destination NAT bypasses it: Ollama: IPv4 dnat 11434/,
+    },
     {name: 'rules that leave it undecided', status: 'error', facts: {firewall: {...drop, inputPolicy: 'unknown'}}},
     {
       name: 'a ruleset that cannot be read',
