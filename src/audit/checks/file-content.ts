@@ -7,6 +7,8 @@ interface Params {
   pattern: string
   expect?: 'match' | 'no-match'
   missing?: 'not-applicable' | 'fail'
+  /** With expect match: these must match as well, each somewhere in the file (a notice naming several things). */
+  alsoMatch?: string[]
 }
 
 export const check = defineCheck<Params>()({
@@ -15,7 +17,7 @@ export const check = defineCheck<Params>()({
   limits: "Only whether the pattern matches the file's text; nothing beyond the pattern is understood.",
   description:
     'Searches a file with a regular expression (RE2 syntax, multiline mode: linear time, no lookaround or backreferences).',
-  regexParams: ['pattern'],
+  regexParams: ['pattern', 'alsoMatch'],
   params: {
     type: 'object',
     additionalProperties: false,
@@ -25,6 +27,7 @@ export const check = defineCheck<Params>()({
       pattern: {type: 'string', minLength: 1},
       expect: {type: 'string', enum: ['match', 'no-match'], nullable: true},
       missing: {type: 'string', enum: ['not-applicable', 'fail'], nullable: true},
+      alsoMatch: {type: 'array', items: {type: 'string', minLength: 1}, maxItems: 16, nullable: true},
     },
   },
   async run({root, params}) {
@@ -40,7 +43,12 @@ export const check = defineCheck<Params>()({
       match !== null
         ? `${params.path}: matched "${match.trim().slice(0, 120)}"`
         : `${params.path}: no line matches /${params.pattern}/`
-    const ok = (params.expect ?? 'match') === 'match' ? match !== null : match === null
-    return ok ? outcome.pass([seen], params.path) : outcome.fail([seen], params.path)
+    if ((params.expect ?? 'match') === 'no-match')
+      return match === null ? outcome.pass([seen], params.path) : outcome.fail([seen], params.path)
+    const absent = (params.alsoMatch ?? []).filter((pattern) => firstMatch(pattern, read.value) === null)
+    const missing = absent.map((pattern) => `${params.path}: no line matches /${pattern}/`)
+    return match !== null && absent.length === 0
+      ? outcome.pass([seen], params.path)
+      : outcome.fail(match === null ? [seen, ...missing] : missing, params.path)
   },
 })

@@ -29,6 +29,15 @@ const banner = (path: string): RuleCases => ({
   pass: {name: 'a site notice', files: {[path]: 'Authorised use only.\n'}},
 })
 
+/** A notice that says use is authorised only but not that it is monitored fails; the fix's text passes. */
+const notice = (path: string): RuleCases => ({
+  fail: {name: 'authorised use only, nothing on monitoring or consequences', files: {[path]: 'Authorised use only.\n'}},
+  pass: {
+    name: 'authorised, monitored, prohibited',
+    files: {[path]: 'Authorized users only.\nActivity is monitored and recorded; misuse is prohibited.\n'},
+  },
+})
+
 const unit = (name: string, dir = '/lib/systemd/system'): RootSpec => ({
   [`${dir}/${name}`]: '[Service]\nExecStart=/x\n',
 })
@@ -170,6 +179,8 @@ export const cases: RuleCaseTable = {
     fail: {name: 'names the distribution', files: {'/etc/issue.net': 'Debian GNU/Linux 12\n'}},
     pass: {name: 'a site notice', files: {'/etc/issue.net': 'Authorised use only.\n'}},
   },
+  'banner-issue-use-notice': notice('/etc/issue'),
+  'banner-issue-net-use-notice': notice('/etc/issue.net'),
   'banner-motd-no-os': banner('/etc/motd'),
   'boot-grub-password': {
     fail: {name: 'no password', files: {'/boot/grub/grub.cfg': 'set timeout=5\nmenuentry "x" {\n}\n'}},

@@ -331,10 +331,18 @@ export const cases: RuleCaseTable = {
     pass: {name: 'install /bin/false', files: {...debian, '/etc/modprobe.d/x.conf': 'install sctp /bin/false\n'}},
   },
   'module-firewire-disabled': {
-    fail: {name: 'not disabled', files: {...debian, '/etc/modprobe.d/x.conf': 'blacklist usb-storage\n'}},
-    pass: {
-      name: 'install /bin/false',
+    // firewire-core alone: the host controller driver (DMA) can still be loaded.
+    fail: {
+      name: 'only firewire-core disabled',
       files: {...debian, '/etc/modprobe.d/x.conf': 'install firewire-core /bin/false\n'},
+    },
+    pass: {
+      name: 'install /bin/false for each',
+      files: {
+        ...debian,
+        '/etc/modprobe.d/x.conf':
+          'install firewire-core /bin/false\ninstall firewire_ohci /bin/false\ninstall firewire-sbp2 /bin/false\n',
+      },
     },
   },
   'module-thunderbolt-disabled': {
