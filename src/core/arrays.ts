@@ -23,3 +23,17 @@ export function minOf(values: Iterable<number>, ceiling: number): number {
   for (const value of values) if (value < min) min = value
   return min
 }
+
+/** Runs `work` over items with at most `limit` in flight, keeping the input order in the results. */
+export async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length)
+  let next = 0
+  const workers = Array.from({length: Math.max(1, Math.min(limit, items.length))}, async () => {
+    while (next < items.length) {
+      const index = next++
+      results[index] = await work(items[index])
+    }
+  })
+  await Promise.all(workers)
+  return results
+}

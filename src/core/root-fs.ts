@@ -128,12 +128,21 @@ class DirectoryRootFs implements RootFs {
     )
   }
 
+  /**
+   * The path to hand to the file system. For `/` that is the path itself: the kernel resolves its
+   * links exactly as resolving them here would (and in one call, not one per component).
+   */
+  private async followed(path: string): Promise<string> {
+    return this.root === '/' ? path : this.hostPath(path)
+  }
+
   private async parentPath(path: string): Promise<string> {
+    if (this.root === '/') return path
     return join(await this.hostPath(posix.dirname(path)), posix.basename(path))
   }
 
   async stat(path: string): Promise<RootStats> {
-    return stat(await this.hostPath(path))
+    return stat(await this.followed(path))
   }
 
   async lstat(path: string): Promise<RootStats> {
@@ -145,25 +154,29 @@ class DirectoryRootFs implements RootFs {
   }
 
   async readdir(path: string): Promise<RootDirent[]> {
-    return readdir(await this.hostPath(path), {withFileTypes: true})
+    return readdir(await this.followed(path), {withFileTypes: true})
   }
 
-  /** Opened without blocking; /proc files (size 0) are read to their end. */
+  /**
+   * Opened without blocking. A file is read up to the size its status gives (one read for most);
+   * /proc files (size 0) are read in chunks to their end.
+   */
   async read(path: string, max: number): Promise<{data: Buffer; stats: RootStats}> {
-    const handle = await open(await this.hostPath(path), constants.O_RDONLY | constants.O_NONBLOCK)
+    const handle = await open(await this.followed(path), constants.O_RDONLY | constants.O_NONBLOCK)
     try {
       const info = await handle.stat()
       if (!info.isFile()) throw errnoError(info.isDirectory() ? 'EISDIR' : 'EFTYPE', `${path} is not a regular file`)
+      const limit = info.size > 0 ? Math.min(max, info.size) : max
       const chunks: Buffer[] = []
       let total = 0
-      while (total < max) {
-        const buffer = Buffer.alloc(Math.min(max - total, Math.max(info.size, 64 * 1024)))
+      while (total < limit) {
+        const buffer = Buffer.allocUnsafe(info.size > 0 ? limit - total : Math.min(limit - total, 64 * 1024))
         const {bytesRead} = await handle.read(buffer, 0, buffer.length, null)
         if (bytesRead === 0) break
         chunks.push(buffer.subarray(0, bytesRead))
         total += bytesRead
       }
-      return {data: Buffer.concat(chunks), stats: info}
+      return {data: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), stats: info}
     } finally {
       await handle.close()
     }

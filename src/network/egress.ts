@@ -2,6 +2,7 @@ import {createSocket} from 'node:dgram'
 import {lookup} from 'node:dns/promises'
 import {createConnection, isIP} from 'node:net'
 
+import {mapLimited} from '../core/arrays.js'
 import {noProgress, type OnProgress} from '../core/progress.js'
 import {isAllowed, parseAllowEntry, type EgressTarget} from './egress-targets.js'
 
@@ -130,20 +131,6 @@ async function probeOne(target: EgressTarget, timeoutMs: number): Promise<Attemp
   return target.protocol === 'dns'
     ? queryDns(address, target.port, timeoutMs)
     : connectTcp(address, target.port, timeoutMs)
-}
-
-/** Runs `work` over items with at most `limit` in flight, keeping the input order in the results. */
-async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length)
-  let next = 0
-  const workers = Array.from({length: Math.max(1, Math.min(limit, items.length))}, async () => {
-    while (next < items.length) {
-      const index = next++
-      results[index] = await work(items[index])
-    }
-  })
-  await Promise.all(workers)
-  return results
 }
 
 /**

@@ -18,7 +18,7 @@ import type {
   VulnNote,
   VulnReport,
 } from './vulns.types.js'
-import {append} from '../core/arrays.js'
+import {append, mapLimited} from '../core/arrays.js'
 
 export interface VulnScanOptions {
   /** The inspected system's root ('/' for this host). */
@@ -82,9 +82,15 @@ async function pythonPackages(root: string, starts: ServiceStart[], notes: VulnN
   const sites = await findSitePackages(root, notes)
   const packages: InstalledPackage[] = []
   const byEnv = new Map<string, PythonEnvironment>()
-  for (const site of sites) {
+  // Sites are read at the same time (each waits on the disk); their packages and notes keep the sites' order.
+  const reads = await mapLimited(sites, 8, async (site) => {
+    const siteNotes: VulnNote[] = []
+    return {found: await readSitePackages(root, site, siteNotes), siteNotes}
+  })
+  for (const [i, site] of sites.entries()) {
     const env = byEnv.get(site.environment) ?? {path: site.environment, sitePackages: [], packages: 0, services: []}
-    const found = await readSitePackages(root, site, notes)
+    const {found, siteNotes} = reads[i]
+    append(notes, siteNotes)
     env.sitePackages.push(site.path)
     env.packages += found.length
     byEnv.set(site.environment, env)

@@ -1,5 +1,7 @@
 import {posix} from 'node:path'
 
+import {append, mapLimited} from '../core/arrays.js'
+
 import {unparsable} from './dpkg.js'
 import {normalizePythonName, publicPep440} from './pep440.js'
 import {listRootDir, readRootFile, unreadableNote} from './root-files.js'
@@ -34,27 +36,42 @@ export function environmentOf(sitePackages: string): string {
   return posix.basename(lib) === 'lib' || posix.basename(lib) === 'lib64' ? posix.dirname(lib) : lib
 }
 
-/** Finds site-packages/dist-packages directories under the usual places, bounded in count and depth. */
+/** Directories listed at once while looking for environments (each listing waits on the disk, not the CPU). */
+const LIST_AT_ONCE = 32
+
+/**
+ * Finds site-packages/dist-packages directories under the usual places, bounded in count and depth.
+ * Breadth first, LIST_AT_ONCE directories listed at a time: the order found and where the limit
+ * stops are those of listing one directory after another.
+ */
 export async function findSitePackages(root: string, notes: VulnNote[]): Promise<SitePackages[]> {
   const found: SitePackages[] = []
   let visited = 0
   for (const [base, depth] of SEARCH) {
     const queue: [string, number][] = [[base, 0]]
-    for (let i = 0; i < queue.length; i++) {
-      const [dir, level] = queue[i]
-      if (++visited > MAX_DIRECTORIES) {
-        notes.push({
-          code: 'limit-reached',
-          subject: base,
-          message: `stopped looking for Python environments after ${MAX_DIRECTORIES} directories`,
-        })
-        return found
-      }
-      for (const entry of await listRootDir(root, dir, notes)) {
-        if (!entry.isDirectory() || SKIP.has(entry.name)) continue
-        const path = posix.join(dir, entry.name)
-        if (SITE_DIRS.has(entry.name)) found.push({path, environment: environmentOf(path)})
-        else if (level + 1 < depth) queue.push([path, level + 1])
+    for (let at = 0; at < queue.length;) {
+      const batch = queue.slice(at, at + Math.min(LIST_AT_ONCE, MAX_DIRECTORIES - visited + 1))
+      at += batch.length
+      const listings = await mapLimited(batch, LIST_AT_ONCE, async ([dir]) => {
+        const listNotes: VulnNote[] = []
+        return {entries: await listRootDir(root, dir, listNotes), listNotes}
+      })
+      for (const [i, [dir, level]] of batch.entries()) {
+        if (++visited > MAX_DIRECTORIES) {
+          notes.push({
+            code: 'limit-reached',
+            subject: base,
+            message: `stopped looking for Python environments after ${MAX_DIRECTORIES} directories`,
+          })
+          return found
+        }
+        append(notes, listings[i].listNotes)
+        for (const entry of listings[i].entries) {
+          if (!entry.isDirectory() || SKIP.has(entry.name)) continue
+          const path = posix.join(dir, entry.name)
+          if (SITE_DIRS.has(entry.name)) found.push({path, environment: environmentOf(path)})
+          else if (level + 1 < depth) queue.push([path, level + 1])
+        }
       }
     }
   }
@@ -96,10 +113,14 @@ export async function readSitePackages(
   notes: VulnNote[],
 ): Promise<InstalledPackage[]> {
   const packages: InstalledPackage[] = []
-  for (const entry of await listRootDir(root, site.path, notes)) {
+  // Read LIST_AT_ONCE at a time; packages and notes are kept in the listing's order.
+  const reads = await mapLimited(await listRootDir(root, site.path, notes), LIST_AT_ONCE, async (entry) => {
     const file = await metadataFile(root, site.path, entry)
-    if (!file) continue
-    const read = await readRootFile(root, file, MAX_METADATA_BYTES)
+    return file ? {file, read: await readRootFile(root, file, MAX_METADATA_BYTES)} : null
+  })
+  for (const item of reads) {
+    if (!item) continue
+    const {file, read} = item
     if (read.state === 'unreadable') notes.push(unreadableNote(file, read.code))
     if (read.state !== 'present') continue
     const {name, version} = parseCoreMetadata(read.data.toString('utf8'))

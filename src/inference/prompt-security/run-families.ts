@@ -1,3 +1,4 @@
+import {mapLimited} from '../../core/arrays.js'
 import type {OnProgress} from '../../core/progress.js'
 import {noProgress} from '../../core/progress.js'
 import type {SmokeCheck} from '../inference.types.js'
@@ -31,15 +32,6 @@ function attackMessage(attack: FamilyAttack, markers: Markers): string {
   const hidden = fillTemplate(attack.hidden, markers)
   const encoded = attack.encoding === 'tags' ? toTagCharacters(hidden) : interleaveZeroWidth(hidden)
   return fillTemplate(attack.user, markers, {hidden: encoded})
-}
-
-/** Runs `tasks` with at most `limit` in flight; bounded by the task count. */
-async function runPool(tasks: (() => Promise<void>)[], limit: number): Promise<void> {
-  let next = 0
-  const worker = async () => {
-    while (next < tasks.length) await tasks[next++]()
-  }
-  await Promise.all(Array.from({length: Math.min(limit, tasks.length)}, worker))
 }
 
 const oneLine = (text: string, max: number) => {
@@ -157,6 +149,6 @@ export async function runPromptFamilies(ask: AskModel, options: PromptRunOptions
       onProgress({phase: 'prompt families', done: ++done, total, unit: 'items'})
     }),
   )
-  await runPool(tasks, Math.max(1, options.concurrency ?? 4))
+  await mapLimited(tasks, Math.max(1, options.concurrency ?? 4), (task) => task())
   return plans.map(({family, trials}) => judgeFamily(family, markers, trials, options.samples))
 }

@@ -1,7 +1,12 @@
+import {mkdir, readdir} from 'node:fs/promises'
+import {join, posix} from 'node:path'
+
+import fc from 'fast-check'
 import {afterAll, describe, expect, it} from 'vitest'
 
 import {scanVulnerabilities} from '../../../src/vulns/index.js'
-import {environmentOf, parseCoreMetadata} from '../../../src/vulns/python-envs.js'
+import {environmentOf, findSitePackages, parseCoreMetadata} from '../../../src/vulns/python-envs.js'
+import type {VulnNote} from '../../../src/vulns/vulns.types.js'
 import {buildRoot, removeRoot} from '../../helpers/rootfs.js'
 
 const roots: string[] = []
@@ -100,4 +105,47 @@ describe('advisories that cannot be judged', () => {
     // The bundled MLflow record (fixed in 2.9.2) still judges it.
     expect(report.findings.find((f) => f.package === 'mlflow')?.ids).toContain('CVE-2023-6909')
   })
+})
+
+describe('looking for Python environments, several directories listed at a time', () => {
+  /** Listing one directory after another, breadth first: the order and the limit the walk must keep. */
+  async function oneAtATime(rootDir: string, base: string, depth: number): Promise<string[]> {
+    const found: string[] = []
+    const queue: [string, number][] = [[base, 0]]
+    for (let i = 0; i < queue.length; i++) {
+      const [dir, level] = queue[i]
+      const entries = await readdir(join(rootDir, dir), {withFileTypes: true}).catch(() => [])
+      for (const entry of entries) {
+        if (!entry.isDirectory()) continue
+        const path = posix.join(dir, entry.name)
+        if (entry.name === 'site-packages' || entry.name === 'dist-packages') found.push(path)
+        else if (level + 1 < depth) queue.push([path, level + 1])
+      }
+    }
+    return found
+  }
+
+  it('finds the same directories in the same order as listing one at a time (property)', async () => {
+    const segment = fc.constantFrom('a', 'b', 'venv', 'lib', 'python3.11', 'site-packages', 'dist-packages', 'x')
+    const tree = fc.uniqueArray(fc.array(segment, {minLength: 1, maxLength: 8}), {minLength: 1, maxLength: 40})
+    await fc.assert(
+      fc.asyncProperty(tree, async (paths) => {
+        const dir = await root(Object.fromEntries(paths.map((p) => [`/opt/${p.join('/')}/.keep`, ''])))
+        const found = (await findSitePackages(dir, [])).map((s) => s.path)
+        expect(found).toEqual(await oneAtATime(dir, '/opt', 7))
+      }),
+      {numRuns: 25},
+    )
+  })
+
+  it('stops after 50,000 directories with a note, keeping what it found before the limit', async () => {
+    const dir = await root({'/opt/site-packages/.keep': ''})
+    // 50,010 directories one level below /opt: the walk lists /opt, then stops inside them.
+    await Promise.all(Array.from({length: 50_010}, (_, i) => mkdir(join(dir, 'opt', `d${i}`))))
+    await mkdir(join(dir, 'opt', 'zz', 'late', 'site-packages'), {recursive: true})
+    const notes: VulnNote[] = []
+    const found = (await findSitePackages(dir, notes)).map((s) => s.path)
+    expect(found).toEqual(['/opt/site-packages'])
+    expect(notes).toMatchObject([{code: 'limit-reached', subject: '/opt'}])
+  }, 60_000)
 })
