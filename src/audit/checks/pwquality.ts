@@ -59,7 +59,10 @@ function judge(params: Params, settings: Settings): {ok: boolean; lines: string[
     const entry = settings.get('enforce_for_root')
     return entry
       ? {ok: true, lines: [`enforce_for_root is set (${entry.from})`]}
-      : {ok: false, lines: ['enforce_for_root is not set: root can set a password that fails these checks (only a warning)']}
+      : {
+          ok: false,
+          lines: ['enforce_for_root is not set: root can set a password that fails these checks (only a warning)'],
+        }
   }
   const min = params.min!
   if (params.setting === 'minclass') {
