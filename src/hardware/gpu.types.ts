@@ -1,5 +1,5 @@
 /** Where a GPU's facts came from. */
-export type GpuSource = 'nvidia-smi' | 'amd-smi' | 'rocm-smi' | 'systeminformation'
+export type GpuSource = 'nvidia-smi' | 'amd-smi' | 'rocm-smi' | 'pci'
 
 export interface MigDevice {
   index: number | null

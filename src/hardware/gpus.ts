@@ -1,8 +1,9 @@
 import {describeError} from '../core/errors.js'
 import {runTool} from '../core/exec.js'
-import {emptyGpu, parseAmdSmiStatic, parseRocmSmi} from './amd.js'
+import {parseAmdSmiStatic, parseRocmSmi} from './amd.js'
 import type {GpuInfo, GpuSection} from './gpu.types.js'
 import {MAX_NVIDIA_XML_BYTES} from './nvidia-limits.js'
+import {pciDisplayControllers} from './pci.js'
 import {append} from '../core/arrays.js'
 
 type SourceEntry = GpuSection['sources'][number]
@@ -25,33 +26,10 @@ async function fromTool(
   }
 }
 
-/** GPUs seen by the OS (PCI display controllers), for hosts without vendor tools. */
-async function fromSystemInformation(): Promise<GpuInfo[]> {
-  // Loaded only when no vendor tool answered: most hosts never need systeminformation.
-  const {default: si} = await import('systeminformation')
-  const {controllers} = await si.graphics()
-  return controllers
-    .filter((c) => /nvidia|amd|advanced micro|ati|intel/i.test(c.vendor ?? ''))
-    .map((c, i) => {
-      const gpu = emptyGpu(i, 'systeminformation')
-      const vendor = c.vendor ?? ''
-      gpu.vendor = /nvidia/i.test(vendor)
-        ? 'nvidia'
-        : /amd|advanced micro|ati/i.test(vendor)
-          ? 'amd'
-          : /intel/i.test(vendor)
-            ? 'intel'
-            : 'other'
-      gpu.name = c.model || null
-      gpu.busId = c.busAddress || c.pciBus || null
-      gpu.memoryTotalBytes = c.vram ? c.vram * 1024 * 1024 : null
-      return gpu
-    })
-}
-
 /**
  * Collects GPUs from nvidia-smi, then amd-smi or rocm-smi, and falls back to the OS's list of
- * display controllers when no vendor tool answered. Never throws: failures are recorded in `sources`.
+ * display controllers on the PCI bus (sysfs) when no vendor tool answered. Never throws: failures are
+ * recorded in `sources`.
  */
 export async function collectGpus(): Promise<GpuSection> {
   const [nvidia, amd] = await Promise.all([
@@ -72,15 +50,15 @@ export async function collectGpus(): Promise<GpuSection> {
   }
   if (!sources.some((s) => s.status === 'ok')) {
     try {
-      const found = await fromSystemInformation()
+      const found = await pciDisplayControllers()
       // Vendor tools failed rather than being absent: keep the error, add what the OS sees.
       append(
         gpus,
         found.filter((g) => !gpus.some((known) => known.busId && known.busId === g.busId)),
       )
-      sources.push({tool: 'systeminformation', status: 'ok'})
+      sources.push({tool: 'pci', status: 'ok'})
     } catch (error) {
-      sources.push({tool: 'systeminformation', status: 'error', message: describeError(error)})
+      sources.push({tool: 'pci', status: 'error', message: `cannot list /sys/bus/pci/devices: ${describeError(error)}`})
     }
   }
   return {gpus, sources}
