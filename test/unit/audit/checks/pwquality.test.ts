@@ -11,9 +11,21 @@ const root = (conf: string, extra: RootSpec = {}, stack = STACK): RootSpec => ({
 })
 const minlen = {setting: 'minlen' as const, min: 14}
 const minclass = {setting: 'minclass' as const, min: 3}
+const forRoot = {setting: 'enforce_for_root' as const}
 
 checkTester.run(check, {
   valid: [
+    {
+      name: 'enforce_for_root in pwquality.conf',
+      files: root('minlen = 14\nenforce_for_root\n'),
+      params: forRoot,
+      includes: ['enforce_for_root is set (/etc/security/pwquality.conf)'],
+    },
+    {
+      name: 'enforce_for_root as a module argument',
+      files: root('', {}, 'password requisite pam_pwquality.so retry=3 enforce_for_root\n'),
+      params: forRoot,
+    },
     {
       name: 'minlen = 14 in pwquality.conf (a commented lower value ignored)',
       files: root('# minlen = 8\nminlen = 14\n'),
@@ -52,6 +64,14 @@ checkTester.run(check, {
     },
   ],
   invalid: [
+    {
+      name: 'enforce_for_root only commented out: root is only warned',
+      status: 'fail',
+      files: root('minlen = 14\n# enforce_for_root\n'),
+      params: forRoot,
+      includes: [/enforce_for_root is not set/],
+    },
+
     {
       name: 'pam_pwquality is not in the password stack',
       status: 'fail',

@@ -23,6 +23,10 @@ export const cases: RuleCaseTable = {
     fail: {name: 'minclass = 2', files: pwquality('minclass = 2\n')},
     pass: {name: 'minclass = 4 (stricter)', files: pwquality('minclass = 4\n')},
   },
+  'password-quality-root': {
+    fail: {name: 'enforce_for_root absent', files: pwquality('minlen = 14\nminclass = 3\n')},
+    pass: {name: 'enforce_for_root set', files: pwquality('minlen = 14\nenforce_for_root\n')},
+  },
   'shell-timeout': {
     fail: {
       name: 'a later profile.d script sets an hour',
