@@ -146,6 +146,8 @@ const MODULES = [
   'rds',
   'sctp',
   'firewire_core',
+  'firewire_ohci',
+  'firewire_sbp2',
   'thunderbolt',
   'squashfs',
 ]
@@ -215,7 +217,7 @@ function buildHardenedFiles(): Promise<string> {
       'Package: openssh-server\nVersion: 1:9.2p1-2\nArchitecture: amd64\n',
     '/etc/pam.d/common-password':
       'password requisite pam_pwquality.so retry=3\npassword [success=1 default=ignore] pam_unix.so obscure use_authtok yescrypt\npassword requisite pam_deny.so\npassword required pam_permit.so\n',
-    '/etc/security/pwquality.conf': 'minlen = 14\nminclass = 3\n',
+    '/etc/security/pwquality.conf': 'minlen = 14\nminclass = 3\nenforce_for_root\n',
     '/etc/profile.d/llmsec-tmout.sh': 'readonly TMOUT=900\nexport TMOUT\n',
     '/etc/security/limits.d/llmsec-core.conf': '* hard core 0\n',
     '/etc/systemd/system/ollama.service': [
@@ -312,7 +314,8 @@ function buildHardenedFiles(): Promise<string> {
     ].join('\n'),
     '/var/lib/aide/aide.db': 'aide database',
     '/etc/login.defs': 'UMASK 027\nPASS_MAX_DAYS 365\nPASS_MIN_DAYS 1\nENCRYPT_METHOD YESCRYPT\n',
-    '/etc/issue.net': 'Authorised use only. Activity is monitored.\n',
+    '/etc/issue': 'Authorized use only. Activity is monitored and recorded; unauthorized use is prohibited.\n',
+    '/etc/issue.net': 'Authorized use only. Activity is monitored and recorded; unauthorized use is prohibited.\n',
     '/etc/crypttab': 'models_crypt UUID=0b4c-11 none luks\n',
     '/etc/fstab': [
       'UUID=0b4c-01 / ext4 errors=remount-ro 0 1',
