@@ -1,4 +1,9 @@
-import {execa} from 'execa'
+/**
+ * execa, imported on the first subprocess: its module graph takes about 100 ms to load, and a
+ * command that starts no subprocess (or starts its first one while reading files) need not wait for it.
+ */
+let execaModule: Promise<typeof import('execa')> | undefined
+const loadExeca = () => (execaModule ??= import('execa'))
 
 /** How a subprocess ended. `missing` (not installed) is a normal result, not an exception. */
 type ExecStatus = 'ok' | 'failed' | 'missing' | 'timeout' | 'denied'
@@ -45,6 +50,7 @@ function redact(text: string, secrets: string[] = []): string {
 export async function runTool(command: string, args: string[] = [], options: ExecOptions = {}): Promise<ExecResult> {
   const started = performance.now()
   const base = {command, args, stdout: '', stderr: '', exitCode: null}
+  const {execa} = await loadExeca()
   const result = await execa(command, args, {
     reject: false,
     shell: false,

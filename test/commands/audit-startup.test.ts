@@ -18,6 +18,7 @@ const NOT_AT_STARTUP: [RegExp, string][] = [
   [/\/node_modules\/ajv\//, 'ajv (params and YAML validation)'],
   [/\/node_modules\/fast-xml-parser\//, 'fast-xml-parser (nvidia-smi XML)'],
   [/\/node_modules\/systeminformation\//, 'systeminformation (inventory)'],
+  [/\/node_modules\/execa\//, 'execa (imported on the first subprocess)'],
   [/\/dist\/src\/scan\/index\.js$/, 'the scan engine (model-scan with model files)'],
   [/\/dist\/src\/image\/index\.js$/, 'the image readers (--image)'],
   [/\/dist\/src\/artifacts\/index\.js$/, 'the verify engine (model signatures)'],
