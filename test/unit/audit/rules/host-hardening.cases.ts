@@ -32,11 +32,17 @@ export const cases: RuleCaseTable = {
   },
   'intrusion-prevention-installed': {
     fail: {name: 'only openssh', files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server'])}},
-    pass: {name: 'fail2ban installed', files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server', 'fail2ban'])}},
+    pass: {
+      name: 'fail2ban installed',
+      files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server', 'fail2ban'])},
+    },
   },
   'password-hashing-rounds': {
     fail: {name: "5000 rounds (libc's default)", files: {'/etc/login.defs': 'SHA_CRYPT_MIN_ROUNDS 5000\n'}},
-    pass: {name: '65536 rounds', files: {'/etc/login.defs': '# SHA_CRYPT_MIN_ROUNDS 5000\nSHA_CRYPT_MIN_ROUNDS 65536\n'}},
+    pass: {
+      name: '65536 rounds',
+      files: {'/etc/login.defs': '# SHA_CRYPT_MIN_ROUNDS 5000\nSHA_CRYPT_MIN_ROUNDS 65536\n'},
+    },
   },
   'file-integrity-monitoring': {
     fail: {name: 'no AIDE database', files: {'/etc/aide/aide.conf': ''}},
