@@ -4,7 +4,7 @@
  * (the floor any serializer pays). No peer tool renders llmsec results, so the ratio is to that floor.
  * Then the same fleet saved as one result file per host and given to the built CLI,
  * `llmsec report <files> --format <f> --output <file>` per format, with wall time and peak RSS
- * (GNU time) against issue 20's targets: ≤ 5 s and < 500 MB at 1,000 hosts. `table` is the fleet view.
+ * (GNU time) against the fleet targets: ≤ 5 s and < 500 MB at 1,000 hosts. `table` is the fleet view.
  * Run: npm run build && npx tsx bench/reports.ts [hosts]   (bounded: 1–1000 hosts, one render per format)
  */
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
