@@ -328,6 +328,7 @@ function buildHardenedFiles(): Promise<string> {
       '',
     ].join('\n'),
     '/home/alice': {dir: 0o750},
+    '/root': {dir: 0o700},
     '/home/alice/.cache/huggingface/token': {content: 'hf_abcdefghijklmnopqrstuvwxyz\n', mode: 0o600},
     '/home/alice/.ollama/history': {content: 'hello\n', mode: 0o600},
     '/srv/models': {dir: 0o750},
