@@ -1,6 +1,5 @@
 import {posix} from 'node:path'
 
-import {append} from '../../core/arrays.js'
 import {defineCheck, guardUnreadable, NO_PARAMS, outcome, type NoParams} from '../check.js'
 import {systemShellFiles} from '../check-helpers.js'
 import {formatMode, RootReader, type TextFile} from '../facts/index.js'
@@ -63,17 +62,11 @@ export const check = defineCheck<NoParams>()({
     const {users, unreadable} = await facts.get('users')
     reader.note(...unreadable)
     const home = users.find((u) => u.uid === 0 && u.name === 'root')?.home || '/root'
-    const files: TextFile[] = []
-    for (const path of ['/etc/login.defs', '/etc/environment']) {
-      const text = await reader.text(path)
-      if (text !== null) files.push({path, text})
-    }
-    append(files, await systemShellFiles(reader))
-    for (const name of ROOT_FILES) {
-      const path = posix.join(home, name)
-      const text = await reader.text(path)
-      if (text !== null) files.push({path, text})
-    }
+    const files = [
+      ...(await reader.texts(['/etc/login.defs', '/etc/environment'])),
+      ...(await systemShellFiles(reader)),
+      ...(await reader.texts(ROOT_FILES.map((name) => posix.join(home, name)))),
+    ]
     const settings = files.flatMap(pathSettings)
     if (!settings.some((s) => s.where.startsWith('/etc/login.defs:')))
       settings.unshift({value: DEFAULT_SUPATH, where: "/etc/login.defs (no ENV_SUPATH: login's default)"})
