@@ -104,11 +104,8 @@ export async function noPamConfiguration(reader: RootReader): Promise<CheckOutco
 
 /** Where log-in and interactive bash shells read system-wide settings (bash(1) INVOCATION), in that order. */
 export async function systemShellFiles(reader: RootReader): Promise<TextFile[]> {
-  const out: TextFile[] = []
-  for (const path of ['/etc/profile', '/etc/bash.bashrc']) {
-    const text = await reader.text(path)
-    if (text !== null) out.push({path, text})
-  }
-  for (const file of await reader.dropIns('/etc/profile.d', '.sh')) out.push(file)
-  return out
+  return [
+    ...(await reader.texts(['/etc/profile', '/etc/bash.bashrc'])),
+    ...(await reader.dropIns('/etc/profile.d', '.sh')),
+  ]
 }

@@ -1,6 +1,5 @@
 import {posix} from 'node:path'
 
-import {append} from '../../core/arrays.js'
 import {defineCheck, guardUnreadable, NO_PARAMS, outcome, type NoParams} from '../check.js'
 import {systemShellFiles} from '../check-helpers.js'
 import {formatMode, RootReader, type TextFile} from '../facts/index.js'
@@ -14,10 +13,12 @@ const ROOT_FILES = ['.bash_profile', '.bash_login', '.profile', '.bashrc']
 export interface PathSetting {
   value: string
   where: string
+  /** bash's `PATH+=value`: the value is glued onto the PATH set before. */
+  appended?: true
 }
 
 /**
- * PATH assignments line by line: `PATH=…`, `export PATH=…`, `ENV_SUPATH PATH=…` (login.defs; its ENV_PATH is
+ * PATH assignments line by line: `PATH=…`, `PATH+=…`, `export PATH=…`, `ENV_SUPATH PATH=…` (login.defs; its ENV_PATH is
  * other users'). One pair of quotes is removed; the value ends at the first unquoted blank or `;`.
  * Assignments inside conditions count as if they always ran.
  */
@@ -25,8 +26,12 @@ export function pathSettings(file: TextFile): PathSetting[] {
   const out: PathSetting[] = []
   file.text.split('\n').forEach((line, i) => {
     if (/^\s*(#|ENV_PATH\b)/.test(line)) return
-    for (const m of line.matchAll(/(?:^|[\s;&|({])(?:export\s+|ENV_SUPATH\s+)?PATH=("[^"]*"|'[^']*'|[^\s;'"]*)/g))
-      out.push({value: m[1].replace(/^(["'])(.*)\1$/, '$2'), where: `${file.path}:${i + 1}`})
+    for (const m of line.matchAll(
+      /(?:^|[\s;&|({])(?:export\s+|ENV_SUPATH\s+)?PATH(\+?)=("[^"]*"|'[^']*'|[^\s;'"]*)/g,
+    )) {
+      const value = m[2].replace(/^(["'])(.*)\1$/, '$2')
+      out.push({value, where: `${file.path}:${i + 1}`, ...(m[1] && {appended: true as const})})
+    }
   })
   return out
 }
@@ -57,25 +62,19 @@ export const check = defineCheck<NoParams>()({
     const {users, unreadable} = await facts.get('users')
     reader.note(...unreadable)
     const home = users.find((u) => u.uid === 0 && u.name === 'root')?.home || '/root'
-    const files: TextFile[] = []
-    for (const path of ['/etc/login.defs', '/etc/environment']) {
-      const text = await reader.text(path)
-      if (text !== null) files.push({path, text})
-    }
-    append(files, await systemShellFiles(reader))
-    for (const name of ROOT_FILES) {
-      const path = posix.join(home, name)
-      const text = await reader.text(path)
-      if (text !== null) files.push({path, text})
-    }
+    const files = [
+      ...(await reader.texts(['/etc/login.defs', '/etc/environment'])),
+      ...(await systemShellFiles(reader)),
+      ...(await reader.texts(ROOT_FILES.map((name) => posix.join(home, name)))),
+    ]
     const settings = files.flatMap(pathSettings)
     if (!settings.some((s) => s.where.startsWith('/etc/login.defs:')))
       settings.unshift({value: DEFAULT_SUPATH, where: "/etc/login.defs (no ENV_SUPATH: login's default)"})
     const bad: string[] = []
     const ok: string[] = []
     const judged = new Map<string, string | null>()
-    for (const {value, where} of settings)
-      for (const entry of value.split(':')) {
+    for (const {value, where, appended} of settings)
+      for (const entry of (appended ? `$PATH${value}` : value).split(':')) {
         const kind = classifyEntry(entry, home)
         if ('inherited' in kind) continue
         if ('problem' in kind) {

@@ -25,11 +25,11 @@ describe('pathSettings', () => {
     ])
   })
 
-  it('returns only values that occur in the text, one per PATH= at most (property)', () => {
+  it('returns only values that occur in the text, one per PATH= or PATH+= at most (property)', () => {
     fc.assert(
       fc.property(fc.string({unit: 'binary', maxLength: 2000}), (text) => {
         const settings = pathSettings({path: '/f', text})
-        expect(settings.length).toBeLessThanOrEqual(text.split('PATH=').length - 1)
+        expect(settings.length).toBeLessThanOrEqual(text.split(/PATH\+?=/).length - 1)
         for (const s of settings) expect(text).toContain(s.value)
       }),
       {numRuns: 300},
@@ -68,6 +68,12 @@ checkTester.run(check, {
       files: {...usr, '/root/.bashrc': 'export PATH="$PATH:"\n'},
       includes: ['/root/.bashrc:1: an empty entry (the current directory)'],
       location: '/root/.bashrc',
+    },
+    {
+      name: "bash's append form PATH+=",
+      status: 'fail',
+      files: {...usr, '/root/.bashrc': 'PATH+=":."\n'},
+      includes: ['/root/.bashrc:1: . is relative (resolved against the current directory)'],
     },
     {
       name: 'a world-writable directory, even sticky',
