@@ -2,10 +2,23 @@
  * Report rendering at fleet scale: a synthetic fleet (default 200 hosts × 7 rulesets × 36 distinct rules,
  * about 50,000 results) rendered in every format, side by side with JSON.stringify of the same data
  * (the floor any serializer pays). No peer tool renders llmsec results, so the ratio is to that floor.
- * Run: npx tsx bench/reports.ts [hosts]   (bounded: 1–1000 hosts, one render per format)
+ * Then the same fleet saved as one result file per host and given to the built CLI,
+ * `llmsec report <files> --format <f> --output <file>` per format, with wall time and peak RSS
+ * (GNU time) against the fleet targets: ≤ 5 s and < 500 MB at 1,000 hosts. `table` is the fleet view.
+ * Run: npm run build && npx tsx bench/reports.ts [hosts]   (bounded: 1–1000 hosts, one render per format)
  */
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {loadavg, tmpdir} from 'node:os'
+import {dirname, join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
 import {mergeFleet, renderReport, type AuditReport} from '../src/audit/reports/index.js'
 import type {RuleResult} from '../src/audit/index.js'
+import {runMeasured} from '../test/helpers/peak-rss.js'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const TARGET_MS = 5000
+const TARGET_BYTES = 500e6
 
 const hosts = Math.min(Math.max(Number(process.argv[2] ?? 200), 1), 1000)
 const statuses: RuleResult['status'][] = ['pass', 'pass', 'fail', 'waived', 'not-applicable', 'pass', 'error']
@@ -65,4 +78,38 @@ for (const format of ['json', 'sarif', 'junit', 'markdown', 'html'] as const) {
   console.log(
     `${`llmsec ${format}`.padEnd(24)} ${t.ms.toFixed(0).padStart(6)} ms ${(t.bytes / 1e6).toFixed(1).padStart(7)} MB   ${(t.ms / floor.ms).toFixed(1)}× floor`,
   )
+}
+
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')
+const dir = mkdtempSync(join(tmpdir(), 'llmsec-bench-reports-'))
+try {
+  const files = fleet.hosts.map((h) => {
+    const file = join(dir, h.file)
+    writeFileSync(file, JSON.stringify(h.report))
+    return file
+  })
+  console.log(
+    `\nllmsec report over ${files.length} result files (targets ≤ ${TARGET_MS / 1000} s, < ${TARGET_BYTES / 1e6} MB; load ${load()})`,
+  )
+  for (const format of ['table', 'json', 'sarif', 'junit', 'markdown', 'html'] as const) {
+    const out = join(dir, `out.${format}`)
+    const started = performance.now()
+    const run = await runMeasured(
+      process.execPath,
+      [join(root, 'bin', 'run.js'), 'report', ...files, '--format', format, '--output', out],
+      {timeoutMs: 120_000, maxBuffer: 1024 * 1024},
+    )
+    const ms = performance.now() - started
+    const mb = run.peakRss === null ? Number.NaN : run.peakRss / 1e6
+    const ok = run.exitCode === 0 || run.exitCode === 1
+    const verdict = ms <= TARGET_MS && mb < TARGET_BYTES / 1e6 && ok ? 'ok' : 'MISSES TARGET'
+    console.log(
+      `${`llmsec report ${format}`.padEnd(24)} ${ms.toFixed(0).padStart(6)} ms ${mb.toFixed(0).padStart(6)} MB peak   ${verdict}${ok ? '' : ` (exit ${run.exitCode}: ${run.stderr.slice(0, 200)})`}   load ${load()}`,
+    )
+  }
+} finally {
+  rmSync(dir, {recursive: true, force: true})
 }

@@ -7,6 +7,7 @@ import type {
   ModelDirectory,
   ModelsFact,
   RootReader,
+  TextFile,
   Unreadable,
 } from './facts/index.js'
 
@@ -99,4 +100,12 @@ export const PAM_SERVICE_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]*$'
 export async function noPamConfiguration(reader: RootReader): Promise<CheckOutcome | null> {
   if ((await reader.stat('/etc/pam.d')) !== null) return null
   return guardUnreadable(outcome.notApplicable('no PAM configuration (/etc/pam.d is absent)'), reader.unreadable)
+}
+
+/** Where log-in and interactive bash shells read system-wide settings (bash(1) INVOCATION), in that order. */
+export async function systemShellFiles(reader: RootReader): Promise<TextFile[]> {
+  return [
+    ...(await reader.texts(['/etc/profile', '/etc/bash.bashrc'])),
+    ...(await reader.dropIns('/etc/profile.d', '.sh')),
+  ]
 }

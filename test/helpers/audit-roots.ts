@@ -198,6 +198,7 @@ function buildHardenedFiles(): Promise<string> {
       ['rsyslog', '8.2302.0-1'],
       ['aide', '0.18.3-1'],
       ['aide-common', '0.18.3-1'],
+      ['fail2ban', '1.0.2-2'],
       ['libpam-pwquality', '1.4.5-1'],
     ]),
     '/etc/apt/sources.list.d/debian.sources': [
@@ -313,7 +314,8 @@ function buildHardenedFiles(): Promise<string> {
       '',
     ].join('\n'),
     '/var/lib/aide/aide.db': 'aide database',
-    '/etc/login.defs': 'UMASK 027\nPASS_MAX_DAYS 365\nPASS_MIN_DAYS 1\nENCRYPT_METHOD YESCRYPT\n',
+    '/etc/login.defs':
+      'UMASK 027\nPASS_MAX_DAYS 365\nPASS_MIN_DAYS 1\nENCRYPT_METHOD YESCRYPT\nSHA_CRYPT_MIN_ROUNDS 65536\n',
     '/etc/issue': 'Authorized use only. Activity is monitored and recorded; unauthorized use is prohibited.\n',
     '/etc/issue.net': 'Authorized use only. Activity is monitored and recorded; unauthorized use is prohibited.\n',
     '/etc/crypttab': 'models_crypt UUID=0b4c-11 none luks\n',
@@ -325,6 +327,8 @@ function buildHardenedFiles(): Promise<string> {
       '/dev/mapper/models_crypt /srv/models ext4 defaults 0 2',
       '',
     ].join('\n'),
+    '/home/alice': {dir: 0o750},
+    '/root': {dir: 0o700},
     '/home/alice/.cache/huggingface/token': {content: 'hf_abcdefghijklmnopqrstuvwxyz\n', mode: 0o600},
     '/home/alice/.ollama/history': {content: 'hello\n', mode: 0o600},
     '/srv/models': {dir: 0o750},

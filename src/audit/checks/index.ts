@@ -40,6 +40,7 @@ import {check as packageInstalled} from './package-installed.js'
 import {check as pamFaillock} from './pam-faillock.js'
 import {check as pwquality} from './pwquality.js'
 import {check as resourceLimit} from './resource-limit.js'
+import {check as rootPath} from './root-path.js'
 import {check as secretFiles} from './secret-files.js'
 import {check as securityUpdatesPending} from './security-updates-pending.js'
 import {check as shellTimeout} from './shell-timeout.js'
@@ -96,6 +97,7 @@ export const CHECKS = [
   pamFaillock,
   pwquality,
   resourceLimit,
+  rootPath,
   secretFiles,
   securityUpdatesPending,
   shellTimeout,

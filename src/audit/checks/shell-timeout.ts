@@ -1,4 +1,5 @@
 import {defineCheck, guardUnreadable, outcome} from '../check.js'
+import {systemShellFiles} from '../check-helpers.js'
 import {configLines, RootReader, type TextFile} from '../facts/index.js'
 import {withFix} from '../fixes.js'
 
@@ -8,17 +9,6 @@ interface Params {
 }
 
 const FIX_PATH = '/etc/profile.d/llmsec-tmout.sh'
-
-/** Where log-in and interactive bash shells read system-wide settings (bash(1) INVOCATION). */
-async function shellFiles(reader: RootReader): Promise<TextFile[]> {
-  const out: TextFile[] = []
-  for (const path of ['/etc/profile', '/etc/bash.bashrc']) {
-    const text = await reader.text(path)
-    if (text !== null) out.push({path, text})
-  }
-  for (const file of await reader.dropIns('/etc/profile.d', '.sh')) out.push(file)
-  return out
-}
 
 /** What the files do with TMOUT: every assignment, and where it is made readonly and exported. */
 interface Seen {
@@ -71,7 +61,7 @@ export const check = defineCheck<Params>()({
   },
   async run({root, params}) {
     const reader = new RootReader(root)
-    const seen = readTmout(await shellFiles(reader))
+    const seen = readTmout(await systemShellFiles(reader))
     const fix = {
       edits: [{op: 'write' as const, path: FIX_PATH, content: `TMOUT=${params.max}\nreadonly TMOUT\nexport TMOUT\n`}],
       steps: [] as string[],

@@ -146,10 +146,14 @@ export class RootReader {
 
   /** Reads every `*.conf`-like file of a directory in name order (drop-in directories). */
   async dropIns(dir: string, suffix = '.conf'): Promise<TextFile[]> {
+    const names = (await this.list(dir)).filter((name) => name.endsWith(suffix))
+    return this.texts(names.map((name) => posix.join(dir, name)))
+  }
+
+  /** The files of `paths` that exist, in that order. */
+  async texts(paths: string[]): Promise<TextFile[]> {
     const out: TextFile[] = []
-    for (const name of await this.list(dir)) {
-      if (!name.endsWith(suffix)) continue
-      const path = posix.join(dir, name)
+    for (const path of paths) {
       const text = await this.text(path)
       if (text !== null) out.push({path, text})
     }

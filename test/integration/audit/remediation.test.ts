@@ -38,6 +38,7 @@ const NOT_FILE_EDITS: Record<string, string> = {
   'automatic-security-updates': 'needs unattended-upgrades installed',
   'sudo-installed': 'needs sudo installed',
   'aide-installed': 'needs aide installed',
+  'intrusion-prevention-installed': 'needs fail2ban installed',
   'mac-enabled': 'needs apparmor installed and enabled',
   'mac-profiles-enforcing': 'needs apparmor (with its profiles) installed',
 }
@@ -58,6 +59,7 @@ const PACKAGES: Record<string, RootSpec> = {
   },
   'apparmor-utils': {},
   aide: {},
+  fail2ban: {'/lib/systemd/system/fail2ban.service': '[Service]\nExecStart=/usr/bin/fail2ban-server -xf start\n'},
   'aide-common': {},
 
   'apparmor-profiles': {'/etc/apparmor.d/usr.bin.man': '/usr/bin/man {\n}\n'},

@@ -143,6 +143,10 @@ export const cases: RuleCaseTable = {
   'files-gshadow': mode('/etc/gshadow', 0o644, 0o640),
   'files-gshadow-backup': mode('/etc/gshadow-', 0o644, 0o640),
   'files-shells': mode('/etc/shells', 0o666, 0o644),
+  'home-directory-permissions': {
+    fail: {name: '/home/alice mode 0755', files: {'/home/alice': {dir: 0o755}, '/root': {dir: 0o700}}},
+    pass: {name: '/home/alice mode 0750', files: {'/home/alice': {dir: 0o750}, '/root': {dir: 0o700}}},
+  },
   'files-opasswd': mode('/etc/security/opasswd', 0o644, 0o600),
   'cron-crontab-permissions': mode('/etc/crontab', 0o644, 0o600),
   'cron-hourly-permissions': mode('/etc/cron.hourly', 0o755, 0o700, true),

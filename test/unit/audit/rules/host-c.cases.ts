@@ -37,6 +37,13 @@ export const cases: RuleCaseTable = {
     },
     pass: {name: 'TMOUT=600, readonly and exported', files: {'/etc/profile': 'readonly TMOUT=600\nexport TMOUT\n'}},
   },
+  'root-path-integrity': {
+    fail: {name: "root's .profile puts . first", files: {'/root/.profile': 'PATH=.:$PATH\n'}},
+    pass: {
+      name: '$HOME/bin and root-owned 0755 directories',
+      files: {'/root/.profile': 'PATH="$HOME/bin:/usr/local/sbin:$PATH"\n', '/usr/local/sbin': {dir: 0o755}},
+    },
+  },
   'core-dumps-hard-limit': {
     fail: {
       name: 'a later limits.d file allows unlimited',

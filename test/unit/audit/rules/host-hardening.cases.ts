@@ -30,6 +30,20 @@ export const cases: RuleCaseTable = {
     fail: {name: 'telnetd installed', files: {...debian, '/var/lib/dpkg/status': dpkg(['telnetd'])}},
     pass: {name: 'only openssh', files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server'])}},
   },
+  'intrusion-prevention-installed': {
+    fail: {name: 'only openssh', files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server'])}},
+    pass: {
+      name: 'fail2ban installed',
+      files: {...debian, '/var/lib/dpkg/status': dpkg(['openssh-server', 'fail2ban'])},
+    },
+  },
+  'password-hashing-rounds': {
+    fail: {name: "5000 rounds (libc's default)", files: {'/etc/login.defs': 'SHA_CRYPT_MIN_ROUNDS 5000\n'}},
+    pass: {
+      name: '65536 rounds',
+      files: {'/etc/login.defs': '# SHA_CRYPT_MIN_ROUNDS 5000\nSHA_CRYPT_MIN_ROUNDS 65536\n'},
+    },
+  },
   'file-integrity-monitoring': {
     fail: {name: 'no AIDE database', files: {'/etc/aide/aide.conf': ''}},
     pass: {name: 'an AIDE database', files: {'/var/lib/aide/aide.db': 'x'}},
