@@ -49,7 +49,11 @@ const cases = [
   {name: '100k keys', text: manyKeys(100_000), targetMs: 1000},
   {name: '4 MiB ruleset', text: bigRuleset(YAML_LIMITS.bytes), targetMs: 2000},
 ]
-console.log(`load average ${loadavg().map((n) => n.toFixed(2)).join(' ')}`)
+console.log(
+  `load average ${loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ')}`,
+)
 for (const {name, text, targetMs} of cases) {
   const ours = median(() => parseYaml(text, 'bench.yaml'))
   const yaml = median(() => yamlLib.parseDocument(text, {uniqueKeys: false}).toJS())
@@ -59,4 +63,8 @@ for (const {name, text, targetMs} of cases) {
       `yaml ${yaml.toFixed(0)} ms · js-yaml ${js.toFixed(0)} ms · llmsec/js-yaml ${(ours / js).toFixed(2)}×`,
   )
 }
-console.log(`load average ${loadavg().map((n) => n.toFixed(2)).join(' ')}`)
+console.log(
+  `load average ${loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ')}`,
+)

@@ -21,8 +21,34 @@ let jsYaml: JsYaml | undefined
  * Text that takes the full path: anchors, aliases, tags, directives, and the number forms where
  * js-yaml's core schema differs from the yaml package's (0b/0x/0o with a sign, digit underscores), signed floats without a leading digit (-.0), and empty sequence entries (a line ending in a bare `-`: js-yaml nests the
  * entries after an empty one wrongly; found by the property test in test/unit/core/yaml-fast.test.ts).
+ * Also every form of complex key, which js-yaml turns into a key string the yaml package spells
+ * differently (`[a, b]` is "a,b" there, "[ a, b ]" here; a mapping key is "[object Object]"): any `?`
+ * (explicit keys), a flow collection closed just before a `:`, and a flow collection that starts an
+ * entry of a flow collection. And a carriage return not followed by a line feed, which js-yaml takes
+ * as a line break and the yaml package refuses.
  */
-const NOT_PLAIN = /[&*!%]|0[box]|\d_|\._|[-+]\.\d|(?:^|\s)-[ \t]*(?:\r?\n|$)/i
+const NOT_PLAIN = /[&*!%?]|0[box]|\d_|\._|[-+]\.\d|(?:^|\s)-[ \t]*(?:\r?\n|$)|[\]}]\s*:|[{,[]\s*[[{]|\r(?!\n)/i
+
+/** Longest line the fast path takes: the yaml package refuses an implicit key longer than 1024 characters, js-yaml does not. */
+const LONGEST_LINE = 1024
+
+function hasLongLine(text: string): boolean {
+  let start = 0
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start)
+    if (end === -1) end = text.length
+    if (end - start > LONGEST_LINE) return true
+    start = end + 1
+  }
+  return false
+}
+
+/**
+ * Keys that show js-yaml built a key the yaml package spells differently: a null key (`~:`,
+ * `null:`, `{: 1}`, `{a, null}`) is "null" in js-yaml and "" in the yaml package, and a mapping used
+ * as a key is "[object Object]". A quoted "null" key takes the full path too; that only costs time.
+ */
+const SUSPECT_KEYS = ['null', '[object Object]']
 
 export interface FastLimits {
   depth: number
@@ -39,6 +65,7 @@ function withinLimits(root: unknown, limits: FastLimits): boolean {
     if (level > limits.depth) return false
     const children = Array.isArray(value) ? value : Object.values(value as object)
     if (children.length > limits.entries) return false
+    if (!Array.isArray(value) && SUSPECT_KEYS.some((key) => Object.hasOwn(value, key))) return false
     for (const child of children) if (child !== null && typeof child === 'object') stack.push([child, level])
   }
   return true
@@ -49,7 +76,7 @@ function withinLimits(root: unknown, limits: FastLimits): boolean {
  * (the caller then parses it the full way, which also produces the error message).
  */
 export function loadPlainYaml(text: string, limits: FastLimits): {data: unknown} | undefined {
-  if (NOT_PLAIN.test(text)) return undefined
+  if (NOT_PLAIN.test(text) || hasLongLine(text)) return undefined
   jsYaml ??= requireLazily('js-yaml') as JsYaml
   let data: unknown
   try {

@@ -272,7 +272,11 @@ function lazilyLocated<T>(data: T, text: string, file: string, schema?: object):
   return loaded
 }
 
-function parseFully<T>(text: string, file: string, schema?: object): LoadedYaml<T> {
+/**
+ * The checked path alone, without the js-yaml shortcut: what parseYaml gives for any text the
+ * shortcut does not take. Exported so tests can hold the shortcut to it.
+ */
+export function parseFully<T>(text: string, file: string, schema?: object): LoadedYaml<T> {
   const lineCounter = new (yaml().LineCounter)()
   const doc = composeDocument(text, file, lineCounter)
   const loaded = {doc, lineCounter, file}
