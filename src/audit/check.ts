@@ -63,6 +63,11 @@ export interface Check<P = Record<string, unknown>> {
    * for every rule that does not state its own `limits`.
    */
   limits?: string
+  /**
+   * Reads much (the vulnerability engine, a walk of directories): the engine queues it before the
+   * other checks, so its waiting on the disk overlaps theirs instead of coming last.
+   */
+  early?: boolean
   /** Needs the running host (processes, sockets, firewall, GPUs): not applicable under --root. */
   live?: boolean
   /**

@@ -172,7 +172,7 @@ async function evaluateAll(
   const runs = new Map<string, Promise<{out: CheckOutcome; ms: number}>>()
   const total = selected.reduce((n, s) => n + s.rules.length, 0)
   let done = 0
-  const runOnce = async (rulesetId: string, rule: ResolvedRule): Promise<Evaluated> => {
+  const start = (rule: ResolvedRule) => {
     const key = JSON.stringify([rule.check.id, rule.check.params, rule.appliesWhen])
     let run = runs.get(key)
     if (!run) {
@@ -183,10 +183,16 @@ async function evaluateAll(
       })
       runs.set(key, run)
     }
+    return {key, run}
+  }
+  const runOnce = async (rulesetId: string, rule: ResolvedRule): Promise<Evaluated> => {
+    const {key, run} = start(rule)
     const {out, ms} = await run
     onProgress({phase: 'auditing', done: ++done, total, unit: 'items', detail: rule.id})
     return {rulesetId, rule, out, key, ms}
   }
+  // Early checks are queued first, so their waiting overlaps the others'; results keep the rulesets' order.
+  for (const {rules} of selected) for (const rule of rules) if (findCheck(rule.check.id)?.early) start(rule)
   return Promise.all(selected.map(({rs, rules}) => Promise.all(rules.map((rule) => runOnce(rs.id, rule)))))
 }
 

@@ -117,9 +117,7 @@ const reports = new WeakMap<FactCache, Promise<VulnReport>>()
 function vulnReportFor(ctx: CheckContext): Promise<VulnReport> {
   let report = reports.get(ctx.facts)
   if (!report) {
-    report = serviceStarts(ctx.facts, ctx.live).then((services) =>
-      scanVulnerabilities({root: ctx.root, live: ctx.live, services}),
-    )
+    report = scanVulnerabilities({root: ctx.root, live: ctx.live, services: serviceStarts(ctx.facts, ctx.live)})
     reports.set(ctx.facts, report)
   }
   return report
@@ -168,6 +166,7 @@ export function vulnCheck(spec: VulnCheckSpec): Check<NoParams> {
     title: spec.title,
     description: spec.description,
     params: NO_PARAMS,
+    early: true,
     async run(ctx) {
       const report = await vulnReportFor(ctx)
       const found = report.findings.filter((f) => !f.ignored && spec.select(f))

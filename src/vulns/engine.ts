@@ -25,8 +25,11 @@ export interface VulnScanOptions {
   root: string
   /** Whether the root is the running host (binaries may be run with --version). */
   live?: boolean
-  /** Program starts of the system (systemd units, processes) to tie packages to services. */
-  services?: ServiceStart[]
+  /**
+   * Program starts of the system (systemd units, processes) to tie packages to services; a promise
+   * is awaited only once the packages are read, so finding the services overlaps reading them.
+   */
+  services?: ServiceStart[] | Promise<ServiceStart[]>
   /** --db sources (directories or zips of OSV records). */
   dbPaths?: string[]
   /** Advisory ids to report but not count (--ignore, waivers). */
@@ -78,7 +81,8 @@ function keysOf(pkg: InstalledPackage, release: string | null): string[] {
   return release ? [`Debian:${release}\0${pkg.sourcePackage ?? pkg.name}`] : []
 }
 
-async function pythonPackages(root: string, starts: ServiceStart[], notes: VulnNote[]) {
+/** The distributions of every Python environment, in the order their site-packages were found. */
+async function findPythonPackages(root: string, notes: VulnNote[]) {
   const sites = await findSitePackages(root, notes)
   const packages: InstalledPackage[] = []
   const byEnv = new Map<string, PythonEnvironment>()
@@ -96,6 +100,15 @@ async function pythonPackages(root: string, starts: ServiceStart[], notes: VulnN
     byEnv.set(site.environment, env)
     append(packages, found)
   }
+  return {packages, byEnv}
+}
+
+/** Ties each environment, and so its packages, to the services that start from it. */
+async function tieEnvironments(
+  root: string,
+  {packages, byEnv}: Awaited<ReturnType<typeof findPythonPackages>>,
+  starts: ServiceStart[],
+) {
   for (const start of starts) {
     for (const path of await environmentsUsedBy(root, start, [...byEnv.keys()]))
       byEnv.get(path)?.services.push(serviceUse(start))
@@ -186,18 +199,25 @@ function summarize(findings: VulnFinding[], durationMs: number): VulnReport['sum
 export async function scanVulnerabilities(options: VulnScanOptions): Promise<VulnReport> {
   const started = performance.now()
   const {root} = options
-  const starts = options.services ?? []
   const notes = {os: [] as VulnNote[], python: [] as VulnNote[], product: [] as VulnNote[]}
-  const dpkg = await readDpkgStatus(root)
+  // The package databases, security lists, Python environments and release are read at the same
+  // time (each waits on the disk); notes keep the order of reading them one after another.
+  const listNotes: VulnNote[] = []
+  const [dpkg, rpm, lists, sites, release] = await Promise.all([
+    readDpkgStatus(root),
+    readRpmDatabases(root),
+    readSecurityLists(root, listNotes),
+    findPythonPackages(root, notes.python),
+    debianRelease(root),
+  ])
   append(notes.os, dpkg.notes)
-  const rpm = await readRpmDatabases(root)
   append(notes.os, rpm.notes.os)
   append(notes.product, rpm.notes.product)
-  const lists = await readSecurityLists(root, notes.os)
-  const python = await pythonPackages(root, starts, notes.python)
+  append(notes.os, listNotes)
+  const starts = (await options.services) ?? []
+  const python = await tieEnvironments(root, sites, starts)
   const products = await findProducts(root, options.live ?? root === '/', dpkg.packages, rpm.packages, notes.product)
   for (const product of products) product.services = productServices(product, starts).map(serviceUse)
-  const release = await debianRelease(root)
   const all: InstalledPackage[] = [...dpkg.packages, ...python.packages, ...products]
   const db = await loadAdvisoryDb({
     paths: options.dbPaths,

@@ -1,5 +1,6 @@
 import {posix} from 'node:path'
 
+import {mapLimited} from '../../core/arrays.js'
 import {defineCheck, guardUnreadable, outcome} from '../check.js'
 import {RootReader} from '../facts/index.js'
 import {live as liveCommand, withFix, type Fix} from '../fixes.js'
@@ -21,16 +22,22 @@ interface Params {
 }
 
 const MAX_DIR_ENTRIES = 10_000
+const LSTAT_AT_ONCE = 32
 
-/** Set-uid and set-gid regular files directly in the directories (bounded: the first entries of each). */
+/**
+ * Set-uid and set-gid regular files directly in the directories, statted LSTAT_AT_ONCE at a time
+ * (each waits on the disk). A directory of more than MAX_DIR_ENTRIES entries is not judged past
+ * them: it is recorded as unreadable (ETOOMANY), so the check cannot pass on a partial list.
+ */
 async function setuidPrograms(reader: RootReader, dirs: string[]): Promise<string[]> {
   const found: string[] = []
   for (const dir of dirs) {
-    for (const name of (await reader.list(dir)).slice(0, MAX_DIR_ENTRIES)) {
-      const path = posix.join(dir, name)
-      const info = await reader.lstat(path)
-      if (info?.isFile() && (info.mode & 0o6000) !== 0) found.push(path)
-    }
+    const names = await reader.list(dir)
+    if (names.length > MAX_DIR_ENTRIES)
+      reader.note({path: dir, code: 'ETOOMANY', reason: `more than ${MAX_DIR_ENTRIES} entries; not all were looked at`})
+    const paths = names.slice(0, MAX_DIR_ENTRIES).map((name) => posix.join(dir, name))
+    const infos = await mapLimited(paths, LSTAT_AT_ONCE, (path) => reader.lstat(path))
+    for (const [i, info] of infos.entries()) if (info?.isFile() && (info.mode & 0o6000) !== 0) found.push(paths[i])
   }
   return found
 }
@@ -107,6 +114,8 @@ export const check = defineCheck<Params>()({
       setuidIn: {type: 'array', nullable: true, minItems: 1, items: {type: 'string', pattern: '^/\\S*$'}},
     },
   },
+  // Listing the set-uid programs stats every entry of /usr/bin and /usr/sbin.
+  early: true,
   async run({root, facts, params}) {
     const auditd = await facts.get('auditd')
     const reader = new RootReader(root)

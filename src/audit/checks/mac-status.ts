@@ -63,7 +63,15 @@ async function offlineProfiles(reader: RootReader): Promise<{profiles: string[];
   const disabled = new Set(await reader.list('/etc/apparmor.d/disable'))
   const profiles: string[] = []
   const lax: string[] = []
-  for (const name of (await reader.list('/etc/apparmor.d')).slice(0, MAX_PROFILES)) {
+  const names = await reader.list('/etc/apparmor.d')
+  // Past MAX_PROFILES nothing is read: recorded as unreadable, so a complain-mode profile there cannot pass.
+  if (names.length > MAX_PROFILES)
+    reader.note({
+      path: '/etc/apparmor.d',
+      code: 'ETOOMANY',
+      reason: `more than ${MAX_PROFILES} entries; not all were read`,
+    })
+  for (const name of names.slice(0, MAX_PROFILES)) {
     const path = posix.join('/etc/apparmor.d', name)
     if (disabled.has(name) || /\.dpkg-|~$/.test(name) || !(await reader.stat(path))?.isFile()) continue
     const text = (await reader.text(path)) ?? ''

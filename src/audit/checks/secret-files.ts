@@ -17,6 +17,7 @@ export const check = defineCheck<Params>()({
     additionalProperties: false,
     properties: {maxMode: {type: 'string', pattern: '^0?[0-7]{3,4}$', nullable: true}},
   },
+  early: true,
   async run({facts, params}) {
     const {files, unreadable} = await facts.get('secrets')
     const max = parseMode(params.maxMode ?? '0600')

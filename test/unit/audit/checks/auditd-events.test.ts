@@ -1,6 +1,10 @@
+import {mkdir, writeFile} from 'node:fs/promises'
+import {join} from 'node:path'
+
 import {expect, it} from 'vitest'
 
 import {check} from '../../../../src/audit/checks/auditd-events.js'
+import {mapLimited} from '../../../../src/core/arrays.js'
 import {checkTester, runCase} from '../../../helpers/check-tester.js'
 
 const rules = (text: string) => ({'/etc/audit/rules.d/50-x.rules': text})
@@ -63,6 +67,18 @@ checkTester.run(check, {
       files: {...rules('-w /etc/passwd -p wa\n'), '/usr/sbin/unix_chkpwd': {content: '', mode: 0o2755}},
       params: {key: 'privileged', setuidIn: ['/usr/sbin']},
       includes: ['running the privileged program /usr/sbin/unix_chkpwd is not recorded'],
+    },
+    {
+      name: 'a directory of more entries than are looked at: no verdict, not a pass on a partial list',
+      status: 'error',
+      files: rules('-w /etc/passwd -p wa\n'),
+      async setup(root) {
+        await mkdir(join(root, 'usr/bin'), {recursive: true})
+        const names = Array.from({length: 10_001}, (_, i) => join(root, 'usr/bin', `p${i}`))
+        await mapLimited(names, 64, (path) => writeFile(path, ''))
+      },
+      params: {key: 'privileged', setuidIn: ['/usr/bin']},
+      reason: /\/usr\/bin.*more than 10000 entries/,
     },
     {
       name: 'an unreadable rules directory: no verdict',

@@ -92,6 +92,13 @@ checkTester.run(check, {
       ],
     },
     {
+      name: 'more profiles than are read: no verdict (one past the limit could be in complain mode)',
+      status: 'error',
+      files: Object.fromEntries(Array.from({length: 2001}, (_, i) => [`/etc/apparmor.d/usr.bin.p${i}`, profile()])),
+      params: {aspect: 'enforcing'},
+      reason: /\/etc\/apparmor\.d.*more than 2000 entries/,
+    },
+    {
       name: 'no profiles at all',
       status: 'fail',
       files: apparmor,
