@@ -5,6 +5,7 @@ import type {Ajv as AjvType, ErrorObject, ValidateFunction} from 'ajv'
 import type * as YamlLib from 'yaml'
 import type {CST, Document, LineCounter, Node, Pair, YAMLMap} from 'yaml'
 import {coreError, fsError} from './errors.js'
+import {loadPlainYaml} from './yaml-fast.js'
 
 /*
  * The yaml and ajv packages (both CommonJS, ~130 modules together) are required on first use, not
@@ -245,6 +246,37 @@ export function parseYaml<T>(text: string, file: string, schema?: object): Loade
   if (text.length > YAML_LIMITS.bytes) {
     throw coreError('INPUT_MALFORMED', `${file} is larger than ${YAML_LIMITS.bytes} bytes; refusing to parse it.`)
   }
+  const fast = loadPlainYaml(text, YAML_LIMITS)
+  if (fast) return lazilyLocated<T>(fast.data as T, text, file, schema)
+  return parseFully<T>(text, file, schema)
+}
+
+/**
+ * Data loaded by the fast path, with the Document and line counter (needed only to locate a
+ * pointer) built by the full path on first use.
+ */
+function lazilyLocated<T>(data: T, text: string, file: string, schema?: object): LoadedYaml<T> {
+  let full: LoadedYaml<unknown> | undefined
+  const build = (): LoadedYaml<unknown> => (full ??= parseFully<unknown>(text, file))
+  const loaded: LoadedYaml<T> = {
+    data,
+    file,
+    get doc() {
+      return build().doc
+    },
+    get lineCounter() {
+      return build().lineCounter
+    },
+  }
+  if (schema) validateAgainst(loaded, schema)
+  return loaded
+}
+
+/**
+ * The checked path alone, without the js-yaml shortcut: what parseYaml gives for any text the
+ * shortcut does not take. Exported so tests can hold the shortcut to it.
+ */
+export function parseFully<T>(text: string, file: string, schema?: object): LoadedYaml<T> {
   const lineCounter = new (yaml().LineCounter)()
   const doc = composeDocument(text, file, lineCounter)
   const loaded = {doc, lineCounter, file}
@@ -271,22 +303,20 @@ export function parseYaml<T>(text: string, file: string, schema?: object): Loade
   if (aliases && dataDepth(data) > YAML_LIMITS.depth) {
     throw coreError('INPUT_MALFORMED', `${file}: YAML nested deeper than ${YAML_LIMITS.depth} levels through aliases`)
   }
-  if (schema) {
-    const validate = validatorFor(schema)
-    if (!validate(data)) {
-      const error = (validate.errors ?? [])[0]
-      if (error) {
-        const extra = (error.params as {additionalProperty?: string}).additionalProperty
-        const pointer = extra ? `${error.instancePath}/${extra}` : error.instancePath
-        const where = formatLocation(locate(loaded, pointer, Boolean(extra)))
-        throw coreError(
-          'INPUT_MALFORMED',
-          `${where}: ${keyName(error.instancePath, error)}: ${describeSchemaError(error)}`,
-        )
-      }
-    }
-  }
+  if (schema) validateAgainst({data, ...loaded}, schema)
   return {data, ...loaded}
+}
+
+/** Throws the first schema error at its file:line:column. */
+function validateAgainst(loaded: LoadedYaml<unknown>, schema: object): void {
+  const validate = validatorFor(schema)
+  if (validate(loaded.data)) return
+  const error = (validate.errors ?? [])[0]
+  if (!error) throw coreError('INPUT_MALFORMED', `${loaded.file}: does not match its schema`)
+  const extra = (error.params as {additionalProperty?: string}).additionalProperty
+  const pointer = extra ? `${error.instancePath}/${extra}` : error.instancePath
+  const where = formatLocation(locate(loaded, pointer, Boolean(extra)))
+  throw coreError('INPUT_MALFORMED', `${where}: ${keyName(error.instancePath, error)}: ${describeSchemaError(error)}`)
 }
 
 /** Reads and validates a YAML file (bounded size). */
