@@ -228,7 +228,8 @@ async function replaceCompatTables(ctx: Context, tables: Table[]): Promise<Table
       continue
     }
     const family = table.family as 'ip' | 'ip6'
-    if (!byFamily.has(family)) byFamily.set(family, await readIptables(ctx, saveCommand(family), family, 'iptables-nft'))
+    if (!byFamily.has(family))
+      byFamily.set(family, await readIptables(ctx, saveCommand(family), family, 'iptables-nft'))
     const save = byFamily.get(family)
     // A table iptables-nft-save calls incompatible was written by nft: the nft reading is the reading.
     if (save?.incompatible.has(table.name)) {
@@ -289,7 +290,9 @@ export async function readFirewall(run: ToolRunner = defaultRunner): Promise<Fir
       const read = await readIptables(ctx, command, family)
       if (read) [tables, readable] = [[...tables, ...read.tables], true]
       for (const name of read?.incompatible ?? [])
-        ctx.notes.push(`${family} ${name}: ${command} cannot print this table (nft wrote it) and nft is not installed: its rules are not read`)
+        ctx.notes.push(
+          `${family} ${name}: ${command} cannot print this table (nft wrote it) and nft is not installed: its rules are not read`,
+        )
     }
   }
   if (!tables.some((t) => t.source === 'iptables-legacy')) {
