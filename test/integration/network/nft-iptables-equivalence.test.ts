@@ -10,7 +10,8 @@ import {
   type PublishedPort,
   type Ruleset,
 } from '../../../src/network/index.js'
-import {kubeProxyIptablesSave, type KubeProxyLayout} from '../../helpers/kube-proxy-layout.js'
+import {dockerIptablesSave} from '../../helpers/docker-layout.js'
+import {kubeProxyIptablesSave} from '../../helpers/kube-proxy-layout.js'
 import {
   cliIn,
   createWorld,
@@ -26,15 +27,15 @@ const skip = netnsSkipReason(['ip', 'nft', 'iptables-nft-restore'])
 if (skip) console.warn(`[skip] iptables-nft / native nft equivalence tests: ${skip}`)
 
 /**
- * A medium kube-proxy ruleset (300 services, about 1,000 rules, three NodePorts), loaded with
- * iptables-nft-restore in one namespace and as nft's own translation of it in another: the same
- * rules, read by llmsec through iptables-nft-save in the first and nft JSON table by table in the
- * second. Every verdict must be the same; the rule texts differ (iptables words against nft's).
+ * Medium rulesets in the layouts the issue names, loaded with iptables-nft-restore in one namespace
+ * and as nft's own translation in another: the same rules, read by llmsec through iptables-nft-save
+ * in the first and nft JSON table by table in the second. Every verdict must be the same; the rule
+ * texts differ (iptables words against nft's). kube-proxy: 300 services, about 1,000 rules.
  */
-const LAYOUTS: [string, KubeProxyLayout][] = [
+const LAYOUTS: [string, string, {port: number; verdict: string}][] = [
   [
-    'flannel',
-    {
+    'kube-proxy, flannel',
+    kubeProxyIptablesSave({
       services: 300,
       nodePorts: [
         [1, 31434],
@@ -42,10 +43,29 @@ const LAYOUTS: [string, KubeProxyLayout][] = [
         [150, 32000],
       ],
       targetPort: 11434,
-    },
+    }),
+    {port: 31434, verdict: 'accept'},
   ],
   // Without the CNI's forward accept only kube-proxy's mark rule accepts: undecided, in both forms.
-  ['no CNI forward accept', {services: 300, nodePorts: [[1, 31434]], targetPort: 11434, cni: 'none'}],
+  [
+    'kube-proxy, no CNI forward accept',
+    kubeProxyIptablesSave({services: 300, nodePorts: [[1, 31434]], targetPort: 11434, cni: 'none'}),
+    {port: 31434, verdict: 'unknown'},
+  ],
+  // Docker's chains, with a user's DOCKER-USER drop for one interface; the containers on 10.244.0.0/16.
+  [
+    'Docker',
+    dockerIptablesSave({
+      bridge: 'br0',
+      subnet: '10.244.0.0/16',
+      containers: [
+        {ip: '10.244.0.2', publish: [{hostPort: 11434, containerPort: 11434}]},
+        {ip: '10.244.0.3', publish: [{hostPort: 3000, containerPort: 8080}]},
+      ],
+      dockerUser: ['-i eth9 -j DROP'],
+    }),
+    {port: 11434, verdict: 'accept'},
+  ],
 ]
 
 /** What a published port means, without the rule texts that name it. */
@@ -66,7 +86,10 @@ const verdicts = (report: FirewallReport) => ({
 function sweep(count: number): PacketSpec[] {
   return Array.from({length: count}, (_, i): PacketSpec => {
     const remote = `192.0.${i & 255}.${(i >> 8) & 255}`
-    if (i % 4 === 0) return {direction: 'in', protocol: 'tcp', family: 4, remote, port: 1 + ((i * 37) % 65535)}
+    // Half of them to the node's own address, which NodePorts and Docker's DNAT (addrtype LOCAL) translate.
+    const local = i % 8 === 0 ? '198.18.0.1' : undefined
+    if (i % 4 === 0)
+      return {direction: 'in', protocol: 'tcp', family: 4, remote, local, port: [3000, 11434, 31434][i % 3]}
     if (i % 4 === 1) return {direction: 'in', protocol: 'tcp', family: 4, remote, local: `10.96.0.${i % 300}`, port: 80}
     if (i % 4 === 2)
       return {direction: 'in', protocol: i % 8 === 2 ? 'udp' : 'tcp', family: 4, remote, port: 30000 + (i % 2768)}
@@ -74,18 +97,19 @@ function sweep(count: number): PacketSpec[] {
   })
 }
 
-describe.skipIf(skip !== null)('the same kube-proxy ruleset as iptables-nft and as native nft', () => {
+describe.skipIf(skip !== null)('the same ruleset as iptables-nft and as native nft', () => {
   let world: World
 
   beforeAll(async () => {
     world = await createWorld()
     for (const ns of [world.host, world.inet]) await setSysctl(ns, 'net.ipv4.ip_forward', '1')
-    // The pod network behind the other end of the veth, as a node routes it to its CNI.
-    for (const [ns, via] of [
-      [world.host, world.inetV4],
-      [world.inet, world.hostV4],
-    ])
-      await runTool('ip', ['-n', ns, 'route', 'add', '10.244.0.0/16', 'via', via])
+    // The pod (or container) network on a bridge-like device of the same name in both: a veth pair
+    // kept inside the namespace (routes name the device, and Docker's rules name its bridge).
+    for (const ns of [world.host, world.inet]) {
+      await runTool('ip', ['-n', ns, 'link', 'add', 'br0', 'type', 'veth', 'peer', 'name', 'br0p'])
+      await runTool('ip', ['-n', ns, 'addr', 'add', '10.244.255.1/16', 'dev', 'br0'])
+      for (const dev of ['br0', 'br0p']) await runTool('ip', ['-n', ns, 'link', 'set', dev, 'up'])
+    }
   })
 
   afterAll(async () => {
@@ -94,8 +118,7 @@ describe.skipIf(skip !== null)('the same kube-proxy ruleset as iptables-nft and 
 
   it.each(LAYOUTS)(
     '%s: llmsec firewall --json gives the same verdicts from both',
-    async (_, layout) => {
-      const rules = kubeProxyIptablesSave(layout)
+    async (_, rules, expected) => {
       await loadNft(world.host, 'flush ruleset\n')
       await loadNft(world.inet, 'flush ruleset\n')
       await loadIptables(world.host, 'iptables-nft-restore', rules)
@@ -113,10 +136,9 @@ describe.skipIf(skip !== null)('the same kube-proxy ruleset as iptables-nft and 
       expect(verdicts(own.json)).toEqual(verdicts(compat.json))
       expect(own.exitCode).toBe(compat.exitCode)
 
-      // Not vacuous: the NodePort to Ollama is listed, with the verdict the layout implies.
-      const nodePort = compat.json.published.find((p) => p.port === 31434 && p.family === 4)!
-      expect(nodePort).toMatchObject({service: 'Ollama', forwarded: true})
-      expect(nodePort.verdict).toBe(layout.cni === 'none' ? 'unknown' : 'accept')
+      // Not vacuous: the port published to Ollama is listed, with the verdict the layout implies.
+      const published = compat.json.published.find((p) => p.port === expected.port && p.family === 4)
+      expect(published).toMatchObject({service: 'Ollama', forwarded: true, verdict: expected.verdict})
 
       // In process, without the tools: 2,000 connections judged alike from the text and from nft's JSON.
       const json = await runTool('ip', ['netns', 'exec', world.inet, 'nft', '-j', 'list', 'ruleset'], {
