@@ -123,15 +123,17 @@ export async function analyzeFirewall(options: AnalyzeOptions): Promise<Firewall
   const reading = options.reading ?? (await readFirewall(options.run))
   onProgress({phase: 'reading listening sockets'})
   const procRoot = options.procRoot ?? '/proc'
+  const ruleset = reading.ruleset
+  // The route lookups (one ip process per family) run while /proc is read.
+  const routes =
+    reading.readable && hasDnat(ruleset)
+      ? readPathEnv(dnatAddresses(ruleset), options.run ?? defaultRunner, procRoot)
+      : Promise.resolve(UNKNOWN_ENV)
   const scan = await listListeningSockets({procRoot})
   const ipv6Enabled = (await readSysctl(procRoot, 'net/ipv6/conf/all/disable_ipv6')) === '0'
   const bindV6Only = (await readSysctl(procRoot, 'net/ipv6/bindv6only')) === '1'
   const ports = new Map(options.inferencePorts.map((p) => [p.port, p]))
-  const ruleset = reading.ruleset
-  const env =
-    reading.readable && hasDnat(ruleset)
-      ? await readPathEnv(dnatAddresses(ruleset), options.run ?? defaultRunner, procRoot)
-      : UNKNOWN_ENV
+  const env = await routes
   onProgress({phase: 'evaluating', total: scan.sockets.length, unit: 'items'})
   const listeners = scan.sockets
     .map((socket) => judgeSocket(socket, {all: scan.sockets, reading, bindV6Only, ports, env}))

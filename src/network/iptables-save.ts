@@ -75,6 +75,16 @@ export function detectIptablesDialect(text: string): IptablesDialect {
   return 'legacy'
 }
 
+/**
+ * Tables iptables-nft-save declines to print because nft wrote them (`# Table `nat' is incompatible, use
+ * 'nft' tool.`; 1.8.10 also says a table "contains incompatible base-chains"): they are read with nft.
+ */
+export function incompatibleTables(text: string): Set<string> {
+  const names = new Set<string>()
+  for (const match of text.matchAll(/^# Table `([^'\n]{1,64})' (?:is|contains) incompatible/gm)) names.add(match[1])
+  return names
+}
+
 /** Splits an iptables-save line into words, honouring "double quotes" and backslash escapes. */
 export function tokenize(line: string): string[] {
   // Most words have neither quotes nor escapes: they are sliced out whole, not built character by character.

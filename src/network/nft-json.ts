@@ -224,6 +224,11 @@ export function parseNftJson(source: string): Ruleset {
   } catch (error) {
     throw coreError('INPUT_MALFORMED', `nft JSON output is not JSON: ${(error as Error).message}`)
   }
+  return readNftDocument(doc)
+}
+
+/** Reads an nft JSON document already parsed (`{nftables: [...]}`). Throws INPUT_MALFORMED when it is not one. */
+export function readNftDocument(doc: Json): Ruleset {
   if (!isObj(doc) || !Array.isArray(doc.nftables)) {
     throw coreError('INPUT_MALFORMED', 'nft JSON output has no "nftables" array.')
   }

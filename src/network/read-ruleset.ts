@@ -1,8 +1,8 @@
 import {describeError} from '../core/errors.js'
 import {runTool, type ExecResult} from '../core/exec.js'
-import {detectIptablesDialect, parseIptablesSave} from './iptables-save.js'
+import {detectIptablesDialect, incompatibleTables, parseIptablesSave} from './iptables-save.js'
 import {isObj, type Json, type Obj} from './json-values.js'
-import {parseNftJson} from './nft-json.js'
+import {parseNftJson, readNftDocument} from './nft-json.js'
 import type {Ruleset, Table, TableSource} from './ruleset.types.js'
 import {append} from '../core/arrays.js'
 
@@ -58,34 +58,43 @@ interface Context {
   run: ToolRunner
   sources: SourceStatus[]
   notes: string[]
-  /** Tools started ahead (they run side by side), by command line; taken by the first call that needs one. */
+  /** Tools started (ahead, side by side, or by a call), by command line: each runs once per reading. */
   started: Map<string, Promise<ExecResult>>
+  /** Command lines already recorded in sources. */
+  recorded: Set<string>
 }
 
 const lineOf = (command: string, args: string[]) => `${command} ${args.join(' ')}`.trim()
 
-/** Starts a tool now; its result is taken (and recorded in sources, in call order) by `call`. */
+/** Starts a tool now, unless it ran already; its result is taken (and recorded in sources, in call order) by `call`. */
 function start(ctx: Context, command: string, args: string[] = []): void {
   const line = lineOf(command, args)
   if (!ctx.started.has(line)) ctx.started.set(line, ctx.run(command, args))
 }
 
+/** The result of a tool, run now unless started before: a reading asks each tool once (iptables-nft-save is needed twice on a fallback). */
 function take(ctx: Context, command: string, args: string[]): Promise<ExecResult> {
-  const line = lineOf(command, args)
-  const started = ctx.started.get(line)
-  ctx.started.delete(line)
-  return started ?? ctx.run(command, args)
+  start(ctx, command, args)
+  return ctx.started.get(lineOf(command, args))!
 }
 
 async function call(ctx: Context, command: string, args: string[]): Promise<ExecResult | null> {
   const result = await take(ctx, command, args)
-  const line = `${command} ${args.join(' ')}`.trim()
+  const line = lineOf(command, args)
+  const first = !ctx.recorded.has(line)
+  ctx.recorded.add(line)
   if (result.status === 'ok') {
-    ctx.sources.push({command: line, status: 'ok'})
+    if (first) ctx.sources.push({command: line, status: 'ok'})
     return result
   }
-  ctx.sources.push({command: line, status: result.status, reason: explain(result)})
+  if (first) ctx.sources.push({command: line, status: result.status, reason: explain(result)})
   return null
+}
+
+interface SaveReading {
+  tables: Table[]
+  /** Tables iptables-nft-save left to nft (written by nft, not by iptables-nft). */
+  incompatible: Set<string>
 }
 
 async function readIptables(
@@ -93,15 +102,18 @@ async function readIptables(
   command: string,
   family: 'ip' | 'ip6',
   source?: TableSource,
-): Promise<Table[] | null> {
+): Promise<SaveReading | null> {
   const result = await call(ctx, command, [])
   if (!result) return null
   const dialect = detectIptablesDialect(result.stdout)
   const from: TableSource = source ?? (dialect === 'nft' ? 'iptables-nft' : 'iptables-legacy')
   const parsed = parseIptablesSave(result.stdout, family, from)
+  const incompatible = incompatibleTables(result.stdout)
   append(ctx.notes, parsed.notes)
-  return parsed.tables
+  return {tables: parsed.tables.filter((t) => !incompatible.has(t.name)), incompatible}
 }
+
+const saveCommand = (family: 'ip' | 'ip6') => (family === 'ip' ? 'iptables-nft-save' : 'ip6tables-nft-save')
 
 /** nft's own tables listed one by one, at most (more: the whole ruleset is listed). */
 const MAX_TABLE_LISTS = 16
@@ -120,7 +132,8 @@ function parseSkeleton(stdout: string): Table[] | null {
       if (typeof family === 'string' && typeof table === 'string')
         tables.set(`${family} ${table}`, {table: {family, name: table}})
     }
-    return parseNftJson(JSON.stringify({nftables: [...tables.values(), ...chains]})).tables
+    // The parsed objects are read as they are (no second JSON round trip: 16,000 kube-proxy chains are 1.5 MB).
+    return readNftDocument({nftables: append([...tables.values()], chains)}).tables
   } catch {
     return null
   }
@@ -151,16 +164,21 @@ async function readNftSplit(ctx: Context): Promise<Table[] | null> {
   if (!skeleton) return null
   const compat = skeleton.filter(isIptablesNftTable)
   const native = skeleton.filter((t) => !isIptablesNftTable(t))
-  if (compat.length === 0 || native.length > MAX_TABLE_LISTS || !native.every((t) => PLAIN_NAME.test(t.name)))
-    return null
+  const listable = () => native.length <= MAX_TABLE_LISTS && native.every((t) => PLAIN_NAME.test(t.name))
+  if (compat.length === 0 || !listable()) return null
   const saves = new Map<string, 'ip' | 'ip6'>()
-  for (const t of compat) saves.set(t.family === 'ip' ? 'iptables-nft-save' : 'ip6tables-nft-save', t.family as 'ip')
+  for (const t of compat) saves.set(saveCommand(t.family as 'ip'), t.family as 'ip')
   for (const command of saves.keys()) start(ctx, command)
   for (const t of native) start(ctx, 'nft', ['-j', 'list', 'table', t.family, t.name])
   const read = new Map<string, Table>()
-  for (const [command, family] of saves)
-    for (const t of (await readIptables(ctx, command, family, 'iptables-nft')) ?? [])
-      read.set(`${t.family} ${t.name}`, t)
+  for (const [command, family] of saves) {
+    const save = await readIptables(ctx, command, family, 'iptables-nft')
+    for (const t of save?.tables ?? []) read.set(`${t.family} ${t.name}`, t)
+    // nft wrote these tables under iptables' names (a native translation of kube-proxy's, say): listed with nft.
+    for (const t of compat.filter((c) => c.family === family && save?.incompatible.has(c.name))) native.push(t)
+  }
+  if (!listable()) return null
+  for (const t of native) start(ctx, 'nft', ['-j', 'list', 'table', t.family, t.name])
   for (const t of native) {
     const table = await readNftTable(ctx, t.family, t.name)
     if (table) read.set(`${t.family} ${t.name}`, table)
@@ -203,18 +221,22 @@ function dropNotesOn(ctx: Context, table: string): void {
 /** iptables-nft tables read through nft carry opaque xt expressions: re-read them with iptables-nft-save. */
 async function replaceCompatTables(ctx: Context, tables: Table[]): Promise<Table[]> {
   const out: Table[] = []
-  const byFamily = new Map<'ip' | 'ip6', Table[] | null>()
+  const byFamily = new Map<'ip' | 'ip6', SaveReading | null>()
   for (const table of tables) {
     if (table.source !== 'nftables' || !isIptablesNftTable(table)) {
       out.push(table)
       continue
     }
     const family = table.family as 'ip' | 'ip6'
-    if (!byFamily.has(family)) {
-      const command = family === 'ip' ? 'iptables-nft-save' : 'ip6tables-nft-save'
-      byFamily.set(family, await readIptables(ctx, command, family, 'iptables-nft'))
+    if (!byFamily.has(family))
+      byFamily.set(family, await readIptables(ctx, saveCommand(family), family, 'iptables-nft'))
+    const save = byFamily.get(family)
+    // A table iptables-nft-save calls incompatible was written by nft: the nft reading is the reading.
+    if (save?.incompatible.has(table.name)) {
+      out.push(table)
+      continue
     }
-    const replacement = byFamily.get(family)?.find((t) => t.name === table.name)
+    const replacement = save?.tables.find((t) => t.name === table.name)
     // The nft reading's notes on a replaced table are about its opaque xt expressions: drop them.
     if (replacement) dropNotesOn(ctx, `${table.family} ${table.name}`)
     out.push(replacement ?? {...table, source: 'iptables-nft'})
@@ -246,9 +268,11 @@ async function detectFrontends(ctx: Context, tables: Table[]): Promise<string[]>
  * iptables-nft-save), legacy iptables tables beside it, iptables-save when nft is absent.
  */
 export async function readFirewall(run: ToolRunner = defaultRunner): Promise<FirewallReading> {
-  const ctx: Context = {run, sources: [], notes: [], started: new Map()}
-  // Side by side: the tools a reading almost always needs.
+  const ctx: Context = {run, sources: [], notes: [], started: new Map(), recorded: new Set()}
+  // Side by side: the tools a reading almost always needs (iptables-nft-save says which of the ip tables
+  // named like iptables' are iptables-nft's: Docker's and kube-proxy's are, a native nft translation is not).
   start(ctx, 'nft', ['-j', 'list', 'chains'])
+  start(ctx, 'iptables-nft-save')
   for (const command of ['iptables-legacy-save', 'ip6tables-legacy-save']) start(ctx, command)
   start(ctx, 'ufw', ['status'])
   start(ctx, 'firewall-cmd', ['--state'])
@@ -264,7 +288,11 @@ export async function readFirewall(run: ToolRunner = defaultRunner): Promise<Fir
       ['ip6tables-save', 'ip6'],
     ] as const) {
       const read = await readIptables(ctx, command, family)
-      if (read) [tables, readable] = [[...tables, ...read], true]
+      if (read) [tables, readable] = [[...tables, ...read.tables], true]
+      for (const name of read?.incompatible ?? [])
+        ctx.notes.push(
+          `${family} ${name}: ${command} cannot print this table (nft wrote it) and nft is not installed: its rules are not read`,
+        )
     }
   }
   if (!tables.some((t) => t.source === 'iptables-legacy')) {
@@ -273,7 +301,7 @@ export async function readFirewall(run: ToolRunner = defaultRunner): Promise<Fir
       ['ip6tables-legacy-save', 'ip6'],
     ] as const) {
       const read = await readIptables(ctx, command, family, 'iptables-legacy')
-      if (read) append(tables, read.filter(hasContent))
+      if (read) append(tables, read.tables.filter(hasContent))
     }
   }
   const {backend, backends} = summarise(tables)

@@ -146,3 +146,23 @@ export function dockerIptablesSave(layout: DockerLayout): string {
 export const OLLAMA_LAYOUT: DockerLayout = {
   containers: [{ip: '172.17.0.2', publish: [{hostPort: 11434, containerPort: 11434}]}],
 }
+
+/**
+ * The layouts of fixtures/docker (make-fixtures.ts writes them): Ollama on 11434 and a web UI
+ * publishing host 3000 to its container port 8080, in Docker's classic chains and Docker 28's.
+ */
+export const DOCKER_LAYOUTS: Record<string, DockerLayout> = {
+  'docker-classic': {
+    containers: [
+      {ip: '172.17.0.2', publish: [{hostPort: 11434, containerPort: 11434}]},
+      {ip: '172.17.0.3', publish: [{hostPort: 3000, containerPort: 8080}]},
+    ],
+  },
+  'docker-28': {
+    containers: [
+      {ip: '172.17.0.2', publish: [{hostPort: 11434, containerPort: 11434}]},
+      {ip: '172.17.0.3', publish: [{hostPort: 3000, containerPort: 8080}]},
+    ],
+    docker28: true,
+  },
+}

@@ -1,5 +1,8 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {runTool} from '../../../src/core/exec.js'
+import {binPath} from '../../helpers/cli.js'
+
 import type {AuditResult} from '../../../src/audit/index.js'
 import type {Explanation, FirewallReport} from '../../../src/network/index.js'
 import {dockerIptablesSave} from '../../helpers/docker-layout.js'
@@ -103,6 +106,18 @@ describe.skipIf(skip !== null)('destination NAT in network namespaces: input dro
     expect(open.nat).toBe('dnat to 10.88.0.2:11434 in ip nat prerouting')
     expect(open.hooks).toContain('route: 10.88.0.2 is not local, forwarded via vb')
     expect(open.hooks.some((h) => /^forward inet filter forward: accept by .*10\.88\.0\.2.*11434/.test(h))).toBe(true)
+    // Each hook in the order the packet passes it, each naming the rule: prerouting (the DNAT), routing, forward.
+    expect(open.hooks[0]).toMatch(/^prerouting ip nat prerouting: dnat to 10\.88\.0\.2:11434 by "tcp dport 11434 dnat/)
+    const order = ['prerouting ', 'route: ', 'forward '].map((p) => open.hooks.findIndex((h) => h.startsWith(p)))
+    expect(order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1]))).toBe(true)
+    // The text output prints the same path.
+    const text = await runTool(
+      'ip',
+      ['netns', 'exec', world.host, process.execPath, binPath, 'firewall', '--explain', 'in:tcp:198.18.1.2:11434'],
+      {env: {NO_COLOR: '1'}},
+    )
+    expect(text.stdout).toContain('path of the first packet:')
+    for (const hook of open.hooks) expect(text.stdout).toContain(hook)
     await loadNft(world.host, ruleset('tcp dport 11434 dnat to 10.88.0.2:11434', false))
     const closed = await explain()
     expect(closed.verdict).toBe('drop')

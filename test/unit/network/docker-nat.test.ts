@@ -6,10 +6,18 @@ import {describe, expect, it} from 'vitest'
 import {listInferencePorts} from '../../../src/hardware/index.js'
 import {findPublishedPorts, type PublishedPort} from '../../../src/network/exposure.js'
 import type {ExecResult} from '../../../src/core/exec.js'
-import {parseIptablesSave, parseNftJson, readFirewall, type PathEnv, type Ruleset} from '../../../src/network/index.js'
+import {
+  evaluateConnection,
+  parseIptablesSave,
+  parseNftJson,
+  readFirewall,
+  type PacketSpec,
+  type PathEnv,
+  type Ruleset,
+} from '../../../src/network/index.js'
 import {UNKNOWN_ENV} from '../../../src/network/path.js'
 import {repoRoot} from '../../helpers/cli.js'
-import {dockerIptablesSave, OLLAMA_LAYOUT, type DockerLayout} from '../../helpers/docker-layout.js'
+import {DOCKER_LAYOUTS, dockerIptablesSave, OLLAMA_LAYOUT, type DockerLayout} from '../../helpers/docker-layout.js'
 
 const fixture = (name: string) => readFileSync(join(repoRoot, 'fixtures', 'docker', name), 'utf8')
 
@@ -33,7 +41,20 @@ const meaning = (p: PublishedPort) => {
   return rest
 }
 
+/** Inbound connections to every port a rule names and some no rule names, from outside and from a container. */
+const SWEEP: PacketSpec[] = [22, 80, 443, 3000, 8080, 11434, 11435, 31000].flatMap((port): PacketSpec[] => [
+  {direction: 'in', protocol: 'tcp', family: 4, remote: '198.51.100.7', port},
+  {direction: 'in', protocol: 'udp', family: 4, remote: '198.51.100.7', port},
+  {direction: 'in', protocol: 'tcp', family: 4, remote: '172.17.0.9', port},
+  {direction: 'out', protocol: 'tcp', family: 4, remote: '203.0.113.5', port},
+])
+
 describe("Docker's rule layout (generated from Docker's documented chains)", () => {
+  it('the fixtures are what the generator writes', () => {
+    for (const [name, layout] of Object.entries(DOCKER_LAYOUTS))
+      expect(fixture(`${name}.rules`)).toBe(dockerIptablesSave(layout))
+  })
+
   for (const layout of ['docker-classic', 'docker-28']) {
     it(`${layout}: iptables-save, the nft JSON iptables-nft leaves, and nft's native translation agree`, async () => {
       const rules = fixture(`${layout}.rules`)
@@ -51,6 +72,20 @@ describe("Docker's rule layout (generated from Docker's documented chains)", () 
       const native = published(parseNftJson(fixture(`${layout}.native.nft.json`)))
       expect(compat.map(meaning)).toEqual(text.map(meaning))
       expect(native.map(meaning)).toEqual(text.map(meaning))
+      // Every connection, not only the published ports, is judged alike from the three readings.
+      const judge = (ruleset: Ruleset) =>
+        SWEEP.map((spec) => {
+          const {verdict, table, chain} = evaluateConnection(ruleset, spec, DOCKER_HOST)
+          return `${verdict} ${table} ${chain}`
+        })
+      const [fromRules, fromCompat, fromNative] = [
+        fromText(rules),
+        reading.ruleset,
+        parseNftJson(fixture(`${layout}.native.nft.json`)),
+      ].map(judge)
+      expect(fromCompat).toEqual(fromRules)
+      expect(fromNative).toEqual(fromRules)
+      expect(new Set(fromRules.map((j) => j.split(' ')[0])).size).toBeGreaterThan(1)
       expect(of(text, 11434)).toMatchObject({
         to: '172.17.0.2:11434',
         forwarded: true,

@@ -116,6 +116,43 @@ describe('readFirewall', () => {
     expect(whole.readable).toBe(true)
   })
 
+  it('reads with nft the tables iptables-nft-save calls incompatible (nft wrote them under iptables names), once each', async () => {
+    const chain = {family: 'ip', table: 'nat', name: 'PREROUTING', type: 'nat', hook: 'prerouting', prio: -100}
+    const chains = JSON.stringify({nftables: [{chain: {...chain, policy: 'accept'}}]})
+    const dnat = {
+      family: 'ip',
+      table: 'nat',
+      chain: 'PREROUTING',
+      handle: 5,
+      expr: [
+        {match: {op: '==', left: {payload: {protocol: 'tcp', field: 'dport'}}, right: 11434}},
+        {dnat: {addr: '10.0.0.2', port: 11434}},
+      ],
+    }
+    const nat = JSON.stringify({
+      nftables: [{table: {family: 'ip', name: 'nat'}}, {chain: {...chain, policy: 'accept'}}, {rule: dnat}],
+    })
+    const save = "# Table `nat' is incompatible, use 'nft' tool.\n"
+    const run = fakeRunner({
+      'nft -j list chains': {stdout: chains},
+      'iptables-nft-save': {stdout: save},
+      'nft -j list table ip nat': {stdout: nat},
+    })
+    const reading = await readFirewall(run)
+    expect(run.calls).not.toContain('nft -j list ruleset')
+    expect(run.calls.filter((c) => c === 'iptables-nft-save')).toHaveLength(1)
+    expect(reading.backend).toBe('nftables')
+    expect(reading.ruleset.tables.map((t) => `${t.family} ${t.name} ${t.source}`)).toEqual(['ip nat nftables'])
+    expect(reading.ruleset.tables[0].chains.get('PREROUTING')!.rules[0].action).toMatchObject({kind: 'dnat'})
+    // Without the chain list the whole ruleset is read; the incompatible table stays nft's, not relabelled.
+    const whole = fakeRunner({'nft -j list ruleset': {stdout: nat}, 'iptables-nft-save': {stdout: save}})
+    const fallback = await readFirewall(whole)
+    expect(fallback.backend).toBe('nftables')
+    expect(fallback.ruleset.tables[0].chains.get('PREROUTING')!.rules).toHaveLength(1)
+    expect(whole.calls.filter((c) => c === 'iptables-nft-save')).toHaveLength(1)
+    expect(fallback.sources.filter((s) => s.command === 'iptables-nft-save')).toHaveLength(1)
+  })
+
   it('reports a malformed nft answer as unparsable, not as a crash', async () => {
     const reading = await readFirewall(fakeRunner({'nft -j list ruleset': {stdout: '{"nope": 1}'}}))
     expect(reading.readable).toBe(false)
