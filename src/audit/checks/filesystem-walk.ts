@@ -44,7 +44,7 @@ const WHAT: Record<Finding, {plural: string; none: string; of: (w: FileWalk) => 
 function scope(walk: FileWalk, find: Finding): string {
   const skipped = walk.skippedMounts.length ? `; mounts not entered: ${walk.skippedMounts.join(', ')}` : ''
   const sticky = find === 'open-directories' ? `, ${walk.stickyDirectories} others may write with the sticky bit` : ''
-  return `${walk.entries} entries walked in ${walk.ms} ms${sticky} (${PRUNED.join(', ')} not entered${skipped})`
+  return `${walk.entries} entries walked${sticky} (${PRUNED.join(', ')} not entered${skipped})`
 }
 
 function listed(finding: WalkFinding): string[] {

@@ -138,11 +138,17 @@ async function walkTree(facts: FactCache, budget: WalkBudget, signal?: AbortSign
       await yieldToLoop()
     }
     if (signal?.aborted) {
-      stop('EABORTED', `the walk was stopped after ${walk.entries} entries (the check timed out): not every file was looked at`)
+      stop(
+        'EABORTED',
+        `the walk was stopped after ${walk.entries} entries (the check timed out): not every file was looked at`,
+      )
       break
     }
     if (performance.now() > deadline) {
-      stop('ETIMEDOUT', `the walk stopped after ${budget.maxMs} ms (${walk.entries} entries): not every file was looked at`)
+      stop(
+        'ETIMEDOUT',
+        `the walk stopped after ${budget.maxMs} ms (${walk.entries} entries): not every file was looked at`,
+      )
       break
     }
     let entries

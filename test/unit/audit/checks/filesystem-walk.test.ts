@@ -70,7 +70,7 @@ checkTester.run(check, {
       walk: true,
       params: WW,
       files: {'/srv/data.txt': {content: 'x', mode: 0o666}, '/etc/ok': 'x'},
-      evidence: ['1 world-writable regular files; the first 1:', '/srv/data.txt (0666)', /^\d+ entries walked in/],
+      evidence: ['1 world-writable regular files; the first 1:', '/srv/data.txt (0666)', /^\d+ entries walked/],
       location: '/srv/data.txt',
     },
     {
