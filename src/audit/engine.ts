@@ -214,7 +214,14 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const startedAt = new Date(started).toISOString()
   const root = options.image?.root ?? (await resolveRootOption(options.root))
   const image = imageFactEnv(options.image)
-  const env = {root, probe: options.probe, walk: options.walk, modelPaths: options.modelPaths, trust: options.trust, image}
+  const env = {
+    root,
+    probe: options.probe,
+    walk: options.walk,
+    modelPaths: options.modelPaths,
+    trust: options.trust,
+    image,
+  }
   const facts = options.facts ?? createFactCache(env)
   const selected = options.rulesets.map((rs) => ({
     rs,
