@@ -1,7 +1,7 @@
 import {join, posix} from 'node:path'
 import {setImmediate as yieldToLoop} from 'node:timers/promises'
 
-import {isVirtualRoot, rootFsOf, type RootStats} from '../../core/root-fs.js'
+import {isVirtualRoot, rootFsOf, type RootFs, type RootStats} from '../../core/root-fs.js'
 import {unreadable as unreadableOf, type Unreadable} from '../../core/root-path.js'
 import type {FactCache} from './cache.js'
 import {parseMountTypes} from './mounts.js'
@@ -59,6 +59,9 @@ export const PRUNED = ['/proc', '/sys', '/dev', '/run']
 const SKIPPED_TYPES =
   /^(proc|sysfs|devtmpfs|devpts|securityfs|debugfs|tracefs|bpf|pstore|efivarfs|configfs|fusectl|mqueue|hugetlbfs|autofs|binfmt_misc|selinuxfs|nsfs|rpc_pipefs|cgroup2?|nfs4?|nfsd|cifs|smb3?|smbfs|ncpfs|ceph|glusterfs|9p|afs|lustre|gpfs|beegfs|fuse(\..*)?|fuseblk|squashfs|iso9660|udf)$/
 
+/** Unreadable entries kept (a non-root walk can meet thousands; a few name the problem, one is enough to error). */
+const MAX_UNREADABLE = 1_000
+
 /** Yield to the event loop after this many synchronous lstats, so timers and other checks run. */
 const YIELD_EVERY = 2_000
 
@@ -102,88 +105,128 @@ async function knownIds(facts: FactCache): Promise<{uids: Set<number>; gids: Set
   return {uids: new Set(users.users.map((u) => u.uid)), gids: new Set(users.groups.map((g) => g.gid))}
 }
 
+/** What one walk carries from directory to directory. */
+interface WalkState {
+  walk: FileWalk
+  root: string
+  fs: RootFs
+  mounts: Map<string, string>
+  uids: Set<number>
+  gids: Set<number>
+}
+
+function noteUnreadable(walk: FileWalk, path: string, code: string): void {
+  if (walk.unreadable.length < MAX_UNREADABLE) walk.unreadable.push(unreadableOf(path, code))
+}
+
 /**
- * Walks the audited system from `/` depth first, entries in name order, lstat only (a link is
- * judged as a link and never followed), not entering PRUNED trees or mount points of SKIPPED_TYPES
- * (from this machine's mountinfo: under --root a mount below the root directory is seen there).
- * Stops at the budget or when `signal` aborts, recording why in `unreadable`.
+ * Lists one directory, judges its entries in name order and returns its subdirectories to enter
+ * (not PRUNED, not a mount point of SKIPPED_TYPES); 'stop' when the entry budget is spent.
+ */
+async function visit(state: WalkState, dir: string, budget: WalkBudget): Promise<string[] | 'stop'> {
+  const {walk} = state
+  let entries
+  try {
+    entries = await state.fs.listStats(dir, budget.maxEntries - walk.entries)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'EUNKNOWN'
+    if (code === 'ETOOMANY') {
+      stopWalk(
+        walk,
+        code,
+        `the walk stopped at ${dir}: more than ${budget.maxEntries} entries; not every file was looked at`,
+      )
+      return 'stop'
+    }
+    // A directory gone since its parent was listed is absent; anything else hides its files.
+    if (code !== 'ENOENT') noteUnreadable(walk, dir, code)
+    return []
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  walk.entries += entries.length
+  const subdirs: string[] = []
+  for (const entry of entries) {
+    const path = posix.join(dir, entry.name)
+    if ('code' in entry) {
+      noteUnreadable(walk, path, entry.code)
+      continue
+    }
+    if (entry.stats.isDirectory() && !PRUNED.includes(path)) {
+      const type = state.mounts.get(state.root === '/' ? path : join(state.root, path))
+      if (type !== undefined && SKIPPED_TYPES.test(type)) walk.skippedMounts.push(`${path} (${type})`)
+      else subdirs.push(path)
+    }
+    judge(walk, path, entry.stats, state.uids, state.gids)
+  }
+  return subdirs
+}
+
+/** Records why a walk stopped short: its rules then report an error. */
+function stopWalk(walk: FileWalk, code: string, reason: string): void {
+  walk.unreadable.push({path: '/', code, reason})
+}
+
+/** Why the walk must stop before the next directory (signal or time budget), else null. */
+function stopReason(walk: FileWalk, deadline: number, budget: WalkBudget, signal?: AbortSignal): string | null {
+  if (signal?.aborted) {
+    stopWalk(
+      walk,
+      'EABORTED',
+      `the walk was stopped after ${walk.entries} entries (the check timed out): not every file was looked at`,
+    )
+    return 'aborted'
+  }
+  if (performance.now() <= deadline) return null
+  stopWalk(
+    walk,
+    'ETIMEDOUT',
+    `the walk stopped after ${budget.maxMs} ms (${walk.entries} entries): not every file was looked at`,
+  )
+  return 'timed out'
+}
+
+const newWalk = (unreadable: Unreadable[]): FileWalk => ({
+  entries: 0,
+  ms: 0,
+  worldWritableFiles: emptyFinding(),
+  openDirectories: emptyFinding(),
+  stickyDirectories: 0,
+  unowned: emptyFinding(),
+  skippedMounts: [],
+  unreadable,
+})
+
+/**
+ * Walks the audited system from `/` depth first, lstat only (a link is judged as a link and never
+ * followed), each directory's entries in name order and then its subdirectories in name order (so
+ * the first paths reported are the same every run). Mount points come from this machine's
+ * mountinfo: under --root a mount below the root directory is seen there. Stops at the budget or
+ * when `signal` aborts, recording why in `unreadable`.
  */
 async function walkTree(facts: FactCache, budget: WalkBudget, signal?: AbortSignal): Promise<FileWalk> {
   const started = performance.now()
   const root = facts.env.root
-  const fs = rootFsOf(root)
-  const {uids, gids} = await knownIds(facts)
   const mounts = await hostMounts(root)
-  const walk: FileWalk = {
-    entries: 0,
-    ms: 0,
-    worldWritableFiles: emptyFinding(),
-    openDirectories: emptyFinding(),
-    stickyDirectories: 0,
-    unowned: emptyFinding(),
-    skippedMounts: [],
-    unreadable: mounts.unreadable ? [mounts.unreadable] : [],
+  const state: WalkState = {
+    walk: newWalk(mounts.unreadable ? [mounts.unreadable] : []),
+    root,
+    fs: rootFsOf(root),
+    mounts: mounts.types,
+    ...(await knownIds(facts)),
   }
-  const stop = (code: string, reason: string) => walk.unreadable.push({path: '/', code, reason})
-  const deadline = started + budget.maxMs
-  const top = await fs.lstat('/')
+  const {walk} = state
   walk.entries = 1
-  judge(walk, '/', top, uids, gids)
+  judge(walk, '/', await state.fs.lstat('/'), state.uids, state.gids)
   const stack = ['/']
-  let sinceYield = 0
-  while (stack.length) {
-    const dir = stack.pop()!
-    if (sinceYield >= YIELD_EVERY) {
-      sinceYield = 0
+  for (let yielded = 0; stack.length;) {
+    if (walk.entries - yielded >= YIELD_EVERY) {
+      yielded = walk.entries
       await yieldToLoop()
     }
-    if (signal?.aborted) {
-      stop(
-        'EABORTED',
-        `the walk was stopped after ${walk.entries} entries (the check timed out): not every file was looked at`,
-      )
-      break
-    }
-    if (performance.now() > deadline) {
-      stop(
-        'ETIMEDOUT',
-        `the walk stopped after ${budget.maxMs} ms (${walk.entries} entries): not every file was looked at`,
-      )
-      break
-    }
-    let entries
-    try {
-      entries = await fs.listStats(dir, budget.maxEntries - walk.entries)
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'EUNKNOWN'
-      if (code === 'ETOOMANY') {
-        stop(code, `the walk stopped at ${dir}: more than ${budget.maxEntries} entries; not every file was looked at`)
-        break
-      }
-      // A directory gone since its parent was listed is absent; anything else hides its files.
-      if (code !== 'ENOENT') walk.unreadable.push(unreadableOf(dir, code))
-      continue
-    }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    walk.entries += entries.length
-    sinceYield += entries.length
-    const subdirs: string[] = []
-    for (const entry of entries) {
-      const path = posix.join(dir, entry.name)
-      if ('code' in entry) {
-        walk.unreadable.push(unreadableOf(path, entry.code))
-        continue
-      }
-      const {stats} = entry
-      if (stats.isDirectory() && !PRUNED.includes(path)) {
-        const type = mounts.types.get(root === '/' ? path : join(root, path))
-        if (type !== undefined && SKIPPED_TYPES.test(type)) walk.skippedMounts.push(`${path} (${type})`)
-        else subdirs.push(path)
-      }
-      judge(walk, path, stats, uids, gids)
-    }
-    // Pushed in reverse, popped in name order: each directory's entries are judged in name order,
-    // then its subdirectories walked in name order (so the first paths reported are the same every run).
+    if (stopReason(walk, started + budget.maxMs, budget, signal)) break
+    const subdirs = await visit(state, stack.pop()!, budget)
+    if (subdirs === 'stop') break
+    // Pushed in reverse, popped in name order.
     for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i])
   }
   return {...walk, ms: Math.round(performance.now() - started)}
