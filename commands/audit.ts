@@ -26,6 +26,7 @@ export default class Audit extends LlmsecCommand<typeof Audit> {
     '<%= config.bin %> audit --image vllm.tar --format sarif --output llmsec.sarif',
     '<%= config.bin %> audit --ruleset ./my-rules.yaml --rule inference-bind-loopback',
     '<%= config.bin %> audit --probe --rule inference-api-authenticated',
+    '<%= config.bin %> audit --walk --timeout 120s',
     '<%= config.bin %> audit --format sarif --output llmsec.sarif',
     '<%= config.bin %> audit --format json --format sarif --format junit --format html --output-dir out/',
     '<%= config.bin %> audit --waivers ./waivers.yaml --format markdown >> "$GITHUB_STEP_SUMMARY"',
@@ -49,6 +50,10 @@ export default class Audit extends LlmsecCommand<typeof Audit> {
     probe: Flags.boolean({
       description:
         'Also send one GET to each listening inference port on 127.0.0.1 to see whether it answers without credentials.',
+    }),
+    walk: Flags.boolean({
+      description:
+        'Also walk every local filesystem (lstat, never following links) for world-writable files, world-writable directories without the sticky bit and files of no known owner; takes seconds on a full host, so raise --timeout.',
     }),
     models: Flags.string({description: 'Extra model directory to inspect (repeatable).', multiple: true}),
     'fail-under': Flags.integer({
@@ -123,6 +128,7 @@ export default class Audit extends LlmsecCommand<typeof Audit> {
       root: flags.root,
       imageFile: flags.image,
       probe: flags.probe,
+      walk: flags.walk,
       modelPaths: [...(config.models?.paths ?? []), ...(flags.models ?? [])],
       trust: modelTrust(config.signing),
       timeoutMs: flags.timeout,

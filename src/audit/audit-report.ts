@@ -65,9 +65,9 @@ async function auditAndReport(
   previous: AuditReportOptions['previous'],
 ): Promise<AuditReport> {
   const root = auditOptions.image?.root ?? (auditOptions.root ? resolve(auditOptions.root) : '/')
-  const {probe, modelPaths, trust} = auditOptions
+  const {probe, walk, modelPaths, trust} = auditOptions
   const image = imageFactEnv(auditOptions.image)
-  const facts = auditOptions.facts ?? createFactCache({root, probe, modelPaths, trust, image})
+  const facts = auditOptions.facts ?? createFactCache({root, probe, walk, modelPaths, trust, image})
   const audit = await runAudit({...auditOptions, facts})
   const {audit: waived, waivers} = applyWaivers(audit, loaded, now)
   const report: AuditReport = {

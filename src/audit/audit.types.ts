@@ -147,6 +147,8 @@ export interface AuditResult {
   image?: AuditedImage
   /** Whether endpoints were probed (--probe). */
   probe?: boolean
+  /** Whether the local filesystems were walked (--walk). */
+  walk?: boolean
   /** Exit policy that was applied, for reporters that show why a build failed. */
   failOn?: Severity | 'none'
   failUnder?: number | null

@@ -24,6 +24,8 @@ export interface CheckContext<P = Record<string, unknown>> {
   live: boolean
   /** Whether --probe allows connecting to local inference endpoints. */
   probe: boolean
+  /** Whether --walk allows walking every local filesystem of the root (seconds on a full host). */
+  walk: boolean
   facts: FactCache
   params: P
   signal?: AbortSignal

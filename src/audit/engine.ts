@@ -25,6 +25,8 @@ export interface AuditOptions {
   /** Audit a mounted root filesystem offline ('/' or undefined: the running host). */
   root?: string
   probe?: boolean
+  /** Walk the local filesystems (--walk): the world-writable and unowned file rules apply only then. */
+  walk?: boolean
   modelPaths?: string[]
   /** Trust for model signatures (llmsec.yaml `signing`); without it signatures cannot be verified. */
   trust?: ModelTrust
@@ -212,7 +214,14 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const startedAt = new Date(started).toISOString()
   const root = options.image?.root ?? (await resolveRootOption(options.root))
   const image = imageFactEnv(options.image)
-  const env = {root, probe: options.probe, modelPaths: options.modelPaths, trust: options.trust, image}
+  const env = {
+    root,
+    probe: options.probe,
+    walk: options.walk,
+    modelPaths: options.modelPaths,
+    trust: options.trust,
+    image,
+  }
   const facts = options.facts ?? createFactCache(env)
   const selected = options.rulesets.map((rs) => ({
     rs,
@@ -240,6 +249,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     // The image readers are loaded for --image only.
     ...(options.image ? {image: (await import('../image/index.js')).summarizeImage(options.image)} : {}),
     probe: options.probe ?? false,
+    walk: options.walk ?? false,
   }
   scoreAudit(audit)
   return audit

@@ -8,6 +8,7 @@ import {
   type RootDirent,
   type RootFs,
   type RootStats,
+  type StatEntry,
 } from '../core/root-fs.js'
 import type {TarEntry} from './tar-walk.js'
 
@@ -232,6 +233,14 @@ export class VirtualRoot implements RootFs {
       isDirectory: () => child.kind === 'dir',
       isSymbolicLink: () => child.kind === 'symlink',
     }))
+  }
+
+  async listStats(path: string, max: number): Promise<StatEntry[]> {
+    const node = this.exact(memberPath(path))
+    if (!node) throw errnoError('ENOENT', `${path}: no such file in the image`)
+    if (node.kind !== 'dir') throw errnoError('ENOTDIR', `${path}: not a directory`)
+    if (node.children!.size > max) throw errnoError('ETOOMANY', `${path} has more than ${max} entries`)
+    return [...node.children!].map(([name, child]) => ({name, stats: new VirtualStats(child)}))
   }
 
   /** A regular file's node and its content; anything else throws as read() documents. */

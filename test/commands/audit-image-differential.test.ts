@@ -77,7 +77,8 @@ describe.skipIf(skipReason(why !== null, `audit --image against --root of the sa
         if (entry.isFile()) await utimes(path, (await lstat(path)).mtime, (await lstat(path)).mtime)
       }
       const config = withConfig ? ['--config', hardenedConfig(root)] : []
-      const args = ['audit', '--ruleset', 'all', ...config]
+      // --walk: the walk of the virtual root must see what the walk of the extracted directory sees.
+      const args = ['audit', '--ruleset', 'all', '--walk', ...config]
       const viaImage = await runCliJson<AuditResult>([...args, '--image', image])
       const viaRoot = await runCliJson<AuditResult>([...args, '--root', extracted])
       const [a, b] = [statuses(viaImage.json), statuses(viaRoot.json)]
@@ -86,7 +87,9 @@ describe.skipIf(skipReason(why !== null, `audit --image against --root of the sa
       for (const [id, rule] of a) {
         const other = b.get(id)!
         if (rule.status === other.status) {
-          expect(rule.evidence, id).toEqual(other.evidence)
+          // The image also holds the directories its lower layer made for the whited-out decoys.
+          const counted = (lines: string[]) => lines.map((l) => l.replace(/\b\d+ entries walked/, 'N entries walked'))
+          expect(counted(rule.evidence), id).toEqual(counted(other.evidence))
           continue
         }
         // The only allowed difference: a rule that needs a real file errors under --image.

@@ -10,6 +10,8 @@ import {loadDocSchema} from '../helpers/schema.js'
 // docs/json/audit.schema.json, with formats (startedAt is a date-time).
 const validate = loadDocSchema('audit')
 
+const WALK_RULES = ['files-world-writable', 'dirs-world-writable-sticky', 'files-unowned']
+
 function resultsOf(json: AuditResult, ruleset = 'baseline'): Map<string, RuleResult> {
   return rulesOf(json, ruleset)
 }
@@ -72,6 +74,31 @@ describe('llmsec audit --root (end to end)', () => {
     for (const rs of run.json.rulesets) expect(rs.score, rs.id).toBeGreaterThanOrEqual(90)
     expect(run.json.summary.fail).toBe(0)
     expect(run.exitCode).toBe(0)
+    // The walk rules give no credit without --walk.
+    for (const id of WALK_RULES) expect(resultsOf(run.json).get(id)?.status, id).toBe('not-applicable')
+    expect(run.json.walk).toBe(false)
+  })
+
+  it('with --walk, judges every file of the root: the hardened root passes, the careless one fails', async () => {
+    const walk = ['--walk', '--ruleset', 'baseline', ...WALK_RULES.flatMap((id) => ['--rule', id])]
+    const good = await runCliJson<AuditResult>(['audit', '--root', hardened, ...walk])
+    expect(validate(good.json), JSON.stringify(validate.errors)).toBe(true)
+    expect(good.json.walk).toBe(true)
+    expect(Object.fromEntries(good.json.rules.map((r) => [r.ruleId, r.status]))).toEqual(
+      Object.fromEntries(WALK_RULES.map((id) => [id, 'pass'])),
+    )
+    expect(resultsOf(good.json).get('dirs-world-writable-sticky')?.evidence[0]).toMatch(
+      /, 2 others may write with the sticky bit/,
+    )
+    const bad = resultsOf(
+      (await runCliJson<AuditResult>(['audit', '--root', careless, ...walk, '--fail-on', 'none'])).json,
+    )
+    expect(bad.get('files-world-writable')?.evidence.slice(0, 2)).toEqual([
+      '1 world-writable regular files; the first 1:',
+      '/srv/models/llama-ft/pytorch_model.bin (0666)',
+    ])
+    expect(bad.get('dirs-world-writable-sticky')?.status).toBe('fail')
+    expect(bad.get('files-unowned')?.status).toBe('pass')
   })
 })
 

@@ -89,13 +89,14 @@ async function setKey(file: string, edit: Extract<FileEdit, {op: 'set'}>): Promi
 /** chmod(1) semantics for `0600` and `[ugoa]*[-+=][rwx]*`. */
 function modeFor(current: number, mode: string): number {
   if (/^0?[0-7]{3,4}$/.test(mode)) return parseInt(mode, 8)
-  const m = /^([ugoa]*)([-+=])([rwx]*)$/.exec(mode)
+  const m = /^([ugoa]*)([-+=])([rwxt]*)$/.exec(mode)
   if (!m) throw new Error(`unsupported mode ${mode}`)
   const who = m[1] === '' || m[1].includes('a') ? 'ugo' : m[1]
-  let bits = 0
+  // chmod(1): t is the restricted deletion (sticky) bit, one bit whoever is named.
+  let bits = m[3].includes('t') ? 0o1000 : 0
   for (const w of who) {
     const shift = w === 'u' ? 6 : w === 'g' ? 3 : 0
-    for (const p of m[3]) bits |= (p === 'r' ? 4 : p === 'w' ? 2 : 1) << shift
+    for (const p of m[3].replace('t', '')) bits |= (p === 'r' ? 4 : p === 'w' ? 2 : 1) << shift
   }
   const perm = current & 0o7777
   if (m[2] === '+') return perm | bits

@@ -327,8 +327,11 @@ function buildHardenedFiles(): Promise<string> {
       '/dev/mapper/models_crypt /srv/models ext4 defaults 0 2',
       '',
     ].join('\n'),
-    '/home/alice': {dir: 0o750},
+    '/home/alice': {dir: 0o750, uid: 1000, gid: 1000},
     '/root': {dir: 0o700},
+    // World-writable only with the sticky bit, and every owner listed (audit --walk passes).
+    '/tmp': {dir: 0o1777},
+    '/var/tmp': {dir: 0o1777},
     '/home/alice/.cache/huggingface/token': {content: 'hf_abcdefghijklmnopqrstuvwxyz\n', mode: 0o600},
     '/home/alice/.ollama/history': {content: 'hello\n', mode: 0o600},
     '/srv/models': {dir: 0o750},

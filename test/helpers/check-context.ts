@@ -14,6 +14,7 @@ export interface ContextOptions {
   root?: string
   live?: boolean
   probe?: boolean
+  walk?: boolean
   facts?: FixedFacts
   modelPaths?: string[]
   trust?: ModelTrust
@@ -32,6 +33,7 @@ export function createTestFacts(options: ContextOptions = {}): FactCache {
     root,
     live: options.live ?? root === '/',
     probe: options.probe ?? false,
+    walk: options.walk ?? false,
     modelPaths: options.modelPaths ?? [],
     ...(options.trust ? {trust: options.trust} : {}),
   }

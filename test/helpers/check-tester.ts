@@ -18,6 +18,8 @@ export interface CheckCase<P> {
   /** Audit as the running host (default: true without files, false with them). */
   live?: boolean
   probe?: boolean
+  /** Allow walking the root (--walk). */
+  walk?: boolean
   /** Facts replaced by fixed values (what cannot exist here: a GPU, a loaded firewall). */
   facts?: FixedFacts
   modelPaths?: string[]

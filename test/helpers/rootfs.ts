@@ -1,13 +1,27 @@
-import {chmod, mkdir, mkdtemp, rm, symlink, utimes, writeFile} from 'node:fs/promises'
+import {chmod, chown, mkdir, mkdtemp, rm, symlink, utimes, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 
+/** An owner to give an entry (a real chown: the tests that use it run as root). */
+interface Owner {
+  uid?: number
+  gid?: number
+}
+
 /**
- * A file to create: text, or bytes, with an optional mode and age (access and modification times
- * that many days ago); or a symlink target; or a directory.
+ * A file to create: text, or bytes, with an optional mode, owner and age (access and modification
+ * times that many days ago); or a symlink target; or a directory (its mode, optionally its owner).
  */
 export type RootEntry =
-  string | Uint8Array | {content: string | Uint8Array; mode?: number; ageDays?: number} | {link: string} | {dir: number}
+  | string
+  | Uint8Array
+  | ({content: string | Uint8Array; mode?: number; ageDays?: number} & Owner)
+  | {link: string}
+  | ({dir: number} & Owner)
+
+async function own(target: string, owner: Owner): Promise<void> {
+  if (owner.uid !== undefined || owner.gid !== undefined) await chown(target, owner.uid ?? -1, owner.gid ?? -1)
+}
 export type RootSpec = Record<string, RootEntry>
 
 /** Builds a root filesystem under a fresh temporary directory; returns its path. */
@@ -22,6 +36,7 @@ export async function addToRoot(root: string, spec: RootSpec): Promise<void> {
     const target = join(root, path)
     if (typeof entry === 'object' && 'dir' in entry) {
       await mkdir(target, {recursive: true})
+      await own(target, entry)
       await chmod(target, entry.dir)
       continue
     }
@@ -30,9 +45,10 @@ export async function addToRoot(root: string, spec: RootSpec): Promise<void> {
       await symlink(entry.link, target)
       continue
     }
-    const {content, mode, ageDays} =
+    const {content, mode, ageDays, ...owner} =
       typeof entry === 'string' || entry instanceof Uint8Array ? {content: entry, mode: 0o644, ageDays: 0} : entry
     await writeFile(target, content)
+    await own(target, owner)
     await chmod(target, mode ?? 0o644)
     if (ageDays) {
       const then = new Date(Date.now() - ageDays * 86_400_000)

@@ -11,6 +11,7 @@ import {check as fileContent} from './file-content.js'
 import {check as fileExists} from './file-exists.js'
 import {check as filePermissions} from './file-permissions.js'
 import {check as firewallDefaultDeny} from './firewall-default-deny.js'
+import {check as filesystemWalk} from './filesystem-walk.js'
 import {check as firewallPersistent} from './firewall-persistent.js'
 import {check as gpuDriverVulnerable} from './gpu-driver-vulnerable.js'
 import {check as gpuSetting} from './gpu-setting.js'
@@ -67,6 +68,7 @@ export const CHECKS = [
   fileContent,
   fileExists,
   filePermissions,
+  filesystemWalk,
   firewallDefaultDeny,
   firewallPersistent,
   gpuDriverVulnerable,

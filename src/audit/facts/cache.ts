@@ -9,6 +9,8 @@ export interface FactEnv {
   root: string
   live: boolean
   probe: boolean
+  /** Whether --walk allows walking the local filesystems (the world-writable and unowned file rules). */
+  walk: boolean
   /** Extra model directories (from --models or the config file). */
   modelPaths: string[]
   /** Who may sign models (llmsec.yaml `signing`): the auditor's trust, read on the auditing host. */

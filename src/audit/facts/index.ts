@@ -24,6 +24,8 @@ export {
 } from './rootfs.js'
 export type {FileRead, TextFile, Unreadable} from './rootfs.js'
 export {mountPoint, resolveLive, resolveOffline, type MountPoint} from './mounts.js'
+export {DEFAULT_WALK_BUDGET, fileWalk, PRUNED, WALK_SAMPLE} from './file-walk.js'
+export type {FileWalk, WalkBudget, WalkFinding} from './file-walk.js'
 export {parseSecurityConf, readPamStack} from './pam.js'
 export type {PamLine} from './pam.js'
 export {connectionSpec, effectiveValue, matchPattern, probeConnections} from './sshd-match.js'
@@ -60,6 +62,7 @@ export function createFactCache(env: Partial<FactEnv> = {}): FactCache {
       root,
       live: env.live ?? root === '/',
       probe: env.probe ?? false,
+      walk: env.walk ?? false,
       modelPaths: env.modelPaths ?? [],
       ...(env.trust ? {trust: env.trust} : {}),
       ...(env.image ? {image: env.image} : {}),

@@ -169,6 +169,18 @@ export function parseMountinfo(text: string): Map<string, string[]> {
   return mounts
 }
 
+/** proc(5) mountinfo: each mount point and the type of the filesystem on top of it (the first field after ` - `). */
+export function parseMountTypes(text: string): Map<string, string> {
+  const types = new Map<string, string>()
+  for (const line of text.split('\n')) {
+    const fields = line.split(' ')
+    const dash = fields.indexOf('-', 6)
+    if (fields.length < 6 || dash < 0 || dash + 1 >= fields.length) continue
+    types.set(posix.normalize(unescape(fields[4])), fields[dash + 1])
+  }
+  return types
+}
+
 /** systemd mounts /dev/shm itself at boot (mount-setup.c) with these flags when nothing else does. */
 const SYSTEMD_BUILTIN: Record<string, string[]> = {'/dev/shm': ['nosuid', 'nodev', 'strictatime', 'mode=1777']}
 
