@@ -25,7 +25,7 @@ export {
 export type {FileRead, TextFile, Unreadable} from './rootfs.js'
 export {mountPoint, resolveLive, resolveOffline, type MountPoint} from './mounts.js'
 export {DEFAULT_WALK_BUDGET, fileWalk, PRUNED, WALK_SAMPLE} from './file-walk.js'
-export type {FileWalk, WalkBudget, WalkFinding} from './file-walk.js'
+export type {FileWalk, WalkFinding} from './file-walk.js'
 export {parseSecurityConf, readPamStack} from './pam.js'
 export type {PamLine} from './pam.js'
 export {connectionSpec, effectiveValue, matchPattern, probeConnections} from './sshd-match.js'
