@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Coverage side by side on a debootstrapped Debian 12 minbase root: llmsec's baseline rules per area
 # next to Lynis's tests per category, then llmsec's own printed remediations applied to a copy of the
-# root and both run again. Prints Lynis's hardening index and llmsec's score before and after, and
-# whether the targets hold (Lynis +20 or more, llmsec 90 or more).
+# root and both run again. llmsec audits with --walk, so the file-walk rules count too. Prints Lynis's
+# hardening index and llmsec's score before and after, and whether the targets hold (Lynis +20 or
+# more, llmsec 90 or more).
 #
 # Needs root, debootstrap and chroot; the Debian registry for the first run only. The root is built
 # once (`debootstrap --variant=minbase --include=lynis bookworm`) and cached in
@@ -49,7 +50,7 @@ cleanup() {
 trap cleanup EXIT
 
 audit() { # root out.json
-  timeout 300 ./bin/run.js audit --root "$1" --ruleset baseline --fail-on none --json >"$2" 2>"$2.err" ||
+  timeout 300 ./bin/run.js audit --root "$1" --ruleset baseline --walk --fail-on none --json >"$2" 2>"$2.err" ||
     die "llmsec audit --root $1 failed: $(head -c 300 "$2.err")"
 }
 lynis_run() { # root report
