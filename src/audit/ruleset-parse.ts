@@ -3,7 +3,7 @@ import {dirname} from 'node:path'
 
 import type {ErrorObject} from 'ajv'
 
-import {formatLocation, loadYamlFile, locate, type LoadedYaml} from '../core/yaml.js'
+import {formatLocation, loadYamlFile, locate, locateLazily, type LoadedYaml} from '../core/yaml.js'
 import type {Check} from './check.js'
 import {paramsValidator} from './check-params.js'
 import {findCheck} from './checks/index.js'
@@ -180,7 +180,7 @@ function ownRules(loaded: LoadedYaml<RulesetSpec>, rules: Map<string, ResolvedRu
       appliesWhen: spec.appliesWhen ?? [],
       check: {id: spec.check.id, params: spec.check.params ?? {}},
       remediation: toRemediation(spec.remediation),
-      source: locate(loaded, pointer),
+      source: locateLazily(loaded, pointer),
     })
   }
 }

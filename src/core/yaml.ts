@@ -116,6 +116,24 @@ export function locate(
   return {file: loaded.file, line, column: col}
 }
 
+/**
+ * The same location, found only when its line or column is first read: locating needs the full
+ * parse, which the fast path skips, and most locations (every rule's) are read only in an error.
+ */
+export function locateLazily(loaded: LoadedYaml<unknown>, pointer: string): YamlLocation {
+  let at: YamlLocation | undefined
+  const found = (): YamlLocation => (at ??= locate(loaded, pointer))
+  return {
+    file: loaded.file,
+    get line() {
+      return found().line
+    },
+    get column() {
+      return found().column
+    },
+  }
+}
+
 export function formatLocation(at: YamlLocation): string {
   return `${at.file}:${at.line}:${at.column}`
 }

@@ -112,4 +112,18 @@ describe('ruleset loader', () => {
     const {error} = await errorFor(`${header}framework: gdpr\n` + rule('id: time-sync'))
     expect(error.message).toMatch(/rule r1 maps to no gdpr control/)
   })
+
+  it('gives each rule the line and column where its entry starts, also when the fast path loaded the file', async () => {
+    const file = join(dir, 'located.yaml')
+    const second =
+      '  - id: r2\n    title: Rule two\n    severity: low\n    check: {id: time-sync}\n    remediation: Fix.\n'
+    await writeFile(file, header + rule('id: time-sync') + second)
+    const {rules} = await loadRuleset(file)
+    // header (5 lines), `rules:` on 6, r1's entry on 7 and its 6 lines, r2's on 13; the column is the entry's `id`.
+    expect(rules.map((r) => `${r.id} ${r.source.file}:${r.source.line}:${r.source.column}`)).toEqual([
+      `r1 ${file}:7:5`,
+      `r2 ${file}:13:5`,
+    ])
+    expect(JSON.parse(JSON.stringify(rules[1].source))).toEqual({file, line: 13, column: 5})
+  })
 })
