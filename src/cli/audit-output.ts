@@ -10,6 +10,7 @@ import {
   type FleetReport,
   type ReportFormat,
 } from '../audit/reports/index.js'
+import {append} from '../core/arrays.js'
 import {usageError} from '../core/errors.js'
 import {ensureDirectory, writeFileAtomic} from '../core/fs.js'
 import {renderAudit} from './render/audit.js'
@@ -63,6 +64,13 @@ function renderFleetTable(fleet: FleetReport, style: Style): string {
       renderTable(failures, {head: ['host', 'severity', 'rule', 'evidence'], maxCellWidth: 90}),
     )
   for (const h of fleet.hosts) for (const n of waiverNotices(h.report)) out.push(`  ! ${h.host}: ${n.text}`)
+  if (fleet.rejected.length) {
+    out.push('', style.bold(`REJECTED (${fleet.rejected.length}, not in the report)`))
+    append(
+      out,
+      fleet.rejected.map((r) => `  ! ${r.reason}`),
+    )
+  }
   return out.join('\n')
 }
 

@@ -1,14 +1,20 @@
 import {coreError} from '../../core/errors.js'
 import {suggestedOutput} from '../../core/fs.js'
-import {RULE_STATUSES} from '../audit.types.js'
+import {RULE_STATUSES, type RuleResult} from '../audit.types.js'
+import {SEVERITIES} from '../../core/severity.js'
 import {sanitizeEvidence, sanitizeLine} from '../evidence.js'
 import {meanScore} from '../score.js'
-import type {AuditReport, FleetReport} from './report.types.js'
+import type {AuditReport, FleetReport, RejectedResult} from './report.types.js'
+import {isSeverity, readControls, readResultViews, ResultShapeError} from './result-views.js'
 
 /** Largest result file `llmsec report` reads. */
 export const MAX_RESULT_BYTES = 64 * 1024 * 1024
 
-/** Checks that parsed JSON looks like an audit result (the JSON Schema check is done by the caller's tests). */
+/**
+ * Checks that parsed JSON is an audit result and reads it as reports may show it: evidence and
+ * reasons sanitized as fresh results are, ruleset views reduced to their documented fields and
+ * checked against the results (see readResultViews), scores computed again.
+ */
 export function asAuditReport(data: unknown, file: string): AuditReport {
   const value = data as Partial<AuditReport> | null
   const fail = (what: string) =>
@@ -22,18 +28,35 @@ export function asAuditReport(data: unknown, file: string): AuditReport {
   for (const [i, rs] of value.rulesets.entries())
     if (!rs || typeof rs.id !== 'string' || !Array.isArray(rs.rules)) throw fail(`rulesets[${i}] has no id or rules`)
   if (!Array.isArray(value.rules)) throw fail('no "rules" list (saved by an older llmsec? run the audit again)')
-  for (const [j, r] of value.rules.entries())
-    if (!r || typeof r.ruleId !== 'string' || typeof r.status !== 'string' || !Array.isArray(r.evidence))
-      throw fail(`rules[${j}] has no ruleId, status or evidence`)
-    else if (!(RULE_STATUSES as readonly string[]).includes(r.status))
-      throw fail(`rules[${j}].status "${r.status}" is not one of ${RULE_STATUSES.join(', ')}`)
   const report = value as AuditReport
-  // Results saved elsewhere (or edited) are shown under the same rules as fresh ones.
-  for (const rule of report.rules) {
-    rule.evidence = sanitizeEvidence(rule.evidence.map(String))
-    if (typeof rule.reason === 'string') rule.reason = sanitizeLine(rule.reason)
+  try {
+    checkResults(report.rules)
+    // Results saved elsewhere (or edited) are shown under the same rules as fresh ones.
+    for (const rule of report.rules) {
+      rule.evidence = sanitizeEvidence(rule.evidence.map(String))
+      if (typeof rule.reason === 'string') rule.reason = sanitizeLine(rule.reason)
+    }
+    readResultViews(report, report.rulesets)
+  } catch (error) {
+    if (error instanceof ResultShapeError) throw fail(error.message)
+    throw error
   }
   return report
+}
+
+function checkResults(rules: unknown[]): void {
+  const ids = new Set<string>()
+  for (const [j, r] of (rules as Partial<RuleResult>[]).entries()) {
+    if (!r || typeof r.ruleId !== 'string' || typeof r.status !== 'string' || !Array.isArray(r.evidence))
+      throw new ResultShapeError(`rules[${j}] has no ruleId, status or evidence`)
+    if (!(RULE_STATUSES as readonly string[]).includes(r.status))
+      throw new ResultShapeError(`rules[${j}].status "${r.status}" is not one of ${RULE_STATUSES.join(', ')}`)
+    if (!isSeverity(r.severity))
+      throw new ResultShapeError(`rules[${j}].severity is not one of ${SEVERITIES.join(', ')}`)
+    readControls(r.controls, `rules[${j}]`)
+    if (ids.has(r.ruleId)) throw new ResultShapeError(`rule ${r.ruleId} is in "rules" twice`)
+    ids.add(r.ruleId)
+  }
 }
 
 /** Merges several hosts' results into a fleet report; duplicate host names get a suffix. */
@@ -41,6 +64,7 @@ export function mergeFleet(
   inputs: {file: string; report: AuditReport}[],
   version?: string,
   now = new Date(),
+  rejected: RejectedResult[] = [],
 ): FleetReport {
   const seen = new Map<string, number>()
   const hosts = inputs.map(({file, report}) => {
@@ -55,5 +79,6 @@ export function mergeFleet(
     llmsecVersion: version,
     hosts,
     score: meanScore(hosts.map((h) => h.report.score)),
+    rejected,
   }
 }

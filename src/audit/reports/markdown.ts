@@ -116,6 +116,13 @@ function renderFleetMarkdown(fleet: FleetReport): string {
   if (failures.length) append(out, ['', `### Failures (${failures.length})`, '', ...findingRows(failures, true)])
   for (const h of fleet.hosts)
     for (const n of waiverNotices(h.report)) out.push(`- ${cell(h.host)}: ${n.outcome.state}: ${cell(n.text)}`)
+  if (fleet.rejected.length)
+    append(out, [
+      '',
+      `### Result files left out (${fleet.rejected.length})`,
+      '',
+      ...fleet.rejected.map((r) => `- ${code(r.file)}: ${cell(r.reason)}`),
+    ])
   out.push('', `<sub>llmsec ${fleet.llmsecVersion ?? ''} · ${fleet.generatedAt}</sub>`, '')
   return out.join('\n')
 }

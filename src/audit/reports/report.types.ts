@@ -37,6 +37,14 @@ export interface FleetReport {
   hosts: FleetHost[]
   /** Mean of the host scores. */
   score: number
+  /** Result files that could not be read or were refused (the report is then incomplete: exit 4). */
+  rejected: RejectedResult[]
+}
+
+/** A result file `llmsec report` left out, with the one-line reason. */
+export interface RejectedResult {
+  file: string
+  reason: string
 }
 
 export interface FleetHost {
