@@ -99,6 +99,13 @@ function time(fn: () => string): {ms: number; bytes: number} {
   return {ms: performance.now() - started, bytes: Buffer.byteLength(text)}
 }
 
+/** BENCH_WRITE_ONLY=<dir>: only write the result files there (to profile `llmsec report` over them). */
+if (process.env.BENCH_WRITE_ONLY) {
+  for (const h of fleet.hosts) writeFileSync(join(process.env.BENCH_WRITE_ONLY, h.file), JSON.stringify(h.report))
+  console.log(`wrote ${fleet.hosts.length} result files to ${process.env.BENCH_WRITE_ONLY}`)
+  process.exit(0)
+}
+
 const floor = time(() => JSON.stringify(fleet))
 console.log(`${hosts} hosts, ${results} results`)
 console.log(

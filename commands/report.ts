@@ -1,12 +1,6 @@
 import {Args} from '@oclif/core'
 
-import {
-  combineResults,
-  readResultBatch,
-  recordedExitCode,
-  type AuditReport,
-  type FleetReport,
-} from '../src/audit/reports/index.js'
+import {readReports, recordedExitCode, type AuditReport, type FleetReport} from '../src/audit/reports/index.js'
 import {emitReports, planOutputs} from '../src/cli/audit-output.js'
 import {LlmsecCommand} from '../src/cli/base-command.js'
 import {ExitCode} from '../src/core/errors.js'
@@ -33,8 +27,8 @@ export default class Report extends LlmsecCommand<typeof Report> {
     const {argv} = await this.parse(Report)
     const files = argv.map(String)
     const plan = planOutputs(this.flags, this.jsonEnabled())
-    const {results, rejected} = await readResultBatch(files)
-    const input = combineResults(results, this.config.version, rejected)
+    const input = await readReports(files, this.config.version)
+    const rejected = 'kind' in input ? input.rejected : []
     const {stdout, files: written} = await emitReports(input, plan, this.style, recordedExitCode(input))
     if (stdout !== null) this.render(stdout)
     for (const file of written) this.note(`wrote ${file}`)

@@ -4,7 +4,8 @@ import {RULE_STATUSES, type RuleResult} from '../audit.types.js'
 import {SEVERITIES} from '../../core/severity.js'
 import {sanitizeEvidence, sanitizeLine} from '../evidence.js'
 import {meanScore} from '../score.js'
-import type {AuditReport, FleetReport, RejectedResult} from './report.types.js'
+import {FleetTally, summarizeHost} from './fleet-summary.js'
+import type {AuditReport, FleetHost, FleetReport, RejectedResult} from './report.types.js'
 import {isSeverity, readControls, readResultViews, ResultShapeError} from './result-views.js'
 
 /** Largest result file `llmsec report` reads. */
@@ -59,6 +60,56 @@ function checkResults(rules: unknown[]): void {
   }
 }
 
+/**
+ * Builds a fleet report a host at a time. Each host's summary and its share of the fleet's tally
+ * are taken when it is added; with `lazy` the result is then kept as compact JSON text and parsed
+ * again each time `report` is read (each renderer reads it once), so a thousand hosts' results are
+ * never all objects in memory at once.
+ */
+export class FleetBuilder {
+  private readonly seen = new Map<string, number>()
+  private readonly hosts: FleetHost[] = []
+  private readonly rejected: RejectedResult[] = []
+  private readonly tally = new FleetTally()
+
+  constructor(private readonly options: {lazy?: boolean} = {}) {}
+
+  get size(): number {
+    return this.hosts.length
+  }
+
+  add(file: string, report: AuditReport): void {
+    const base = report.host ?? file
+    const n = (this.seen.get(base) ?? 0) + 1
+    this.seen.set(base, n)
+    const host = n === 1 ? base : `${base} (${n})`
+    const entry = {host, file} as FleetHost
+    if (this.options.lazy) {
+      const text = JSON.stringify(report)
+      Object.defineProperty(entry, 'report', {enumerable: true, get: () => JSON.parse(text) as AuditReport})
+    } else entry.report = report
+    Object.defineProperty(entry, 'summary', {enumerable: false, value: summarizeHost(report, host, this.tally)})
+    this.hosts.push(entry)
+  }
+
+  reject(file: string, reason: string): void {
+    this.rejected.push({file, reason})
+  }
+
+  finish(version?: string, now = new Date()): FleetReport {
+    const fleet = {
+      kind: 'fleet',
+      generatedAt: now.toISOString(),
+      llmsecVersion: version,
+      hosts: this.hosts,
+      score: meanScore(this.hosts.map((h) => h.summary.score)),
+      rejected: this.rejected,
+    } as FleetReport
+    Object.defineProperty(fleet, 'tally', {enumerable: false, value: this.tally})
+    return fleet
+  }
+}
+
 /** Merges several hosts' results into a fleet report; duplicate host names get a suffix. */
 export function mergeFleet(
   inputs: {file: string; report: AuditReport}[],
@@ -66,19 +117,8 @@ export function mergeFleet(
   now = new Date(),
   rejected: RejectedResult[] = [],
 ): FleetReport {
-  const seen = new Map<string, number>()
-  const hosts = inputs.map(({file, report}) => {
-    const base = report.host ?? file
-    const n = (seen.get(base) ?? 0) + 1
-    seen.set(base, n)
-    return {host: n === 1 ? base : `${base} (${n})`, file, report}
-  })
-  return {
-    kind: 'fleet',
-    generatedAt: now.toISOString(),
-    llmsecVersion: version,
-    hosts,
-    score: meanScore(hosts.map((h) => h.report.score)),
-    rejected,
-  }
+  const builder = new FleetBuilder()
+  for (const {file, report} of inputs) builder.add(file, report)
+  for (const r of rejected) builder.reject(r.file, r.reason)
+  return builder.finish(version, now)
 }

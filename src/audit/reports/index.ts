@@ -3,13 +3,14 @@ import {readFile} from 'node:fs/promises'
 
 import {coreError, ExitCode, fsError, LlmsecError, worstExitCode} from '../../core/errors.js'
 import {suggestedOutput} from '../../core/fs.js'
+import {jsonChunks} from '../../core/json-chunks.js'
 import {exitCodeFor} from '../policy.js'
-import {asAuditReport, MAX_RESULT_BYTES, mergeFleet} from './fleet.js'
-import {renderHtml} from './html.js'
-import {renderJunit} from './junit.js'
+import {asAuditReport, FleetBuilder, MAX_RESULT_BYTES, mergeFleet} from './fleet.js'
+import {htmlChunks, renderHtml} from './html.js'
+import {junitChunks, renderJunit} from './junit.js'
 import {renderMarkdown} from './markdown.js'
-import type {AuditReport, FleetReport, RejectedResult, ReportFormat} from './report.types.js'
-import {renderSarif} from './sarif.js'
+import type {AuditReport, FleetReport, ReportFormat} from './report.types.js'
+import {renderSarif, sarifChunks} from './sarif.js'
 import {renderAuditMetrics} from './prometheus.js'
 
 export {REPORT_FORMATS, REPORT_EXTENSIONS} from './report.types.js'
@@ -30,26 +31,44 @@ export {waiversSchema} from '../waivers.schema.js'
 export {waiverSettings} from '../waiver-rules.js'
 export {summarizeInventory} from '../inventory-summary.js'
 
-/** Renders a report (or a fleet report) in a machine format; `table` is rendered by src/cli. */
+/**
+ * Renders a report (or a fleet report) in a machine format, in pieces (a host at a time where the
+ * format allows), for writeChunksAtomic; `table` is rendered by src/cli.
+ */
+export function renderReportChunks(
+  format: Exclude<ReportFormat, 'table'>,
+  input: AuditReport | FleetReport,
+  options: {sarifCategory?: string} = {},
+): Iterable<string> {
+  switch (format) {
+    case 'json':
+      // A fleet's hosts one by one (depth 2: the fleet object, then its hosts list).
+      return withNewline(jsonChunks(input, 2))
+    case 'sarif':
+      return sarifChunks(input, {category: options.sarifCategory})
+    case 'junit':
+      return junitChunks(input)
+    case 'markdown':
+      return [renderMarkdown(input)]
+    case 'html':
+      return htmlChunks(input)
+    case 'prometheus':
+      return [renderAuditMetrics(input)]
+  }
+}
+
+function* withNewline(chunks: Iterable<string>): Generator<string> {
+  yield* chunks
+  yield '\n'
+}
+
+/** renderReportChunks as one string. */
 export function renderReport(
   format: Exclude<ReportFormat, 'table'>,
   input: AuditReport | FleetReport,
   options: {sarifCategory?: string} = {},
 ): string {
-  switch (format) {
-    case 'json':
-      return `${JSON.stringify(input, null, 2)}\n`
-    case 'sarif':
-      return renderSarif(input, {category: options.sarifCategory})
-    case 'junit':
-      return renderJunit(input)
-    case 'markdown':
-      return renderMarkdown(input)
-    case 'html':
-      return renderHtml(input)
-    case 'prometheus':
-      return renderAuditMetrics(input)
-  }
+  return [...renderReportChunks(format, input, options)].join('')
 }
 
 /** Reads one saved audit result (`llmsec audit --json` output); throws when it cannot be read or is not one. */
@@ -83,29 +102,30 @@ export async function readAuditResults(files: string[]): Promise<{file: string; 
 }
 
 /**
- * Reads a batch of host results for `llmsec report`: a file that cannot be read or is refused is
- * listed with its one-line reason and the others are still read. Throws only when every file is
+ * Reads host results for `llmsec report`: one file is that report; several make a fleet, built a
+ * host at a time (see FleetBuilder). A file that cannot be read or is refused is listed in
+ * `rejected` with its one-line reason and the others are still read. Throws when every file is
  * refused (the one file's own error, or a summary naming the first).
  */
-export async function readResultBatch(
-  files: string[],
-): Promise<{results: {file: string; report: AuditReport}[]; rejected: RejectedResult[]}> {
-  const results = []
-  const rejected: RejectedResult[] = []
+export async function readReports(files: string[], version?: string): Promise<AuditReport | FleetReport> {
+  if (files.length === 1) return (await readAuditResult(files[0])).report
+  const builder = new FleetBuilder({lazy: true})
+  let first: string | undefined
   for (const file of files) {
     try {
-      results.push(await readAuditResult(file))
+      builder.add(file, (await readAuditResult(file)).report)
     } catch (error) {
-      if (!(error instanceof LlmsecError) || files.length === 1) throw error
-      rejected.push({file, reason: error.message})
+      if (!(error instanceof LlmsecError)) throw error
+      builder.reject(file, error.message)
+      first ??= error.message
     }
   }
-  if (results.length === 0)
+  if (builder.size === 0)
     throw coreError(
       'INPUT_MALFORMED',
-      `none of the ${files.length} result files could be reported; the first: ${rejected[0].reason}`,
+      `none of the ${files.length} result files could be reported; the first: ${first}`,
     )
-  return {results, rejected}
+  return builder.finish(version)
 }
 
 /**
@@ -113,17 +133,6 @@ export async function readResultBatch(
  * recorded (for a fleet, the worst host's). `llmsec report` shows it; it does not exit with it.
  */
 export function recordedExitCode(input: AuditReport | FleetReport): ExitCode {
-  if ('kind' in input && input.kind === 'fleet')
-    return worstExitCode(input.hosts.map((h) => exitCodeFor(h.report, h.report)))
+  if ('kind' in input && input.kind === 'fleet') return worstExitCode(input.hosts.map((h) => h.summary.exit))
   return exitCodeFor(input as AuditReport, input as AuditReport)
-}
-
-/** One report from one file, a fleet report from several (also when all but one were refused). */
-export function combineResults(
-  inputs: {file: string; report: AuditReport}[],
-  version?: string,
-  rejected: RejectedResult[] = [],
-): AuditReport | FleetReport {
-  if (inputs.length === 1 && rejected.length === 0) return inputs[0].report
-  return mergeFleet(inputs, version, new Date(), rejected)
 }
