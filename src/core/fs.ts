@@ -45,15 +45,19 @@ export async function writeChunksAtomic(
   try {
     const handle = await open(temp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, options.mode ?? 0o644)
     try {
-      let batch: (string | Uint8Array)[] = []
+      let batch: string[] = []
       let size = 0
       const flush = async () => {
-        if (batch.length)
-          await handle.writeFile(Buffer.concat(batch.map((c) => (typeof c === 'string' ? Buffer.from(c) : c))))
+        if (batch.length) await handle.writeFile(batch.join(''))
         batch = []
         size = 0
       }
       for (const chunk of chunks) {
+        if (typeof chunk !== 'string') {
+          await flush()
+          await handle.writeFile(chunk)
+          continue
+        }
         batch.push(chunk)
         size += chunk.length
         if (size >= WRITE_BATCH) await flush()

@@ -1,10 +1,20 @@
 /**
- * `JSON.stringify(value, null, 2)` of a nested value placed at `indent`: JSON text has no raw
- * newlines inside strings, so indenting every line break is exact.
+ * `JSON.stringify(value, null, 2)` of a nested value placed at `indent`. An even indent of spaces
+ * is made by the native printer itself: the value wrapped in as many one-element arrays as indent
+ * levels, the wrapping cut off again (a slice, not a copy). JSON text has no raw newlines inside
+ * strings, so any other indent is made by indenting every line break.
  */
 export function stringifyAt(value: unknown, indent: string): string {
-  const text = JSON.stringify(value, null, 2)
-  return indent === '' ? text : text.replaceAll('\n', `\n${indent}`)
+  if (indent === '') return JSON.stringify(value, null, 2)
+  if (indent.length % 2 !== 0 || !/^ *$/.test(indent))
+    return JSON.stringify(value, null, 2).replaceAll('\n', `\n${indent}`)
+  const levels = indent.length / 2
+  let wrapped: unknown = value
+  for (let i = 0; i < levels; i++) wrapped = [wrapped]
+  const text = JSON.stringify(wrapped, null, 2)
+  // Each level opens with `<2j spaces>[\n` and closes with `\n<2j spaces>]`: 2j + 2 characters.
+  const frame = levels * (levels + 1)
+  return text.slice(frame + indent.length, text.length - frame)
 }
 
 /** Values JSON.stringify leaves out of objects (and writes as null in arrays). */

@@ -44,6 +44,18 @@ describe('jsonChunks', () => {
     expect(Math.max(...chunks.map((c) => c.length))).toBeLessThan(200)
   })
 
+  it('stringifyAt is JSON.stringify with every line indented, at any indent', () => {
+    fc.assert(
+      fc.property(anything, fc.integer({min: 0, max: 8}), fc.constantFrom(' ', '\t'), (value, n, pad) => {
+        const text = JSON.stringify(value, null, 2)
+        fc.pre(typeof text === 'string')
+        const indent = pad.repeat(n)
+        expect(stringifyAt(value, indent)).toBe(text.replaceAll('\n', `\n${indent}`))
+      }),
+      {numRuns: 2000},
+    )
+  })
+
   it('indents a nested value as its place in the whole', () => {
     expect(stringifyAt({a: [1]}, '    ')).toBe('{\n      "a": [\n        1\n      ]\n    }')
   })
