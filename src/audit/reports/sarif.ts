@@ -82,27 +82,37 @@ function resultOf(row: Row, ruleIndex: number, host: string, fleet: boolean): Js
   }
 }
 
+/** Descriptors kept per rule id. */
+const MAX_VARIANTS = 8
+
+/** What a descriptor is made of (ruleDescriptor reads only these). */
+const DESCRIBED = ['title', 'description', 'rationale', 'remediation', 'helpUri', 'severity'] as const
+
+function sameControls(a: Row['result']['controls'], b: Row['result']['controls']): boolean {
+  const keys = Object.keys(a)
+  if (keys.length !== Object.keys(b).length) return false
+  return keys.every((k) => {
+    const x = a[k]
+    const y = b[k]
+    return y !== undefined && x.length === y.length && x.every((id, i) => id === y[i])
+  })
+}
+
 /**
  * A rule's descriptor, made once per distinct content: the hosts of a fleet share their rules, and
- * a descriptor depends only on the fields in its key.
+ * a descriptor depends only on the rule id, the DESCRIBED fields and the controls.
  */
-function cachedDescriptor(row: Row, cache: Map<string, Json>): Json {
+function cachedDescriptor(row: Row, cache: Map<string, {source: Row['result']; descriptor: Json}[]>): Json {
   const r = row.result
-  const key = JSON.stringify([
-    row.key,
-    r.title,
-    r.description,
-    r.rationale,
-    r.remediation,
-    r.helpUri,
-    r.severity,
-    r.controls,
-  ])
-  let descriptor = cache.get(key)
-  if (!descriptor) {
-    descriptor = ruleDescriptor(row)
-    cache.set(key, descriptor)
-  }
+  const known = cache.get(row.key) ?? []
+  const hit = known.find(
+    ({source}) => DESCRIBED.every((f) => source[f] === r[f]) && sameControls(source.controls, r.controls),
+  )
+  if (hit) return hit.descriptor
+  const descriptor = ruleDescriptor(row)
+  // A rule whose text differs on every host (its fix names host paths) is not worth a cache.
+  if (known.length < MAX_VARIANTS) known.push({source: r, descriptor})
+  cache.set(row.key, known)
   return descriptor
 }
 
@@ -110,7 +120,7 @@ function runOf(
   report: AuditReport,
   host: string,
   options: SarifOptions & {fleet: boolean},
-  descriptors: Map<string, Json>,
+  descriptors: Map<string, {source: Row['result']; descriptor: Json}[]>,
 ): Json {
   const rows = rowsOf(report, host)
   const findings = rows.filter((r) => r.status === 'fail' || r.status === 'waived')
@@ -172,7 +182,7 @@ export interface SarifOptions {
 export function* sarifChunks(input: AuditReport | FleetReport, options: SarifOptions = {}): Generator<string> {
   const fleet = 'kind' in input && input.kind === 'fleet' ? input : null
   const hosts = fleet ? fleet.hosts : [{report: input as AuditReport, host: (input as AuditReport).host ?? 'unknown'}]
-  const descriptors = new Map<string, Json>()
+  const descriptors = new Map<string, {source: Row['result']; descriptor: Json}[]>()
   yield `{\n  "$schema": ${JSON.stringify(SARIF_SCHEMA)},\n  "version": "2.1.0",\n  "runs": [`
   for (const [i, h] of hosts.entries())
     yield `${i ? ',' : ''}\n    ${stringifyAt(runOf(h.report, h.host, {...options, fleet: fleet !== null}, descriptors), '    ')}`
