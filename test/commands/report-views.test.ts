@@ -6,7 +6,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {AuditReport, FleetReport} from '../../src/audit/reports/index.js'
 import {runCli, runCliJson} from '../helpers/cli.js'
-import {sampleReport} from '../helpers/sample-report.js'
+import {loadSarifValidator, sampleReport} from '../helpers/sample-report.js'
 import {loadDocSchema} from '../helpers/schema.js'
 
 const TOKEN = 'hf_aBcDeFgHiJkLmNoPqRsTuVwXyZ012345'
@@ -105,6 +105,26 @@ describe('llmsec report reads ruleset views by their documented fields only', ()
     expect(table.exitCode).toBe(4)
     expect(table.stdout).toMatch(/REJECTED \(1, not in the report\)/)
     expect(table.stderr).toMatch(/other-status\.json/)
+  })
+
+  it('shows the refused files in every format (SARIF valid, JUnit an errored testcase)', async () => {
+    const files = [file('good.json'), file('good2.json'), file('unknown-rule.json')]
+    const sarif = await runCli(['report', ...files, '--format', 'sarif'])
+    expect(sarif.exitCode).toBe(4)
+    const log = JSON.parse(sarif.stdout) as {properties?: {rejected?: {file: string}[]}; runs: unknown[]}
+    const validate = loadSarifValidator()
+    expect(validate(log), JSON.stringify(validate.errors)).toBe(true)
+    expect(log.runs).toHaveLength(2)
+    expect(log.properties?.rejected?.map((r) => r.file)).toEqual([file('unknown-rule.json')])
+    const junit = await runCli(['report', ...files, '--format', 'junit'])
+    expect(junit.stdout).toMatch(
+      /<testcase name="[^"]*unknown-rule\.json" [^>]*><error message="[^"]*not-in-results[^"]*" type="result-rejected"\/>/,
+    )
+    expect(junit.stdout).toMatch(/<testsuites [^>]*errors="(\d+)"/)
+    const markdown = await runCli(['report', ...files, '--format', 'markdown'])
+    expect(markdown.stdout).toContain('### Result files left out (1)')
+    const html = await runCli(['report', ...files, '--format', 'html'])
+    expect(html.stdout).toMatch(/<ul class="notice expired" id="rejected"><li><code>[^<]*unknown-rule\.json<\/code>/)
   })
 
   it('exits 2 when every file is refused', async () => {
