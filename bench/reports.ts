@@ -134,7 +134,7 @@ try {
       `${ROUNDS} rounds, median${BASE ? `; base ${BASE} interleaved` : ''}; load ${load()})`,
   )
   const sides = [...(BASE ? [{name: 'base', root: BASE}] : []), {name: 'this', root}]
-  const figures = new Map<string, {ms: number[]; mb: number[]; failed: string | null}>()
+  const figures = new Map<string, {ms: number[]; mb: number[]; cpu: number[]; failed: string | null}>()
   for (let round = 0; round < ROUNDS; round++)
     for (const format of FORMATS)
       for (const side of sides) {
@@ -146,19 +146,20 @@ try {
           {timeoutMs: 120_000, maxBuffer: 1024 * 1024},
         )
         const key = `${format}\u0000${side.name}`
-        const f = figures.get(key) ?? {ms: [], mb: [], failed: null}
+        const f = figures.get(key) ?? {ms: [], mb: [], cpu: [], failed: null}
         f.ms.push(performance.now() - started)
         f.mb.push(run.peakRss === null ? Number.NaN : run.peakRss / 1e6)
+        f.cpu.push(run.cpuMs ?? Number.NaN)
         if (run.exitCode !== 0 && run.exitCode !== 1) f.failed = `exit ${run.exitCode}: ${run.stderr.slice(0, 200)}`
         figures.set(key, f)
       }
   for (const format of FORMATS)
     for (const side of sides) {
       const f = figures.get(`${format}\u0000${side.name}`)!
-      const [ms, mb] = [median(f.ms), median(f.mb)]
+      const [ms, mb, cpu] = [median(f.ms), median(f.mb), median(f.cpu)]
       const verdict = ms <= TARGET_MS && mb < TARGET_BYTES / 1e6 && !f.failed ? 'ok' : 'MISSES TARGET'
       console.log(
-        `${`${side.name} report ${format}`.padEnd(24)} ${ms.toFixed(0).padStart(6)} ms ${mb.toFixed(0).padStart(6)} MB peak   ${verdict}${f.failed ? ` (${f.failed})` : ''}`,
+        `${`${side.name} report ${format}`.padEnd(24)} ${ms.toFixed(0).padStart(6)} ms ${cpu.toFixed(0).padStart(6)} ms CPU ${mb.toFixed(0).padStart(6)} MB peak   ${verdict}${f.failed ? ` (${f.failed})` : ''}`,
       )
     }
   console.log(`load ${load()}`)

@@ -149,7 +149,7 @@ function rejectedSection(fleet: FleetReport): string {
 }
 
 /** Rows a page of the fleet's tables shows; the script pages through the rest (without it, the first page shows). */
-export const FLEET_PAGE_SIZE = 50
+const FLEET_PAGE_SIZE = 50
 /** Hosts drawn one bar each; a larger fleet's chart shows the lowest scores. */
 const HOST_BARS = 50
 
