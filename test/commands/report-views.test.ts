@@ -18,6 +18,9 @@ function withSecretInView(host: string): unknown {
   const rules = view.rules as Record<string, unknown>[]
   rules[0] = {...rules[0], evidence: [`HF_TOKEN=${TOKEN}`], remediation: `export HF_TOKEN=${TOKEN}`}
   view.notes = `token ${TOKEN}`
+  // Fields no schema documents, at the top and in a result, are copies too.
+  ;(report as unknown as Record<string, unknown>).debug = {env: `HF_TOKEN=${TOKEN}`}
+  ;(report as unknown as {rules: Record<string, unknown>[]}).rules[1].raw = TOKEN
   return report
 }
 
@@ -55,6 +58,10 @@ describe('llmsec report reads ruleset views by their documented fields only', ()
       'weight',
     ])
     expect(parsed.rulesets[0]).not.toHaveProperty('notes')
+    expect(parsed).not.toHaveProperty('debug')
+    expect(parsed.rules[1]).not.toHaveProperty('raw')
+    // The documented fields keep their order: the file printed again is the file as it was read.
+    expect(Object.keys(parsed)).toEqual(Object.keys(sampleReport('gpu-3')))
     const json = await runCliJson<AuditReport>(['report', file('secret.json')])
     expect(json.stdout).not.toContain(TOKEN)
     const fleet = await runCli(['report', file('good.json'), file('secret.json'), '--format', 'json'])

@@ -29,20 +29,76 @@ export function asAuditReport(data: unknown, file: string): AuditReport {
   for (const [i, rs] of value.rulesets.entries())
     if (!rs || typeof rs.id !== 'string' || !Array.isArray(rs.rules)) throw fail(`rulesets[${i}] has no id or rules`)
   if (!Array.isArray(value.rules)) throw fail('no "rules" list (saved by an older llmsec? run the audit again)')
-  const report = value as AuditReport
+  const report = pick(value as AuditReport, REPORT_FIELDS)
   try {
     checkResults(report.rules)
     // Results saved elsewhere (or edited) are shown under the same rules as fresh ones.
-    for (const rule of report.rules) {
+    report.rules = report.rules.map((r) => {
+      const rule = pick(r, RESULT_FIELDS)
       rule.evidence = sanitizeEvidence(rule.evidence.map(String))
       if (typeof rule.reason === 'string') rule.reason = sanitizeLine(rule.reason)
-    }
+      return rule
+    })
     readResultViews(report, report.rulesets)
   } catch (error) {
     if (error instanceof ResultShapeError) throw fail(error.message)
     throw error
   }
   return report
+}
+
+/** The documented fields of a saved result (docs/json/audit.md, report.md): any other field is dropped. */
+const REPORT_FIELDS: ReadonlySet<keyof AuditReport> = new Set([
+  'score',
+  'headline',
+  'rules',
+  'rulesets',
+  'summary',
+  'host',
+  'os',
+  'llmsecVersion',
+  'startedAt',
+  'durationMs',
+  'root',
+  'image',
+  'probe',
+  'walk',
+  'failOn',
+  'failUnder',
+  'allowIncomplete',
+  'failOnNew',
+  'comparison',
+  'waivers',
+  'inventory',
+] as const)
+
+const RESULT_FIELDS: ReadonlySet<keyof RuleResult> = new Set([
+  'ruleId',
+  'title',
+  'status',
+  'severity',
+  'controls',
+  'evidence',
+  'remediation',
+  'fix',
+  'checkId',
+  'reason',
+  'location',
+  'description',
+  'rationale',
+  'helpUri',
+  'weight',
+  'durationMs',
+  'waived',
+  'rulesets',
+  'needsRoot',
+] as const)
+
+/** A copy with only the given own fields, in the value's own order. */
+function pick<T extends object>(value: T, fields: ReadonlySet<keyof T>): T {
+  const out = {} as T
+  for (const key of Object.keys(value) as (keyof T)[]) if (fields.has(key)) out[key] = value[key]
+  return out
 }
 
 function checkResults(rules: unknown[]): void {

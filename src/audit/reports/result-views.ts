@@ -1,5 +1,4 @@
-import {maxOf, minOf} from '../../core/arrays.js'
-import {mostSevereFirst, SEVERITIES} from '../../core/severity.js'
+import {compareSeverity, SEVERITIES} from '../../core/severity.js'
 import {
   RULE_STATUSES,
   type ControlMap,
@@ -84,18 +83,45 @@ function readView(value: unknown, i: number): RulesetResult {
 /** `fail` and `waived` are one outcome before waivers (a waiver turns a failure into `waived`). */
 const PRE_WAIVER: Record<RuleStatus, number> = {fail: 0, waived: 0, error: 1, pass: 2, 'not-applicable': 3}
 
-/** Whether the views' statuses of one rule give its result's status (the worst of them, waived alike). */
-function statusesAgree(result: RuleStatus, views: RuleStatus[]): boolean {
-  const worst = minOf(
-    views.map((s) => PRE_WAIVER[s]),
-    Infinity,
-  )
-  if (worst !== PRE_WAIVER[result]) return false
-  // A waived result is waived in every view that failed it; an unwaived one in none.
-  return result === 'waived' ? !views.includes('fail') : !views.includes('waived')
+/** What the views of one rule say of it together: the worst status (waived as fail), the most severe rating, the largest weight. */
+function combined(copies: {rule: RulesetRule}[]) {
+  let worst = Infinity
+  let failed = false
+  let waived = false
+  let severity: Severity = copies[0].rule.severity
+  let weight = -Infinity
+  for (const {rule} of copies) {
+    worst = Math.min(worst, PRE_WAIVER[rule.status])
+    failed ||= rule.status === 'fail'
+    waived ||= rule.status === 'waived'
+    if (compareSeverity(rule.severity, severity) > 0) severity = rule.severity
+    weight = Math.max(weight, rule.weight)
+  }
+  return {worst, failed, waived, severity, weight}
 }
 
-/** Refuses views that say something of a rule its result does not: rules, statuses, severities, controls, weights. */
+/** Whether the views of a rule are exactly the rulesets its result lists (in any order, repeats aside). */
+function sameRulesets(copies: {view: RulesetResult}[], listed: string[]): boolean {
+  if (copies.length === 1 && listed.length === 1) return copies[0].view.id === listed[0]
+  const views = new Set(copies.map((c) => c.view.id))
+  const named = new Set(listed)
+  return views.size === named.size && [...views].every((id) => named.has(id))
+}
+
+function checkControls(result: RuleResult, copies: {rule: RulesetRule}[]): void {
+  for (const {rule} of copies)
+    for (const [framework, ids] of Object.entries(rule.controls))
+      for (const id of ids)
+        if (!result.controls[framework]?.includes(id))
+          refuse(`a ruleset view maps rule ${result.ruleId} to ${framework} ${id}, which its result does not`)
+}
+
+/**
+ * Refuses views that say something of a rule its result does not. The result is the worst of its
+ * views (a waived result is waived in every view that failed it, an unwaived one in none), rated as
+ * the most severe and weighed as the heaviest of them, listing exactly their rulesets, with every
+ * control any of them maps it to.
+ */
 function checkAgainstResults(rules: RuleResult[], views: RulesetResult[]): void {
   const seen = new Map<string, {view: RulesetResult; rule: RulesetRule}[]>(rules.map((r) => [r.ruleId, []]))
   for (const view of views)
@@ -107,35 +133,18 @@ function checkAgainstResults(rules: RuleResult[], views: RulesetResult[]): void 
   for (const result of rules) {
     const copies = seen.get(result.ruleId) ?? []
     if (!copies.length) refuse(`rule ${result.ruleId} is in no ruleset view`)
-    const views = copies.map((c) => c.view.id)
-    if (
-      !statusesAgree(
-        result.status,
-        copies.map((c) => c.rule.status),
-      )
-    )
-      refuse(
-        `the ruleset views give rule ${result.ruleId} another status than "${result.status}" (${views.join(', ')})`,
-      )
-    if ([...copies.map((c) => c.rule.severity)].sort(mostSevereFirst)[0] !== result.severity)
+    const c = combined(copies)
+    const names = () => copies.map((x) => x.view.id).join(', ')
+    const waived = result.status === 'waived'
+    if (c.worst !== PRE_WAIVER[result.status] || (waived ? c.failed : c.waived))
+      refuse(`the ruleset views give rule ${result.ruleId} another status than "${result.status}" (${names()})`)
+    if (c.severity !== result.severity)
       refuse(`the ruleset views rate rule ${result.ruleId} otherwise than "${result.severity}"`)
-    if (
-      result.weight !== undefined &&
-      maxOf(
-        copies.map((c) => c.rule.weight),
-        -Infinity,
-      ) !== result.weight
-    )
+    if (result.weight !== undefined && c.weight !== result.weight)
       refuse(`the ruleset views weigh rule ${result.ruleId} otherwise than its result (${result.weight})`)
-    if (result.rulesets && [...new Set(views)].sort().join('\n') !== [...new Set(result.rulesets)].sort().join('\n'))
-      refuse(
-        `rule ${result.ruleId} lists rulesets ${result.rulesets.join(', ')} but is in the views of ${views.join(', ')}`,
-      )
-    for (const {rule} of copies)
-      for (const [framework, ids] of Object.entries(rule.controls))
-        for (const id of ids)
-          if (!result.controls[framework]?.includes(id))
-            refuse(`a ruleset view maps rule ${result.ruleId} to ${framework} ${id}, which its result does not`)
+    if (result.rulesets && !sameRulesets(copies, result.rulesets))
+      refuse(`rule ${result.ruleId} lists rulesets ${result.rulesets.join(', ')} but is in the views of ${names()}`)
+    checkControls(result, copies)
   }
 }
 
