@@ -1,14 +1,9 @@
 import {Args} from '@oclif/core'
 
-import {
-  combineResults,
-  readAuditResults,
-  recordedExitCode,
-  type AuditReport,
-  type FleetReport,
-} from '../src/audit/reports/index.js'
+import {readReports, recordedExitCode, type AuditReport, type FleetReport} from '../src/audit/reports/index.js'
 import {emitReports, planOutputs} from '../src/cli/audit-output.js'
 import {LlmsecCommand} from '../src/cli/base-command.js'
+import {ExitCode} from '../src/core/errors.js'
 import {reportFlags} from '../src/cli/flags/report.js'
 
 export default class Report extends LlmsecCommand<typeof Report> {
@@ -32,10 +27,14 @@ export default class Report extends LlmsecCommand<typeof Report> {
     const {argv} = await this.parse(Report)
     const files = argv.map(String)
     const plan = planOutputs(this.flags, this.jsonEnabled())
-    const input = combineResults(await readAuditResults(files), this.config.version)
+    const input = await readReports(files, this.config.version)
+    const rejected = 'kind' in input ? input.rejected : []
     const {stdout, files: written} = await emitReports(input, plan, this.style, recordedExitCode(input))
     if (stdout !== null) this.render(stdout)
     for (const file of written) this.note(`wrote ${file}`)
+    for (const {reason} of rejected) this.warn(`left out: ${reason}`)
+    // Hosts left out make the fleet report incomplete.
+    if (rejected.length) this.setExitCode(ExitCode.Incomplete)
     return input
   }
 }

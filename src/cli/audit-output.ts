@@ -1,17 +1,17 @@
 import {dirname, join, resolve} from 'node:path'
 
 import {
-  countDisplay,
   REPORT_EXTENSIONS,
-  renderReport,
+  renderReportChunks,
   rowsOf,
   waiverNotices,
   type AuditReport,
   type FleetReport,
   type ReportFormat,
 } from '../audit/reports/index.js'
+import {append} from '../core/arrays.js'
 import {usageError} from '../core/errors.js'
-import {ensureDirectory, writeFileAtomic} from '../core/fs.js'
+import {ensureDirectory, writeChunksAtomic} from '../core/fs.js'
 import {renderAudit} from './render/audit.js'
 import {createStyle, type Style} from './style.js'
 import {renderTable} from './table.js'
@@ -42,15 +42,19 @@ export function planOutputs(
   return {formats, targets, sarifCategory: flags['sarif-category']}
 }
 
+/** The fleet table, from the hosts' summaries (no host's result is read again). */
 function renderFleetTable(fleet: FleetReport, style: Style): string {
-  const hosts = fleet.hosts.map((h) => {
-    const c = countDisplay(rowsOf(h.report, h.host))
-    return [h.host, h.report.score.toFixed(1), String(c.fail), String(c.error), String(c.waived), h.file]
-  })
-  const failures = fleet.hosts
-    .flatMap((h) => rowsOf(h.report, h.host))
-    .filter((r) => r.status === 'fail')
-    .map((r) => [r.host, r.result.severity, r.key, r.result.evidence[0] ?? ''])
+  const hosts = fleet.hosts.map(({host, file, summary: s}) => [
+    host,
+    s.score.toFixed(1),
+    String(s.counts.fail),
+    String(s.counts.error),
+    String(s.counts.waived),
+    file,
+  ])
+  const failures = fleet.hosts.flatMap(({host, summary}) =>
+    summary.failures.map((f) => [host, f.severity, f.key, f.evidence]),
+  )
   const out = [
     `${style.bold('Fleet score')} ${fleet.score.toFixed(1)}/100 over ${fleet.hosts.length} hosts`,
     '',
@@ -62,7 +66,14 @@ function renderFleetTable(fleet: FleetReport, style: Style): string {
       style.bold(`FAILURES (${failures.length})`),
       renderTable(failures, {head: ['host', 'severity', 'rule', 'evidence'], maxCellWidth: 90}),
     )
-  for (const h of fleet.hosts) for (const n of waiverNotices(h.report)) out.push(`  ! ${h.host}: ${n.text}`)
+  for (const h of fleet.hosts) for (const n of h.summary.notices) out.push(`  ! ${h.host}: ${n.text}`)
+  if (fleet.rejected.length) {
+    out.push('', style.bold(`REJECTED (${fleet.rejected.length}, not in the report)`))
+    append(
+      out,
+      fleet.rejected.map((r) => `  ! ${r.reason}`),
+    )
+  }
   return out.join('\n')
 }
 
@@ -103,16 +114,17 @@ export async function emitReports(
   for (const [i, format] of plan.formats.entries()) {
     const target = plan.targets[i]
     const plain = createStyle(false)
-    const text =
+    const chunks =
       format === 'table'
-        ? `${renderTableReport(input, target ? plain : style, exitCode)}\n`
-        : renderReport(format, input, {sarifCategory: plan.sarifCategory})
+        ? [`${renderTableReport(input, target ? plain : style, exitCode)}\n`]
+        : renderReportChunks(format, input, {sarifCategory: plan.sarifCategory})
     if (!target) {
-      stdout = text
+      stdout = [...chunks].join('')
       continue
     }
     await ensureDirectory(dirname(target), undefined, target)
-    await writeFileAtomic(target, text)
+    // A fleet report is written a host at a time: it is never one string in memory.
+    await writeChunksAtomic(target, chunks)
     files.push(target)
   }
   return {stdout, files}

@@ -2,6 +2,7 @@ import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
 
 import type {LoadedConfig} from '../core/config.js'
 import {ExitCode, LlmsecError} from '../core/errors.js'
+import {jsonChunks} from '../core/json-chunks.js'
 import {noProgress, type OnProgress} from '../core/progress.js'
 import {isErrorCode, type LlmsecErrorCode} from './error-codes.js'
 import {createSpinnerProgress} from './progress.js'
@@ -165,7 +166,16 @@ export abstract class LlmsecCommand<T extends typeof Command> extends Command {
    */
   protected override logJson(json: unknown): void {
     if (this.config.theme?.json) return super.logJson(json)
-    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`)
+    // Written in pieces (a fleet report a host at a time): the same bytes, never one string.
+    let batch = ''
+    for (const chunk of jsonChunks(json, 2)) {
+      batch += chunk
+      if (batch.length >= 1 << 20) {
+        process.stdout.write(batch)
+        batch = ''
+      }
+    }
+    process.stdout.write(`${batch}\n`)
   }
 
   protected override toErrorJson(error: unknown): ErrorJson {

@@ -25,12 +25,44 @@ export async function writeFileAtomic(
   data: string | Uint8Array,
   options: AtomicWriteOptions = {},
 ): Promise<void> {
+  await writeChunksAtomic(path, [data], options)
+}
+
+/** Bytes gathered before one write() when writing chunks. */
+const WRITE_BATCH = 1 << 20
+
+/**
+ * writeFileAtomic for content made a piece at a time (a report rendered host by host): the pieces
+ * are written in batches of about 1 MiB as they come, so the whole content is never in memory.
+ */
+export async function writeChunksAtomic(
+  path: string,
+  chunks: Iterable<string | Uint8Array>,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
   if (options.exclusive) await refuseExisting([path])
   const temp = tempPathFor(path)
   try {
     const handle = await open(temp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, options.mode ?? 0o644)
     try {
-      await handle.writeFile(data)
+      let batch: string[] = []
+      let size = 0
+      const flush = async () => {
+        if (batch.length) await handle.writeFile(batch.join(''))
+        batch = []
+        size = 0
+      }
+      for (const chunk of chunks) {
+        if (typeof chunk !== 'string') {
+          await flush()
+          await handle.writeFile(chunk)
+          continue
+        }
+        batch.push(chunk)
+        size += chunk.length
+        if (size >= WRITE_BATCH) await flush()
+      }
+      await flush()
       await handle.sync()
     } finally {
       await handle.close()
@@ -40,6 +72,8 @@ export async function writeFileAtomic(
   } catch (error) {
     // The temp file may not exist (or its directory be unreadable): cleaning up must not hide the cause.
     await rm(temp, {force: true}).catch(() => undefined)
+    // A failure of the content's producer is its own error, not a write failure.
+    if (!(error instanceof Error && 'code' in error)) throw error
     throw fsError(error, path, 'write')
   }
 }

@@ -27,8 +27,20 @@ const ASSIGNMENT =
 const FLAG =
   /(--?(?:api[-_]?key|token|password|passwd|secret|hf[-_]token|auth[-_]token))([= ])("[^"\n]{0,2000}"|[^\s"']{1,2000})/gi
 
+/**
+ * A superset of what the patterns above can match: every token shape's prefix, and the words every
+ * secret name and flag contains (key, token, secret, pass), case-insensitively. Most evidence has
+ * none of them and skips the nine replacements (test/unit/core/redact.test.ts checks the superset).
+ */
+export const MAY_HOLD_SECRET =
+  /key|token|secret|pass|hf_|api_org_|sk-|AKIA|ASIA|AGPA|AIDA|AROA|ANPA|gh[pousr]_|github_pat_|glpat-|xox[abposr]-/i
+
+/** Every pattern redactSecrets replaces (for the superset test). */
+export const SECRET_PATTERNS: readonly RegExp[] = [...TOKEN_SHAPES, ASSIGNMENT, FLAG]
+
 /** The text with secret-looking values replaced by `***`. */
 export function redactSecrets(text: string): string {
+  if (!MAY_HOLD_SECRET.test(text)) return text
   let out = text
   for (const shape of TOKEN_SHAPES) out = out.replace(shape, (_, prefix: string) => `${prefix}${MASK}`)
   out = out.replace(ASSIGNMENT, (whole, name: string, sep: string, value: string) =>

@@ -16,13 +16,19 @@ export async function runMeasured(
   command: string,
   args: string[],
   options: ExecOptions = {},
-): Promise<ExecResult & {peakRss: number | null}> {
+): Promise<ExecResult & {peakRss: number | null; cpuMs: number | null}> {
   const dir = mkdtempSync(join(tmpdir(), 'llmsec-rss-'))
   try {
     const out = join(dir, 'rss')
-    const result = await runTool(TIME, ['-f', '%M', '-o', out, command, ...args], options)
-    const kib = existsSync(out) ? Number(readFileSync(out, 'utf8').trim().split('\n').at(-1)) : Number.NaN
-    return {...result, peakRss: Number.isFinite(kib) && kib > 0 ? kib * 1024 : null}
+    const result = await runTool(TIME, ['-f', '%M %U %S', '-o', out, command, ...args], options)
+    const last = existsSync(out) ? (readFileSync(out, 'utf8').trim().split('\n').at(-1) ?? '') : ''
+    const [kib, user, system] = last.split(' ').map(Number)
+    const cpu = (user + system) * 1000
+    return {
+      ...result,
+      peakRss: Number.isFinite(kib) && kib > 0 ? kib * 1024 : null,
+      cpuMs: Number.isFinite(cpu) ? Math.round(cpu) : null,
+    }
   } finally {
     rmSync(dir, {recursive: true, force: true})
   }

@@ -16,12 +16,13 @@ td ul{margin:0;padding-left:16px}td pre{white-space:pre-wrap;margin:0;font:12px/
 .status-fail{background:#c62828}.status-warn{background:#ef8f00}.status-error{background:#6a1b9a}.status-waived{background:#1565c0}.status-pass{background:#2e7d32}.status-skip{background:#9e9e9e}
 .filters{display:flex;flex-wrap:wrap;gap:12px;align-items:center;margin:8px 0}
 .filters input,.filters select{font:inherit;padding:4px 6px}
+.pager{display:flex;gap:12px;align-items:center;margin:8px 0}.pager button{font:inherit;padding:2px 10px}
 dl.inventory{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0}dl.inventory dt{font-weight:600}
 .notice{border-left:4px solid #ef8f00;padding:4px 8px;margin:4px 0;background:#fff8e1}.notice.expired{border-color:#c62828;background:#ffebee}
 code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}
 @media print{
   body{max-width:none;padding:0;font-size:11px}
-  .filters{display:none}
+  .filters,.pager{display:none}
   tr[hidden]{display:table-row!important}
   th{position:static}
   tr,figure,.notice{break-inside:avoid}
@@ -29,30 +30,100 @@ code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:
   a{color:inherit;text-decoration:none}
 }`
 
-/** The only script: filters the rules table (no network, no external code). */
+/**
+ * The only script (no network, no external code): filters the rules table, searches the fleet's
+ * hosts table, and pages through tables with data-page-size (the page's rows are shown, the rest
+ * hidden; without the script the first page shows).
+ */
 export const REPORT_JS = `(function () {
-  var table = document.getElementById('rules');
-  if (!table) return;
-  var rows = Array.prototype.slice.call(table.tBodies[0].rows);
-  var text = document.getElementById('filter-text');
-  var status = document.getElementById('filter-status');
-  var severity = document.getElementById('filter-severity');
-  var host = document.getElementById('filter-host');
-  var count = document.getElementById('filter-count');
-  function apply() {
-    var q = text.value.trim().toLowerCase();
-    var shown = 0;
-    rows.forEach(function (row) {
-      var ok = (!status.value || row.getAttribute('data-status') === status.value) &&
-        (!severity.value || row.getAttribute('data-severity') === severity.value) &&
-        (!host || !host.value || row.getAttribute('data-host') === host.value) &&
-        (!q || row.textContent.toLowerCase().indexOf(q) !== -1);
-      row.hidden = !ok;
-      if (ok) shown++;
-    });
-    count.textContent = shown + ' of ' + rows.length + ' shown';
+  function byId(id) { return document.getElementById(id); }
+  function rowsOf(table) { return Array.prototype.slice.call(table.tBodies[0].rows); }
+  function button(text, label) {
+    var b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = text;
+    b.setAttribute('aria-label', label);
+    return b;
   }
-  [text, status, severity, host].forEach(function (el) { if (el) el.addEventListener('input', apply); });
-  apply();
+  function paged(table, nav) {
+    var rows = rowsOf(table);
+    var size = Number(table.getAttribute('data-page-size')) || 0;
+    var matched = rows;
+    var page = 0;
+    var prev, next, label;
+    if (size && nav) {
+      prev = button('\u2039 previous', 'previous page');
+      next = button('next \u203a', 'next page');
+      label = document.createElement('span');
+      label.className = 'page-label';
+      nav.appendChild(prev);
+      nav.appendChild(label);
+      nav.appendChild(next);
+      prev.addEventListener('click', function () { page--; show(); });
+      next.addEventListener('click', function () { page++; show(); });
+    }
+    function pages() { return size ? Math.max(1, Math.ceil(matched.length / size)) : 1; }
+    function show() {
+      page = Math.max(0, Math.min(page, pages() - 1));
+      var from = size ? page * size : 0;
+      var to = size ? from + size : matched.length;
+      rows.forEach(function (row) { row.hidden = true; });
+      for (var i = from; i < to && i < matched.length; i++) matched[i].hidden = false;
+      if (label) {
+        label.textContent = 'page ' + (page + 1) + ' of ' + pages();
+        prev.disabled = page === 0;
+        next.disabled = page >= pages() - 1;
+      }
+    }
+    return {
+      rows: rows,
+      size: size,
+      set: function (list) { matched = list; page = 0; show(); }
+    };
+  }
+  function counted(count, shown, total, size) {
+    if (count) count.textContent = shown + ' of ' + total + (size ? ' match' : ' shown');
+  }
+  var table = byId('rules');
+  if (table) {
+    var rules = paged(table, byId('rules-pages'));
+    var text = byId('filter-text');
+    var status = byId('filter-status');
+    var severity = byId('filter-severity');
+    var host = byId('filter-host');
+    var lower = rules.rows.map(function (row) { return row.textContent.toLowerCase(); });
+    var apply = function () {
+      var q = text.value.trim().toLowerCase();
+      var list = rules.rows.filter(function (row, i) {
+        return (!status.value || row.getAttribute('data-status') === status.value) &&
+          (!severity.value || row.getAttribute('data-severity') === severity.value) &&
+          (!host || !host.value || row.getAttribute('data-host') === host.value) &&
+          (!q || lower[i].indexOf(q) !== -1);
+      });
+      rules.set(list);
+      counted(byId('filter-count'), list.length, rules.rows.length, rules.size);
+    };
+    [text, status, severity, host].forEach(function (el) { if (el) el.addEventListener('input', apply); });
+    apply();
+  }
+  var hosts = byId('hosts');
+  if (hosts) {
+    var hostRows = paged(hosts, byId('hosts-pages'));
+    var search = byId('hosts-text');
+    var hostText = hostRows.rows.map(function (row) { return row.textContent.toLowerCase(); });
+    var filterHosts = function () {
+      var q = search ? search.value.trim().toLowerCase() : '';
+      var list = hostRows.rows.filter(function (row, i) { return !q || hostText[i].indexOf(q) !== -1; });
+      hostRows.set(list);
+      counted(byId('hosts-count'), list.length, hostRows.rows.length, hostRows.size);
+    };
+    if (search) search.addEventListener('input', filterHosts);
+    filterHosts();
+  }
+  var top = byId('top-failures');
+  if (top && top.tBodies && top.tBodies[0]) {
+    var topRows = paged(top, byId('top-failures-pages'));
+    topRows.set(topRows.rows);
+  }
   document.body.setAttribute('data-ready', 'true');
 })();`

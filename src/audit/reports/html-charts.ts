@@ -1,6 +1,6 @@
-import {controlFamily, scoreResults} from '../score.js'
+import {FleetTally} from './fleet-summary.js'
 import type {Severity} from '../audit.types.js'
-import {countBySeverity, escapeXml as x, type DisplayStatus, type Row} from './model.js'
+import {countBySeverity, escapeXml as x, type DisplayCounts, type DisplayStatus, type Row} from './model.js'
 import {maxOf} from '../../core/arrays.js'
 
 /** Colours shared by the charts and the table (also readable in greyscale print). */
@@ -56,34 +56,20 @@ export function renderScoreBars(id: string, title: string, bars: Bar[]): string 
 
 /** Score per control family over all results (waived results do not count, as in the score). */
 export function familyBars(rows: Row[]): Bar[] {
-  const groups = new Map<string, Row[]>()
-  for (const row of rows) {
-    if (row.status === 'waived') continue
-    for (const [framework, ids] of Object.entries(row.result.controls))
-      for (const family of new Set(ids.map((id) => controlFamily(framework, id)))) {
-        const key = `${framework} ${family}`
-        const group = groups.get(key)
-        if (group) group.push(row)
-        else groups.set(key, [row])
-      }
-  }
-  return [...groups.entries()]
-    .sort(([a], [b]) => a.localeCompare(b, 'en', {numeric: true}))
-    .map(([label, group]) => {
-      const applicable = group.filter((r) => ['pass', 'fail', 'warn'].includes(r.status))
-      return {
-        label,
-        value: applicable.length ? scoreResults(applicable.map((r) => r.result)) : null,
-        note: `${group.filter((r) => r.status === 'fail').length} failed of ${group.length}`,
-      }
-    })
+  const tally = new FleetTally()
+  tally.add(rows)
+  return tally.familyBars()
 }
 
 const STACK_ORDER: DisplayStatus[] = ['fail', 'error', 'waived', 'pass', 'not-applicable']
 
 /** Stacked bars: results per severity by status. */
 export function renderSeverityChart(rows: Row[]): string {
-  const data = countBySeverity(rows)
+  return renderSeverityCounts(countBySeverity(rows))
+}
+
+/** The severity chart from counts (a fleet's are added up host by host). */
+export function renderSeverityCounts(data: {severity: Severity; counts: DisplayCounts}[]): string {
   const max = maxOf(
     data.map((d) => STACK_ORDER.reduce((n, s) => n + d.counts[s], 0)),
     1,

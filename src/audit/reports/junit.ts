@@ -1,5 +1,5 @@
 import {countDisplay, escapeXml as x, formatControls, rowsOf, waiverNotices, type Row} from './model.js'
-import type {AuditReport, FleetReport} from './report.types.js'
+import type {AuditReport, FleetReport, RejectedResult} from './report.types.js'
 
 interface Suite {
   name: string
@@ -83,20 +83,47 @@ function suitesOf(report: AuditReport, host: string): Suite[] {
   ]
 }
 
-/** JUnit XML: a test suite per host and a testcase per distinct rule. */
-export function renderJunit(input: AuditReport | FleetReport): string {
-  const suites =
-    'kind' in input && input.kind === 'fleet'
-      ? input.hosts.flatMap((h) => suitesOf(h.report, h.host))
-      : suitesOf(input as AuditReport, (input as AuditReport).host ?? 'unknown')
-  const all = suites.flatMap((s) => s.rows)
-  const c = countDisplay(all)
-  const time = suites.reduce((n, s) => n + s.seconds, 0).toFixed(3)
+/** A refused result file as an errored testcase of a suite of its own, so CI does not pass over it. */
+function rejectedSuite(rejected: RejectedResult[]): string {
+  const cases = rejected.map(
+    (r) =>
+      `<testcase name="${x(r.file)}" classname="llmsec.report" time="0.000"><error message="${x(r.reason)}" type="result-rejected"/></testcase>`,
+  )
   return [
+    `<testsuite name="rejected result files" tests="${rejected.length}" failures="0" errors="${rejected.length}" skipped="0" time="0.000">`,
+    ...cases,
+    '</testsuite>',
+  ].join('\n')
+}
+
+/** JUnit XML: a test suite per host and a testcase per distinct rule, written a host at a time. */
+export function* junitChunks(input: AuditReport | FleetReport): Generator<string> {
+  const fleet = 'kind' in input && input.kind === 'fleet' ? input : null
+  const single = input as AuditReport
+  // The totals come first: from the hosts' summaries; each host's result is then read once.
+  const summaries = fleet
+    ? fleet.hosts.map((h) => h.summary)
+    : [{counts: countDisplay(rowsOf(single)), rules: single.rules.length, durationMs: single.durationMs ?? 0}]
+  const rejected = fleet?.rejected ?? []
+  const c = countDisplay([])
+  let tests = 0
+  let ms = 0
+  for (const summary of summaries) {
+    for (const status of Object.keys(c) as (keyof typeof c)[]) c[status] += summary.counts[status]
+    tests += summary.rules
+    ms += summary.durationMs
+  }
+  yield [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="llmsec audit" tests="${all.length}" failures="${c.fail}" errors="${c.error}" skipped="${c['not-applicable'] + c.waived}" time="${time}">`,
-    ...suites.map(suiteXml),
-    '</testsuites>',
+    `<testsuites name="llmsec audit" tests="${tests + rejected.length}" failures="${c.fail}" errors="${c.error + rejected.length}" skipped="${c['not-applicable'] + c.waived}" time="${(ms / 1000).toFixed(3)}">`,
     '',
   ].join('\n')
+  if (fleet) for (const h of fleet.hosts) for (const suite of suitesOf(h.report, h.host)) yield `${suiteXml(suite)}\n`
+  else for (const suite of suitesOf(single, single.host ?? 'unknown')) yield `${suiteXml(suite)}\n`
+  if (rejected.length) yield `${rejectedSuite(rejected)}\n`
+  yield '</testsuites>\n'
+}
+
+export function renderJunit(input: AuditReport | FleetReport): string {
+  return [...junitChunks(input)].join('')
 }

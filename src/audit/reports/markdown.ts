@@ -1,5 +1,5 @@
 import {countStatuses} from '../score.js'
-import {countDisplay, formatDuration, formatHeadline, rowsOf, waiverNotices, type Row} from './model.js'
+import {formatDuration, formatHeadline, rowsOf, waiverNotices, type Row} from './model.js'
 import type {AuditReport, FleetReport} from './report.types.js'
 import {append} from '../../core/arrays.js'
 
@@ -100,22 +100,32 @@ function renderFleetMarkdown(fleet: FleetReport): string {
     out,
     table(
       ['host', 'score', 'failed', 'waived', 'rulesets'],
-      fleet.hosts.map((h) => {
-        const c = countDisplay(rowsOf(h.report, h.host))
-        return [
-          cell(h.host),
-          h.report.score.toFixed(1),
-          String(c.fail),
-          String(c.waived),
-          h.report.rulesets.map((r) => r.id).join(', '),
-        ]
-      }),
+      fleet.hosts.map(({host, summary: s}) => [
+        cell(host),
+        s.score.toFixed(1),
+        String(s.counts.fail),
+        String(s.counts.waived),
+        s.rulesets.join(', '),
+      ]),
     ),
   )
-  const failures = fleet.hosts.flatMap((h) => rowsOf(h.report, h.host)).filter((r) => r.status === 'fail')
-  if (failures.length) append(out, ['', `### Failures (${failures.length})`, '', ...findingRows(failures, true)])
+  // Each host's result is read once, for its failure lines only.
+  const failures: string[] = []
+  for (const h of fleet.hosts) {
+    const rows = rowsOf(h.report, h.host).filter((r) => r.status === 'fail')
+    append(failures, findingRows(rows, true).slice(2))
+  }
+  if (failures.length) append(out, ['', `### Failures (${failures.length})`, '', ...findingRows([], true)])
+  append(out, failures)
   for (const h of fleet.hosts)
-    for (const n of waiverNotices(h.report)) out.push(`- ${cell(h.host)}: ${n.outcome.state}: ${cell(n.text)}`)
+    for (const n of h.summary.notices) out.push(`- ${cell(h.host)}: ${n.state}: ${cell(n.text)}`)
+  if (fleet.rejected.length)
+    append(out, [
+      '',
+      `### Result files left out (${fleet.rejected.length})`,
+      '',
+      ...fleet.rejected.map((r) => `- ${code(r.file)}: ${cell(r.reason)}`),
+    ])
   out.push('', `<sub>llmsec ${fleet.llmsecVersion ?? ''} · ${fleet.generatedAt}</sub>`, '')
   return out.join('\n')
 }

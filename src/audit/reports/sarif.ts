@@ -9,6 +9,7 @@ import {
   SARIF_SCHEMA,
   SECURITY_SEVERITY,
 } from '../../core/sarif.js'
+import {stringifyAt} from '../../core/json-chunks.js'
 import {describeWaiver, rowsOf, type Row} from './model.js'
 import type {AuditReport, FleetReport} from './report.types.js'
 
@@ -81,7 +82,46 @@ function resultOf(row: Row, ruleIndex: number, host: string, fleet: boolean): Js
   }
 }
 
-function runOf(report: AuditReport, host: string, options: SarifOptions & {fleet: boolean}): Json {
+/** Descriptors kept per rule id. */
+const MAX_VARIANTS = 8
+
+/** What a descriptor is made of (ruleDescriptor reads only these). */
+const DESCRIBED = ['title', 'description', 'rationale', 'remediation', 'helpUri', 'severity'] as const
+
+function sameControls(a: Row['result']['controls'], b: Row['result']['controls']): boolean {
+  const keys = Object.keys(a)
+  if (keys.length !== Object.keys(b).length) return false
+  return keys.every((k) => {
+    const x = a[k]
+    const y = b[k]
+    return y !== undefined && x.length === y.length && x.every((id, i) => id === y[i])
+  })
+}
+
+/**
+ * A rule's descriptor, made once per distinct content: the hosts of a fleet share their rules, and
+ * a descriptor depends only on the rule id, the DESCRIBED fields and the controls.
+ */
+function cachedDescriptor(row: Row, cache: Map<string, {source: Row['result']; descriptor: Json}[]>): Json {
+  const r = row.result
+  const known = cache.get(row.key) ?? []
+  const hit = known.find(
+    ({source}) => DESCRIBED.every((f) => source[f] === r[f]) && sameControls(source.controls, r.controls),
+  )
+  if (hit) return hit.descriptor
+  const descriptor = ruleDescriptor(row)
+  // A rule whose text differs on every host (its fix names host paths) is not worth a cache.
+  if (known.length < MAX_VARIANTS) known.push({source: r, descriptor})
+  cache.set(row.key, known)
+  return descriptor
+}
+
+function runOf(
+  report: AuditReport,
+  host: string,
+  options: SarifOptions & {fleet: boolean},
+  descriptors: Map<string, {source: Row['result']; descriptor: Json}[]>,
+): Json {
   const rows = rowsOf(report, host)
   const findings = rows.filter((r) => r.status === 'fail' || r.status === 'waived')
   const rules = [...new Map(rows.map((r) => [r.key, r])).values()].sort((a, b) => a.key.localeCompare(b.key))
@@ -102,7 +142,7 @@ function runOf(report: AuditReport, host: string, options: SarifOptions & {fleet
         name: 'llmsec',
         version: report.llmsecVersion ?? '0.0.0',
         informationUri: INFORMATION_URI,
-        rules: rules.map(ruleDescriptor),
+        rules: rules.map((row) => cachedDescriptor(row, descriptors)),
       },
     },
     ...automationDetails(options.category),
@@ -134,11 +174,23 @@ export interface SarifOptions {
   category?: string
 }
 
-/** SARIF 2.1.0: one run per host, rules with security-severity, results for failures and waived failures. */
+/**
+ * SARIF 2.1.0: one run per host, rules with security-severity, results for failures and waived
+ * failures; written a run at a time (the same text as JSON.stringify of the whole log, indent 2).
+ * Refused result files of a fleet are listed in the log's `properties.rejected`.
+ */
+export function* sarifChunks(input: AuditReport | FleetReport, options: SarifOptions = {}): Generator<string> {
+  const fleet = 'kind' in input && input.kind === 'fleet' ? input : null
+  const hosts = fleet ? fleet.hosts : [{report: input as AuditReport, host: (input as AuditReport).host ?? 'unknown'}]
+  const descriptors = new Map<string, {source: Row['result']; descriptor: Json}[]>()
+  yield `{\n  "$schema": ${JSON.stringify(SARIF_SCHEMA)},\n  "version": "2.1.0",\n  "runs": [`
+  for (const [i, h] of hosts.entries())
+    yield `${i ? ',' : ''}\n    ${stringifyAt(runOf(h.report, h.host, {...options, fleet: fleet !== null}, descriptors), '    ')}`
+  yield '\n  ]'
+  if (fleet?.rejected.length) yield `,\n  "properties": ${stringifyAt({rejected: fleet.rejected}, '  ')}`
+  yield '\n}\n'
+}
+
 export function renderSarif(input: AuditReport | FleetReport, options: SarifOptions = {}): string {
-  const runs =
-    'kind' in input && input.kind === 'fleet'
-      ? input.hosts.map((h) => runOf(h.report, h.host, {...options, fleet: true}))
-      : [runOf(input as AuditReport, (input as AuditReport).host ?? 'unknown', {...options, fleet: false})]
-  return `${JSON.stringify({$schema: SARIF_SCHEMA, version: '2.1.0', runs}, null, 2)}\n`
+  return [...sarifChunks(input, options)].join('')
 }
