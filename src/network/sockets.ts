@@ -1,4 +1,4 @@
-import {readdir, readFile, readlink} from 'node:fs/promises'
+import {readdirSync, readFileSync, readlinkSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {isLoopbackAddress, isWildcardAddress} from '../core/net.js'
@@ -104,28 +104,38 @@ export function parseProcNet(text: string, protocol: ListeningSocket['protocol']
   return sockets
 }
 
-/** Maps socket inodes to the PIDs that hold them, from /proc/<pid>/fd links we may read. */
-async function mapInodesToPids(procRoot: string, wanted: Set<number>): Promise<Map<number, number>> {
+/** A /proc read, or `fallback` when the process or file went away or may not be read. */
+function procRead<T>(read: () => T, fallback: T): T {
+  try {
+    return read()
+  } catch {
+    return fallback
+  }
+}
+
+/**
+ * Maps socket inodes to the PIDs that hold them, from /proc/<pid>/fd links we may read. No
+ * socket wanted (nothing listens): no link is read. Synchronous on purpose: a host has thousands
+ * of descriptors, /proc answers from memory, and a synchronous readlink costs a fraction of a
+ * promise-based one.
+ */
+function mapInodesToPids(procRoot: string, wanted: Set<number>): Map<number, number> {
   const owners = new Map<number, number>()
-  const entries = await readdir(procRoot).catch(() => [] as string[])
-  await Promise.all(
-    entries
-      .filter((name) => /^\d+$/.test(name))
-      .map(async (pid) => {
-        const fdDir = join(procRoot, pid, 'fd')
-        const fds = await readdir(fdDir).catch(() => [] as string[])
-        for (const fd of fds) {
-          const target = await readlink(join(fdDir, fd)).catch(() => '')
-          const match = /^socket:\[(\d+)\]$/.exec(target)
-          if (match && wanted.has(Number(match[1]))) owners.set(Number(match[1]), Number(pid))
-        }
-      }),
-  )
+  if (wanted.size === 0) return owners
+  for (const pid of procRead(() => readdirSync(procRoot), [] as string[])) {
+    if (!/^\d+$/.test(pid)) continue
+    const fdDir = join(procRoot, pid, 'fd')
+    for (const fd of procRead(() => readdirSync(fdDir), [] as string[])) {
+      const target = procRead(() => readlinkSync(join(fdDir, fd)), '')
+      const match = /^socket:\[(\d+)\]$/.exec(target)
+      if (match && wanted.has(Number(match[1]))) owners.set(Number(match[1]), Number(pid))
+    }
+  }
   return owners
 }
 
-async function readProcessName(procRoot: string, pid: number): Promise<string | null> {
-  const comm = await readFile(join(procRoot, String(pid), 'comm'), 'utf8').catch(() => null)
+function readProcessName(procRoot: string, pid: number): string | null {
+  const comm = procRead(() => readFileSync(join(procRoot, String(pid), 'comm'), 'utf8'), null)
   return comm === null ? null : comm.trim()
 }
 
@@ -140,16 +150,16 @@ export async function listListeningSockets(options: {procRoot?: string; udp?: bo
   const sockets: ListeningSocket[] = []
   for (const protocol of tables) {
     const file = join(procRoot, 'net', protocol)
-    const text = await readFile(file, 'utf8').catch(() => null)
+    const text = procRead(() => readFileSync(file, 'utf8'), null)
     if (text === null) unreadable.push(file)
     else append(sockets, parseProcNet(text, protocol))
   }
-  const owners = await mapInodesToPids(procRoot, new Set(sockets.map((s) => s.inode)))
+  const owners = mapInodesToPids(procRoot, new Set(sockets.map((s) => s.inode)))
   const names = new Map<number, string | null>()
   for (const socket of sockets) {
     const pid = owners.get(socket.inode)
     if (pid === undefined) continue
-    if (!names.has(pid)) names.set(pid, await readProcessName(procRoot, pid))
+    if (!names.has(pid)) names.set(pid, readProcessName(procRoot, pid))
     socket.pid = pid
     socket.process = names.get(pid) ?? null
   }

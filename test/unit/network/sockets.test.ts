@@ -1,4 +1,20 @@
-import {describe, expect, it} from 'vitest'
+import {mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {describe, expect, it, vi} from 'vitest'
+
+const fsCalls = vi.hoisted(() => ({readlink: 0}))
+vi.mock('node:fs', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:fs')>()
+  return {
+    ...real,
+    readlinkSync: (...args: Parameters<typeof real.readlinkSync>) => {
+      fsCalls.readlink++
+      return real.readlinkSync(...args)
+    },
+  }
+})
 
 import {listListeningSockets, parseProcNet} from '../../../src/network/index.js'
 
@@ -50,6 +66,44 @@ describe('parseProcNet', () => {
       expect(mine).toMatchObject({address: '127.0.0.1', loopback: true, pid: process.pid})
     } finally {
       server.close()
+    }
+  })
+
+  /** A /proc of one process (pid 123, "ollama") holding socket inode 4242 on fd 3; `listening` puts it in net/tcp. */
+  function fakeProc(listening: boolean): string {
+    const proc = mkdtempSync(join(tmpdir(), 'llmsec-proc-'))
+    mkdirSync(join(proc, 'net'))
+    const line =
+      '   0: 00000000:2CAA 00000000:0000 0A 00000000:00000000 00:00000000 00000000   999        0 4242 1 0 100 0 0 10 0\n'
+    writeFileSync(join(proc, 'net', 'tcp'), HEADER + (listening ? line : ''))
+    for (const table of ['tcp6', 'udp', 'udp6']) writeFileSync(join(proc, 'net', table), HEADER)
+    mkdirSync(join(proc, '123', 'fd'), {recursive: true})
+    writeFileSync(join(proc, '123', 'comm'), 'ollama\n')
+    symlinkSync('socket:[4242]', join(proc, '123', 'fd', '3'))
+    symlinkSync('/dev/null', join(proc, '123', 'fd', '0'))
+    return proc
+  }
+
+  it('names the process holding a listening socket from its /proc fd links', async () => {
+    const proc = fakeProc(true)
+    try {
+      const scan = await listListeningSockets({procRoot: proc})
+      expect(scan.sockets).toMatchObject([{address: '0.0.0.0', port: 11434, inode: 4242, pid: 123, process: 'ollama'}])
+      expect(scan).toMatchObject({unreadable: [], ownersIncomplete: false})
+    } finally {
+      rmSync(proc, {recursive: true, force: true})
+    }
+  })
+
+  it('reads no /proc fd link when nothing listens', async () => {
+    const proc = fakeProc(false)
+    try {
+      fsCalls.readlink = 0
+      const scan = await listListeningSockets({procRoot: proc})
+      expect(scan.sockets).toEqual([])
+      expect(fsCalls.readlink).toBe(0)
+    } finally {
+      rmSync(proc, {recursive: true, force: true})
     }
   })
 })
