@@ -26,9 +26,23 @@ interface Stanza {
 }
 const FIELDS = new Set(['Package', 'Version', 'Status', 'Architecture', 'Source'])
 
+const FIELD_NAMES = [...FIELDS] as (keyof Stanza)[]
+
+/** The field a line `start..colon` names, if it is one llmsec reads (compared in place, no copy of the line). */
+function fieldAt(text: string, start: number, colon: number): keyof Stanza | undefined {
+  for (const name of FIELD_NAMES) if (colon - start === name.length && text.startsWith(name, start)) return name
+  return undefined
+}
+
+/** Whether a character may be white space to String.prototype.trim (a superset: such lines take the slow path). */
+function maybeSpace(code: number): boolean {
+  return code <= 0x20 || code === 0xa0 || code >= 0x1680
+}
+
 /**
  * Splits deb822 text (dpkg status, apt Packages lists) into stanzas, keeping only the fields above.
  * One pass over the lines; continuation lines and unknown fields are skipped, over-long values cut.
+ * A line is read in place: only the values kept are copied (Debian's lists run to millions of lines).
  */
 export function* readStanzas(text: string): Generator<Stanza> {
   let stanza: Stanza = {}
@@ -37,20 +51,24 @@ export function* readStanzas(text: string): Generator<Stanza> {
   while (start <= text.length) {
     let end = text.indexOf('\n', start)
     if (end < 0) end = text.length
-    const line = text.slice(start, Math.min(end, start + MAX_FIELD + 64)).replace(/\r$/, '')
+    let stop = Math.min(end, start + MAX_FIELD + 64)
+    if (stop > start && text.charCodeAt(stop - 1) === 13) stop--
+    const first = start < stop ? text.charCodeAt(start) : -1
+    const lineStart = start
     start = end + 1
-    if (line.trim() === '') {
+    // An empty line, or one that starts with white space: a stanza break when it is blank, else a continuation.
+    if (first === -1 || (maybeSpace(first) && text.slice(lineStart, stop).trim() === '')) {
       if (any) yield stanza
       stanza = {}
       any = false
       continue
     }
-    if (line[0] === ' ' || line[0] === '\t' || line[0] === '#') continue
-    const colon = line.indexOf(':')
-    if (colon <= 0) continue
-    const key = line.slice(0, colon)
-    if (!FIELDS.has(key)) continue
-    stanza[key as keyof Stanza] = line.slice(colon + 1, colon + 1 + MAX_FIELD).trim()
+    if (first === 32 || first === 9 || first === 35) continue
+    const colon = text.indexOf(':', lineStart)
+    if (colon <= lineStart || colon >= stop) continue
+    const key = fieldAt(text, lineStart, colon)
+    if (!key) continue
+    stanza[key] = text.slice(colon + 1, Math.min(colon + 1 + MAX_FIELD, stop)).trim()
     any = true
   }
   if (any) yield stanza

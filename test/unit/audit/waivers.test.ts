@@ -81,6 +81,17 @@ describe('waivers', () => {
     expect(before.rules[1].waived).toBeUndefined() // the input is not mutated
   })
 
+  it('without waivers returns the audit itself, unchanged and not copied', () => {
+    const before = base()
+    const scored = JSON.stringify(before)
+    for (const loaded of [null, {file: 'w.yaml', waivers: []}]) {
+      const {audit: after, waivers} = applyWaivers(before, loaded, NOW)
+      expect(after).toBe(before)
+      expect(JSON.stringify(after)).toBe(scored)
+      expect(waivers).toEqual({file: loaded?.file ?? null, today: '2026-11-01', outcomes: []})
+    }
+  })
+
   it('an expired waiver leaves the failure and says it expired', () => {
     const {audit: after, waivers} = applyWaivers(
       base(),

@@ -51,6 +51,58 @@ describe('parseDpkgStatus', () => {
   })
 })
 
+/** readStanzas as it was before it read lines in place: a copy of each line, trimmed (the reference). */
+function* referenceStanzas(text: string): Generator<Record<string, string>> {
+  const fields = new Set(['Package', 'Version', 'Status', 'Architecture', 'Source'])
+  let stanza: Record<string, string> = {}
+  let any = false
+  let start = 0
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start)
+    if (end < 0) end = text.length
+    const line = text.slice(start, Math.min(end, start + 512 + 64)).replace(/\r$/, '')
+    start = end + 1
+    if (line.trim() === '') {
+      if (any) yield stanza
+      stanza = {}
+      any = false
+      continue
+    }
+    if (line[0] === ' ' || line[0] === '\t' || line[0] === '#') continue
+    const colon = line.indexOf(':')
+    if (colon <= 0 || !fields.has(line.slice(0, colon))) continue
+    stanza[line.slice(0, colon)] = line.slice(colon + 1, colon + 1 + 512).trim()
+    any = true
+  }
+  if (any) yield stanza
+}
+
+describe('readStanzas reads lines in place', () => {
+  it('splits any text exactly as copying each line would', () => {
+    const space = fc.constantFrom('', ' ', '\t', '\u00a0', '\u2028', '\v', '\r', '#')
+    const key = fc.constantFrom('Package', 'Version', 'Status', 'Architecture', 'Source', 'Pack', 'Description', '')
+    const value = fc.oneof(
+      fc.constantFrom('', 'x', ' 1.0-1 ', 'a:b', '\t'),
+      fc.string({maxLength: 6}),
+      fc.integer({min: 500, max: 700}).map((n) => 'v'.repeat(n)),
+    )
+    const eol = fc.constantFrom('\n', '\r\n', '\r', '')
+    const line = fc.oneof(
+      fc.tuple(space, key, fc.constantFrom(':', ': ', ' :', ''), value, eol).map((parts) => parts.join('')),
+      // Lines that are blank, or nearly: white space of every kind, then the end of the line.
+      fc.tuple(fc.array(space, {maxLength: 3}), eol).map(([s, e]) => `${s.join('')}${e || '\n'}`),
+      fc.constantFrom('Package: a\n', 'Version: 1\r\n', 'Status: install ok installed\n'),
+    )
+    fc.assert(
+      fc.property(fc.array(line, {maxLength: 30}), (lines) => {
+        const text = lines.join('')
+        expect([...readStanzas(text)]).toEqual([...referenceStanzas(text)])
+      }),
+      {numRuns: 3000},
+    )
+  })
+})
+
 describe('pending security updates', () => {
   it('matches name and architecture against the security lists only, newest version wins', async () => {
     const pkg = (name: string, arch: string, version: string) =>
