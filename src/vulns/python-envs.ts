@@ -19,8 +19,25 @@ const SEARCH: [string, number][] = [
   ['/home', 8],
 ]
 const SITE_DIRS = new Set(['site-packages', 'dist-packages'])
-/** Directories never worth descending into while looking for environments. */
-const SKIP = new Set(['node_modules', '.git', '.cache', '__pycache__', 'proc', 'sys', 'dev', '.npm', '.cargo'])
+/**
+ * Directories never worth descending into while looking for environments: other toolchains'
+ * package stores (npm, Cargo, rustup, Maven, Gradle) hold thousands of directories and no Python
+ * environment (a Maven repository alone was 40% of the directories listed on a build host).
+ */
+const SKIP = new Set([
+  'node_modules',
+  '.git',
+  '.cache',
+  '__pycache__',
+  'proc',
+  'sys',
+  'dev',
+  '.npm',
+  '.cargo',
+  '.rustup',
+  '.m2',
+  '.gradle',
+])
 const MAX_DIRECTORIES = 50_000
 const MAX_METADATA_BYTES = 256 * 1024
 

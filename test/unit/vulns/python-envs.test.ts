@@ -33,6 +33,16 @@ describe('Python environments', () => {
     expect(environmentOf('/usr/lib/python3/dist-packages')).toBe('/usr')
   })
 
+  it("does not descend into other toolchains' package stores", async () => {
+    const dir = await root({
+      '/root/.m2/repository/org/python/lib/python3.11/site-packages/x-1.dist-info/METADATA': meta('x', '1'),
+      '/root/.gradle/caches/lib/python3.11/site-packages/y-1.dist-info/METADATA': meta('y', '1'),
+      '/root/.rustup/toolchains/lib/python3.11/site-packages/z-1.dist-info/METADATA': meta('z', '1'),
+      '/root/venv/lib/python3.11/site-packages/torch-2.5.1.dist-info/METADATA': meta('torch', '2.5.1'),
+    })
+    expect((await findSitePackages(dir, [])).map((s) => s.path)).toEqual(['/root/venv/lib/python3.11/site-packages'])
+  })
+
   it('finds venvs, conda envs and the system prefix, notes bad metadata, and ties each to its services', async () => {
     const dir = await root({
       '/usr/lib/python3/dist-packages/transformers-4.30.0.dist-info/METADATA': meta('transformers', '4.30.0'),
