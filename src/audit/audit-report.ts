@@ -7,19 +7,21 @@ import type {ExitPolicy} from './policy.js'
 import type {AuditReport} from './reports/report.types.js'
 import {refuseCriticalWaivers} from './waiver-rules.js'
 import {applyWaivers, type LoadedWaivers} from './waivers.js'
-import {compareAudits} from './compare.js'
 import type {AuditComparison} from './compare.types.js'
 import {coreError} from '../core/errors.js'
 
-/** Another host's results would list its differences as regressions and fixes: refused. */
-function compareWith(previous: {file: string; report: AuditReport}, report: AuditReport): AuditComparison {
+/** Another host's results would list its differences as regressions and fixes: refused. The comparison is loaded for --compare only. */
+async function compareWith(
+  previous: {file: string; report: AuditReport},
+  report: AuditReport,
+): Promise<AuditComparison> {
   const then = previous.report.host
   if (typeof then === 'string' && report.host !== undefined && then !== report.host)
     throw coreError(
       'INPUT_MALFORMED',
       `${previous.file} is the audit of host ${then}, not ${report.host}. Compare with a result of the same host (or set --host-name).`,
     )
-  return compareAudits(previous.report, report, previous.file)
+  return (await import('./compare.js')).compareAudits(previous.report, report, previous.file)
 }
 
 export interface AuditReportOptions extends AuditOptions {
@@ -79,6 +81,6 @@ async function auditAndReport(
   if (policy.failOnNew) report.failOnNew = policy.failOnNew
   if (loaded) report.waivers = waivers
   report.inventory = await summarizeInventory(facts)
-  if (previous) report.comparison = compareWith(previous, report)
+  if (previous) report.comparison = await compareWith(previous, report)
   return report
 }

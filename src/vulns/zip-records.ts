@@ -1,10 +1,12 @@
-import yauzl from 'yauzl'
+import type yauzl from 'yauzl'
 
 import type {VulnNote} from './vulns.types.js'
 
-function openZip(path: string): Promise<yauzl.ZipFile> {
+/** yauzl is loaded for a zip advisory database only (an audit reads the bundled JSON records). */
+async function openZip(path: string): Promise<yauzl.ZipFile> {
+  const {default: unzip} = await import('yauzl')
   return new Promise((resolve, reject) =>
-    yauzl.open(
+    unzip.open(
       path,
       {lazyEntries: true, autoClose: true, strictFileNames: false, validateEntrySizes: true},
       (error, zip) => (error ? reject(error) : resolve(zip)),

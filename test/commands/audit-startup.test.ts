@@ -22,6 +22,8 @@ const NOT_AT_STARTUP: [RegExp, string][] = [
   [/\/dist\/src\/scan\/index\.js$/, 'the scan engine (model-scan with model files)'],
   [/\/dist\/src\/image\/index\.js$/, 'the image readers (--image)'],
   [/\/dist\/src\/artifacts\/index\.js$/, 'the verify engine (model signatures)'],
+  [/\/node_modules\/yauzl\//, 'yauzl (zip advisory databases)'],
+  [/\/dist\/src\/audit\/compare\.js$/, 'the comparison with a saved result (--compare)'],
 ]
 
 let work: {dir: string; cleanup: () => Promise<void>}
