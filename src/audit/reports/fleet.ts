@@ -5,7 +5,8 @@ import {SEVERITIES} from '../../core/severity.js'
 import {sanitizeEvidence, sanitizeLine} from '../evidence.js'
 import {meanScore} from '../score.js'
 import {FleetTally, summarizeHost} from './fleet-summary.js'
-import type {AuditReport, FleetHost, FleetReport, RejectedResult} from './report.types.js'
+import type {AuditReport, RejectedResult} from './report.types.js'
+import type {FleetHost, FleetReport} from './fleet.types.js'
 import {isSeverity, readControls, readResultViews, ResultShapeError} from './result-views.js'
 
 /** Largest result file `llmsec report` reads. */

@@ -14,7 +14,8 @@ import {
   waiverNotices,
   type Row,
 } from './model.js'
-import type {AuditReport, FleetReport, HostInventory} from './report.types.js'
+import type {AuditReport, HostInventory} from './report.types.js'
+import type {FleetReport} from './fleet.types.js'
 import {SEVERITIES} from '../../core/severity.js'
 
 const MAX_EVIDENCE = 8

@@ -9,12 +9,14 @@ import {asAuditReport, FleetBuilder, MAX_RESULT_BYTES, mergeFleet} from './fleet
 import {htmlChunks, renderHtml} from './html.js'
 import {junitChunks, renderJunit} from './junit.js'
 import {renderMarkdown} from './markdown.js'
-import type {AuditReport, FleetReport, ReportFormat} from './report.types.js'
+import type {AuditReport, ReportFormat} from './report.types.js'
+import type {FleetReport} from './fleet.types.js'
 import {renderSarif, sarifChunks} from './sarif.js'
 import {renderAuditMetrics} from './prometheus.js'
 
 export {REPORT_FORMATS, REPORT_EXTENSIONS} from './report.types.js'
-export type {AuditReport, FleetReport, FleetHost, HostInventory, RejectedResult, ReportFormat} from './report.types.js'
+export type {AuditReport, HostInventory, RejectedResult, ReportFormat} from './report.types.js'
+export type {FleetReport, FleetHost} from './fleet.types.js'
 export {renderHtml, renderJunit, renderMarkdown, renderSarif, mergeFleet}
 export {
   rowsOf,

@@ -1,5 +1,6 @@
 import {countDisplay, escapeXml as x, formatControls, rowsOf, waiverNotices, type Row} from './model.js'
-import type {AuditReport, FleetReport, RejectedResult} from './report.types.js'
+import type {AuditReport, RejectedResult} from './report.types.js'
+import type {FleetReport} from './fleet.types.js'
 
 interface Suite {
   name: string

@@ -1,6 +1,7 @@
 import {countStatuses} from '../score.js'
 import {formatDuration, formatHeadline, rowsOf, waiverNotices, type Row} from './model.js'
-import type {AuditReport, FleetReport} from './report.types.js'
+import type {AuditReport} from './report.types.js'
+import type {FleetReport} from './fleet.types.js'
 import {append} from '../../core/arrays.js'
 
 /** Escapes text for one Markdown table cell. */

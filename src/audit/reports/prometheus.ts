@@ -2,7 +2,8 @@ import {append} from '../../core/arrays.js'
 import {renderExposition, runMetrics, type MetricFamily, type Sample} from '../../core/prometheus.js'
 import {RULE_STATUSES} from '../audit.types.js'
 import {isFailure} from '../score.js'
-import type {AuditReport, FleetReport} from './report.types.js'
+import type {AuditReport} from './report.types.js'
+import type {FleetReport} from './fleet.types.js'
 
 /** Adds the host label in fleet reports (one textfile per fleet); a single audit has none. */
 function withHost(host: string | null, labels: Record<string, string>): Record<string, string> {

@@ -1,7 +1,6 @@
 import type {AuditResult, Severity} from '../audit.types.js'
 import type {AuditComparison} from '../compare.types.js'
 import type {WaiverReport} from '../waivers.types.js'
-import type {FleetTally, HostSummary} from './fleet-summary.js'
 
 /** A short inventory of the audited host, for reports (gathered from the audit's own facts). */
 export interface HostInventory {
@@ -30,35 +29,10 @@ export interface AuditReport extends AuditResult {
   failOnNew?: Severity | null
 }
 
-/** Several hosts' reports merged (`llmsec report a.json b.json`). */
-export interface FleetReport {
-  kind: 'fleet'
-  generatedAt: string
-  llmsecVersion?: string
-  hosts: FleetHost[]
-  /** Mean of the host scores. */
-  score: number
-  /** Result files that could not be read or were refused (the report is then incomplete: exit 4). */
-  rejected: RejectedResult[]
-  /** Totals over every host's rows (not part of the JSON). */
-  readonly tally: FleetTally
-}
-
 /** A result file `llmsec report` left out, with the one-line reason. */
 export interface RejectedResult {
   file: string
   reason: string
-}
-
-export interface FleetHost {
-  /** Host name, made unique (`gpu-1`, `gpu-1 (2)`) when two results name the same host. */
-  host: string
-  /** The result file it came from. */
-  file: string
-  /** The host's result (with `llmsec report`, parsed again on each read: read it once per pass). */
-  report: AuditReport
-  /** What fleet views show of the host (not part of the JSON). */
-  readonly summary: HostSummary
 }
 
 export const REPORT_FORMATS = ['table', 'json', 'sarif', 'junit', 'markdown', 'html', 'prometheus'] as const

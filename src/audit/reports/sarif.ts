@@ -11,7 +11,8 @@ import {
 } from '../../core/sarif.js'
 import {stringifyAt} from '../../core/json-chunks.js'
 import {describeWaiver, rowsOf, type Row} from './model.js'
-import type {AuditReport, FleetReport} from './report.types.js'
+import type {AuditReport} from './report.types.js'
+import type {FleetReport} from './fleet.types.js'
 
 type Json = Record<string, unknown>
 
