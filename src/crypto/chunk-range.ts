@@ -4,6 +4,7 @@ import {setFlagsFromString} from 'node:v8'
 import {runInNewContext} from 'node:vm'
 
 import {TAG_LENGTH, chunkNonce, countChunks} from './format.js'
+import {type WriteLock, withLock, writeLockView} from './write-lock.js'
 
 /** One job over a whole file, shared by every worker (it crosses the thread boundary as plain data). */
 export interface ChunkJob {
@@ -32,6 +33,8 @@ export interface ChunkJob {
 export interface ChunkShared {
   control: SharedArrayBuffer
   digests?: SharedArrayBuffer
+  /** Held around each write to the output when several threads write it (write-lock.ts). */
+  writeLock?: SharedArrayBuffer
 }
 
 /** Thrown (and sent back from workers) when a chunk fails authentication. */
@@ -95,6 +98,7 @@ export function segmentIo(job: ChunkJob, shared: ChunkShared): SegmentIo {
     outFd: job.outputFd,
     readBuffer: Buffer.allocUnsafe(WINDOW_BYTES),
     done: new BigInt64Array(shared.control, 8, 1),
+    lock: shared.writeLock && writeLockView(shared.writeLock),
   }
 }
 
@@ -117,6 +121,7 @@ export interface SegmentIo {
   readBuffer: Buffer
   hash?: ReturnType<typeof createHash>
   done: BigInt64Array
+  lock?: WriteLock
 }
 
 function processSegment(job: ChunkJob, segment: number, io: SegmentIo): void {
@@ -153,7 +158,7 @@ function sealBatch(job: ChunkJob, start: number, stop: number, plain: number, to
     parts.push(cipher.getAuthTag())
   }
   for (const part of parts) io.hash?.update(part)
-  if (io.outFd !== undefined) writeFully(io.outFd, parts, job.headerLength + start * (job.chunkSize + TAG_LENGTH))
+  writeOut(io, parts, job.headerLength + start * (job.chunkSize + TAG_LENGTH))
 }
 
 function openBatch(job: ChunkJob, start: number, stop: number, plain: number, total: number, io: SegmentIo): void {
@@ -168,7 +173,7 @@ function openBatch(job: ChunkJob, start: number, stop: number, plain: number, to
     openChunkInto(job.payloadKey, i, i === total - 1, sealed.subarray(at, at + length + TAG_LENGTH), parts, nonce)
     at += length + TAG_LENGTH
   }
-  if (io.outFd !== undefined) writeFully(io.outFd, parts, start * job.chunkSize)
+  writeOut(io, parts, start * job.chunkSize)
 }
 
 /**
@@ -195,7 +200,7 @@ function streamChunk(job: ChunkJob, index: number, total: number, io: SegmentIo)
     const parts: Buffer[] = []
     updateInPieces(cipher, data, parts)
     if (sealing) for (const part of parts) io.hash?.update(part)
-    if (io.outFd !== undefined) writeFully(io.outFd, parts, (sealing ? sealedAt : plainAt) + at)
+    writeOut(io, parts, (sealing ? sealedAt : plainAt) + at)
   }
   finishChunk(cipher, index, sealedAt + length, io)
 }
@@ -206,7 +211,7 @@ function finishChunk(cipher: CipherGCM | DecipherGCM, index: number, tagAt: numb
     cipher.final()
     const tag = cipher.getAuthTag()
     io.hash?.update(tag)
-    if (io.outFd !== undefined) writeFully(io.outFd, [tag], tagAt)
+    writeOut(io, [tag], tagAt)
     return
   }
   try {
@@ -274,6 +279,12 @@ function readFully(fd: number, buffer: Buffer, position: number): void {
     if (n === 0) throw new Error('the input file became shorter while it was being read')
     at += n
   }
+}
+
+/** Writes to the output (when there is one) under the write lock (when there is one). */
+function writeOut(io: SegmentIo, parts: Buffer[], position: number): void {
+  const fd = io.outFd
+  if (fd !== undefined) withLock(io.lock, () => writeFully(fd, parts, position))
 }
 
 function writeFully(fd: number, parts: Buffer[], position: number): void {

@@ -16,6 +16,8 @@ import {
   segmentCount,
   segmentIo,
 } from './chunk-range.js'
+import {keepFreedMemory} from './heap-tuning.js'
+import {createWriteLock} from './write-lock.js'
 
 /** Below this many bytes a file is processed on the calling thread alone: starting workers costs more. */
 export const INLINE_LIMIT = 8 * 1024 * 1024
@@ -69,13 +71,15 @@ export function resolveWorkerEntry(moduleUrl: string = import.meta.url): WorkerE
  */
 export async function runChunkJob(job: ChunkJob, options: RunOptions = {}): Promise<Buffer | undefined> {
   const segments = segmentCount(job)
-  const shared: ChunkShared = {
-    control: createControl(),
-    digests: options.digests ? new SharedArrayBuffer(segments * 32) : undefined,
-  }
   const bytes = job.plaintextLength
   const threads = bytes < INLINE_LIMIT ? 1 : Math.min(availableParallelism(), DEFAULT_MAX_THREADS)
   const workers = Math.min(options.workers ?? threads - 1, segments - 1)
+  const shared: ChunkShared = {
+    control: createControl(),
+    digests: options.digests ? new SharedArrayBuffer(segments * 32) : undefined,
+    writeLock: workers > 0 && job.outputFd !== undefined ? createWriteLock() : undefined,
+  }
+  if (bytes >= INLINE_LIMIT) keepFreedMemory()
   const timer = options.onBytes ? setInterval(() => options.onBytes?.(bytesDone(shared.control)), 100) : undefined
   try {
     if (workers <= 0) processSegments(job, shared)
