@@ -2,7 +2,6 @@ import {existsSync} from 'node:fs'
 import {mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {pathToFileURL} from 'node:url'
 
 import {chromium, type Browser, type Page} from 'playwright-core'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -11,6 +10,7 @@ import type {RuleResult} from '../../src/audit/index.js'
 import {auditOf} from '../helpers/audit-results.js'
 import {runCli} from '../helpers/cli.js'
 import {skipReason} from '../helpers/env.js'
+import {openReport} from '../helpers/report-page.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 const HOSTS = 300
@@ -55,8 +55,8 @@ describe.skipIf(noChromium)(`fleet HTML report of ${HOSTS} hosts in headless Chr
   let dir: string
   let browser: Browser
   let page: Page
-  const errors: string[] = []
-  const foreignRequests: string[] = []
+  let errors: string[] = []
+  let foreignRequests: string[] = []
 
   const visibleHosts = () => page.locator('#hosts tbody tr:visible td:first-child').allTextContents()
 
@@ -75,16 +75,7 @@ describe.skipIf(noChromium)(`fleet HTML report of ${HOSTS} hosts in headless Chr
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
     })
-    page = await browser.newPage({viewport: {width: 1280, height: 900}})
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') errors.push(`${m.type()}: ${m.text()}`)
-    })
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`))
-    page.on('request', (r) => {
-      if (!r.url().startsWith('file://')) foreignRequests.push(r.url())
-    })
-    await page.goto(pathToFileURL(html).href)
-    await page.waitForSelector('body[data-ready="true"]', {timeout: 20_000})
+    ;({page, errors, foreignRequests} = await openReport(browser, html, 20_000))
   }, 180_000)
 
   afterAll(async () => {

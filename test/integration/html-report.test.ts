@@ -2,15 +2,15 @@ import {existsSync} from 'node:fs'
 import {mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {pathToFileURL} from 'node:url'
 
-import {chromium, type Browser, type Page} from 'playwright-core'
+import {chromium, type Browser} from 'playwright-core'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {AuditReport} from '../../src/audit/reports/index.js'
 import {buildCarelessRoot, buildHardenedRoot} from '../helpers/audit-roots.js'
 import {repoRoot, runCli} from '../helpers/cli.js'
 import {skipReason} from '../helpers/env.js'
+import {openReport, type OpenedReport} from '../helpers/report-page.js'
 import {removeRoot} from '../helpers/rootfs.js'
 
 const CHROMIUM = '/usr/bin/chromium'
@@ -19,12 +19,6 @@ const noChromium = skipReason(
   !existsSync(CHROMIUM),
   `${CHROMIUM} is not installed (apt-get install chromium): HTML report not rendered`,
 )
-
-interface Opened {
-  page: Page
-  errors: string[]
-  foreignRequests: string[]
-}
 
 describe.skipIf(noChromium)('HTML reports in headless Chromium', () => {
   let dir: string
@@ -55,21 +49,7 @@ describe.skipIf(noChromium)('HTML reports in headless Chromium', () => {
     audits.push({json, html: join(out, 'llmsec-audit.html'), jsonFile})
   }
 
-  async function open(file: string): Promise<Opened> {
-    const page = await browser.newPage({viewport: {width: 1280, height: 900}})
-    const errors: string[] = []
-    const foreignRequests: string[] = []
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') errors.push(`${m.type()}: ${m.text()}`)
-    })
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`))
-    page.on('request', (r) => {
-      if (!r.url().startsWith('file://')) foreignRequests.push(r.url())
-    })
-    await page.goto(pathToFileURL(file).href)
-    await page.waitForSelector('body[data-ready="true"]', {timeout: 10_000})
-    return {page, errors, foreignRequests}
-  }
+  const open = (file: string): Promise<OpenedReport> => openReport(browser, file, 10_000)
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'llmsec-html-'))
