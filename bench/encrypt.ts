@@ -15,6 +15,7 @@ import {join, resolve} from 'node:path'
 import {parseArgs} from 'node:util'
 
 import {runTool} from '../src/core/exec.js'
+import {ensureRoom} from './bench-files.js'
 
 const {values} = parseArgs({
   options: {
@@ -88,6 +89,8 @@ async function main(): Promise<void> {
     if ((await runTool(tool, ['--version'])).status === 'missing')
       throw new Error(`${tool} is not installed (apt-get install age openssl)`)
   }
+  // The input and, at most, three ciphertexts and three plaintexts at once.
+  await ensureRoom(values.dir!, 7 * sizeMiB)
   const dir = await mkdtemp(join(values.dir!, 'llmsec-bench-'))
   try {
     const input = join(dir, 'model.bin')
@@ -186,4 +189,10 @@ function report(r: Record<string, Measure>, same: boolean): void {
   console.log(`llmsec round trip byte-identical: ${same}`)
 }
 
-await main()
+try {
+  await main()
+} catch (error) {
+  // A bench that cannot run (no room, no peer tool, no build) says why in one line.
+  console.error(`bench/encrypt: ${error instanceof Error ? error.message : String(error)}`)
+  process.exitCode = 2
+}

@@ -7,7 +7,7 @@ import {availableParallelism, loadavg} from 'node:os'
 import {join, resolve} from 'node:path'
 
 import {runTool} from '../src/core/exec.js'
-import {benchBase, fillFile} from './bench-files.js'
+import {benchBase, ensureRoom, fillFile} from './bench-files.js'
 
 const repo = resolve(import.meta.dirname, '..')
 const run = join(repo, 'bin', 'run.js')
@@ -33,6 +33,8 @@ const llmsec = (label: string, ...args: string[]) => timed(process.execPath, [ru
 async function main(): Promise<void> {
   if (!existsSync(join(repo, 'dist', 'commands', 'sign.js'))) throw new Error('Run `npm run build` first.')
   await mkdir(base, {recursive: true})
+  // One file and a directory of the same size in all.
+  await ensureRoom(base, 2 * sizeMiB)
   const dir = await mkdtemp(join(base, 'llmsec-bench-sign-'))
   try {
     const single = join(dir, 'model.bin')
@@ -83,4 +85,10 @@ async function main(): Promise<void> {
   }
 }
 
-await main()
+try {
+  await main()
+} catch (error) {
+  // A bench that cannot run (no room, no peer tool, no build) says why in one line.
+  console.error(`bench/sign-verify: ${error instanceof Error ? error.message : String(error)}`)
+  process.exitCode = 2
+}
