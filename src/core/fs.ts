@@ -4,6 +4,18 @@ import {mkdir, open, rename, rm, stat} from 'node:fs/promises'
 import {basename, dirname, extname, join, resolve} from 'node:path'
 import {fsError, outputExistsError} from './errors.js'
 
+/**
+ * A synchronous file-system call's result, or `fallback` when it throws: a /proc entry whose
+ * process exited, a file this user may not read, a path that is not a link.
+ */
+export function syncOr<T>(call: () => T, fallback: T): T {
+  try {
+    return call()
+  } catch {
+    return fallback
+  }
+}
+
 /** A temporary path in the same directory as `path`, so that rename() is atomic. */
 export function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)

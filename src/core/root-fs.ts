@@ -15,6 +15,8 @@ import {
 } from 'node:fs'
 import {isAbsolute, join, posix} from 'node:path'
 
+import {syncOr} from './fs.js'
+
 /** What the readers of an inspected system use of a file's status (fs.Stats satisfies it). */
 export type RootStats = Pick<
   Stats,
@@ -134,15 +136,6 @@ async function resolveLinks(
   return current
 }
 
-/** The target of a link, or undefined when `path` is not one (or cannot be read). */
-function linkTarget(path: string): string | undefined {
-  try {
-    return readlinkSync(path)
-  } catch {
-    return undefined
-  }
-}
-
 /**
  * A directory of this machine as the root (`/` reads this host itself). Every call is
  * synchronous inside its promise on purpose: an audit makes tens of thousands of small calls on
@@ -159,7 +152,11 @@ class DirectoryRootFs implements RootFs {
 
   async realpath(path: string): Promise<string> {
     if (this.root === '/') return realpathSync(path)
-    return resolveLinks(path, async (candidate) => linkTarget(join(this.root, candidate)), this.root)
+    return resolveLinks(
+      path,
+      async (candidate) => syncOr<string | undefined>(() => readlinkSync(join(this.root, candidate)), undefined),
+      this.root,
+    )
   }
 
   /**

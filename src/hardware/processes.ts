@@ -1,6 +1,8 @@
 import {readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
+import {syncOr} from '../core/fs.js'
+
 export interface ProcessInfo {
   pid: number
   /** Short name from /proc/<pid>/comm. */
@@ -13,21 +15,12 @@ export interface ProcessInfo {
 /** Largest cmdline read per process. */
 const MAX_CMDLINE_BYTES = 64 * 1024
 
-/** A /proc file, or null when the process exited or the file may not be read. */
-function procFile(path: string): Buffer | null {
-  try {
-    return readFileSync(path)
-  } catch {
-    return null
-  }
-}
-
 /** One process from its /proc directory; null once it has exited. */
 function readProcess(procRoot: string, name: string): ProcessInfo | null {
   const dir = join(procRoot, name)
-  const comm = procFile(join(dir, 'comm'))
-  const cmdline = procFile(join(dir, 'cmdline'))
-  const status = procFile(join(dir, 'status'))?.toString('utf8') ?? ''
+  const comm = syncOr(() => readFileSync(join(dir, 'comm')), null)
+  const cmdline = syncOr(() => readFileSync(join(dir, 'cmdline')), null)
+  const status = syncOr(() => readFileSync(join(dir, 'status'), 'utf8'), '')
   if (comm === null) return null
   const argv = cmdline ? cmdline.subarray(0, MAX_CMDLINE_BYTES).toString('utf8').split('\0').filter(Boolean) : []
   const uid = /^Uid:\s+(\d+)/m.exec(status)
@@ -40,14 +33,8 @@ function readProcess(procRoot: string, name: string): ProcessInfo | null {
  * process cost several times more than synchronous ones.
  */
 export async function listProcesses(procRoot = '/proc'): Promise<ProcessInfo[]> {
-  let entries: string[]
-  try {
-    entries = readdirSync(procRoot)
-  } catch {
-    entries = []
-  }
   const processes: ProcessInfo[] = []
-  for (const name of entries) {
+  for (const name of syncOr(() => readdirSync(procRoot), [] as string[])) {
     const info = /^\d+$/.test(name) ? readProcess(procRoot, name) : null
     if (info) processes.push(info)
   }

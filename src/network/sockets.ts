@@ -3,6 +3,7 @@ import {join} from 'node:path'
 
 import {isLoopbackAddress, isWildcardAddress} from '../core/net.js'
 import {append} from '../core/arrays.js'
+import {syncOr} from '../core/fs.js'
 
 /** A listening socket read from /proc/net, with the process that owns it when visible. */
 export interface ListeningSocket {
@@ -104,15 +105,6 @@ export function parseProcNet(text: string, protocol: ListeningSocket['protocol']
   return sockets
 }
 
-/** A /proc read, or `fallback` when the process or file went away or may not be read. */
-function procRead<T>(read: () => T, fallback: T): T {
-  try {
-    return read()
-  } catch {
-    return fallback
-  }
-}
-
 /**
  * Maps socket inodes to the PIDs that hold them, from /proc/<pid>/fd links we may read. No
  * socket wanted (nothing listens): no link is read. Synchronous on purpose: a host has thousands
@@ -122,11 +114,11 @@ function procRead<T>(read: () => T, fallback: T): T {
 function mapInodesToPids(procRoot: string, wanted: Set<number>): Map<number, number> {
   const owners = new Map<number, number>()
   if (wanted.size === 0) return owners
-  for (const pid of procRead(() => readdirSync(procRoot), [] as string[])) {
+  for (const pid of syncOr(() => readdirSync(procRoot), [] as string[])) {
     if (!/^\d+$/.test(pid)) continue
     const fdDir = join(procRoot, pid, 'fd')
-    for (const fd of procRead(() => readdirSync(fdDir), [] as string[])) {
-      const target = procRead(() => readlinkSync(join(fdDir, fd)), '')
+    for (const fd of syncOr(() => readdirSync(fdDir), [] as string[])) {
+      const target = syncOr(() => readlinkSync(join(fdDir, fd)), '')
       const match = /^socket:\[(\d+)\]$/.exec(target)
       if (match && wanted.has(Number(match[1]))) owners.set(Number(match[1]), Number(pid))
     }
@@ -135,7 +127,7 @@ function mapInodesToPids(procRoot: string, wanted: Set<number>): Map<number, num
 }
 
 function readProcessName(procRoot: string, pid: number): string | null {
-  const comm = procRead(() => readFileSync(join(procRoot, String(pid), 'comm'), 'utf8'), null)
+  const comm = syncOr(() => readFileSync(join(procRoot, String(pid), 'comm'), 'utf8'), null)
   return comm === null ? null : comm.trim()
 }
 
@@ -150,7 +142,7 @@ export async function listListeningSockets(options: {procRoot?: string; udp?: bo
   const sockets: ListeningSocket[] = []
   for (const protocol of tables) {
     const file = join(procRoot, 'net', protocol)
-    const text = procRead(() => readFileSync(file, 'utf8'), null)
+    const text = syncOr(() => readFileSync(file, 'utf8'), null)
     if (text === null) unreadable.push(file)
     else append(sockets, parseProcNet(text, protocol))
   }
