@@ -113,7 +113,7 @@ export default class Audit extends LlmsecCommand<typeof Audit> {
     const settings = waiverSettings(config.waivers)
     const {waivers, note} = await loadWaivers(flags.waivers, settings)
     if (note) this.warn(note)
-    const [previous] = flags.compare ? await readAuditResults([flags.compare]) : []
+    const [previous] = flags.compare ? readAuditResults([flags.compare]) : []
     const rulesets = []
     for (const ref of refs) rulesets.push(await loadRuleset(ref))
     const policy = {

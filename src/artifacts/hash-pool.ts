@@ -2,6 +2,7 @@ import {availableParallelism} from 'node:os'
 import {Worker} from 'node:worker_threads'
 
 import {fsError, LlmsecError} from '../core/errors.js'
+import {startThread} from '../core/thread.js'
 import type {HashRequest, HashResponse} from './hash-protocol.js'
 import {CHUNK_BYTES, hashRange} from './hash-range.js'
 
@@ -53,19 +54,6 @@ async function hashOnCaller(
   }
 }
 
-/**
- * Where the worker body lives. From dist/ it is the compiled .js beside this module.
- * Under vitest or bin/dev.js this module is TypeScript: the worker then registers tsx's
- * loader first and imports the .ts (an --import flag in execArgv is not applied to the
- * worker's entry module on Node 20).
- */
-function createHashWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./hash-worker.js', import.meta.url))
-  const source = JSON.stringify(new URL('./hash-worker.ts', import.meta.url).href)
-  const boot = `import('tsx/esm/api').then(({register}) => { register(); return import(${source}) })`
-  return new Worker(boot, {eval: true})
-}
-
 function toError(response: Extract<HashResponse, {type: 'error'}>, path: string): LlmsecError {
   return fsError(Object.assign(new Error(response.message), {code: response.code}), path)
 }
@@ -107,7 +95,7 @@ export async function hashJobs(jobs: HashJob[], options: HashPoolOptions): Promi
         worker.postMessage(request)
       }
       for (let i = 1; i < count; i++) {
-        const worker = createHashWorker()
+        const worker = startThread(import.meta.url, 'hash-worker')
         workers.push(worker)
         let done = false
         worker.on('message', (message: HashResponse) => {

@@ -107,6 +107,32 @@ export function controlFamily(framework: string, id: string): string {
   }
 }
 
+/** Families known per framework and control id, bounded (a hostile file may carry any number of ids). */
+const FAMILIES = new Map<string, Map<string, string>>()
+const MAX_KNOWN_FAMILIES = 10_000
+
+/** The distinct families of one framework's control ids, in order (memoised: every host of a fleet repeats them). */
+export function controlFamiliesOf(framework: string, ids: readonly string[]): string[] {
+  let known = FAMILIES.get(framework)
+  if (!known && FAMILIES.size < MAX_KNOWN_FAMILIES) FAMILIES.set(framework, (known = new Map()))
+  const familyOf = (id: string) => {
+    let family = known?.get(id)
+    if (family === undefined) {
+      family = controlFamily(framework, id)
+      if (known && known.size < MAX_KNOWN_FAMILIES) known.set(id, family)
+    }
+    return family
+  }
+  // A rule maps to a few controls; a long list is made distinct by a set, to stay linear.
+  if (ids.length > 8) return [...new Set(ids.map(familyOf))]
+  const out: string[] = []
+  for (const id of ids) {
+    const family = familyOf(id)
+    if (!out.includes(family)) out.push(family)
+  }
+  return out
+}
+
 /** Family ids in numeric order (PCI 2 before 10); one collator, as localeCompare with options builds one per call. */
 const FAMILY_ORDER = new Intl.Collator('en', {numeric: true})
 
@@ -115,7 +141,7 @@ export function scoreControlFamilies(results: Scored[]): ControlFamilyScore[] {
   const groups = new Map<string, {framework: string; family: string; results: Scored[]}>()
   for (const result of results) {
     for (const [framework, ids] of Object.entries(result.controls)) {
-      for (const family of new Set(ids.map((id) => controlFamily(framework, id)))) {
+      for (const family of controlFamiliesOf(framework, ids)) {
         const key = `${framework}\u0000${family}`
         const group = groups.get(key) ?? {framework, family, results: []}
         group.results.push(result)

@@ -1,8 +1,8 @@
 import {randomBytes} from 'node:crypto'
-import {constants} from 'node:fs'
+import {closeSync, constants, fstatSync, openSync, readSync} from 'node:fs'
 import {mkdir, open, rename, rm, stat} from 'node:fs/promises'
 import {basename, dirname, extname, join, resolve} from 'node:path'
-import {fsError, outputExistsError} from './errors.js'
+import {coreError, fsError, outputExistsError} from './errors.js'
 
 /**
  * A synchronous file-system call's result, or `fallback` when it throws: a /proc entry whose
@@ -13,6 +13,36 @@ export function syncOr<T>(call: () => T, fallback: T): T {
     return call()
   } catch {
     return fallback
+  }
+}
+
+/**
+ * A regular file's bytes, read on the calling thread. A file larger than `maxBytes` is refused
+ * before it is read (and one that grows past it while read), and so is anything but a regular
+ * file: a FIFO or a device would block or never end. Errors name the path (fsError).
+ */
+export function readFileBoundedSync(path: string, maxBytes: number): Buffer {
+  let fd: number | undefined
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK)
+    const info = fstatSync(fd)
+    if (!info.isFile()) throw coreError('INPUT_MALFORMED', `${path} is not a regular file.`)
+    const tooLarge = () => coreError('INPUT_MALFORMED', `${path} is larger than ${maxBytes} bytes.`)
+    if (info.size > maxBytes) throw tooLarge()
+    // One byte more than allowed, to see a file that grew since fstat.
+    const buffer = Buffer.allocUnsafe(Math.min(info.size, maxBytes) + 1)
+    let length = 0
+    while (length < buffer.length) {
+      const n = readSync(fd, buffer, length, buffer.length - length, length)
+      if (n === 0) break
+      length += n
+    }
+    if (length > maxBytes) throw tooLarge()
+    return buffer.subarray(0, length)
+  } catch (error) {
+    throw fsError(error, path)
+  } finally {
+    if (fd !== undefined) closeSync(fd)
   }
 }
 

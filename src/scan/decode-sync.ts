@@ -3,7 +3,7 @@ import {MessageChannel, receiveMessageOnPort, type Worker} from 'node:worker_thr
 import {ChunkSink, type DecodeMemory} from './decoded.js'
 import type {DecodeKind, DecodeReply, DecodeRequest, DecodedMember} from './decode.types.js'
 import type {ByteSource} from './source.js'
-import {startThread} from './thread.js'
+import {startThread} from '../core/thread.js'
 
 /** How long a scan waits for the decoder thread before calling the data unread. */
 const DECODE_WAIT_MS = 30_000
@@ -12,7 +12,7 @@ let decoder: Worker | null = null
 
 function decoderThread(): Worker {
   if (decoder) return decoder
-  const worker = startThread('decode-worker')
+  const worker = startThread(import.meta.url, 'decode-worker')
   worker.unref()
   const forget = () => {
     if (decoder === worker) decoder = null

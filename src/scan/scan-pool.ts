@@ -5,7 +5,7 @@ import type {FileBytes} from '../core/root-fs.js'
 import {makeFinding} from './codes.js'
 import {fileReport} from './scan-file.js'
 import type {FileReport} from './scan.types.js'
-import {startThread} from './thread.js'
+import {startThread} from '../core/thread.js'
 
 export interface ScanRequest {
   id: number
@@ -38,7 +38,7 @@ export interface PoolOptions {
 /** Old-space heap of one scan thread: a file that needs more is `unknown`, never the end of the run. */
 const WORKER_HEAP_MB = 192
 
-const createScanWorker = () => startThread('scan-worker', {maxOldGenerationSizeMb: WORKER_HEAP_MB})
+const createScanWorker = () => startThread(import.meta.url, 'scan-worker', {maxOldGenerationSizeMb: WORKER_HEAP_MB})
 
 const failedReport = (path: string, code: 'SCAN_TIMEOUT' | 'SCAN_WORKER_FAILED' | 'SCAN_CANCELLED', message: string) =>
   fileReport(path, 0, 'unknown', [makeFinding(code, message)])

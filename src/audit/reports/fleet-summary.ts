@@ -2,7 +2,7 @@ import type {ExitCode} from '../../core/errors.js'
 import {SEVERITIES} from '../../core/severity.js'
 import type {RuleResult, Severity} from '../audit.types.js'
 import {exitCodeFor} from '../policy.js'
-import {controlFamily, DEFAULT_CRITICAL_CAP, SEVERITY_WEIGHTS} from '../score.js'
+import {controlFamiliesOf, DEFAULT_CRITICAL_CAP, SEVERITY_WEIGHTS} from '../score.js'
 import {countDisplay, rowsOf, waiverNotices, type DisplayCounts, type Row} from './model.js'
 import type {AuditReport} from './report.types.js'
 import type {WaiverOutcome} from '../waivers.types.js'
@@ -25,7 +25,7 @@ export interface HostSummary {
 }
 
 /** One control family's running totals, as scoreResults would count its applicable rules. */
-interface FamilyTotals {
+export interface FamilyTotals {
   total: number
   earned: number
   critical: boolean
@@ -46,14 +46,53 @@ export interface RuleTally {
   example: {host: string; evidence: string}
 }
 
+/** A tally's totals as plain data (Maps survive postMessage): what a reading thread sends of one host. */
+export interface TallyTotals {
+  severity: Map<Severity, DisplayCounts>
+  families: Map<string, FamilyTotals>
+  rules: Map<string, RuleTally>
+}
+
 /**
  * Totals over many rows, added one host at a time: counts by severity and status, control family
  * scores (waived rows left out, as in the score) and failures per rule.
  */
-export class FleetTally {
+export class FleetTally implements TallyTotals {
   readonly severity = new Map<Severity, DisplayCounts>(SEVERITIES.map((s) => [s, countDisplay([])]))
-  private readonly families = new Map<string, FamilyTotals>()
+  readonly families = new Map<string, FamilyTotals>()
   readonly rules = new Map<string, RuleTally>()
+
+  /**
+   * Adds another tally's totals (one host's) as if its rows were added here. A rule first seen
+   * here takes that tally's title, severity and evidence, with `host` as its example.
+   */
+  merge(part: TallyTotals, host: string): void {
+    for (const [severity, counts] of part.severity) {
+      const mine = this.severity.get(severity)!
+      for (const status of Object.keys(counts) as (keyof DisplayCounts)[]) mine[status] += counts[status]
+    }
+    for (const [key, t] of part.families) {
+      const mine = this.families.get(key)
+      if (!mine) {
+        this.families.set(key, {...t})
+        continue
+      }
+      mine.total += t.total
+      mine.earned += t.earned
+      mine.critical ||= t.critical
+      mine.failed += t.failed
+      mine.rows += t.rows
+      mine.applicable += t.applicable
+    }
+    for (const [key, r] of part.rules) {
+      const mine = this.rules.get(key)
+      if (!mine) this.rules.set(key, {...r, example: {host, evidence: r.example.evidence}})
+      else {
+        mine.failed += r.failed
+        mine.errors += r.errors
+      }
+    }
+  }
 
   add(rows: Row[]): void {
     for (const row of rows) {
@@ -80,7 +119,7 @@ export class FleetTally {
 
   private addFamilies(row: Row): void {
     for (const [framework, ids] of Object.entries(row.result.controls))
-      for (const family of new Set(ids.map((id) => controlFamily(framework, id)))) {
+      for (const family of controlFamiliesOf(framework, ids)) {
         const key = `${framework} ${family}`
         const t = this.families.get(key) ?? {total: 0, earned: 0, critical: false, failed: 0, rows: 0, applicable: 0}
         t.rows++
@@ -126,10 +165,27 @@ function familyScore(t: FamilyTotals): number {
   return t.critical ? Math.min(score, DEFAULT_CRITICAL_CAP) : score
 }
 
-/** The summary of one host's (sanitized) result, with its rows added to the fleet's tally. */
-export function summarizeHost(report: AuditReport, host: string, tally: FleetTally): HostSummary {
-  const rows = rowsOf(report, host)
+/** What a fleet keeps of one host besides its result: the name it gives, its summary and its own tally. */
+export interface HostDigest {
+  /** The host the result names (its file when it names none), before fleet names are made unique. */
+  name: string
+  summary: HostSummary
+  tally: TallyTotals
+}
+
+/**
+ * One host's (sanitized) result digested for a fleet. A fleet merges each host's own tally, in
+ * file order, whichever thread read it, so a fleet's totals do not depend on how it was read.
+ */
+export function digestHost(report: AuditReport, file: string): HostDigest {
+  const name = report.host ?? file
+  const rows = rowsOf(report, name)
+  const tally = new FleetTally()
   tally.add(rows)
+  return {name, summary: summarizeHost(report, rows), tally}
+}
+
+function summarizeHost(report: AuditReport, rows: Row[]): HostSummary {
   return {
     score: report.score,
     counts: countDisplay(rows),

@@ -4,10 +4,12 @@ import {RULE_STATUSES, type RuleResult} from '../audit.types.js'
 import {SEVERITIES} from '../../core/severity.js'
 import {sanitizeEvidence, sanitizeLine} from '../evidence.js'
 import {meanScore} from '../score.js'
-import {FleetTally, summarizeHost} from './fleet-summary.js'
+import {digestHost, FleetTally, type HostDigest} from './fleet-summary.js'
 import type {AuditReport, RejectedResult} from './report.types.js'
 import type {FleetHost, FleetReport} from './fleet.types.js'
 import {isSeverity, readControls, readResultViews, ResultShapeError} from './result-views.js'
+
+const utf8 = new TextDecoder()
 
 /** Largest result file `llmsec report` reads. */
 export const MAX_RESULT_BYTES = 64 * 1024 * 1024
@@ -118,10 +120,10 @@ function checkResults(rules: unknown[]): void {
 }
 
 /**
- * Builds a fleet report a host at a time. Each host's summary and its share of the fleet's tally
- * are taken when it is added; with `lazy` the result is then kept as compact JSON text and parsed
- * again each time `report` is read (each renderer reads it once), so a thousand hosts' results are
- * never all objects in memory at once.
+ * Builds a fleet report a host at a time, in file order. Each host's summary and tally are taken
+ * when it is added. A host added as UTF-8 JSON (as `llmsec report` reads them, see read-hosts.ts)
+ * is parsed again each time its `report` is read (each renderer reads it once), so a thousand
+ * hosts' results are never all objects in memory at once.
  */
 export class FleetBuilder {
   private readonly seen = new Map<string, number>()
@@ -129,23 +131,28 @@ export class FleetBuilder {
   private readonly rejected: RejectedResult[] = []
   private readonly tally = new FleetTally()
 
-  constructor(private readonly options: {lazy?: boolean} = {}) {}
-
   get size(): number {
     return this.hosts.length
   }
 
   add(file: string, report: AuditReport): void {
-    const base = report.host ?? file
-    const n = (this.seen.get(base) ?? 0) + 1
-    this.seen.set(base, n)
-    const host = n === 1 ? base : `${base} (${n})`
+    this.addHost(file, report, digestHost(report, file))
+  }
+
+  /** Adds a host digested elsewhere (digestHost): its result as an object, or as UTF-8 JSON. */
+  addHost(file: string, result: AuditReport | Uint8Array, digest: HostDigest): void {
+    const n = (this.seen.get(digest.name) ?? 0) + 1
+    this.seen.set(digest.name, n)
+    const host = n === 1 ? digest.name : `${digest.name} (${n})`
     const entry = {host, file} as FleetHost
-    if (this.options.lazy) {
-      const text = JSON.stringify(report)
-      Object.defineProperty(entry, 'report', {enumerable: true, get: () => JSON.parse(text) as AuditReport})
-    } else entry.report = report
-    Object.defineProperty(entry, 'summary', {enumerable: false, value: summarizeHost(report, host, this.tally)})
+    if (result instanceof Uint8Array)
+      Object.defineProperty(entry, 'report', {
+        enumerable: true,
+        get: () => JSON.parse(utf8.decode(result)) as AuditReport,
+      })
+    else entry.report = result
+    Object.defineProperty(entry, 'summary', {enumerable: false, value: digest.summary})
+    this.tally.merge(digest.tally, host)
     this.hosts.push(entry)
   }
 

@@ -1,11 +1,9 @@
 /** Audit reports (JSON, SARIF, JUnit, Markdown, HTML), waivers and fleet merging. */
-import {readFile} from 'node:fs/promises'
-
-import {coreError, ExitCode, fsError, LlmsecError, worstExitCode} from '../../core/errors.js'
-import {suggestedOutput} from '../../core/fs.js'
+import {coreError, ExitCode, worstExitCode} from '../../core/errors.js'
 import {jsonChunks} from '../../core/json-chunks.js'
 import {exitCodeFor} from '../policy.js'
-import {asAuditReport, FleetBuilder, MAX_RESULT_BYTES, mergeFleet} from './fleet.js'
+import {FleetBuilder, mergeFleet} from './fleet.js'
+import {readAuditResult, readHosts} from './read-hosts.js'
 import {htmlChunks, renderHtml} from './html.js'
 import {junitChunks, renderJunit} from './junit.js'
 import {renderMarkdown} from './markdown.js'
@@ -17,7 +15,7 @@ import {renderAuditMetrics} from './prometheus.js'
 export {REPORT_FORMATS, REPORT_EXTENSIONS} from './report.types.js'
 export type {AuditReport, HostInventory, RejectedResult, ReportFormat} from './report.types.js'
 export type {FleetReport, FleetHost} from './fleet.types.js'
-export {renderHtml, renderJunit, renderMarkdown, renderSarif, mergeFleet}
+export {renderHtml, renderJunit, renderMarkdown, renderSarif, mergeFleet, readAuditResult}
 export {
   rowsOf,
   waiverNotices,
@@ -73,34 +71,9 @@ export function renderReport(
   return [...renderReportChunks(format, input, options)].join('')
 }
 
-/** Reads one saved audit result (`llmsec audit --json` output); throws when it cannot be read or is not one. */
-export async function readAuditResult(file: string): Promise<{file: string; report: AuditReport}> {
-  let text: string
-  try {
-    const buffer = await readFile(file)
-    if (buffer.length > MAX_RESULT_BYTES)
-      throw coreError('INPUT_MALFORMED', `${file} is larger than ${MAX_RESULT_BYTES} bytes.`)
-    text = buffer.toString('utf8')
-  } catch (error) {
-    throw fsError(error, file)
-  }
-  let data: unknown
-  try {
-    data = JSON.parse(text)
-  } catch (error) {
-    throw coreError(
-      'INPUT_MALFORMED',
-      `${file} is not JSON (${(error as Error).message}). Save one with llmsec audit --json --output ${suggestedOutput('audit.json', file)}.`,
-    )
-  }
-  return {file, report: asAuditReport(data, file)}
-}
-
 /** Reads saved audit results, all or nothing (`audit --compare`). */
-export async function readAuditResults(files: string[]): Promise<{file: string; report: AuditReport}[]> {
-  const out = []
-  for (const file of files) out.push(await readAuditResult(file))
-  return out
+export function readAuditResults(files: string[]): {file: string; report: AuditReport}[] {
+  return files.map(readAuditResult)
 }
 
 /**
@@ -110,18 +83,14 @@ export async function readAuditResults(files: string[]): Promise<{file: string; 
  * refused (the one file's own error, or a summary naming the first).
  */
 export async function readReports(files: string[], version?: string): Promise<AuditReport | FleetReport> {
-  if (files.length === 1) return (await readAuditResult(files[0])).report
-  const builder = new FleetBuilder({lazy: true})
+  if (files.length === 1) return readAuditResult(files[0]).report
+  const builder = new FleetBuilder()
   let first: string | undefined
-  for (const file of files) {
-    try {
-      builder.add(file, (await readAuditResult(file)).report)
-    } catch (error) {
-      if (!(error instanceof LlmsecError)) throw error
-      builder.reject(file, error.message)
-      first ??= error.message
-    }
-  }
+  await readHosts(files, (read) => {
+    if ('json' in read) return builder.addHost(read.file, read.json, read.digest)
+    builder.reject(read.file, read.refused)
+    first ??= read.refused
+  })
   if (builder.size === 0)
     throw coreError(
       'INPUT_MALFORMED',
