@@ -2,7 +2,7 @@ import {dirname, join, resolve} from 'node:path'
 
 import {
   REPORT_EXTENSIONS,
-  renderReportChunks,
+  reportChunks,
   rowsOf,
   waiverNotices,
   type AuditReport,
@@ -99,6 +99,12 @@ export function renderTableReport(input: AuditReport | FleetReport, style: Style
   return out.join('\n')
 }
 
+async function joinChunks(chunks: Iterable<string> | AsyncIterable<string>): Promise<string> {
+  const parts: string[] = []
+  for await (const chunk of chunks) parts.push(chunk)
+  return parts.join('')
+}
+
 /**
  * Renders every planned format and writes the files (atomically); returns the text for stdout
  * (at most one format goes there) and the files written.
@@ -117,9 +123,9 @@ export async function emitReports(
     const chunks =
       format === 'table'
         ? [`${renderTableReport(input, target ? plain : style, exitCode)}\n`]
-        : renderReportChunks(format, input, {sarifCategory: plan.sarifCategory})
+        : reportChunks(format, input, {sarifCategory: plan.sarifCategory})
     if (!target) {
-      stdout = [...chunks].join('')
+      stdout = await joinChunks(chunks)
       continue
     }
     await ensureDirectory(dirname(target), undefined, target)

@@ -79,7 +79,7 @@ const WRITE_BATCH = 1 << 20
  */
 export async function writeChunksAtomic(
   path: string,
-  chunks: Iterable<string | Uint8Array>,
+  chunks: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>,
   options: AtomicWriteOptions = {},
 ): Promise<void> {
   if (options.exclusive) await refuseExisting([path])
@@ -94,7 +94,7 @@ export async function writeChunksAtomic(
         batch = []
         size = 0
       }
-      for (const chunk of chunks) {
+      for await (const chunk of chunks) {
         if (typeof chunk !== 'string') {
           await flush()
           await handle.writeFile(chunk)

@@ -11,6 +11,11 @@ import {isSeverity, readControls, readResultViews, ResultShapeError} from './res
 
 const utf8 = new TextDecoder()
 
+/** A sanitized result held as UTF-8 JSON (read-hosts.ts), as an object again. */
+export function parseResultJson(json: Uint8Array): AuditReport {
+  return JSON.parse(utf8.decode(json)) as AuditReport
+}
+
 /** Largest result file `llmsec report` reads. */
 export const MAX_RESULT_BYTES = 64 * 1024 * 1024
 
@@ -145,12 +150,10 @@ export class FleetBuilder {
     this.seen.set(digest.name, n)
     const host = n === 1 ? digest.name : `${digest.name} (${n})`
     const entry = {host, file} as FleetHost
-    if (result instanceof Uint8Array)
-      Object.defineProperty(entry, 'report', {
-        enumerable: true,
-        get: () => JSON.parse(utf8.decode(result)) as AuditReport,
-      })
-    else entry.report = result
+    if (result instanceof Uint8Array) {
+      Object.defineProperty(entry, 'report', {enumerable: true, get: () => parseResultJson(result)})
+      Object.defineProperty(entry, 'json', {enumerable: false, value: result})
+    } else entry.report = result
     Object.defineProperty(entry, 'summary', {enumerable: false, value: digest.summary})
     this.tally.merge(digest.tally, host)
     this.hosts.push(entry)

@@ -24,4 +24,6 @@ export interface FleetHost {
   report: AuditReport
   /** What fleet views show of the host (not part of the JSON). */
   readonly summary: HostSummary
+  /** The result as UTF-8 JSON, when `report` is parsed from it (not part of the JSON). */
+  readonly json?: Uint8Array
 }

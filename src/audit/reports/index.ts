@@ -4,6 +4,7 @@ import {jsonChunks} from '../../core/json-chunks.js'
 import {exitCodeFor} from '../policy.js'
 import {FleetBuilder, mergeFleet} from './fleet.js'
 import {readAuditResult, readHosts} from './read-hosts.js'
+import {fleetChunksOnThreads, pieceThreads} from './host-pieces.js'
 import {htmlChunks, renderHtml} from './html.js'
 import {junitChunks, renderJunit} from './junit.js'
 import {renderMarkdown} from './markdown.js'
@@ -60,6 +61,22 @@ export function renderReportChunks(
 function* withNewline(chunks: Iterable<string>): Generator<string> {
   yield* chunks
   yield '\n'
+}
+
+/**
+ * renderReportChunks, except that a large fleet's JSON and SARIF are rendered a host at a time
+ * on report threads (host-pieces.ts): the same bytes, in about half the time on two cores.
+ */
+export function reportChunks(
+  format: Exclude<ReportFormat, 'table'>,
+  input: AuditReport | FleetReport,
+  options: {sarifCategory?: string} = {},
+): Iterable<string> | AsyncIterable<string> {
+  const threads = pieceThreads(format, input)
+  if (threads === 0) return renderReportChunks(format, input, options)
+  return fleetChunksOnThreads(format as 'json' | 'sarif', input as FleetReport, threads, {
+    category: options.sarifCategory,
+  })
 }
 
 /** renderReportChunks as one string. */

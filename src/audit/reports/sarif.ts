@@ -1,4 +1,4 @@
-import {createHash} from 'node:crypto'
+import {createHash, randomUUID} from 'node:crypto'
 
 import {
   automationDetails,
@@ -11,7 +11,7 @@ import {
 } from '../../core/sarif.js'
 import {stringifyAt} from '../../core/json-chunks.js'
 import {describeWaiver, rowsOf, type Row} from './model.js'
-import type {AuditReport} from './report.types.js'
+import type {AuditReport, RejectedResult} from './report.types.js'
 import type {FleetReport} from './fleet.types.js'
 
 type Json = Record<string, unknown>
@@ -99,30 +99,41 @@ function sameControls(a: Row['result']['controls'], b: Row['result']['controls']
   })
 }
 
+/** Where a run's rule descriptors sit in its text (sarifRunText): runs[i].tool.driver.rules[j]. */
+const RULES_INDENT = ' '.repeat(10)
+const DESCRIPTOR_INDENT = ' '.repeat(12)
+
 /**
- * A rule's descriptor, made once per distinct content: the hosts of a fleet share their rules, and
- * a descriptor depends only on the rule id, the DESCRIBED fields and the controls.
+ * A rule's descriptor as text at its place in a run, made once per distinct content: the hosts of
+ * a fleet share their rules, and a descriptor depends only on the rule id, the DESCRIBED fields and
+ * the controls. Descriptors are half of a fleet's SARIF; stringifying each once halves the work.
  */
-function cachedDescriptor(row: Row, cache: Map<string, {source: Row['result']; descriptor: Json}[]>): Json {
+function cachedDescriptor(row: Row, cache: DescriptorCache): string {
   const r = row.result
   const known = cache.get(row.key) ?? []
   const hit = known.find(
     ({source}) => DESCRIBED.every((f) => source[f] === r[f]) && sameControls(source.controls, r.controls),
   )
-  if (hit) return hit.descriptor
-  const descriptor = ruleDescriptor(row)
+  if (hit) return hit.text
+  const text = stringifyAt(ruleDescriptor(row), DESCRIPTOR_INDENT)
   // A rule whose text differs on every host (its fix names host paths) is not worth a cache.
-  if (known.length < MAX_VARIANTS) known.push({source: r, descriptor})
+  if (known.length < MAX_VARIANTS) known.push({source: r, text})
   cache.set(row.key, known)
-  return descriptor
+  return text
 }
+
+/**
+ * Stands for the rules list while a run is stringified, then replaced by the descriptors' texts.
+ * Random per process, so no text a result file carries can be taken for it.
+ */
+const RULES_ID = `llmsec-rules-${randomUUID()}`
+const RULES_MARK = JSON.stringify(RULES_ID)
 
 function runOf(
   report: AuditReport,
   host: string,
   options: SarifOptions & {fleet: boolean},
-  descriptors: Map<string, {source: Row['result']; descriptor: Json}[]>,
-): Json {
+): {json: Json; rules: Row[]} {
   const rows = rowsOf(report, host)
   const findings = rows.filter((r) => r.status === 'fail' || r.status === 'waived')
   const rules = [...new Map(rows.map((r) => [r.key, r])).values()].sort((a, b) => a.key.localeCompare(b.key))
@@ -137,13 +148,13 @@ function runOf(
   const errors = rows
     .filter((r) => r.status === 'error')
     .map((r) => ({level: 'error', message: {text: `${r.key}: ${r.result.reason ?? r.result.evidence[0] ?? 'error'}`}}))
-  return {
+  const json = {
     tool: {
       driver: {
         name: 'llmsec',
         version: report.llmsecVersion ?? '0.0.0',
         informationUri: INFORMATION_URI,
-        rules: rules.map((row) => cachedDescriptor(row, descriptors)),
+        rules: RULES_ID,
       },
     },
     ...automationDetails(options.category),
@@ -168,6 +179,7 @@ function runOf(
       rulesets: report.rulesets.map((r) => ({id: r.id, score: r.score})),
     },
   }
+  return {json, rules}
 }
 
 export interface SarifOptions {
@@ -183,13 +195,40 @@ export interface SarifOptions {
 export function* sarifChunks(input: AuditReport | FleetReport, options: SarifOptions = {}): Generator<string> {
   const fleet = 'kind' in input && input.kind === 'fleet' ? input : null
   const hosts = fleet ? fleet.hosts : [{report: input as AuditReport, host: (input as AuditReport).host ?? 'unknown'}]
-  const descriptors = new Map<string, {source: Row['result']; descriptor: Json}[]>()
-  yield `{\n  "$schema": ${JSON.stringify(SARIF_SCHEMA)},\n  "version": "2.1.0",\n  "runs": [`
+  const descriptors: DescriptorCache = new Map()
+  yield SARIF_LOG_HEAD
   for (const [i, h] of hosts.entries())
-    yield `${i ? ',' : ''}\n    ${stringifyAt(runOf(h.report, h.host, {...options, fleet: fleet !== null}, descriptors), '    ')}`
-  yield '\n  ]'
-  if (fleet?.rejected.length) yield `,\n  "properties": ${stringifyAt({rejected: fleet.rejected}, '  ')}`
-  yield '\n}\n'
+    yield sarifRunChunk(i, sarifRunText(h.report, h.host, {...options, fleet: fleet !== null}, descriptors))
+  yield sarifLogTail(fleet?.rejected ?? [])
+}
+
+/** Rule descriptors made once per distinct content, for one log (cachedDescriptor). */
+export type DescriptorCache = Map<string, {source: Row['result']; text: string}[]>
+
+/** A SARIF log is this, each run (sarifRunChunk), then its tail (sarifLogTail). */
+export const SARIF_LOG_HEAD = `{\n  "$schema": ${JSON.stringify(SARIF_SCHEMA)},\n  "version": "2.1.0",\n  "runs": [`
+
+/** One host's run as text at its place in the log. */
+export function sarifRunText(
+  report: AuditReport,
+  host: string,
+  options: SarifOptions & {fleet: boolean},
+  descriptors: DescriptorCache,
+): string {
+  const run = runOf(report, host, options)
+  const texts = run.rules.map((row) => cachedDescriptor(row, descriptors))
+  const list = texts.length ? `[\n${DESCRIPTOR_INDENT}${texts.join(`,\n${DESCRIPTOR_INDENT}`)}\n${RULES_INDENT}]` : '[]'
+  // The mark is in the text once, where the rules go: nothing else can hold this random value.
+  return stringifyAt(run.json, '    ').replace(RULES_MARK, () => list)
+}
+
+export function sarifRunChunk(index: number, run: string): string {
+  return `${index ? ',' : ''}\n    ${run}`
+}
+
+export function sarifLogTail(rejected: RejectedResult[]): string {
+  const properties = rejected.length ? `,\n  "properties": ${stringifyAt({rejected}, '  ')}` : ''
+  return `\n  ]${properties}\n}\n`
 }
 
 export function renderSarif(input: AuditReport | FleetReport, options: SarifOptions = {}): string {
