@@ -99,9 +99,10 @@ export function renderTableReport(input: AuditReport | FleetReport, style: Style
   return out.join('\n')
 }
 
-async function joinChunks(chunks: Iterable<string> | AsyncIterable<string>): Promise<string> {
+async function joinChunks(chunks: Iterable<string> | AsyncIterable<string | Uint8Array>): Promise<string> {
   const parts: string[] = []
-  for await (const chunk of chunks) parts.push(chunk)
+  const utf8 = new TextDecoder()
+  for await (const chunk of chunks) parts.push(typeof chunk === 'string' ? chunk : utf8.decode(chunk))
   return parts.join('')
 }
 

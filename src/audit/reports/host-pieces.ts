@@ -1,11 +1,12 @@
-import {stringifyAt} from '../../core/json-chunks.js'
+import {reindentJson, stringifyAt} from '../../core/json-chunks.js'
 import {parseResultJson} from './fleet.js'
 import type {FleetReport} from './fleet.types.js'
+import {junitHead, junitHostSuites, junitTail} from './junit.js'
 import {inOrderOnThreads, threadsFor, type ReportJob} from './report-threads.js'
 import {
   SARIF_LOG_HEAD,
   sarifLogTail,
-  sarifRunChunk,
+  sarifRunSeparator,
   sarifRunText,
   type DescriptorCache,
   type SarifOptions,
@@ -13,37 +14,52 @@ import {
 
 type PieceJob = Extract<ReportJob, {piece: string}>
 
+/** The formats whose fleet reports are a host's piece after another. */
+export const PIECE_FORMATS = ['json', 'sarif', 'junit'] as const
+export type PieceFormat = (typeof PIECE_FORMATS)[number]
+
 /** Descriptors of the log a report thread renders runs of (a thread lives for one log). */
 const descriptors: DescriptorCache = new Map()
 
-/** One host's piece of a fleet report, on a report thread: its entry of the JSON `hosts` list, or its SARIF run. */
-export function hostPiece(job: PieceJob): string {
-  const report = parseResultJson(job.json)
-  if (job.piece === 'json') return stringifyAt({host: job.host, file: job.file, report}, '    ')
-  return sarifRunText(report, job.host, {category: job.sarifCategory, fleet: true}, descriptors)
+const utf8 = new TextEncoder()
+
+/**
+ * One host's piece of a fleet report, on a report thread: its entry of the JSON `hosts` list, its
+ * SARIF run or its JUnit suites, as UTF-8 bytes (they move to the writing thread without a copy).
+ */
+export function hostPiece(job: PieceJob): Uint8Array[] {
+  if (job.piece === 'sarif') {
+    const report = parseResultJson(job.json)
+    return [utf8.encode(sarifRunText(report, job.host, {category: job.sarifCategory, fleet: true}, descriptors))]
+  }
+  if (job.piece === 'junit') return [utf8.encode(junitHostSuites(parseResultJson(job.json), job.host))]
+  // stringifyAt({host, file, report}, '    '), the result re-indented rather than parsed again.
+  const [entry, member] = ['    ', '      ']
+  const head = `{\n${member}"host": ${JSON.stringify(job.host)},\n${member}"file": ${JSON.stringify(job.file)},\n${member}"report": `
+  return [utf8.encode(head), reindentJson(job.json, member), utf8.encode(`\n${entry}}`)]
 }
 
 /**
- * Report threads for rendering a fleet's JSON or SARIF, or 0 when it is rendered here: a
+ * Report threads for rendering a fleet's JSON, SARIF or JUnit, or 0 when it is rendered here: a
  * single result, a small fleet, or hosts held as objects (mergeFleet).
  */
 export function pieceThreads(format: string, input: unknown): number {
-  if (format !== 'json' && format !== 'sarif') return 0
+  if (!(PIECE_FORMATS as readonly string[]).includes(format)) return 0
   const fleet = input as Partial<FleetReport>
   if (fleet.kind !== 'fleet' || !fleet.hosts?.every((h) => h.json)) return 0
   return threadsFor(fleet.hosts.length)
 }
 
 /**
- * A fleet's JSON or SARIF with each host's piece rendered on report threads, byte for byte what
- * jsonChunks and sarifChunks write; the pieces reach this thread in host order.
+ * A fleet's JSON, SARIF or JUnit with each host's piece rendered on report threads, byte for byte
+ * what jsonChunks, sarifChunks and junitChunks write; the pieces reach this thread in host order.
  */
 export async function* fleetChunksOnThreads(
-  format: 'json' | 'sarif',
+  format: PieceFormat,
   fleet: FleetReport,
   threads: number,
   options: SarifOptions = {},
-): AsyncGenerator<string> {
+): AsyncGenerator<string | Uint8Array> {
   const pieces = inOrderOnThreads(
     fleet.hosts.map((h) => ({
       piece: format,
@@ -53,12 +69,20 @@ export async function* fleetChunksOnThreads(
       sarifCategory: options.category,
     })),
     threads,
-  ) as AsyncGenerator<string>
+  ) as AsyncGenerator<Uint8Array[]>
   if (format === 'sarif') {
     yield SARIF_LOG_HEAD
     let i = 0
-    for await (const run of pieces) yield sarifRunChunk(i++, run)
+    for await (const run of pieces) {
+      yield sarifRunSeparator(i++)
+      yield* run
+    }
     return yield sarifLogTail(fleet.rejected)
+  }
+  if (format === 'junit') {
+    yield junitHead(fleet)
+    for await (const suites of pieces) yield* suites
+    return yield junitTail(fleet.rejected)
   }
   // jsonChunks(fleet, 2): members at indent 2, the hosts list an entry at a time.
   let first = true
@@ -70,7 +94,10 @@ export async function* fleetChunksOnThreads(
     else if (!fleet.hosts.length) yield '[]'
     else {
       let i = 0
-      for await (const piece of pieces) yield `${i++ ? ',\n    ' : '[\n    '}${piece}`
+      for await (const piece of pieces) {
+        yield i++ ? ',\n    ' : '[\n    '
+        yield* piece
+      }
       yield '\n  ]'
     }
   }

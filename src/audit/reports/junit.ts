@@ -101,7 +101,16 @@ function rejectedSuite(rejected: RejectedResult[]): string {
 export function* junitChunks(input: AuditReport | FleetReport): Generator<string> {
   const fleet = 'kind' in input && input.kind === 'fleet' ? input : null
   const single = input as AuditReport
-  // The totals come first: from the hosts' summaries; each host's result is then read once.
+  yield junitHead(input)
+  if (fleet) for (const h of fleet.hosts) yield junitHostSuites(h.report, h.host)
+  else yield junitHostSuites(single, single.host ?? 'unknown')
+  yield junitTail(fleet?.rejected ?? [])
+}
+
+/** The document's start, with the totals: from the hosts' summaries, so each host's result is read once after. */
+export function junitHead(input: AuditReport | FleetReport): string {
+  const fleet = 'kind' in input && input.kind === 'fleet' ? input : null
+  const single = input as AuditReport
   const summaries = fleet
     ? fleet.hosts.map((h) => h.summary)
     : [{counts: countDisplay(rowsOf(single)), rules: single.rules.length, durationMs: single.durationMs ?? 0}]
@@ -114,15 +123,23 @@ export function* junitChunks(input: AuditReport | FleetReport): Generator<string
     tests += summary.rules
     ms += summary.durationMs
   }
-  yield [
+  return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="llmsec audit" tests="${tests + rejected.length}" failures="${c.fail}" errors="${c.error + rejected.length}" skipped="${c['not-applicable'] + c.waived}" time="${(ms / 1000).toFixed(3)}">`,
     '',
   ].join('\n')
-  if (fleet) for (const h of fleet.hosts) for (const suite of suitesOf(h.report, h.host)) yield `${suiteXml(suite)}\n`
-  else for (const suite of suitesOf(single, single.host ?? 'unknown')) yield `${suiteXml(suite)}\n`
-  if (rejected.length) yield `${rejectedSuite(rejected)}\n`
-  yield '</testsuites>\n'
+}
+
+/** One host's suites. */
+export function junitHostSuites(report: AuditReport, host: string): string {
+  return suitesOf(report, host)
+    .map((suite) => `${suiteXml(suite)}\n`)
+    .join('')
+}
+
+/** The document's end: refused result files, if any, as a suite of errors. */
+export function junitTail(rejected: RejectedResult[]): string {
+  return `${rejected.length ? `${rejectedSuite(rejected)}\n` : ''}</testsuites>\n`
 }
 
 export function renderJunit(input: AuditReport | FleetReport): string {

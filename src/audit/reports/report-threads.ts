@@ -1,10 +1,11 @@
 import {availableParallelism} from 'node:os'
 
 import {startThread} from '../../core/thread.js'
+import type {PieceFormat} from './host-pieces.js'
 
 /** A job for a report thread (report-worker.ts): read one result file, or render one host's piece. */
 export type ReportJob =
-  {read: string} | {piece: 'json' | 'sarif'; host: string; file: string; json: Uint8Array; sarifCategory?: string}
+  {read: string} | {piece: PieceFormat; host: string; file: string; json: Uint8Array; sarifCategory?: string}
 
 /** What a report thread answers for one job: its value, or the unexpected error it hit. */
 export type ReportAnswer = {index: number; value: unknown} | {index: number; bug: string}

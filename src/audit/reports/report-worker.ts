@@ -10,7 +10,8 @@ function run(job: ReportJob): {value: unknown; transfer: ArrayBuffer[]} {
     const read = readHost(job.read)
     return {value: read, transfer: 'json' in read ? [read.json.buffer as ArrayBuffer] : []}
   }
-  return {value: hostPiece(job), transfer: []}
+  const piece = hostPiece(job)
+  return {value: piece, transfer: piece.map((bytes) => bytes.buffer as ArrayBuffer)}
 }
 
 /** Report thread entry (report-threads.ts): runs each job it is sent and answers with its index. */

@@ -198,14 +198,14 @@ export function* sarifChunks(input: AuditReport | FleetReport, options: SarifOpt
   const descriptors: DescriptorCache = new Map()
   yield SARIF_LOG_HEAD
   for (const [i, h] of hosts.entries())
-    yield sarifRunChunk(i, sarifRunText(h.report, h.host, {...options, fleet: fleet !== null}, descriptors))
+    yield sarifRunSeparator(i) + sarifRunText(h.report, h.host, {...options, fleet: fleet !== null}, descriptors)
   yield sarifLogTail(fleet?.rejected ?? [])
 }
 
 /** Rule descriptors made once per distinct content, for one log (cachedDescriptor). */
 export type DescriptorCache = Map<string, {source: Row['result']; text: string}[]>
 
-/** A SARIF log is this, each run (sarifRunChunk), then its tail (sarifLogTail). */
+/** A SARIF log is this, each run after its separator (sarifRunSeparator), then its tail (sarifLogTail). */
 export const SARIF_LOG_HEAD = `{\n  "$schema": ${JSON.stringify(SARIF_SCHEMA)},\n  "version": "2.1.0",\n  "runs": [`
 
 /** One host's run as text at its place in the log. */
@@ -222,8 +222,8 @@ export function sarifRunText(
   return stringifyAt(run.json, '    ').replace(RULES_MARK, () => list)
 }
 
-export function sarifRunChunk(index: number, run: string): string {
-  return `${index ? ',' : ''}\n    ${run}`
+export function sarifRunSeparator(index: number): string {
+  return `${index ? ',' : ''}\n    `
 }
 
 export function sarifLogTail(rejected: RejectedResult[]): string {

@@ -6,7 +6,7 @@ import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 
 import {writeChunksAtomic} from '../../../src/core/fs.js'
-import {jsonChunks, stringifyAt} from '../../../src/core/json-chunks.js'
+import {jsonChunks, reindentJson, stringifyAt} from '../../../src/core/json-chunks.js'
 
 const anything = fc.anything({
   withBigInt: false,
@@ -93,5 +93,30 @@ describe('writeChunksAtomic', () => {
     } finally {
       await rm(dir, {recursive: true, force: true})
     }
+  })
+})
+
+describe('reindentJson', () => {
+  it('is stringifyAt of the parsed value, for any JSON.stringify output and indent', () => {
+    const text = fc.oneof(
+      fc.string(),
+      fc.string({unit: 'binary'}),
+      fc.constantFrom('\\', '"', '\\"', '{}', '[]', ':', ','),
+    )
+    const value = fc.oneof(fc.jsonValue(), fc.dictionary(text, fc.array(text)))
+    fc.assert(
+      fc.property(value, fc.constantFrom('', '  ', '    ', ' ', '\t', '      '), (v, indent) => {
+        const pretty = reindentJson(Buffer.from(JSON.stringify(v)), indent)
+        expect(pretty.toString('utf8')).toBe(stringifyAt(v, indent))
+      }),
+      {numRuns: 3000},
+    )
+  })
+
+  it('is linear in its input: a large result in well under a second', () => {
+    const big = Buffer.from(JSON.stringify(Array.from({length: 100_000}, (_, i) => ({id: `r-${i}`, e: ['a"b\\c', i]}))))
+    const started = performance.now()
+    expect(reindentJson(big, '  ').length).toBeGreaterThan(big.length)
+    expect(performance.now() - started).toBeLessThan(2_000)
   })
 })

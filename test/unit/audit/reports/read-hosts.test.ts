@@ -10,7 +10,10 @@ import type {RuleResult} from '../../../../src/audit/index.js'
 import {digestHost, FleetTally} from '../../../../src/audit/reports/fleet-summary.js'
 import {FleetBuilder, MAX_RESULT_BYTES} from '../../../../src/audit/reports/fleet.js'
 import type {FleetReport} from '../../../../src/audit/reports/fleet.types.js'
+import {fleetChunksOnThreads, pieceThreads, PIECE_FORMATS} from '../../../../src/audit/reports/host-pieces.js'
+import {mergeFleet, renderReport} from '../../../../src/audit/reports/index.js'
 import {readHosts, type HostRead} from '../../../../src/audit/reports/read-hosts.js'
+import {inOrderOnThreads, threadsFor} from '../../../../src/audit/reports/report-threads.js'
 import {auditOf} from '../../../helpers/audit-results.js'
 import {sampleReport} from '../../../helpers/sample-report.js'
 
@@ -119,12 +122,37 @@ describe('reading a fleet', () => {
     expect(reasons[4]).toMatch(/missing\.json/)
   })
 
+  it('renders JSON, SARIF and JUnit on report threads byte for byte as on the calling thread', async () => {
+    const fleet = await fleetOf(files, 2)
+    const utf8 = new TextDecoder()
+    for (const format of PIECE_FORMATS)
+      for (const sarifCategory of [undefined, 'nightly/gpu']) {
+        let threaded = ''
+        for await (const chunk of fleetChunksOnThreads(format, fleet, 2, {category: sarifCategory}))
+          threaded += typeof chunk === 'string' ? chunk : utf8.decode(chunk)
+        expect(threaded, format).toBe(renderReport(format, fleet, {sarifCategory}))
+        JSON.parse(format === 'junit' ? '{}' : threaded)
+      }
+    expect(pieceThreads('json', fleet)).toBe(threadsFor(fleet.hosts.length))
+    expect(pieceThreads('html', fleet)).toBe(0)
+    // Hosts held as objects (mergeFleet) are rendered on the calling thread.
+    expect(pieceThreads('json', mergeFleet(fleet.hosts.map((h) => ({file: h.file, report: h.report}))))).toBe(0)
+  })
+
   it('gives the same fleet as merging the results as objects (mergeFleet)', async () => {
     const threaded = await fleetOf(files, 2)
     const builder = new FleetBuilder()
     for (const host of threaded.hosts) builder.add(host.file, host.report)
     for (const r of threaded.rejected) builder.reject(r.file, r.reason)
     expect(fleetView(builder.finish('0.1.0', new Date(0)))).toEqual(fleetView(threaded))
+  })
+})
+
+describe('report threads', () => {
+  it('throw what a thread hit unexpectedly, and end their threads', async () => {
+    const job = {piece: 'sarif' as const, host: 'h', file: 'f', json: new TextEncoder().encode('{')}
+    const answers = inOrderOnThreads([job, job], 1)
+    await expect(answers.next()).rejects.toThrow(/a report thread failed: SyntaxError/)
   })
 })
 
