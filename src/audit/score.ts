@@ -135,27 +135,32 @@ export function controlFamiliesOf(framework: string, ids: readonly string[]): st
 
 /** Family ids in numeric order (PCI 2 before 10); one collator, as localeCompare with options builds one per call. */
 const FAMILY_ORDER = new Intl.Collator('en', {numeric: true})
+/** Frameworks as localeCompare orders them (the default locale), with one collator. */
+const FRAMEWORK_ORDER = new Intl.Collator()
 
 /** Scores per control family: each rule counts once per family it maps to. */
 export function scoreControlFamilies(results: Scored[]): ControlFamilyScore[] {
-  const groups = new Map<string, {framework: string; family: string; results: Scored[]}>()
+  // Framework, then family: nested maps, no key strings made per rule.
+  const groups = new Map<string, Map<string, {framework: string; family: string; results: Scored[]}>>()
   for (const result of results) {
-    for (const [framework, ids] of Object.entries(result.controls)) {
-      for (const family of controlFamiliesOf(framework, ids)) {
-        const key = `${framework}\u0000${family}`
-        const group = groups.get(key) ?? {framework, family, results: []}
-        group.results.push(result)
-        groups.set(key, group)
+    for (const framework in result.controls) {
+      let families = groups.get(framework)
+      if (!families) groups.set(framework, (families = new Map()))
+      for (const family of controlFamiliesOf(framework, result.controls[framework])) {
+        const group = families.get(family)
+        if (group) group.results.push(result)
+        else families.set(family, {framework, family, results: [result]})
       }
     }
   }
   return [...groups.values()]
+    .flatMap((families) => [...families.values()])
     .map(({framework, family, results: rs}) => {
       const counts = countStatuses(rs)
       const applicable = counts.pass + counts.fail + counts.error > 0
       return {framework, family, score: applicable ? scoreResults(rs) : null, ...counts}
     })
-    .sort((a, b) => a.framework.localeCompare(b.framework) || FAMILY_ORDER.compare(a.family, b.family))
+    .sort((a, b) => FRAMEWORK_ORDER.compare(a.framework, b.framework) || FAMILY_ORDER.compare(a.family, b.family))
 }
 
 /**

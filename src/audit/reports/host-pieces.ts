@@ -7,7 +7,7 @@ import {
   SARIF_LOG_HEAD,
   sarifLogTail,
   sarifRunSeparator,
-  sarifRunText,
+  sarifRunBytes,
   type DescriptorCache,
   type SarifOptions,
 } from './sarif.js'
@@ -30,7 +30,7 @@ const utf8 = new TextEncoder()
 export function hostPiece(job: PieceJob): Uint8Array[] {
   if (job.piece === 'sarif') {
     const report = parseResultJson(job.json)
-    return [utf8.encode(sarifRunText(report, job.host, {category: job.sarifCategory, fleet: true}, descriptors))]
+    return [sarifRunBytes(report, job.host, {category: job.sarifCategory, fleet: true}, descriptors)]
   }
   if (job.piece === 'junit') return [utf8.encode(junitHostSuites(parseResultJson(job.json), job.host))]
   // stringifyAt({host, file, report}, '    '), the result re-indented rather than parsed again.

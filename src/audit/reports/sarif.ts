@@ -99,27 +99,29 @@ function sameControls(a: Row['result']['controls'], b: Row['result']['controls']
   })
 }
 
+const utf8 = new TextEncoder()
+
 /** Where a run's rule descriptors sit in its text (sarifRunText): runs[i].tool.driver.rules[j]. */
 const RULES_INDENT = ' '.repeat(10)
 const DESCRIPTOR_INDENT = ' '.repeat(12)
 
 /**
- * A rule's descriptor as text at its place in a run, made once per distinct content: the hosts of
+ * A rule's descriptor as UTF-8 text at its place in a run, made once per distinct content: the hosts of
  * a fleet share their rules, and a descriptor depends only on the rule id, the DESCRIBED fields and
  * the controls. Descriptors are half of a fleet's SARIF; stringifying each once halves the work.
  */
-function cachedDescriptor(row: Row, cache: DescriptorCache): string {
+function cachedDescriptor(row: Row, cache: DescriptorCache): Uint8Array {
   const r = row.result
   const known = cache.get(row.key) ?? []
   const hit = known.find(
     ({source}) => DESCRIBED.every((f) => source[f] === r[f]) && sameControls(source.controls, r.controls),
   )
-  if (hit) return hit.text
-  const text = stringifyAt(ruleDescriptor(row), DESCRIPTOR_INDENT)
+  if (hit) return hit.bytes
+  const bytes = utf8.encode(stringifyAt(ruleDescriptor(row), DESCRIPTOR_INDENT))
   // A rule whose text differs on every host (its fix names host paths) is not worth a cache.
-  if (known.length < MAX_VARIANTS) known.push({source: r, text})
+  if (known.length < MAX_VARIANTS) known.push({source: r, bytes})
   cache.set(row.key, known)
-  return text
+  return bytes
 }
 
 /**
@@ -203,7 +205,7 @@ export function* sarifChunks(input: AuditReport | FleetReport, options: SarifOpt
 }
 
 /** Rule descriptors made once per distinct content, for one log (cachedDescriptor). */
-export type DescriptorCache = Map<string, {source: Row['result']; text: string}[]>
+export type DescriptorCache = Map<string, {source: Row['result']; bytes: Uint8Array}[]>
 
 /** A SARIF log is this, each run after its separator (sarifRunSeparator), then its tail (sarifLogTail). */
 export const SARIF_LOG_HEAD = `{\n  "$schema": ${JSON.stringify(SARIF_SCHEMA)},\n  "version": "2.1.0",\n  "runs": [`
@@ -215,11 +217,41 @@ export function sarifRunText(
   options: SarifOptions & {fleet: boolean},
   descriptors: DescriptorCache,
 ): string {
+  return new TextDecoder().decode(sarifRunBytes(report, host, options, descriptors))
+}
+
+const LIST = {
+  open: utf8.encode(`[\n${DESCRIPTOR_INDENT}`),
+  next: utf8.encode(`,\n${DESCRIPTOR_INDENT}`),
+  close: utf8.encode(`\n${RULES_INDENT}]`),
+  empty: utf8.encode('[]'),
+}
+
+/**
+ * One host's run as UTF-8 at its place in the log: the run stringified with a mark for its rules,
+ * and the descriptors' bytes (made once per log) copied where the mark was.
+ */
+export function sarifRunBytes(
+  report: AuditReport,
+  host: string,
+  options: SarifOptions & {fleet: boolean},
+  descriptors: DescriptorCache,
+): Uint8Array {
   const run = runOf(report, host, options)
-  const texts = run.rules.map((row) => cachedDescriptor(row, descriptors))
-  const list = texts.length ? `[\n${DESCRIPTOR_INDENT}${texts.join(`,\n${DESCRIPTOR_INDENT}`)}\n${RULES_INDENT}]` : '[]'
+  const text = stringifyAt(run.json, '    ')
   // The mark is in the text once, where the rules go: nothing else can hold this random value.
-  return stringifyAt(run.json, '    ').replace(RULES_MARK, () => list)
+  const at = text.indexOf(RULES_MARK)
+  const parts = [utf8.encode(text.slice(0, at))]
+  for (const [i, row] of run.rules.entries()) parts.push(i ? LIST.next : LIST.open, cachedDescriptor(row, descriptors))
+  parts.push(run.rules.length ? LIST.close : LIST.empty, utf8.encode(text.slice(at + RULES_MARK.length)))
+  // Never from Buffer's shared pool: the bytes may be transferred to another thread.
+  const out = Buffer.allocUnsafeSlow(parts.reduce((n, p) => n + p.length, 0))
+  let length = 0
+  for (const part of parts) {
+    out.set(part, length)
+    length += part.length
+  }
+  return out
 }
 
 export function sarifRunSeparator(index: number): string {

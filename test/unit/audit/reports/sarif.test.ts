@@ -22,6 +22,18 @@ interface SarifLog {
 const validate = loadSarifValidator()
 
 describe('SARIF report', () => {
+  it('is the same text as JSON.stringify of the log, whatever strings a result carries', () => {
+    const report = sampleReport()
+    // Text like the mark that stands for the rules list while a run is stringified.
+    report.llmsecVersion = 'llmsec-rules-00000000-0000-0000-0000-000000000000'
+    report.rules[0].evidence = ['"llmsec-rules-"', 'é ✓ \u0000']
+    const text = renderSarif(report)
+    expect(text).toBe(`${JSON.stringify(JSON.parse(text), null, 2)}\n`)
+    const log = JSON.parse(text) as SarifLog
+    expect(log.runs[0].tool.driver.rules.map((r) => r.id)).toEqual([...report.rules.map((r) => r.ruleId)].sort())
+    expect(validate(log), JSON.stringify(validate.errors, null, 1)).toBe(true)
+  })
+
   it('is valid SARIF 2.1.0 with rules, levels, locations and suppressions', () => {
     const log = JSON.parse(renderSarif(sampleReport())) as SarifLog
     expect(validate(log), JSON.stringify(validate.errors, null, 1)).toBe(true)
