@@ -211,7 +211,7 @@ export type DescriptorCache = Map<string, {source: Row['result']; bytes: Uint8Ar
 export const SARIF_LOG_HEAD = `{\n  "$schema": ${JSON.stringify(SARIF_SCHEMA)},\n  "version": "2.1.0",\n  "runs": [`
 
 /** One host's run as text at its place in the log. */
-export function sarifRunText(
+function sarifRunText(
   report: AuditReport,
   host: string,
   options: SarifOptions & {fleet: boolean},
