@@ -2,7 +2,7 @@ import {reindentJson, stringifyAt} from '../../core/json-chunks.js'
 import {parseResultJson} from './fleet.js'
 import type {FleetReport} from './fleet.types.js'
 import {junitHead, junitHostSuites, junitTail} from './junit.js'
-import {inOrderOnThreads, threadsFor, type ReportJob} from './report-threads.js'
+import {inOrderOnThreads, PIECE_FORMATS, threadsFor, type PieceFormat, type ReportJob} from './report-threads.js'
 import {
   SARIF_LOG_HEAD,
   sarifLogTail,
@@ -13,10 +13,6 @@ import {
 } from './sarif.js'
 
 type PieceJob = Extract<ReportJob, {piece: string}>
-
-/** The formats whose fleet reports are a host's piece after another. */
-export const PIECE_FORMATS = ['json', 'sarif', 'junit'] as const
-export type PieceFormat = (typeof PIECE_FORMATS)[number]
 
 /** Descriptors of the log a report thread renders runs of (a thread lives for one log). */
 const descriptors: DescriptorCache = new Map()

@@ -1,7 +1,10 @@
 import {availableParallelism} from 'node:os'
 
 import {startThread} from '../../core/thread.js'
-import type {PieceFormat} from './host-pieces.js'
+
+/** The formats whose fleet reports are a host's piece after another (host-pieces.ts). */
+export const PIECE_FORMATS = ['json', 'sarif', 'junit'] as const
+export type PieceFormat = (typeof PIECE_FORMATS)[number]
 
 /** A job for a report thread (report-worker.ts): read one result file, or render one host's piece. */
 export type ReportJob =
