@@ -46,6 +46,7 @@ function maybeSpace(code: number): boolean {
  */
 export function* readStanzas(text: string): Generator<Stanza> {
   let stanza: Stanza = {}
+  let nextColon = -1
   let any = false
   let start = 0
   while (start <= text.length) {
@@ -64,7 +65,13 @@ export function* readStanzas(text: string): Generator<Stanza> {
       continue
     }
     if (first === 32 || first === 9 || first === 35) continue
-    const colon = text.indexOf(':', lineStart)
+    // The next colon at or after this line, found again only once passed: lines without one do not
+    // each search the rest of the text (that was quadratic in a run of such lines).
+    if (nextColon < lineStart) {
+      const found = text.indexOf(':', lineStart)
+      nextColon = found < 0 ? text.length + 1 : found
+    }
+    const colon = nextColon
     if (colon <= lineStart || colon >= stop) continue
     const key = fieldAt(text, lineStart, colon)
     if (!key) continue

@@ -37,7 +37,10 @@ describe('parseDpkgStatus', () => {
     )
     const long = `Package: x\nStatus: install ok installed\nVersion: 1${'.1'.repeat(500_000)}\n`
     const many = 'Package: p\nStatus: install ok installed\nVersion: 1.0\n\n'.repeat(100_000)
+    // Lines without a colon, then one field: each line must not search the rest of the text.
+    const colonless = `${'no colon here\n'.repeat(400_000)}Package: z\n`
     const started = performance.now()
+    expect([...readStanzas(colonless)]).toEqual([{Package: 'z'}])
     expect(parseDpkgStatus(long).notes[0]?.code).toBe('version-unparsable')
     expect(parseDpkgStatus(many).packages).toHaveLength(100_000)
     expect(performance.now() - started).toBeLessThan(3000)
