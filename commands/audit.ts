@@ -8,7 +8,7 @@ import {
   modelTrust,
   runAuditReport,
 } from '../src/audit/index.js'
-import {loadWaivers, readAuditResults, waiverSettings, type AuditReport} from '../src/audit/reports/index.js'
+import {loadWaivers, readAuditResult, waiverSettings, type AuditReport} from '../src/audit/reports/index.js'
 import {emitReports, planOutputs} from '../src/cli/audit-output.js'
 import {LlmsecCommand} from '../src/cli/base-command.js'
 import {durationFlag} from '../src/cli/flags/duration.js'
@@ -113,7 +113,7 @@ export default class Audit extends LlmsecCommand<typeof Audit> {
     const settings = waiverSettings(config.waivers)
     const {waivers, note} = await loadWaivers(flags.waivers, settings)
     if (note) this.warn(note)
-    const [previous] = flags.compare ? readAuditResults([flags.compare]) : []
+    const previous = flags.compare ? readAuditResult(flags.compare) : undefined
     const rulesets = []
     for (const ref of refs) rulesets.push(await loadRuleset(ref))
     const policy = {

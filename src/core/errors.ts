@@ -139,6 +139,7 @@ function readFailure(errno: string | undefined, path: string, action: FsAction, 
   if (errno === 'EACCES' || errno === 'EPERM')
     return coreError('INPUT_UNREADABLE', `Permission denied to ${verb} ${path}.`, ['Run as root, or as its owner.'])
   if (errno === 'EISDIR') return coreError('INPUT_UNREADABLE', `${path} is a directory, expected a file.`)
+  if (errno === 'EFTYPE') return coreError('INPUT_UNREADABLE', `${path} is not a regular file.`)
   return coreError('INPUT_UNREADABLE', `Cannot ${verb} ${path}: ${why}`)
 }
 

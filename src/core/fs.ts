@@ -1,5 +1,5 @@
 import {randomBytes} from 'node:crypto'
-import {closeSync, constants, fstatSync, openSync, readSync} from 'node:fs'
+import {closeSync, constants, fstatSync, openSync, readSync, type Stats} from 'node:fs'
 import {mkdir, open, rename, rm, stat} from 'node:fs/promises'
 import {basename, dirname, extname, join, resolve} from 'node:path'
 import {coreError, fsError, outputExistsError} from './errors.js'
@@ -16,33 +16,50 @@ export function syncOr<T>(call: () => T, fallback: T): T {
   }
 }
 
+/** An error carrying an errno name, as Node's own file-system errors do (fsError reads the code). */
+export function errnoError(code: string, message: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(message), {code})
+}
+
 /**
- * A regular file's bytes, read on the calling thread. A file larger than `maxBytes` is refused
- * before it is read (and one that grows past it while read), and so is anything but a regular
- * file: a FIFO or a device would block or never end. Errors name the path (fsError).
+ * Up to `max` bytes of a regular file and its status, read on the calling thread. Opened without
+ * blocking, and anything but a regular file is refused (EISDIR, EFTYPE): a FIFO or a device would
+ * block or never end. A file is read up to the size its status gives (one read for most); files
+ * of size 0 (/proc) are read in chunks to their end. With `tooLarge`, a file over `max` is refused
+ * with that error instead of cut, before it is read (and one that grows past it while read).
  */
-export function readFileBoundedSync(path: string, maxBytes: number): Buffer {
-  let fd: number | undefined
+export function readRegularFileSync(path: string, max: number, tooLarge?: () => Error): {data: Buffer; stats: Stats} {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK)
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK)
-    const info = fstatSync(fd)
-    if (!info.isFile()) throw coreError('INPUT_MALFORMED', `${path} is not a regular file.`)
-    const tooLarge = () => coreError('INPUT_MALFORMED', `${path} is larger than ${maxBytes} bytes.`)
-    if (info.size > maxBytes) throw tooLarge()
-    // One byte more than allowed, to see a file that grew since fstat.
-    const buffer = Buffer.allocUnsafe(Math.min(info.size, maxBytes) + 1)
-    let length = 0
-    while (length < buffer.length) {
-      const n = readSync(fd, buffer, length, buffer.length - length, length)
-      if (n === 0) break
-      length += n
+    const stats = fstatSync(fd)
+    if (!stats.isFile()) throw errnoError(stats.isDirectory() ? 'EISDIR' : 'EFTYPE', `${path} is not a regular file`)
+    if (tooLarge && stats.size > max) throw tooLarge()
+    // When refusing, one byte more than allowed, to see a file that grew since fstat.
+    const limit = (stats.size > 0 ? Math.min(max, stats.size) : max) + (tooLarge ? 1 : 0)
+    const chunks: Buffer[] = []
+    let total = 0
+    while (total < limit) {
+      const buffer = Buffer.allocUnsafe(stats.size > 0 ? limit - total : Math.min(limit - total, 64 * 1024))
+      const bytesRead = readSync(fd, buffer, 0, buffer.length, null)
+      if (bytesRead === 0) break
+      chunks.push(buffer.subarray(0, bytesRead))
+      total += bytesRead
     }
-    if (length > maxBytes) throw tooLarge()
-    return buffer.subarray(0, length)
+    if (tooLarge && total > max) throw tooLarge()
+    return {data: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), stats}
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/** A regular file of at most `maxBytes` (readRegularFileSync); errors name the path (fsError). */
+export function readFileBoundedSync(path: string, maxBytes: number): Buffer {
+  try {
+    return readRegularFileSync(path, maxBytes, () =>
+      coreError('INPUT_MALFORMED', `${path} is larger than ${maxBytes} bytes.`),
+    ).data
   } catch (error) {
     throw fsError(error, path)
-  } finally {
-    if (fd !== undefined) closeSync(fd)
   }
 }
 

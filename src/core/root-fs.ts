@@ -1,13 +1,8 @@
 import {
-  closeSync,
-  constants,
-  fstatSync,
   lstatSync,
-  openSync,
   opendirSync,
   readdirSync,
   readlinkSync,
-  readSync,
   realpathSync,
   statSync,
   type Dirent,
@@ -15,7 +10,7 @@ import {
 } from 'node:fs'
 import {isAbsolute, join, posix} from 'node:path'
 
-import {syncOr} from './fs.js'
+import {errnoError, readRegularFileSync, syncOr} from './fs.js'
 
 /** What the readers of an inspected system use of a file's status (fs.Stats satisfies it). */
 export type RootStats = Pick<
@@ -99,11 +94,6 @@ export interface RootFs {
 
 /** Most symlinks followed for one path, as the kernel's ELOOP limit. */
 export const MAX_LINK_HOPS = 40
-
-/** An error carrying an errno-style code, as node:fs throws them. */
-export function errnoError(code: string, message: string): NodeJS.ErrnoException {
-  return Object.assign(new Error(message), {code})
-}
 
 /**
  * Resolves `path` inside a root whose links `readLink` answers (undefined: not a link). An
@@ -216,29 +206,9 @@ class DirectoryRootFs implements RootFs {
     return out
   }
 
-  /**
-   * Opened without blocking. A file is read up to the size its status gives (one read for most);
-   * /proc files (size 0) are read in chunks to their end.
-   */
+  /** See readRegularFileSync: opened without blocking, /proc files read to their end. */
   async read(path: string, max: number): Promise<{data: Buffer; stats: RootStats}> {
-    const fd = openSync(await this.followed(path), constants.O_RDONLY | constants.O_NONBLOCK)
-    try {
-      const info = fstatSync(fd)
-      if (!info.isFile()) throw errnoError(info.isDirectory() ? 'EISDIR' : 'EFTYPE', `${path} is not a regular file`)
-      const limit = info.size > 0 ? Math.min(max, info.size) : max
-      const chunks: Buffer[] = []
-      let total = 0
-      while (total < limit) {
-        const buffer = Buffer.allocUnsafe(info.size > 0 ? limit - total : Math.min(limit - total, 64 * 1024))
-        const bytesRead = readSync(fd, buffer, 0, buffer.length, null)
-        if (bytesRead === 0) break
-        chunks.push(buffer.subarray(0, bytesRead))
-        total += bytesRead
-      }
-      return {data: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), stats: info}
-    } finally {
-      closeSync(fd)
-    }
+    return readRegularFileSync(await this.followed(path), max)
   }
 }
 

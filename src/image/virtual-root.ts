@@ -1,8 +1,8 @@
 import type {FileHandle} from 'node:fs/promises'
 import {posix} from 'node:path'
 
+import {errnoError} from '../core/fs.js'
 import {
-  errnoError,
   MAX_LINK_HOPS,
   type FileBytes,
   type RootDirent,

@@ -89,11 +89,6 @@ export function renderReport(
   return [...renderReportChunks(format, input, options)].join('')
 }
 
-/** Reads saved audit results, all or nothing (`audit --compare`). */
-export function readAuditResults(files: string[]): {file: string; report: AuditReport}[] {
-  return files.map(readAuditResult)
-}
-
 /**
  * Reads host results for `llmsec report`: one file is that report; several make a fleet, built a
  * host at a time (see FleetBuilder). A file that cannot be read or is refused is listed in
