@@ -1,4 +1,4 @@
-import {mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -27,6 +27,30 @@ describe('llmsec report', () => {
     expect(validate(run.json), JSON.stringify(validate.errors)).toBe(true)
     expect(run.json.hosts.map((h) => h.host)).toEqual(['gpu-1', 'gpu-2'])
     expect(run.json.score).toBe(20)
+  })
+
+  it('reads a large fleet on report threads and still leaves out, and exits 4 on, a bad file', async () => {
+    const files = []
+    for (let i = 0; i < 40; i++) {
+      const file = join(dir, `fleet-${i}.json`)
+      await writeFile(file, JSON.stringify(sampleReport(`gpu-${i}`)))
+      files.push(file)
+    }
+    files.splice(17, 0, join(dir, 'bad.json'))
+    const out = join(dir, 'threaded')
+    const run = await runCli(['report', ...files, '--format', 'sarif', '--format', 'json', '--output-dir', out])
+    expect(run.exitCode, run.stderr).toBe(4)
+    expect(run.stderr).toMatch(/left out: .*bad\.json is not JSON/)
+    const sarif = JSON.parse(await readFile(join(out, 'llmsec-audit.sarif'), 'utf8')) as {
+      runs: unknown[]
+      properties: {rejected: unknown[]}
+    }
+    expect(sarif.runs).toHaveLength(40)
+    expect(sarif.properties.rejected).toHaveLength(1)
+    const fleet = JSON.parse(await readFile(join(out, 'llmsec-audit.json'), 'utf8')) as FleetReport
+    expect(fleet.hosts.map((h) => h.host)).toEqual(
+      files.filter((f) => !f.endsWith('bad.json')).map((_, i) => `gpu-${i}`),
+    )
   })
 
   it('renders one saved result in markdown on stdout', async () => {
