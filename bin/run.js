@@ -1,11 +1,7 @@
 #!/usr/bin/env node
 import {argv, stdout} from 'node:process'
 
-import {warmStart} from '../dist/src/cli/warm-start.js'
-
-// Hash threads boot while oclif loads; oclif is imported after this, not hoisted before it.
-warmStart(argv.slice(2))
-const {execute, settings} = await import('@oclif/core')
+import {execute, settings} from '@oclif/core'
 
 // The installed CLI runs the compiled dist/ only, also when NODE_ENV is test or development
 // (bin/dev.js is the entry that runs the TypeScript sources).
